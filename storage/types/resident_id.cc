@@ -1,0 +1,108 @@
+#include "storage/types/resident_id.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace hedui {
+namespace {
+
+constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
+                              3, 7, 9, 10, 5, 8, 4, 2};
+constexpr char kCheckCharacters[11] = {'1', '0', 'X', '9', '8', '7',
+                                       '6', '5', '4', '3', '2'};
+
+int ParseDigits(absl::string_view s) {
+  int value = 0;
+  for (char c : s) value = value * 10 + (c - '0');
+  return value;
+}
+
+}  // namespace
+
+char ResidentIdCheckCharacter(absl::string_view first17) {
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return kCheckCharacters[sum % 11];
+}
+
+absl::Status ValidateResidentId(absl::string_view id,
+                                absl::string_view field) {
+  if (id.size() != kResidentIdLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": a resident ID has 18 characters, got ",
+                     id.size()));
+  }
+  for (int i = 0; i < 17; ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(id[i]))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": character ", i + 1, " of the resident ID is not a digit"));
+    }
+  }
+  const char last = id[17];
+  if (!absl::ascii_isdigit(static_cast<unsigned char>(last)) && last != 'X') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": the check character of the resident ID must be 0-9 or X"));
+  }
+  if (id.substr(0, 2) == "00") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": the region code of the resident ID is invalid"));
+  }
+  const int year = ParseDigits(id.substr(6, 4));
+  const int month = ParseDigits(id.substr(10, 2));
+  const int day = ParseDigits(id.substr(12, 2));
+  const absl::CivilDay birth(year, month, day);
+  if (year < 1900 || birth.year() != year || birth.month() != month ||
+      birth.day() != day) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": the birth date in the resident ID is not a valid date"));
+  }
+  if (ResidentIdCheckCharacter(id.substr(0, 17)) != last) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": the check character of the resident ID does not match"));
+  }
+  return absl::OkStatus();
+}
+
+absl::CivilDay ResidentIdBirthDate(absl::string_view valid_id) {
+  return absl::CivilDay(ParseDigits(valid_id.substr(6, 4)),
+                        ParseDigits(valid_id.substr(10, 2)),
+                        ParseDigits(valid_id.substr(12, 2)));
+}
+
+int AgeOn(absl::CivilDay birth, absl::CivilDay day) {
+  int age = static_cast<int>(day.year() - birth.year());
+  if (day.month() < birth.month() ||
+      (day.month() == birth.month() && day.day() < birth.day())) {
+    --age;
+  }
+  return age;
+}
+
+std::string MaskResidentId(absl::string_view id) {
+  if (id.size() != kResidentIdLength) return std::string(id.size(), '*');
+  return absl::StrCat(id.substr(0, 4), std::string(10, '*'), id.substr(14));
+}
+
+std::string MaskName(absl::string_view name) {
+  if (name.empty()) return "";
+  // Length of the first UTF-8 sequence, from its lead byte.
+  const unsigned char lead = static_cast<unsigned char>(name[0]);
+  size_t first = 1;
+  if (lead >= 0xF0) {
+    first = 4;
+  } else if (lead >= 0xE0) {
+    first = 3;
+  } else if (lead >= 0xC0) {
+    first = 2;
+  }
+  if (first > name.size()) first = name.size();
+  std::string masked(name.substr(0, first));
+  for (size_t i = first; i < name.size(); ++i) {
+    // Count characters, not bytes: continuation bytes are 10xxxxxx.
+    if ((static_cast<unsigned char>(name[i]) & 0xC0) != 0x80) masked += '*';
+  }
+  if (masked.size() == first) masked += '*';
+  return masked;
+}
+
+}  // namespace hedui
