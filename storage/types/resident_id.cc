@@ -83,6 +83,53 @@ std::string MaskResidentId(absl::string_view id) {
   return absl::StrCat(id.substr(0, 4), std::string(10, '*'), id.substr(14));
 }
 
+std::string MaskResidentIdsInText(absl::string_view text) {
+  std::string out(text);
+  const auto alnum = [&](size_t i) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(out[i]));
+  };
+  size_t i = 0;
+  while (i + kResidentIdLength <= out.size()) {
+    if (i > 0 && alnum(i - 1)) {
+      ++i;
+      continue;
+    }
+    size_t digits = 0;
+    while (digits < 17 && absl::ascii_isdigit(
+                              static_cast<unsigned char>(out[i + digits]))) {
+      ++digits;
+    }
+    const size_t end = i + kResidentIdLength;
+    if (digits == 17 &&
+        (absl::ascii_isdigit(static_cast<unsigned char>(out[i + 17])) ||
+         out[i + 17] == 'X' || out[i + 17] == 'x') &&
+        (end == out.size() || !alnum(end))) {
+      for (size_t k = i + 4; k < i + 14; ++k) out[k] = '*';
+      i = end;
+    } else {
+      i += digits == 0 ? 1 : digits;
+    }
+  }
+  // RocksDB prints keys in hex too ("3131303130..."): an ID there is 17
+  // pairs "3d" and a last "3d" or "58" (X). Mask the digits of the middle.
+  constexpr size_t kHexIdLength = 2 * kResidentIdLength;
+  for (size_t start = 0; start + kHexIdLength <= out.size(); ++start) {
+    bool is_id = true;
+    for (size_t pair = 0; pair < kResidentIdLength && is_id; ++pair) {
+      const char hi = out[start + 2 * pair];
+      const char lo = out[start + 2 * pair + 1];
+      const bool digit = hi == '3' && absl::ascii_isdigit(
+                                          static_cast<unsigned char>(lo));
+      const bool x = pair == 17 && hi == '5' && lo == '8';
+      is_id = digit || x;
+    }
+    if (!is_id) continue;
+    for (size_t k = start + 8; k < start + 28; ++k) out[k] = '*';
+    start += kHexIdLength - 1;
+  }
+  return out;
+}
+
 std::string MaskName(absl::string_view name) {
   if (name.empty()) return "";
   // Length of the first UTF-8 sequence, from its lead byte.

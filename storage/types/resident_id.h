@@ -35,6 +35,11 @@ int AgeOn(absl::CivilDay birth, absl::CivilDay day);
 // and error messages. Anything that is not 18 characters is fully starred.
 std::string MaskResidentId(absl::string_view id);
 
+// Masks every run of 17 digits followed by a digit or X that stands alone
+// (not inside a longer run of letters and digits), as MaskResidentId does:
+// for free text such as log lines.
+std::string MaskResidentIdsInText(absl::string_view text);
+
 // "张*" / "欧阳**": the first UTF-8 character and a star for each other one.
 std::string MaskName(absl::string_view name);
 

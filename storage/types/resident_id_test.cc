@@ -73,3 +73,23 @@ TEST(ResidentIdTest, Masks) {
 
 }  // namespace
 }  // namespace hedui
+
+namespace hedui {
+namespace {
+
+TEST(ResidentIdTest, MasksIdsInFreeText) {
+  EXPECT_EQ(MaskResidentIdsInText("key 11010519491231002X found"),
+            "key 1101**********002X found");
+  EXPECT_EQ(MaskResidentIdsInText("11010519491231002X,320581198001010012"),
+            "1101**********002X,3205**********0012");
+  // Inside a longer token (e.g. a file number) it is not an ID.
+  EXPECT_EQ(MaskResidentIdsInText("a11010519491231002X"),
+            "a11010519491231002X");
+  EXPECT_EQ(MaskResidentIdsInText("1234"), "1234");
+  // Hex-printed keys: "11010519491231002X" is 31 31 30 31 ... 32 58.
+  EXPECT_EQ(MaskResidentIdsInText("k=313130313035313934393132333130303258AB"),
+            "k=31313031********************30303258AB");
+}
+
+}  // namespace
+}  // namespace hedui

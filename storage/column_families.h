@@ -1,0 +1,49 @@
+#ifndef HEDUI_STORAGE_COLUMN_FAMILIES_H_
+#define HEDUI_STORAGE_COLUMN_FAMILIES_H_
+
+// The registry of column families. New families are appended, never
+// reordered or renamed: their names are on disk.
+//
+//   default   unused (RocksDB requires it)
+//   records   department records, one-seek-per-person layout (storage/keys.h)
+//   meta      format marker, department states, batches (storage/keys.h)
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "rocksdb/compaction_filter.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+
+namespace hedui::storage {
+
+inline constexpr char kRecordsFamily[] = "records";
+inline constexpr char kMetaFamily[] = "meta";
+
+struct ColumnFamilyConfig {
+  size_t block_cache_bytes = 512ull << 20;
+  rocksdb::Env* env = nullptr;
+  std::shared_ptr<rocksdb::CompactionFilterFactory> compaction_filter_factory;
+};
+
+struct ColumnFamilies {
+  rocksdb::ColumnFamilyHandle* default_family = nullptr;
+  rocksdb::ColumnFamilyHandle* records = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyOptions records_options;
+
+  // Destroys the handles; the database must still be open.
+  void Close(rocksdb::DB* db);
+};
+
+// Opens (creating if missing) the database with every registered family.
+// Refuses a directory holding families this build does not know: it was
+// written by a newer format.
+absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
+    const std::string& path, const ColumnFamilyConfig& config,
+    ColumnFamilies* families);
+
+}  // namespace hedui::storage
+
+#endif  // HEDUI_STORAGE_COLUMN_FAMILIES_H_

@@ -1,0 +1,64 @@
+#include "storage/keys.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace hedui::storage {
+
+void AppendRecordKey(absl::string_view person_id,
+                     hedui::v1::Department department, uint32_t generation,
+                     absl::string_view natural_key, std::string* out) {
+  out->append(person_id.data(), person_id.size());
+  out->push_back(static_cast<char>(static_cast<uint8_t>(department)));
+  // Big-endian so byte order is numeric order.
+  out->push_back(static_cast<char>((generation >> 24) & 0xFF));
+  out->push_back(static_cast<char>((generation >> 16) & 0xFF));
+  out->push_back(static_cast<char>((generation >> 8) & 0xFF));
+  out->push_back(static_cast<char>(generation & 0xFF));
+  out->append(natural_key.data(), natural_key.size());
+}
+
+std::string EncodeRecordKey(absl::string_view person_id,
+                            hedui::v1::Department department,
+                            uint32_t generation,
+                            absl::string_view natural_key) {
+  std::string key;
+  key.reserve(kRecordKeyFixedBytes + natural_key.size());
+  AppendRecordKey(person_id, department, generation, natural_key, &key);
+  return key;
+}
+
+std::optional<RecordKey> DecodeRecordKey(absl::string_view key) {
+  if (key.size() < kRecordKeyFixedBytes) return std::nullopt;
+  RecordKey decoded;
+  decoded.person_id = key.substr(0, kPersonIdBytes);
+  decoded.department = static_cast<hedui::v1::Department>(
+      static_cast<uint8_t>(key[kPersonIdBytes]));
+  const auto byte = [&](size_t i) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(key[i]));
+  };
+  const size_t g = kPersonIdBytes + 1;
+  decoded.generation =
+      (byte(g) << 24) | (byte(g + 1) << 16) | (byte(g + 2) << 8) | byte(g + 3);
+  decoded.natural_key = key.substr(kRecordKeyFixedBytes);
+  return decoded;
+}
+
+std::string FormatKey() { return "format"; }
+std::string CurrentViewKey() { return "current"; }
+
+std::string DepartmentStateKey(hedui::v1::Department department) {
+  return absl::StrFormat("dept/%02d", static_cast<int>(department));
+}
+
+std::string PendingGenerationKey(hedui::v1::Department department) {
+  return absl::StrFormat("pending/%02d", static_cast<int>(department));
+}
+
+std::string BatchKey(hedui::v1::Department department,
+                     absl::string_view batch_id) {
+  return absl::StrCat(
+      absl::StrFormat("batch/%02d/", static_cast<int>(department)), batch_id);
+}
+
+}  // namespace hedui::storage

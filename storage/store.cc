@@ -1,0 +1,741 @@
+#include "storage/store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/sst_file_writer.h"
+#include "rocksdb/table.h"
+#include "storage/column_families.h"
+#include "storage/generation_filter.h"
+#include "storage/keys.h"
+#include "storage/record_codec.h"
+#include "storage/rocks_status.h"
+#include "storage/types/civil_date.h"
+
+namespace hedui::storage {
+namespace {
+
+using hedui::store::v1::BatchRecord;
+using hedui::store::v1::CurrentView;
+using hedui::store::v1::DepartmentAsOf;
+using hedui::store::v1::DepartmentState;
+using hedui::store::v1::PendingGeneration;
+using hedui::store::v1::RecordSet;
+using hedui::store::v1::SnapshotInfo;
+using hedui::store::v1::StoreFormat;
+using hedui::v1::Department;
+
+constexpr uint32_t kNoGeneration = 0;
+
+bool ValidDepartment(Department d) {
+  return d > hedui::v1::DEPARTMENT_UNSPECIFIED && d <= kMaxDepartmentNumber &&
+         hedui::v1::Department_IsValid(d);
+}
+
+// Replaces (or adds) the department's entry of the reader's view.
+void SetCurrent(CurrentView& view, const SnapshotInfo& info) {
+  CurrentView::Department* entry = nullptr;
+  for (auto& d : *view.mutable_departments()) {
+    if (d.department() == info.department()) entry = &d;
+  }
+  if (entry == nullptr) entry = view.add_departments();
+  entry->set_department(info.department());
+  entry->set_generation(info.generation());
+  *entry->mutable_as_of() = info.as_of();
+}
+
+class RocksStore final : public Store {
+ public:
+  ~RocksStore() override;
+
+  static absl::StatusOr<std::unique_ptr<Store>> Open(StoreOptions options);
+
+  absl::StatusOr<ApplyResult> ApplyFullSnapshot(
+      const BatchHeader& header, std::vector<StoredRecord> records) override;
+  absl::StatusOr<ApplyResult> ApplyDelta(
+      const BatchHeader& header, std::vector<DeltaRecord> records) override;
+  absl::StatusOr<RecordSet> ReadPersons(
+      absl::Span<const std::string> person_ids) override;
+  absl::StatusOr<RecordSet> ReadPersonsAt(
+      absl::Span<const std::string> person_ids,
+      absl::Span<const DepartmentAsOf> generations) override;
+  absl::StatusOr<std::vector<DepartmentState>> ListDepartments() override;
+  absl::StatusOr<std::optional<BatchRecord>> FindBatch(
+      Department department, absl::string_view batch_id) override;
+  absl::Status CompactRetired() override;
+  absl::StatusOr<int64_t> CountRecords(Department department,
+                                       uint32_t generation) override;
+
+ private:
+  RocksStore() = default;
+
+  absl::Status CheckFormat();
+  absl::Status LoadLiveGenerations();
+  absl::Status ValidateHeader(const BatchHeader& header) const;
+
+  // Reads a metadata value at `snapshot` (nullptr: latest) into `message`.
+  // NotFound when absent.
+  absl::Status GetMeta(const std::string& key,
+                       google::protobuf::MessageLite* message,
+                       const rocksdb::Snapshot* snapshot = nullptr);
+  absl::StatusOr<DepartmentState> LoadState(Department department);
+  absl::StatusOr<CurrentView> LoadCurrentView(const rocksdb::Snapshot* snap);
+  absl::Status WriteSstFiles(Department department, uint32_t generation,
+                             const std::vector<StoredRecord>& records,
+                             std::vector<std::string>* files);
+  absl::StatusOr<RecordSet> Read(absl::Span<const std::string> person_ids,
+                                 absl::Span<const DepartmentAsOf> overrides);
+  void ScheduleCompaction();
+
+  StoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  ColumnFamilies cfs_;
+  std::shared_ptr<LiveGenerations> live_;
+  rocksdb::Options sst_options_;  // what SstFileWriter must match
+  absl::Mutex writer_mu_;
+  std::atomic<bool> closing_{false};
+  std::thread compactor_;
+  absl::Mutex compact_mu_;
+  bool compaction_wanted_ ABSL_GUARDED_BY(compact_mu_) = false;
+};
+
+RocksStore::~RocksStore() {
+  closing_ = true;
+  {
+    absl::MutexLock lock(&compact_mu_);
+    compaction_wanted_ = true;  // wakes the compactor so it sees closing_
+  }
+  if (compactor_.joinable()) compactor_.join();
+  if (db_) {
+    cfs_.Close(db_.get());
+    db_->Close().PermitUncheckedError();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(StoreOptions options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("store path: must not be empty");
+  }
+  if (options.retained_snapshots < 1) {
+    return absl::InvalidArgumentError(
+        "retained_snapshots: must be at least 1 (a reader that started before "
+        "a switch must still find its snapshot)");
+  }
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->options_ = options;
+  store->live_ = std::make_shared<LiveGenerations>();
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store path ", options.path, ": cannot create: ", ec.message()));
+  }
+  ColumnFamilyConfig config;
+  config.block_cache_bytes = options.block_cache_bytes;
+  config.env = options.env;
+  config.compaction_filter_factory =
+      std::make_shared<GenerationFilterFactory>(store->live_);
+  auto opened = OpenDatabase(options.path, config, &store->cfs_);
+  if (!opened.ok()) return opened.status();
+  store->db_ = std::move(*opened);
+  store->sst_options_ = rocksdb::Options(store->db_->GetDBOptions(),
+                                         store->cfs_.records_options);
+
+  if (absl::Status s = store->CheckFormat(); !s.ok()) return s;
+  if (absl::Status s = store->LoadLiveGenerations(); !s.ok()) return s;
+  store->compactor_ = std::thread([raw = store.get()] {
+    while (true) {
+      {
+        absl::MutexLock lock(&raw->compact_mu_);
+        raw->compact_mu_.Await(absl::Condition(&raw->compaction_wanted_));
+        raw->compaction_wanted_ = false;
+      }
+      if (raw->closing_) return;
+      raw->CompactRetired().IgnoreError();  // retried after the next switch
+    }
+  });
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+absl::Status RocksStore::CheckFormat() {
+  StoreFormat format;
+  absl::Status s = GetMeta(FormatKey(), &format);
+  if (absl::IsNotFound(s)) {
+    // A new store, unless records exist without a format marker.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.records));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "store at ", options_.path,
+          " holds records but no data-format marker: not a Hedui store, or "
+          "damaged; refusing to open it"));
+    }
+    format.set_version(kFormatVersion);
+    format.set_created_by("heduid");
+    format.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(db_->Put(sync, cfs_.meta, FormatKey(),
+                              format.SerializeAsString()),
+                     "writing the data-format marker");
+  }
+  if (!s.ok()) return s;
+  if (format.version() != kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store at ", options_.path, " has data-format version ",
+        format.version(), "; this heduid reads and writes version ",
+        kFormatVersion, ". Use a heduid release that knows version ",
+        format.version(), " (or migrate the data); refusing to open it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::LoadLiveGenerations() {
+  bool abandoned = false;
+  for (int d = 1; d <= kMaxDepartmentNumber; ++d) {
+    const auto dept = static_cast<Department>(d);
+    auto state = LoadState(dept);
+    if (state.ok()) {
+      if (state->has_current()) {
+        live_->Add(d, static_cast<uint32_t>(state->current().generation()));
+      }
+      for (const SnapshotInfo& kept : state->retained()) {
+        live_->Add(d, static_cast<uint32_t>(kept.generation()));
+      }
+    } else if (!absl::IsNotFound(state.status())) {
+      return state.status();
+    }
+    PendingGeneration pending;
+    absl::Status s = GetMeta(PendingGenerationKey(dept), &pending);
+    if (s.ok()) {
+      // A crash between ingestion and switch: the files are garbage.
+      abandoned = true;
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      if (absl::Status del = FromRocks(
+              db_->Delete(sync, cfs_.meta, PendingGenerationKey(dept)),
+              "clearing an abandoned generation");
+          !del.ok()) {
+        return del;
+      }
+    } else if (!absl::IsNotFound(s)) {
+      return s;
+    }
+  }
+  live_->MarkLoaded();
+  if (abandoned) ScheduleCompaction();
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::GetMeta(const std::string& key,
+                                 google::protobuf::MessageLite* message,
+                                 const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db_->Get(read, cfs_.meta, key, &value);
+  if (s.IsNotFound()) return absl::NotFoundError(key);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", key));
+  if (!message->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(absl::StrCat("metadata ", key, " is corrupt"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DepartmentState> RocksStore::LoadState(Department department) {
+  DepartmentState state;
+  absl::Status s = GetMeta(DepartmentStateKey(department), &state);
+  if (!s.ok()) return s;
+  return state;
+}
+
+absl::StatusOr<CurrentView> RocksStore::LoadCurrentView(
+    const rocksdb::Snapshot* snap) {
+  CurrentView view;
+  absl::Status s = GetMeta(CurrentViewKey(), &view, snap);
+  if (!s.ok() && !absl::IsNotFound(s)) return s;
+  return view;
+}
+
+absl::Status RocksStore::ValidateHeader(const BatchHeader& header) const {
+  if (!ValidDepartment(header.department)) {
+    return absl::InvalidArgumentError("department: unknown department");
+  }
+  if (header.batch_id.empty() || header.batch_id.size() > 128) {
+    return absl::InvalidArgumentError(
+        "batch_id: must be 1 to 128 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::WriteSstFiles(Department department,
+                                       uint32_t generation,
+                                       const std::vector<StoredRecord>& records,
+                                       std::vector<std::string>* files) {
+  const std::string dir = absl::StrCat(options_.path, "/ingest-tmp");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);  // leftovers of a crashed load
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", dir, ": ", ec.message()));
+  }
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), sst_options_,
+                                cfs_.records);
+  std::string key;
+  for (size_t begin = 0; begin < records.size();
+       begin += options_.max_records_per_sst) {
+    const size_t end =
+        std::min(records.size(), begin + options_.max_records_per_sst);
+    const std::string file =
+        absl::StrCat(dir, "/", department, "-", generation, "-", files->size(),
+                     ".sst");
+    if (absl::Status s = FromRocks(writer.Open(file), "opening an SST file");
+        !s.ok()) {
+      return s;
+    }
+    for (size_t i = begin; i < end; ++i) {
+      key.clear();
+      AppendRecordKey(records[i].person_id, department, generation,
+                      records[i].natural_key, &key);
+      if (absl::Status s =
+              FromRocks(writer.Put(key, records[i].value), "writing an SST");
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = FromRocks(writer.Finish(), "finishing an SST");
+        !s.ok()) {
+      return s;
+    }
+    files->push_back(file);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
+    const BatchHeader& header, std::vector<StoredRecord> records) {
+  if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
+  for (size_t i = 1; i < records.size(); ++i) {
+    const auto& a = records[i - 1];
+    const auto& b = records[i];
+    if (!(a.person_id < b.person_id ||
+          (a.person_id == b.person_id && a.natural_key < b.natural_key))) {
+      return absl::InternalError(
+          "records handed to the store are not sorted and unique");
+    }
+  }
+  absl::MutexLock writer(&writer_mu_);
+  ApplyResult result;
+  auto existing = FindBatch(header.department, header.batch_id);
+  if (!existing.ok()) return existing.status();
+  auto state_or = LoadState(header.department);
+  if (!state_or.ok() && !absl::IsNotFound(state_or.status())) {
+    return state_or.status();
+  }
+  DepartmentState state = state_or.ok() ? *state_or : DepartmentState();
+  if (existing->has_value()) {
+    result.already_applied = true;
+    result.batch = **existing;
+    result.current = state.current();
+    return result;
+  }
+  const std::string dept_name = hedui::v1::Department_Name(header.department);
+  const int64_t rows = static_cast<int64_t>(records.size());
+  if (state.has_current() && !header.force) {
+    if (rows * 2 < state.current().rows()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing the full snapshot of ", dept_name, ": ", rows,
+          " rows is under half of the current ", state.current().rows(),
+          " (a truncated export would make people look poorer); re-send with "
+          "force if the shrink is real"));
+    }
+    auto current_as_of = FromProto(state.current().as_of(), "as_of");
+    if (current_as_of.ok() && header.as_of < *current_as_of) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing the full snapshot of ", dept_name, ": as-of ",
+          FormatCivilDay(header.as_of), " is before the current snapshot's ",
+          FormatCivilDay(*current_as_of), "; re-send with force if intended"));
+    }
+  }
+
+  // 1. Reserve the generation durably, so that a crash before the switch
+  //    never leads to the number being reused for different data.
+  uint64_t generation = std::max<uint64_t>(state.next_generation(), 1);
+  if (generation > UINT32_MAX) {
+    return absl::ResourceExhaustedError("generation numbers exhausted");
+  }
+  state.set_department(header.department);
+  state.set_next_generation(generation + 1);
+  PendingGeneration pending;
+  pending.set_department(header.department);
+  pending.set_generation(generation);
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  {
+    rocksdb::WriteBatch reserve;
+    reserve.Put(cfs_.meta, DepartmentStateKey(header.department),
+                state.SerializeAsString());
+    reserve.Put(cfs_.meta, PendingGenerationKey(header.department),
+                pending.SerializeAsString());
+    if (absl::Status s =
+            FromRocks(db_->Write(sync, &reserve), "reserving a generation");
+        !s.ok()) {
+      return s;
+    }
+  }
+  live_->Add(header.department, static_cast<uint32_t>(generation));
+
+  // 2. Bulk-load the new generation; invisible until the switch.
+  std::vector<std::string> files;
+  absl::Status loaded =
+      WriteSstFiles(header.department, static_cast<uint32_t>(generation),
+                    records, &files);
+  if (loaded.ok() && !files.empty()) {
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;
+    loaded = FromRocks(db_->IngestExternalFile(cfs_.records, files, ingest),
+                       "ingesting SST files");
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(absl::StrCat(options_.path, "/ingest-tmp"), ec);
+  if (!loaded.ok()) {
+    live_->Remove(header.department, static_cast<uint32_t>(generation));
+    ScheduleCompaction();
+    return loaded;
+  }
+  if (options_.before_switch_hook) options_.before_switch_hook();
+
+  // 3. The switch: one synced batch makes the generation current.
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  SnapshotInfo info;
+  info.set_department(header.department);
+  info.set_generation(generation);
+  *info.mutable_as_of() = ToProto(header.as_of);
+  info.set_batch_id(header.batch_id);
+  info.set_rows(rows);
+  info.set_ingested_unix_seconds(now);
+  info.set_last_batch_id(header.batch_id);
+
+  std::vector<uint32_t> retired;
+  DepartmentState next = state;
+  next.clear_retained();
+  if (state.has_current()) *next.add_retained() = state.current();
+  for (const SnapshotInfo& kept : state.retained()) *next.add_retained() = kept;
+  while (next.retained_size() > options_.retained_snapshots) {
+    retired.push_back(static_cast<uint32_t>(
+        next.retained(next.retained_size() - 1).generation()));
+    next.mutable_retained()->RemoveLast();
+  }
+  *next.mutable_current() = info;
+
+  BatchRecord batch;
+  batch.set_batch_id(header.batch_id);
+  batch.set_department(header.department);
+  batch.set_delta(false);
+  batch.set_generation(generation);
+  batch.set_rows(rows);
+  *batch.mutable_as_of() = ToProto(header.as_of);
+  batch.set_ingested_unix_seconds(now);
+
+  auto view = LoadCurrentView(nullptr);
+  if (!view.ok()) return view.status();
+  SetCurrent(*view, info);
+
+  rocksdb::WriteBatch flip;
+  flip.Put(cfs_.meta, DepartmentStateKey(header.department),
+           next.SerializeAsString());
+  flip.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
+  flip.Put(cfs_.meta, BatchKey(header.department, header.batch_id),
+           batch.SerializeAsString());
+  flip.Delete(cfs_.meta, PendingGenerationKey(header.department));
+  if (absl::Status s = FromRocks(db_->Write(sync, &flip), "switching snapshot");
+      !s.ok()) {
+    return s;
+  }
+  for (uint32_t gen : retired) live_->Remove(header.department, gen);
+  if (!retired.empty()) ScheduleCompaction();
+
+  result.batch = batch;
+  result.current = info;
+  result.upserts = rows;
+  return result;
+}
+
+absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
+    const BatchHeader& header, std::vector<DeltaRecord> records) {
+  if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
+  absl::MutexLock writer(&writer_mu_);
+  ApplyResult result;
+  auto existing = FindBatch(header.department, header.batch_id);
+  if (!existing.ok()) return existing.status();
+  const std::string dept_name = hedui::v1::Department_Name(header.department);
+  auto state_or = LoadState(header.department);
+  if (absl::IsNotFound(state_or.status()) ||
+      (state_or.ok() && !state_or->has_current())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no full snapshot of ", dept_name,
+        " is loaded yet; load a full snapshot before a delta"));
+  }
+  if (!state_or.ok()) return state_or.status();
+  DepartmentState state = *state_or;
+  if (existing->has_value()) {
+    result.already_applied = true;
+    result.batch = **existing;
+    result.current = state.current();
+    return result;
+  }
+  auto current_as_of = FromProto(state.current().as_of(), "as_of");
+  if (current_as_of.ok() && header.as_of < *current_as_of && !header.force) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing the delta of ", dept_name, ": as-of ",
+        FormatCivilDay(header.as_of), " is before the current data's ",
+        FormatCivilDay(*current_as_of)));
+  }
+  const auto generation =
+      static_cast<uint32_t>(state.current().generation());
+
+  // Existence decides whether an upsert adds a row and a delete removes one,
+  // so the row count stays exact.
+  std::vector<std::string> keys;
+  keys.reserve(records.size());
+  for (const DeltaRecord& r : records) {
+    keys.push_back(EncodeRecordKey(r.record.person_id, header.department,
+                                   generation, r.record.natural_key));
+  }
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), cfs_.records, keys.size(),
+                key_slices.data(), values.data(), statuses.data());
+
+  rocksdb::WriteBatch batch_write;
+  int64_t rows = state.current().rows();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const bool exists = statuses[i].ok();
+    if (!exists && !statuses[i].IsNotFound()) {
+      return FromRocks(statuses[i], "reading a record for a delta");
+    }
+    if (records[i].erase) {
+      ++result.deletions;
+      if (exists) {
+        --rows;
+        batch_write.Delete(cfs_.records, keys[i]);
+      }
+    } else {
+      ++result.upserts;
+      if (!exists) ++rows;
+      batch_write.Put(cfs_.records, keys[i], records[i].record.value);
+    }
+  }
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  SnapshotInfo* current = state.mutable_current();
+  current->set_rows(rows);
+  if (current_as_of.ok() && header.as_of > *current_as_of) {
+    *current->mutable_as_of() = ToProto(header.as_of);
+  }
+  current->set_deltas_applied(current->deltas_applied() + 1);
+  current->set_last_batch_id(header.batch_id);
+
+  BatchRecord batch;
+  batch.set_batch_id(header.batch_id);
+  batch.set_department(header.department);
+  batch.set_delta(true);
+  batch.set_generation(generation);
+  batch.set_rows(static_cast<int64_t>(records.size()));
+  *batch.mutable_as_of() = ToProto(header.as_of);
+  batch.set_ingested_unix_seconds(now);
+
+  auto view = LoadCurrentView(nullptr);
+  if (!view.ok()) return view.status();
+  SetCurrent(*view, *current);
+  batch_write.Put(cfs_.meta, DepartmentStateKey(header.department),
+                  state.SerializeAsString());
+  batch_write.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
+  batch_write.Put(cfs_.meta, BatchKey(header.department, header.batch_id),
+                  batch.SerializeAsString());
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status s =
+          FromRocks(db_->Write(sync, &batch_write), "applying a delta");
+      !s.ok()) {
+    return s;
+  }
+  result.batch = batch;
+  result.current = *current;
+  return result;
+}
+
+absl::StatusOr<RecordSet> RocksStore::ReadPersons(
+    absl::Span<const std::string> person_ids) {
+  return Read(person_ids, {});
+}
+
+absl::StatusOr<RecordSet> RocksStore::ReadPersonsAt(
+    absl::Span<const std::string> person_ids,
+    absl::Span<const DepartmentAsOf> generations) {
+  return Read(person_ids, generations);
+}
+
+absl::StatusOr<RecordSet> RocksStore::Read(
+    absl::Span<const std::string> person_ids,
+    absl::Span<const DepartmentAsOf> overrides) {
+  for (size_t i = 0; i < person_ids.size(); ++i) {
+    if (person_ids[i].size() != kPersonIdBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "person_ids[", i, "]: a resident ID has 18 characters"));
+    }
+  }
+  // One snapshot for the generation table and every scan: a switch between
+  // them cannot mix old and new.
+  struct SnapshotGuard {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snap;
+    ~SnapshotGuard() { db->ReleaseSnapshot(snap); }
+  } guard{db_.get(), db_->GetSnapshot()};
+
+  auto view = LoadCurrentView(guard.snap);
+  if (!view.ok()) return view.status();
+  std::array<uint32_t, kMaxDepartmentNumber + 1> wanted{};
+  RecordSet result;
+  for (const auto& dept : view->departments()) {
+    const int d = dept.department();
+    if (d <= 0 || d > kMaxDepartmentNumber) continue;
+    wanted[d] = static_cast<uint32_t>(dept.generation());
+    DepartmentAsOf* out = result.add_departments();
+    out->set_department(dept.department());
+    *out->mutable_as_of() = dept.as_of();
+    out->set_generation(dept.generation());
+  }
+  if (!overrides.empty()) {
+    for (const DepartmentAsOf& o : overrides) {
+      const int d = o.department();
+      if (d <= 0 || d > kMaxDepartmentNumber) {
+        return absl::InvalidArgumentError("generations: unknown department");
+      }
+      DepartmentState state;
+      absl::Status s = GetMeta(DepartmentStateKey(o.department()), &state,
+                               guard.snap);
+      if (!s.ok()) return s;
+      const SnapshotInfo* found = nullptr;
+      if (state.current().generation() == o.generation()) {
+        found = &state.current();
+      }
+      for (const SnapshotInfo& kept : state.retained()) {
+        if (kept.generation() == o.generation()) found = &kept;
+      }
+      if (found == nullptr) {
+        return absl::NotFoundError(absl::StrCat(
+            "generation ", o.generation(), " of ",
+            hedui::v1::Department_Name(o.department()),
+            " is neither current nor retained"));
+      }
+      wanted[d] = static_cast<uint32_t>(o.generation());
+      for (DepartmentAsOf& out : *result.mutable_departments()) {
+        if (out.department() == o.department()) {
+          *out.mutable_as_of() = found->as_of();
+          out.set_generation(o.generation());
+        }
+      }
+    }
+  }
+
+  rocksdb::ReadOptions read;
+  read.snapshot = guard.snap;
+  read.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read, cfs_.records));
+  for (const std::string& id : person_ids) {
+    auto* person = result.add_persons();
+    person->set_person_id(id);
+    for (it->Seek(id); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.size() < kRecordKeyFixedBytes) continue;
+      const int d = static_cast<uint8_t>(key[kPersonIdBytes]);
+      if (d > kMaxDepartmentNumber || wanted[d] == kNoGeneration) continue;
+      const auto decoded =
+          DecodeRecordKey(absl::string_view(key.data(), key.size()));
+      if (decoded->generation != wanted[d]) continue;
+      const rocksdb::Slice value = it->value();
+      if (!AppendRecord(decoded->department,
+                        absl::string_view(value.data(), value.size()),
+                        person)) {
+        return absl::DataLossError(absl::StrCat(
+            "a stored ", hedui::v1::Department_Name(decoded->department),
+            " record is corrupt"));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<DepartmentState>> RocksStore::ListDepartments() {
+  std::vector<DepartmentState> states;
+  for (int d = 1; d <= kMaxDepartmentNumber; ++d) {
+    auto state = LoadState(static_cast<Department>(d));
+    if (absl::IsNotFound(state.status())) continue;
+    if (!state.ok()) return state.status();
+    if (state->has_current()) states.push_back(*std::move(state));
+  }
+  return states;
+}
+
+absl::StatusOr<std::optional<BatchRecord>> RocksStore::FindBatch(
+    Department department, absl::string_view batch_id) {
+  BatchRecord batch;
+  absl::Status s = GetMeta(BatchKey(department, batch_id), &batch);
+  if (absl::IsNotFound(s)) return std::optional<BatchRecord>();
+  if (!s.ok()) return s;
+  return std::optional<BatchRecord>(batch);
+}
+
+absl::Status RocksStore::CompactRetired() {
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForceOptimized;
+  return FromRocks(db_->CompactRange(compact, cfs_.records, nullptr, nullptr),
+                   "compacting retired generations");
+}
+
+absl::StatusOr<int64_t> RocksStore::CountRecords(Department department,
+                                                 uint32_t generation) {
+  int64_t count = 0;
+  rocksdb::ReadOptions read;
+  read.total_order_seek = true;  // a full scan across prefixes
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cfs_.records));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto decoded = DecodeRecordKey(
+        absl::string_view(it->key().data(), it->key().size()));
+    if (decoded && decoded->department == department &&
+        decoded->generation == generation) {
+      ++count;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "counting records");
+  return count;
+}
+
+void RocksStore::ScheduleCompaction() {
+  absl::MutexLock lock(&compact_mu_);
+  compaction_wanted_ = true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
+  return RocksStore::Open(std::move(options));
+}
+
+}  // namespace hedui::storage

@@ -1,0 +1,133 @@
+#ifndef HEDUI_STORAGE_STORE_H_
+#define HEDUI_STORAGE_STORE_H_
+
+// The department-records store: the only owner of the RocksDB instance.
+//
+// Thread safety: reads (ReadPersons, ListDepartments, FindBatch) may run
+// concurrently with each other and with one writer; Apply* calls are
+// serialized internally.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/types/span.h"
+#include "hedui/store/v1/meta.pb.h"
+#include "hedui/store/v1/records.pb.h"
+#include "hedui/v1/codes.pb.h"
+
+namespace rocksdb {
+class Env;
+}
+
+namespace hedui::storage {
+
+// The data-format version this build writes and reads (storage/FORMAT.md).
+inline constexpr uint32_t kFormatVersion = 1;
+
+struct StoreOptions {
+  std::string path;  // directory of the RocksDB instance; created if missing
+  // Full snapshots kept besides the current one, for audits and
+  // re-verification. At least 1: a reader that started just before a switch
+  // must still find the snapshot it is reading.
+  int retained_snapshots = 1;
+  size_t block_cache_bytes = 512ull << 20;
+  // Bulk loads are split into SST files of at most this many records.
+  size_t max_records_per_sst = 4'000'000;
+  // Test only: the Env the database runs on (e.g. one that counts syncs).
+  rocksdb::Env* env = nullptr;
+  // Test only: called after a new snapshot's files are ingested and before
+  // it is made current (the crash test pauses here).
+  std::function<void()> before_switch_hook;
+};
+
+// One record of a feed, encoded: rows must be sorted by (person_id,
+// natural_key) and unique.
+struct StoredRecord {
+  std::string person_id;
+  std::string natural_key;
+  std::string value;  // serialized hedui.store.v1.<Department>Record
+};
+
+struct DeltaRecord {
+  bool erase = false;  // delete instead of upsert
+  StoredRecord record;
+};
+
+struct BatchHeader {
+  hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
+  absl::CivilDay as_of;
+  std::string batch_id;
+  bool force = false;  // accept a shrinking or older full snapshot
+};
+
+struct ApplyResult {
+  bool already_applied = false;
+  hedui::store::v1::BatchRecord batch;  // what was (or had been) applied
+  hedui::store::v1::SnapshotInfo current;  // the department's current state
+  int64_t upserts = 0;
+  int64_t deletions = 0;
+};
+
+class Store {
+ public:
+  // Opens or creates the store. Refuses, with a message saying so, data of a
+  // format version it does not know and directories that are not a Hedui
+  // store.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(StoreOptions options);
+  virtual ~Store() = default;
+
+  // Replaces the department's current snapshot by `records` atomically: a
+  // reader sees all of the old snapshot or all of the new one. Durable when
+  // it returns (ingested files and a synced WAL write). A batch id already
+  // applied to the department is a no-op (already_applied).
+  // FAILED_PRECONDITION: under half the current row count, or an as-of date
+  // before the current one, unless header.force.
+  virtual absl::StatusOr<ApplyResult> ApplyFullSnapshot(
+      const BatchHeader& header, std::vector<StoredRecord> records) = 0;
+
+  // Applies upserts and deletions to the current snapshot in one synced
+  // write. FAILED_PRECONDITION when the department has no snapshot yet or
+  // the as-of date is before the current one.
+  virtual absl::StatusOr<ApplyResult> ApplyDelta(
+      const BatchHeader& header, std::vector<DeltaRecord> records) = 0;
+
+  // Every current record of these persons (validated 18-character IDs), and
+  // each department's as-of date, from one consistent snapshot.
+  virtual absl::StatusOr<hedui::store::v1::RecordSet> ReadPersons(
+      absl::Span<const std::string> person_ids) = 0;
+
+  // Same, but for the departments named in `generations`, the given
+  // (current or retained) snapshot instead of the current one: audits and
+  // re-verification against the data a decision saw.
+  virtual absl::StatusOr<hedui::store::v1::RecordSet> ReadPersonsAt(
+      absl::Span<const std::string> person_ids,
+      absl::Span<const hedui::store::v1::DepartmentAsOf> generations) = 0;
+
+  // The state of every department that has data.
+  virtual absl::StatusOr<std::vector<hedui::store::v1::DepartmentState>>
+  ListDepartments() = 0;
+
+  virtual absl::StatusOr<std::optional<hedui::store::v1::BatchRecord>>
+  FindBatch(hedui::v1::Department department, absl::string_view batch_id) = 0;
+
+  // Compacts now, so that records of retired and abandoned generations are
+  // physically gone when it returns (also done in the background after
+  // every switch).
+  virtual absl::Status CompactRetired() = 0;
+
+  // Number of records physically present for a department and generation,
+  // current or not (retention tests and operators).
+  virtual absl::StatusOr<int64_t> CountRecords(
+      hedui::v1::Department department, uint32_t generation) = 0;
+};
+
+}  // namespace hedui::storage
+
+#endif  // HEDUI_STORAGE_STORE_H_

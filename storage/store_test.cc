@@ -1,0 +1,353 @@
+#include "storage/store.h"
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/column_families.h"
+#include "storage/keys.h"
+#include "storage/testing/sync_counting_env.h"
+#include "storage/types/civil_date.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::storage {
+namespace {
+
+using hedui::store::v1::RecordSet;
+using hedui::store::v1::TaxRecord;
+
+std::string PersonId(int n) {
+  const std::string first17 = absl::StrFormat("32058119800101%03d", n % 1000);
+  return first17 + ResidentIdCheckCharacter(first17);
+}
+
+// A TAX record whose amount tells which snapshot wrote it.
+StoredRecord Tax(const std::string& person, int month, int64_t amount) {
+  TaxRecord tax;
+  tax.set_person_id(person);
+  tax.mutable_period()->set_year(2026);
+  tax.mutable_period()->set_month(month);
+  tax.set_income_type(hedui::store::v1::WAGE);
+  tax.set_amount_fen(amount);
+  return {person, absl::StrFormat("2026%02d", month), tax.SerializeAsString()};
+}
+
+// persons x months records, sorted, all with `amount`.
+std::vector<StoredRecord> TaxSnapshot(int persons, int months, int64_t amount) {
+  std::vector<StoredRecord> records;
+  for (int p = 0; p < persons; ++p) {
+    for (int m = 1; m <= months; ++m) records.push_back(Tax(PersonId(p), m, amount));
+  }
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.person_id, a.natural_key) <
+           std::tie(b.person_id, b.natural_key);
+  });
+  return records;
+}
+
+BatchHeader Header(hedui::v1::Department d, const std::string& batch,
+                   absl::CivilDay as_of = absl::CivilDay(2026, 10, 31)) {
+  BatchHeader h;
+  h.department = d;
+  h.batch_id = batch;
+  h.as_of = as_of;
+  return h;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::path(::testing::TempDir()) /
+            absl::StrCat("store_test_", getpid(), "_",
+                         ::testing::UnitTest::GetInstance()
+                             ->current_test_info()
+                             ->name());
+    std::filesystem::remove_all(path_);
+  }
+  void TearDown() override { std::filesystem::remove_all(path_); }
+
+  std::unique_ptr<Store> OpenStore(int retained = 1,
+                                   rocksdb::Env* env = nullptr) {
+    StoreOptions options;
+    options.path = path_.string();
+    options.retained_snapshots = retained;
+    options.block_cache_bytes = 8 << 20;
+    options.env = env;
+    auto store = Store::Open(options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  std::filesystem::path path_;
+};
+
+TEST_F(StoreTest, EmptyStoreHasNoDepartmentsAndNoRecords) {
+  auto store = OpenStore();
+  auto read = store->ReadPersons({PersonId(1)});
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->persons_size(), 1);
+  EXPECT_EQ(read->persons(0).tax_size(), 0);
+  EXPECT_EQ(read->departments_size(), 0);  // missing, not zero
+  EXPECT_TRUE(store->ListDepartments()->empty());
+}
+
+TEST_F(StoreTest, FullSnapshotIsReadBackWithItsAsOfAndSurvivesReopen) {
+  {
+    auto store = OpenStore();
+    auto applied = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "b1"),
+                                            TaxSnapshot(3, 2, 500));
+    ASSERT_TRUE(applied.ok()) << applied.status();
+    EXPECT_EQ(applied->current.generation(), 1u);
+    EXPECT_EQ(applied->current.rows(), 6);
+  }
+  auto store = OpenStore();
+  auto read = store->ReadPersons({PersonId(2), PersonId(0), PersonId(7)});
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->persons_size(), 3);
+  EXPECT_EQ(read->persons(0).person_id(), PersonId(2));
+  EXPECT_EQ(read->persons(0).tax_size(), 2);
+  EXPECT_EQ(read->persons(1).tax_size(), 2);
+  EXPECT_EQ(read->persons(2).tax_size(), 0);
+  EXPECT_EQ(read->persons(0).tax(1).amount_fen(), 500);
+  ASSERT_EQ(read->departments_size(), 1);
+  EXPECT_EQ(read->departments(0).department(), hedui::v1::TAX);
+  EXPECT_EQ(*FromProto(read->departments(0).as_of(), "as_of"),
+            absl::CivilDay(2026, 10, 31));
+  auto states = store->ListDepartments();
+  ASSERT_EQ(states->size(), 1u);
+  EXPECT_EQ((*states)[0].current().rows(), 6);
+}
+
+TEST_F(StoreTest, ReadRejectsMalformedIdsWithoutEchoingThem) {
+  auto store = OpenStore();
+  auto read = store->ReadPersons({"12345"});
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(read.status().message().find("12345"), std::string::npos);
+}
+
+TEST_F(StoreTest, SameBatchIdTwiceIsANoOp) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "same"),
+                                       TaxSnapshot(2, 1, 1))
+                  .ok());
+  auto again = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "same"),
+                                        TaxSnapshot(2, 1, 2));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_applied);
+  EXPECT_EQ(again->current.generation(), 1u);
+  EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(), 1);
+  // The same id for another department is another batch.
+  auto other = store->ApplyFullSnapshot(Header(hedui::v1::SOCIAL_INSURANCE, "same"), {});
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->already_applied);
+}
+
+TEST_F(StoreTest, ShrinkingOrOlderSnapshotNeedsForce) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "big"),
+                                       TaxSnapshot(10, 2, 1))
+                  .ok());  // 20 rows
+  auto small = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "small"),
+                                        TaxSnapshot(4, 2, 2));  // 8 < 10
+  EXPECT_EQ(small.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(small.status().message().find("under half"), std::string::npos);
+  EXPECT_EQ(store->ReadPersons({PersonId(9)})->persons(0).tax_size(), 2);
+  // Exactly half is accepted.
+  auto half = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "half"),
+                                       TaxSnapshot(5, 2, 3));
+  ASSERT_TRUE(half.ok()) << half.status();
+  auto older = store->ApplyFullSnapshot(
+      Header(hedui::v1::TAX, "older", absl::CivilDay(2026, 10, 30)),
+      TaxSnapshot(5, 2, 4));
+  EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition);
+  BatchHeader forced = Header(hedui::v1::TAX, "forced");
+  forced.force = true;
+  ASSERT_TRUE(store->ApplyFullSnapshot(forced, TaxSnapshot(1, 1, 5)).ok());
+  EXPECT_EQ(store->ReadPersons({PersonId(4)})->persons(0).tax_size(), 0);
+}
+
+TEST_F(StoreTest, DeltasUpsertAndDeleteWithExactRowCounts) {
+  auto store = OpenStore();
+  auto early = store->ApplyDelta(Header(hedui::v1::TAX, "d0"), {});
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "full"),
+                                       TaxSnapshot(2, 2, 100))
+                  .ok());
+  std::vector<DeltaRecord> delta;
+  delta.push_back({false, Tax(PersonId(0), 1, 999)});  // replace
+  delta.push_back({false, Tax(PersonId(0), 3, 300)});  // add
+  delta.push_back({true, Tax(PersonId(1), 2, 0)});     // delete
+  delta.push_back({true, Tax(PersonId(1), 9, 0)});     // delete of nothing
+  auto applied = store->ApplyDelta(
+      Header(hedui::v1::TAX, "d1", absl::CivilDay(2026, 11, 15)), delta);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(applied->upserts, 2);
+  EXPECT_EQ(applied->deletions, 2);
+  EXPECT_EQ(applied->current.rows(), 4 + 1 - 1);
+  auto read = store->ReadPersons({PersonId(0), PersonId(1)});
+  ASSERT_EQ(read->persons(0).tax_size(), 3);
+  EXPECT_EQ(read->persons(0).tax(0).amount_fen(), 999);
+  EXPECT_EQ(read->persons(1).tax_size(), 1);
+  EXPECT_EQ(*FromProto(read->departments(0).as_of(), "as_of"),
+            absl::CivilDay(2026, 11, 15));
+  auto again = store->ApplyDelta(Header(hedui::v1::TAX, "d1"), delta);
+  EXPECT_TRUE(again->already_applied);
+  EXPECT_EQ(again->current.rows(), 4);
+}
+
+TEST_F(StoreTest, RetainsPreviousSnapshotAndCompactsOlderOnes) {
+  auto store = OpenStore(/*retained=*/1);
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, absl::StrCat("s", i)),
+                                         TaxSnapshot(3, 2, i))
+                    .ok());
+  }
+  ASSERT_TRUE(store->CompactRetired().ok());
+  EXPECT_EQ(*store->CountRecords(hedui::v1::TAX, 1), 0);
+  EXPECT_EQ(*store->CountRecords(hedui::v1::TAX, 2), 6);
+  EXPECT_EQ(*store->CountRecords(hedui::v1::TAX, 3), 6);
+  auto states = store->ListDepartments();
+  ASSERT_EQ((*states)[0].retained_size(), 1);
+  EXPECT_EQ((*states)[0].retained(0).generation(), 2u);
+
+  hedui::store::v1::DepartmentAsOf at;
+  at.set_department(hedui::v1::TAX);
+  at.set_generation(2);
+  auto old = store->ReadPersonsAt({PersonId(0)}, {at});
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(old->persons(0).tax(0).amount_fen(), 2);
+  EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(), 3);
+  at.set_generation(1);
+  EXPECT_EQ(store->ReadPersonsAt({PersonId(0)}, {at}).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, ReaderRacingSwitchesNeverSeesAMix) {
+  auto store = OpenStore();
+  constexpr int kPersons = 50;
+  constexpr int kMonths = 4;
+  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "v0"),
+                                       TaxSnapshot(kPersons, kMonths, 0))
+                  .ok());
+  std::vector<std::string> ids;
+  for (int p = 0; p < kPersons; ++p) ids.push_back(PersonId(p));
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<int> mixed{0};
+  std::thread reader([&] {
+    while (!done) {
+      auto read = store->ReadPersons(ids);
+      ASSERT_TRUE(read.ok());
+      const int64_t first = read->persons(0).tax(0).amount_fen();
+      for (const auto& person : read->persons()) {
+        if (person.tax_size() != kMonths) ++mixed;
+        for (const auto& tax : person.tax()) {
+          if (tax.amount_fen() != first) ++mixed;
+        }
+      }
+      ++reads;
+    }
+  });
+  for (int v = 1; v <= 30; ++v) {
+    ASSERT_TRUE(store->ApplyFullSnapshot(
+                         Header(hedui::v1::TAX, absl::StrCat("v", v)),
+                         TaxSnapshot(kPersons, kMonths, v))
+                    .ok());
+  }
+  done = true;
+  reader.join();
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(mixed.load(), 0);
+}
+
+TEST_F(StoreTest, AcknowledgedWritesAreSynced) {
+  testing::SyncCountingEnv counting;
+  auto store = OpenStore(1, counting.env.get());
+  const int64_t before_full = counting.fs->wal_syncs();
+  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "f"),
+                                       TaxSnapshot(2, 1, 1))
+                  .ok());
+  const int64_t after_full = counting.fs->wal_syncs();
+  EXPECT_GT(after_full, before_full);
+  ASSERT_TRUE(store->ApplyDelta(Header(hedui::v1::TAX, "d"),
+                                {{false, Tax(PersonId(0), 5, 1)}})
+                  .ok());
+  EXPECT_GT(counting.fs->wal_syncs(), after_full);
+}
+
+TEST_F(StoreTest, EachDepartmentHasItsOwnAsOf) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "t"),
+                                       TaxSnapshot(1, 1, 1))
+                  .ok());
+  hedui::store::v1::VehicleRecord car;
+  car.set_person_id(PersonId(0));
+  car.set_plate("苏E12345");
+  car.set_vehicle_type(hedui::store::v1::CAR);
+  ASSERT_TRUE(store->ApplyFullSnapshot(
+                       Header(hedui::v1::VEHICLES, "v", absl::CivilDay(2026, 8, 10)),
+                       {{PersonId(0), "plate", car.SerializeAsString()}})
+                  .ok());
+  auto read = store->ReadPersons({PersonId(0)});
+  ASSERT_EQ(read->departments_size(), 2);
+  EXPECT_EQ(read->persons(0).vehicles(0).plate(), "苏E12345");
+  EXPECT_EQ(read->persons(0).tax_size(), 1);
+}
+
+TEST_F(StoreTest, RefusesUnknownDataFormatVersion) {
+  OpenStore().reset();
+  {
+    ColumnFamilies cfs;
+    auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+    ASSERT_TRUE(db.ok());
+    hedui::store::v1::StoreFormat format;
+    format.set_version(99);
+    ASSERT_TRUE((*db)->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                           format.SerializeAsString())
+                    .ok());
+    cfs.Close(db->get());
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("data-format version 99"),
+            std::string::npos)
+      << store.status();
+}
+
+TEST_F(StoreTest, RefusesColumnFamiliesItDoesNotKnow) {
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path_.string(), &db).ok());
+    rocksdb::ColumnFamilyHandle* cf = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(),
+                                       "from_the_future", &cf)
+                    .ok());
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(cf).ok());
+    delete db;
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("from_the_future"), std::string::npos);
+}
+
+TEST_F(StoreTest, RejectsRetentionBelowOne) {
+  StoreOptions options;
+  options.path = path_.string();
+  options.retained_snapshots = 0;
+  EXPECT_EQ(Store::Open(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hedui::storage
