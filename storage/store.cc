@@ -74,6 +74,8 @@ class RocksStore final : public Store {
   absl::Status CompactRetired() override;
   absl::StatusOr<int64_t> CountRecords(Department department,
                                        uint32_t generation) override;
+  absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>> CountAllRecords()
+      override;
 
  private:
   RocksStore() = default;
@@ -711,20 +713,28 @@ absl::Status RocksStore::CompactRetired() {
 
 absl::StatusOr<int64_t> RocksStore::CountRecords(Department department,
                                                  uint32_t generation) {
-  int64_t count = 0;
+  auto counts = CountAllRecords();
+  if (!counts.ok()) return counts.status();
+  auto it = counts->find({static_cast<int>(department), generation});
+  return it == counts->end() ? 0 : it->second;
+}
+
+absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>>
+RocksStore::CountAllRecords() {
+  std::map<std::pair<int, uint32_t>, int64_t> counts;
   rocksdb::ReadOptions read;
   read.total_order_seek = true;  // a full scan across prefixes
+  read.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cfs_.records));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const auto decoded = DecodeRecordKey(
         absl::string_view(it->key().data(), it->key().size()));
-    if (decoded && decoded->department == department &&
-        decoded->generation == generation) {
-      ++count;
+    if (decoded) {
+      ++counts[{static_cast<int>(decoded->department), decoded->generation}];
     }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "counting records");
-  return count;
+  return counts;
 }
 
 void RocksStore::ScheduleCompaction() {

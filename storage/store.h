@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,6 +127,11 @@ class Store {
   // current or not (retention tests and operators).
   virtual absl::StatusOr<int64_t> CountRecords(
       hedui::v1::Department department, uint32_t generation) = 0;
+
+  // One full scan: records physically present per (department number,
+  // generation). For the offline consistency check (`heduid --check`).
+  virtual absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>>
+  CountAllRecords() = 0;
 };
 
 }  // namespace hedui::storage

@@ -1,0 +1,71 @@
+#include "client/cli.h"
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "client/command_context.h"
+#include "client/departments.h"
+#include "client/exit_codes.h"
+#include "client/ingest.h"
+
+namespace hedui::cli {
+
+int RunCli(int argc, const char* const* argv, std::ostream& out,
+           std::ostream& err, bool err_is_terminal) {
+  CLI::App app(
+      "hedui: staff command line of the Hedui household income verification "
+      "service",
+      "hedui");
+  // Global flags may also follow the subcommand
+  // (`hedui ingest ... --output json`); subcommands inherit this.
+  app.fallthrough();
+  // No require_subcommand(): CLI11 would then report "hedui frobnicate" as
+  // a missing subcommand instead of naming the unknown word.
+
+  CommandContext ctx;
+  ctx.out = &out;
+  ctx.err = &err;
+  ctx.progress = err_is_terminal;
+  std::string output = "table";
+  app.add_option("--server", ctx.connection.server, "heduid address, HOST:PORT")
+      ->envname(kServerEnv)
+      ->capture_default_str();
+  app.add_option("--timeout", ctx.connection.timeout_seconds,
+                 "Deadline of each call in seconds (default 30; ingest 3600)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--output", output, "Output format: table or json")
+      ->capture_default_str();
+
+  CommandAction selected;
+  AddIngestCommand(app, &selected);
+  AddDepartmentsCommands(app, &selected);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a ParseError with a success code: print help, exit 0.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      app.exit(e, out, err);
+      return kExitOk;
+    }
+    err << "hedui: " << e.what() << "\nRun 'hedui --help' for usage.\n"
+        << std::flush;
+    return kExitUsage;
+  }
+
+  absl::StatusOr<OutputFormat> format = ParseOutputFormat(output);
+  if (!format.ok()) {
+    err << "hedui: " << format.status().message() << '\n' << std::flush;
+    return kExitUsage;
+  }
+  ctx.output = *format;
+  if (!selected) {
+    err << "hedui: a command is required (ingest, departments, data status)"
+           "\nRun 'hedui --help' for usage.\n"
+        << std::flush;
+    return kExitUsage;
+  }
+  return selected(ctx);
+}
+
+}  // namespace hedui::cli

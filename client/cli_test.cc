@@ -1,0 +1,145 @@
+#include "client/cli.h"
+
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "client/exit_codes.h"
+#include "client/fake_admin_service.h"
+#include "client/test_files.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace hedui::cli {
+namespace {
+
+using ::hedui::cli::testing::FakeAdminServer;
+using ::hedui::cli::testing::WriteTempFile;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { unsetenv("HEDUI_SERVER"); }
+  void TearDown() override { unsetenv("HEDUI_SERVER"); }
+
+  int Run(std::vector<std::string> args) {
+    args.insert(args.begin(), "hedui");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    out_.str("");
+    err_.str("");
+    return RunCli(static_cast<int>(argv.size()), argv.data(), out_, err_,
+                  /*err_is_terminal=*/false);
+  }
+
+  hedui::v1::ListDepartmentsResponse Departments() {
+    hedui::v1::ListDepartmentsResponse response;
+    auto* tax = response.add_departments();
+    tax->set_department(hedui::v1::TAX);
+    tax->set_present(true);
+    tax->set_rows(7);
+    return response;
+  }
+
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(CliTest, HelpExitsZero) {
+  EXPECT_EQ(Run({"--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("ingest"));
+  EXPECT_THAT(out_.str(), HasSubstr("departments"));
+  EXPECT_EQ(Run({"ingest", "--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("--as-of"));
+}
+
+TEST_F(CliTest, UsageErrorsNameTheFlag) {
+  const std::string file = WriteTempFile("tax.csv", "a\n");
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{}, "a command is required"},
+      {{"frobnicate"}, "frobnicate"},
+      {{"ingest", "--as-of", "2026-10-31", file}, "--department"},
+      {{"ingest", "--department", "TAX", file}, "--as-of"},
+      {{"ingest", "--department", "TAX", "--as-of", "2026-10-31"}, "FILE"},
+      {{"ingest", "--department", "POLICE", "--as-of", "2026-10-31", file},
+       "--department: unknown department \"POLICE\""},
+      {{"ingest", "--department", "TAX", "--as-of", "2026-02-30", file},
+       "--as-of \"2026-02-30\": not a calendar date"},
+      {{"ingest", "--department", "TAX", "--as-of", "31/10/2026", file},
+       "--as-of \"31/10/2026\""},
+      {{"ingest", "--department", "TAX", "--as-of", "2026-10-31",
+        file + ".missing"},
+       "FILE: cannot open"},
+      {{"ingest", "--department", "TAX", "--as-of", "2026-10-31", "--encoding",
+        "BIG5", file},
+       "--encoding"},
+      {{"--timeout", "0", "departments"}, "--timeout"},
+      {{"--timeout", "soon", "departments"}, "--timeout"},
+      {{"--output", "yaml", "departments"}, "--output"},
+      {{"data"}, "a command is required"},
+      {{"data", "frobnicate"}, "frobnicate"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.args));
+    EXPECT_EQ(Run(c.args), kExitUsage);
+    EXPECT_THAT(err_.str(), HasSubstr(c.expected));
+    EXPECT_THAT(err_.str(), StartsWith("hedui"));
+    EXPECT_EQ(out_.str(), "");
+  }
+}
+
+TEST_F(CliTest, DepartmentsAndItsAlias) {
+  FakeAdminServer server;
+  server.service().SetDepartments(Departments());
+  EXPECT_EQ(Run({"--server", server.address(), "departments"}), kExitOk)
+      << err_.str();
+  EXPECT_THAT(out_.str(), StartsWith("DEPARTMENT"));
+  EXPECT_THAT(out_.str(), HasSubstr("TAX "));
+  const std::string table = out_.str();
+  EXPECT_EQ(Run({"--server", server.address(), "data", "status"}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(out_.str(), table);
+  EXPECT_EQ(server.service().list_calls(), 2);
+}
+
+TEST_F(CliTest, GlobalFlagsAfterTheCommandAndFromTheEnvironment) {
+  FakeAdminServer server;
+  server.service().SetDepartments(Departments());
+  setenv("HEDUI_SERVER", server.address().c_str(), 1);
+  EXPECT_EQ(Run({"departments", "--output", "json"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "{\"departments\":[{\"department\":\"TAX\",\"present\":true,"
+            "\"rows\":\"7\",\"batchId\":\"\",\"generation\":\"0\","
+            "\"ingestedUnixSeconds\":\"0\",\"deltasApplied\":\"0\","
+            "\"retainedGenerations\":[]}]}\n");
+  // --server beats the environment.
+  EXPECT_EQ(Run({"departments", "--server", "127.0.0.1:1"}), kExitUnavailable);
+  EXPECT_THAT(err_.str(), HasSubstr("127.0.0.1:1"));
+}
+
+TEST_F(CliTest, IngestEndToEnd) {
+  FakeAdminServer server;
+  const std::string content = "person_id,period\nA,2026-10\n";
+  const std::string file = WriteTempFile("tax.csv", content);
+  EXPECT_EQ(Run({"--server", server.address(), "ingest", "--department", "TAX",
+                 "--as-of", "2026-10-31", "--delta", "--batch-id", "b1",
+                 "--encoding", "GB18030", "--force", file}),
+            kExitOk)
+      << err_.str();
+  const auto got = server.service().received();
+  EXPECT_EQ(got.bytes, content);
+  EXPECT_EQ(got.header.batch_id(), "b1");
+  EXPECT_TRUE(got.header.delta());
+  EXPECT_TRUE(got.header.force());
+  EXPECT_EQ(got.header.encoding(), hedui::v1::GB18030);
+  EXPECT_EQ(got.header.as_of().day(), 31);
+}
+
+}  // namespace
+}  // namespace hedui::cli

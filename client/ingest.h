@@ -1,0 +1,46 @@
+#ifndef HEDUI_CLIENT_INGEST_H_
+#define HEDUI_CLIENT_INGEST_H_
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "absl/types/optional.h"
+#include "client/command_context.h"
+#include "hedui/v1/admin.pb.h"
+
+namespace hedui::cli {
+
+// Loading a large feed includes the server's validation and durable commit.
+inline constexpr double kIngestDefaultTimeoutSeconds = 3600;
+
+// The flags of `hedui ingest`, as typed.
+struct IngestOptions {
+  std::string department;                // --department, a Department name
+  std::string as_of;                     // --as-of YYYY-MM-DD
+  bool delta = false;                    // --delta
+  absl::optional<std::string> batch_id;  // --batch-id; default SHA-256
+  std::string encoding = "UTF8";         // --encoding UTF8|GB18030
+  bool force = false;                    // --force
+  std::string file;                      // FILE
+};
+
+// Checks the flags without touching the file or the network and builds the
+// stream's first message. batch_id is left empty when --batch-id is not
+// given and total_bytes is not set. Errors name the flag ("--as-of: ...").
+absl::StatusOr<hedui::v1::IngestHeader> BuildIngestHeader(
+    const IngestOptions& options);
+
+// `hedui ingest`: validates the flags and FILE (exit 2 on a mistake,
+// nothing sent), computes the default batch id in a first pass, streams the
+// header and the file in kIngestChunkBytes chunks to AdminService.Ingest,
+// and prints the summary with ctx's printer. Returns an ExitCode.
+int RunIngest(const CommandContext& ctx, const IngestOptions& options);
+
+// Adds the `ingest` subcommand to `app`; when it is the one given,
+// *selected is set to run it.
+void AddIngestCommand(CLI::App& app, CommandAction* selected);
+
+}  // namespace hedui::cli
+
+#endif  // HEDUI_CLIENT_INGEST_H_

@@ -1,0 +1,22 @@
+#ifndef HEDUI_CLIENT_TABLE_PRINTER_H_
+#define HEDUI_CLIENT_TABLE_PRINTER_H_
+
+#include "client/printer.h"
+
+namespace hedui::cli {
+
+// Aligned plain-text tables for people at a terminal. Numbers are printed
+// without separators so columns can still be cut or awk'ed; times are
+// Asia/Shanghai, whatever the host's zone.
+class TablePrinter : public Printer {
+ public:
+  absl::Status PrintIngestSummary(const IngestSummary& summary,
+                                  std::ostream& out) const override;
+  absl::Status PrintDepartments(
+      const hedui::v1::ListDepartmentsResponse& response,
+      std::ostream& out) const override;
+};
+
+}  // namespace hedui::cli
+
+#endif  // HEDUI_CLIENT_TABLE_PRINTER_H_

@@ -1,0 +1,191 @@
+#include "server/ingest/feed_ingestor.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "server/service/error_details.h"
+#include "storage/types/civil_date.h"
+
+namespace hedui::server {
+namespace {
+
+bool PrintableAscii(absl::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c > ' ' && c < 0x7F;
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
+    storage::Store* store, const hedui::v1::IngestHeader& header,
+    const IngestLimits& limits) {
+  const hedui::v1::Department department = header.department();
+  if (department == hedui::v1::DEPARTMENT_UNSPECIFIED ||
+      !hedui::v1::Department_IsValid(department)) {
+    return FieldViolation("header.department",
+                          "required: one of the 13 department codes");
+  }
+  auto as_of = FromProto(header.as_of(), "header.as_of");
+  if (!as_of.ok()) {
+    return FieldViolation("header.as_of",
+                          "required: the as-of date of the data, a real "
+                          "calendar date");
+  }
+  if (header.batch_id().empty() || header.batch_id().size() > 128 ||
+      !PrintableAscii(header.batch_id())) {
+    return FieldViolation("header.batch_id",
+                          "required: 1 to 128 printable ASCII characters "
+                          "without spaces (the CLI defaults it to the SHA-256 "
+                          "of the file)");
+  }
+  feed::FeedParserOptions parser_options;
+  parser_options.department = department;
+  parser_options.delta = header.delta();
+  parser_options.max_errors = limits.max_reported_errors;
+  switch (header.encoding()) {
+    case hedui::v1::FEED_ENCODING_UNSPECIFIED:
+    case hedui::v1::UTF8:
+      parser_options.encoding = feed::TextEncoding::kUtf8;
+      break;
+    case hedui::v1::GB18030:
+      parser_options.encoding = feed::TextEncoding::kGb18030;
+      break;
+    default:
+      return FieldViolation("header.encoding", "must be UTF8 or GB18030");
+  }
+  storage::BatchHeader batch;
+  batch.department = department;
+  batch.as_of = *as_of;
+  batch.batch_id = header.batch_id();
+  batch.force = header.force();
+  std::unique_ptr<FeedIngestor> ingestor(new FeedIngestor(
+      store, batch, header.delta(), parser_options, limits));
+  auto existing = store->FindBatch(department, header.batch_id());
+  if (!existing.ok()) return existing.status();
+  ingestor->already_applied_ = existing->has_value();
+  return ingestor;
+}
+
+FeedIngestor::FeedIngestor(storage::Store* store, storage::BatchHeader batch,
+                           bool delta, feed::FeedParserOptions parser_options,
+                           const IngestLimits& limits)
+    : store_(store),
+      batch_(std::move(batch)),
+      delta_(delta),
+      limits_(limits),
+      parser_(parser_options) {}
+
+absl::Status FeedIngestor::Consume(absl::string_view chunk) {
+  bytes_ += static_cast<int64_t>(chunk.size());
+  if (bytes_ > limits_.max_feed_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "feed larger than the server's limit of ", limits_.max_feed_bytes,
+        " bytes; split it or raise max_feed_bytes"));
+  }
+  if (already_applied_ || !parser_.ok()) return absl::OkStatus();
+  parser_.Consume(chunk, [this](feed::FeedRow&& row) {
+    rows_.push_back(Row{{std::move(row.person_id), std::move(row.natural_key),
+                         std::move(row.record)},
+                        row.op == feed::RowOp::kDelete,
+                        row.line});
+  });
+  return absl::OkStatus();
+}
+
+std::vector<feed::FeedError> FeedIngestor::SortAndFindDuplicates() {
+  std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+    const int by_person = a.record.person_id.compare(b.record.person_id);
+    if (by_person != 0) return by_person < 0;
+    const int by_key = a.record.natural_key.compare(b.record.natural_key);
+    if (by_key != 0) return by_key < 0;
+    return a.line < b.line;
+  });
+  std::vector<feed::FeedError> duplicates;
+  for (size_t i = 1; i < rows_.size(); ++i) {
+    const Row& a = rows_[i - 1];
+    const Row& b = rows_[i];
+    if (a.record.person_id == b.record.person_id &&
+        a.record.natural_key == b.record.natural_key) {
+      duplicates.push_back(
+          {b.line, 0, "",
+           absl::StrCat("duplicate record: same key as line ", a.line)});
+    }
+  }
+  std::sort(duplicates.begin(), duplicates.end(),
+            [](const auto& x, const auto& y) { return x.line < y.line; });
+  return duplicates;
+}
+
+absl::Status FeedIngestor::RejectFile(
+    const std::vector<feed::FeedError>& errors, int64_t total) {
+  hedui::v1::ErrorDetails details;
+  details.set_total_violations(total);
+  for (size_t i = 0; i < errors.size() && i < limits_.max_reported_errors;
+       ++i) {
+    auto* v = details.add_field_violations();
+    v->set_field(errors[i].field);
+    v->set_description(errors[i].message);
+    v->set_line(errors[i].line);
+    v->set_column(errors[i].column);
+  }
+  const feed::FeedError& first = errors.front();
+  std::string where = absl::StrCat("line ", first.line);
+  if (first.column > 0) absl::StrAppend(&where, ", column ", first.column);
+  if (!first.field.empty()) absl::StrAppend(&where, " (", first.field, ")");
+  return InvalidArgumentWithDetails(
+      absl::StrCat(hedui::v1::Department_Name(batch_.department),
+                   " feed rejected, nothing was written: ", total,
+                   total == 1 ? " error" : " errors", "; first at ", where,
+                   ": ", first.message),
+      details);
+}
+
+absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
+  hedui::v1::IngestResponse response;
+  response.set_batch_id(batch_.batch_id);
+  response.set_department(batch_.department);
+  if (!already_applied_) {
+    parser_.Finish([this](feed::FeedRow&& row) {
+      rows_.push_back(Row{{std::move(row.person_id),
+                           std::move(row.natural_key), std::move(row.record)},
+                          row.op == feed::RowOp::kDelete,
+                          row.line});
+    });
+    if (!parser_.ok()) {
+      return RejectFile(parser_.errors(), parser_.error_count());
+    }
+    std::vector<feed::FeedError> duplicates = SortAndFindDuplicates();
+    if (!duplicates.empty()) {
+      return RejectFile(duplicates, static_cast<int64_t>(duplicates.size()));
+    }
+  }
+  response.set_rows(parser_.rows());
+  absl::StatusOr<storage::ApplyResult> applied;
+  if (delta_) {
+    std::vector<storage::DeltaRecord> delta;
+    delta.reserve(rows_.size());
+    for (Row& row : rows_) delta.push_back({row.erase, std::move(row.record)});
+    rows_.clear();
+    applied = store_->ApplyDelta(batch_, std::move(delta));
+  } else {
+    std::vector<storage::StoredRecord> records;
+    records.reserve(rows_.size());
+    for (Row& row : rows_) records.push_back(std::move(row.record));
+    rows_.clear();
+    applied = store_->ApplyFullSnapshot(batch_, std::move(records));
+  }
+  if (!applied.ok()) return applied.status();
+  response.set_already_applied(applied->already_applied);
+  if (applied->already_applied) response.set_rows(applied->batch.rows());
+  response.set_upserts(applied->upserts);
+  response.set_deletions(applied->deletions);
+  response.set_generation(applied->current.generation());
+  response.set_rows_now_current(applied->current.rows());
+  *response.mutable_as_of() = applied->current.as_of();
+  response.set_server_seconds(absl::ToDoubleSeconds(absl::Now() - started_));
+  return response;
+}
+
+}  // namespace hedui::server

@@ -1,0 +1,71 @@
+#ifndef HEDUI_SERVER_INGEST_FEED_INGESTOR_H_
+#define HEDUI_SERVER_INGEST_FEED_INGESTOR_H_
+
+// One feed file on its way into the store: bytes in (any chunking), parsed
+// and validated as they arrive, applied whole or not at all at the end.
+// Transport-free, so the gRPC handler stays an adapter and tests need no
+// server.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "hedui/v1/admin.pb.h"
+#include "storage/feed/feed_parser.h"
+#include "storage/store.h"
+
+namespace hedui::server {
+
+struct IngestLimits {
+  int64_t max_feed_bytes = 4ll << 30;  // a feed larger than this is refused
+  size_t max_reported_errors = 20;
+};
+
+class FeedIngestor {
+ public:
+  // Validates the header (INVALID_ARGUMENT naming the field) and checks
+  // whether the batch was applied before, in which case the bytes that
+  // follow are only drained.
+  static absl::StatusOr<std::unique_ptr<FeedIngestor>> Start(
+      storage::Store* store, const hedui::v1::IngestHeader& header,
+      const IngestLimits& limits);
+
+  absl::Status Consume(absl::string_view chunk);
+
+  // Applies the file if it is valid; otherwise INVALID_ARGUMENT with the
+  // first errors (ErrorDetails payload). Nothing is written on any error.
+  absl::StatusOr<hedui::v1::IngestResponse> Finish();
+
+ private:
+  FeedIngestor(storage::Store* store, storage::BatchHeader batch, bool delta,
+               feed::FeedParserOptions parser_options,
+               const IngestLimits& limits);
+
+  struct Row {
+    storage::StoredRecord record;
+    bool erase = false;
+    int64_t line = 0;
+  };
+
+  // Sorts rows by key and reports rows whose key repeats an earlier one.
+  std::vector<feed::FeedError> SortAndFindDuplicates();
+  absl::Status RejectFile(const std::vector<feed::FeedError>& errors,
+                          int64_t total);
+
+  storage::Store* store_;
+  storage::BatchHeader batch_;
+  bool delta_;
+  IngestLimits limits_;
+  feed::FeedParser parser_;
+  std::vector<Row> rows_;
+  int64_t bytes_ = 0;
+  bool already_applied_ = false;
+  absl::Time started_ = absl::Now();
+};
+
+}  // namespace hedui::server
+
+#endif  // HEDUI_SERVER_INGEST_FEED_INGESTOR_H_

@@ -1,0 +1,19 @@
+#ifndef HEDUI_SERVER_OPS_STORE_CHECK_H_
+#define HEDUI_SERVER_OPS_STORE_CHECK_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "storage/store.h"
+
+namespace hedui::server {
+
+// Offline consistency check: every department's current snapshot holds
+// exactly the rows its metadata says (a snapshot is whole), and retained
+// snapshots are present. Returns a printable report; DATA_LOSS when a
+// snapshot is not whole.
+absl::StatusOr<std::string> CheckStore(storage::Store& store);
+
+}  // namespace hedui::server
+
+#endif  // HEDUI_SERVER_OPS_STORE_CHECK_H_

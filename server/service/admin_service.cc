@@ -1,0 +1,84 @@
+#include "server/service/admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/service/error_details.h"
+#include "server/service/status_mapping.h"
+#include "spdlog/spdlog.h"
+
+namespace hedui::server {
+namespace {
+
+absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
+    storage::Store* store, const IngestLimits& limits,
+    grpc::ServerReader<hedui::v1::IngestRequest>* reader) {
+  hedui::v1::IngestRequest request;
+  if (!reader->Read(&request)) {
+    return FieldViolation("header", "the stream ended before any message");
+  }
+  if (!request.has_header()) {
+    return FieldViolation("header",
+                          "the first message must carry the header");
+  }
+  auto ingestor = FeedIngestor::Start(store, request.header(), limits);
+  if (!ingestor.ok()) return ingestor.status();
+  while (reader->Read(&request)) {
+    if (request.has_header()) {
+      return FieldViolation("header", "only the first message may carry it");
+    }
+    if (absl::Status s = (*ingestor)->Consume(request.chunk()); !s.ok()) {
+      return s;
+    }
+  }
+  return (*ingestor)->Finish();
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::Ingest(
+    grpc::ServerContext* context,
+    grpc::ServerReader<hedui::v1::IngestRequest>* reader,
+    hedui::v1::IngestResponse* response) {
+  auto result = RunIngest(store_, limits_, reader);
+  if (!result.ok()) {
+    spdlog::warn("ingest refused: {}", result.status().ToString());
+    return ToGrpcStatus(result.status(), context);
+  }
+  *response = *std::move(result);
+  spdlog::info(
+      "ingest {} batch {}: {} rows, generation {}, {} current rows{} ({:.2f} s)",
+      hedui::v1::Department_Name(response->department()),
+      response->batch_id().substr(0, 16), response->rows(),
+      response->generation(), response->rows_now_current(),
+      response->already_applied() ? ", already applied" : "",
+      response->server_seconds());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListDepartments(
+    grpc::ServerContext* context,
+    const hedui::v1::ListDepartmentsRequest* /*request*/,
+    hedui::v1::ListDepartmentsResponse* response) {
+  auto states = store_->ListDepartments();
+  if (!states.ok()) return ToGrpcStatus(states.status(), context);
+  for (int d = 1; d <= 13; ++d) {
+    auto* out = response->add_departments();
+    out->set_department(static_cast<hedui::v1::Department>(d));
+    for (const auto& state : *states) {
+      if (state.department() != d) continue;
+      const auto& current = state.current();
+      out->set_present(true);
+      *out->mutable_as_of() = current.as_of();
+      out->set_rows(current.rows());
+      out->set_batch_id(current.batch_id());
+      out->set_generation(current.generation());
+      out->set_ingested_unix_seconds(current.ingested_unix_seconds());
+      out->set_deltas_applied(current.deltas_applied());
+      for (const auto& kept : state.retained()) {
+        out->add_retained_generations(kept.generation());
+      }
+    }
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace hedui::server

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs Hedui's benchmarks on the release tree (build it with tests/run.sh or
+# HEDUI_BENCHMARKS=ON first) and prints each figure next to its baseline.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${HEDUI_BUILD_DIR:-build/release}
+echo "== ingest =="
+HEDUI_BUILD_DIR=$BUILD /usr/bin/python3 tests/bench/ingest_bench.py "${INGEST_ROWS:-1000000}"
+echo "== household lookup =="
+"$BUILD/tests/bench/hedui_lookup_bench" --persons "${LOOKUP_PERSONS:-1000000}"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every Hedui test: installs what is missing, builds the release tree
+# (with benchmarks compiled, not run) and the ASan+UBSan tree, runs all tests
+# in the first and the unit tests in the second. Prints build and test times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${HEDUI_JOBS:-2}
+
+deploy/install-deps.sh
+
+now() { date +%s; }
+declare -A took
+t=$(now)
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DHEDUI_BENCHMARKS=ON >/dev/null
+ninja -C build/release -j"$JOBS"
+took[release_build]=$(( $(now) - t ))
+
+t=$(now)
+status=0
+ctest --test-dir build/release --output-on-failure --timeout 1500 || status=1
+took[release_tests]=$(( $(now) - t ))
+
+if [ "${HEDUI_SKIP_SANITIZERS:-0}" != 1 ]; then
+  t=$(now)
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE= \
+    -DCMAKE_CXX_FLAGS="-O1" -DHEDUI_SANITIZE=ON >/dev/null
+  # Only what the unit tests need: the sanitizer tree is for the code, the
+  # release tree already ran the processes end to end.
+  mapfile -t unit_targets < <(ctest --test-dir build/release -L unit -N \
+    | sed -n 's/^ *Test *#[0-9]*: \(.*\)$/\1/p')
+  ninja -C build/asan -j"$JOBS" "${unit_targets[@]}"
+  took[asan_build]=$(( $(now) - t ))
+  t=$(now)
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/asan -L unit --output-on-failure --timeout 1500 \
+    || status=1
+  took[asan_tests]=$(( $(now) - t ))
+fi
+
+echo
+echo "== times (s) =="
+for k in release_build release_tests asan_build asan_tests; do
+  [ -n "${took[$k]:-}" ] && printf '  %-15s %5d\n' "$k" "${took[$k]}"
+done
+if [ $status -ne 0 ]; then
+  echo "tests/run.sh: FAILED"
+else
+  echo "tests/run.sh: all tests passed"
+fi
+exit $status
