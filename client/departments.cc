@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "CLI/CLI.hpp"
 #include "client/exit_codes.h"
 #include "client/printer.h"
 #include "client/rpc_error.h"

@@ -1,8 +1,11 @@
 #ifndef HEDUI_CLIENT_DEPARTMENTS_H_
 #define HEDUI_CLIENT_DEPARTMENTS_H_
 
-#include "CLI/CLI.hpp"
 #include "client/command_context.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace hedui::cli {
 

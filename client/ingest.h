@@ -3,11 +3,14 @@
 
 #include <string>
 
-#include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
 #include "absl/types/optional.h"
 #include "client/command_context.h"
 #include "hedui/v1/admin.pb.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace hedui::cli {
 

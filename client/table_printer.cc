@@ -59,13 +59,21 @@ std::string DateText(const hedui::v1::Date& date) {
 
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
+// A department added to the proto after this build still gets a label.
+std::string DepartmentText(hedui::v1::Department department) {
+  const std::string& name = hedui::v1::Department_Name(department);
+  return name.empty()
+             ? absl::StrCat("DEPARTMENT_", static_cast<int>(department))
+             : name;
+}
+
 }  // namespace
 
 absl::Status TablePrinter::PrintIngestSummary(const IngestSummary& summary,
                                               std::ostream& out) const {
   const hedui::v1::IngestResponse& r = summary.response;
   std::vector<std::pair<std::string, std::string>> fields = {
-      {"department", hedui::v1::Department_Name(r.department())},
+      {"department", DepartmentText(r.department())},
       {"batch id", r.batch_id()},
       {"as-of", DateText(r.as_of())},
       {"already applied", r.already_applied() ? "yes (nothing changed)" : "no"},
@@ -99,7 +107,7 @@ absl::Status TablePrinter::PrintDepartments(
   };
   std::vector<std::vector<std::string>> rows;
   for (const auto& d : response.departments()) {
-    const std::string department = hedui::v1::Department_Name(d.department());
+    const std::string department = DepartmentText(d.department());
     if (!d.present()) {
       rows.push_back({department, "no", "-", "-", "-", "-", "-", "-"});
       continue;

@@ -65,6 +65,8 @@ class RocksStore final : public Store {
       const BatchHeader& header, std::vector<DeltaRecord> records) override;
   absl::StatusOr<RecordSet> ReadPersons(
       absl::Span<const std::string> person_ids) override;
+  absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
+                               RecordSet* out) override;
   absl::StatusOr<RecordSet> ReadPersonsAt(
       absl::Span<const std::string> person_ids,
       absl::Span<const DepartmentAsOf> generations) override;
@@ -94,8 +96,9 @@ class RocksStore final : public Store {
   absl::Status WriteSstFiles(Department department, uint32_t generation,
                              const std::vector<StoredRecord>& records,
                              std::vector<std::string>* files);
-  absl::StatusOr<RecordSet> Read(absl::Span<const std::string> person_ids,
-                                 absl::Span<const DepartmentAsOf> overrides);
+  absl::Status Read(absl::Span<const std::string> person_ids,
+                    absl::Span<const DepartmentAsOf> overrides,
+                    RecordSet* result);
   void ScheduleCompaction();
 
   StoreOptions options_;
@@ -581,18 +584,31 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
 
 absl::StatusOr<RecordSet> RocksStore::ReadPersons(
     absl::Span<const std::string> person_ids) {
-  return Read(person_ids, {});
+  RecordSet result;
+  if (absl::Status s = Read(person_ids, {}, &result); !s.ok()) return s;
+  return result;
+}
+
+absl::Status RocksStore::ReadPersonsInto(
+    absl::Span<const std::string> person_ids, RecordSet* out) {
+  return Read(person_ids, {}, out);
 }
 
 absl::StatusOr<RecordSet> RocksStore::ReadPersonsAt(
     absl::Span<const std::string> person_ids,
     absl::Span<const DepartmentAsOf> generations) {
-  return Read(person_ids, generations);
+  RecordSet result;
+  if (absl::Status s = Read(person_ids, generations, &result); !s.ok()) {
+    return s;
+  }
+  return result;
 }
 
-absl::StatusOr<RecordSet> RocksStore::Read(
-    absl::Span<const std::string> person_ids,
-    absl::Span<const DepartmentAsOf> overrides) {
+absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
+                              absl::Span<const DepartmentAsOf> overrides,
+                              RecordSet* result_out) {
+  RecordSet& result = *result_out;
+  result.Clear();
   for (size_t i = 0; i < person_ids.size(); ++i) {
     if (person_ids[i].size() != kPersonIdBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -610,7 +626,6 @@ absl::StatusOr<RecordSet> RocksStore::Read(
   auto view = LoadCurrentView(guard.snap);
   if (!view.ok()) return view.status();
   std::array<uint32_t, kMaxDepartmentNumber + 1> wanted{};
-  RecordSet result;
   for (const auto& dept : view->departments()) {
     const int d = dept.department();
     if (d <= 0 || d > kMaxDepartmentNumber) continue;
@@ -680,7 +695,7 @@ absl::StatusOr<RecordSet> RocksStore::Read(
     }
     if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
   }
-  return result;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<DepartmentState>> RocksStore::ListDepartments() {

@@ -10,6 +10,7 @@ namespace {
 
 absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     storage::Store* store, const IngestLimits& limits,
+    grpc::ServerContext* context,
     grpc::ServerReader<hedui::v1::IngestRequest>* reader) {
   hedui::v1::IngestRequest request;
   if (!reader->Read(&request)) {
@@ -29,6 +30,11 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
       return s;
     }
   }
+  // The stream also ends when the client cancels (a file changed under
+  // it): a cancelled upload is never committed.
+  if (context->IsCancelled()) {
+    return absl::CancelledError("the client cancelled the upload");
+  }
   return (*ingestor)->Finish();
 }
 
@@ -38,7 +44,7 @@ grpc::Status AdminServiceImpl::Ingest(
     grpc::ServerContext* context,
     grpc::ServerReader<hedui::v1::IngestRequest>* reader,
     hedui::v1::IngestResponse* response) {
-  auto result = RunIngest(store_, limits_, reader);
+  auto result = RunIngest(store_, limits_, context, reader);
   if (!result.ok()) {
     spdlog::warn("ingest refused: {}", result.status().ToString());
     return ToGrpcStatus(result.status(), context);

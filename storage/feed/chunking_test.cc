@@ -81,8 +81,8 @@ TEST(ChunkingTest, Gb18030FileGivesTheSameResultInAnyChunks) {
             Describe(Parse({hedui::v1::TAX}, file)));
   ExpectSameInEveryChunking(gb, gb_file);
   // And with an invalid byte in the middle.
-  ExpectSameInEveryChunking(gb, gb_file.substr(0, 3000) + "\xFF" +
-                                    gb_file.substr(3000));
+  ExpectSameInEveryChunking(
+      gb, gb_file.substr(0, 3000) + "\xFF" + gb_file.substr(3000));
 }
 
 TEST(ChunkingTest, EncodingErrorAtTheSamePlaceInAnyChunks) {

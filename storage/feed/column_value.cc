@@ -39,9 +39,9 @@ absl::Status ParseText(const Column& column, absl::string_view raw,
   const absl::string_view text = TrimSpaces(raw);
   if (text.empty()) return Invalid(column, "required text is empty");
   if (text.size() > kMaxTextBytes) {
-    return Invalid(column, absl::StrCat("text is ", text.size(),
-                                        " bytes long; at most ", kMaxTextBytes,
-                                        " bytes are allowed"));
+    return Invalid(
+        column, absl::StrCat("text is ", text.size(), " bytes long; at most ",
+                             kMaxTextBytes, " bytes are allowed"));
   }
   value->text = text;
   return absl::OkStatus();
@@ -68,10 +68,10 @@ absl::Status ParseMoney(const Column& column, absl::string_view raw,
   }
   const absl::StatusOr<int64_t> fen = ParseYuanToFen(raw);
   if (!fen.ok()) {
-    return Invalid(column, absl::StrCat(QuoteForError(raw),
-                                        " is not an amount in yuan (",
-                                        fen.status().message(),
-                                        "); write e.g. 3500 or 3500.50"));
+    return Invalid(
+        column,
+        absl::StrCat(QuoteForError(raw), " is not an amount in yuan (",
+                     fen.status().message(), "); write e.g. 3500 or 3500.50"));
   }
   value->number = *fen;
   return absl::OkStatus();
@@ -81,10 +81,10 @@ absl::Status ParseArea(const Column& column, absl::string_view raw,
                        ColumnValue* value) {
   const absl::StatusOr<int64_t> centi = ParseScaledDecimal(raw, 2);
   if (!centi.ok()) {
-    return Invalid(column, absl::StrCat(QuoteForError(raw),
-                                        " is not an area in square metres (",
-                                        centi.status().message(),
-                                        "); write e.g. 89 or 89.25"));
+    return Invalid(
+        column,
+        absl::StrCat(QuoteForError(raw), " is not an area in square metres (",
+                     centi.status().message(), "); write e.g. 89 or 89.25"));
   }
   value->number = *centi;
   return absl::OkStatus();
@@ -96,9 +96,10 @@ absl::Status ParseShare(const Column& column, absl::string_view raw,
   if (!share.ok() || *share <= 0 || *share > kWholeShare) {
     return Invalid(
         column,
-        absl::StrCat(QuoteForError(raw),
-                     " is not a share: expected a decimal greater than 0 and "
-                     "at most 1, with at most 4 decimals (e.g. 1, 0.5, 0.3333)"));
+        absl::StrCat(
+            QuoteForError(raw),
+            " is not a share: expected a decimal greater than 0 and "
+            "at most 1, with at most 4 decimals (e.g. 1, 0.5, 0.3333)"));
   }
   value->number = *share;
   return absl::OkStatus();

@@ -15,9 +15,9 @@ inline constexpr size_t kMaxTextBytes = 128;
 
 // One parsed CSV field. Only the member for the column's type is set.
 struct ColumnValue {
-  bool present = false;   // false: an empty non-key field of a delta delete
+  bool present = false;    // false: an empty non-key field of a delta delete
   absl::string_view text;  // IDs, text (trimmed), region codes
-  int64_t number = 0;  // enum number, fen, 0.01 m2, share per 10000, grade
+  int64_t number = 0;      // enum number, fen, 0.01 m2, share per 10000, grade
   absl::CivilDay day;
   absl::CivilMonth month;
 };

@@ -70,8 +70,8 @@ CsvSplit SplitCsvLine(absl::string_view line,
           scratch->push_back(content[i]);
           if (content[i] == '"') ++i;  // the second quote of a ""
         }
-        content = absl::string_view(scratch->data() + first,
-                                    scratch->size() - first);
+        content =
+            absl::string_view(scratch->data() + first, scratch->size() - first);
       }
       fields->push_back(content);
       if (p < end && *p != ',') {

@@ -14,9 +14,9 @@ namespace hedui::feed {
 namespace {
 
 using testing::Describe;
+using ::testing::HasSubstr;
 using testing::Parse;
 using testing::ParseResult;
-using ::testing::HasSubstr;
 
 constexpr char kHeader[] =
     "person_id,name,household_number,relation_to_head,region_code,"
@@ -24,8 +24,7 @@ constexpr char kHeader[] =
 
 std::string Registration() {
   return absl::StrCat(
-      kHeader,
-      "320581198001010013,张三,H001,HEAD,320581,URBAN,NORMAL\r\n",
+      kHeader, "320581198001010013,张三,H001,HEAD,320581,URBAN,NORMAL\r\n",
       "320581198203150022,李四娘,H001,SPOUSE,320581,URBAN,NORMAL\r\n",
       "320582201005010038,\"欧阳, 娜娜\",H001,CHILD,320581,RURAL,NORMAL\r\n");
 }
@@ -50,10 +49,11 @@ TEST(EncodingTest, Gb18030NamesArriveAsUtf8) {
   ASSERT_NE(gb.find("\xD5\xC5\xC8\xFD"), std::string::npos);
   for (const std::vector<size_t>& chunks :
        {std::vector<size_t>{}, {1}, {2, 3, 5}}) {
-    const ParseResult result = Parse(Options(TextEncoding::kGb18030), gb, chunks);
+    const ParseResult result =
+        Parse(Options(TextEncoding::kGb18030), gb, chunks);
     ASSERT_TRUE(result.ok) << Describe(result);
-    EXPECT_THAT(Names(result), ::testing::ElementsAre("张三", "李四娘",
-                                                      "欧阳, 娜娜"));
+    EXPECT_THAT(Names(result),
+                ::testing::ElementsAre("张三", "李四娘", "欧阳, 娜娜"));
   }
   // The same text declared UTF-8 parses the same.
   EXPECT_EQ(Describe(Parse(Options(TextEncoding::kUtf8), Registration())),
@@ -70,9 +70,9 @@ TEST(EncodingTest, InvalidGb18030IsReportedWhereItIs) {
       testing::ToGb18030(
           "四\",H001,SPOUSE,320581,URBAN,NORMAL\n"
           "320582201005010038,王五,H001,CHILD,320581,RURAL,NORMAL\n"));
-  for (const std::vector<size_t>& chunks :
-       {std::vector<size_t>{}, {1}, {7}}) {
-    const ParseResult result = Parse(Options(TextEncoding::kGb18030), gb, chunks);
+  for (const std::vector<size_t>& chunks : {std::vector<size_t>{}, {1}, {7}}) {
+    const ParseResult result =
+        Parse(Options(TextEncoding::kGb18030), gb, chunks);
     ASSERT_EQ(result.error_count, 1) << Describe(result);
     const FeedError& error = result.errors[0];
     EXPECT_EQ(error.line, 3);

@@ -22,7 +22,8 @@ bool LooksLikeResidentId(absl::string_view value) {
 }  // namespace
 
 std::string QuoteForError(absl::string_view value) {
-  if (LooksLikeResidentId(value)) return "(value withheld: it looks like an ID)";
+  if (LooksLikeResidentId(value))
+    return "(value withheld: it looks like an ID)";
   if (value.size() <= kMaxQuotedBytes) return absl::StrCat("\"", value, "\"");
   size_t cut = kMaxQuotedBytes;
   // Back up over continuation bytes (10xxxxxx) to a character start.

@@ -2,9 +2,9 @@
 
 #include <utility>
 
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "storage/feed/column_value.h"
 #include "storage/feed/csv_line.h"
 #include "storage/feed/error_text.h"
@@ -40,8 +40,9 @@ class FeedParser::Impl {
         schema_(FindSchema(options.department)),
         lines_(kMaxLineBytes) {
     if (schema_ == nullptr) {
-      Stop(0, 0, absl::StrCat("unknown department (enum value ",
-                              static_cast<int>(options.department), ")"));
+      Stop(0, 0,
+           absl::StrCat("unknown department (enum value ",
+                        static_cast<int>(options.department), ")"));
       return;
     }
     if (options_.encoding == TextEncoding::kGb18030) {
@@ -86,8 +87,9 @@ class FeedParser::Impl {
         }));
     if (stopped_) return;
     if (!header_seen_) {
-      AddError(1, 0, "", absl::StrCat("the file is empty; expected the header ",
-                                      header_));
+      AddError(
+          1, 0, "",
+          absl::StrCat("the file is empty; expected the header ", header_));
     }
     // An empty line held back here is the file's last line: allowed.
   }
@@ -142,6 +144,12 @@ class FeedParser::Impl {
 
   bool CheckHeader(absl::string_view line) {
     header_seen_ = true;
+    if (line.empty()) {
+      Stop(1, 0,
+           absl::StrCat("the header line is empty; expected the header ",
+                        header_));
+      return false;
+    }
     const CsvSplit split = SplitCsvLine(line, &fields_, &scratch_);
     if (split.problem != CsvProblem::kNone) {
       Stop(1, split.column,
@@ -163,8 +171,9 @@ class FeedParser::Impl {
       problem = absl::StrCat("column ", i + 1, " ", QuoteForError(fields_[i]),
                              " is one too many");
     } else {
-      problem = absl::StrCat("column ", i + 1, " is ", QuoteForError(fields_[i]),
-                             ", expected ", column_names_[i]);
+      problem =
+          absl::StrCat("column ", i + 1, " is ", QuoteForError(fields_[i]),
+                       ", expected ", column_names_[i]);
     }
     std::string hint;
     if (i == 0 && options_.delta && fields_[0] == "person_id") {

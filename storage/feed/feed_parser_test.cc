@@ -14,9 +14,9 @@ namespace hedui::feed {
 namespace {
 
 using testing::Describe;
+using ::testing::HasSubstr;
 using testing::Parse;
 using testing::ParseResult;
-using ::testing::HasSubstr;
 
 constexpr char kTaxHeader[] =
     "person_id,period,income_type,amount_yuan,payer,pay_date";
@@ -36,8 +36,8 @@ FeedError OnlyError(const ParseResult& result) {
 
 TEST(FeedParserTest, ParsesRowsWithAnyLineEnd) {
   for (const char* eol : {"\n", "\r\n"}) {
-    const ParseResult result = ParseTax(
-        absl::StrCat(kTaxHeader, eol, kRow, eol, kRow, eol, kRow));
+    const ParseResult result =
+        ParseTax(absl::StrCat(kTaxHeader, eol, kRow, eol, kRow, eol, kRow));
     ASSERT_TRUE(result.ok) << Describe(result);
     EXPECT_EQ(result.rows_seen, 3);
     ASSERT_EQ(result.rows.size(), 3u);
@@ -64,18 +64,23 @@ TEST(FeedParserTest, HeaderOnlyIsAnEmptySnapshot) {
 }
 
 TEST(FeedParserTest, EmptyFileNeedsAHeader) {
-  for (const char* file : {"", "\xEF\xBB\xBF"}) {
-    const FeedError error = OnlyError(ParseTax(file));
+  FeedError error = OnlyError(ParseTax(""));
+  EXPECT_EQ(error.line, 1);
+  EXPECT_EQ(error.column, 0);
+  EXPECT_THAT(error.message, HasSubstr("the file is empty"));
+  EXPECT_THAT(error.message, HasSubstr(kTaxHeader));
+  for (const char* file : {"\xEF\xBB\xBF", "\n", "\r\n", "\n\n"}) {
+    error = OnlyError(ParseTax(file));
     EXPECT_EQ(error.line, 1);
-    EXPECT_THAT(error.message, HasSubstr("the file is empty"));
+    EXPECT_EQ(error.column, 0);
+    EXPECT_THAT(error.message, HasSubstr("the header line is empty"));
     EXPECT_THAT(error.message, HasSubstr(kTaxHeader));
   }
 }
 
 TEST(FeedParserTest, WrongHeaderNamesTheColumnAndTheExpectedHeader) {
-  const ParseResult result = ParseTax(
-      absl::StrCat("person_id,period,income,amount_yuan,payer,pay_date\n",
-                   kRow, "\n"));
+  const ParseResult result = ParseTax(absl::StrCat(
+      "person_id,period,income,amount_yuan,payer,pay_date\n", kRow, "\n"));
   const FeedError error = OnlyError(result);
   EXPECT_EQ(error.line, 1);
   EXPECT_EQ(error.column, 3);
@@ -95,7 +100,7 @@ TEST(FeedParserTest, HeaderMissingOrExtraColumns) {
       HasSubstr("column 6 (pay_date) is missing"));
   EXPECT_THAT(OnlyError(ParseTax(absl::StrCat(kTaxHeader, ",note\n"))).message,
               HasSubstr("column 7 \"note\" is one too many"));
-  EXPECT_THAT(OnlyError(ParseTax("\n")).message,
+  EXPECT_THAT(OnlyError(ParseTax(",period\n")).message,
               HasSubstr("column 1 is \"\", expected person_id"));
   // Case matters.
   EXPECT_EQ(OnlyError(ParseTax("PERSON_ID,period,income_type,amount_yuan,"
@@ -110,8 +115,9 @@ TEST(FeedParserTest, HeaderHintsAtDeltaMixUps) {
                       absl::StrCat(kTaxHeader, "\n")))
           .message,
       HasSubstr("a delta file starts with an op column"));
-  EXPECT_THAT(OnlyError(ParseTax(absl::StrCat("op,", kTaxHeader, "\n"))).message,
-              HasSubstr("this looks like a delta file"));
+  EXPECT_THAT(
+      OnlyError(ParseTax(absl::StrCat("op,", kTaxHeader, "\n"))).message,
+      HasSubstr("this looks like a delta file"));
 }
 
 TEST(FeedParserTest, WrongColumnCountSaysExpectedAndGot) {
@@ -147,7 +153,8 @@ TEST(FeedParserTest, QuotedFields) {
       "\"320581198001010013\",\"2026-10\",WAGE,\"8000\",\"A \"\"B\"\", C\","
       "\"2026-11-05\"\n"));
   ASSERT_TRUE(result.ok) << Describe(result);
-  EXPECT_THAT(result.rows[0].natural_key, HasSubstr("\x1f" "A \"B\", C\x1f"));
+  EXPECT_THAT(result.rows[0].natural_key, HasSubstr("\x1f"
+                                                    "A \"B\", C\x1f"));
 }
 
 TEST(FeedParserTest, QuotingErrorsNameTheirColumn) {
@@ -156,20 +163,20 @@ TEST(FeedParserTest, QuotingErrorsNameTheirColumn) {
     const char* message_part;
   };
   const Case cases[] = {
-           Case{"Chang\"shu", "double quote inside an unquoted field"},
-           Case{" \"Changshu\"", "double quote inside an unquoted field"},
-           Case{"\"Changshu\"x", "text after the closing quote"},
-           Case{"\"Changshu,2026-11-05", "not closed on this line"},
-           Case{std::string("Chang\0shu", 9), "NUL"},
-           Case{"Chang\x1fshu", "U+001F"},
-           Case{"Chang\rshu", "carriage return"},
+      Case{"Chang\"shu", "double quote inside an unquoted field"},
+      Case{" \"Changshu\"", "double quote inside an unquoted field"},
+      Case{"\"Changshu\"x", "text after the closing quote"},
+      Case{"\"Changshu,2026-11-05", "not closed on this line"},
+      Case{std::string("Chang\0shu", 9), "NUL"},
+      Case{"Chang\x1fshu", "U+001F"},
+      Case{"Chang\rshu", "carriage return"},
   };
   for (const Case& c : cases) {
     const std::string& payer = c.payer;
     SCOPED_TRACE(payer);
-    const ParseResult result = ParseTax(absl::StrCat(
-        kTaxHeader, "\n", "320581198001010013,2026-10,WAGE,8000,", payer,
-        ",2026-11-05\n", kRow, "\n"));
+    const ParseResult result = ParseTax(
+        absl::StrCat(kTaxHeader, "\n", "320581198001010013,2026-10,WAGE,8000,",
+                     payer, ",2026-11-05\n", kRow, "\n"));
     const FeedError error = OnlyError(result);
     EXPECT_EQ(error.line, 2);
     EXPECT_EQ(error.column, 5);
@@ -184,7 +191,8 @@ TEST(FeedParserTest, UnclosedQuoteAtEndOfFile) {
       kTaxHeader, "\n", "320581198001010013,2026-10,WAGE,8000,\"Changshu")));
   EXPECT_EQ(error.line, 2);
   EXPECT_EQ(error.column, 5);
-  EXPECT_THAT(error.message, HasSubstr("not closed before the end of the file"));
+  EXPECT_THAT(error.message,
+              HasSubstr("not closed before the end of the file"));
 }
 
 TEST(FeedParserTest, TextIsTrimmedOtherTypesAreNot) {
@@ -192,7 +200,8 @@ TEST(FeedParserTest, TextIsTrimmedOtherTypesAreNot) {
       kTaxHeader, "\n",
       "320581198001010013,2026-10,WAGE,8000,\"  Changshu  \",2026-11-05\n"));
   ASSERT_TRUE(result.ok) << Describe(result);
-  EXPECT_THAT(result.rows[0].natural_key, HasSubstr("\x1f" "Changshu\x1f"));
+  EXPECT_THAT(result.rows[0].natural_key, HasSubstr("\x1f"
+                                                    "Changshu\x1f"));
 
   const FeedError error = OnlyError(ParseTax(absl::StrCat(
       kTaxHeader, "\n",
@@ -224,10 +233,10 @@ TEST(FeedParserTest, DeltaOpMustBeUpsertOrDelete) {
 }
 
 TEST(FeedParserTest, DeltaDeleteStillNeedsItsKey) {
-  const FeedError error = OnlyError(
-      Parse({hedui::v1::TAX, TextEncoding::kUtf8, /*delta=*/true},
-            absl::StrCat("op,", kTaxHeader,
-                         "\ndelete,320581198001010013,2026-10,WAGE,,,\n")));
+  const FeedError error = OnlyError(Parse(
+      {hedui::v1::TAX, TextEncoding::kUtf8, /*delta=*/true},
+      absl::StrCat("op,", kTaxHeader,
+                   "\ndelete,320581198001010013,2026-10,WAGE,,,2026-11-05\n")));
   EXPECT_EQ(error.column, 6);
   EXPECT_EQ(error.field, "payer");
 }
@@ -275,8 +284,7 @@ TEST(FeedParserTest, InvalidDepartmentIsReportedOnLineZero) {
                       absl::StrCat(kTaxHeader, "\n", kRow, "\n")));
   EXPECT_EQ(error.line, 0);
   EXPECT_THAT(error.message, HasSubstr("unknown department"));
-  EXPECT_EQ(OnlyError(Parse({static_cast<hedui::v1::Department>(99)}, ""))
-                .line,
+  EXPECT_EQ(OnlyError(Parse({static_cast<hedui::v1::Department>(99)}, "")).line,
             0);
 }
 

@@ -23,8 +23,8 @@ ParseResult Parse(const FeedParserOptions& options, absl::string_view bytes,
   };
   size_t turn = 0;
   while (!bytes.empty()) {
-    const size_t size =
-        chunk_sizes.empty() ? bytes.size()
+    const size_t size = chunk_sizes.empty()
+                            ? bytes.size()
                             : chunk_sizes[turn++ % chunk_sizes.size()];
     parser.Consume(bytes.substr(0, size), sink);
     bytes.remove_prefix(std::min(size, bytes.size()));
@@ -42,8 +42,8 @@ std::string Describe(const ParseResult& result) {
       absl::StrCat("ok=", result.ok, " rows_seen=", result.rows_seen,
                    " error_count=", result.error_count, "\n");
   for (const FeedRow& row : result.rows) {
-    absl::StrAppend(&out, "row line=", row.line, " op=",
-                    row.op == RowOp::kDelete ? "delete" : "upsert",
+    absl::StrAppend(&out, "row line=", row.line,
+                    " op=", row.op == RowOp::kDelete ? "delete" : "upsert",
                     " person=", row.person_id, " key=",
                     absl::StrReplaceAll(row.natural_key, {{"\x1f", "|"}}),
                     " record=", absl::CEscape(row.record), "\n");
@@ -56,7 +56,8 @@ std::string Describe(const ParseResult& result) {
 }
 
 std::string Id(absl::string_view first17) {
-  return absl::StrCat(first17, std::string(1, ResidentIdCheckCharacter(first17)));
+  return absl::StrCat(first17,
+                      std::string(1, ResidentIdCheckCharacter(first17)));
 }
 
 std::string ToGb18030(absl::string_view utf8) {

@@ -59,7 +59,7 @@ class Gb18030Decoder final : public TextDecoder {
   absl::Status Finish() override {
     if (pending_size_ > 0) {
       return absl::InvalidArgumentError(
-          "the file ends inside a GB18030 character (truncated file?)");
+          "the file ends inside a GB18030 character; was it cut short?");
     }
     return absl::OkStatus();
   }

@@ -18,9 +18,8 @@ class LineReader {
   // Called with each line (without its end) and its 1-based number;
   // `terminated` is false only for a last line that has no "\n". Returns
   // false to stop reading.
-  using LineSink = absl::FunctionRef<bool(int64_t number,
-                                          absl::string_view line,
-                                          bool terminated)>;
+  using LineSink = absl::FunctionRef<bool(
+      int64_t number, absl::string_view line, bool terminated)>;
 
   enum class Result {
     kOk,
@@ -30,7 +29,8 @@ class LineReader {
 
   // Bounds the buffered line, so that a file without line ends cannot
   // exhaust memory.
-  explicit LineReader(size_t max_line_bytes) : max_line_bytes_(max_line_bytes) {}
+  explicit LineReader(size_t max_line_bytes)
+      : max_line_bytes_(max_line_bytes) {}
 
   Result Feed(absl::string_view text, LineSink sink);
   // Passes the last line when it has no "\n" (and is not empty).

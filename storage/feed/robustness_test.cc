@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/message.h"
@@ -13,38 +14,55 @@
 #include "storage/feed/feed_parser.h"
 #include "storage/feed/feed_test_util.h"
 #include "storage/feed/schema.h"
+#include "storage/feed/text_decoder.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::feed {
 namespace {
 
-// Plausible values of each type, so that many mutants stay close to valid.
-std::vector<std::string> Samples(ColumnType type) {
-  switch (type) {
+// Valid values of a column, and a few invalid ones.
+struct Samples {
+  std::vector<std::string> good;
+  std::vector<std::string> bad;
+};
+
+Samples SamplesFor(const Column& column) {
+  switch (column.type) {
     case ColumnType::kResidentId:
-      return {"320581198001010013", "320581198203150022", "32058119850603108X",
-              "320581198001010012", "3205811980010100"};
+      return {
+          {"320581198001010013", "320581198203150022", "32058119850603108X"},
+          {"320581198001010012", "3205811980010100", ""}};
     case ColumnType::kName:
     case ColumnType::kText:
-      return {"张三", "\"a,b\"", " x ", "", "常熟市", "\"q\"\"q\""};
+      return {{"张三", "\"a,b\"", " x ", "常熟市", "\"q\"\"q\""}, {"", "  "}};
     case ColumnType::kRegionCode:
-      return {"320581", "320582", "32058"};
-    case ColumnType::kEnum:
-      return {"WAGE", "HEAD", "MARRIED", "CAR", "DIBAO", "ACTIVE", "DEPOSIT",
-              "PHYSICAL", "RESIDENTIAL", "OPERATOR", "ENROLLED", "URBAN"};
+      return {{"320581", "320582"}, {"32058"}};
+    case ColumnType::kEnum: {
+      Samples samples{{}, {"wage", ""}};
+      for (const EnumCode& code : column.codes)
+        samples.good.push_back(code.name);
+      return samples;
+    }
     case ColumnType::kDate:
-      return {"2026-11-05", "2024-02-29", "2026-02-29"};
+      return {{"2026-11-05", "2024-02-29"}, {"2026-02-29"}};
     case ColumnType::kMonth:
-      return {"2026-10", "2026-13"};
+      return {{"2026-10"}, {"2026-13"}};
     case ColumnType::kMoney:
     case ColumnType::kArea:
-      return {"0", "3500.5", "-1", "99999999999999999999"};
+      return {{"0", "3500.5"}, {"-1", "99999999999999999999"}};
     case ColumnType::kShare:
-      return {"1", "0.5", "0"};
+      return {{"1", "0.5"}, {"0"}};
     case ColumnType::kGrade:
-      return {"1", "4", "5"};
+      return {{"1", "4"}, {"5"}};
   }
-  return {""};
+  return {{""}, {""}};
+}
+
+// Error messages go into proto string fields, which must be valid UTF-8.
+bool IsUtf8(absl::string_view text) {
+  std::unique_ptr<TextDecoder> decoder = NewUtf8Decoder();
+  return decoder->Decode(text, [](absl::string_view) {}).ok() &&
+         decoder->Finish().ok();
 }
 
 std::string Pick(std::mt19937& random, const std::vector<std::string>& v) {
@@ -61,7 +79,9 @@ std::string RandomFile(std::mt19937& random, const Schema& schema, bool delta) {
     std::vector<std::string> fields;
     if (delta) fields.push_back(Pick(random, {"upsert", "delete", "x"}));
     for (const Column& column : schema.columns) {
-      fields.push_back(Pick(random, Samples(column.type)));
+      const Samples samples = SamplesFor(column);
+      fields.push_back(
+          Pick(random, random() % 20 == 0 ? samples.bad : samples.good));
     }
     absl::StrAppend(&file, absl::StrJoin(fields, ","),
                     random() % 4 == 0 ? "\r\n" : "\n");
@@ -70,9 +90,11 @@ std::string RandomFile(std::mt19937& random, const Schema& schema, bool delta) {
 }
 
 void Mutate(std::mt19937& random, std::string* file) {
-  static const char kSpecial[] = {'"', ',', '\n', '\r', '\0', '\x1f', ' ',
-                                  '\xFF', '\xE4', '\x81', '\x30', 'X', '-'};
-  const int edits = std::uniform_int_distribution<int>(0, 4)(random);
+  static const char kSpecial[] = {'"',    ',', '\n',   '\r',   '\0',
+                                  '\x1f', ' ', '\xFF', '\xE4', '\x81',
+                                  '\x30', 'X', '-'};
+  const int edits =
+      random() % 3 == 0 ? 0 : std::uniform_int_distribution<int>(1, 4)(random);
   for (int e = 0; e < edits && !file->empty(); ++e) {
     const size_t at =
         std::uniform_int_distribution<size_t>(0, file->size() - 1)(random);
@@ -133,6 +155,7 @@ TEST(RobustnessTest, RandomAndMutatedInputs) {
       ASSERT_GE(error.line, 1) << n;
       ASSERT_GE(error.column, 0) << n;
       ASSERT_FALSE(error.message.empty()) << n;
+      ASSERT_TRUE(IsUtf8(error.message)) << n << " " << error.message;
     }
     for (const FeedRow& row : result.rows) {
       ++rows_emitted;

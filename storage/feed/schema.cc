@@ -54,17 +54,18 @@ Schema MakeSchema(hedui::v1::Department department,
 std::vector<Schema>* BuildSchemas() {
   using D = hedui::v1::Department;
   auto* schemas = new std::vector<Schema>;
-  schemas->push_back(MakeSchema(
-      D::HOUSEHOLD_REGISTRATION,
-      store::HouseholdRegistrationRecord::descriptor(),
-      {{"person_id", T::kResidentId, kKey},
-       {"name", T::kName, kValue},
-       {"household_number", T::kText, kValue},
-       {"relation_to_head", T::kEnum, kValue},
-       {"region_code", T::kRegionCode, kValue},
-       {"residence_class", T::kEnum, kValue},
-       {"status", T::kEnum, kValue}}));
-  schemas->push_back(MakeSchema(D::MARRIAGE, store::MarriageRecord::descriptor(),
+  schemas->push_back(
+      MakeSchema(D::HOUSEHOLD_REGISTRATION,
+                 store::HouseholdRegistrationRecord::descriptor(),
+                 {{"person_id", T::kResidentId, kKey},
+                  {"name", T::kName, kValue},
+                  {"household_number", T::kText, kValue},
+                  {"relation_to_head", T::kEnum, kValue},
+                  {"region_code", T::kRegionCode, kValue},
+                  {"residence_class", T::kEnum, kValue},
+                  {"status", T::kEnum, kValue}}));
+  schemas->push_back(MakeSchema(D::MARRIAGE,
+                                store::MarriageRecord::descriptor(),
                                 {{"person_id", T::kResidentId, kKey},
                                  {"spouse_id", T::kResidentId, kKey},
                                  {"status", T::kEnum, kKey},
@@ -72,12 +73,12 @@ std::vector<Schema>* BuildSchemas() {
   schemas->push_back(MakeSchema(D::DEATH, store::DeathRecord::descriptor(),
                                 {{"person_id", T::kResidentId, kKey},
                                  {"date_of_death", T::kDate, kValue}}));
-  schemas->push_back(
-      MakeSchema(D::SOCIAL_INSURANCE, store::SocialInsuranceRecord::descriptor(),
-                 {{"person_id", T::kResidentId, kKey},
-                  {"period", T::kMonth, kKey},
-                  {"contribution_base_yuan", T::kMoney, kValue},
-                  {"employer", T::kText, kKey}}));
+  schemas->push_back(MakeSchema(D::SOCIAL_INSURANCE,
+                                store::SocialInsuranceRecord::descriptor(),
+                                {{"person_id", T::kResidentId, kKey},
+                                 {"period", T::kMonth, kKey},
+                                 {"contribution_base_yuan", T::kMoney, kValue},
+                                 {"employer", T::kText, kKey}}));
   schemas->push_back(MakeSchema(D::BENEFITS, store::BenefitRecord::descriptor(),
                                 {{"person_id", T::kResidentId, kKey},
                                  {"period", T::kMonth, kKey},
@@ -92,26 +93,27 @@ std::vector<Schema>* BuildSchemas() {
                                  {"amount_yuan", T::kMoney, kValue},
                                  {"payer", T::kText, kKey},
                                  {"pay_date", T::kDate, kKey}}));
-  schemas->push_back(
-      MakeSchema(D::HOUSING_FUND, store::HousingFundRecord::descriptor(),
-                 {{"person_id", T::kResidentId, kKey},
-                  {"period", T::kMonth, kKey},
-                  {"deposit_base_yuan", T::kMoney, kValue},
-                  {"employer", T::kText, kKey}}));
-  schemas->push_back(
-      MakeSchema(D::REAL_ESTATE, store::RealEstateRecord::descriptor(),
-                 {{"person_id", T::kResidentId, kKey},
-                  {"property_id", T::kText, kKey},
-                  {"use", T::kEnum, kValue},
-                  {"area_m2", T::kArea, kValue},
-                  {"share", T::kShare, kValue},
-                  {"acquired", T::kDate, kValue}}));
+  schemas->push_back(MakeSchema(D::HOUSING_FUND,
+                                store::HousingFundRecord::descriptor(),
+                                {{"person_id", T::kResidentId, kKey},
+                                 {"period", T::kMonth, kKey},
+                                 {"deposit_base_yuan", T::kMoney, kValue},
+                                 {"employer", T::kText, kKey}}));
+  schemas->push_back(MakeSchema(D::REAL_ESTATE,
+                                store::RealEstateRecord::descriptor(),
+                                {{"person_id", T::kResidentId, kKey},
+                                 {"property_id", T::kText, kKey},
+                                 {"use", T::kEnum, kValue},
+                                 {"area_m2", T::kArea, kValue},
+                                 {"share", T::kShare, kValue},
+                                 {"acquired", T::kDate, kValue}}));
   schemas->push_back(MakeSchema(D::VEHICLES, store::VehicleRecord::descriptor(),
                                 {{"person_id", T::kResidentId, kKey},
                                  {"plate", T::kText, kKey},
                                  {"vehicle_type", T::kEnum, kValue},
                                  {"registered", T::kDate, kValue}}));
-  schemas->push_back(MakeSchema(D::BUSINESS, store::BusinessRecord::descriptor(),
+  schemas->push_back(MakeSchema(D::BUSINESS,
+                                store::BusinessRecord::descriptor(),
                                 {{"person_id", T::kResidentId, kKey},
                                  {"enterprise_id", T::kText, kKey},
                                  {"enterprise_name", T::kText, kValue},
@@ -119,26 +121,26 @@ std::vector<Schema>* BuildSchemas() {
                                  {"role", T::kEnum, kKey},
                                  {"registered_capital_yuan", T::kMoney, kValue},
                                  {"status", T::kEnum, kValue}}));
-  schemas->push_back(
-      MakeSchema(D::FINANCIAL_ASSETS, store::FinancialAssetRecord::descriptor(),
-                 {{"person_id", T::kResidentId, kKey},
-                  {"institution", T::kText, kKey},
-                  {"account", T::kText, kKey},
-                  {"asset_type", T::kEnum, kValue},
-                  {"balance_yuan", T::kMoney, kValue},
-                  {"balance_date", T::kDate, kValue}}));
-  schemas->push_back(
-      MakeSchema(D::DISABILITY, store::DisabilityRecord::descriptor(),
-                 {{"person_id", T::kResidentId, kKey},
-                  {"category", T::kEnum, kKey},
-                  {"grade", T::kGrade, kValue}}));
-  schemas->push_back(MakeSchema(
-      D::ASSISTANCE_ENROLLMENT, store::AssistanceEnrollmentRecord::descriptor(),
-      {{"person_id", T::kResidentId, kKey},
-       {"program", T::kEnum, kKey},
-       {"household_id", T::kText, kValue},
-       {"since", T::kDate, kKey},
-       {"status", T::kEnum, kValue}}));
+  schemas->push_back(MakeSchema(D::FINANCIAL_ASSETS,
+                                store::FinancialAssetRecord::descriptor(),
+                                {{"person_id", T::kResidentId, kKey},
+                                 {"institution", T::kText, kKey},
+                                 {"account", T::kText, kKey},
+                                 {"asset_type", T::kEnum, kValue},
+                                 {"balance_yuan", T::kMoney, kValue},
+                                 {"balance_date", T::kDate, kValue}}));
+  schemas->push_back(MakeSchema(D::DISABILITY,
+                                store::DisabilityRecord::descriptor(),
+                                {{"person_id", T::kResidentId, kKey},
+                                 {"category", T::kEnum, kKey},
+                                 {"grade", T::kGrade, kValue}}));
+  schemas->push_back(MakeSchema(D::ASSISTANCE_ENROLLMENT,
+                                store::AssistanceEnrollmentRecord::descriptor(),
+                                {{"person_id", T::kResidentId, kKey},
+                                 {"program", T::kEnum, kKey},
+                                 {"household_id", T::kText, kValue},
+                                 {"since", T::kDate, kKey},
+                                 {"status", T::kEnum, kValue}}));
   return schemas;
 }
 

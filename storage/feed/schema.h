@@ -11,7 +11,8 @@
 
 namespace hedui::feed {
 
-// How a CSV column is validated and converted (deploy/feeds/README.md, "Types").
+// How a CSV column is validated and converted (deploy/feeds/README.md,
+// "Types").
 enum class ColumnType {
   kResidentId,  // person_id, spouse_id: personal data, never quoted in errors
   kName,        // a person's name: required text, personal data
@@ -47,7 +48,7 @@ struct Column {
 
 struct Schema {
   hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
-  std::string name;  // "TAX"
+  std::string name;                                      // "TAX"
   const google::protobuf::Descriptor* record = nullptr;  // hedui.store.v1.*
   std::vector<Column> columns;
 };

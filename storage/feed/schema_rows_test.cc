@@ -42,15 +42,21 @@ std::vector<GoodRow> GoodRows() {
        "person_id,name,household_number,relation_to_head,region_code,"
        "residence_class,status",
        {kPerson, kName, "H320581000123", "HEAD", "320581", "URBAN", "NORMAL"},
-       R"pb(person_id: "320581198001010013" name: "张三"
-            household_number: "H320581000123" relation_to_head: HEAD
-            region_code: "320581" residence_class: URBAN status: NORMAL)pb",
+       R"pb(person_id: "320581198001010013"
+            name: "张三"
+            household_number: "H320581000123"
+            relation_to_head: HEAD
+            region_code: "320581"
+            residence_class: URBAN
+            status: NORMAL)pb",
        ""},
       {hedui::v1::MARRIAGE,
        "person_id,spouse_id,status,date",
        {kPerson, kSpouse, "MARRIED", "2005-10-01"},
-       R"pb(person_id: "320581198001010013" spouse_id: "320581198203150022"
-            status: MARRIED date { year: 2005 month: 10 day: 1 })pb",
+       R"pb(person_id: "320581198001010013"
+            spouse_id: "320581198203150022"
+            status: MARRIED
+            date { year: 2005 month: 10 day: 1 })pb",
        "320581198203150022\x1f"
        "01\x1f"
        "20051001"},
@@ -63,16 +69,20 @@ std::vector<GoodRow> GoodRows() {
       {hedui::v1::SOCIAL_INSURANCE,
        "person_id,period,contribution_base_yuan,employer",
        {kPerson, "2026-09", "4500.5", "91320581MA1XXXXX1X"},
-       R"pb(person_id: "320581198001010013" period { year: 2026 month: 9 }
-            contribution_base_fen: 450050 employer: "91320581MA1XXXXX1X")pb",
+       R"pb(person_id: "320581198001010013"
+            period { year: 2026 month: 9 }
+            contribution_base_fen: 450050
+            employer: "91320581MA1XXXXX1X")pb",
        "202609\x1f"
        "91320581MA1XXXXX1X"},
       {hedui::v1::BENEFITS,
        "person_id,period,benefit_type,amount_yuan,pay_date,payer",
        {kPerson, "2026-09", "EMPLOYEE_PENSION", "3200", "2026-09-15",
         "常熟市社会保险基金管理中心"},
-       R"pb(person_id: "320581198001010013" period { year: 2026 month: 9 }
-            benefit_type: EMPLOYEE_PENSION amount_fen: 320000
+       R"pb(person_id: "320581198001010013"
+            period { year: 2026 month: 9 }
+            benefit_type: EMPLOYEE_PENSION
+            amount_fen: 320000
             pay_date { year: 2026 month: 9 day: 15 }
             payer: "常熟市社会保险基金管理中心")pb",
        "202609\x1f"
@@ -82,8 +92,10 @@ std::vector<GoodRow> GoodRows() {
        "person_id,period,income_type,amount_yuan,payer,pay_date",
        {kPerson, "2026-10", "LABOUR", "8000.05", "Changshu \"Textile\", Ltd.",
         "2026-11-05"},
-       R"pb(person_id: "320581198001010013" period { year: 2026 month: 10 }
-            income_type: LABOUR amount_fen: 800005
+       R"pb(person_id: "320581198001010013"
+            period { year: 2026 month: 10 }
+            income_type: LABOUR
+            amount_fen: 800005
             payer: "Changshu \"Textile\", Ltd."
             pay_date { year: 2026 month: 11 day: 5 })pb",
        "202610\x1f"
@@ -93,8 +105,10 @@ std::vector<GoodRow> GoodRows() {
       {hedui::v1::HOUSING_FUND,
        "person_id,period,deposit_base_yuan,employer",
        {kPerson, "2026-10", "6000", "  E001  "},
-       R"pb(person_id: "320581198001010013" period { year: 2026 month: 10 }
-            deposit_base_fen: 600000 employer: "E001")pb",
+       R"pb(person_id: "320581198001010013"
+            period { year: 2026 month: 10 }
+            deposit_base_fen: 600000
+            employer: "E001")pb",
        "202610\x1f"
        "E001"},
       {hedui::v1::REAL_ESTATE,
@@ -102,33 +116,42 @@ std::vector<GoodRow> GoodRows() {
        {kPerson, "苏(2019)常熟市不动产权第0012345号", "RESIDENTIAL", "89.25",
         "0.3333", "2019-06-30"},
        R"pb(person_id: "320581198001010013"
-            property_id: "苏(2019)常熟市不动产权第0012345号" use: RESIDENTIAL
-            area_centi_m2: 8925 share_per_10000: 3333
+            property_id: "苏(2019)常熟市不动产权第0012345号"
+            use: RESIDENTIAL
+            area_centi_m2: 8925
+            share_per_10000: 3333
             acquired { year: 2019 month: 6 day: 30 })pb",
        "苏(2019)常熟市不动产权第0012345号"},
       {hedui::v1::VEHICLES,
        "person_id,plate,vehicle_type,registered",
        {kPerson, "苏E12345", "E_BIKE", "2018-04-02"},
-       R"pb(person_id: "320581198001010013" plate: "苏E12345"
-            vehicle_type: E_BIKE registered { year: 2018 month: 4 day: 2 })pb",
+       R"pb(person_id: "320581198001010013"
+            plate: "苏E12345"
+            vehicle_type: E_BIKE
+            registered { year: 2018 month: 4 day: 2 })pb",
        "苏E12345"},
       {hedui::v1::BUSINESS,
        "person_id,enterprise_id,enterprise_name,enterprise_type,role,"
        "registered_capital_yuan,status",
        {kPerson, "92320581MA1ABCDE1X", "常熟市某某小吃店",
         "INDIVIDUAL_BUSINESS", "OPERATOR", "50000", "REVOKED"},
-       R"pb(person_id: "320581198001010013" enterprise_id: "92320581MA1ABCDE1X"
+       R"pb(person_id: "320581198001010013"
+            enterprise_id: "92320581MA1ABCDE1X"
             enterprise_name: "常熟市某某小吃店"
-            enterprise_type: INDIVIDUAL_BUSINESS role: OPERATOR
-            registered_capital_fen: 5000000 status: REVOKED)pb",
+            enterprise_type: INDIVIDUAL_BUSINESS
+            role: OPERATOR
+            registered_capital_fen: 5000000
+            status: REVOKED)pb",
        "92320581MA1ABCDE1X\x1f"
        "03"},
       {hedui::v1::FINANCIAL_ASSETS,
        "person_id,institution,account,asset_type,balance_yuan,balance_date",
-       {kPerson, "中国工商银行常熟支行", "6222****1234",
-        "INSURANCE_CASH_VALUE", "12345.67", "2026-10-31"},
-       R"pb(person_id: "320581198001010013" institution: "中国工商银行常熟支行"
-            account: "6222****1234" asset_type: INSURANCE_CASH_VALUE
+       {kPerson, "中国工商银行常熟支行", "6222****1234", "INSURANCE_CASH_VALUE",
+        "12345.67", "2026-10-31"},
+       R"pb(person_id: "320581198001010013"
+            institution: "中国工商银行常熟支行"
+            account: "6222****1234"
+            asset_type: INSURANCE_CASH_VALUE
             balance_fen: 1234567
             balance_date { year: 2026 month: 10 day: 31 })pb",
        "中国工商银行常熟支行\x1f"
@@ -141,9 +164,11 @@ std::vector<GoodRow> GoodRows() {
       {hedui::v1::ASSISTANCE_ENROLLMENT,
        "person_id,program,household_id,since,status",
        {kPerson, "UNION_HARDSHIP", "HH-2024-0001", "2024-03-01", "SUSPENDED"},
-       R"pb(person_id: "320581198001010013" program: UNION_HARDSHIP
+       R"pb(person_id: "320581198001010013"
+            program: UNION_HARDSHIP
             household_id: "HH-2024-0001"
-            since { year: 2024 month: 3 day: 1 } status: SUSPENDED)pb",
+            since { year: 2024 month: 3 day: 1 }
+            status: SUSPENDED)pb",
        "07\x1f"
        "20240301"},
   };
@@ -163,8 +188,8 @@ void ExpectRecord(const Schema& schema, const std::string& serialized,
   std::unique_ptr<google::protobuf::Message> actual(prototype->New());
   std::unique_ptr<google::protobuf::Message> expected(prototype->New());
   ASSERT_TRUE(actual->ParseFromString(serialized));
-  ASSERT_TRUE(
-      google::protobuf::TextFormat::ParseFromString(expected_text, expected.get()));
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(expected_text,
+                                                            expected.get()));
   EXPECT_TRUE(
       google::protobuf::util::MessageDifferencer::Equals(*actual, *expected))
       << schema.name << "\nactual:   " << actual->ShortDebugString()
@@ -206,9 +231,10 @@ TEST(SchemaRowsTest, DeltaUpsertAndDelete) {
           google::protobuf::MessageFactory::generated_factory()->GetPrototype(
               schema.record);
       std::unique_ptr<google::protobuf::Message> expected(prototype->New());
-      ASSERT_TRUE(
-          google::protobuf::TextFormat::ParseFromString(good.record, expected.get()));
-      const google::protobuf::Reflection* reflection = expected->GetReflection();
+      ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+          good.record, expected.get()));
+      const google::protobuf::Reflection* reflection =
+          expected->GetReflection();
       for (size_t i = 0; i < schema.columns.size(); ++i) {
         if (schema.columns[i].key) continue;
         deleted[i].clear();
@@ -216,9 +242,9 @@ TEST(SchemaRowsTest, DeltaUpsertAndDelete) {
       }
       deleted_record = expected->ShortDebugString();
     }
-    const std::string file = absl::StrCat(
-        "op,", good.header, "\nupsert,", CsvRow(good.fields), "\ndelete,",
-        CsvRow(deleted), "\n");
+    const std::string file =
+        absl::StrCat("op,", good.header, "\nupsert,", CsvRow(good.fields),
+                     "\ndelete,", CsvRow(deleted), "\n");
     const ParseResult result = Parse({good.department, TextEncoding::kUtf8,
                                       /*delta=*/true},
                                      file);
@@ -238,19 +264,19 @@ struct BadValue {
   std::string message_part;
 };
 
-std::vector<BadValue> BadValues(const Column& column,
-                                const std::string& good) {
+std::vector<BadValue> BadValues(const Column& column, const std::string& good) {
   switch (column.type) {
     case ColumnType::kResidentId: {
       std::string wrong_check = good;
       wrong_check.back() = good.back() == '0' ? '1' : '0';
       std::string lower_x = good.substr(0, 17) + "x";
-      return {{wrong_check, "check character of the resident ID does not match"},
-              {good.substr(0, 17), "a resident ID has 18 characters, got 17"},
-              {"32058119800230001" + good.substr(17), "birth date"},
-              {lower_x, "must be 0-9 or X"},
-              {" " + good, "remove the spaces"},
-              {"", "a value is required"}};
+      return {
+          {wrong_check, "check character of the resident ID does not match"},
+          {good.substr(0, 17), "a resident ID has 18 characters, got 17"},
+          {"32058119800230001" + good.substr(17), "birth date"},
+          {lower_x, "must be 0-9 or X"},
+          {" " + good, "remove the spaces"},
+          {"", "a value is required"}};
     }
     case ColumnType::kName:
     case ColumnType::kText:
@@ -305,8 +331,7 @@ bool HasPersonalData(const std::string& message) {
     run = (c >= '0' && c <= '9') ? run + 1 : 0;
     if (run >= 15) return true;
   }
-  return absl::StrContains(message, kName) ||
-         absl::StrContains(message, "张");
+  return absl::StrContains(message, kName) || absl::StrContains(message, "张");
 }
 
 TEST(SchemaRowsTest, EveryBadValueGivesOneErrorAtItsColumn) {

@@ -83,11 +83,11 @@ TEST(Utf8DecoderTest, GbBytesAreNotUtf8) {
 }
 
 TEST(Gb18030DecoderTest, DecodesToUtf8InAnyChunking) {
-  // 张 D5 C5, 三 C8 FD; € (U+20AC) is a 2-byte A2 E3; U+00E9 and U+1F600 are
-  // 4-byte sequences.
+  // 张 D5 C5, 三 C8 FD and € (U+20AC) A2 E3 are 2-byte sequences; © (U+00A9)
+  // and U+1F600 are 4-byte ones.
   const std::string gb =
-      "id,\xD5\xC5\xC8\xFD,\xA2\xE3,\x81\x30\x86\x30,\x94\x39\xDA\x33\r\n";
-  const std::string utf8 = "id,张三,€,\u00e9,\U0001F600\r\n";
+      "id,\xD5\xC5\xC8\xFD,\xA2\xE3,\x81\x30\x84\x38,\x94\x39\xFC\x36\r\n";
+  const std::string utf8 = "id,张三,€,\u00a9,\U0001F600\r\n";
   for (size_t chunk : {0, 1, 2, 3, 5}) {
     EXPECT_EQ(DecodeGb18030(gb, chunk), utf8) << chunk;
   }

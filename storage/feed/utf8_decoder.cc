@@ -115,7 +115,7 @@ class Utf8Decoder final : public TextDecoder {
   absl::Status Finish() override {
     if (pending_size_ > 0) {
       return absl::InvalidArgumentError(
-          "the file ends inside a UTF-8 character (truncated file?)");
+          "the file ends inside a UTF-8 character; was it cut short?");
     }
     return absl::OkStatus();
   }

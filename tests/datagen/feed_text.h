@@ -14,7 +14,6 @@ namespace hedui::datagen {
 class FieldText {
  public:
   absl::string_view view() const { return absl::string_view(buf_, len_); }
-  operator absl::string_view() const { return view(); }  // NOLINT
 
   // Yuan with at most two decimals: 350000 -> "3500", 350050 -> "3500.50".
   static FieldText Yuan(int64_t fen);

@@ -125,12 +125,12 @@ void FeedWriter::Marriage(absl::string_view person_id,
                           absl::string_view spouse_id,
                           store::MarriageStatus status, absl::CivilDay date) {
   absl::StrAppend(&Row(hedui::v1::MARRIAGE), person_id, ",", spouse_id, ",",
-                  store::MarriageStatus_Name(status), ",", F::Day(date), "\n");
+                  store::MarriageStatus_Name(status), ",", F::Day(date).view(), "\n");
 }
 
 void FeedWriter::Death(absl::string_view person_id,
                        absl::CivilDay date_of_death) {
-  absl::StrAppend(&Row(hedui::v1::DEATH), person_id, ",", F::Day(date_of_death),
+  absl::StrAppend(&Row(hedui::v1::DEATH), person_id, ",", F::Day(date_of_death).view(),
                   "\n");
 }
 
@@ -139,31 +139,31 @@ void FeedWriter::SocialInsurance(absl::string_view person_id,
                                  int64_t contribution_base_fen,
                                  absl::string_view employer) {
   absl::StrAppend(&Row(hedui::v1::SOCIAL_INSURANCE), person_id, ",",
-                  F::Month(period), ",", F::Yuan(contribution_base_fen), ",",
+                  F::Month(period).view(), ",", F::Yuan(contribution_base_fen).view(), ",",
                   employer, "\n");
 }
 
 void FeedWriter::Benefit(absl::string_view person_id, absl::CivilMonth period,
                          store::BenefitType type, int64_t amount_fen,
                          absl::CivilDay pay_date, absl::string_view payer) {
-  absl::StrAppend(&Row(hedui::v1::BENEFITS), person_id, ",", F::Month(period),
-                  ",", store::BenefitType_Name(type), ",", F::Yuan(amount_fen),
-                  ",", F::Day(pay_date), ",", payer, "\n");
+  absl::StrAppend(&Row(hedui::v1::BENEFITS), person_id, ",", F::Month(period).view(),
+                  ",", store::BenefitType_Name(type), ",", F::Yuan(amount_fen).view(),
+                  ",", F::Day(pay_date).view(), ",", payer, "\n");
 }
 
 void FeedWriter::Tax(absl::string_view person_id, absl::CivilMonth period,
                      store::TaxIncomeType type, int64_t amount_fen,
                      absl::string_view payer, absl::CivilDay pay_date) {
-  absl::StrAppend(&Row(hedui::v1::TAX), person_id, ",", F::Month(period), ",",
-                  store::TaxIncomeType_Name(type), ",", F::Yuan(amount_fen),
-                  ",", payer, ",", F::Day(pay_date), "\n");
+  absl::StrAppend(&Row(hedui::v1::TAX), person_id, ",", F::Month(period).view(), ",",
+                  store::TaxIncomeType_Name(type), ",", F::Yuan(amount_fen).view(),
+                  ",", payer, ",", F::Day(pay_date).view(), "\n");
 }
 
 void FeedWriter::HousingFund(absl::string_view person_id,
                              absl::CivilMonth period, int64_t deposit_base_fen,
                              absl::string_view employer) {
   absl::StrAppend(&Row(hedui::v1::HOUSING_FUND), person_id, ",",
-                  F::Month(period), ",", F::Yuan(deposit_base_fen), ",",
+                  F::Month(period).view(), ",", F::Yuan(deposit_base_fen).view(), ",",
                   employer, "\n");
 }
 
@@ -173,14 +173,14 @@ void FeedWriter::RealEstate(absl::string_view person_id,
                             int share_per_10000, absl::CivilDay acquired) {
   absl::StrAppend(&Row(hedui::v1::REAL_ESTATE), person_id, ",", property_id,
                   ",", store::PropertyUse_Name(use), ",",
-                  F::CentiDecimal(area_centi_m2), ",", F::Share(share_per_10000),
-                  ",", F::Day(acquired), "\n");
+                  F::CentiDecimal(area_centi_m2).view(), ",", F::Share(share_per_10000).view(),
+                  ",", F::Day(acquired).view(), "\n");
 }
 
 void FeedWriter::Vehicle(absl::string_view person_id, absl::string_view plate,
                          store::VehicleType type, absl::CivilDay registered) {
   absl::StrAppend(&Row(hedui::v1::VEHICLES), person_id, ",", plate, ",",
-                  store::VehicleType_Name(type), ",", F::Day(registered), "\n");
+                  store::VehicleType_Name(type), ",", F::Day(registered).view(), "\n");
 }
 
 void FeedWriter::Business(absl::string_view person_id,
@@ -192,7 +192,7 @@ void FeedWriter::Business(absl::string_view person_id,
   absl::StrAppend(&Row(hedui::v1::BUSINESS), person_id, ",", enterprise_id, ",",
                   enterprise_name, ",", store::EnterpriseType_Name(type), ",",
                   store::BusinessRole_Name(role), ",",
-                  F::Yuan(registered_capital_fen), ",",
+                  F::Yuan(registered_capital_fen).view(), ",",
                   store::EnterpriseStatus_Name(status), "\n");
 }
 
@@ -204,7 +204,7 @@ void FeedWriter::FinancialAsset(absl::string_view person_id,
                                 absl::CivilDay balance_date) {
   absl::StrAppend(&Row(hedui::v1::FINANCIAL_ASSETS), person_id, ",", institution,
                   ",", account, ",", store::FinancialAssetType_Name(type), ",",
-                  F::Yuan(balance_fen), ",", F::Day(balance_date), "\n");
+                  F::Yuan(balance_fen).view(), ",", F::Day(balance_date).view(), "\n");
 }
 
 void FeedWriter::Disability(absl::string_view person_id,
@@ -220,7 +220,7 @@ void FeedWriter::Enrollment(absl::string_view person_id,
                             store::EnrollmentStatus status) {
   absl::StrAppend(&Row(hedui::v1::ASSISTANCE_ENROLLMENT), person_id, ",",
                   hedui::v1::Program_Name(program), ",", household_id, ",",
-                  F::Day(since), ",", store::EnrollmentStatus_Name(status),
+                  F::Day(since).view(), ",", store::EnrollmentStatus_Name(status),
                   "\n");
 }
 

@@ -1,0 +1,87 @@
+#ifndef HEDUI_TESTS_DATAGEN_CASE_PLAN_H_
+#define HEDUI_TESTS_DATAGEN_CASE_PLAN_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "hedui/v1/codes.pb.h"
+#include "tests/datagen/rng.h"
+
+namespace hedui::datagen {
+
+// A discrepancy planted in an application's data (the label's "planted").
+enum class Plant {
+  kUndeclaredWages,          // → INCOME FAIL
+  kHiddenCar,                // → VEHICLES FAIL
+  kUndeclaredSpouse,         // → COMPOSITION REVIEW
+  kDeceasedMember,           // → COMPOSITION REVIEW
+  kExtraHouse,               // → RESIDENTIAL_PROPERTY FAIL
+  kBusinessOwner,            // → BUSINESS FAIL
+  kBusinessOwnerIndividual,  // → BUSINESS REVIEW
+  kDepositsOverLimit,        // → FINANCIAL_ASSETS FAIL
+  kStaleDepartment,          // → VEHICLES UNKNOWN
+  kDeclaredDiffersNoEffect,  // declared income differs, same side: no effect
+};
+absl::string_view PlantName(Plant plant);
+// True for the plants that make a criterion FAIL.
+bool PlantFails(Plant plant);
+
+// A deliberate case at a threshold, computed exactly (domain.md §4: "test
+// both sides of every threshold to the fen").
+enum class Boundary {
+  kNone,
+  kIncomeJustBelow,          // income the smallest amount below the line
+  kIncomeAtLine,             // found income exactly at the 低保 line: FAIL
+  kDepositsAtLimit,          // financial assets exactly 24 × standard: PASS
+  kDepositsOneFenOver,       // one fen more: FAIL
+  kVehiclesAgeAtMax,         // VEHICLES age exactly 92 days: fresh
+  kVehiclesAgeOneOver,       // 93 days: stale
+  kConsentLastValidDay,      // consent signed 12 months ago, valid today
+  kTurns18Today,             // a member turns 18 today: must sign
+  kTurns60Today,             // 特困 applicant turns 60 today: cannot work
+  kTurns16Tomorrow,          // 特困 applicant is 15 until tomorrow
+  kHousingAreaJustBelow,     // 14.99 m² per member
+  kBetweenOldAndNewStandard, // income between the old and the raised standard
+  kIndividualCapitalAtLimit, // individual business capital exactly 100,000
+  kIndividualCapitalOneFenOver,
+};
+absl::string_view BoundaryName(Boundary boundary);
+
+// How a 特困 applicant cannot work and who the obligors are.
+enum class TekunKind {
+  kNone,
+  kElderAlone,        // 60+, no obligor
+  kElderWithChild,    // 80+, child obligor unable (低保 60+, missing, custody)
+  kSeverelyDisabled,  // 20–55, severe disability
+  kMinor,             // under 16, parents missing/in custody and 特困
+  kElderCouple,       // two persons, both 60+
+};
+
+// Everything decided about an application before any data is generated: the
+// label comes first, the data is built to produce it.
+struct CasePlan {
+  int index = 0;  // 0-based; APP-000001 is index 0
+  hedui::v1::Program program = hedui::v1::DIBAO;
+  int size = 1;  // declared members
+  std::vector<Plant> plants;
+  Boundary boundary = Boundary::kNone;
+  absl::CivilDay verification_date;
+  std::string region;
+  bool urban = true;
+  bool medical_enrolled = false;
+  bool emergency = false;
+  TekunKind tekun = TekunKind::kNone;
+
+  bool Has(Plant plant) const;
+};
+
+// Plans `applications` applications: the program mix and household sizes of
+// domain.md §1, about 60% clean, 20% failing and 20% needing review, a few
+// with two plants, and a fixed set of boundary cases (as many as fit).
+std::vector<CasePlan> PlanApplications(Rng& rng, int applications);
+
+}  // namespace hedui::datagen
+
+#endif  // HEDUI_TESTS_DATAGEN_CASE_PLAN_H_
