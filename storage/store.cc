@@ -60,9 +60,9 @@ class RocksStore final : public Store {
   static absl::StatusOr<std::unique_ptr<Store>> Open(StoreOptions options);
 
   absl::StatusOr<ApplyResult> ApplyFullSnapshot(
-      const BatchHeader& header, std::vector<StoredRecord> records) override;
+      const BatchHeader& header, const RecordBatch& records) override;
   absl::StatusOr<ApplyResult> ApplyDelta(
-      const BatchHeader& header, std::vector<DeltaRecord> records) override;
+      const BatchHeader& header, const RecordBatch& records) override;
   absl::StatusOr<RecordSet> ReadPersons(
       absl::Span<const std::string> person_ids) override;
   absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
@@ -94,7 +94,7 @@ class RocksStore final : public Store {
   absl::StatusOr<DepartmentState> LoadState(Department department);
   absl::StatusOr<CurrentView> LoadCurrentView(const rocksdb::Snapshot* snap);
   absl::Status WriteSstFiles(Department department, uint32_t generation,
-                             const std::vector<StoredRecord>& records,
+                             const RecordBatch& records,
                              std::vector<std::string>* files);
   absl::Status Read(absl::Span<const std::string> person_ids,
                     absl::Span<const DepartmentAsOf> overrides,
@@ -286,7 +286,7 @@ absl::Status RocksStore::ValidateHeader(const BatchHeader& header) const {
 
 absl::Status RocksStore::WriteSstFiles(Department department,
                                        uint32_t generation,
-                                       const std::vector<StoredRecord>& records,
+                                       const RecordBatch& records,
                                        std::vector<std::string>* files) {
   const std::string dir = absl::StrCat(options_.path, "/ingest-tmp");
   std::error_code ec;
@@ -311,11 +311,14 @@ absl::Status RocksStore::WriteSstFiles(Department department,
       return s;
     }
     for (size_t i = begin; i < end; ++i) {
+      const RecordView record = records[i];
       key.clear();
-      AppendRecordKey(records[i].person_id, department, generation,
-                      records[i].natural_key, &key);
+      AppendRecordKey(record.person_id, department, generation,
+                      record.natural_key, &key);
       if (absl::Status s =
-              FromRocks(writer.Put(key, records[i].value), "writing an SST");
+              FromRocks(writer.Put(key, rocksdb::Slice(record.value.data(),
+                                                       record.value.size())),
+                        "writing an SST");
           !s.ok()) {
         return s;
       }
@@ -330,16 +333,11 @@ absl::Status RocksStore::WriteSstFiles(Department department,
 }
 
 absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
-    const BatchHeader& header, std::vector<StoredRecord> records) {
+    const BatchHeader& header, const RecordBatch& records) {
   if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
-  for (size_t i = 1; i < records.size(); ++i) {
-    const auto& a = records[i - 1];
-    const auto& b = records[i];
-    if (!(a.person_id < b.person_id ||
-          (a.person_id == b.person_id && a.natural_key < b.natural_key))) {
-      return absl::InternalError(
-          "records handed to the store are not sorted and unique");
-    }
+  if (!records.IsSortedAndUnique()) {
+    return absl::InternalError(
+        "records handed to the store are not sorted and unique");
   }
   absl::MutexLock writer(&writer_mu_);
   ApplyResult result;
@@ -479,7 +477,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
 }
 
 absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
-    const BatchHeader& header, std::vector<DeltaRecord> records) {
+    const BatchHeader& header, const RecordBatch& records) {
   if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
   absl::MutexLock writer(&writer_mu_);
   ApplyResult result;
@@ -515,9 +513,10 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
   // so the row count stays exact.
   std::vector<std::string> keys;
   keys.reserve(records.size());
-  for (const DeltaRecord& r : records) {
-    keys.push_back(EncodeRecordKey(r.record.person_id, header.department,
-                                   generation, r.record.natural_key));
+  for (size_t i = 0; i < records.size(); ++i) {
+    const RecordView r = records[i];
+    keys.push_back(EncodeRecordKey(r.person_id, header.department, generation,
+                                   r.natural_key));
   }
   std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
@@ -532,7 +531,8 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
     if (!exists && !statuses[i].IsNotFound()) {
       return FromRocks(statuses[i], "reading a record for a delta");
     }
-    if (records[i].erase) {
+    const RecordView record = records[i];
+    if (record.erase) {
       ++result.deletions;
       if (exists) {
         --rows;
@@ -541,7 +541,8 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
     } else {
       ++result.upserts;
       if (!exists) ++rows;
-      batch_write.Put(cfs_.records, keys[i], records[i].record.value);
+      batch_write.Put(cfs_.records, keys[i],
+                      rocksdb::Slice(record.value.data(), record.value.size()));
     }
   }
   const int64_t now = absl::ToUnixSeconds(absl::Now());

@@ -22,6 +22,7 @@
 #include "hedui/store/v1/meta.pb.h"
 #include "hedui/store/v1/records.pb.h"
 #include "hedui/v1/codes.pb.h"
+#include "storage/record_batch.h"
 
 namespace rocksdb {
 class Env;
@@ -48,19 +49,6 @@ struct StoreOptions {
   std::function<void()> before_switch_hook;
 };
 
-// One record of a feed, encoded: rows must be sorted by (person_id,
-// natural_key) and unique.
-struct StoredRecord {
-  std::string person_id;
-  std::string natural_key;
-  std::string value;  // serialized hedui.store.v1.<Department>Record
-};
-
-struct DeltaRecord {
-  bool erase = false;  // delete instead of upsert
-  StoredRecord record;
-};
-
 struct BatchHeader {
   hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
   absl::CivilDay as_of;
@@ -84,20 +72,21 @@ class Store {
   static absl::StatusOr<std::unique_ptr<Store>> Open(StoreOptions options);
   virtual ~Store() = default;
 
-  // Replaces the department's current snapshot by `records` atomically: a
+  // Replaces the department's current snapshot by `records` (sorted and
+  // unique: RecordBatch::Sort, duplicates rejected by the caller) atomically: a
   // reader sees all of the old snapshot or all of the new one. Durable when
   // it returns (ingested files and a synced WAL write). A batch id already
   // applied to the department is a no-op (already_applied).
   // FAILED_PRECONDITION: under half the current row count, or an as-of date
   // before the current one, unless header.force.
   virtual absl::StatusOr<ApplyResult> ApplyFullSnapshot(
-      const BatchHeader& header, std::vector<StoredRecord> records) = 0;
+      const BatchHeader& header, const RecordBatch& records) = 0;
 
-  // Applies upserts and deletions to the current snapshot in one synced
-  // write. FAILED_PRECONDITION when the department has no snapshot yet or
+  // Applies upserts and deletions (RecordView::erase) to the current
+  // snapshot in one synced write; a key may appear once. FAILED_PRECONDITION when the department has no snapshot yet or
   // the as-of date is before the current one.
   virtual absl::StatusOr<ApplyResult> ApplyDelta(
-      const BatchHeader& header, std::vector<DeltaRecord> records) = 0;
+      const BatchHeader& header, const RecordBatch& records) = 0;
 
   // Every current record of these persons (validated 18-character IDs), and
   // each department's as-of date, from one consistent snapshot.

@@ -25,27 +25,26 @@ std::string PersonId(int n) {
   return first17 + ResidentIdCheckCharacter(first17);
 }
 
-// A TAX record whose amount tells which snapshot wrote it.
-StoredRecord Tax(const std::string& person, int month, int64_t amount) {
+// Adds a TAX record whose amount tells which snapshot wrote it.
+void AddTax(RecordBatch& batch, const std::string& person, int month,
+            int64_t amount, bool erase = false) {
   TaxRecord tax;
   tax.set_person_id(person);
   tax.mutable_period()->set_year(2026);
   tax.mutable_period()->set_month(month);
   tax.set_income_type(hedui::store::v1::WAGE);
   tax.set_amount_fen(amount);
-  return {person, absl::StrFormat("2026%02d", month), tax.SerializeAsString()};
+  batch.Add(person, absl::StrFormat("2026%02d", month),
+            tax.SerializeAsString(), 0, erase);
 }
 
 // persons x months records, sorted, all with `amount`.
-std::vector<StoredRecord> TaxSnapshot(int persons, int months, int64_t amount) {
-  std::vector<StoredRecord> records;
+RecordBatch TaxSnapshot(int persons, int months, int64_t amount) {
+  RecordBatch records;
   for (int p = 0; p < persons; ++p) {
-    for (int m = 1; m <= months; ++m) records.push_back(Tax(PersonId(p), m, amount));
+    for (int m = 1; m <= months; ++m) AddTax(records, PersonId(p), m, amount);
   }
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.person_id, a.natural_key) <
-           std::tie(b.person_id, b.natural_key);
-  });
+  records.Sort();
   return records;
 }
 
@@ -141,7 +140,8 @@ TEST_F(StoreTest, SameBatchIdTwiceIsANoOp) {
   EXPECT_EQ(again->current.generation(), 1u);
   EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(), 1);
   // The same id for another department is another batch.
-  auto other = store->ApplyFullSnapshot(Header(hedui::v1::SOCIAL_INSURANCE, "same"), {});
+  auto other = store->ApplyFullSnapshot(
+      Header(hedui::v1::SOCIAL_INSURANCE, "same"), RecordBatch());
   ASSERT_TRUE(other.ok());
   EXPECT_FALSE(other->already_applied);
 }
@@ -172,16 +172,16 @@ TEST_F(StoreTest, ShrinkingOrOlderSnapshotNeedsForce) {
 
 TEST_F(StoreTest, DeltasUpsertAndDeleteWithExactRowCounts) {
   auto store = OpenStore();
-  auto early = store->ApplyDelta(Header(hedui::v1::TAX, "d0"), {});
+  auto early = store->ApplyDelta(Header(hedui::v1::TAX, "d0"), RecordBatch());
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "full"),
                                        TaxSnapshot(2, 2, 100))
                   .ok());
-  std::vector<DeltaRecord> delta;
-  delta.push_back({false, Tax(PersonId(0), 1, 999)});  // replace
-  delta.push_back({false, Tax(PersonId(0), 3, 300)});  // add
-  delta.push_back({true, Tax(PersonId(1), 2, 0)});     // delete
-  delta.push_back({true, Tax(PersonId(1), 9, 0)});     // delete of nothing
+  RecordBatch delta;
+  AddTax(delta, PersonId(0), 1, 999);                // replace
+  AddTax(delta, PersonId(0), 3, 300);                // add
+  AddTax(delta, PersonId(1), 2, 0, /*erase=*/true);  // delete
+  AddTax(delta, PersonId(1), 9, 0, /*erase=*/true);  // delete of nothing
   auto applied = store->ApplyDelta(
       Header(hedui::v1::TAX, "d1", absl::CivilDay(2026, 11, 15)), delta);
   ASSERT_TRUE(applied.ok()) << applied.status();
@@ -273,9 +273,9 @@ TEST_F(StoreTest, AcknowledgedWritesAreSynced) {
                   .ok());
   const int64_t after_full = counting.fs->wal_syncs();
   EXPECT_GT(after_full, before_full);
-  ASSERT_TRUE(store->ApplyDelta(Header(hedui::v1::TAX, "d"),
-                                {{false, Tax(PersonId(0), 5, 1)}})
-                  .ok());
+  RecordBatch delta;
+  AddTax(delta, PersonId(0), 5, 1);
+  ASSERT_TRUE(store->ApplyDelta(Header(hedui::v1::TAX, "d"), delta).ok());
   EXPECT_GT(counting.fs->wal_syncs(), after_full);
 }
 
@@ -288,9 +288,11 @@ TEST_F(StoreTest, EachDepartmentHasItsOwnAsOf) {
   car.set_person_id(PersonId(0));
   car.set_plate("苏E12345");
   car.set_vehicle_type(hedui::store::v1::CAR);
+  RecordBatch cars;
+  cars.Add(PersonId(0), "plate", car.SerializeAsString());
   ASSERT_TRUE(store->ApplyFullSnapshot(
                        Header(hedui::v1::VEHICLES, "v", absl::CivilDay(2026, 8, 10)),
-                       {{PersonId(0), "plate", car.SerializeAsString()}})
+                       cars)
                   .ok());
   auto read = store->ReadPersons({PersonId(0)});
   ASSERT_EQ(read->departments_size(), 2);
@@ -339,6 +341,37 @@ TEST_F(StoreTest, RefusesColumnFamiliesItDoesNotKnow) {
   auto store = Store::Open(options);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find("from_the_future"), std::string::npos);
+}
+
+TEST_F(StoreTest, RefusesUnsortedRecords) {
+  auto store = OpenStore();
+  RecordBatch unsorted;
+  AddTax(unsorted, PersonId(2), 1, 1);
+  AddTax(unsorted, PersonId(1), 1, 1);
+  EXPECT_EQ(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "u"), unsorted)
+                .status()
+                .code(),
+            absl::StatusCode::kInternal);
+  EXPECT_TRUE(store->ListDepartments()->empty());
+}
+
+TEST(RecordBatchTest, SortsByPersonThenKeyThenLine) {
+  RecordBatch batch;
+  batch.Add(PersonId(2), "b", "v1", 1);
+  batch.Add(PersonId(1), "z", "v2", 2);
+  batch.Add(PersonId(2), "a", "v3", 3);
+  batch.Add(PersonId(2), "a", "v4", 4);
+  batch.Sort();
+  EXPECT_EQ(batch[0].value, "v2");
+  EXPECT_EQ(batch[1].value, "v3");
+  EXPECT_EQ(batch[2].value, "v4");
+  EXPECT_EQ(batch[3].value, "v1");
+  EXPECT_TRUE(batch.SameKeyAsPrevious(2));
+  EXPECT_FALSE(batch.SameKeyAsPrevious(3));
+  EXPECT_FALSE(batch.IsSortedAndUnique());
+  EXPECT_EQ(batch[2].person_id, PersonId(2));
+  EXPECT_EQ(batch[2].natural_key, "a");
+  EXPECT_EQ(batch[2].line, 4);
 }
 
 TEST_F(StoreTest, RejectsRetentionBelowOne) {

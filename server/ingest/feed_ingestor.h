@@ -42,13 +42,8 @@ class FeedIngestor {
  private:
   FeedIngestor(storage::Store* store, storage::BatchHeader batch, bool delta,
                feed::FeedParserOptions parser_options,
-               const IngestLimits& limits);
-
-  struct Row {
-    storage::StoredRecord record;
-    bool erase = false;
-    int64_t line = 0;
-  };
+               const IngestLimits& limits, int64_t expected_bytes);
+  void Collect(feed::FeedRow&& row);
 
   // Sorts rows by key and reports rows whose key repeats an earlier one.
   std::vector<feed::FeedError> SortAndFindDuplicates();
@@ -60,10 +55,12 @@ class FeedIngestor {
   bool delta_;
   IngestLimits limits_;
   feed::FeedParser parser_;
-  std::vector<Row> rows_;
+  storage::RecordBatch records_;
   int64_t bytes_ = 0;
   bool already_applied_ = false;
   absl::Time started_ = absl::Now();
+  absl::Time parsed_;
+  absl::Time sorted_;
 };
 
 }  // namespace hedui::server

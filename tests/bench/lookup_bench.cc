@@ -24,7 +24,7 @@
 
 namespace {
 
-using hedui::storage::StoredRecord;
+using hedui::storage::RecordBatch;
 using Clock = std::chrono::steady_clock;
 
 std::string PersonId(int n) {
@@ -38,28 +38,21 @@ std::string PersonId(int n) {
 }
 
 template <typename Message>
-StoredRecord Record(const std::string& id, std::string key,
-                    const Message& message) {
-  return {id, std::move(key), message.SerializeAsString()};
-}
-
-void SortRecords(std::vector<StoredRecord>& records) {
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.person_id, a.natural_key) <
-           std::tie(b.person_id, b.natural_key);
-  });
+void Add(RecordBatch& rows, const std::string& id, const std::string& key,
+         const Message& message) {
+  rows.Add(id, key, message.SerializeAsString());
 }
 
 // ~10 records a person: registration for all, monthly tax, social insurance
 // or benefits for some, assets for a few.
 void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
-  auto apply = [&](hedui::v1::Department d, std::vector<StoredRecord> rows) {
-    SortRecords(rows);
+  auto apply = [&](hedui::v1::Department d, RecordBatch rows) {
+    rows.Sort();
     hedui::storage::BatchHeader header;
     header.department = d;
     header.as_of = absl::CivilDay(2026, 11, 10);
     header.batch_id = absl::StrFormat("bench-%d", static_cast<int>(d));
-    auto applied = store.ApplyFullSnapshot(header, std::move(rows));
+    auto applied = store.ApplyFullSnapshot(header, rows);
     if (!applied.ok()) {
       std::fprintf(stderr, "load failed: %s\n",
                    applied.status().ToString().c_str());
@@ -68,7 +61,7 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
   };
   const int n = static_cast<int>(ids.size());
   {
-    std::vector<StoredRecord> rows;
+    RecordBatch rows;
     for (int i = 0; i < n; ++i) {
       hedui::store::v1::HouseholdRegistrationRecord r;
       r.set_person_id(ids[i]);
@@ -79,18 +72,18 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
       r.set_region_code("320581");
       r.set_residence_class(hedui::store::v1::URBAN);
       r.set_status(hedui::store::v1::NORMAL);
-      rows.push_back(Record(ids[i], "", r));
+      Add(rows, ids[i], "", r);
     }
     apply(hedui::v1::HOUSEHOLD_REGISTRATION, std::move(rows));
   }
   auto monthly = [&](hedui::v1::Department d, int every, auto make) {
-    std::vector<StoredRecord> rows;
+    RecordBatch rows;
     for (int i = 0; i < n; i += every) {
-      for (int m = 1; m <= 12; ++m) rows.push_back(make(ids[i], m));
+      for (int m = 1; m <= 12; ++m) make(rows, ids[i], m);
     }
     apply(d, std::move(rows));
   };
-  monthly(hedui::v1::TAX, 3, [](const std::string& id, int m) {
+  monthly(hedui::v1::TAX, 3, [](RecordBatch& rows, const std::string& id, int m) {
     hedui::store::v1::TaxRecord r;
     r.set_person_id(id);
     r.mutable_period()->set_year(2026);
@@ -98,28 +91,28 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
     r.set_income_type(hedui::store::v1::WAGE);
     r.set_amount_fen(420000);
     r.set_payer("91320581MA1XXXXX0A");
-    return Record(id, absl::StrFormat("2026%02d\x1f" "01\x1fP", m), r);
+    Add(rows, id, absl::StrFormat("2026%02d\x1f" "01\x1fP", m), r);
   });
-  monthly(hedui::v1::SOCIAL_INSURANCE, 7, [](const std::string& id, int m) {
+  monthly(hedui::v1::SOCIAL_INSURANCE, 7, [](RecordBatch& rows, const std::string& id, int m) {
     hedui::store::v1::SocialInsuranceRecord r;
     r.set_person_id(id);
     r.mutable_period()->set_year(2026);
     r.mutable_period()->set_month(m);
     r.set_contribution_base_fen(400000);
     r.set_employer("91320581MA1XXXXX0A");
-    return Record(id, absl::StrFormat("2026%02d\x1f" "E", m), r);
+    Add(rows, id, absl::StrFormat("2026%02d\x1f" "E", m), r);
   });
-  monthly(hedui::v1::BENEFITS, 10, [](const std::string& id, int m) {
+  monthly(hedui::v1::BENEFITS, 10, [](RecordBatch& rows, const std::string& id, int m) {
     hedui::store::v1::BenefitRecord r;
     r.set_person_id(id);
     r.mutable_period()->set_year(2026);
     r.mutable_period()->set_month(m);
     r.set_benefit_type(hedui::store::v1::EMPLOYEE_PENSION);
     r.set_amount_fen(310000);
-    return Record(id, absl::StrFormat("2026%02d\x1f" "01", m), r);
+    Add(rows, id, absl::StrFormat("2026%02d\x1f" "01", m), r);
   });
   {
-    std::vector<StoredRecord> rows;
+    RecordBatch rows;
     for (int i = 0; i < n; ++i) {
       hedui::store::v1::FinancialAssetRecord r;
       r.set_person_id(ids[i]);
@@ -127,13 +120,12 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
       r.set_account("6222****1234");
       r.set_asset_type(hedui::store::v1::DEPOSIT);
       r.set_balance_fen(1234500);
-      rows.push_back(Record(ids[i], "BANK\x1f"
-                                  "6222****1234", r));
+      Add(rows, ids[i], "BANK\x1f" "6222****1234", r);
     }
     apply(hedui::v1::FINANCIAL_ASSETS, std::move(rows));
   }
   {
-    std::vector<StoredRecord> rows;
+    RecordBatch rows;
     for (int i = 0; i < n; i += 2) {
       hedui::store::v1::RealEstateRecord r;
       r.set_person_id(ids[i]);
@@ -141,7 +133,7 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
       r.set_use(hedui::store::v1::RESIDENTIAL);
       r.set_area_centi_m2(8900);
       r.set_share_per_10000(10000);
-      rows.push_back(Record(ids[i], r.property_id(), r));
+      Add(rows, ids[i], r.property_id(), r);
     }
     apply(hedui::v1::REAL_ESTATE, std::move(rows));
   }

@@ -301,7 +301,9 @@ absl::Status IncomeMaker::Make() {
         const int64_t declared_budget =
             union_hardship ? MonthlyDeepLine() * rng_.Uniform(200, 700) / 1000
                            : MonthlyLine() * rng_.Uniform(100, 450) / 1000;
-        Allocate(declared_budget, true);
+        // No informal work here: the hidden wages may fall to any adult, and
+        // declared informal wages next to formal records would be ambiguous.
+        Allocate(declared_budget, false);
         const int64_t target = MonthlyLine() * rng_.Uniform(1300, 2200) / 1000;
         const int64_t current = FoundIncome100(h_) / 1200;
         const int64_t wage =

@@ -257,7 +257,11 @@ std::vector<CasePlan> PlanApplications(Rng& rng, int applications) {
   std::vector<bool> decided(plans.size(), false);
   for (const Mandatory& m : MandatoryCases()) {
     int copies = m.copies;
-    for (size_t i = 0; i < plans.size() && copies > 0; ++i) {
+    // Start the search anywhere, so boundary cases are spread out.
+    const size_t start =
+        plans.empty() ? 0 : static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(plans.size()) - 1));
+    for (size_t k = 0; k < plans.size() && copies > 0; ++k) {
+      const size_t i = (start + k) % plans.size();
       if (decided[i] || plans[i].program != m.program) continue;
       if (m.exact_size != 0 ? plans[i].size != m.exact_size : plans[i].size < m.min_size) {
         continue;
