@@ -98,7 +98,9 @@ absl::Status FeedIngestor::Consume(absl::string_view chunk) {
         "feed larger than the server's limit of ", limits_.max_feed_bytes,
         " bytes; split it or raise max_feed_bytes"));
   }
-  if (already_applied_ || !parser_.ok()) return absl::OkStatus();
+  // After an error the parser still counts errors (the total is reported)
+  // but emits no rows, so going on is cheap.
+  if (already_applied_) return absl::OkStatus();
   parser_.Consume(chunk,
                   [this](feed::FeedRow&& row) { Collect(std::move(row)); });
   return absl::OkStatus();

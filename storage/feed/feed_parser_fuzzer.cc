@@ -14,26 +14,27 @@
 #include "storage/feed/schema.h"
 #include "storage/types/resident_id.h"
 
+namespace feed = hedui::feed;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace hedui::feed;  // NOLINT(build/namespaces): a fuzz entry point
   if (size < 2) return 0;
-  const std::vector<Schema>& schemas = AllSchemas();
-  const Schema& schema = schemas[data[0] % schemas.size()];
-  FeedParserOptions options;
+  const std::vector<feed::Schema>& schemas = feed::AllSchemas();
+  const feed::Schema& schema = schemas[data[0] % schemas.size()];
+  feed::FeedParserOptions options;
   options.department = schema.department;
-  options.encoding =
-      (data[1] & 1) != 0 ? TextEncoding::kGb18030 : TextEncoding::kUtf8;
+  options.encoding = (data[1] & 1) != 0 ? feed::TextEncoding::kGb18030
+                                        : feed::TextEncoding::kUtf8;
   options.delta = (data[1] & 2) != 0;
   const size_t chunk = 1 + (data[1] >> 2);
   std::unique_ptr<google::protobuf::Message> record(
       google::protobuf::MessageFactory::generated_factory()
           ->GetPrototype(schema.record)
           ->New());
-  const RowSink sink = [&](FeedRow&& row) {
+  const feed::RowSink sink = [&](feed::FeedRow&& row) {
     if (!hedui::ValidateResidentId(row.person_id).ok()) std::abort();
     if (!record->ParseFromString(row.record)) std::abort();
   };
-  FeedParser parser(options);
+  feed::FeedParser parser(options);
   absl::string_view file(reinterpret_cast<const char*>(data) + 2, size - 2);
   while (!file.empty()) {
     parser.Consume(file.substr(0, chunk), sink);

@@ -60,6 +60,13 @@ std::string Id(absl::string_view first17) {
                       std::string(1, ResidentIdCheckCharacter(first17)));
 }
 
+std::unique_ptr<google::protobuf::Message> NewRecord(const Schema& schema) {
+  return std::unique_ptr<google::protobuf::Message>(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(schema.record)
+          ->New());
+}
+
 std::string ToGb18030(absl::string_view utf8) {
   iconv_t cd = iconv_open("GB18030", "UTF-8");
   EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));

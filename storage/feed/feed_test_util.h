@@ -2,12 +2,15 @@
 #define HEDUI_STORAGE_FEED_FEED_TEST_UTIL_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "google/protobuf/message.h"
 #include "storage/feed/feed_parser.h"
+#include "storage/feed/schema.h"
 
 namespace hedui::feed::testing {
 
@@ -30,6 +33,9 @@ std::string Describe(const ParseResult& result);
 
 // A resident ID: the 17 given digits and their check character.
 std::string Id(absl::string_view first17);
+
+// An empty record message of the schema's department.
+std::unique_ptr<google::protobuf::Message> NewRecord(const Schema& schema);
 
 // UTF-8 text re-encoded as GB18030 (with glibc's iconv).
 std::string ToGb18030(absl::string_view utf8);

@@ -162,10 +162,8 @@ TEST(RobustnessTest, RandomAndMutatedInputs) {
       ASSERT_TRUE(ValidateResidentId(row.person_id).ok())
           << n << " " << absl::CEscape(file);
       ASSERT_GE(row.line, 2) << n;
-      std::unique_ptr<google::protobuf::Message> record(
-          google::protobuf::MessageFactory::generated_factory()
-              ->GetPrototype(schema.record)
-              ->New());
+      std::unique_ptr<google::protobuf::Message> record =
+          testing::NewRecord(schema);
       // Proto3 parsing also checks that string fields are valid UTF-8.
       ASSERT_TRUE(record->ParseFromString(row.record)) << n;
     }

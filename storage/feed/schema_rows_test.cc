@@ -182,11 +182,10 @@ std::string CsvRow(const std::vector<std::string>& fields) {
 
 void ExpectRecord(const Schema& schema, const std::string& serialized,
                   const char* expected_text) {
-  const google::protobuf::Message* prototype =
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(
-          schema.record);
-  std::unique_ptr<google::protobuf::Message> actual(prototype->New());
-  std::unique_ptr<google::protobuf::Message> expected(prototype->New());
+  std::unique_ptr<google::protobuf::Message> actual =
+      testing::NewRecord(schema);
+  std::unique_ptr<google::protobuf::Message> expected =
+      testing::NewRecord(schema);
   ASSERT_TRUE(actual->ParseFromString(serialized));
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(expected_text,
                                                             expected.get()));
@@ -227,10 +226,8 @@ TEST(SchemaRowsTest, DeltaUpsertAndDelete) {
     std::vector<std::string> deleted = good.fields;
     std::string deleted_record;
     {
-      const google::protobuf::Message* prototype =
-          google::protobuf::MessageFactory::generated_factory()->GetPrototype(
-              schema.record);
-      std::unique_ptr<google::protobuf::Message> expected(prototype->New());
+      std::unique_ptr<google::protobuf::Message> expected =
+          testing::NewRecord(schema);
       ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
           good.record, expected.get()));
       const google::protobuf::Reflection* reflection =

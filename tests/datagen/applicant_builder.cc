@@ -39,7 +39,9 @@ class Criteria {
     }
     return "";
   }
-  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+  const std::vector<std::pair<std::string, std::string>>& items() const {
+    return items_;
+  }
 
   // domain.md §7: any FAIL → DOES_NOT_MEET; else any REVIEW or UNKNOWN →
   // NEEDS_REVIEW; else MEETS_CRITERIA.
@@ -105,23 +107,29 @@ class Builder {
 
 absl::StatusOr<BuiltApplication> Builder::Build() {
   h_.plan = &plan_;
-  h_.standard_fen = DibaoStandardFen(plan_.region, plan_.urban, plan_.verification_date);
-  if (h_.standard_fen == 0) return absl::InternalError("no standard for the region");
+  h_.standard_fen =
+      DibaoStandardFen(plan_.region, plan_.urban, plan_.verification_date);
+  if (h_.standard_fen == 0)
+    return absl::InternalError("no standard for the region");
   if (plan_.program == hedui::v1::UNION_HARDSHIP) {
     // Declared rigid spending for a year (domain.md §5).
     medical_fen_ = 100 * rng_.Uniform(5000, 40000);
     education_fen_ = rng_.PerMille(500) ? 100 * rng_.Uniform(2000, 15000) : 0;
   }
   MakeHouseholdPeople(county_, rng_, h_);
-  if (absl::Status s = BuildIncome(county_, rng_, h_, medical_fen_ + education_fen_); !s.ok()) {
+  if (absl::Status s =
+          BuildIncome(county_, rng_, h_, medical_fen_ + education_fen_);
+      !s.ok()) {
     return s;
   }
   assets_ = BuildAssets(county_, rng_, h_);
 
   enrolled_ = plan_.program == hedui::v1::MEDICAL && plan_.medical_enrolled;
   const bool asset_tested =
-      !enrolled_ && (plan_.program == hedui::v1::DIBAO || plan_.program == hedui::v1::TEKUN ||
-                     plan_.program == hedui::v1::HOUSING || plan_.program == hedui::v1::MEDICAL);
+      !enrolled_ &&
+      (plan_.program == hedui::v1::DIBAO || plan_.program == hedui::v1::TEKUN ||
+       plan_.program == hedui::v1::HOUSING ||
+       plan_.program == hedui::v1::MEDICAL);
   income100_ = FoundIncome100(h_) - (medical_fen_ + education_fen_) * 100;
   line100_ = IncomeLine100(h_);
   bool deceased = false;
@@ -129,16 +137,21 @@ absl::StatusOr<BuiltApplication> Builder::Build() {
 
   Criteria criteria;
   criteria.Set("CONSENT", "PASS");
-  criteria.Set("COMPOSITION", h_.undeclared_spouse || deceased ? "REVIEW" : "PASS");
-  if (!enrolled_) criteria.Set("INCOME", income100_ < line100_ ? "PASS" : "FAIL");
+  criteria.Set("COMPOSITION",
+               h_.undeclared_spouse || deceased ? "REVIEW" : "PASS");
+  if (!enrolled_)
+    criteria.Set("INCOME", income100_ < line100_ ? "PASS" : "FAIL");
   if (asset_tested) {
-    criteria.Set("FINANCIAL_ASSETS",
-                 assets_.financial_fen <= assets_.financial_limit_fen ? "PASS" : "FAIL");
-    criteria.Set("RESIDENTIAL_PROPERTY", assets_.residential <= 1 ? "PASS" : "FAIL");
-    criteria.Set("NON_RESIDENTIAL_PROPERTY", assets_.non_residential == 0 ? "PASS" : "FAIL");
+    criteria.Set(
+        "FINANCIAL_ASSETS",
+        assets_.financial_fen <= assets_.financial_limit_fen ? "PASS" : "FAIL");
+    criteria.Set("RESIDENTIAL_PROPERTY",
+                 assets_.residential <= 1 ? "PASS" : "FAIL");
+    criteria.Set("NON_RESIDENTIAL_PROPERTY",
+                 assets_.non_residential == 0 ? "PASS" : "FAIL");
     criteria.Set("VEHICLES", plan_.Has(Plant::kStaleDepartment) ? "UNKNOWN"
-                             : assets_.car_or_truck              ? "FAIL"
-                                                                 : "PASS");
+                             : assets_.car_or_truck             ? "FAIL"
+                                                                : "PASS");
     switch (assets_.business) {
       case AssetFacts::Business::kCompanyActive:
       case AssetFacts::Business::kIndividualOverLimit:
@@ -158,7 +171,8 @@ absl::StatusOr<BuiltApplication> Builder::Build() {
   if (plan_.program == hedui::v1::HOUSING && asset_tested) {
     const bool need =
         assets_.residential == 0 ||
-        assets_.residential_area_by_share < kHousingAreaLimitCentiM2PerMember * h_.counted() * 10000;
+        assets_.residential_area_by_share <
+            kHousingAreaLimitCentiM2PerMember * h_.counted() * 10000;
     criteria.Set("HOUSING_NEED", need ? "PASS" : "FAIL");
   }
   if (enrolled_) criteria.Set("ENROLLMENT", "PASS");
@@ -178,19 +192,21 @@ absl::StatusOr<BuiltApplication> Builder::Build() {
   for (const auto& [name, result] : criteria.items()) results[name] = result;
   label["criteria"] = results;
   label["why"] = Why(criteria);
-  if (plan_.boundary != Boundary::kNone) label["boundary"] = std::string(BoundaryName(plan_.boundary));
+  if (plan_.boundary != Boundary::kNone)
+    label["boundary"] = std::string(BoundaryName(plan_.boundary));
   if (plan_.program == hedui::v1::UNION_HARDSHIP) {
     label["union_tier"] = income100_ < DibaoLine100(h_) ? "DEEP"
-                          : income100_ < line100_      ? "RELATIVE"
-                                                       : "NONE";
+                          : income100_ < line100_       ? "RELATIVE"
+                                                        : "NONE";
   }
   return built;
 }
 
-absl::Status Builder::Check(const Criteria& criteria, const std::string& verdict) {
+absl::Status Builder::Check(const Criteria& criteria,
+                            const std::string& verdict) {
   auto fail = [&](const std::string& what) {
-    return absl::InternalError(
-        absl::StrCat("APP-", plan_.index + 1, " does not match its plan: ", what));
+    return absl::InternalError(absl::StrCat(
+        "APP-", plan_.index + 1, " does not match its plan: ", what));
   };
   std::set<std::string> may_move;
   std::string expected = "MEETS_CRITERIA";
@@ -206,7 +222,8 @@ absl::Status Builder::Check(const Criteria& criteria, const std::string& verdict
     }
     if (PlantFails(p)) {
       expected = "DOES_NOT_MEET";
-    } else if (p != Plant::kDeclaredDiffersNoEffect && expected != "DOES_NOT_MEET") {
+    } else if (p != Plant::kDeclaredDiffersNoEffect &&
+               expected != "DOES_NOT_MEET") {
       expected = "NEEDS_REVIEW";
     }
   }
@@ -215,11 +232,14 @@ absl::Status Builder::Check(const Criteria& criteria, const std::string& verdict
       return fail(absl::StrCat(name, " is ", result, " without a plant"));
     }
   }
-  if (verdict != expected) return fail(absl::StrCat("verdict ", verdict, ", planned ", expected));
+  if (verdict != expected)
+    return fail(absl::StrCat("verdict ", verdict, ", planned ", expected));
   if (plan_.Has(Plant::kDeclaredDiffersNoEffect)) {
-    const int64_t declared100 = DeclaredIncome100(h_) - (medical_fen_ + education_fen_) * 100;
+    const int64_t declared100 =
+        DeclaredIncome100(h_) - (medical_fen_ + education_fen_) * 100;
     if (declared100 == income100_ || declared100 >= line100_) {
-      return fail("the declaration does not differ on the same side of the line");
+      return fail(
+          "the declaration does not differ on the same side of the line");
     }
   } else if (!plan_.Has(Plant::kUndeclaredWages) &&
              DeclaredIncome100(h_) != FoundIncome100(h_)) {
@@ -253,7 +273,8 @@ Json Builder::Consent() {
   Json programs = Json::array();
   programs.push_back(hedui::v1::Program_Name(plan_.program));
   if (rng_.PerMille(100)) {
-    programs.push_back(plan_.program == hedui::v1::MEDICAL ? "DIBAO" : "MEDICAL");
+    programs.push_back(plan_.program == hedui::v1::MEDICAL ? "DIBAO"
+                                                           : "MEDICAL");
   }
   Json consent;
   consent["consent_id"] = absl::StrFormat("C-%06d", plan_.index + 1);
@@ -281,8 +302,9 @@ Json Builder::Application() {
       purpose = "HOUSING assistance application";
       break;
     case hedui::v1::TEMPORARY:
-      purpose = plan_.emergency ? "TEMPORARY assistance, emergency, verified after the fact"
-                                : "TEMPORARY assistance, expenditure-driven";
+      purpose = plan_.emergency
+                    ? "TEMPORARY assistance, emergency, verified after the fact"
+                    : "TEMPORARY assistance, expenditure-driven";
       break;
     case hedui::v1::MEDICAL:
       purpose = "MEDICAL assistance application";
@@ -347,69 +369,80 @@ std::string Builder::Why(const Criteria& criteria) {
         for (const ApplicantMember& m : h_.members) {
           for (const Job& j : m.hidden_jobs) hidden += j.monthly_fen;
         }
-        parts.push_back(absl::StrCat("UNDECLARED_WAGES: ", Yuan(hidden),
-                                     " yuan/month of wages not declared; per-capita income ",
-                                     per_capita, " is not below the line ", line));
+        parts.push_back(absl::StrCat(
+            "UNDECLARED_WAGES: ", Yuan(hidden),
+            " yuan/month of wages not declared; per-capita income ", per_capita,
+            " is not below the line ", line));
         break;
       }
       case Plant::kHiddenCar:
-        parts.push_back("HIDDEN_CAR: a car is registered to a member, no vehicle declared");
+        parts.push_back(
+            "HIDDEN_CAR: a car is registered to a member, no vehicle declared");
         break;
       case Plant::kUndeclaredSpouse:
         parts.push_back(
-            "UNDECLARED_SPOUSE: the applicant is married to an undeclared person registered "
+            "UNDECLARED_SPOUSE: the applicant is married to an undeclared "
+            "person registered "
             "in the same household");
         break;
       case Plant::kDeceasedMember:
-        parts.push_back(absl::StrCat("DECEASED_MEMBER: a declared member died on ",
-                                     FormatCivilDay(h_.death_day),
-                                     " (left out of the per-capita figures)"));
+        parts.push_back(
+            absl::StrCat("DECEASED_MEMBER: a declared member died on ",
+                         FormatCivilDay(h_.death_day),
+                         " (left out of the per-capita figures)"));
         break;
       case Plant::kExtraHouse:
         parts.push_back(absl::StrCat("EXTRA_HOUSE: ", assets_.residential,
                                      " residential properties held, ",
-                                     assets_.declared_residential, " declared"));
+                                     assets_.declared_residential,
+                                     " declared"));
         break;
       case Plant::kBusinessOwner:
-        parts.push_back(assets_.business == AssetFacts::Business::kIndividualOverLimit
-                            ? "BUSINESS_OWNER: operator of an active individual business "
-                              "with capital one fen over the exemption limit"
-                            : "BUSINESS_OWNER: legal representative of an active company");
+        parts.push_back(
+            assets_.business == AssetFacts::Business::kIndividualOverLimit
+                ? "BUSINESS_OWNER: operator of an active individual business "
+                  "with capital one fen over the exemption limit"
+                : "BUSINESS_OWNER: legal representative of an active company");
         break;
       case Plant::kBusinessOwnerIndividual:
         parts.push_back(
-            "BUSINESS_OWNER_INDIVIDUAL: operator of an active individual business within "
+            "BUSINESS_OWNER_INDIVIDUAL: operator of an active individual "
+            "business within "
             "the capital limit (exemption needs review)");
         break;
       case Plant::kDepositsOverLimit:
         parts.push_back(absl::StrCat("DEPOSITS_OVER_LIMIT: financial assets ",
-                                     Yuan(assets_.financial_fen), " exceed the limit ",
+                                     Yuan(assets_.financial_fen),
+                                     " exceed the limit ",
                                      Yuan(assets_.financial_limit_fen)));
         break;
       case Plant::kStaleDepartment:
         parts.push_back(absl::StrCat(
-            "STALE_DEPARTMENT: VEHICLES data as of ", FormatCivilDay(AsOf(kStaleDepartment)),
-            " is ", plan_.verification_date - AsOf(kStaleDepartment), " days old (max ",
+            "STALE_DEPARTMENT: VEHICLES data as of ",
+            FormatCivilDay(AsOf(kStaleDepartment)), " is ",
+            plan_.verification_date - AsOf(kStaleDepartment), " days old (max ",
             MaxDataAgeDays(kStaleDepartment), ")"));
         break;
       case Plant::kDeclaredDiffersNoEffect:
         parts.push_back(absl::StrCat(
             "DECLARED_DIFFERS_NO_EFFECT: declared per-capita income ",
-            Yuan(FloorDiv(DeclaredIncome100(h_) - (medical_fen_ + education_fen_) * 100,
-                          1200 * n)),
+            Yuan(FloorDiv(
+                DeclaredIncome100(h_) - (medical_fen_ + education_fen_) * 100,
+                1200 * n)),
             " and found ", per_capita, " are both below the line ", line));
         break;
     }
   }
   if (parts.empty()) {
     if (enrolled_) {
-      parts.push_back("clean: a member is enrolled in DIBAO, income and assets are not judged");
+      parts.push_back(
+          "clean: a member is enrolled in DIBAO, income and assets are not "
+          "judged");
     } else {
-      parts.push_back(absl::StrCat("clean: per-capita income ", per_capita,
-                                   " is below the line ", line,
-                                   criteria.Get("FINANCIAL_ASSETS").empty()
-                                       ? ""
-                                       : "; assets within limits"));
+      parts.push_back(absl::StrCat(
+          "clean: per-capita income ", per_capita, " is below the line ", line,
+          criteria.Get("FINANCIAL_ASSETS").empty() ? ""
+                                                   : "; assets within limits"));
     }
   }
   if (plan_.boundary != Boundary::kNone) {

@@ -15,7 +15,9 @@ namespace store = hedui::store::v1;
 // Marriages, divorces and enrollments all happened before the snapshots.
 const absl::CivilDay kLastEvent(2026, 9, 30);
 
-int Age(Rng& rng, int lo, int hi) { return static_cast<int>(rng.Uniform(lo, hi)); }
+int Age(Rng& rng, int lo, int hi) {
+  return static_cast<int>(rng.Uniform(lo, hi));
+}
 
 bool NeedsEarner(const CasePlan& plan) {
   return plan.Has(Plant::kUndeclaredWages) ||
@@ -39,12 +41,13 @@ class PeopleMaker {
     }
     for (const ApplicantMember& m : h_.members) {
       county_.Register(m.person, h_.household_number, m.relation, plan_.region,
-                       plan_.urban, m.deceased ? store::DECEASED : store::NORMAL);
+                       plan_.urban,
+                       m.deceased ? store::DECEASED : store::NORMAL);
       if (m.deceased) county_.feeds().Death(m.person.id, h_.death_day);
     }
     if (h_.undeclared_spouse) {
-      county_.Register(*h_.undeclared_spouse, h_.household_number, store::SPOUSE,
-                       plan_.region, plan_.urban);
+      county_.Register(*h_.undeclared_spouse, h_.household_number,
+                       store::SPOUSE, plan_.region, plan_.urban);
     }
     Marriages();
     Disabilities();
@@ -59,9 +62,9 @@ class PeopleMaker {
                        std::optional<absl::CivilDay> birth = std::nullopt) {
     ApplicantMember m;
     m.relation = relation;
-    m.person = county_.NewPerson(rng_, plan_.region,
-                                 birth ? *birth : BirthForAgeOn(rng_, h_.day(), age),
-                                 male, surname);
+    m.person = county_.NewPerson(
+        rng_, plan_.region, birth ? *birth : BirthForAgeOn(rng_, h_.day(), age),
+        male, surname);
     m.age = m.person.AgeOn(h_.day());
     h_.members.push_back(std::move(m));
     return h_.members.back();
@@ -70,8 +73,8 @@ class PeopleMaker {
   // A person registered alone in a household of their own.
   Person Loner(int age, bool male, store::RegistrationStatus status,
                absl::string_view surname = "") {
-    Person p = county_.NewPerson(rng_, plan_.region, BirthForAgeOn(rng_, h_.day(), age),
-                                 male, surname);
+    Person p = county_.NewPerson(
+        rng_, plan_.region, BirthForAgeOn(rng_, h_.day(), age), male, surname);
     county_.Register(p, county_.NewHouseholdNumber(plan_.region), store::HEAD,
                      plan_.region, plan_.urban, status);
     return p;
@@ -80,7 +83,8 @@ class PeopleMaker {
   absl::CivilDay WeddingDay(const Person& a, const Person& b) {
     const absl::CivilDay earliest =
         std::min(std::max(a.birth, b.birth) + 365 * 21, kLastEvent - 400);
-    return earliest + rng_.Uniform(0, std::min<int64_t>(365 * 7, kLastEvent - earliest));
+    return earliest +
+           rng_.Uniform(0, std::min<int64_t>(365 * 7, kLastEvent - earliest));
   }
 
   void Marry(const Person& a, const Person& b, absl::CivilDay date) {
@@ -95,7 +99,8 @@ class PeopleMaker {
     const absl::CivilDay last = std::min(before, kLastEvent);
     // Married and divorced, both before `before`.
     const absl::CivilDay married = std::min(WeddingDay(person, ex), last - 800);
-    const absl::CivilDay divorced = married + 365 + rng_.Uniform(0, last - married - 365);
+    const absl::CivilDay divorced =
+        married + 365 + rng_.Uniform(0, last - married - 365);
     Marry(person, ex, married);
     feeds().Marriage(person.id, ex.id, store::DIVORCED, divorced);
     feeds().Marriage(ex.id, person.id, store::DIVORCED, divorced);
@@ -125,8 +130,8 @@ void PeopleMaker::MakeFamily() {
             rng_.PerMille(n == 2 ? 600 : 780);
   if (turns18 && n == 2) couple_ = false;
   int rest = n - 1 - (couple_ ? 1 : 0);
-  const bool grand = !plan_.urban && couple_ && rest >= 1 && !turns18 && !earner &&
-                     rng_.PerMille(120);
+  const bool grand = !plan_.urban && couple_ && rest >= 1 && !turns18 &&
+                     !earner && rng_.PerMille(120);
   if (!grand && rest >= 1 && rng_.PerMille(180)) {
     parents_ = rest >= 2 && rng_.PerMille(400) ? 2 : 1;
   }
@@ -151,7 +156,8 @@ void PeopleMaker::MakeFamily() {
   Add(head_age, head_male, store::HEAD);
   const std::string surname = h_.members[0].person.surname;
   if (couple_) {
-    Add(std::clamp(head_age + Age(rng_, -5, 5), 20, 95), !head_male, store::SPOUSE);
+    Add(std::clamp(head_age + Age(rng_, -5, 5), 20, 95), !head_male,
+        store::SPOUSE);
   }
   if (grand) {
     for (int i = 0; i < rest; ++i) {
@@ -170,34 +176,34 @@ void PeopleMaker::MakeFamily() {
       }
       int age = head_age - Age(rng_, 20, 36);
       if (age < 0) age = Age(rng_, 0, 5);
-      ApplicantMember& child = Add(age, rng_.PerMille(520), store::CHILD, surname);
+      ApplicantMember& child =
+          Add(age, rng_.PerMille(520), store::CHILD, surname);
       child.student = child.age >= 18 && child.age <= 22 && rng_.PerMille(800);
     }
     for (int i = 0; i < parents_; ++i) {
       Add(std::min(95, head_age + Age(rng_, 22, 30)), i == 0, store::PARENT,
-          i == 0 && head_male ? absl::string_view(surname) : absl::string_view());
+          i == 0 && head_male ? absl::string_view(surname)
+                              : absl::string_view());
     }
   }
 
   if (deceased) {
-    // Prefer an elderly parent, then the spouse, then the eldest child.
-    size_t who = 0;
+    // The member who died: a parent if there is one, else the spouse, else
+    // the first child (members are ordered head, spouse, children, parents).
+    size_t who = 1;
     for (size_t i = 1; i < h_.members.size(); ++i) {
-      const auto rel = h_.members[i].relation;
-      const auto cur = who == 0 ? store::RELATION_UNSPECIFIED : h_.members[who].relation;
-      if (who == 0 || (rel == store::PARENT && cur != store::PARENT) ||
-          (rel == store::SPOUSE && cur == store::CHILD)) {
-        who = i;
-      }
+      if (h_.members[i].relation == store::PARENT) who = i;
     }
     h_.members[who].deceased = true;
-    h_.death_day = absl::CivilDay(2026, 5, 1) + rng_.Uniform(0, 172);  // to 10-20
+    h_.death_day =
+        absl::CivilDay(2026, 5, 1) + rng_.Uniform(0, 172);  // to 10-20
   }
   if (plan_.Has(Plant::kUndeclaredSpouse)) {
     const Person& head = h_.members[0].person;
     h_.undeclared_spouse = county_.NewPerson(
         rng_, plan_.region,
-        BirthForAgeOn(rng_, h_.day(), std::max(20, head_age + Age(rng_, -5, 5))),
+        BirthForAgeOn(rng_, h_.day(),
+                      std::max(20, head_age + Age(rng_, -5, 5))),
         !head.male);
   }
 }
@@ -211,7 +217,8 @@ void PeopleMaker::MakeTekun() {
         Add(60, rng_.PerMille(450), store::HEAD, "",
             absl::CivilDay(day.year() - 60, day.month(), day.day()));
       } else {
-        Add(plan_.Has(Plant::kUndeclaredWages) ? Age(rng_, 61, 68) : Age(rng_, 62, 90),
+        Add(plan_.Has(Plant::kUndeclaredWages) ? Age(rng_, 61, 68)
+                                               : Age(rng_, 62, 90),
             rng_.PerMille(450), store::HEAD);
       }
       break;
@@ -224,23 +231,28 @@ void PeopleMaker::MakeTekun() {
     }
     case TekunKind::kElderWithChild: {
       const size_t variant = rng_.Weighted({50, 25, 25});
-      const int child_age = variant == 0 ? Age(rng_, 60, 66) : Age(rng_, 30, 50);
-      const int head_age = variant == 0 ? std::min(95, child_age + Age(rng_, 20, 28))
-                                        : std::max(62, child_age + Age(rng_, 22, 30));
+      const int child_age =
+          variant == 0 ? Age(rng_, 60, 66) : Age(rng_, 30, 50);
+      const int head_age = variant == 0
+                               ? std::min(95, child_age + Age(rng_, 20, 28))
+                               : std::max(62, child_age + Age(rng_, 22, 30));
       const bool head_male = rng_.PerMille(400);
       Add(head_age, head_male, store::HEAD);
-      const store::RegistrationStatus status =
-          variant == 0 ? store::NORMAL : variant == 1 ? store::MISSING : store::IN_CUSTODY;
+      const store::RegistrationStatus status = variant == 0 ? store::NORMAL
+                                               : variant == 1
+                                                   ? store::MISSING
+                                                   : store::IN_CUSTODY;
       const Person child =
           Loner(child_age, rng_.PerMille(500), status,
                 head_male ? absl::string_view(h_.members[0].person.surname)
                           : absl::string_view());
       if (variant == 0) {
         // A 低保 recipient aged 60+: unable to support (domain.md §5).
-        const absl::CivilDay since = absl::CivilDay(2022, 1, 1) + rng_.Uniform(0, 1400);
+        const absl::CivilDay since =
+            absl::CivilDay(2022, 1, 1) + rng_.Uniform(0, 1400);
         feeds().Enrollment(child.id, hedui::v1::DIBAO,
-                           county_.NewAssistanceHouseholdId(plan_.region), since,
-                           store::ENROLLED);
+                           county_.NewAssistanceHouseholdId(plan_.region),
+                           since, store::ENROLLED);
         BenefitStream payment;
         payment.type = store::ASSISTANCE_PAYMENT;
         payment.payer = absl::StrCat(CityName(plan_.region), "民政局");
@@ -248,7 +260,8 @@ void PeopleMaker::MakeTekun() {
         EmitBenefit(feeds(), child.id, payment);
         BenefitStream pension;
         pension.type = store::RESIDENTS_BASIC_PENSION;
-        pension.payer = absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
+        pension.payer =
+            absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
         pension.monthly_fen = 25000;
         EmitBenefit(feeds(), child.id, pension);
       }
@@ -279,7 +292,8 @@ void PeopleMaker::MakeTekun() {
       if (rng_.PerMille(300) && age + 28 <= 80) {
         const store::RegistrationStatus status =
             rng_.PerMille(500) ? store::MISSING : store::IN_CUSTODY;
-        const Person parent = Loner(age + Age(rng_, 20, 28), rng_.PerMille(500), status);
+        const Person parent =
+            Loner(age + Age(rng_, 20, 28), rng_.PerMille(500), status);
         h_.obligors.push_back({parent, store::PARENT, status});
       }
       break;
@@ -289,19 +303,23 @@ void PeopleMaker::MakeTekun() {
       if (plan_.boundary == Boundary::kTurns16Tomorrow) {
         birth = absl::CivilDay(day.year() - 16, day.month(), day.day()) + 1;
       }
-      ApplicantMember& child = Add(Age(rng_, 6, 15), rng_.PerMille(520), store::HEAD, "", birth);
+      ApplicantMember& child =
+          Add(Age(rng_, 6, 15), rng_.PerMille(520), store::HEAD, "", birth);
       const int age = child.age;
       const std::string surname = child.person.surname;
       const store::RegistrationStatus status =
           rng_.PerMille(500) ? store::MISSING : store::IN_CUSTODY;
-      const Person father = Loner(age + Age(rng_, 25, 35), true, status, surname);
-      const Person mother = Loner(age + Age(rng_, 23, 33), false, store::NORMAL);
+      const Person father =
+          Loner(age + Age(rng_, 25, 35), true, status, surname);
+      const Person mother =
+          Loner(age + Age(rng_, 23, 33), false, store::NORMAL);
       Marry(father, mother, WeddingDay(father, mother));
       // The mother is 特困 herself (severely disabled): unable to support.
       feeds().Disability(mother.id, store::PHYSICAL, 1);
       feeds().Enrollment(mother.id, hedui::v1::TEKUN,
                          county_.NewAssistanceHouseholdId(plan_.region),
-                         absl::CivilDay(2019, 1, 1) + rng_.Uniform(0, 2500), store::ENROLLED);
+                         absl::CivilDay(2019, 1, 1) + rng_.Uniform(0, 2500),
+                         store::ENROLLED);
       BenefitStream support;
       support.type = store::ASSISTANCE_PAYMENT;
       support.payer = absl::StrCat(CityName(plan_.region), "民政局");
@@ -326,7 +344,8 @@ void PeopleMaker::Marriages() {
     const absl::CivilDay wedding = WeddingDay(head, spouse);
     // Now and then an earlier, dissolved marriage: the current spouse is the
     // one whose latest record is MARRIED.
-    if (wedding - head.birth > 365 * 25 && rng_.PerMille(60)) DivorcedFrom(head, wedding - 200);
+    if (wedding - head.birth > 365 * 25 && rng_.PerMille(60))
+      DivorcedFrom(head, wedding - 200);
     Marry(head, spouse, wedding);
   } else if (plan_.program != hedui::v1::TEKUN &&
              (children_ > 0 || rng_.PerMille(250)) && h_.members[0].age >= 22) {
@@ -344,8 +363,10 @@ void PeopleMaker::Disabilities() {
   for (ApplicantMember& m : h_.members) {
     if (m.deceased || !rng_.PerMille(40)) continue;
     // Grades 3–4 only: a disability that is no exemption and no 单人保 case.
-    const auto category = static_cast<store::DisabilityCategory>(rng_.Uniform(1, 7));
-    feeds().Disability(m.person.id, category, static_cast<int>(rng_.Uniform(3, 4)));
+    const auto category =
+        static_cast<store::DisabilityCategory>(rng_.Uniform(1, 7));
+    feeds().Disability(m.person.id, category,
+                       static_cast<int>(rng_.Uniform(3, 4)));
     m.physical_disability = category == store::PHYSICAL;
     if (rng_.PerMille(400)) {
       BenefitStream subsidy;
@@ -358,11 +379,14 @@ void PeopleMaker::Disabilities() {
 }
 
 void PeopleMaker::Enroll() {
-  const std::string household_id = county_.NewAssistanceHouseholdId(plan_.region);
-  const absl::CivilDay since = absl::CivilDay(2023, 1, 1) + rng_.Uniform(0, 1276);  // to 2026-06-30
+  const std::string household_id =
+      county_.NewAssistanceHouseholdId(plan_.region);
+  const absl::CivilDay since =
+      absl::CivilDay(2023, 1, 1) + rng_.Uniform(0, 1276);  // to 2026-06-30
   for (const ApplicantMember& m : h_.members) {
     if (m.deceased) continue;
-    feeds().Enrollment(m.person.id, hedui::v1::DIBAO, household_id, since, store::ENROLLED);
+    feeds().Enrollment(m.person.id, hedui::v1::DIBAO, household_id, since,
+                       store::ENROLLED);
   }
   BenefitStream payment;
   payment.type = store::ASSISTANCE_PAYMENT;
@@ -381,10 +405,12 @@ int ApplicantHousehold::counted() const {
 }
 
 absl::CivilDay BirthForAgeOn(Rng& rng, absl::CivilDay day, int age) {
-  return absl::CivilDay(day.year() - age, day.month(), day.day()) - rng.Uniform(15, 350);
+  return absl::CivilDay(day.year() - age, day.month(), day.day()) -
+         rng.Uniform(15, 350);
 }
 
-void MakeHouseholdPeople(County& county, Rng& rng, ApplicantHousehold& household) {
+void MakeHouseholdPeople(County& county, Rng& rng,
+                         ApplicantHousehold& household) {
   PeopleMaker(county, rng, household).Make();
 }
 

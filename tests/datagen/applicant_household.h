@@ -19,7 +19,7 @@ namespace hedui::datagen {
 struct ApplicantMember {
   Person person;
   hedui::store::v1::RelationToHead relation = hedui::store::v1::HEAD;
-  int age = 0;  // on the verification date
+  int age = 0;            // on the verification date
   bool deceased = false;  // DECEASED_MEMBER: a death record exists
   bool student = false;   // an adult child in full-time education
   bool physical_disability = false;
@@ -63,7 +63,8 @@ struct ApplicantHousehold {
 // undeclared spouse or deceased member, 特困 obligors), registers every
 // person it creates and writes their marriage, death, disability and
 // enrollment rows. Income and assets come later.
-void MakeHouseholdPeople(County& county, Rng& rng, ApplicantHousehold& household);
+void MakeHouseholdPeople(County& county, Rng& rng,
+                         ApplicantHousehold& household);
 
 // Birth date for someone aged exactly `age` on `day`, with a birthday at
 // least two weeks away from `day` so that no age is a near miss by accident.

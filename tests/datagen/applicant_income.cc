@@ -14,7 +14,9 @@ namespace {
 namespace store = hedui::store::v1;
 
 int64_t RoundDown(int64_t fen, int64_t unit) { return fen / unit * unit; }
-int64_t RoundUp(int64_t fen, int64_t unit) { return (fen + unit - 1) / unit * unit; }
+int64_t RoundUp(int64_t fen, int64_t unit) {
+  return (fen + unit - 1) / unit * unit;
+}
 
 // Which benefits are income (domain.md §4: pensions and unemployment benefit
 // are transfers; care and survivor pensions, disability subsidies and
@@ -46,11 +48,13 @@ std::vector<Job> AllJobs(const ApplicantMember& m) {
 
 class IncomeMaker {
  public:
-  IncomeMaker(County& county, Rng& rng, ApplicantHousehold& household, int64_t rigid_fen)
+  IncomeMaker(County& county, Rng& rng, ApplicantHousehold& household,
+              int64_t rigid_fen)
       : county_(county), rng_(rng), h_(household), plan_(*household.plan) {
     line100_ = IncomeLine100(h_);
     deep100_ = DibaoLine100(h_);
-    offset100_ = plan_.program == hedui::v1::UNION_HARDSHIP ? rigid_fen * 100 : 0;
+    offset100_ =
+        plan_.program == hedui::v1::UNION_HARDSHIP ? rigid_fen * 100 : 0;
   }
 
   absl::Status Make();
@@ -61,7 +65,8 @@ class IncomeMaker {
   int64_t MonthlyDeepLine() const { return (deep100_ + offset100_) / 1200; }
 
   void Allocate(int64_t budget, bool allow_informal);
-  void AddWage(ApplicantMember& m, int64_t wage, bool allow_informal, bool plain);
+  void AddWage(ApplicantMember& m, int64_t wage, bool allow_informal,
+               bool plain);
   void AddHidden(ApplicantMember& m, int64_t wage);
   ApplicantMember& OtherAdult();
   absl::Status Declare();
@@ -98,19 +103,20 @@ void IncomeMaker::AddWage(ApplicantMember& m, int64_t wage, bool allow_informal,
       job.monthly_fen = wage - bonus;
       job.bonus_fen = 12 * bonus;  // the window total stays 12 × wage
     }
-    if (!plain && rng_.PerMille(100)) job.shift_fen = RoundDown(job.monthly_fen / 5, 100);
+    if (!plain && rng_.PerMille(100))
+      job.shift_fen = RoundDown(job.monthly_fen / 5, 100);
     if (job.social_insurance && rng_.PerMille(500)) {
       // Tax prevails: a base that differs from the wage must not be used.
-      job.social_insurance_base_fen =
-          std::max<int64_t>(100, RoundDown(wage * rng_.Uniform(700, 1600) / 1000, 100));
+      job.social_insurance_base_fen = std::max<int64_t>(
+          100, RoundDown(wage * rng_.Uniform(700, 1600) / 1000, 100));
     }
   }
   if (job.social_insurance && rng_.PerMille(250)) {
     // Below the lowest monthly wage, so the fund base never "exceeds the
     // figure used by more than half".
     job.housing_fund = true;
-    job.housing_fund_base_fen =
-        std::max<int64_t>(100, RoundDown(wage * rng_.Uniform(500, 900) / 1000, 100));
+    job.housing_fund_base_fen = std::max<int64_t>(
+        100, RoundDown(wage * rng_.Uniform(500, 900) / 1000, 100));
   }
   m.jobs.push_back(std::move(job));
 }
@@ -143,19 +149,22 @@ ApplicantMember& IncomeMaker::OtherAdult() {
 void IncomeMaker::Allocate(int64_t budget, bool allow_informal) {
   int64_t remaining = std::max<int64_t>(0, budget);
   const bool tekun = plan_.program == hedui::v1::TEKUN;
-  const bool force_pension = tekun && plan_.Has(Plant::kDeclaredDiffersNoEffect);
+  const bool force_pension =
+      tekun && plan_.Has(Plant::kDeclaredDiffersNoEffect);
   for (ApplicantMember& m : h_.members) {
     if (m.deceased || m.age < 60) continue;
     const int64_t min_pension = force_pension ? 20000 : 80000;
-    if (plan_.urban && (force_pension || rng_.PerMille(600)) && remaining >= min_pension) {
+    if (plan_.urban && (force_pension || rng_.PerMille(600)) &&
+        remaining >= min_pension) {
       BenefitStream pension;
       pension.type = store::EMPLOYEE_PENSION;
-      pension.payer = absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
-      pension.monthly_fen =
-          RoundDown(std::min(rng_.Uniform(min_pension, 300000), remaining), 100);
+      pension.payer =
+          absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
+      pension.monthly_fen = RoundDown(
+          std::min(rng_.Uniform(min_pension, 300000), remaining), 100);
       if (rng_.PerMille(400)) {
-        // A raise in multiples of 6 fen keeps the window average (12p + 10r) / 12
-        // whole.
+        // A raise in multiples of 6 fen keeps the window average (12p + 10r) /
+        // 12 whole.
         pension.raise_fen = 600 * rng_.Uniform(1, 5);
         while (pension.raise_fen > 0 &&
                pension.monthly_fen + pension.raise_fen * 10 / 12 > remaining) {
@@ -167,7 +176,8 @@ void IncomeMaker::Allocate(int64_t budget, bool allow_informal) {
     } else if (!plan_.urban) {
       BenefitStream pension;  // not income
       pension.type = store::RESIDENTS_BASIC_PENSION;
-      pension.payer = absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
+      pension.payer =
+          absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
       pension.monthly_fen = 100 * rng_.Uniform(210, 360);
       m.benefits.push_back(std::move(pension));
     }
@@ -186,7 +196,8 @@ void IncomeMaker::Allocate(int64_t budget, bool allow_informal) {
     rent.employer = county_.RandomEmployer(rng_, plan_.region);
     rent.income_type = store::PROPERTY_INCOME;
     rent.social_insurance = false;
-    rent.monthly_fen = RoundDown(std::min(rng_.Uniform(20000, 80000), remaining / 2), 100);
+    rent.monthly_fen =
+        RoundDown(std::min(rng_.Uniform(20000, 80000), remaining / 2), 100);
     remaining -= rent.monthly_fen;
     owner.jobs.push_back(std::move(rent));
   }
@@ -196,8 +207,10 @@ void IncomeMaker::Allocate(int64_t budget, bool allow_informal) {
     earners.pop_back();
     BenefitStream benefit;
     benefit.type = store::UNEMPLOYMENT_BENEFIT;
-    benefit.payer = absl::StrCat(CityName(plan_.region), "人力资源和社会保障局");
-    benefit.monthly_fen = RoundDown(std::min(rng_.Uniform(100000, 180000), remaining), 200);
+    benefit.payer =
+        absl::StrCat(CityName(plan_.region), "人力资源和社会保障局");
+    benefit.monthly_fen =
+        RoundDown(std::min(rng_.Uniform(100000, 180000), remaining), 200);
     benefit.first = absl::CivilMonth(2026, 3);
     benefit.last = absl::CivilMonth(2026, 8);
     remaining -= benefit.WindowTotal() / 12;
@@ -226,8 +239,9 @@ absl::Status IncomeMaker::Declare() {
       if (CountsAsIncome(b.type)) transfer += b.WindowTotal();
     }
     if (wages % 12 != 0 || property % 12 != 0 || transfer % 12 != 0) {
-      return absl::InternalError(absl::StrCat(
-          "application ", plan_.index + 1, ": a window total is not 12 whole months"));
+      return absl::InternalError(
+          absl::StrCat("application ", plan_.index + 1,
+                       ": a window total is not 12 whole months"));
     }
     m.declared_wages_fen = wages / 12 + m.informal_wage_fen;
     m.declared_property_fen = property / 12;
@@ -253,8 +267,9 @@ absl::Status IncomeMaker::DifferDeclaration() {
     *declared = changed;
     return absl::OkStatus();
   }
-  return absl::InternalError(absl::StrCat(
-      "application ", plan_.index + 1, ": no found income to declare differently"));
+  return absl::InternalError(
+      absl::StrCat("application ", plan_.index + 1,
+                   ": no found income to declare differently"));
 }
 
 void IncomeMaker::Emit() {
@@ -262,7 +277,8 @@ void IncomeMaker::Emit() {
   for (const ApplicantMember& m : h_.members) {
     for (const Job& job : m.jobs) EmitJob(feeds, m.person.id, job);
     for (const Job& job : m.hidden_jobs) EmitJob(feeds, m.person.id, job);
-    for (const BenefitStream& b : m.benefits) EmitBenefit(feeds, m.person.id, b);
+    for (const BenefitStream& b : m.benefits)
+      EmitBenefit(feeds, m.person.id, b);
   }
 }
 
@@ -276,23 +292,28 @@ absl::Status IncomeMaker::Make() {
       break;
     }
     case Boundary::kIncomeAtLine: {
-      const int64_t total = (line100_ + 1079) / 1080;  // 12 × total × 90 == line
-      const int64_t declared = RoundDown(total * rng_.Uniform(300, 600) / 1000, 100);
+      const int64_t total =
+          (line100_ + 1079) / 1080;  // 12 × total × 90 == line
+      const int64_t declared =
+          RoundDown(total * rng_.Uniform(300, 600) / 1000, 100);
       AddWage(head, declared, false, true);
       AddHidden(OtherAdult(), total - declared);
       if (FoundIncome100(h_) != line100_) {
-        return absl::InternalError("income at the line is not exactly at the line");
+        return absl::InternalError(
+            "income at the line is not exactly at the line");
       }
       break;
     }
     case Boundary::kBetweenOldAndNewStandard: {
-      const int64_t before = DibaoStandardFen(plan_.region, plan_.urban, absl::CivilDay(2026, 1, 1));
+      const int64_t before = DibaoStandardFen(plan_.region, plan_.urban,
+                                              absl::CivilDay(2026, 1, 1));
       const int n = h_.counted();
       const int64_t middle = (before + h_.standard_fen) / 2;
       const int64_t wage = RoundUp((middle * n * 100 + 89) / 90, 100);
       AddWage(head, wage, false, true);
       if (!(wage * 1080 < line100_ && wage * 1080 > before * 1200 * n)) {
-        return absl::InternalError("income is not between the old and the new standard");
+        return absl::InternalError(
+            "income is not between the old and the new standard");
       }
       break;
     }
@@ -306,21 +327,26 @@ absl::Status IncomeMaker::Make() {
         Allocate(declared_budget, false);
         const int64_t target = MonthlyLine() * rng_.Uniform(1300, 2200) / 1000;
         const int64_t current = FoundIncome100(h_) / 1200;
-        const int64_t wage =
-            std::max<int64_t>(100, RoundUp((target - current) * 100 / 90 + 1, 100));
-        ApplicantMember& earner = plan_.program == hedui::v1::TEKUN ? head : OtherAdult();
+        const int64_t wage = std::max<int64_t>(
+            100, RoundUp((target - current) * 100 / 90 + 1, 100));
+        ApplicantMember& earner =
+            plan_.program == hedui::v1::TEKUN ? head : OtherAdult();
         AddHidden(earner, wage);
       } else if (union_hardship) {
         // Clean trade-union cases reach the deep or only the relative tier.
         const int64_t deep = MonthlyDeepLine();
         const int64_t budget =
-            rng_.PerMille(500) ? deep * rng_.Uniform(200, 800) / 1000
-                               : deep + (MonthlyLine() - deep) * rng_.Uniform(250, 800) / 1000;
+            rng_.PerMille(500)
+                ? deep * rng_.Uniform(200, 800) / 1000
+                : deep + (MonthlyLine() - deep) * rng_.Uniform(250, 800) / 1000;
         Allocate(budget, !plan_.Has(Plant::kDeclaredDiffersNoEffect));
       } else if (plan_.Has(Plant::kDeclaredDiffersNoEffect)) {
         Allocate(MonthlyLine() * rng_.Uniform(300, 650) / 1000, false);
       } else {
-        Allocate(rng_.PerMille(120) ? 0 : MonthlyLine() * rng_.Uniform(50, 750) / 1000, true);
+        Allocate(rng_.PerMille(120)
+                     ? 0
+                     : MonthlyLine() * rng_.Uniform(50, 750) / 1000,
+                 true);
       }
     }
   }
@@ -331,7 +357,8 @@ absl::Status IncomeMaker::Make() {
     if (!m.deceased || m.age < 60 || !plan_.urban) continue;
     BenefitStream pension;
     pension.type = store::EMPLOYEE_PENSION;
-    pension.payer = absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
+    pension.payer =
+        absl::StrCat(CityName(plan_.region), "社会保险基金管理中心");
     pension.monthly_fen = 100 * rng_.Uniform(1500, 3000);
     pension.last = absl::CivilMonth(h_.death_day) - 1;
     m.benefits.push_back(std::move(pension));
@@ -385,8 +412,9 @@ int64_t IncomeLine100(const ApplicantHousehold& household) {
     case hedui::v1::MEDICAL:
       // Enrolled households are not income-tested; they are built below the
       // 低保 line anyway.
-      return household.plan->medical_enrolled ? dibao
-                                              : dibao / 100 * kMarginMultiplePercent;
+      return household.plan->medical_enrolled
+                 ? dibao
+                 : dibao / 100 * kMarginMultiplePercent;
     case hedui::v1::TEMPORARY:
       return kTemporaryAnnualIncomeFen * household.counted() * 100;
     case hedui::v1::UNION_HARDSHIP:
@@ -396,7 +424,8 @@ int64_t IncomeLine100(const ApplicantHousehold& household) {
   }
 }
 
-absl::Status BuildIncome(County& county, Rng& rng, ApplicantHousehold& household,
+absl::Status BuildIncome(County& county, Rng& rng,
+                         ApplicantHousehold& household,
                          int64_t rigid_spending_fen) {
   return IncomeMaker(county, rng, household, rigid_spending_fen).Make();
 }

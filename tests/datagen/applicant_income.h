@@ -30,7 +30,8 @@ int64_t DibaoLine100(const ApplicantHousehold& household);
 // Gives the household the income its plan calls for (clean, undeclared
 // wages, a declaration that differs, an exact boundary), sets the members'
 // declarations and writes every member's income rows.
-absl::Status BuildIncome(County& county, Rng& rng, ApplicantHousehold& household,
+absl::Status BuildIncome(County& county, Rng& rng,
+                         ApplicantHousehold& household,
                          int64_t rigid_spending_fen);
 
 }  // namespace hedui::datagen

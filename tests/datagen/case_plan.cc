@@ -1,7 +1,6 @@
 #include "tests/datagen/case_plan.h"
 
 #include <algorithm>
-#include <functional>
 
 #include "tests/datagen/county_calendar.h"
 #include "tests/datagen/example_policy.h"
@@ -87,14 +86,34 @@ const std::vector<Mandatory>& MandatoryCases() {
       {hedui::v1::DIBAO, B::kIncomeJustBelow, {}, 0, 1, 3},
       {hedui::v1::DIBAO, B::kIncomeAtLine, {P::kUndeclaredWages}, 3, 1, 2},
       {hedui::v1::DIBAO, B::kDepositsAtLimit, {}, 0, 1, 2},
-      {hedui::v1::DIBAO, B::kDepositsOneFenOver, {P::kDepositsOverLimit}, 0, 1, 2},
+      {hedui::v1::DIBAO,
+       B::kDepositsOneFenOver,
+       {P::kDepositsOverLimit},
+       0,
+       1,
+       2},
       {hedui::v1::DIBAO, B::kVehiclesAgeAtMax, {}, 0, 1, 2},
-      {hedui::v1::DIBAO, B::kVehiclesAgeOneOver, {P::kStaleDepartment}, 0, 1, 2},
+      {hedui::v1::DIBAO,
+       B::kVehiclesAgeOneOver,
+       {P::kStaleDepartment},
+       0,
+       1,
+       2},
       {hedui::v1::DIBAO, B::kConsentLastValidDay, {}, 0, 1, 3},
       {hedui::v1::DIBAO, B::kTurns18Today, {}, 0, 2, 2},
       {hedui::v1::DIBAO, B::kBetweenOldAndNewStandard, {}, 0, 1, 4},
-      {hedui::v1::DIBAO, B::kIndividualCapitalAtLimit, {P::kBusinessOwnerIndividual}, 0, 1, 1},
-      {hedui::v1::DIBAO, B::kIndividualCapitalOneFenOver, {P::kBusinessOwner}, 0, 1, 1},
+      {hedui::v1::DIBAO,
+       B::kIndividualCapitalAtLimit,
+       {P::kBusinessOwnerIndividual},
+       0,
+       1,
+       1},
+      {hedui::v1::DIBAO,
+       B::kIndividualCapitalOneFenOver,
+       {P::kBusinessOwner},
+       0,
+       1,
+       1},
       {hedui::v1::TEKUN, B::kTurns60Today, {}, 1, 1, 2},
       {hedui::v1::TEKUN, B::kTurns16Tomorrow, {}, 1, 1, 1},
       {hedui::v1::HOUSING, B::kHousingAreaJustBelow, {}, 0, 1, 2},
@@ -108,7 +127,8 @@ absl::CivilDay DayBetween(Rng& rng, absl::CivilDay first, absl::CivilDay last) {
 }
 
 void Finish(Rng& rng, CasePlan& plan, int& between_count) {
-  plan.region = std::string(rng.PerMille(550) ? kRegionChangshu : kRegionZhangjiagang);
+  plan.region =
+      std::string(rng.PerMille(550) ? kRegionChangshu : kRegionZhangjiagang);
   plan.urban = rng.PerMille(500);
   if (plan.boundary == Boundary::kIncomeAtLine) {
     // Urban standards (93000, 87000) are multiples of 3, which makes an
@@ -117,7 +137,8 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
   }
   if (plan.boundary == Boundary::kBetweenOldAndNewStandard) {
     const bool zhangjiagang = between_count++ % 2 == 0;
-    plan.region = std::string(zhangjiagang ? kRegionZhangjiagang : kRegionChangshu);
+    plan.region =
+        std::string(zhangjiagang ? kRegionZhangjiagang : kRegionChangshu);
     plan.urban = zhangjiagang;
   }
   if (plan.program == hedui::v1::MEDICAL) {
@@ -144,8 +165,9 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
       // A planted asset belongs to an adult: no minors among planted cases.
       const int minor_weight = plan.plants.empty() ? 70 : 0;
       const int kWeights[] = {550, 200, 180, minor_weight};
-      constexpr TekunKind kKinds[] = {TekunKind::kElderAlone, TekunKind::kElderWithChild,
-                                      TekunKind::kSeverelyDisabled, TekunKind::kMinor};
+      constexpr TekunKind kKinds[] = {
+          TekunKind::kElderAlone, TekunKind::kElderWithChild,
+          TekunKind::kSeverelyDisabled, TekunKind::kMinor};
       plan.tekun = kKinds[rng.Weighted(kWeights)];
     }
     // An urban elder has an employee pension: income a declaration can
@@ -153,15 +175,15 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
     if (plan.Has(Plant::kDeclaredDiffersNoEffect)) plan.urban = true;
   }
   if (plan.Has(Plant::kStaleDepartment)) {
-    plan.verification_date =
-        plan.boundary == Boundary::kVehiclesAgeOneOver
-            ? FirstStaleVerificationDay()
-            : DayBetween(rng, FirstStaleVerificationDay(), LastStaleVerificationDay());
+    plan.verification_date = plan.boundary == Boundary::kVehiclesAgeOneOver
+                                 ? FirstStaleVerificationDay()
+                                 : DayBetween(rng, FirstStaleVerificationDay(),
+                                              LastStaleVerificationDay());
   } else {
-    plan.verification_date =
-        plan.boundary == Boundary::kVehiclesAgeAtMax
-            ? LastFreshVerificationDay()
-            : DayBetween(rng, FirstFreshVerificationDay(), LastFreshVerificationDay());
+    plan.verification_date = plan.boundary == Boundary::kVehiclesAgeAtMax
+                                 ? LastFreshVerificationDay()
+                                 : DayBetween(rng, FirstFreshVerificationDay(),
+                                              LastFreshVerificationDay());
   }
 }
 
@@ -251,19 +273,23 @@ std::vector<CasePlan> PlanApplications(Rng& rng, int applications) {
   }
   // Interleave the programs (Fisher–Yates with our own generator).
   for (size_t i = plans.size(); i > 1; --i) {
-    std::swap(plans[i - 1], plans[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(i) - 1))]);
+    std::swap(plans[i - 1], plans[static_cast<size_t>(
+                                rng.Uniform(0, static_cast<int64_t>(i) - 1))]);
   }
 
   std::vector<bool> decided(plans.size(), false);
   for (const Mandatory& m : MandatoryCases()) {
     int copies = m.copies;
     // Start the search anywhere, so boundary cases are spread out.
-    const size_t start =
-        plans.empty() ? 0 : static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(plans.size()) - 1));
+    const size_t start = plans.empty()
+                             ? 0
+                             : static_cast<size_t>(rng.Uniform(
+                                   0, static_cast<int64_t>(plans.size()) - 1));
     for (size_t k = 0; k < plans.size() && copies > 0; ++k) {
       const size_t i = (start + k) % plans.size();
       if (decided[i] || plans[i].program != m.program) continue;
-      if (m.exact_size != 0 ? plans[i].size != m.exact_size : plans[i].size < m.min_size) {
+      if (m.exact_size != 0 ? plans[i].size != m.exact_size
+                            : plans[i].size < m.min_size) {
         continue;
       }
       plans[i].boundary = m.boundary;
@@ -281,7 +307,8 @@ std::vector<CasePlan> PlanApplications(Rng& rng, int applications) {
       std::vector<int> weights;
       for (const Option& option : Options()) {
         bool ok = true;
-        for (Plant p : option.plants) ok = ok && Applicable(p, plan.program, plan.size);
+        for (Plant p : option.plants)
+          ok = ok && Applicable(p, plan.program, plan.size);
         weights.push_back(ok ? option.weight : 0);
       }
       plan.plants = Options()[rng.Weighted(weights)].plants;

@@ -32,19 +32,19 @@ bool PlantFails(Plant plant);
 // both sides of every threshold to the fen").
 enum class Boundary {
   kNone,
-  kIncomeJustBelow,          // income the smallest amount below the line
-  kIncomeAtLine,             // found income exactly at the 低保 line: FAIL
-  kDepositsAtLimit,          // financial assets exactly 24 × standard: PASS
-  kDepositsOneFenOver,       // one fen more: FAIL
-  kVehiclesAgeAtMax,         // VEHICLES age exactly 92 days: fresh
-  kVehiclesAgeOneOver,       // 93 days: stale
-  kConsentLastValidDay,      // consent signed 12 months ago, valid today
-  kTurns18Today,             // a member turns 18 today: must sign
-  kTurns60Today,             // 特困 applicant turns 60 today: cannot work
-  kTurns16Tomorrow,          // 特困 applicant is 15 until tomorrow
-  kHousingAreaJustBelow,     // 14.99 m² per member
-  kBetweenOldAndNewStandard, // income between the old and the raised standard
-  kIndividualCapitalAtLimit, // individual business capital exactly 100,000
+  kIncomeJustBelow,           // income the smallest amount below the line
+  kIncomeAtLine,              // found income exactly at the 低保 line: FAIL
+  kDepositsAtLimit,           // financial assets exactly 24 × standard: PASS
+  kDepositsOneFenOver,        // one fen more: FAIL
+  kVehiclesAgeAtMax,          // VEHICLES age exactly 92 days: fresh
+  kVehiclesAgeOneOver,        // 93 days: stale
+  kConsentLastValidDay,       // consent signed 12 months ago, valid today
+  kTurns18Today,              // a member turns 18 today: must sign
+  kTurns60Today,              // 特困 applicant turns 60 today: cannot work
+  kTurns16Tomorrow,           // 特困 applicant is 15 until tomorrow
+  kHousingAreaJustBelow,      // 14.99 m² per member
+  kBetweenOldAndNewStandard,  // income between the old and the raised standard
+  kIndividualCapitalAtLimit,  // individual business capital exactly 100,000
   kIndividualCapitalOneFenOver,
 };
 absl::string_view BoundaryName(Boundary boundary);
@@ -52,8 +52,8 @@ absl::string_view BoundaryName(Boundary boundary);
 // How a 特困 applicant cannot work and who the obligors are.
 enum class TekunKind {
   kNone,
-  kElderAlone,        // 60+, no obligor
-  kElderWithChild,    // 80+, child obligor unable (低保 60+, missing, custody)
+  kElderAlone,      // 60+, no obligor
+  kElderWithChild,  // 80+, child obligor unable (低保 60+, missing, custody)
   kSeverelyDisabled,  // 20–55, severe disability
   kMinor,             // under 16, parents missing/in custody and 特困
   kElderCouple,       // two persons, both 60+

@@ -15,7 +15,8 @@ namespace store = hedui::store::v1;
 
 // Characters of unified social credit codes (GB 32100 leaves out I, O, S, V,
 // Z) and of plates (no I or O).
-constexpr absl::string_view kCreditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+constexpr absl::string_view kCreditCodeChars =
+    "0123456789ABCDEFGHJKLMNPQRTUWXY";
 constexpr absl::string_view kPlateChars = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 // `value` in `width` characters of `alphabet`, after a multiplicative
@@ -50,20 +51,23 @@ Person County::NewPerson(Rng& rng, absl::string_view region,
   // Sequence numbers are handed out in a scrambled order (a bijection of
   // 0..498 by 37) so that IDs do not all end in 001, 003, …
   while (true) {
-    const uint64_t key = (static_cast<uint64_t>(region_number) << 32) |
-                         (static_cast<uint64_t>(birth - absl::CivilDay(1900, 1, 1)) << 1) |
-                         (male ? 1 : 0);
+    const uint64_t key =
+        (static_cast<uint64_t>(region_number) << 32) |
+        (static_cast<uint64_t>(birth - absl::CivilDay(1900, 1, 1)) << 1) |
+        (male ? 1 : 0);
     int& used = sequences_[key];
     if (used < 499) {
       const int slot = (used * 37 + static_cast<int>(key % 499)) % 499;
       ++used;
       const int sequence = male ? 2 * slot + 1 : 2 * slot + 2;
-      const std::string first17 = absl::StrFormat(
-          "%s%04d%02d%02d%03d", region, birth.year(), birth.month(),
-          birth.day(), sequence);
+      const std::string first17 =
+          absl::StrFormat("%s%04d%02d%02d%03d", region, birth.year(),
+                          birth.month(), birth.day(), sequence);
       Person person;
-      person.id = absl::StrCat(first17, std::string(1, ResidentIdCheckCharacter(first17)));
-      person.surname = surname.empty() ? RandomSurname(rng) : std::string(surname);
+      person.id = absl::StrCat(
+          first17, std::string(1, ResidentIdCheckCharacter(first17)));
+      person.surname =
+          surname.empty() ? RandomSurname(rng) : std::string(surname);
       person.name = absl::StrCat(person.surname, RandomGivenName(rng, male));
       person.birth = birth;
       person.male = male;
@@ -102,7 +106,8 @@ std::string County::NewEnterpriseId(absl::string_view region,
   const char* prefix = type == store::INDIVIDUAL_BUSINESS   ? "92"
                        : type == store::FARMERS_COOPERATIVE ? "93"
                                                             : "91";
-  return absl::StrCat(prefix, region, Scrambled(++enterprises_, kCreditCodeChars, 10));
+  return absl::StrCat(prefix, region,
+                      Scrambled(++enterprises_, kCreditCodeChars, 10));
 }
 
 std::string County::NewAccount(store::FinancialAssetType type) {
@@ -130,7 +135,8 @@ const std::string& County::RandomEmployer(Rng& rng, absl::string_view region) {
       pool.push_back(NewEnterpriseId(region, store::COMPANY));
     }
   }
-  return pool[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(pool.size()) - 1))];
+  return pool[static_cast<size_t>(
+      rng.Uniform(0, static_cast<int64_t>(pool.size()) - 1))];
 }
 
 }  // namespace hedui::datagen

@@ -41,11 +41,11 @@ class County {
                    bool male, absl::string_view surname = "");
 
   // Writes the person's household-registration row.
-  void Register(const Person& person, absl::string_view household_number,
-                hedui::store::v1::RelationToHead relation,
-                absl::string_view region, bool urban,
-                hedui::store::v1::RegistrationStatus status =
-                    hedui::store::v1::NORMAL);
+  void Register(
+      const Person& person, absl::string_view household_number,
+      hedui::store::v1::RelationToHead relation, absl::string_view region,
+      bool urban,
+      hedui::store::v1::RegistrationStatus status = hedui::store::v1::NORMAL);
   int64_t residents() const { return residents_; }
 
   std::string NewHouseholdNumber(absl::string_view region);

@@ -69,9 +69,13 @@ inline absl::CivilDay LastStaleVerificationDay() {
 
 // Months with income records: the window plus the month before it, so that a
 // record just outside the window exists for every earner.
-inline absl::CivilMonth FirstRecordMonth() { return absl::CivilMonth(2025, 10); }
+inline absl::CivilMonth FirstRecordMonth() {
+  return absl::CivilMonth(2025, 10);
+}
 inline absl::CivilMonth LastRecordMonth() { return absl::CivilMonth(2026, 10); }
-inline absl::CivilMonth FirstWindowMonth() { return absl::CivilMonth(2025, 11); }
+inline absl::CivilMonth FirstWindowMonth() {
+  return absl::CivilMonth(2025, 11);
+}
 inline absl::CivilMonth LastWindowMonth() { return absl::CivilMonth(2026, 10); }
 
 // Month-end balances reported by the financial institutions.

@@ -25,7 +25,8 @@ const std::vector<size_t>& Table::OfPerson(absl::string_view person_id) const {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"),
+                                          &std::fclose);
   if (!f) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   std::string text;
   char buf[1 << 16];
@@ -44,7 +45,8 @@ absl::StatusOr<Table> ReadTable(const std::string& path) {
   while (!rest.empty()) {
     const size_t end = rest.find('\n');
     const absl::string_view row = rest.substr(0, end);
-    rest = end == absl::string_view::npos ? absl::string_view() : rest.substr(end + 1);
+    rest = end == absl::string_view::npos ? absl::string_view()
+                                          : rest.substr(end + 1);
     ++line;
     std::vector<absl::string_view> fields = absl::StrSplit(row, ',');
     if (line == 1) {
@@ -65,20 +67,24 @@ absl::StatusOr<Table> ReadTable(const std::string& path) {
 absl::StatusOr<County> ReadCounty(const std::string& dir) {
   County county;
   county.dir = dir;
-  absl::StatusOr<std::string> manifest = ReadFile(absl::StrCat(dir, "/manifest.json"));
+  absl::StatusOr<std::string> manifest =
+      ReadFile(absl::StrCat(dir, "/manifest.json"));
   if (!manifest.ok()) return manifest.status();
   county.manifest = nlohmann::json::parse(*manifest);
   for (const auto& d : county.manifest["departments"]) {
     absl::StatusOr<Table> table =
         ReadTable(absl::StrCat(dir, "/", d["file"].get<std::string>()));
     if (!table.ok()) return table.status();
-    county.tables.emplace(d["department"].get<std::string>(), std::move(*table));
+    county.tables.emplace(d["department"].get<std::string>(),
+                          std::move(*table));
   }
   for (const char* name : {"applications.jsonl", "labels.jsonl"}) {
     absl::StatusOr<std::string> text = ReadFile(absl::StrCat(dir, "/", name));
     if (!text.ok()) return text.status();
-    auto& out = std::string(name) == "labels.jsonl" ? county.labels : county.applications;
-    for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
+    auto& out = std::string(name) == "labels.jsonl" ? county.labels
+                                                    : county.applications;
+    for (absl::string_view line :
+         absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
       out.push_back(nlohmann::json::parse(line));
     }
   }
@@ -86,7 +92,8 @@ absl::StatusOr<County> ReadCounty(const std::string& dir) {
 }
 
 std::string NewTempDir(const std::string& name) {
-  const std::string dir = absl::StrCat(::testing::TempDir(), "/hedui_datagen_", name);
+  const std::string dir =
+      absl::StrCat(::testing::TempDir(), "/hedui_datagen_", name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -95,7 +102,8 @@ std::string NewTempDir(const std::string& name) {
 const std::string& DefaultCountyDir() {
   static const auto* dir = [] {
     auto* d = new std::string(NewTempDir("default"));
-    GeneratorOptions options;  // the defaults: seed, 100,000 residents, 6,586 applications
+    GeneratorOptions
+        options;  // the defaults: seed, 100,000 residents, 6,586 applications
     options.out_dir = *d;
     const auto summary = GenerateCounty(options);
     if (!summary.ok()) {

@@ -25,11 +25,13 @@ struct Table {
   std::vector<std::string> header;
   size_t columns = 0;
   std::vector<absl::string_view> cells;  // rows × columns
-  std::vector<size_t> bad_rows;          // 1-based lines with a wrong column count
+  std::vector<size_t> bad_rows;  // 1-based lines with a wrong column count
   absl::flat_hash_map<absl::string_view, std::vector<size_t>> by_person;
 
   size_t rows() const { return columns == 0 ? 0 : cells.size() / columns; }
-  absl::string_view at(size_t row, size_t column) const { return cells[row * columns + column]; }
+  absl::string_view at(size_t row, size_t column) const {
+    return cells[row * columns + column];
+  }
   int column(absl::string_view name) const;  // -1 when absent
   // The rows of `person_id` (first column).
   const std::vector<size_t>& OfPerson(absl::string_view person_id) const;
@@ -45,7 +47,9 @@ struct County {
   std::vector<nlohmann::json> applications;
   std::vector<nlohmann::json> labels;
 
-  const Table& table(const std::string& department) const { return tables.at(department); }
+  const Table& table(const std::string& department) const {
+    return tables.at(department);
+  }
 };
 
 absl::StatusOr<County> ReadCounty(const std::string& dir);

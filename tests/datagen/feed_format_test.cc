@@ -41,7 +41,8 @@ std::map<std::string, Schema> ReadmeSchemas(const std::string& readme) {
     Schema schema;
     for (absl::string_view column : absl::StrSplit(m[2].str(), ',')) {
       column = absl::StripAsciiWhitespace(column);
-      const bool key = absl::ConsumePrefix(&column, "**") && absl::ConsumeSuffix(&column, "**");
+      const bool key = absl::ConsumePrefix(&column, "**") &&
+                       absl::ConsumeSuffix(&column, "**");
       schema.columns.emplace_back(column);
       schema.key.push_back(key);
     }
@@ -52,21 +53,25 @@ std::map<std::string, Schema> ReadmeSchemas(const std::string& readme) {
 
 // "- `benefit_type`: `EMPLOYEE_PENSION`, ..." and "registration `status`: ..."
 // → codes by "qualifier column" ("registration status", "benefit_type").
-std::map<std::string, std::set<std::string>> ReadmeEnums(const std::string& readme) {
+std::map<std::string, std::set<std::string>> ReadmeEnums(
+    const std::string& readme) {
   const size_t start = readme.find("Enum codes:");
   const size_t end = readme.find("`examples/`", start);
   std::string section = readme.substr(start, end - start);
   section = absl::StrReplaceAll(section, {{"\n", " "}});
   std::map<std::string, std::set<std::string>> enums;
-  static const std::regex list(R"((?:([a-z]+) )?`([a-z_]+)`: ((?:`[A-Z0-9_]+`(?:,\s*)?)+))");
+  static const std::regex list(
+      R"((?:([a-z]+) )?`([a-z_]+)`: ((?:`[A-Z0-9_]+`(?:,\s*)?)+))");
   static const std::regex code(R"(`([A-Z0-9_]+)`)");
-  for (std::sregex_iterator it(section.begin(), section.end(), list), done; it != done; ++it) {
+  for (std::sregex_iterator it(section.begin(), section.end(), list), done;
+       it != done; ++it) {
     const std::string qualifier = (*it)[1].str();
-    const std::string name =
-        qualifier.empty() || (*it)[2].str() != "status" ? (*it)[2].str()
-                                                        : qualifier + " " + (*it)[2].str();
+    const std::string name = qualifier.empty() || (*it)[2].str() != "status"
+                                 ? (*it)[2].str()
+                                 : qualifier + " " + (*it)[2].str();
     const std::string codes = (*it)[3].str();
-    for (std::sregex_iterator c(codes.begin(), codes.end(), code); c != done; ++c) {
+    for (std::sregex_iterator c(codes.begin(), codes.end(), code); c != done;
+         ++c) {
       enums[name].insert((*c)[1].str());
     }
   }
@@ -74,7 +79,8 @@ std::map<std::string, std::set<std::string>> ReadmeEnums(const std::string& read
 }
 
 std::string Readme() {
-  auto text = ReadFile(absl::StrCat(HEDUI_SOURCE_DIR, "/deploy/feeds/README.md"));
+  auto text =
+      ReadFile(absl::StrCat(HEDUI_SOURCE_DIR, "/deploy/feeds/README.md"));
   EXPECT_TRUE(text.ok()) << text.status();
   return text.ok() ? *text : "";
 }
@@ -94,7 +100,9 @@ bool IsMoney(absl::string_view s, size_t decimals) {
   const absl::string_view fraction =
       dot == absl::string_view::npos ? absl::string_view() : s.substr(dot + 1);
   auto digits = [](absl::string_view d) {
-    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) {
+      return c >= '0' && c <= '9';
+    });
   };
   return digits(whole) && (dot == absl::string_view::npos ||
                            (digits(fraction) && fraction.size() <= decimals));
@@ -121,7 +129,8 @@ TEST(FeedFormatTest, HeadersColumnsAndTypesFollowTheReadme) {
     ASSERT_TRUE(schemas.count(department));
     const Schema& schema = schemas.at(department);
     EXPECT_EQ(table.header, schema.columns);
-    EXPECT_TRUE(table.bad_rows.empty()) << "first bad line " << table.bad_rows[0];
+    EXPECT_TRUE(table.bad_rows.empty())
+        << "first bad line " << table.bad_rows[0];
     EXPECT_GT(table.rows(), 0u);
     EXPECT_TRUE(absl::EndsWith(table.text, "\n"));
     EXPECT_EQ(table.text.find('"'), std::string::npos) << "no field is quoted";
@@ -130,7 +139,8 @@ TEST(FeedFormatTest, HeadersColumnsAndTypesFollowTheReadme) {
 
     absl::CivilDay as_of;
     for (const auto& d : county.manifest["departments"]) {
-      if (d["department"] == department) as_of = *ParseCivilDay(d["as_of"].get<std::string>());
+      if (d["department"] == department)
+        as_of = *ParseCivilDay(d["as_of"].get<std::string>());
     }
     absl::flat_hash_set<std::string> keys;
     int errors = 0;
@@ -140,18 +150,22 @@ TEST(FeedFormatTest, HeadersColumnsAndTypesFollowTheReadme) {
         const std::string& column = schema.columns[c];
         const absl::string_view v = table.at(r, c);
         if (schema.key[c]) absl::StrAppend(&key, v, "|");
-        bool ok = !v.empty() && v.size() <= 128 && v == absl::StripAsciiWhitespace(v);
+        bool ok =
+            !v.empty() && v.size() <= 128 && v == absl::StripAsciiWhitespace(v);
         if (column == "person_id" || column == "spouse_id") {
           ok = ok && ValidateResidentId(v, column).ok();
         } else if (absl::EndsWith(column, "_yuan") || column == "area_m2") {
           ok = ok && IsMoney(v, 2);
         } else if (column == "share") {
-          ok = ok && IsMoney(v, 4) && v != "0" && (v == "1" || absl::StartsWith(v, "0."));
+          ok = ok && IsMoney(v, 4) && v != "0" &&
+               (v == "1" || absl::StartsWith(v, "0."));
         } else if (column == "period") {
-          ok = ok && ParseCivilMonth(v).ok() && *ParseCivilMonth(v) <= absl::CivilMonth(as_of);
-        } else if (column == "date" || column == "date_of_death" || column == "pay_date" ||
-                   column == "acquired" || column == "registered" ||
-                   column == "balance_date" || column == "since") {
+          ok = ok && ParseCivilMonth(v).ok() &&
+               *ParseCivilMonth(v) <= absl::CivilMonth(as_of);
+        } else if (column == "date" || column == "date_of_death" ||
+                   column == "pay_date" || column == "acquired" ||
+                   column == "registered" || column == "balance_date" ||
+                   column == "since") {
           // Nothing in a snapshot is dated after its as-of.
           ok = ok && ParseCivilDay(v).ok() && *ParseCivilDay(v) <= as_of;
         } else if (column == "grade") {
@@ -159,14 +173,17 @@ TEST(FeedFormatTest, HeadersColumnsAndTypesFollowTheReadme) {
         } else if (column == "region_code") {
           ok = ok && (v == "320581" || v == "320582");
         } else if (enums.count(EnumKey(department, column))) {
-          ok = ok && enums.at(EnumKey(department, column)).count(std::string(v));
+          ok =
+              ok && enums.at(EnumKey(department, column)).count(std::string(v));
         }
         if (!ok) {
-          ADD_FAILURE() << "row " << r + 2 << " column " << column << ": '" << v << "'";
+          ADD_FAILURE() << "row " << r + 2 << " column " << column << ": '" << v
+                        << "'";
           ++errors;
         }
       }
-      EXPECT_TRUE(keys.insert(key).second) << "duplicate key at row " << r + 2 << ": " << key;
+      EXPECT_TRUE(keys.insert(key).second)
+          << "duplicate key at row " << r + 2 << ": " << key;
     }
   }
 }
@@ -174,7 +191,8 @@ TEST(FeedFormatTest, HeadersColumnsAndTypesFollowTheReadme) {
 TEST(FeedFormatTest, EveryPersonIsRegisteredOnceWithAUniqueValidId) {
   const County& county = DefaultCounty();
   const Table& hr = county.table("HOUSEHOLD_REGISTRATION");
-  EXPECT_EQ(static_cast<int64_t>(hr.rows()), county.manifest["residents"].get<int64_t>());
+  EXPECT_EQ(static_cast<int64_t>(hr.rows()),
+            county.manifest["residents"].get<int64_t>());
   EXPECT_EQ(hr.by_person.size(), hr.rows()) << "person IDs are unique";
   const int region = hr.column("region_code");
   for (size_t r = 0; r < hr.rows(); ++r) {
@@ -197,12 +215,13 @@ TEST(FeedFormatTest, MarriagesAreMirroredAndDeathsMatchRegistration) {
   const Table& marriage = county.table("MARRIAGE");
   absl::flat_hash_set<std::string> events;
   for (size_t r = 0; r < marriage.rows(); ++r) {
-    events.insert(absl::StrCat(marriage.at(r, 0), marriage.at(r, 1), marriage.at(r, 2),
-                               marriage.at(r, 3)));
+    events.insert(absl::StrCat(marriage.at(r, 0), marriage.at(r, 1),
+                               marriage.at(r, 2), marriage.at(r, 3)));
   }
   for (size_t r = 0; r < marriage.rows(); ++r) {
-    ASSERT_TRUE(events.contains(absl::StrCat(marriage.at(r, 1), marriage.at(r, 0),
-                                             marriage.at(r, 2), marriage.at(r, 3))))
+    ASSERT_TRUE(
+        events.contains(absl::StrCat(marriage.at(r, 1), marriage.at(r, 0),
+                                     marriage.at(r, 2), marriage.at(r, 3))))
         << "row " << r + 2;
   }
   const Table& hr = county.table("HOUSEHOLD_REGISTRATION");
@@ -217,7 +236,8 @@ TEST(FeedFormatTest, MarriagesAreMirroredAndDeathsMatchRegistration) {
   EXPECT_EQ(deceased, death.rows());
   // Some of every registration status.
   std::set<std::string> statuses;
-  for (size_t r = 0; r < hr.rows(); ++r) statuses.insert(std::string(hr.at(r, status)));
+  for (size_t r = 0; r < hr.rows(); ++r)
+    statuses.insert(std::string(hr.at(r, status)));
   EXPECT_EQ(statuses.size(), 5u);
 }
 
@@ -226,7 +246,8 @@ TEST(FeedFormatTest, Gb18030CopyDecodesToTheUtf8File) {
   const auto& extra = county.manifest["extra_files"];
   ASSERT_EQ(extra.size(), 1u);
   EXPECT_EQ(extra[0]["encoding"], "GB18030");
-  auto gb = ReadFile(absl::StrCat(county.dir, "/", extra[0]["file"].get<std::string>()));
+  auto gb = ReadFile(
+      absl::StrCat(county.dir, "/", extra[0]["file"].get<std::string>()));
   ASSERT_TRUE(gb.ok());
   const std::string& utf8 = county.table("HOUSEHOLD_REGISTRATION").text;
   EXPECT_NE(*gb, utf8) << "names are re-encoded";
@@ -246,10 +267,19 @@ TEST(FeedFormatTest, Gb18030CopyDecodesToTheUtf8File) {
 TEST(FeedFormatTest, ManifestListsEveryFileInIngestOrder) {
   const County& county = DefaultCounty();
   const auto& m = county.manifest;
-  const std::vector<std::string> order = {
-      "HOUSEHOLD_REGISTRATION", "MARRIAGE", "DEATH", "SOCIAL_INSURANCE", "BENEFITS", "TAX",
-      "HOUSING_FUND", "REAL_ESTATE", "VEHICLES", "BUSINESS", "FINANCIAL_ASSETS",
-      "DISABILITY", "ASSISTANCE_ENROLLMENT"};
+  const std::vector<std::string> order = {"HOUSEHOLD_REGISTRATION",
+                                          "MARRIAGE",
+                                          "DEATH",
+                                          "SOCIAL_INSURANCE",
+                                          "BENEFITS",
+                                          "TAX",
+                                          "HOUSING_FUND",
+                                          "REAL_ESTATE",
+                                          "VEHICLES",
+                                          "BUSINESS",
+                                          "FINANCIAL_ASSETS",
+                                          "DISABILITY",
+                                          "ASSISTANCE_ENROLLMENT"};
   ASSERT_EQ(m["departments"].size(), order.size());
   for (size_t i = 0; i < order.size(); ++i) {
     const auto& d = m["departments"][i];

@@ -49,8 +49,8 @@ absl::StatusOr<std::unique_ptr<FeedWriter>> FeedWriter::Open(
     sink.path = absl::StrCat(dir, "/", FileName(static_cast<Department>(d)));
     sink.file = std::fopen(sink.path.c_str(), "wb");
     if (sink.file == nullptr) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot create ", sink.path, ": ", std::strerror(errno)));
+      return absl::UnavailableError(absl::StrCat("cannot create ", sink.path,
+                                                 ": ", std::strerror(errno)));
     }
     sink.buffer.reserve(kFlushBytes + 4096);
     absl::StrAppend(&sink.buffer, kHeaders[d], "\n");
@@ -65,8 +65,8 @@ FeedWriter::~FeedWriter() {
 }
 
 std::string FeedWriter::FileName(Department department) {
-  return absl::StrCat(absl::AsciiStrToLower(hedui::v1::Department_Name(department)),
-                      ".csv");
+  return absl::StrCat(
+      absl::AsciiStrToLower(hedui::v1::Department_Name(department)), ".csv");
 }
 
 absl::string_view FeedWriter::Header(Department department) {
@@ -101,7 +101,8 @@ absl::Status FeedWriter::Close() {
     if (sink.file == nullptr) continue;
     Flush(sink);
     if (std::fclose(sink.file) != 0 && status_.ok()) {
-      status_ = absl::UnavailableError(absl::StrCat("cannot close ", sink.path));
+      status_ =
+          absl::UnavailableError(absl::StrCat("cannot close ", sink.path));
     }
     sink.file = nullptr;
   }
@@ -125,13 +126,14 @@ void FeedWriter::Marriage(absl::string_view person_id,
                           absl::string_view spouse_id,
                           store::MarriageStatus status, absl::CivilDay date) {
   absl::StrAppend(&Row(hedui::v1::MARRIAGE), person_id, ",", spouse_id, ",",
-                  store::MarriageStatus_Name(status), ",", F::Day(date).view(), "\n");
+                  store::MarriageStatus_Name(status), ",", F::Day(date).view(),
+                  "\n");
 }
 
 void FeedWriter::Death(absl::string_view person_id,
                        absl::CivilDay date_of_death) {
-  absl::StrAppend(&Row(hedui::v1::DEATH), person_id, ",", F::Day(date_of_death).view(),
-                  "\n");
+  absl::StrAppend(&Row(hedui::v1::DEATH), person_id, ",",
+                  F::Day(date_of_death).view(), "\n");
 }
 
 void FeedWriter::SocialInsurance(absl::string_view person_id,
@@ -139,32 +141,34 @@ void FeedWriter::SocialInsurance(absl::string_view person_id,
                                  int64_t contribution_base_fen,
                                  absl::string_view employer) {
   absl::StrAppend(&Row(hedui::v1::SOCIAL_INSURANCE), person_id, ",",
-                  F::Month(period).view(), ",", F::Yuan(contribution_base_fen).view(), ",",
-                  employer, "\n");
+                  F::Month(period).view(), ",",
+                  F::Yuan(contribution_base_fen).view(), ",", employer, "\n");
 }
 
 void FeedWriter::Benefit(absl::string_view person_id, absl::CivilMonth period,
                          store::BenefitType type, int64_t amount_fen,
                          absl::CivilDay pay_date, absl::string_view payer) {
-  absl::StrAppend(&Row(hedui::v1::BENEFITS), person_id, ",", F::Month(period).view(),
-                  ",", store::BenefitType_Name(type), ",", F::Yuan(amount_fen).view(),
-                  ",", F::Day(pay_date).view(), ",", payer, "\n");
+  absl::StrAppend(&Row(hedui::v1::BENEFITS), person_id, ",",
+                  F::Month(period).view(), ",", store::BenefitType_Name(type),
+                  ",", F::Yuan(amount_fen).view(), ",", F::Day(pay_date).view(),
+                  ",", payer, "\n");
 }
 
 void FeedWriter::Tax(absl::string_view person_id, absl::CivilMonth period,
                      store::TaxIncomeType type, int64_t amount_fen,
                      absl::string_view payer, absl::CivilDay pay_date) {
-  absl::StrAppend(&Row(hedui::v1::TAX), person_id, ",", F::Month(period).view(), ",",
-                  store::TaxIncomeType_Name(type), ",", F::Yuan(amount_fen).view(),
-                  ",", payer, ",", F::Day(pay_date).view(), "\n");
+  absl::StrAppend(&Row(hedui::v1::TAX), person_id, ",", F::Month(period).view(),
+                  ",", store::TaxIncomeType_Name(type), ",",
+                  F::Yuan(amount_fen).view(), ",", payer, ",",
+                  F::Day(pay_date).view(), "\n");
 }
 
 void FeedWriter::HousingFund(absl::string_view person_id,
                              absl::CivilMonth period, int64_t deposit_base_fen,
                              absl::string_view employer) {
   absl::StrAppend(&Row(hedui::v1::HOUSING_FUND), person_id, ",",
-                  F::Month(period).view(), ",", F::Yuan(deposit_base_fen).view(), ",",
-                  employer, "\n");
+                  F::Month(period).view(), ",",
+                  F::Yuan(deposit_base_fen).view(), ",", employer, "\n");
 }
 
 void FeedWriter::RealEstate(absl::string_view person_id,
@@ -173,14 +177,16 @@ void FeedWriter::RealEstate(absl::string_view person_id,
                             int share_per_10000, absl::CivilDay acquired) {
   absl::StrAppend(&Row(hedui::v1::REAL_ESTATE), person_id, ",", property_id,
                   ",", store::PropertyUse_Name(use), ",",
-                  F::CentiDecimal(area_centi_m2).view(), ",", F::Share(share_per_10000).view(),
-                  ",", F::Day(acquired).view(), "\n");
+                  F::CentiDecimal(area_centi_m2).view(), ",",
+                  F::Share(share_per_10000).view(), ",",
+                  F::Day(acquired).view(), "\n");
 }
 
 void FeedWriter::Vehicle(absl::string_view person_id, absl::string_view plate,
                          store::VehicleType type, absl::CivilDay registered) {
   absl::StrAppend(&Row(hedui::v1::VEHICLES), person_id, ",", plate, ",",
-                  store::VehicleType_Name(type), ",", F::Day(registered).view(), "\n");
+                  store::VehicleType_Name(type), ",", F::Day(registered).view(),
+                  "\n");
 }
 
 void FeedWriter::Business(absl::string_view person_id,
@@ -202,9 +208,10 @@ void FeedWriter::FinancialAsset(absl::string_view person_id,
                                 store::FinancialAssetType type,
                                 int64_t balance_fen,
                                 absl::CivilDay balance_date) {
-  absl::StrAppend(&Row(hedui::v1::FINANCIAL_ASSETS), person_id, ",", institution,
-                  ",", account, ",", store::FinancialAssetType_Name(type), ",",
-                  F::Yuan(balance_fen).view(), ",", F::Day(balance_date).view(), "\n");
+  absl::StrAppend(
+      &Row(hedui::v1::FINANCIAL_ASSETS), person_id, ",", institution, ",",
+      account, ",", store::FinancialAssetType_Name(type), ",",
+      F::Yuan(balance_fen).view(), ",", F::Day(balance_date).view(), "\n");
 }
 
 void FeedWriter::Disability(absl::string_view person_id,
@@ -220,8 +227,8 @@ void FeedWriter::Enrollment(absl::string_view person_id,
                             store::EnrollmentStatus status) {
   absl::StrAppend(&Row(hedui::v1::ASSISTANCE_ENROLLMENT), person_id, ",",
                   hedui::v1::Program_Name(program), ",", household_id, ",",
-                  F::Day(since).view(), ",", store::EnrollmentStatus_Name(status),
-                  "\n");
+                  F::Day(since).view(), ",",
+                  store::EnrollmentStatus_Name(status), "\n");
 }
 
 }  // namespace hedui::datagen

@@ -22,7 +22,8 @@ using File = std::unique_ptr<FILE, FileCloser>;
 
 }  // namespace
 
-absl::Status ConvertUtf8FileToGb18030(const std::string& from, const std::string& to) {
+absl::Status ConvertUtf8FileToGb18030(const std::string& from,
+                                      const std::string& to) {
   File in(std::fopen(from.c_str(), "rb"));
   if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", from));
   File out(std::fopen(to.c_str(), "wb"));
@@ -36,16 +37,18 @@ absl::Status ConvertUtf8FileToGb18030(const std::string& from, const std::string
   size_t carried = 0;  // bytes of a character split across two reads
   absl::Status status;
   while (status.ok()) {
-    const size_t got = std::fread(input.data() + carried, 1, input.size() - carried, in.get());
+    const size_t got =
+        std::fread(input.data() + carried, 1, input.size() - carried, in.get());
     if (got == 0 && carried == 0) break;
     char* src = input.data();
     size_t src_left = carried + got;
     char* dst = output.data();
     size_t dst_left = output.size();
-    if (iconv(cd, &src, &src_left, &dst, &dst_left) == static_cast<size_t>(-1) &&
+    if (iconv(cd, &src, &src_left, &dst, &dst_left) ==
+            static_cast<size_t>(-1) &&
         (errno != EINVAL || got == 0)) {
-      status = absl::InvalidArgumentError(
-          absl::StrCat("cannot encode ", from, " as GB18030: ", std::strerror(errno)));
+      status = absl::InvalidArgumentError(absl::StrCat(
+          "cannot encode ", from, " as GB18030: ", std::strerror(errno)));
       break;
     }
     const size_t produced = output.size() - dst_left;

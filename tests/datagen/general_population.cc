@@ -14,7 +14,6 @@ namespace hedui::datagen {
 namespace {
 
 namespace store = hedui::store::v1;
-using hedui::v1::Department;
 
 const absl::CivilDay kReference(2026, 11, 1);
 // Nothing dated after the snapshot that would hold it.
@@ -45,8 +44,8 @@ class HouseholdMaker {
  public:
   HouseholdMaker(County& county, Rng& rng) : county_(county), rng_(rng) {}
 
-  // Makes one household of `size` registered persons; returns the number of
-  // residents added (an ex-spouse living alone may add one more).
+  // Makes one household of `size` registered persons; with `allow_extra`, a
+  // divorced head's ex-spouse may be registered too (one more resident).
   void Make(int size, bool allow_extra);
 
  private:
@@ -76,18 +75,21 @@ Member HouseholdMaker::NewMember(int age, bool male,
   Member m;
   m.age = std::max(0, std::min(age, 104));
   m.relation = relation;
-  m.person = county_.NewPerson(rng_, region_, BirthForAge(rng_, m.age), male, surname);
+  m.person =
+      county_.NewPerson(rng_, region_, BirthForAge(rng_, m.age), male, surname);
   return m;
 }
 
 absl::CivilDay HouseholdMaker::WeddingDay(const Person& a, const Person& b) {
   const absl::CivilDay younger = std::max(a.birth, b.birth);
   // Couples of young adults married recently; nothing after the snapshot.
-  const absl::CivilDay earliest = std::min(younger + 365 * 21, kLastEventDay - 100);
+  const absl::CivilDay earliest =
+      std::min(younger + 365 * 21, kLastEventDay - 100);
   return RandomDay(rng_, earliest, std::min(earliest + 365 * 8, kLastEventDay));
 }
 
-void HouseholdMaker::Marry(const Person& a, const Person& b, absl::CivilDay date) {
+void HouseholdMaker::Marry(const Person& a, const Person& b,
+                           absl::CivilDay date) {
   feeds().Marriage(a.id, b.id, store::MARRIED, date);
   feeds().Marriage(b.id, a.id, store::MARRIED, date);
 }
@@ -101,7 +103,8 @@ void HouseholdMaker::Make(int size, bool allow_extra) {
   std::vector<Member> members;
   const bool couple = size >= 2 && rng_.PerMille(size == 2 ? 650 : 900);
   int rest = size - 1 - (couple ? 1 : 0);
-  const bool three_generations = !urban_ && couple && rest >= 2 && rng_.PerMille(250);
+  const bool three_generations =
+      !urban_ && couple && rest >= 2 && rng_.PerMille(250);
   int parents = 0;
   if (!three_generations && rest >= 1 && rng_.PerMille(220)) {
     parents = rest >= 2 && rng_.PerMille(500) ? 2 : 1;
@@ -135,27 +138,29 @@ void HouseholdMaker::Make(int size, bool allow_extra) {
     members.push_back(NewMember(child_age, true, store::CHILD, family_surname));
     --rest;
     if (rest >= 2) {
-      members.push_back(NewMember(child_age + static_cast<int>(rng_.Uniform(-3, 3)),
-                                  false, store::CHILD_IN_LAW));
+      members.push_back(
+          NewMember(child_age + static_cast<int>(rng_.Uniform(-3, 3)), false,
+                    store::CHILD_IN_LAW));
       --rest;
     }
     for (int i = 0; i < rest; ++i) {
-      members.push_back(NewMember(std::max(0, child_age - static_cast<int>(rng_.Uniform(22, 32))),
-                                  rng_.PerMille(520), store::GRANDCHILD,
-                                  family_surname));
+      members.push_back(NewMember(
+          std::max(0, child_age - static_cast<int>(rng_.Uniform(22, 32))),
+          rng_.PerMille(520), store::GRANDCHILD, family_surname));
     }
   } else {
     for (int i = 0; i < children; ++i) {
       const int age = head_age - static_cast<int>(rng_.Uniform(20, 38));
-      Member child = NewMember(std::max(0, age), rng_.PerMille(520), store::CHILD,
-                               family_surname);
+      Member child = NewMember(std::max(0, age), rng_.PerMille(520),
+                               store::CHILD, family_surname);
       child.student = child.age >= 18 && child.age <= 22 && rng_.PerMille(700);
       members.push_back(std::move(child));
     }
     for (int i = 0; i < parents; ++i) {
-      members.push_back(NewMember(head_age + static_cast<int>(rng_.Uniform(22, 32)),
-                                  i == 0 ? true : false, store::PARENT,
-                                  i == 0 && head_male ? family_surname : ""));
+      members.push_back(
+          NewMember(head_age + static_cast<int>(rng_.Uniform(22, 32)),
+                    i == 0 ? true : false, store::PARENT,
+                    i == 0 && head_male ? family_surname : ""));
     }
   }
 
@@ -173,7 +178,8 @@ void HouseholdMaker::Make(int size, bool allow_extra) {
     }
   }
   for (const Member& m : members) {
-    county_.Register(m.person, household_number_, m.relation, region_, urban_, m.status);
+    county_.Register(m.person, household_number_, m.relation, region_, urban_,
+                     m.status);
     if (m.status == store::DECEASED) {
       feeds().Death(m.person.id, RandomDay(rng_, absl::CivilDay(2018, 1, 1),
                                            absl::CivilDay(2026, 10, 25)));
@@ -193,7 +199,8 @@ void HouseholdMaker::Make(int size, bool allow_extra) {
                             !head_male, store::HEAD);
       const std::string ex_household = county_.NewHouseholdNumber(region_);
       county_.Register(ex.person, ex_household, store::HEAD, region_, urban_);
-      const absl::CivilDay divorce = RandomDay(rng_, first + 400, wedding - 200);
+      const absl::CivilDay divorce =
+          RandomDay(rng_, first + 400, wedding - 200);
       Marry(head, ex.person, first);
       feeds().Marriage(head.id, ex.person.id, store::DIVORCED, divorce);
       feeds().Marriage(ex.person.id, head.id, store::DIVORCED, divorce);
@@ -203,8 +210,9 @@ void HouseholdMaker::Make(int size, bool allow_extra) {
     Marry(head, spouse, wedding);
   }
   if (parents == 2) {
-    Marry(members[members.size() - 2].person, members.back().person,
-          WeddingDay(members[members.size() - 2].person, members.back().person));
+    Marry(
+        members[members.size() - 2].person, members.back().person,
+        WeddingDay(members[members.size() - 2].person, members.back().person));
   }
   if (three_generations && members.size() >= 4 &&
       members[3].relation == store::CHILD_IN_LAW) {
@@ -229,7 +237,8 @@ void HouseholdMaker::Income(const Member& m) {
   const std::string& id = m.person.id;
   // Disability first: the subsidy is a benefit stream like the others.
   if (rng_.PerMille(30)) {
-    const auto category = static_cast<store::DisabilityCategory>(rng_.Uniform(1, 7));
+    const auto category =
+        static_cast<store::DisabilityCategory>(rng_.Uniform(1, 7));
     const int grade = static_cast<int>(rng_.Uniform(1, 4));
     feeds().Disability(id, category, grade);
     if (category == store::PHYSICAL) disabled_physical_.push_back(id);
@@ -248,7 +257,8 @@ void HouseholdMaker::Income(const Member& m) {
   if ((working_age && rng_.PerMille(urban_ ? 780 : 600)) || still_working) {
     Job job;
     job.employer = county_.RandomEmployer(rng_, region_);
-    int64_t wage = urban_ ? rng_.Uniform(250000, 1200000) : rng_.Uniform(200000, 700000);
+    int64_t wage =
+        urban_ ? rng_.Uniform(250000, 1200000) : rng_.Uniform(200000, 700000);
     if (rng_.PerMille(80)) wage = rng_.Uniform(1200000, 4500000);
     job.monthly_fen = RoundTo(wage, 100);
     job.tax = rng_.PerMille(850);
@@ -257,11 +267,16 @@ void HouseholdMaker::Income(const Member& m) {
       job.social_insurance_base_fen =
           RoundTo(job.monthly_fen * rng_.Uniform(60, 140) / 100, 100);
     }
-    job.housing_fund = job.social_insurance && rng_.PerMille(urban_ ? 450 : 150);
-    if (job.tax && rng_.PerMille(150)) job.bonus_fen = RoundTo(job.monthly_fen * rng_.Uniform(50, 300) / 100, 100);
-    if (job.tax && rng_.PerMille(100)) job.shift_fen = RoundTo(job.monthly_fen / 5, 100);
+    job.housing_fund =
+        job.social_insurance && rng_.PerMille(urban_ ? 450 : 150);
+    if (job.tax && rng_.PerMille(150))
+      job.bonus_fen =
+          RoundTo(job.monthly_fen * rng_.Uniform(50, 300) / 100, 100);
+    if (job.tax && rng_.PerMille(100))
+      job.shift_fen = RoundTo(job.monthly_fen / 5, 100);
     job.pay_day = static_cast<int>(rng_.Uniform(5, 28));
-    if (rng_.PerMille(40)) job.first = absl::CivilMonth(2026, rng_.Uniform(1, 9));
+    if (rng_.PerMille(40))
+      job.first = absl::CivilMonth(2026, rng_.Uniform(1, 9));
     EmitJob(feeds(), m.person.id, job);
     if (rng_.PerMille(30)) {
       Job labour;
@@ -276,7 +291,8 @@ void HouseholdMaker::Income(const Member& m) {
   } else if (working_age && rng_.PerMille(40)) {
     BenefitStream unemployment;
     unemployment.type = store::UNEMPLOYMENT_BENEFIT;
-    unemployment.payer = absl::StrCat(CityName(region_), "人力资源和社会保障局");
+    unemployment.payer =
+        absl::StrCat(CityName(region_), "人力资源和社会保障局");
     unemployment.monthly_fen = RoundTo(rng_.Uniform(150000, 220000), 100);
     unemployment.first = absl::CivilMonth(2026, rng_.Uniform(1, 6));
     unemployment.last = unemployment.first + rng_.Uniform(2, 4);
@@ -289,7 +305,8 @@ void HouseholdMaker::Income(const Member& m) {
     if (rng_.PerMille(urban_ ? 750 : 150)) {
       pension.type = store::EMPLOYEE_PENSION;
       pension.monthly_fen = RoundTo(rng_.Uniform(180000, 650000), 100);
-      if (rng_.PerMille(600)) pension.raise_fen = RoundTo(pension.monthly_fen * 3 / 100, 6);
+      if (rng_.PerMille(600))
+        pension.raise_fen = RoundTo(pension.monthly_fen * 3 / 100, 6);
     } else {
       pension.type = store::RESIDENTS_BASIC_PENSION;
       pension.monthly_fen = RoundTo(rng_.Uniform(21000, 36000), 100);
@@ -332,15 +349,15 @@ void HouseholdMaker::FinancialAssets(const Member& m) {
     }
   }
   if (m.age >= 18 && rng_.PerMille(100)) {
-    feeds().FinancialAsset(id, RandomBroker(rng_), county_.NewAccount(store::SECURITIES),
-                           store::SECURITIES, rng_.Uniform(100000, 50000000),
-                           BalanceDate());
+    feeds().FinancialAsset(
+        id, RandomBroker(rng_), county_.NewAccount(store::SECURITIES),
+        store::SECURITIES, rng_.Uniform(100000, 50000000), BalanceDate());
   }
   if (m.age >= 18 && rng_.PerMille(80)) {
     feeds().FinancialAsset(id, RandomInsurer(rng_),
                            county_.NewAccount(store::INSURANCE_CASH_VALUE),
-                           store::INSURANCE_CASH_VALUE, rng_.Uniform(500000, 30000000),
-                           BalanceDate());
+                           store::INSURANCE_CASH_VALUE,
+                           rng_.Uniform(500000, 30000000), BalanceDate());
   }
 }
 
@@ -353,14 +370,17 @@ void HouseholdMaker::Businesses(const Member& m) {
     return s == 0 ? store::ACTIVE : s == 1 ? store::DISSOLVED : store::REVOKED;
   };
   if (rng_.PerMille(40)) {
-    const std::string eid = county_.NewEnterpriseId(region_, store::INDIVIDUAL_BUSINESS);
+    const std::string eid =
+        county_.NewEnterpriseId(region_, store::INDIVIDUAL_BUSINESS);
     const store::EnterpriseStatus st = status();
-    feeds().Business(id, eid, absl::StrCat(city, RandomTradeName(rng_), "便利店"),
+    feeds().Business(id, eid,
+                     absl::StrCat(city, RandomTradeName(rng_), "便利店"),
                      store::INDIVIDUAL_BUSINESS, store::OPERATOR,
                      RoundTo(rng_.Uniform(1000000, 50000000), 100000), st);
     if (st == store::ACTIVE && rng_.PerMille(600)) {
       Job business;
-      business.employer = county_.RandomEmployer(rng_, region_);  // tax office code
+      business.employer =
+          county_.RandomEmployer(rng_, region_);  // tax office code
       business.income_type = store::BUSINESS_INCOME;
       business.social_insurance = false;
       business.monthly_fen = RoundTo(rng_.Uniform(200000, 1500000), 100);
@@ -369,49 +389,56 @@ void HouseholdMaker::Businesses(const Member& m) {
   }
   if (rng_.PerMille(20)) {
     const std::string eid = county_.NewEnterpriseId(region_, store::COMPANY);
-    const std::string name = absl::StrCat(city, RandomTradeName(rng_), "贸易有限公司");
-    const int64_t capital = RoundTo(rng_.Uniform(10000000, 1000000000), 1000000);
+    const std::string name =
+        absl::StrCat(city, RandomTradeName(rng_), "贸易有限公司");
+    const int64_t capital =
+        RoundTo(rng_.Uniform(10000000, 1000000000), 1000000);
     const store::EnterpriseStatus st = status();
     feeds().Business(id, eid, name, store::COMPANY, store::LEGAL_REPRESENTATIVE,
                      capital, st);
     if (rng_.PerMille(600)) {
-      feeds().Business(id, eid, name, store::COMPANY, store::SHAREHOLDER, capital, st);
+      feeds().Business(id, eid, name, store::COMPANY, store::SHAREHOLDER,
+                       capital, st);
     }
   } else if (rng_.PerMille(15)) {
     const std::string eid = county_.NewEnterpriseId(region_, store::COMPANY);
-    feeds().Business(id, eid, absl::StrCat(city, RandomTradeName(rng_), "机械有限公司"),
-                     store::COMPANY, store::SHAREHOLDER,
-                     RoundTo(rng_.Uniform(50000000, 2000000000), 1000000), status());
+    feeds().Business(
+        id, eid, absl::StrCat(city, RandomTradeName(rng_), "机械有限公司"),
+        store::COMPANY, store::SHAREHOLDER,
+        RoundTo(rng_.Uniform(50000000, 2000000000), 1000000), status());
   }
   if (!urban_ && rng_.PerMille(10)) {
-    feeds().Business(id, county_.NewEnterpriseId(region_, store::FARMERS_COOPERATIVE),
-                     absl::StrCat(city, RandomTradeName(rng_), "农业专业合作社"),
-                     store::FARMERS_COOPERATIVE, store::LEGAL_REPRESENTATIVE,
-                     RoundTo(rng_.Uniform(5000000, 100000000), 100000), status());
+    feeds().Business(
+        id, county_.NewEnterpriseId(region_, store::FARMERS_COOPERATIVE),
+        absl::StrCat(city, RandomTradeName(rng_), "农业专业合作社"),
+        store::FARMERS_COOPERATIVE, store::LEGAL_REPRESENTATIVE,
+        RoundTo(rng_.Uniform(5000000, 100000000), 100000), status());
   }
 }
 
 void HouseholdMaker::Assets(std::vector<Member>& members) {
   std::vector<const Member*> owners;
   for (const Member& m : members) {
-    if (m.age >= 18 && m.status != store::DECEASED && m.status != store::MISSING &&
-        m.status != store::IN_CUSTODY) {
+    if (m.age >= 18 && m.status != store::DECEASED &&
+        m.status != store::MISSING && m.status != store::IN_CUSTODY) {
       owners.push_back(&m);
     }
   }
   if (owners.empty()) return;
   const Member& head = *owners[0];
-  const bool couple = owners.size() >= 2 && owners[1]->relation == store::SPOUSE;
+  const bool couple =
+      owners.size() >= 2 && owners[1]->relation == store::SPOUSE;
 
   auto property = [&](store::PropertyUse use, int64_t area, bool shared) {
-    const absl::CivilDay acquired =
-        RandomDay(rng_, absl::CivilDay(1998, 1, 1), absl::CivilDay(2026, 9, 30));
-    const std::string pid = county_.NewPropertyId(region_, static_cast<int>(acquired.year()));
+    const absl::CivilDay acquired = RandomDay(rng_, absl::CivilDay(1998, 1, 1),
+                                              absl::CivilDay(2026, 9, 30));
+    const std::string pid =
+        county_.NewPropertyId(region_, static_cast<int>(acquired.year()));
     if (shared && owners.size() >= 3 && rng_.PerMille(150)) {
       // Three holders: shares 0.3333 + 0.3333 + 0.3334.
       for (int i = 0; i < 3; ++i) {
-        feeds().RealEstate(owners[static_cast<size_t>(i)]->person.id, pid, use, area,
-                           i == 2 ? 3334 : 3333, acquired);
+        feeds().RealEstate(owners[static_cast<size_t>(i)]->person.id, pid, use,
+                           area, i == 2 ? 3334 : 3333, acquired);
       }
     } else if (shared) {
       feeds().RealEstate(owners[0]->person.id, pid, use, area, 5000, acquired);
@@ -421,9 +448,11 @@ void HouseholdMaker::Assets(std::vector<Member>& members) {
     }
   };
   if (rng_.PerMille(820)) {
-    property(store::RESIDENTIAL, rng_.Uniform(4500, 16000), couple && rng_.PerMille(700));
+    property(store::RESIDENTIAL, rng_.Uniform(4500, 16000),
+             couple && rng_.PerMille(700));
     if (rng_.PerMille(110)) {
-      property(store::RESIDENTIAL, rng_.Uniform(4000, 14000), couple && rng_.PerMille(500));
+      property(store::RESIDENTIAL, rng_.Uniform(4000, 14000),
+               couple && rng_.PerMille(500));
       if (rng_.PerMille(300)) {
         Job rent;
         rent.employer = county_.RandomEmployer(rng_, region_);
@@ -434,12 +463,14 @@ void HouseholdMaker::Assets(std::vector<Member>& members) {
       }
     }
   }
-  if (rng_.PerMille(40)) property(store::NON_RESIDENTIAL, rng_.Uniform(2000, 20000), false);
+  if (rng_.PerMille(40))
+    property(store::NON_RESIDENTIAL, rng_.Uniform(2000, 20000), false);
 
   // Vehicles, registered before the vehicle department's snapshot.
   auto vehicle = [&](store::VehicleType type, absl::string_view owner_id) {
     feeds().Vehicle(owner_id, county_.NewPlate(type), type,
-                    RandomDay(rng_, absl::CivilDay(2008, 1, 1), AsOf(hedui::v1::VEHICLES) - 5));
+                    RandomDay(rng_, absl::CivilDay(2008, 1, 1),
+                              AsOf(hedui::v1::VEHICLES) - 5));
   };
   const Member& driver = couple && rng_.PerMille(300) ? *owners[1] : head;
   if (rng_.PerMille(urban_ ? 480 : 300)) {
@@ -450,7 +481,8 @@ void HouseholdMaker::Assets(std::vector<Member>& members) {
   if (rng_.PerMille(150)) vehicle(store::MOTORCYCLE, owners.back()->person.id);
   if (rng_.PerMille(400)) {
     vehicle(store::E_BIKE,
-            owners[static_cast<size_t>(rng_.Uniform(0, static_cast<int64_t>(owners.size()) - 1))]
+            owners[static_cast<size_t>(rng_.Uniform(
+                       0, static_cast<int64_t>(owners.size()) - 1))]
                 ->person.id);
   }
   for (const std::string& id : disabled_physical_) {
@@ -493,8 +525,8 @@ void GenerateGeneralPopulation(County& county, Rng& rng, int64_t target) {
   constexpr int kSizeWeights[] = {18, 28, 25, 16, 8, 5};
   while (county.residents() < target) {
     const int64_t remaining = target - county.residents();
-    const int size = std::min<int64_t>(1 + static_cast<int>(rng.Weighted(kSizeWeights)),
-                                       remaining);
+    const int size = std::min<int64_t>(
+        1 + static_cast<int>(rng.Weighted(kSizeWeights)), remaining);
     // An ex-spouse living alone is one more resident: only when there is room.
     maker.Make(static_cast<int>(size), remaining > size);
   }

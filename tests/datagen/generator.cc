@@ -48,7 +48,8 @@ absl::Status WriteText(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
-Json Manifest(const GeneratorOptions& options, const FeedWriter& feeds, int64_t residents) {
+Json Manifest(const GeneratorOptions& options, const FeedWriter& feeds,
+              int64_t residents) {
   Json manifest;
   manifest["seed"] = options.seed;
   manifest["residents"] = residents;
@@ -71,7 +72,8 @@ Json Manifest(const GeneratorOptions& options, const FeedWriter& feeds, int64_t 
   extra["encoding"] = "GB18030";
   extra["as_of"] = FormatCivilDay(AsOf(hedui::v1::HOUSEHOLD_REGISTRATION));
   extra["rows"] = feeds.rows(hedui::v1::HOUSEHOLD_REGISTRATION);
-  extra["same_rows_as"] = FeedWriter::FileName(hedui::v1::HOUSEHOLD_REGISTRATION);
+  extra["same_rows_as"] =
+      FeedWriter::FileName(hedui::v1::HOUSEHOLD_REGISTRATION);
   manifest["extra_files"] = Json::array({extra});
   Json dates;
   dates["fresh"] = Json::array({FormatCivilDay(FirstFreshVerificationDay()),
@@ -85,63 +87,79 @@ Json Manifest(const GeneratorOptions& options, const FeedWriter& feeds, int64_t 
 
 }  // namespace
 
-absl::StatusOr<GeneratorSummary> GenerateCounty(const GeneratorOptions& options) {
-  if (options.out_dir.empty()) return absl::InvalidArgumentError("--out: a directory is required");
-  if (options.residents <= 0) return absl::InvalidArgumentError("--residents: must be positive");
+absl::StatusOr<GeneratorSummary> GenerateCounty(
+    const GeneratorOptions& options) {
+  if (options.out_dir.empty())
+    return absl::InvalidArgumentError("--out: a directory is required");
+  if (options.residents <= 0)
+    return absl::InvalidArgumentError("--residents: must be positive");
   if (options.applications < 0) {
     return absl::InvalidArgumentError("--applications: must not be negative");
   }
   std::error_code error;
   std::filesystem::create_directories(options.out_dir, error);
   if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("--out: cannot create ", options.out_dir, ": ", error.message()));
+    return absl::UnavailableError(absl::StrCat(
+        "--out: cannot create ", options.out_dir, ": ", error.message()));
   }
-  absl::StatusOr<std::unique_ptr<FeedWriter>> feeds = FeedWriter::Open(options.out_dir);
+  absl::StatusOr<std::unique_ptr<FeedWriter>> feeds =
+      FeedWriter::Open(options.out_dir);
   if (!feeds.ok()) return feeds.status();
   County county(feeds->get());
 
   // Labels first: every application's label is planned before its data.
   Rng plan_rng(Rng::Derive(options.seed, kPlanStream));
-  const std::vector<CasePlan> plans = PlanApplications(plan_rng, options.applications);
+  const std::vector<CasePlan> plans =
+      PlanApplications(plan_rng, options.applications);
 
-  const std::string applications_path = absl::StrCat(options.out_dir, "/", kApplicationsFile);
-  const std::string labels_path = absl::StrCat(options.out_dir, "/", kLabelsFile);
+  const std::string applications_path =
+      absl::StrCat(options.out_dir, "/", kApplicationsFile);
+  const std::string labels_path =
+      absl::StrCat(options.out_dir, "/", kLabelsFile);
   File applications(std::fopen(applications_path.c_str(), "wb"));
   File labels(std::fopen(labels_path.c_str(), "wb"));
   if (!applications || !labels) {
-    return absl::UnavailableError(absl::StrCat("cannot create files in ", options.out_dir));
+    return absl::UnavailableError(
+        absl::StrCat("cannot create files in ", options.out_dir));
   }
   for (const CasePlan& plan : plans) {
-    Rng rng(Rng::Derive(options.seed, kApplicationStreamBase + static_cast<uint64_t>(plan.index)));
-    absl::StatusOr<BuiltApplication> built = BuildApplication(county, rng, plan);
+    Rng rng(Rng::Derive(options.seed, kApplicationStreamBase +
+                                          static_cast<uint64_t>(plan.index)));
+    absl::StatusOr<BuiltApplication> built =
+        BuildApplication(county, rng, plan);
     if (!built.ok()) return built.status();
     const std::string app_line = built->application.dump() + "\n";
     const std::string label_line = built->label.dump() + "\n";
     std::fwrite(app_line.data(), 1, app_line.size(), applications.get());
     std::fwrite(label_line.data(), 1, label_line.size(), labels.get());
   }
-  if (std::fclose(applications.release()) != 0 || std::fclose(labels.release()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot write the applications in ", options.out_dir));
+  if (std::fclose(applications.release()) != 0 ||
+      std::fclose(labels.release()) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write the applications in ", options.out_dir));
   }
   if (county.residents() > options.residents) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--residents: ", options.residents, " is too few; the ", options.applications,
-        " applications alone register ", county.residents(), " residents"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--residents: ", options.residents, " is too few; the ",
+                     options.applications, " applications alone register ",
+                     county.residents(), " residents"));
   }
 
   Rng population_rng(Rng::Derive(options.seed, kPopulationStream));
   GenerateGeneralPopulation(county, population_rng, options.residents);
   if (absl::Status s = (*feeds)->Close(); !s.ok()) return s;
 
-  const std::string hr = absl::StrCat(
-      options.out_dir, "/", FeedWriter::FileName(hedui::v1::HOUSEHOLD_REGISTRATION));
-  if (absl::Status s = ConvertUtf8FileToGb18030(hr, absl::StrCat(options.out_dir, "/", kGb18030File));
+  const std::string hr =
+      absl::StrCat(options.out_dir, "/",
+                   FeedWriter::FileName(hedui::v1::HOUSEHOLD_REGISTRATION));
+  if (absl::Status s = ConvertUtf8FileToGb18030(
+          hr, absl::StrCat(options.out_dir, "/", kGb18030File));
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = WriteText(absl::StrCat(options.out_dir, "/manifest.json"),
-                                 Manifest(options, **feeds, county.residents()).dump(2) + "\n");
+  if (absl::Status s = WriteText(
+          absl::StrCat(options.out_dir, "/manifest.json"),
+          Manifest(options, **feeds, county.residents()).dump(2) + "\n");
       !s.ok()) {
     return s;
   }
@@ -149,7 +167,8 @@ absl::StatusOr<GeneratorSummary> GenerateCounty(const GeneratorOptions& options)
   GeneratorSummary summary;
   summary.residents = county.residents();
   summary.applications = options.applications;
-  for (const DepartmentSnapshot& s : kSnapshots) summary.feed_rows += (*feeds)->rows(s.department);
+  for (const DepartmentSnapshot& s : kSnapshots)
+    summary.feed_rows += (*feeds)->rows(s.department);
   return summary;
 }
 

@@ -9,7 +9,7 @@
 namespace hedui::datagen {
 
 struct GeneratorOptions {
-  std::string out_dir;         // created if missing; files are overwritten
+  std::string out_dir;  // created if missing; files are overwritten
   uint64_t seed = 20261103;
   int64_t residents = 100000;  // household-registration rows, exactly
   int applications = 6586;     // domain.md §1's half-year workload
@@ -25,7 +25,8 @@ struct GeneratorSummary {
 // (deploy/feeds/README.md), household_registration.gb18030.csv,
 // applications.jsonl, labels.jsonl and manifest.json. The same options give
 // the same bytes.
-absl::StatusOr<GeneratorSummary> GenerateCounty(const GeneratorOptions& options);
+absl::StatusOr<GeneratorSummary> GenerateCounty(
+    const GeneratorOptions& options);
 
 }  // namespace hedui::datagen
 

@@ -1,5 +1,7 @@
 // Determinism, sizes and the workload shape of the generated county.
 
+#include "tests/datagen/generator.h"
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -8,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/datagen/county_reader.h"
-#include "tests/datagen/generator.h"
 #include "tests/datagen/program_mix.h"
 
 namespace hedui::datagen::testing {
@@ -22,7 +23,8 @@ std::map<std::string, std::string> AllFiles(const std::string& dir) {
   return files;
 }
 
-std::string Generate(const std::string& name, uint64_t seed, int64_t residents, int applications) {
+std::string Generate(const std::string& name, uint64_t seed, int64_t residents,
+                     int applications) {
   const std::string dir = NewTempDir(name);
   GeneratorOptions options;
   options.out_dir = dir;
@@ -54,8 +56,8 @@ TEST(GeneratorTest, DefaultCountyIsReproducible) {
 TEST(GeneratorTest, DifferentSeedDifferentCounty) {
   const auto a = AllFiles(Generate("seed_a", 7, 6000, 500));
   const auto b = AllFiles(Generate("seed_b", 8, 6000, 500));
-  for (const char* name : {"household_registration.csv", "tax.csv", "applications.jsonl",
-                           "labels.jsonl"}) {
+  for (const char* name : {"household_registration.csv", "tax.csv",
+                           "applications.jsonl", "labels.jsonl"}) {
     EXPECT_NE(a.at(name), b.at(name)) << name;
   }
 }
@@ -111,8 +113,9 @@ TEST(GeneratorTest, DefaultWorkloadHasTheDomainMix) {
   }
   EXPECT_EQ(persons, 15080);
   const std::map<std::string, std::pair<int, int>> expected = {
-      {"DIBAO", {5266, 12240}},  {"TEKUN", {459, 475}},   {"HOUSING", {474, 1065}},
-      {"TEMPORARY", {343, 1159}}, {"MEDICAL", {23, 70}}, {"UNION_HARDSHIP", {21, 71}}};
+      {"DIBAO", {5266, 12240}}, {"TEKUN", {459, 475}},
+      {"HOUSING", {474, 1065}}, {"TEMPORARY", {343, 1159}},
+      {"MEDICAL", {23, 70}},    {"UNION_HARDSHIP", {21, 71}}};
   EXPECT_EQ(mix, expected);
   EXPECT_EQ(*ids.begin(), "APP-000001");
   EXPECT_EQ(*ids.rbegin(), "APP-006586");
@@ -127,18 +130,21 @@ TEST(GeneratorTest, LabelMixIsRoughlySixtyTwentyTwenty) {
   int two_plants = 0;
   for (size_t i = 0; i < county.labels.size(); ++i) {
     const auto& label = county.labels[i];
-    EXPECT_EQ(label["application_id"], county.applications[i]["application_id"]);
+    EXPECT_EQ(label["application_id"],
+              county.applications[i]["application_id"]);
     ++verdicts[label["verdict"].get<std::string>()];
     for (const auto& p : label["planted"]) ++planted[p.get<std::string>()];
     if (label["planted"].size() == 2) ++two_plants;
-    if (label.contains("boundary")) boundaries.insert(label["boundary"].get<std::string>());
+    if (label.contains("boundary"))
+      boundaries.insert(label["boundary"].get<std::string>());
     EXPECT_FALSE(label["why"].get<std::string>().empty());
   }
   const double n = static_cast<double>(county.labels.size());
   EXPECT_NEAR(verdicts["MEETS_CRITERIA"] / n, 0.60, 0.06);
   EXPECT_NEAR(verdicts["DOES_NOT_MEET"] / n, 0.20, 0.04);
   EXPECT_NEAR(verdicts["NEEDS_REVIEW"] / n, 0.20, 0.05);
-  EXPECT_EQ(planted.size(), 10u);  // every kind, BUSINESS_OWNER_INDIVIDUAL included
+  EXPECT_EQ(planted.size(),
+            10u);  // every kind, BUSINESS_OWNER_INDIVIDUAL included
   for (const auto& [kind, count] : planted) EXPECT_GE(count, 10) << kind;
   EXPECT_GE(two_plants, 30);
   EXPECT_EQ(boundaries.size(), 14u);

@@ -33,7 +33,8 @@ int64_t Job::TaxAmount(absl::CivilMonth month) const {
 
 int64_t Job::SocialInsuranceBase(absl::CivilMonth month) const {
   if (!social_insurance || month < first || month > last) return 0;
-  return social_insurance_base_fen != 0 ? social_insurance_base_fen : monthly_fen;
+  return social_insurance_base_fen != 0 ? social_insurance_base_fen
+                                        : monthly_fen;
 }
 
 int64_t BenefitStream::WindowTotal() const {
@@ -49,7 +50,8 @@ int64_t BenefitStream::WindowTotal() const {
 void EmitJob(FeedWriter& feeds, absl::string_view person_id, const Job& job) {
   for (absl::CivilMonth m = job.first; m <= job.last; ++m) {
     if (job.tax) {
-      const int64_t regular = job.TaxAmount(m) - (m == kBonusMonth ? job.bonus_fen : 0);
+      const int64_t regular =
+          job.TaxAmount(m) - (m == kBonusMonth ? job.bonus_fen : 0);
       feeds.Tax(person_id, m, job.income_type, regular, job.employer,
                 PayDate(m, job.pay_day));
       if (m == kBonusMonth && job.bonus_fen > 0) {
@@ -60,12 +62,14 @@ void EmitJob(FeedWriter& feeds, absl::string_view person_id, const Job& job) {
     }
     if (job.income_type != store::WAGE) continue;
     if (job.social_insurance) {
-      feeds.SocialInsurance(person_id, m, job.SocialInsuranceBase(m), job.employer);
+      feeds.SocialInsurance(person_id, m, job.SocialInsuranceBase(m),
+                            job.employer);
     }
     if (job.housing_fund) {
       feeds.HousingFund(person_id, m,
-                        job.housing_fund_base_fen != 0 ? job.housing_fund_base_fen
-                                                       : job.monthly_fen,
+                        job.housing_fund_base_fen != 0
+                            ? job.housing_fund_base_fen
+                            : job.monthly_fen,
                         job.employer);
     }
   }

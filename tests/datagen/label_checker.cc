@@ -18,7 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-int64_t Fen(absl::string_view yuan) { return ParseYuanToFen(yuan).value_or(-1); }
+int64_t Fen(absl::string_view yuan) {
+  return ParseYuanToFen(yuan).value_or(-1);
+}
 
 int Age(const std::string& id, absl::CivilDay day) {
   return AgeOn(ResidentIdBirthDate(id), day);
@@ -32,7 +34,9 @@ bool Planted(const json& label, const std::string& kind) {
 }
 
 std::string Criterion(const json& label, const std::string& name) {
-  return label["criteria"].contains(name) ? label["criteria"][name].get<std::string>() : "";
+  return label["criteria"].contains(name)
+             ? label["criteria"][name].get<std::string>()
+             : "";
 }
 
 class Checker {
@@ -52,7 +56,8 @@ class Checker {
         disability_(county.table("DISABILITY")),
         enrollment_(county.table("ASSISTANCE_ENROLLMENT")) {
     const int household = hr_.column("household_number");
-    for (size_t r = 0; r < hr_.rows(); ++r) households_[hr_.at(r, household)].push_back(r);
+    for (size_t r = 0; r < hr_.rows(); ++r)
+      households_[hr_.at(r, household)].push_back(r);
   }
 
   void Check(const json& app, const json& label);
@@ -66,10 +71,12 @@ class Checker {
   }
   absl::string_view Hr(const std::string& person, const char* column) {
     const auto& rows = hr_.OfPerson(person);
-    return rows.size() == 1 ? hr_.at(rows[0], hr_.column(column)) : absl::string_view();
+    return rows.size() == 1 ? hr_.at(rows[0], hr_.column(column))
+                            : absl::string_view();
   }
   void CheckConsent(const json& app);
-  bool UndeclaredSpouse(const std::set<std::string>& declared, absl::string_view household);
+  bool UndeclaredSpouse(const std::set<std::string>& declared,
+                        absl::string_view household);
   void CheckIncome(const json& app, const json& label);
   void CheckAssets(const json& app, const json& label);
   void CheckStaleness(const json& label);
@@ -102,7 +109,8 @@ class Checker {
 void Checker::CheckConsent(const json& app) {
   const json& consent = app["consent"];
   std::set<std::string> signers;
-  for (const auto& s : consent["signer_ids"]) signers.insert(s.get<std::string>());
+  for (const auto& s : consent["signer_ids"])
+    signers.insert(s.get<std::string>());
   std::set<std::string> adults;
   for (const auto& m : app["members"]) {
     const std::string pid = m["person_id"];
@@ -110,12 +118,16 @@ void Checker::CheckConsent(const json& app) {
   }
   for (const auto& o : app["obligors"]) {
     const std::string pid = o["person_id"];
-    if (o["declared_status"] == "NORMAL" && Age(pid, day_) >= kAdultAge) adults.insert(pid);
+    if (o["declared_status"] == "NORMAL" && Age(pid, day_) >= kAdultAge)
+      adults.insert(pid);
   }
   if (signers != adults) Error("signers are not exactly the declared adults");
-  const absl::CivilDay signed_on = *ParseCivilDay(consent["signed_on"].get<std::string>());
-  const absl::CivilDay expires(signed_on.year() + 1, signed_on.month(), signed_on.day());
-  if (signed_on > day_ || expires <= day_) Error("consent not valid on the verification date");
+  const absl::CivilDay signed_on =
+      *ParseCivilDay(consent["signed_on"].get<std::string>());
+  const absl::CivilDay expires(signed_on.year() + 1, signed_on.month(),
+                               signed_on.day());
+  if (signed_on > day_ || expires <= day_)
+    Error("consent not valid on the verification date");
   bool covers = false;
   for (const auto& p : consent["programs"]) covers = covers || p == program_;
   if (!covers) Error("consent does not name the program");
@@ -126,7 +138,8 @@ bool Checker::UndeclaredSpouse(const std::set<std::string>& declared,
   bool found = false;
   for (const std::string& pid : declared) {
     // Per spouse, the latest event decides: married or divorced.
-    std::map<std::string, std::pair<std::string, std::string>> latest;  // spouse → (date, status)
+    std::map<std::string, std::pair<std::string, std::string>>
+        latest;  // spouse → (date, status)
     for (size_t r : marriage_.OfPerson(pid)) {
       auto& l = latest[std::string(marriage_.at(r, 1))];
       const std::string date(marriage_.at(r, 3));
@@ -150,7 +163,8 @@ void Checker::CheckIncome(const json& app, const json& label) {
   int64_t wages = 0, other = 0, declared100 = 0;
   for (const auto& m : app["members"]) {
     const std::string pid = m["person_id"];
-    if (std::find(counted_.begin(), counted_.end(), pid) == counted_.end()) continue;
+    if (std::find(counted_.begin(), counted_.end(), pid) == counted_.end())
+      continue;
     std::map<absl::CivilMonth, int64_t> tax_wage, si_base;
     for (size_t r : tax_.OfPerson(pid)) {
       if (!in_window(tax_.at(r, 1))) continue;
@@ -160,11 +174,13 @@ void Checker::CheckIncome(const json& app, const json& label) {
       } else if (type == "PROPERTY_INCOME" || type == "BUSINESS_INCOME") {
         other += Fen(tax_.at(r, 3));
       } else {
-        Error("an applicant has LABOUR income (category left open by domain.md)");
+        Error(
+            "an applicant has LABOUR income (category left open by domain.md)");
       }
     }
     for (size_t r : si_.OfPerson(pid)) {
-      if (in_window(si_.at(r, 1))) si_base[*ParseCivilMonth(si_.at(r, 1))] += Fen(si_.at(r, 2));
+      if (in_window(si_.at(r, 1)))
+        si_base[*ParseCivilMonth(si_.at(r, 1))] += Fen(si_.at(r, 2));
     }
     int months = 0;
     for (absl::CivilMonth mo = first; mo <= last; ++mo) {
@@ -177,12 +193,14 @@ void Checker::CheckIncome(const json& app, const json& label) {
         ++months;
       }
     }
-    if (months != 0 && months != kLookBackMonths) Error("wage records do not cover the window");
+    if (months != 0 && months != kLookBackMonths)
+      Error("wage records do not cover the window");
     for (size_t r : benefits_.OfPerson(pid)) {
       if (!in_window(benefits_.at(r, 1))) continue;
       const absl::string_view type = benefits_.at(r, 2);
       if (type == "EMPLOYEE_PENSION" || type == "UNEMPLOYMENT_BENEFIT" ||
-          (type == "RESIDENTS_BASIC_PENSION" && !kResidentsBasicPensionExcluded)) {
+          (type == "RESIDENTS_BASIC_PENSION" &&
+           !kResidentsBasicPensionExcluded)) {
         other += Fen(benefits_.at(r, 3));
       }
     }
@@ -191,40 +209,46 @@ void Checker::CheckIncome(const json& app, const json& label) {
       if (months != 0) Error("informal worker with wage records");
       wages += 12 * d["WAGES"].get<int64_t>();  // no department covers it
     }
-    declared100 += 12 * (d["WAGES"].get<int64_t>() * (100 - kEmploymentCostPercent) +
-                         (d["BUSINESS"].get<int64_t>() + d["PROPERTY"].get<int64_t>() +
-                          d["TRANSFER"].get<int64_t>() + d["OTHER"].get<int64_t>()) *
-                             100);
+    declared100 +=
+        12 * (d["WAGES"].get<int64_t>() * (100 - kEmploymentCostPercent) +
+              (d["BUSINESS"].get<int64_t>() + d["PROPERTY"].get<int64_t>() +
+               d["TRANSFER"].get<int64_t>() + d["OTHER"].get<int64_t>()) *
+                  100);
   }
   const int64_t n = static_cast<int64_t>(counted_.size());
-  const int64_t rigid100 = 100 * (app["rigid_spending_fen"]["medical"].get<int64_t>() +
-                                  app["rigid_spending_fen"]["education"].get<int64_t>());
+  const int64_t rigid100 =
+      100 * (app["rigid_spending_fen"]["medical"].get<int64_t>() +
+             app["rigid_spending_fen"]["education"].get<int64_t>());
   const int64_t found100 = wages * (100 - kEmploymentCostPercent) + other * 100;
   const int64_t income100 = found100 - rigid100;
   const int64_t dibao100 = standard_ * 12 * n * 100;
   int64_t line100 = dibao100;
-  if (program_ == "HOUSING" || program_ == "MEDICAL") line100 = standard_ * 12 * n * 150;
+  if (program_ == "HOUSING" || program_ == "MEDICAL")
+    line100 = standard_ * 12 * n * 150;
   if (program_ == "TEMPORARY") line100 = kTemporaryAnnualIncomeFen * n * 100;
   if (program_ == "UNION_HARDSHIP") line100 = 2 * dibao100;
   ++stats.income_checked;
 
   const bool pass = income100 < line100;
   if (Criterion(label, "INCOME") != (pass ? "PASS" : "FAIL")) {
-    Error(absl::StrCat("INCOME is ", Criterion(label, "INCOME"), " but income100 ", income100,
-                       " vs line100 ", line100));
+    Error(absl::StrCat("INCOME is ", Criterion(label, "INCOME"),
+                       " but income100 ", income100, " vs line100 ", line100));
   }
   const bool undeclared = Planted(label, "UNDECLARED_WAGES");
   const bool differs = Planted(label, "DECLARED_DIFFERS_NO_EFFECT");
   if (undeclared != !pass) Error("UNDECLARED_WAGES planted iff income fails");
-  if (undeclared && !(declared100 - rigid100 < line100 && declared100 < found100)) {
-    Error("UNDECLARED_WAGES: the declaration does not hide wages below the line");
+  if (undeclared &&
+      !(declared100 - rigid100 < line100 && declared100 < found100)) {
+    Error(
+        "UNDECLARED_WAGES: the declaration does not hide wages below the line");
   }
-  if (differs && (declared100 == found100 || declared100 - rigid100 >= line100)) {
+  if (differs &&
+      (declared100 == found100 || declared100 - rigid100 >= line100)) {
     Error("DECLARED_DIFFERS_NO_EFFECT: declaration equal or on the other side");
   }
   if (!undeclared && !differs && declared100 != found100) {
-    Error(absl::StrCat("declared income differs from the records: ", declared100, " vs ",
-                       found100));
+    Error(absl::StrCat("declared income differs from the records: ",
+                       declared100, " vs ", found100));
   }
   const std::string boundary = label.value("boundary", "");
   if (boundary == "INCOME_JUST_BELOW_LINE") {
@@ -237,9 +261,10 @@ void Checker::CheckIncome(const json& app, const json& label) {
     if (income100 != line100) Error("income is not exactly at the line");
   } else if (boundary == "INCOME_BETWEEN_OLD_AND_NEW_STANDARD") {
     ++stats.boundaries_checked;
-    const int64_t old = DibaoStandardFen(app["region_code"].get<std::string>(), urban_,
-                                         absl::CivilDay(2026, 1, 1));
-    if (!(old < standard_ && income100 > old * 12 * n * 100 && income100 < line100)) {
+    const int64_t old = DibaoStandardFen(app["region_code"].get<std::string>(),
+                                         urban_, absl::CivilDay(2026, 1, 1));
+    if (!(old < standard_ && income100 > old * 12 * n * 100 &&
+          income100 < line100)) {
       Error("income is not between the old and the new standard");
     }
   } else if (pass && !differs && income100 * 100 > line100 * 95) {
@@ -248,7 +273,9 @@ void Checker::CheckIncome(const json& app, const json& label) {
     Error("a failing income is not clearly above the line");
   }
   if (program_ == "UNION_HARDSHIP") {
-    const std::string tier = income100 < dibao100 ? "DEEP" : pass ? "RELATIVE" : "NONE";
+    const std::string tier = income100 < dibao100 ? "DEEP"
+                             : pass               ? "RELATIVE"
+                                                  : "NONE";
     if (label.value("union_tier", "") != tier) Error("union tier");
   }
 }
@@ -264,7 +291,8 @@ void Checker::CheckAssets(const json& app, const json& label) {
   std::string business = "PASS";
   int64_t capital = -1;
   for (const std::string& pid : counted_) {
-    for (size_t r : financial_.OfPerson(pid)) financial += Fen(financial_.at(r, 4));
+    for (size_t r : financial_.OfPerson(pid))
+      financial += Fen(financial_.at(r, 4));
     for (size_t r : real_estate_.OfPerson(pid)) {
       if (real_estate_.at(r, 2) == "RESIDENTIAL") {
         residential.insert(std::string(real_estate_.at(r, 1)));
@@ -297,24 +325,32 @@ void Checker::CheckAssets(const json& app, const json& label) {
   const json& declared = app["declared_assets"];
   auto expect = [&](const std::string& name, const std::string& result) {
     if (Criterion(label, name) != result) {
-      Error(absl::StrCat(name, " is ", Criterion(label, name), ", data say ", result));
+      Error(absl::StrCat(name, " is ", Criterion(label, name), ", data say ",
+                         result));
     }
   };
   expect("FINANCIAL_ASSETS", financial <= limit ? "PASS" : "FAIL");
   expect("RESIDENTIAL_PROPERTY", residential.size() <= 1 ? "PASS" : "FAIL");
   expect("NON_RESIDENTIAL_PROPERTY", non_residential.empty() ? "PASS" : "FAIL");
-  expect("VEHICLES", Planted(label, "STALE_DEPARTMENT") ? "UNKNOWN" : car ? "FAIL" : "PASS");
+  expect("VEHICLES", Planted(label, "STALE_DEPARTMENT") ? "UNKNOWN"
+                     : car                              ? "FAIL"
+                                                        : "PASS");
   expect("BUSINESS", business);
   if (program_ == "HOUSING") {
-    expect("HOUSING_NEED", residential.empty() ||
-                                   area_by_share < kHousingAreaLimitCentiM2PerMember * n * 10000
-                               ? "PASS"
-                               : "FAIL");
+    expect("HOUSING_NEED",
+           residential.empty() ||
+                   area_by_share < kHousingAreaLimitCentiM2PerMember * n * 10000
+               ? "PASS"
+               : "FAIL");
   }
-  if (Planted(label, "DEPOSITS_OVER_LIMIT") != (financial > limit)) Error("DEPOSITS_OVER_LIMIT");
-  if (Planted(label, "EXTRA_HOUSE") != (residential.size() >= 2)) Error("EXTRA_HOUSE");
-  if (Planted(label, "HIDDEN_CAR") != (car && declared["vehicles"] == 0)) Error("HIDDEN_CAR");
-  if (Planted(label, "BUSINESS_OWNER") != (business == "FAIL")) Error("BUSINESS_OWNER");
+  if (Planted(label, "DEPOSITS_OVER_LIMIT") != (financial > limit))
+    Error("DEPOSITS_OVER_LIMIT");
+  if (Planted(label, "EXTRA_HOUSE") != (residential.size() >= 2))
+    Error("EXTRA_HOUSE");
+  if (Planted(label, "HIDDEN_CAR") != (car && declared["vehicles"] == 0))
+    Error("HIDDEN_CAR");
+  if (Planted(label, "BUSINESS_OWNER") != (business == "FAIL"))
+    Error("BUSINESS_OWNER");
   if (Planted(label, "BUSINESS_OWNER_INDIVIDUAL") != (business == "REVIEW")) {
     Error("BUSINESS_OWNER_INDIVIDUAL");
   }
@@ -326,9 +362,13 @@ void Checker::CheckAssets(const json& app, const json& label) {
     Error("a clean household's declared assets differ from the records");
   }
   const std::string boundary = label.value("boundary", "");
-  if (boundary.find("FINANCIAL_ASSETS") != std::string::npos) ++stats.boundaries_checked;
-  if (boundary == "FINANCIAL_ASSETS_EXACTLY_AT_LIMIT" && financial != limit) Error(boundary);
-  if (boundary == "FINANCIAL_ASSETS_ONE_FEN_OVER_LIMIT" && financial != limit + 1) Error(boundary);
+  if (boundary.find("FINANCIAL_ASSETS") != std::string::npos)
+    ++stats.boundaries_checked;
+  if (boundary == "FINANCIAL_ASSETS_EXACTLY_AT_LIMIT" && financial != limit)
+    Error(boundary);
+  if (boundary == "FINANCIAL_ASSETS_ONE_FEN_OVER_LIMIT" &&
+      financial != limit + 1)
+    Error(boundary);
   if (boundary == "INDIVIDUAL_BUSINESS_CAPITAL_AT_LIMIT" &&
       capital != kIndividualBusinessCapitalLimitFen) {
     Error(boundary);
@@ -348,17 +388,21 @@ void Checker::CheckStaleness(const json& label) {
   for (const auto& d : county_.manifest["departments"]) {
     const std::string department = d["department"];
     const absl::CivilDay as_of = *ParseCivilDay(d["as_of"].get<std::string>());
-    if (as_of > day_) Error(absl::StrCat(department, " data is from after the verification"));
+    if (as_of > day_)
+      Error(absl::StrCat(department, " data is from after the verification"));
     hedui::v1::Department code = hedui::v1::DEPARTMENT_UNSPECIFIED;
     hedui::v1::Department_Parse(department, &code);
     const int64_t age = day_ - as_of;
     const bool stale = age > MaxDataAgeDays(code);
     const bool expected = stale_planted && department == "VEHICLES";
-    if (stale != expected) Error(absl::StrCat(department, " age ", age, " stale=", stale));
+    if (stale != expected)
+      Error(absl::StrCat(department, " age ", age, " stale=", stale));
     if (department == "VEHICLES") {
       const std::string boundary = label.value("boundary", "");
-      if (boundary == "VEHICLES_AGE_EQUALS_MAX" && age != MaxDataAgeDays(code)) Error(boundary);
-      if (boundary == "VEHICLES_AGE_ONE_DAY_OVER_MAX" && age != MaxDataAgeDays(code) + 1) {
+      if (boundary == "VEHICLES_AGE_EQUALS_MAX" && age != MaxDataAgeDays(code))
+        Error(boundary);
+      if (boundary == "VEHICLES_AGE_ONE_DAY_OVER_MAX" &&
+          age != MaxDataAgeDays(code) + 1) {
         Error(boundary);
       }
     }
@@ -372,8 +416,11 @@ void Checker::CheckTekun(const json& app, const json& label) {
     for (size_t r : disability_.OfPerson(pid)) {
       const absl::string_view category = disability_.at(r, 1);
       const int grade = disability_.at(r, 2)[0] - '0';
-      severe = severe || ((category == "INTELLECTUAL" || category == "MENTAL") && grade <= 3) ||
-               (category == "PHYSICAL" && grade <= 2) || (category == "VISUAL" && grade == 1);
+      severe = severe ||
+               ((category == "INTELLECTUAL" || category == "MENTAL") &&
+                grade <= 3) ||
+               (category == "PHYSICAL" && grade <= 2) ||
+               (category == "VISUAL" && grade == 1);
     }
     if (!(age >= kCannotWorkOldAge || age < kCannotWorkYoungAge || severe)) {
       Error("a 特困 member can work");
@@ -384,18 +431,21 @@ void Checker::CheckTekun(const json& app, const json& label) {
     const std::string declared = o["declared_status"];
     const absl::string_view status = Hr(pid, "status");
     if (declared != "NORMAL") {
-      if (status != declared) Error("obligor's declared status not confirmed by registration");
+      if (status != declared)
+        Error("obligor's declared status not confirmed by registration");
       continue;
     }
     bool unable = false;
     for (size_t r : enrollment_.OfPerson(pid)) {
       if (enrollment_.at(r, 4) != "ENROLLED") continue;
       const absl::string_view program = enrollment_.at(r, 1);
-      unable = unable || program == "TEKUN" || (program == "DIBAO" && Age(pid, day_) >= 60);
+      unable = unable || program == "TEKUN" ||
+               (program == "DIBAO" && Age(pid, day_) >= 60);
     }
     if (status != "NORMAL" || !unable) Error("an obligor able to support");
   }
-  if (Criterion(label, "CANNOT_WORK") != "PASS" || Criterion(label, "OBLIGORS") != "PASS") {
+  if (Criterion(label, "CANNOT_WORK") != "PASS" ||
+      Criterion(label, "OBLIGORS") != "PASS") {
     Error("CANNOT_WORK and OBLIGORS pass by construction");
   }
   const std::string boundary = label.value("boundary", "");
@@ -422,25 +472,32 @@ void Checker::Check(const json& app, const json& label) {
   const std::string head = app["members"][0]["person_id"];
   const absl::string_view household = Hr(head, "household_number");
   urban_ = Hr(head, "residence_class") == "URBAN";
-  if (Hr(head, "region_code") != app["region_code"].get<std::string>()) Error("region");
-  if (Hr(head, "relation_to_head") != "HEAD") Error("the applicant is not the head");
-  standard_ = DibaoStandardFen(app["region_code"].get<std::string>(), urban_, day_);
+  if (Hr(head, "region_code") != app["region_code"].get<std::string>())
+    Error("region");
+  if (Hr(head, "relation_to_head") != "HEAD")
+    Error("the applicant is not the head");
+  standard_ =
+      DibaoStandardFen(app["region_code"].get<std::string>(), urban_, day_);
   std::set<std::string> declared;
   int deceased = 0;
   for (const auto& m : app["members"]) {
     const std::string pid = m["person_id"];
     declared.insert(pid);
-    if (Hr(pid, "household_number") != household) Error("a member lives elsewhere");
+    if (Hr(pid, "household_number") != household)
+      Error("a member lives elsewhere");
     const absl::string_view status = Hr(pid, "status");
     if (status == "DECEASED") {
       ++deceased;
-      if (death_.OfPerson(pid).size() != 1) Error("deceased without a death record");
+      if (death_.OfPerson(pid).size() != 1)
+        Error("deceased without a death record");
     } else {
       if (status != "NORMAL") Error("a member is not NORMAL");
-      if (!death_.OfPerson(pid).empty()) Error("a death record for a living member");
+      if (!death_.OfPerson(pid).empty())
+        Error("a death record for a living member");
       counted_.push_back(pid);
     }
-    if (Hr(pid, "name") != m["name"].get<std::string>()) Error("name differs from registration");
+    if (Hr(pid, "name") != m["name"].get<std::string>())
+      Error("name differs from registration");
   }
 
   CheckConsent(app);
@@ -450,29 +507,34 @@ void Checker::Check(const json& app, const json& label) {
   for (size_t r : households_[household]) {
     const std::string pid(hr_.at(r, 0));
     if (declared.count(pid)) continue;
-    if (Age(pid, day_) < 18) Error("an undeclared minor lives in the household");
+    if (Age(pid, day_) < 18)
+      Error("an undeclared minor lives in the household");
   }
   if (spouse != Planted(label, "UNDECLARED_SPOUSE")) Error("UNDECLARED_SPOUSE");
-  if ((deceased > 0) != Planted(label, "DECEASED_MEMBER")) Error("DECEASED_MEMBER");
-  if (Criterion(label, "COMPOSITION") != (spouse || deceased > 0 ? "REVIEW" : "PASS")) {
+  if ((deceased > 0) != Planted(label, "DECEASED_MEMBER"))
+    Error("DECEASED_MEMBER");
+  if (Criterion(label, "COMPOSITION") !=
+      (spouse || deceased > 0 ? "REVIEW" : "PASS")) {
     Error("COMPOSITION");
   }
   if (Criterion(label, "CONSENT") != "PASS") Error("CONSENT");
 
   // Which criteria the program has (domain.md §5).
   const bool enrolled = label["criteria"].contains("ENROLLMENT");
-  const bool asset_tested = !enrolled && (program_ == "DIBAO" || program_ == "TEKUN" ||
-                                          program_ == "HOUSING" || program_ == "MEDICAL");
+  const bool asset_tested =
+      !enrolled && (program_ == "DIBAO" || program_ == "TEKUN" ||
+                    program_ == "HOUSING" || program_ == "MEDICAL");
   std::set<std::string> expected = {"CONSENT", "COMPOSITION"};
   expected.insert(enrolled ? "ENROLLMENT" : "INCOME");
   if (asset_tested) {
-    expected.insert({"FINANCIAL_ASSETS", "RESIDENTIAL_PROPERTY", "NON_RESIDENTIAL_PROPERTY",
-                     "VEHICLES", "BUSINESS"});
+    expected.insert({"FINANCIAL_ASSETS", "RESIDENTIAL_PROPERTY",
+                     "NON_RESIDENTIAL_PROPERTY", "VEHICLES", "BUSINESS"});
   }
   if (program_ == "TEKUN") expected.insert({"CANNOT_WORK", "OBLIGORS"});
   if (program_ == "HOUSING") expected.insert("HOUSING_NEED");
   std::set<std::string> present;
-  for (const auto& [name, result] : label["criteria"].items()) present.insert(name);
+  for (const auto& [name, result] : label["criteria"].items())
+    present.insert(name);
   if (present != expected) Error("the criteria are not the program's");
 
   bool member_enrolled = false;
@@ -481,7 +543,8 @@ void Checker::Check(const json& app, const json& label) {
       member_enrolled = member_enrolled || enrollment_.at(r, 4) == "ENROLLED";
     }
   }
-  if (enrolled != (program_ == "MEDICAL" && member_enrolled)) Error("ENROLLMENT");
+  if (enrolled != (program_ == "MEDICAL" && member_enrolled))
+    Error("ENROLLMENT");
   if (!enrolled) CheckIncome(app, label);
   if (asset_tested) CheckAssets(app, label);
   CheckStaleness(label);
@@ -490,8 +553,10 @@ void Checker::Check(const json& app, const json& label) {
   const std::string boundary = label.value("boundary", "");
   if (boundary == "CONSENT_LAST_VALID_DAY") {
     ++stats.boundaries_checked;
-    const absl::CivilDay s = *ParseCivilDay(app["consent"]["signed_on"].get<std::string>());
-    if (absl::CivilDay(s.year() + 1, s.month(), s.day()) - 1 != day_) Error(boundary);
+    const absl::CivilDay s =
+        *ParseCivilDay(app["consent"]["signed_on"].get<std::string>());
+    if (absl::CivilDay(s.year() + 1, s.month(), s.day()) - 1 != day_)
+      Error(boundary);
   }
   if (boundary == "MEMBER_TURNS_18_TODAY") {
     ++stats.boundaries_checked;
@@ -513,23 +578,27 @@ void Checker::Check(const json& app, const json& label) {
   }
   std::string from_plants = "MEETS_CRITERIA";
   for (const auto& p : label["planted"]) {
-    static const std::set<std::string> kFail = {"UNDECLARED_WAGES", "HIDDEN_CAR", "EXTRA_HOUSE",
-                                                "BUSINESS_OWNER", "DEPOSITS_OVER_LIMIT"};
+    static const std::set<std::string> kFail = {
+        "UNDECLARED_WAGES", "HIDDEN_CAR", "EXTRA_HOUSE", "BUSINESS_OWNER",
+        "DEPOSITS_OVER_LIMIT"};
     if (kFail.count(p.get<std::string>())) {
       from_plants = "DOES_NOT_MEET";
-    } else if (p != "DECLARED_DIFFERS_NO_EFFECT" && from_plants != "DOES_NOT_MEET") {
+    } else if (p != "DECLARED_DIFFERS_NO_EFFECT" &&
+               from_plants != "DOES_NOT_MEET") {
       from_plants = "NEEDS_REVIEW";
     }
   }
   if (label["verdict"] != from_criteria || label["verdict"] != from_plants) {
-    Error(absl::StrCat("verdict ", label["verdict"].get<std::string>(), " but criteria say ",
-                       from_criteria, " and plants say ", from_plants));
+    Error(absl::StrCat("verdict ", label["verdict"].get<std::string>(),
+                       " but criteria say ", from_criteria, " and plants say ",
+                       from_plants));
   }
 }
 
 }  // namespace
 
-std::vector<std::string> CheckLabels(const County& county, LabelCheckStats* stats) {
+std::vector<std::string> CheckLabels(const County& county,
+                                     LabelCheckStats* stats) {
   Checker checker(county);
   if (county.applications.size() != county.labels.size()) {
     return {"applications and labels differ in number"};

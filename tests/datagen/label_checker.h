@@ -22,7 +22,8 @@ struct LabelCheckStats {
 
 // One message per disagreement between a label and the data (none: all
 // consistent).
-std::vector<std::string> CheckLabels(const County& county, LabelCheckStats* stats = nullptr);
+std::vector<std::string> CheckLabels(const County& county,
+                                     LabelCheckStats* stats = nullptr);
 
 }  // namespace hedui::datagen::testing
 

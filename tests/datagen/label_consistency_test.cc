@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
 #include "tests/datagen/county_reader.h"
 #include "tests/datagen/generator.h"
 #include "tests/datagen/label_checker.h"
@@ -38,7 +38,8 @@ TEST(LabelConsistencyTest, OtherSeedsAndSizesToo) {
     const auto county = ReadCounty(dir);
     ASSERT_TRUE(county.ok()) << county.status();
     const std::vector<std::string> errors = CheckLabels(*county);
-    EXPECT_TRUE(errors.empty()) << "seed " << seed << "\n" << absl::StrJoin(errors, "\n");
+    EXPECT_TRUE(errors.empty()) << "seed " << seed << "\n"
+                                << absl::StrJoin(errors, "\n");
   }
 }
 
@@ -54,12 +55,14 @@ TEST(LabelConsistencyTest, CheckerCatchesTampering) {
   ASSERT_TRUE(original.ok());
   ASSERT_TRUE(CheckLabels(*original).empty());
 
-  auto first_with = [&](const County& county, const std::string& planted) -> size_t {
+  auto first_with = [&](const County& county,
+                        const std::string& planted) -> size_t {
     for (size_t i = 0; i < county.labels.size(); ++i) {
       const auto& p = county.labels[i]["planted"];
-      if (planted.empty() ? p.empty() && !county.labels[i].contains("boundary") &&
-                                county.applications[i]["program"] == "DIBAO"
-                          : p.size() == 1 && p[0] == planted) {
+      if (planted.empty()
+              ? p.empty() && !county.labels[i].contains("boundary") &&
+                    county.applications[i]["program"] == "DIBAO"
+              : p.size() == 1 && p[0] == planted) {
         return i;
       }
     }
@@ -69,33 +72,38 @@ TEST(LabelConsistencyTest, CheckerCatchesTampering) {
   using Tamper = std::function<void(County&)>;
   const std::vector<std::pair<std::string, Tamper>> tamperings = {
       {"verdict of a clean case",
-       [&](County& c) { c.labels[first_with(c, "")]["verdict"] = "DOES_NOT_MEET"; }},
+       [&](County& c) {
+         c.labels[first_with(c, "")]["verdict"] = "DOES_NOT_MEET";
+       }},
       {"a clean case's declared wages",
        [&](County& c) {
-         c.applications[first_with(c, "")]["members"][0]["declared_monthly_income_fen"]
-                       ["WAGES"] = 50000000;
+         c.applications[first_with(c, "")]["members"][0]
+                       ["declared_monthly_income_fen"]["WAGES"] = 50000000;
        }},
       {"a hidden car declared",
        [&](County& c) {
-         c.applications[first_with(c, "HIDDEN_CAR")]["declared_assets"]["vehicles"] = 1;
+         c.applications[first_with(c, "HIDDEN_CAR")]["declared_assets"]
+                       ["vehicles"] = 1;
        }},
       {"a stale case verified early",
        [&](County& c) {
-         c.applications[first_with(c, "STALE_DEPARTMENT")]["verification_date"] = "2026-11-05";
+         c.applications[first_with(c, "STALE_DEPARTMENT")]
+                       ["verification_date"] = "2026-11-05";
        }},
       {"undeclared wages unplanted",
        [&](County& c) {
          const size_t i = first_with(c, "UNDECLARED_WAGES");
          c.labels[i]["planted"] = nlohmann::json::array();
        }},
-      {"an undeclared spouse declared",
+      {"deposits over the limit relabelled PASS",
        [&](County& c) {
          const size_t i = first_with(c, "DEPOSITS_OVER_LIMIT");
          c.labels[i]["criteria"]["FINANCIAL_ASSETS"] = "PASS";
        }},
       {"a signer removed",
        [&](County& c) {
-         c.applications[first_with(c, "")]["consent"]["signer_ids"] = nlohmann::json::array();
+         c.applications[first_with(c, "")]["consent"]["signer_ids"] =
+             nlohmann::json::array();
        }},
   };
   for (const auto& [what, tamper] : tamperings) {

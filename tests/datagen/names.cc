@@ -8,15 +8,15 @@ namespace {
 
 // The most common surnames, two compound ones for realism.
 constexpr absl::string_view kSurnames[] = {
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙",
-    "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
-    "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁",
-    "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁",
-    "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
-    "石", "廖", "贾", "夏", "韦", "方", "白", "邹", "孟", "熊", "秦", "邱",
-    "江", "尹", "薛", "段", "雷", "侯", "龙", "史", "陶", "黎", "贺", "顾",
-    "毛", "郝", "龚", "邵", "万", "钱", "严", "武", "戴", "莫", "孔", "汤",
-    "欧阳", "诸葛"};
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴",   "周",  "徐",
+    "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",   "郑",  "梁",
+    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭",   "曾",  "肖",
+    "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜",   "叶",  "程",
+    "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜",   "崔",  "钟",
+    "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏",   "韦",  "方",
+    "白", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛",   "段",  "雷",
+    "侯", "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝",   "龚",  "邵",
+    "万", "钱", "严", "武", "戴", "莫", "孔", "汤", "欧阳", "诸葛"};
 
 constexpr absl::string_view kMaleChars[] = {
     "伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉",
@@ -35,11 +35,11 @@ constexpr absl::string_view kTradeChars[] = {
     "瑞", "祥", "宏", "昌", "诚", "信", "益", "佳", "和", "顺", "通", "远"};
 
 constexpr absl::string_view kBanks[] = {
-    "中国工商银行", "中国农业银行", "中国银行",   "中国建设银行",
+    "中国工商银行", "中国农业银行", "中国银行",        "中国建设银行",
     "交通银行",     "招商银行",     "中国邮政储蓄银行"};
 
-constexpr absl::string_view kBrokers[] = {"华泰证券", "东吴证券", "国泰君安证券",
-                                          "中信证券"};
+constexpr absl::string_view kBrokers[] = {"华泰证券", "东吴证券",
+                                          "国泰君安证券", "中信证券"};
 
 constexpr absl::string_view kInsurers[] = {"中国人寿保险", "中国平安人寿保险",
                                            "太平洋人寿保险", "新华人寿保险"};
@@ -77,7 +77,9 @@ std::string RandomBank(Rng& rng, absl::string_view region) {
   return absl::StrCat(PickFrom(rng, kBanks), CityName(region), "支行");
 }
 
-std::string RandomBroker(Rng& rng) { return std::string(PickFrom(rng, kBrokers)); }
+std::string RandomBroker(Rng& rng) {
+  return std::string(PickFrom(rng, kBrokers));
+}
 
 std::string RandomInsurer(Rng& rng) {
   return std::string(PickFrom(rng, kInsurers));

@@ -44,7 +44,8 @@ std::vector<ProgramCount> ScaleProgramMix(int applications) {
   int assigned = 0;
   for (const BaseShare& b : kBase) {
     const int64_t scaled = static_cast<int64_t>(applications) * b.households;
-    counts.push_back({b.program, static_cast<int>(scaled / kBaseHouseholds), 0});
+    counts.push_back(
+        {b.program, static_cast<int>(scaled / kBaseHouseholds), 0});
     remainders.push_back(scaled % kBaseHouseholds);
     assigned += counts.back().households;
   }

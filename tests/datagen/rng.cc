@@ -38,7 +38,8 @@ uint64_t Rng::Next() {
 }
 
 int64_t Rng::Uniform(int64_t lo, int64_t hi) {
-  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
+  const uint64_t range =
+      static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
   if (range == 0) return static_cast<int64_t>(Next());  // the full 64 bits
   // Reject the low values that would make `% range` favour small results.
   const uint64_t threshold = (0 - range) % range;
