@@ -296,38 +296,49 @@ absl::Status RocksStore::WriteSstFiles(Department department,
     return absl::InternalError(
         absl::StrCat("cannot create ", dir, ": ", ec.message()));
   }
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), sst_options_,
-                                cfs_.records);
-  std::string key;
-  for (size_t begin = 0; begin < records.size();
-       begin += options_.max_records_per_sst) {
-    const size_t end =
-        std::min(records.size(), begin + options_.max_records_per_sst);
+  // Files cover disjoint key ranges, so they can be written in parallel:
+  // one writer per core for large loads.
+  const size_t per_file = std::max<size_t>(
+      1, std::min(options_.max_records_per_sst,
+                  records.size() / std::max(1, options_.sst_writer_threads) +
+                      1));
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (size_t begin = 0; begin < records.size(); begin += per_file) {
+    ranges.emplace_back(begin, std::min(records.size(), begin + per_file));
+  }
+  std::vector<absl::Status> results(ranges.size());
+  auto write_range = [&](size_t r) {
     const std::string file =
-        absl::StrCat(dir, "/", department, "-", generation, "-", files->size(),
-                     ".sst");
-    if (absl::Status s = FromRocks(writer.Open(file), "opening an SST file");
-        !s.ok()) {
-      return s;
-    }
-    for (size_t i = begin; i < end; ++i) {
+        absl::StrCat(dir, "/", department, "-", generation, "-", r, ".sst");
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), sst_options_,
+                                  cfs_.records);
+    absl::Status s = FromRocks(writer.Open(file), "opening an SST file");
+    std::string key;
+    for (size_t i = ranges[r].first; s.ok() && i < ranges[r].second; ++i) {
       const RecordView record = records[i];
       key.clear();
       AppendRecordKey(record.person_id, department, generation,
                       record.natural_key, &key);
-      if (absl::Status s =
-              FromRocks(writer.Put(key, rocksdb::Slice(record.value.data(),
-                                                       record.value.size())),
-                        "writing an SST");
-          !s.ok()) {
-        return s;
-      }
+      s = FromRocks(writer.Put(key, rocksdb::Slice(record.value.data(),
+                                                   record.value.size())),
+                    "writing an SST");
     }
-    if (absl::Status s = FromRocks(writer.Finish(), "finishing an SST");
-        !s.ok()) {
-      return s;
-    }
-    files->push_back(file);
+    if (s.ok()) s = FromRocks(writer.Finish(), "finishing an SST");
+    results[r] = s;
+  };
+  for (size_t first = 0; first < ranges.size();
+       first += static_cast<size_t>(options_.sst_writer_threads)) {
+    std::vector<std::thread> threads;
+    const size_t last = std::min(
+        ranges.size(), first + static_cast<size_t>(options_.sst_writer_threads));
+    for (size_t r = first + 1; r < last; ++r) threads.emplace_back(write_range, r);
+    write_range(first);
+    for (auto& t : threads) t.join();
+  }
+  for (size_t r = 0; r < ranges.size(); ++r) {
+    if (!results[r].ok()) return results[r];
+    files->push_back(
+        absl::StrCat(dir, "/", department, "-", generation, "-", r, ".sst"));
   }
   return absl::OkStatus();
 }

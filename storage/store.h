@@ -42,6 +42,8 @@ struct StoreOptions {
   size_t block_cache_bytes = 512ull << 20;
   // Bulk loads are split into SST files of at most this many records.
   size_t max_records_per_sst = 4'000'000;
+  // Threads writing a bulk load's SST files (each a disjoint key range).
+  int sst_writer_threads = 2;
   // Test only: the Env the database runs on (e.g. one that counts syncs).
   rocksdb::Env* env = nullptr;
   // Test only: called after a new snapshot's files are ingested and before

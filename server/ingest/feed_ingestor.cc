@@ -84,6 +84,36 @@ FeedIngestor::FeedIngestor(storage::Store* store, storage::BatchHeader batch,
     const auto bytes = static_cast<size_t>(expected_bytes);
     records_.Reserve(bytes / 48, bytes + bytes / 2);
   }
+  worker_ = std::thread([this] { ParseQueuedChunks(); });
+}
+
+FeedIngestor::~FeedIngestor() { StopWorker(); }
+
+void FeedIngestor::StopWorker() {
+  {
+    absl::MutexLock lock(&mu_);
+    input_closed_ = true;
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+void FeedIngestor::ParseQueuedChunks() {
+  while (true) {
+    std::string chunk;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](FeedIngestor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+            return !self->queue_.empty() || self->input_closed_;
+          },
+          this));
+      if (queue_.empty()) return;  // closed and drained
+      chunk = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    parser_.Consume(chunk,
+                    [this](feed::FeedRow&& row) { Collect(std::move(row)); });
+  }
 }
 
 void FeedIngestor::Collect(feed::FeedRow&& row) {
@@ -91,7 +121,7 @@ void FeedIngestor::Collect(feed::FeedRow&& row) {
                row.op == feed::RowOp::kDelete);
 }
 
-absl::Status FeedIngestor::Consume(absl::string_view chunk) {
+absl::Status FeedIngestor::Consume(std::string chunk) {
   bytes_ += static_cast<int64_t>(chunk.size());
   if (bytes_ > limits_.max_feed_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -101,8 +131,13 @@ absl::Status FeedIngestor::Consume(absl::string_view chunk) {
   // After an error the parser still counts errors (the total is reported)
   // but emits no rows, so going on is cheap.
   if (already_applied_) return absl::OkStatus();
-  parser_.Consume(chunk,
-                  [this](feed::FeedRow&& row) { Collect(std::move(row)); });
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](FeedIngestor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+        return self->queue_.size() < kMaxQueuedChunks;
+      },
+      this));
+  queue_.push_back(std::move(chunk));
   return absl::OkStatus();
 }
 
@@ -150,6 +185,7 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
   hedui::v1::IngestResponse response;
   response.set_batch_id(batch_.batch_id);
   response.set_department(batch_.department);
+  StopWorker();  // parses what is still queued
   if (!already_applied_) {
     parser_.Finish([this](feed::FeedRow&& row) { Collect(std::move(row)); });
     if (!parser_.ok()) {

@@ -7,11 +7,15 @@
 // server.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "hedui/v1/admin.pb.h"
 #include "storage/feed/feed_parser.h"
@@ -33,7 +37,12 @@ class FeedIngestor {
       storage::Store* store, const hedui::v1::IngestHeader& header,
       const IngestLimits& limits);
 
-  absl::Status Consume(absl::string_view chunk);
+  ~FeedIngestor();
+
+  // Queues the next bytes of the file; a worker thread parses them while
+  // the transport receives the next ones. Blocks while the queue is full
+  // (bounded memory whatever the sender does).
+  absl::Status Consume(std::string chunk);
 
   // Applies the file if it is valid; otherwise INVALID_ARGUMENT with the
   // first errors (ErrorDetails payload). Nothing is written on any error.
@@ -44,6 +53,8 @@ class FeedIngestor {
                feed::FeedParserOptions parser_options,
                const IngestLimits& limits, int64_t expected_bytes);
   void Collect(feed::FeedRow&& row);
+  void ParseQueuedChunks();  // the worker thread
+  void StopWorker();
 
   // Sorts rows by key and reports rows whose key repeats an earlier one.
   std::vector<feed::FeedError> SortAndFindDuplicates();
@@ -59,6 +70,12 @@ class FeedIngestor {
   int64_t bytes_ = 0;
   bool already_applied_ = false;
   absl::Time started_ = absl::Now();
+
+  static constexpr size_t kMaxQueuedChunks = 8;
+  absl::Mutex mu_;
+  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  bool input_closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread worker_;
   absl::Time parsed_;
   absl::Time sorted_;
 };

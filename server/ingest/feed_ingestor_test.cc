@@ -67,8 +67,8 @@ class FeedIngestorTest : public ::testing::Test {
     auto ingestor = FeedIngestor::Start(store_.get(), header, IngestLimits());
     if (!ingestor.ok()) return ingestor.status();
     for (size_t i = 0; i < file.size(); i += chunk) {
-      if (absl::Status s = (*ingestor)->Consume(
-              absl::string_view(file).substr(i, chunk));
+      if (absl::Status s =
+              (*ingestor)->Consume(file.substr(i, chunk));
           !s.ok()) {
         return s;
       }

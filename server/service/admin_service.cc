@@ -26,7 +26,9 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     if (request.has_header()) {
       return FieldViolation("header", "only the first message may carry it");
     }
-    if (absl::Status s = (*ingestor)->Consume(request.chunk()); !s.ok()) {
+    if (absl::Status s =
+            (*ingestor)->Consume(std::move(*request.mutable_chunk()));
+        !s.ok()) {
       return s;
     }
   }

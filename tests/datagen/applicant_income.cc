@@ -123,7 +123,13 @@ void IncomeMaker::AddWage(ApplicantMember& m, int64_t wage, bool allow_informal,
 
 void IncomeMaker::AddHidden(ApplicantMember& m, int64_t wage) {
   Job job;
-  job.employer = county_.RandomEmployer(rng_, plan_.region);
+  // Another employer than the member's own: social-insurance and fund rows
+  // are keyed by (person, period, employer).
+  do {
+    job.employer = county_.RandomEmployer(rng_, plan_.region);
+  } while (std::any_of(m.jobs.begin(), m.jobs.end(), [&](const Job& j) {
+    return j.employer == job.employer;
+  }));
   job.monthly_fen = wage;
   job.pay_day = static_cast<int>(rng_.Uniform(5, 28));
   // Same reporting as the member's declared job, so the evidence rule (tax
