@@ -87,8 +87,8 @@ int main(int argc, char** argv) {
   hedui::storage::StoreOptions store_options;
   store_options.path = config.data_dir;
   store_options.retained_snapshots = config.retained_snapshots;
-  store_options.block_cache_bytes =
-      static_cast<size_t>(config.block_cache_mb) << 20;
+  store_options.block_cache_bytes = static_cast<size_t>(config.block_cache_mb)
+                                    << 20;
   if (config.test_pause_before_switch_ms > 0) {
     spdlog::warn("TEST HOOK: pausing {} ms before every snapshot switch",
                  config.test_pause_before_switch_ms);
@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   }
   auto store = hedui::storage::Store::Open(store_options);
   if (!store.ok()) {
-    spdlog::error("cannot open the store: {}", std::string(store.status().message()));
+    spdlog::error("cannot open the store: {}",
+                  std::string(store.status().message()));
     return 1;
   }
   if (config.check_only) {

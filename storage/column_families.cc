@@ -62,8 +62,8 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
       rocksdb::DB::ListColumnFamilies(db_options, path, &existing);
   if (listed.ok()) {
     for (const std::string& name : existing) {
-      if (name != rocksdb::kDefaultColumnFamilyName &&
-          name != kRecordsFamily && name != kMetaFamily) {
+      if (name != rocksdb::kDefaultColumnFamilyName && name != kRecordsFamily &&
+          name != kMetaFamily) {
         return absl::FailedPreconditionError(absl::StrCat(
             "store at ", path, " has column family '", name,
             "' that this heduid does not know: it was written by a newer "

@@ -4,8 +4,8 @@
 // Every key layout of the store, in one place (drawn in storage/FORMAT.md).
 //
 // `records` column family:
-//   person_id (18 bytes) | department (1 byte) | generation (4 bytes, big-endian)
-//   | natural key (rest)
+//   person_id (18 bytes) | department (1 byte) | generation (4 bytes,
+//   big-endian) | natural key (rest)
 // All of a person's records, across departments and generations, share the
 // 18-byte prefix: one prefix seek reaches them (fixed prefix extractor, bloom).
 //
@@ -39,8 +39,7 @@ struct RecordKey {
 // REQUIRES: person_id has 18 bytes; department fits in a byte.
 std::string EncodeRecordKey(absl::string_view person_id,
                             hedui::v1::Department department,
-                            uint32_t generation,
-                            absl::string_view natural_key);
+                            uint32_t generation, absl::string_view natural_key);
 // Appends to `out` (reused buffers on the bulk-load path).
 void AppendRecordKey(absl::string_view person_id,
                      hedui::v1::Department department, uint32_t generation,

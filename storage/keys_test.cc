@@ -15,19 +15,24 @@ constexpr char kPersonB[] = "320581198001010017";
 TEST(KeysTest, RecordKeyRoundTrips) {
   for (uint32_t generation : {0u, 1u, 255u, 256u, 65536u, 0xFFFFFFFFu}) {
     const std::string key =
-        EncodeRecordKey(kPersonA, hedui::v1::TAX, generation, "202610\x1f" "01");
+        EncodeRecordKey(kPersonA, hedui::v1::TAX, generation,
+                        "202610\x1f"
+                        "01");
     ASSERT_EQ(key.size(), kRecordKeyFixedBytes + 9);
     const auto decoded = DecodeRecordKey(key);
     ASSERT_TRUE(decoded.has_value());
     EXPECT_EQ(decoded->person_id, kPersonA);
     EXPECT_EQ(decoded->department, hedui::v1::TAX);
     EXPECT_EQ(decoded->generation, generation);
-    EXPECT_EQ(decoded->natural_key, "202610\x1f" "01");
+    EXPECT_EQ(decoded->natural_key,
+              "202610\x1f"
+              "01");
   }
   EXPECT_FALSE(DecodeRecordKey("short").has_value());
   // The empty natural key (one record a person, e.g. registration) is fine.
-  EXPECT_TRUE(DecodeRecordKey(EncodeRecordKey(kPersonA, hedui::v1::DEATH, 1, ""))
-                  .has_value());
+  EXPECT_TRUE(
+      DecodeRecordKey(EncodeRecordKey(kPersonA, hedui::v1::DEATH, 1, ""))
+          .has_value());
 }
 
 TEST(KeysTest, PersonPrefixGroupsEveryDepartmentAndGeneration) {
@@ -62,10 +67,10 @@ TEST(KeysTest, ByteOrderIsPersonThenDepartmentThenGenerationThenKey) {
   std::shuffle(parts.begin(), parts.end(), rng);
   std::vector<std::pair<std::string, size_t>> keys;
   for (size_t i = 0; i < parts.size(); ++i) {
-    keys.push_back({EncodeRecordKey(parts[i].person,
-                                    static_cast<hedui::v1::Department>(
-                                        parts[i].department),
-                                    parts[i].generation, parts[i].natural),
+    keys.push_back({EncodeRecordKey(
+                        parts[i].person,
+                        static_cast<hedui::v1::Department>(parts[i].department),
+                        parts[i].generation, parts[i].natural),
                     i});
   }
   std::sort(keys.begin(), keys.end());

@@ -38,8 +38,8 @@ RecordView RecordBatch::operator[](size_t i) const {
   const char* base = buffer_.data() + e.offset;
   RecordView view;
   view.person_id = absl::string_view(base, kPersonIdBytes);
-  view.natural_key = absl::string_view(base + kPersonIdBytes,
-                                       e.key_size - kPersonIdBytes);
+  view.natural_key =
+      absl::string_view(base + kPersonIdBytes, e.key_size - kPersonIdBytes);
   view.value = absl::string_view(base + e.key_size, e.value_size);
   view.line = e.line;
   view.erase = e.erase;

@@ -14,11 +14,11 @@
 namespace hedui::storage {
 
 struct RecordView {
-  absl::string_view person_id;    // 18 bytes
+  absl::string_view person_id;  // 18 bytes
   absl::string_view natural_key;
-  absl::string_view value;        // serialized department record
-  int64_t line = 0;               // feed line, for error messages
-  bool erase = false;             // a delta's deletion
+  absl::string_view value;  // serialized department record
+  int64_t line = 0;         // feed line, for error messages
+  bool erase = false;       // a delta's deletion
 };
 
 class RecordBatch {
@@ -42,8 +42,8 @@ class RecordBatch {
 
  private:
   struct Entry {
-    uint64_t head;       // first 8 key bytes, big-endian: most compares end here
-    uint64_t offset;     // key (person_id + natural_key) then value
+    uint64_t head;    // first 8 key bytes, big-endian: most compares end here
+    uint64_t offset;  // key (person_id + natural_key) then value
     uint32_t key_size;
     uint32_t value_size;
     int64_t line;

@@ -7,8 +7,7 @@ namespace hedui::storage {
 absl::Status FromRocks(const rocksdb::Status& status,
                        absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
-  const std::string message =
-      absl::StrCat(context, ": ", status.ToString());
+  const std::string message = absl::StrCat(context, ": ", status.ToString());
   if (status.IsNotFound()) return absl::NotFoundError(message);
   if (status.IsCorruption()) return absl::DataLossError(message);
   if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);

@@ -61,8 +61,8 @@ class RocksStore final : public Store {
 
   absl::StatusOr<ApplyResult> ApplyFullSnapshot(
       const BatchHeader& header, const RecordBatch& records) override;
-  absl::StatusOr<ApplyResult> ApplyDelta(
-      const BatchHeader& header, const RecordBatch& records) override;
+  absl::StatusOr<ApplyResult> ApplyDelta(const BatchHeader& header,
+                                         const RecordBatch& records) override;
   absl::StatusOr<RecordSet> ReadPersons(
       absl::Span<const std::string> person_ids) override;
   absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
@@ -153,8 +153,8 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(StoreOptions options) {
   auto opened = OpenDatabase(options.path, config, &store->cfs_);
   if (!opened.ok()) return opened.status();
   store->db_ = std::move(*opened);
-  store->sst_options_ = rocksdb::Options(store->db_->GetDBOptions(),
-                                         store->cfs_.records_options);
+  store->sst_options_ =
+      rocksdb::Options(store->db_->GetDBOptions(), store->cfs_.records_options);
 
   if (absl::Status s = store->CheckFormat(); !s.ok()) return s;
   if (absl::Status s = store->LoadLiveGenerations(); !s.ok()) return s;
@@ -191,9 +191,9 @@ absl::Status RocksStore::CheckFormat() {
     format.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    return FromRocks(db_->Put(sync, cfs_.meta, FormatKey(),
-                              format.SerializeAsString()),
-                     "writing the data-format marker");
+    return FromRocks(
+        db_->Put(sync, cfs_.meta, FormatKey(), format.SerializeAsString()),
+        "writing the data-format marker");
   }
   if (!s.ok()) return s;
   if (format.version() != kFormatVersion) {
@@ -278,8 +278,7 @@ absl::Status RocksStore::ValidateHeader(const BatchHeader& header) const {
     return absl::InvalidArgumentError("department: unknown department");
   }
   if (header.batch_id.empty() || header.batch_id.size() > 128) {
-    return absl::InvalidArgumentError(
-        "batch_id: must be 1 to 128 characters");
+    return absl::InvalidArgumentError("batch_id: must be 1 to 128 characters");
   }
   return absl::OkStatus();
 }
@@ -299,9 +298,9 @@ absl::Status RocksStore::WriteSstFiles(Department department,
   // Files cover disjoint key ranges, so they can be written in parallel:
   // one writer per core for large loads.
   const size_t per_file = std::max<size_t>(
-      1, std::min(options_.max_records_per_sst,
-                  records.size() / std::max(1, options_.sst_writer_threads) +
-                      1));
+      1,
+      std::min(options_.max_records_per_sst,
+               records.size() / std::max(1, options_.sst_writer_threads) + 1));
   std::vector<std::pair<size_t, size_t>> ranges;
   for (size_t begin = 0; begin < records.size(); begin += per_file) {
     ranges.emplace_back(begin, std::min(records.size(), begin + per_file));
@@ -329,9 +328,11 @@ absl::Status RocksStore::WriteSstFiles(Department department,
   for (size_t first = 0; first < ranges.size();
        first += static_cast<size_t>(options_.sst_writer_threads)) {
     std::vector<std::thread> threads;
-    const size_t last = std::min(
-        ranges.size(), first + static_cast<size_t>(options_.sst_writer_threads));
-    for (size_t r = first + 1; r < last; ++r) threads.emplace_back(write_range, r);
+    const size_t last =
+        std::min(ranges.size(),
+                 first + static_cast<size_t>(options_.sst_writer_threads));
+    for (size_t r = first + 1; r < last; ++r)
+      threads.emplace_back(write_range, r);
     write_range(first);
     for (auto& t : threads) t.join();
   }
@@ -413,9 +414,8 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
 
   // 2. Bulk-load the new generation; invisible until the switch.
   std::vector<std::string> files;
-  absl::Status loaded =
-      WriteSstFiles(header.department, static_cast<uint32_t>(generation),
-                    records, &files);
+  absl::Status loaded = WriteSstFiles(
+      header.department, static_cast<uint32_t>(generation), records, &files);
   if (loaded.ok() && !files.empty()) {
     rocksdb::IngestExternalFileOptions ingest;
     ingest.move_files = true;
@@ -487,8 +487,8 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   return result;
 }
 
-absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
-    const BatchHeader& header, const RecordBatch& records) {
+absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
+                                                   const RecordBatch& records) {
   if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
   absl::MutexLock writer(&writer_mu_);
   ApplyResult result;
@@ -498,9 +498,9 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
   auto state_or = LoadState(header.department);
   if (absl::IsNotFound(state_or.status()) ||
       (state_or.ok() && !state_or->has_current())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no full snapshot of ", dept_name,
-        " is loaded yet; load a full snapshot before a delta"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("no full snapshot of ", dept_name,
+                     " is loaded yet; load a full snapshot before a delta"));
   }
   if (!state_or.ok()) return state_or.status();
   DepartmentState state = *state_or;
@@ -517,8 +517,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(
         FormatCivilDay(header.as_of), " is before the current data's ",
         FormatCivilDay(*current_as_of)));
   }
-  const auto generation =
-      static_cast<uint32_t>(state.current().generation());
+  const auto generation = static_cast<uint32_t>(state.current().generation());
 
   // Existence decides whether an upsert adds a row and a delete removes one,
   // so the row count stays exact.
@@ -623,8 +622,8 @@ absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
   result.Clear();
   for (size_t i = 0; i < person_ids.size(); ++i) {
     if (person_ids[i].size() != kPersonIdBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "person_ids[", i, "]: a resident ID has 18 characters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("person_ids[", i, "]: a resident ID has 18 characters"));
     }
   }
   // One snapshot for the generation table and every scan: a switch between
@@ -654,8 +653,8 @@ absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
         return absl::InvalidArgumentError("generations: unknown department");
       }
       DepartmentState state;
-      absl::Status s = GetMeta(DepartmentStateKey(o.department()), &state,
-                               guard.snap);
+      absl::Status s =
+          GetMeta(DepartmentStateKey(o.department()), &state, guard.snap);
       if (!s.ok()) return s;
       const SnapshotInfo* found = nullptr;
       if (state.current().generation() == o.generation()) {
@@ -665,10 +664,10 @@ absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
         if (kept.generation() == o.generation()) found = &kept;
       }
       if (found == nullptr) {
-        return absl::NotFoundError(absl::StrCat(
-            "generation ", o.generation(), " of ",
-            hedui::v1::Department_Name(o.department()),
-            " is neither current nor retained"));
+        return absl::NotFoundError(
+            absl::StrCat("generation ", o.generation(), " of ",
+                         hedui::v1::Department_Name(o.department()),
+                         " is neither current nor retained"));
       }
       wanted[d] = static_cast<uint32_t>(o.generation());
       for (DepartmentAsOf& out : *result.mutable_departments()) {
@@ -683,8 +682,7 @@ absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
   rocksdb::ReadOptions read;
   read.snapshot = guard.snap;
   read.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(read, cfs_.records));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cfs_.records));
   for (const std::string& id : person_ids) {
     auto* person = result.add_persons();
     person->set_person_id(id);
@@ -754,8 +752,8 @@ RocksStore::CountAllRecords() {
   read.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cfs_.records));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const auto decoded = DecodeRecordKey(
-        absl::string_view(it->key().data(), it->key().size()));
+    const auto decoded =
+        DecodeRecordKey(absl::string_view(it->key().data(), it->key().size()));
     if (decoded) {
       ++counts[{static_cast<int>(decoded->department), decoded->generation}];
     }

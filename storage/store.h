@@ -60,7 +60,7 @@ struct BatchHeader {
 
 struct ApplyResult {
   bool already_applied = false;
-  hedui::store::v1::BatchRecord batch;  // what was (or had been) applied
+  hedui::store::v1::BatchRecord batch;     // what was (or had been) applied
   hedui::store::v1::SnapshotInfo current;  // the department's current state
   int64_t upserts = 0;
   int64_t deletions = 0;
@@ -85,8 +85,9 @@ class Store {
       const BatchHeader& header, const RecordBatch& records) = 0;
 
   // Applies upserts and deletions (RecordView::erase) to the current
-  // snapshot in one synced write; a key may appear once. FAILED_PRECONDITION when the department has no snapshot yet or
-  // the as-of date is before the current one.
+  // snapshot in one synced write; a key may appear once. FAILED_PRECONDITION
+  // when the department has no snapshot yet or the as-of date is before the
+  // current one.
   virtual absl::StatusOr<ApplyResult> ApplyDelta(
       const BatchHeader& header, const RecordBatch& records) = 0;
 
@@ -96,9 +97,8 @@ class Store {
       absl::Span<const std::string> person_ids) = 0;
   // Same, into `out` (cleared first). Hot paths pass a message allocated on
   // a protobuf arena: a household's ~30 records then cost no malloc each.
-  virtual absl::Status ReadPersonsInto(
-      absl::Span<const std::string> person_ids,
-      hedui::store::v1::RecordSet* out) = 0;
+  virtual absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
+                                       hedui::store::v1::RecordSet* out) = 0;
 
   // Same, but for the departments named in `generations`, the given
   // (current or retained) snapshot instead of the current one: audits and
@@ -121,8 +121,8 @@ class Store {
 
   // Number of records physically present for a department and generation,
   // current or not (retention tests and operators).
-  virtual absl::StatusOr<int64_t> CountRecords(
-      hedui::v1::Department department, uint32_t generation) = 0;
+  virtual absl::StatusOr<int64_t> CountRecords(hedui::v1::Department department,
+                                               uint32_t generation) = 0;
 
   // One full scan: records physically present per (department number,
   // generation). For the offline consistency check (`heduid --check`).

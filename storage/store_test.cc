@@ -34,8 +34,8 @@ void AddTax(RecordBatch& batch, const std::string& person, int month,
   tax.mutable_period()->set_month(month);
   tax.set_income_type(hedui::store::v1::WAGE);
   tax.set_amount_fen(amount);
-  batch.Add(person, absl::StrFormat("2026%02d", month),
-            tax.SerializeAsString(), 0, erase);
+  batch.Add(person, absl::StrFormat("2026%02d", month), tax.SerializeAsString(),
+            0, erase);
 }
 
 // persons x months records, sorted, all with `amount`.
@@ -60,11 +60,11 @@ BatchHeader Header(hedui::v1::Department d, const std::string& batch,
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            absl::StrCat("store_test_", getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name());
+    path_ =
+        std::filesystem::path(::testing::TempDir()) /
+        absl::StrCat(
+            "store_test_", getpid(), "_",
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(path_);
   }
   void TearDown() override { std::filesystem::remove_all(path_); }
@@ -130,15 +130,17 @@ TEST_F(StoreTest, ReadRejectsMalformedIdsWithoutEchoingThem) {
 
 TEST_F(StoreTest, SameBatchIdTwiceIsANoOp) {
   auto store = OpenStore();
-  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "same"),
-                                       TaxSnapshot(2, 1, 1))
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::TAX, "same"),
+                                      TaxSnapshot(2, 1, 1))
                   .ok());
   auto again = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "same"),
                                         TaxSnapshot(2, 1, 2));
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->already_applied);
   EXPECT_EQ(again->current.generation(), 1u);
-  EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(), 1);
+  EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(),
+            1);
   // The same id for another department is another batch.
   auto other = store->ApplyFullSnapshot(
       Header(hedui::v1::SOCIAL_INSURANCE, "same"), RecordBatch());
@@ -148,8 +150,9 @@ TEST_F(StoreTest, SameBatchIdTwiceIsANoOp) {
 
 TEST_F(StoreTest, ShrinkingOrOlderSnapshotNeedsForce) {
   auto store = OpenStore();
-  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "big"),
-                                       TaxSnapshot(10, 2, 1))
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::TAX, "big"),
+                                      TaxSnapshot(10, 2, 1))
                   .ok());  // 20 rows
   auto small = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "small"),
                                         TaxSnapshot(4, 2, 2));  // 8 < 10
@@ -174,8 +177,9 @@ TEST_F(StoreTest, DeltasUpsertAndDeleteWithExactRowCounts) {
   auto store = OpenStore();
   auto early = store->ApplyDelta(Header(hedui::v1::TAX, "d0"), RecordBatch());
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "full"),
-                                       TaxSnapshot(2, 2, 100))
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::TAX, "full"),
+                                      TaxSnapshot(2, 2, 100))
                   .ok());
   RecordBatch delta;
   AddTax(delta, PersonId(0), 1, 999);                // replace
@@ -202,9 +206,11 @@ TEST_F(StoreTest, DeltasUpsertAndDeleteWithExactRowCounts) {
 TEST_F(StoreTest, RetainsPreviousSnapshotAndCompactsOlderOnes) {
   auto store = OpenStore(/*retained=*/1);
   for (int i = 1; i <= 3; ++i) {
-    ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, absl::StrCat("s", i)),
-                                         TaxSnapshot(3, 2, i))
-                    .ok());
+    ASSERT_TRUE(
+        store
+            ->ApplyFullSnapshot(Header(hedui::v1::TAX, absl::StrCat("s", i)),
+                                TaxSnapshot(3, 2, i))
+            .ok());
   }
   ASSERT_TRUE(store->CompactRetired().ok());
   EXPECT_EQ(*store->CountRecords(hedui::v1::TAX, 1), 0);
@@ -220,7 +226,8 @@ TEST_F(StoreTest, RetainsPreviousSnapshotAndCompactsOlderOnes) {
   auto old = store->ReadPersonsAt({PersonId(0)}, {at});
   ASSERT_TRUE(old.ok()) << old.status();
   EXPECT_EQ(old->persons(0).tax(0).amount_fen(), 2);
-  EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(), 3);
+  EXPECT_EQ(store->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(),
+            3);
   at.set_generation(1);
   EXPECT_EQ(store->ReadPersonsAt({PersonId(0)}, {at}).status().code(),
             absl::StatusCode::kNotFound);
@@ -230,8 +237,9 @@ TEST_F(StoreTest, ReaderRacingSwitchesNeverSeesAMix) {
   auto store = OpenStore();
   constexpr int kPersons = 50;
   constexpr int kMonths = 4;
-  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "v0"),
-                                       TaxSnapshot(kPersons, kMonths, 0))
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::TAX, "v0"),
+                                      TaxSnapshot(kPersons, kMonths, 0))
                   .ok());
   std::vector<std::string> ids;
   for (int p = 0; p < kPersons; ++p) ids.push_back(PersonId(p));
@@ -253,10 +261,11 @@ TEST_F(StoreTest, ReaderRacingSwitchesNeverSeesAMix) {
     }
   });
   for (int v = 1; v <= 30; ++v) {
-    ASSERT_TRUE(store->ApplyFullSnapshot(
-                         Header(hedui::v1::TAX, absl::StrCat("v", v)),
-                         TaxSnapshot(kPersons, kMonths, v))
-                    .ok());
+    ASSERT_TRUE(
+        store
+            ->ApplyFullSnapshot(Header(hedui::v1::TAX, absl::StrCat("v", v)),
+                                TaxSnapshot(kPersons, kMonths, v))
+            .ok());
   }
   done = true;
   reader.join();
@@ -268,9 +277,10 @@ TEST_F(StoreTest, AcknowledgedWritesAreSynced) {
   testing::SyncCountingEnv counting;
   auto store = OpenStore(1, counting.env.get());
   const int64_t before_full = counting.fs->wal_syncs();
-  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "f"),
-                                       TaxSnapshot(2, 1, 1))
-                  .ok());
+  ASSERT_TRUE(
+      store
+          ->ApplyFullSnapshot(Header(hedui::v1::TAX, "f"), TaxSnapshot(2, 1, 1))
+          .ok());
   const int64_t after_full = counting.fs->wal_syncs();
   EXPECT_GT(after_full, before_full);
   RecordBatch delta;
@@ -281,18 +291,20 @@ TEST_F(StoreTest, AcknowledgedWritesAreSynced) {
 
 TEST_F(StoreTest, EachDepartmentHasItsOwnAsOf) {
   auto store = OpenStore();
-  ASSERT_TRUE(store->ApplyFullSnapshot(Header(hedui::v1::TAX, "t"),
-                                       TaxSnapshot(1, 1, 1))
-                  .ok());
+  ASSERT_TRUE(
+      store
+          ->ApplyFullSnapshot(Header(hedui::v1::TAX, "t"), TaxSnapshot(1, 1, 1))
+          .ok());
   hedui::store::v1::VehicleRecord car;
   car.set_person_id(PersonId(0));
   car.set_plate("苏E12345");
   car.set_vehicle_type(hedui::store::v1::CAR);
   RecordBatch cars;
   cars.Add(PersonId(0), "plate", car.SerializeAsString());
-  ASSERT_TRUE(store->ApplyFullSnapshot(
-                       Header(hedui::v1::VEHICLES, "v", absl::CivilDay(2026, 8, 10)),
-                       cars)
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::VEHICLES, "v",
+                                             absl::CivilDay(2026, 8, 10)),
+                                      cars)
                   .ok());
   auto read = store->ReadPersons({PersonId(0)});
   ASSERT_EQ(read->departments_size(), 2);
@@ -308,8 +320,9 @@ TEST_F(StoreTest, RefusesUnknownDataFormatVersion) {
     ASSERT_TRUE(db.ok());
     hedui::store::v1::StoreFormat format;
     format.set_version(99);
-    ASSERT_TRUE((*db)->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
-                           format.SerializeAsString())
+    ASSERT_TRUE((*db)
+                    ->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                          format.SerializeAsString())
                     .ok());
     cfs.Close(db->get());
   }
@@ -340,7 +353,8 @@ TEST_F(StoreTest, RefusesColumnFamiliesItDoesNotKnow) {
   options.path = path_.string();
   auto store = Store::Open(options);
   ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("from_the_future"), std::string::npos);
+  EXPECT_NE(store.status().message().find("from_the_future"),
+            std::string::npos);
 }
 
 TEST_F(StoreTest, RefusesUnsortedRecords) {

@@ -16,10 +16,9 @@ TEST(ServerConfigTest, ErrorsNameTheFlag) {
             std::string::npos);
   ServerConfig no_retention;
   no_retention.retained_snapshots = 0;
-  EXPECT_NE(ValidateServerConfig(no_retention)
-                .message()
-                .find("--retained-snapshots"),
-            std::string::npos);
+  EXPECT_NE(
+      ValidateServerConfig(no_retention).message().find("--retained-snapshots"),
+      std::string::npos);
   ServerConfig no_dir;
   no_dir.data_dir = "";
   EXPECT_NE(ValidateServerConfig(no_dir).message().find("--data-dir"),

@@ -12,9 +12,8 @@ namespace hedui::server {
 namespace {
 
 bool PrintableAscii(absl::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return c > ' ' && c < 0x7F;
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c > ' ' && c < 0x7F; });
 }
 
 }  // namespace
@@ -146,10 +145,9 @@ std::vector<feed::FeedError> FeedIngestor::SortAndFindDuplicates() {
   std::vector<feed::FeedError> duplicates;
   for (size_t i = 1; i < records_.size(); ++i) {
     if (records_.SameKeyAsPrevious(i)) {
-      duplicates.push_back(
-          {records_[i].line, 0, "",
-           absl::StrCat("duplicate record: same key as line ",
-                        records_[i - 1].line)});
+      duplicates.push_back({records_[i].line, 0, "",
+                            absl::StrCat("duplicate record: same key as line ",
+                                         records_[i - 1].line)});
     }
   }
   std::sort(duplicates.begin(), duplicates.end(),

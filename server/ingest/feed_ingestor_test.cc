@@ -43,11 +43,11 @@ hedui::v1::IngestHeader Header(const std::string& batch, bool delta = false) {
 class FeedIngestorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            absl::StrCat("ingestor_test_", getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name());
+    path_ =
+        std::filesystem::path(::testing::TempDir()) /
+        absl::StrCat(
+            "ingestor_test_", getpid(), "_",
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(path_);
     storage::StoreOptions options;
     options.path = path_.string();
@@ -67,8 +67,7 @@ class FeedIngestorTest : public ::testing::Test {
     auto ingestor = FeedIngestor::Start(store_.get(), header, IngestLimits());
     if (!ingestor.ok()) return ingestor.status();
     for (size_t i = 0; i < file.size(); i += chunk) {
-      if (absl::Status s =
-              (*ingestor)->Consume(file.substr(i, chunk));
+      if (absl::Status s = (*ingestor)->Consume(file.substr(i, chunk));
           !s.ok()) {
         return s;
       }
@@ -123,7 +122,8 @@ TEST_F(FeedIngestorTest, ABadRowRejectsTheWholeFileAndWritesNothing) {
 
 TEST_F(FeedIngestorTest, DuplicateKeysNameBothLines) {
   std::string file = TaxFile(3);
-  absl::StrAppend(&file, PersonId(1), ",2026-09,WAGE,9.00,91320581MA1XXXXX0A,"
+  absl::StrAppend(&file, PersonId(1),
+                  ",2026-09,WAGE,9.00,91320581MA1XXXXX0A,"
                   "2026-10-15\n");
   auto response = Ingest(Header("dup"), file);
   ASSERT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);

@@ -15,18 +15,18 @@ absl::StatusOr<std::string> CheckStore(storage::Store& store) {
   std::string problems;
   for (const auto& state : *states) {
     const auto& current = state.current();
-    const auto key = std::make_pair(static_cast<int>(state.department()),
-                                    static_cast<uint32_t>(current.generation()));
+    const auto key =
+        std::make_pair(static_cast<int>(state.department()),
+                       static_cast<uint32_t>(current.generation()));
     const int64_t found = counts->count(key) ? counts->at(key) : 0;
     auto as_of = FromProto(current.as_of(), "as_of");
     absl::StrAppend(
-        &report,
-        absl::StrFormat("%-24s generation %-4d as-of %s rows %d found %d %s\n",
-                        hedui::v1::Department_Name(state.department()),
-                        current.generation(),
-                        as_of.ok() ? FormatCivilDay(*as_of) : "?",
-                        current.rows(), found,
-                        found == current.rows() ? "ok" : "MISMATCH"));
+        &report, absl::StrFormat(
+                     "%-24s generation %-4d as-of %s rows %d found %d %s\n",
+                     hedui::v1::Department_Name(state.department()),
+                     current.generation(),
+                     as_of.ok() ? FormatCivilDay(*as_of) : "?", current.rows(),
+                     found, found == current.rows() ? "ok" : "MISMATCH"));
     if (found != current.rows()) {
       absl::StrAppend(&problems, " ",
                       hedui::v1::Department_Name(state.department()));

@@ -17,8 +17,7 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     return FieldViolation("header", "the stream ended before any message");
   }
   if (!request.has_header()) {
-    return FieldViolation("header",
-                          "the first message must carry the header");
+    return FieldViolation("header", "the first message must carry the header");
   }
   auto ingestor = FeedIngestor::Start(store, request.header(), limits);
   if (!ingestor.ok()) return ingestor.status();
@@ -53,7 +52,8 @@ grpc::Status AdminServiceImpl::Ingest(
   }
   *response = *std::move(result);
   spdlog::info(
-      "ingest {} batch {}: {} rows, generation {}, {} current rows{} ({:.2f} s)",
+      "ingest {} batch {}: {} rows, generation {}, {} current rows{} ({:.2f} "
+      "s)",
       hedui::v1::Department_Name(response->department()),
       response->batch_id().substr(0, 16), response->rows(),
       response->generation(), response->rows_now_current(),

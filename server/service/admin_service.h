@@ -15,10 +15,9 @@ class AdminServiceImpl final : public hedui::v1::AdminService::Service {
   AdminServiceImpl(storage::Store* store, IngestLimits limits)
       : store_(store), limits_(limits) {}
 
-  grpc::Status Ingest(
-      grpc::ServerContext* context,
-      grpc::ServerReader<hedui::v1::IngestRequest>* reader,
-      hedui::v1::IngestResponse* response) override;
+  grpc::Status Ingest(grpc::ServerContext* context,
+                      grpc::ServerReader<hedui::v1::IngestRequest>* reader,
+                      hedui::v1::IngestResponse* response) override;
 
   grpc::Status ListDepartments(
       grpc::ServerContext* context,

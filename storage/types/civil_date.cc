@@ -79,9 +79,9 @@ absl::StatusOr<absl::CivilDay> FromProto(const hedui::v1::Date& date,
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1900 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": not a calendar date (year ", date.year(), ", month ",
-        date.month(), ", day ", date.day(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": not a calendar date (year ", date.year(),
+                     ", month ", date.month(), ", day ", date.day(), ")"));
   }
   return day;
 }

@@ -16,7 +16,7 @@ absl::StatusOr<absl::CivilDay> ParseCivilDay(absl::string_view text);
 // Strict "YYYY-MM".
 absl::StatusOr<absl::CivilMonth> ParseCivilMonth(absl::string_view text);
 
-std::string FormatCivilDay(absl::CivilDay day);      // "2026-11-28"
+std::string FormatCivilDay(absl::CivilDay day);        // "2026-11-28"
 std::string FormatCivilMonth(absl::CivilMonth month);  // "2026-11"
 
 // Proto conversions. FromProto validates (an unset or impossible date is an

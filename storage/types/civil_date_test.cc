@@ -8,9 +8,9 @@ namespace {
 TEST(CivilDateTest, ParsesStrictDays) {
   EXPECT_EQ(*ParseCivilDay("2026-11-28"), absl::CivilDay(2026, 11, 28));
   EXPECT_EQ(*ParseCivilDay("2024-02-29"), absl::CivilDay(2024, 2, 29));
-  for (const char* bad : {"", "2026-11-2", "2026/11/28", "2026-13-01",
-                          "2025-02-29", "2026-11-28 ", "20261128",
-                          "1899-12-31", "2026-00-10"}) {
+  for (const char* bad :
+       {"", "2026-11-2", "2026/11/28", "2026-13-01", "2025-02-29",
+        "2026-11-28 ", "20261128", "1899-12-31", "2026-00-10"}) {
     EXPECT_FALSE(ParseCivilDay(bad).ok()) << bad;
   }
 }
@@ -38,8 +38,8 @@ TEST(CivilDateTest, ProtoRoundTrip) {
 
 TEST(CivilDateTest, TodayIsChinas) {
   // 2026-11-27 16:30 UTC is already 2026-11-28 00:30 in Shanghai.
-  const absl::Time t = absl::FromCivil(absl::CivilSecond(2026, 11, 27, 16, 30, 0),
-                                       absl::UTCTimeZone());
+  const absl::Time t = absl::FromCivil(
+      absl::CivilSecond(2026, 11, 27, 16, 30, 0), absl::UTCTimeZone());
   EXPECT_EQ(TodayInChina(t), absl::CivilDay(2026, 11, 28));
 }
 

@@ -12,8 +12,9 @@ absl::StatusOr<int64_t> ParseScaledDecimal(absl::string_view text,
   if (text.empty()) return absl::InvalidArgumentError("empty number");
   const size_t dot = text.find('.');
   const absl::string_view whole = text.substr(0, dot);
-  const absl::string_view fraction =
-      dot == absl::string_view::npos ? absl::string_view() : text.substr(dot + 1);
+  const absl::string_view fraction = dot == absl::string_view::npos
+                                         ? absl::string_view()
+                                         : text.substr(dot + 1);
   if (whole.empty()) {
     return absl::InvalidArgumentError("a number needs digits before the point");
   }

@@ -15,9 +15,8 @@ TEST(MoneyTest, ParsesYuanExactly) {
 }
 
 TEST(MoneyTest, RejectsEverythingElse) {
-  for (const char* bad :
-       {"", "-1", "+1", "1.", ".5", "1.005", "1,000", "1e3", "abc", " 1",
-        "92233720368547758.08", "1..2"}) {
+  for (const char* bad : {"", "-1", "+1", "1.", ".5", "1.005", "1,000", "1e3",
+                          "abc", " 1", "92233720368547758.08", "1..2"}) {
     EXPECT_FALSE(ParseYuanToFen(bad).ok()) << bad;
   }
 }

@@ -6,8 +6,8 @@
 namespace hedui {
 namespace {
 
-constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                              3, 7, 9, 10, 5, 8, 4, 2};
+constexpr int kWeights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                              3, 7, 9,  10, 5, 8, 4, 2};
 constexpr char kCheckCharacters[11] = {'1', '0', 'X', '9', '8', '7',
                                        '6', '5', '4', '3', '2'};
 
@@ -25,12 +25,10 @@ char ResidentIdCheckCharacter(absl::string_view first17) {
   return kCheckCharacters[sum % 11];
 }
 
-absl::Status ValidateResidentId(absl::string_view id,
-                                absl::string_view field) {
+absl::Status ValidateResidentId(absl::string_view id, absl::string_view field) {
   if (id.size() != kResidentIdLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": a resident ID has 18 characters, got ",
-                     id.size()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": a resident ID has 18 characters, got ", id.size()));
   }
   for (int i = 0; i < 17; ++i) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(id[i]))) {
@@ -95,8 +93,8 @@ std::string MaskResidentIdsInText(absl::string_view text) {
       continue;
     }
     size_t digits = 0;
-    while (digits < 17 && absl::ascii_isdigit(
-                              static_cast<unsigned char>(out[i + digits]))) {
+    while (digits < 17 &&
+           absl::ascii_isdigit(static_cast<unsigned char>(out[i + digits]))) {
       ++digits;
     }
     const size_t end = i + kResidentIdLength;
@@ -118,8 +116,8 @@ std::string MaskResidentIdsInText(absl::string_view text) {
     for (size_t pair = 0; pair < kResidentIdLength && is_id; ++pair) {
       const char hi = out[start + 2 * pair];
       const char lo = out[start + 2 * pair + 1];
-      const bool digit = hi == '3' && absl::ascii_isdigit(
-                                          static_cast<unsigned char>(lo));
+      const bool digit =
+          hi == '3' && absl::ascii_isdigit(static_cast<unsigned char>(lo));
       const bool x = pair == 17 && hi == '5' && lo == '8';
       is_id = digit || x;
     }

@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
   rocksdb::IngestExternalFileOptions ingest;
   ingest.move_files = true;
   if (!(*db)->IngestExternalFile(cfs.records, {file}, ingest).ok()) return 1;
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::printf("raw_rows=%zu raw_seconds=%.3f raw_rows_per_second=%.0f\n",
               entries.size(), seconds,
               static_cast<double>(entries.size()) / seconds);

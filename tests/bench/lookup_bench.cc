@@ -32,8 +32,8 @@ std::string PersonId(int n) {
   const int year = 1940 + n % 80;
   const int month = 1 + (n / 80) % 12;
   const int day = 1 + (n / 960) % 28;
-  const std::string first17 = absl::StrFormat(
-      "320581%04d%02d%02d%03d", year, month, day, (n / 26880) % 1000);
+  const std::string first17 = absl::StrFormat("320581%04d%02d%02d%03d", year,
+                                              month, day, (n / 26880) % 1000);
   return first17 + hedui::ResidentIdCheckCharacter(first17);
 }
 
@@ -83,34 +83,49 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
     }
     apply(d, std::move(rows));
   };
-  monthly(hedui::v1::TAX, 3, [](RecordBatch& rows, const std::string& id, int m) {
-    hedui::store::v1::TaxRecord r;
-    r.set_person_id(id);
-    r.mutable_period()->set_year(2026);
-    r.mutable_period()->set_month(m);
-    r.set_income_type(hedui::store::v1::WAGE);
-    r.set_amount_fen(420000);
-    r.set_payer("91320581MA1XXXXX0A");
-    Add(rows, id, absl::StrFormat("2026%02d\x1f" "01\x1fP", m), r);
-  });
-  monthly(hedui::v1::SOCIAL_INSURANCE, 7, [](RecordBatch& rows, const std::string& id, int m) {
-    hedui::store::v1::SocialInsuranceRecord r;
-    r.set_person_id(id);
-    r.mutable_period()->set_year(2026);
-    r.mutable_period()->set_month(m);
-    r.set_contribution_base_fen(400000);
-    r.set_employer("91320581MA1XXXXX0A");
-    Add(rows, id, absl::StrFormat("2026%02d\x1f" "E", m), r);
-  });
-  monthly(hedui::v1::BENEFITS, 10, [](RecordBatch& rows, const std::string& id, int m) {
-    hedui::store::v1::BenefitRecord r;
-    r.set_person_id(id);
-    r.mutable_period()->set_year(2026);
-    r.mutable_period()->set_month(m);
-    r.set_benefit_type(hedui::store::v1::EMPLOYEE_PENSION);
-    r.set_amount_fen(310000);
-    Add(rows, id, absl::StrFormat("2026%02d\x1f" "01", m), r);
-  });
+  monthly(hedui::v1::TAX, 3,
+          [](RecordBatch& rows, const std::string& id, int m) {
+            hedui::store::v1::TaxRecord r;
+            r.set_person_id(id);
+            r.mutable_period()->set_year(2026);
+            r.mutable_period()->set_month(m);
+            r.set_income_type(hedui::store::v1::WAGE);
+            r.set_amount_fen(420000);
+            r.set_payer("91320581MA1XXXXX0A");
+            Add(rows, id,
+                absl::StrFormat("2026%02d\x1f"
+                                "01\x1fP",
+                                m),
+                r);
+          });
+  monthly(hedui::v1::SOCIAL_INSURANCE, 7,
+          [](RecordBatch& rows, const std::string& id, int m) {
+            hedui::store::v1::SocialInsuranceRecord r;
+            r.set_person_id(id);
+            r.mutable_period()->set_year(2026);
+            r.mutable_period()->set_month(m);
+            r.set_contribution_base_fen(400000);
+            r.set_employer("91320581MA1XXXXX0A");
+            Add(rows, id,
+                absl::StrFormat("2026%02d\x1f"
+                                "E",
+                                m),
+                r);
+          });
+  monthly(hedui::v1::BENEFITS, 10,
+          [](RecordBatch& rows, const std::string& id, int m) {
+            hedui::store::v1::BenefitRecord r;
+            r.set_person_id(id);
+            r.mutable_period()->set_year(2026);
+            r.mutable_period()->set_month(m);
+            r.set_benefit_type(hedui::store::v1::EMPLOYEE_PENSION);
+            r.set_amount_fen(310000);
+            Add(rows, id,
+                absl::StrFormat("2026%02d\x1f"
+                                "01",
+                                m),
+                r);
+          });
   {
     RecordBatch rows;
     for (int i = 0; i < n; ++i) {
@@ -120,7 +135,10 @@ void Load(hedui::storage::Store& store, const std::vector<std::string>& ids) {
       r.set_account("6222****1234");
       r.set_asset_type(hedui::store::v1::DEPOSIT);
       r.set_balance_fen(1234500);
-      Add(rows, ids[i], "BANK\x1f" "6222****1234", r);
+      Add(rows, ids[i],
+          "BANK\x1f"
+          "6222****1234",
+          r);
     }
     apply(hedui::v1::FINANCIAL_ASSETS, std::move(rows));
   }
@@ -272,8 +290,9 @@ int main(int argc, char** argv) {
       google::protobuf::Arena arena;
       for (const auto& h : hs) {
         arena.Reset();
-        auto* read = google::protobuf::Arena::CreateMessage<
-            hedui::store::v1::RecordSet>(&arena);
+        auto* read =
+            google::protobuf::Arena::CreateMessage<hedui::store::v1::RecordSet>(
+                &arena);
         if (!(*store)->ReadPersonsInto(h, read).ok()) std::abort();
         for (const auto& p : read->persons()) {
           store_records += p.household_registration_size() + p.tax_size() +
@@ -306,7 +325,8 @@ int main(int argc, char** argv) {
         if (!(*store)->ReadPersons({}).ok()) std::abort();
       }
     });
-    std::printf("  breakdown: snapshot + view only: %.1f us\n", 1e6 / empty_rate);
+    std::printf("  breakdown: snapshot + view only: %.1f us\n",
+                1e6 / empty_rate);
   }
   if (store_records != raw_records) {
     std::fprintf(stderr, "record counts differ: store %lld, raw %lld\n",
@@ -320,8 +340,9 @@ int main(int argc, char** argv) {
       persons, static_cast<double>(store_records) / household_count);
   std::printf("  store API (arena result): %9.0f households/s  %6.1f us each\n",
               store_rate, 1e6 / store_rate);
-  std::printf("  (store API, result on the heap: %.0f households/s, ratio %.2f)\n",
-              heap_rate, heap_rate / raw_rate);
+  std::printf(
+      "  (store API, result on the heap: %.0f households/s, ratio %.2f)\n",
+      heap_rate, heap_rate / raw_rate);
   std::printf("  raw RocksDB prefix scan:  %9.0f households/s  %6.1f us each\n",
               raw_rate, 1e6 / raw_rate);
   std::printf("  (for scale: one iterator reused for all: %.0f households/s)\n",
