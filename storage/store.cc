@@ -136,21 +136,22 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(StoreOptions options) {
         "a switch must still find its snapshot)");
   }
   std::unique_ptr<RocksStore> store(new RocksStore());
-  store->options_ = options;
+  store->options_ = std::move(options);
+  const StoreOptions& opts = store->options_;
   store->live_ = std::make_shared<LiveGenerations>();
 
   std::error_code ec;
-  std::filesystem::create_directories(options.path, ec);
+  std::filesystem::create_directories(opts.path, ec);
   if (ec) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "store path ", options.path, ": cannot create: ", ec.message()));
+        "store path ", opts.path, ": cannot create: ", ec.message()));
   }
   ColumnFamilyConfig config;
-  config.block_cache_bytes = options.block_cache_bytes;
-  config.env = options.env;
+  config.block_cache_bytes = opts.block_cache_bytes;
+  config.env = opts.env;
   config.compaction_filter_factory =
       std::make_shared<GenerationFilterFactory>(store->live_);
-  auto opened = OpenDatabase(options.path, config, &store->cfs_);
+  auto opened = OpenDatabase(opts.path, config, &store->cfs_);
   if (!opened.ok()) return opened.status();
   store->db_ = std::move(*opened);
   store->sst_options_ =
