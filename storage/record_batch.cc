@@ -1,41 +1,76 @@
 #include "storage/record_batch.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "storage/keys.h"
 
 namespace hedui::storage {
 
-void RecordBatch::Reserve(size_t records, size_t bytes) {
-  entries_.reserve(records);
-  buffer_.reserve(bytes);
+namespace {
+
+constexpr size_t kHugePage = 2u << 20;
+
+// A resident ID as one integer in the same order as its bytes: 17 digits and
+// a check character (0-9 < X), i.e. digits17 * 11 + check. Persons differ,
+// so comparisons end here instead of in memcmp over a shared region prefix.
+uint64_t PackPersonId(absl::string_view id) {
+  uint64_t packed = 0;
+  for (size_t i = 0; i < 17 && i < id.size(); ++i) {
+    packed = packed * 10 + static_cast<uint64_t>(id[i] - '0');
+  }
+  const char check = id.size() > 17 ? id[17] : '0';
+  return packed * 11 + (check == 'X' ? 10 : static_cast<uint64_t>(check - '0'));
+}
+constexpr size_t kBlockBytes = 8u << 20;
+
+}  // namespace
+
+void RecordBatch::FreeBlock::operator()(char* block) const { std::free(block); }
+
+void RecordBatch::Reserve(size_t records) { entries_.reserve(records); }
+
+char* RecordBatch::Allocate(size_t bytes) {
+  if (bytes > remaining_) {
+    const size_t size =
+        std::max(kBlockBytes, (bytes + kHugePage - 1) / kHugePage * kHugePage);
+    char* block = static_cast<char*>(std::aligned_alloc(kHugePage, size));
+    if (block == nullptr) throw std::bad_alloc();
+    madvise(block, size, MADV_HUGEPAGE);  // a hint: failure is harmless
+    blocks_.emplace_back(block);
+    cursor_ = block;
+    remaining_ = size;
+  }
+  char* out = cursor_;
+  cursor_ += bytes;
+  remaining_ -= bytes;
+  return out;
 }
 
 void RecordBatch::Add(absl::string_view person_id,
                       absl::string_view natural_key, absl::string_view value,
                       int64_t line, bool erase) {
   Entry e;
-  e.offset = buffer_.size();
   e.key_size = static_cast<uint32_t>(person_id.size() + natural_key.size());
   e.value_size = static_cast<uint32_t>(value.size());
   e.line = line;
   e.erase = erase;
-  e.head = 0;
-  for (size_t i = 0; i < 8; ++i) {
-    const uint8_t byte =
-        i < person_id.size() ? static_cast<uint8_t>(person_id[i]) : 0;
-    e.head = (e.head << 8) | byte;
-  }
-  buffer_.append(person_id.data(), person_id.size());
-  buffer_.append(natural_key.data(), natural_key.size());
-  buffer_.append(value.data(), value.size());
+  e.head = PackPersonId(person_id);
+  char* out = Allocate(e.key_size + e.value_size);
+  e.data = out;
+  std::memcpy(out, person_id.data(), person_id.size());
+  std::memcpy(out + person_id.size(), natural_key.data(), natural_key.size());
+  std::memcpy(out + e.key_size, value.data(), value.size());
   entries_.push_back(e);
 }
 
 RecordView RecordBatch::operator[](size_t i) const {
   const Entry& e = entries_[i];
-  const char* base = buffer_.data() + e.offset;
+  const char* base = e.data;
   RecordView view;
   view.person_id = absl::string_view(base, kPersonIdBytes);
   view.natural_key =
@@ -46,25 +81,35 @@ RecordView RecordBatch::operator[](size_t i) const {
   return view;
 }
 
-int RecordBatch::CompareKeys(const Entry& a, const Entry& b) const {
+int RecordBatch::CompareKeys(const Entry& a, const Entry& b) {
   if (a.head != b.head) return a.head < b.head ? -1 : 1;
-  // person_id is fixed-size, so comparing the concatenations compares
-  // (person_id, natural_key) lexicographically.
-  const int c = Key(a).compare(Key(b));
-  return c;
+  // Same person (validated IDs pack without collisions): the natural keys.
+  return Key(a).substr(kPersonIdBytes).compare(Key(b).substr(kPersonIdBytes));
 }
 
 void RecordBatch::Sort() {
-  std::sort(entries_.begin(), entries_.end(),
-            [this](const Entry& a, const Entry& b) {
-              const int c = CompareKeys(a, b);
-              return c != 0 ? c < 0 : a.line < b.line;
-            });
+  const auto less = [](const Entry& a, const Entry& b) {
+    const int c = CompareKeys(a, b);
+    return c != 0 ? c < 0 : a.line < b.line;
+  };
+  // Two halves sorted on two threads, then merged: a large feed is sorted
+  // while nothing else runs.
+  const auto middle = entries_.begin() + static_cast<ptrdiff_t>(size() / 2);
+  if (size() < 100'000) {
+    std::sort(entries_.begin(), entries_.end(), less);
+    return;
+  }
+  std::thread first([&] { std::sort(entries_.begin(), middle, less); });
+  std::sort(middle, entries_.end(), less);
+  first.join();
+  std::inplace_merge(entries_.begin(), middle, entries_.end(), less);
 }
 
 bool RecordBatch::IsSortedAndUnique() const {
+  // Byte order of the whole keys, not the packed comparison: this is the
+  // order SST files need, checked independently of how Sort() got there.
   for (size_t i = 1; i < entries_.size(); ++i) {
-    if (CompareKeys(entries_[i - 1], entries_[i]) >= 0) return false;
+    if (Key(entries_[i - 1]).compare(Key(entries_[i])) >= 0) return false;
   }
   return true;
 }

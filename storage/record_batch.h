@@ -6,6 +6,7 @@
 // million allocations and sorting moves no strings.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,14 @@ struct RecordView {
 
 class RecordBatch {
  public:
-  void Reserve(size_t records, size_t bytes);
-  // REQUIRES: person_id has 18 bytes.
+  RecordBatch() = default;
+  RecordBatch(RecordBatch&&) = default;
+  RecordBatch& operator=(RecordBatch&&) = default;
+
+  // Capacity for `records` entries; bytes go to blocks allocated as needed.
+  void Reserve(size_t records);
+  // REQUIRES: person_id is a validated resident ID (18 bytes: 17 digits
+  // and a check character); the store verifies the byte order it gets.
   void Add(absl::string_view person_id, absl::string_view natural_key,
            absl::string_view value, int64_t line = 0, bool erase = false);
 
@@ -42,19 +49,28 @@ class RecordBatch {
 
  private:
   struct Entry {
-    uint64_t head;    // first 8 key bytes, big-endian: most compares end here
-    uint64_t offset;  // key (person_id + natural_key) then value
+    uint64_t head;     // first 8 key bytes, big-endian: most compares end here
+    const char* data;  // key (person_id + natural_key) then value, in a block
     uint32_t key_size;
     uint32_t value_size;
     int64_t line;
     bool erase;
   };
-  absl::string_view Key(const Entry& e) const {
-    return absl::string_view(buffer_.data() + e.offset, e.key_size);
+  static absl::string_view Key(const Entry& e) {
+    return absl::string_view(e.data, e.key_size);
   }
-  int CompareKeys(const Entry& a, const Entry& b) const;
+  static int CompareKeys(const Entry& a, const Entry& b);
+  // Room for `bytes` more. Bytes never move once written (no reallocation
+  // copies), and blocks ask for huge pages: page faults dominate loading a
+  // large feed into fresh memory on a virtual machine.
+  char* Allocate(size_t bytes);
 
-  std::string buffer_;
+  struct FreeBlock {
+    void operator()(char* block) const;
+  };
+  std::vector<std::unique_ptr<char, FreeBlock>> blocks_;
+  char* cursor_ = nullptr;
+  size_t remaining_ = 0;
   std::vector<Entry> entries_;
 };
 

@@ -77,11 +77,10 @@ FeedIngestor::FeedIngestor(storage::Store* store, storage::BatchHeader batch,
       delta_(delta),
       limits_(limits),
       parser_(parser_options) {
-  // A feed row is ~70 bytes of CSV and ~1.5x that once keyed and encoded:
-  // reserving up front spares the copies of a growing buffer.
+  // Feed rows are rarely under 48 bytes: reserving the entries up front
+  // spares the copies of a growing vector.
   if (expected_bytes > 0) {
-    const auto bytes = static_cast<size_t>(expected_bytes);
-    records_.Reserve(bytes / 48, bytes + bytes / 2);
+    records_.Reserve(static_cast<size_t>(expected_bytes) / 48);
   }
   worker_ = std::thread([this] { ParseQueuedChunks(); });
 }

@@ -57,6 +57,11 @@ def main():
                    check=True, stdout=subprocess.DEVNULL)
     e2e_seconds = time.time() - start
     server.stop()
+    phases = ""
+    with open(server.log_path, errors="replace") as f:
+        for line in f:
+            if "receive+parse" in line:
+                phases = line.split("rows; ", 1)[-1].strip()
 
     raw = subprocess.run([os.path.join(BUILD, "tests", "bench",
                                        "hedui_ingest_raw_bench"),
@@ -69,6 +74,7 @@ def main():
     print("ingest of a %d-row TAX feed (%.0f MB)" % (rows, size_mb))
     print("  end to end (hedui -> heduid, durable): %9.0f rows/s  %.2f s"
           % (e2e_rate, e2e_seconds))
+    print("    server phases: %s" % phases)
     print("  raw SstFileWriter + IngestExternalFile: %9.0f rows/s  %s s"
           % (raw_rate, fields["raw_seconds"]))
     print("  ratio %.2f (goal >= 0.50): %s"

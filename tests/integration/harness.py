@@ -49,8 +49,8 @@ class Server:
         self.proc = subprocess.Popen(
             [HEDUID, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
              "--port-file", port_file] + self.extra_args,
-            stdout=self.log, stderr=subprocess.PIPE)
-        self.stderr_lines = []
+            stdout=self.log, stderr=self.log)
+        self.log_start = os.path.getsize(self.log_path)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -69,43 +69,29 @@ class Server:
         return "127.0.0.1:%d" % self.port
 
     def read_stderr_until(self, needle, timeout):
-        """Reads the server's stderr until a line contains `needle`."""
+        """Waits until this run of the server logs a line with `needle`."""
         deadline = time.time() + timeout
-        os.set_blocking(self.proc.stderr.fileno(), False)
-        buffer = b""
-        while time.time() < deadline:
-            chunk = self.proc.stderr.read()
-            if chunk:
-                buffer += chunk
-                self.log.write(chunk)
-                self.log.flush()
-                if needle.encode() in buffer:
-                    return True
-            elif self.proc.poll() is not None:
-                return False
-            time.sleep(0.005)
-        return False
-
-    def drain_stderr(self):
-        if self.proc and self.proc.stderr:
-            try:
-                os.set_blocking(self.proc.stderr.fileno(), False)
-                chunk = self.proc.stderr.read()
+        with open(self.log_path, "rb") as f:
+            f.seek(self.log_start)
+            buffer = b""
+            while time.time() < deadline:
+                chunk = f.read()
                 if chunk:
-                    self.log.write(chunk)
-                    self.log.flush()
-            except (ValueError, OSError):
-                pass
+                    buffer += chunk
+                    if needle.encode() in buffer:
+                        return True
+                elif self.proc.poll() is not None:
+                    return False
+                time.sleep(0.005)
+        return False
 
     def stop(self, timeout=60):
         self.proc.send_signal(signal.SIGTERM)
         try:
-            out = self.proc.communicate(timeout=timeout)[1]
+            self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             fail("heduid did not stop within %d s of SIGTERM" % timeout)
-        if out:
-            self.log.write(out)
         self.log.close()
         check(self.proc.returncode == 0,
               "heduid exited with %d after SIGTERM" % self.proc.returncode)
@@ -113,7 +99,6 @@ class Server:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
-        self.drain_stderr()
         self.log.close()
 
 
