@@ -5,9 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+# Lets ccache share objects between clones of the repository.
+export CCACHE_BASEDIR=$ROOT
 JOBS=${HEDUI_JOBS:-2}
 
 deploy/install-deps.sh
+HEDUI_SKIP_TIDY=1 tests/lint.sh
 
 now() { date +%s; }
 declare -A took
