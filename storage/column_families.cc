@@ -20,7 +20,7 @@ rocksdb::ColumnFamilyOptions RecordsOptions(const ColumnFamilyConfig& config) {
       rocksdb::NewFixedPrefixTransform(kPersonIdBytes));
   options.compression = rocksdb::kLZ4Compression;
   options.bottommost_compression = rocksdb::kZSTD;
-  options.compaction_filter_factory = config.compaction_filter_factory;
+  options.compaction_filter_factory = config.records_filter;
   options.write_buffer_size = 64ull << 20;
   options.level_compaction_dynamic_level_bytes = true;
   rocksdb::BlockBasedTableOptions table;
@@ -35,10 +35,18 @@ rocksdb::ColumnFamilyOptions RecordsOptions(const ColumnFamilyConfig& config) {
   return options;
 }
 
+rocksdb::ColumnFamilyOptions HouseholdsOptions(
+    const ColumnFamilyConfig& config) {
+  rocksdb::ColumnFamilyOptions options;
+  options.compression = rocksdb::kLZ4Compression;
+  options.compaction_filter_factory = config.households_filter;
+  return options;
+}
+
 }  // namespace
 
 void ColumnFamilies::Close(rocksdb::DB* db) {
-  for (auto** handle : {&default_family, &records, &meta}) {
+  for (auto** handle : {&default_family, &records, &meta, &households}) {
     if (*handle != nullptr) {
       db->DestroyColumnFamilyHandle(*handle).PermitUncheckedError();
       *handle = nullptr;
@@ -63,7 +71,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   if (listed.ok()) {
     for (const std::string& name : existing) {
       if (name != rocksdb::kDefaultColumnFamilyName && name != kRecordsFamily &&
-          name != kMetaFamily) {
+          name != kMetaFamily && name != kHouseholdsFamily) {
         return absl::FailedPreconditionError(absl::StrCat(
             "store at ", path, " has column family '", name,
             "' that this heduid does not know: it was written by a newer "
@@ -73,10 +81,12 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   }
 
   families->records_options = RecordsOptions(config);
+  families->households_options = HouseholdsOptions(config);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {kRecordsFamily, families->records_options},
       {kMetaFamily, rocksdb::ColumnFamilyOptions()},
+      {kHouseholdsFamily, families->households_options},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -86,6 +96,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   families->default_family = handles[0];
   families->records = handles[1];
   families->meta = handles[2];
+  families->households = handles[3];
   return std::unique_ptr<rocksdb::DB>(raw);
 }
 

@@ -7,6 +7,7 @@
 //   default   unused (RocksDB requires it)
 //   records   department records, one-seek-per-person layout (storage/keys.h)
 //   meta      format marker, department states, batches (storage/keys.h)
+//   households  register of each household number (storage/keys.h)
 
 #include <memory>
 #include <string>
@@ -20,18 +21,23 @@ namespace hedui::storage {
 
 inline constexpr char kRecordsFamily[] = "records";
 inline constexpr char kMetaFamily[] = "meta";
+inline constexpr char kHouseholdsFamily[] = "households";
 
 struct ColumnFamilyConfig {
   size_t block_cache_bytes = 512ull << 20;
   rocksdb::Env* env = nullptr;
-  std::shared_ptr<rocksdb::CompactionFilterFactory> compaction_filter_factory;
+  // Drop retired generations (null: keep everything).
+  std::shared_ptr<rocksdb::CompactionFilterFactory> records_filter;
+  std::shared_ptr<rocksdb::CompactionFilterFactory> households_filter;
 };
 
 struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* default_family = nullptr;
   rocksdb::ColumnFamilyHandle* records = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* households = nullptr;
   rocksdb::ColumnFamilyOptions records_options;
+  rocksdb::ColumnFamilyOptions households_options;
 
   // Destroys the handles; the database must still be open.
   void Close(rocksdb::DB* db);

@@ -7,16 +7,22 @@ namespace {
 
 class GenerationFilter : public rocksdb::CompactionFilter {
  public:
-  explicit GenerationFilter(std::shared_ptr<LiveGenerations> live)
-      : live_(std::move(live)) {}
+  GenerationFilter(std::shared_ptr<LiveGenerations> live, GenerationKeys keys)
+      : live_(std::move(live)), keys_(keys) {}
 
   bool Filter(int /*level*/, const rocksdb::Slice& key,
               const rocksdb::Slice& /*existing_value*/,
               std::string* /*new_value*/,
               bool* /*value_changed*/) const override {
-    const auto decoded =
-        DecodeRecordKey(absl::string_view(key.data(), key.size()));
-    if (!decoded) return false;  // not ours to judge: keep
+    const absl::string_view k(key.data(), key.size());
+    if (keys_ == GenerationKeys::kHouseholds) {
+      const auto decoded = DecodeHouseholdKey(k);
+      if (!decoded) return false;  // not ours to judge: keep
+      return !live_->IsLive(hedui::v1::HOUSEHOLD_REGISTRATION,
+                            decoded->generation);
+    }
+    const auto decoded = DecodeRecordKey(k);
+    if (!decoded) return false;
     return !live_->IsLive(static_cast<int>(decoded->department),
                           decoded->generation);
   }
@@ -25,6 +31,7 @@ class GenerationFilter : public rocksdb::CompactionFilter {
 
  private:
   std::shared_ptr<LiveGenerations> live_;
+  GenerationKeys keys_;
 };
 
 }  // namespace
@@ -56,7 +63,7 @@ bool LiveGenerations::IsLive(int department, uint32_t generation) const {
 std::unique_ptr<rocksdb::CompactionFilter>
 GenerationFilterFactory::CreateCompactionFilter(
     const rocksdb::CompactionFilter::Context& /*context*/) {
-  return std::make_unique<GenerationFilter>(live_);
+  return std::make_unique<GenerationFilter>(live_, keys_);
 }
 
 }  // namespace hedui::storage

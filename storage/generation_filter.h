@@ -32,16 +32,21 @@ class LiveGenerations {
       ABSL_GUARDED_BY(mu_);
 };
 
+// Which key layout a filtered column family holds (storage/keys.h).
+enum class GenerationKeys { kRecords, kHouseholds };
+
 class GenerationFilterFactory : public rocksdb::CompactionFilterFactory {
  public:
-  explicit GenerationFilterFactory(std::shared_ptr<LiveGenerations> live)
-      : live_(std::move(live)) {}
+  GenerationFilterFactory(std::shared_ptr<LiveGenerations> live,
+                          GenerationKeys keys)
+      : live_(std::move(live)), keys_(keys) {}
   std::unique_ptr<rocksdb::CompactionFilter> CreateCompactionFilter(
       const rocksdb::CompactionFilter::Context& context) override;
   const char* Name() const override { return "hedui.GenerationFilter"; }
 
  private:
   std::shared_ptr<LiveGenerations> live_;
+  GenerationKeys keys_;
 };
 
 }  // namespace hedui::storage

@@ -44,6 +44,58 @@ std::optional<RecordKey> DecodeRecordKey(absl::string_view key) {
   return decoded;
 }
 
+namespace {
+
+void AppendBigEndian32(uint32_t v, std::string* out) {
+  out->push_back(static_cast<char>((v >> 24) & 0xFF));
+  out->push_back(static_cast<char>((v >> 16) & 0xFF));
+  out->push_back(static_cast<char>((v >> 8) & 0xFF));
+  out->push_back(static_cast<char>(v & 0xFF));
+}
+
+}  // namespace
+
+void AppendHouseholdKey(absl::string_view household_number,
+                        uint32_t generation, absl::string_view person_id,
+                        std::string* out) {
+  out->append(household_number.data(), household_number.size());
+  out->push_back('\0');
+  AppendBigEndian32(generation, out);
+  out->append(person_id.data(), person_id.size());
+}
+
+std::string EncodeHouseholdKey(absl::string_view household_number,
+                               uint32_t generation,
+                               absl::string_view person_id) {
+  std::string key;
+  AppendHouseholdKey(household_number, generation, person_id, &key);
+  return key;
+}
+
+std::string HouseholdPrefix(absl::string_view household_number) {
+  std::string prefix(household_number);
+  prefix.push_back('\0');
+  return prefix;
+}
+
+std::optional<HouseholdKey> DecodeHouseholdKey(absl::string_view key) {
+  // Decoded from the end: the household number is the variable part.
+  constexpr size_t kTail = 1 + 4 + kPersonIdBytes;
+  if (key.size() < kTail || key[key.size() - kTail] != '\0') {
+    return std::nullopt;
+  }
+  HouseholdKey decoded;
+  decoded.household_number = key.substr(0, key.size() - kTail);
+  const size_t g = key.size() - kTail + 1;
+  uint32_t generation = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    generation = (generation << 8) | static_cast<uint8_t>(key[g + i]);
+  }
+  decoded.generation = generation;
+  decoded.person_id = key.substr(key.size() - kPersonIdBytes);
+  return decoded;
+}
+
 std::string FormatKey() { return "format"; }
 std::string CurrentViewKey() { return "current"; }
 

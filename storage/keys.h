@@ -9,6 +9,12 @@
 // All of a person's records, across departments and generations, share the
 // 18-byte prefix: one prefix seek reaches them (fixed prefix extractor, bloom).
 //
+// `households` column family: the register of each household number (户号),
+// so an undeclared spouse or child living in the applicant's registered
+// household can be found without reading anyone's other records:
+//   household_number | 0x00 | generation (4 bytes, big-endian) | person_id
+// (household numbers never contain NUL: the feed parser rejects it).
+//
 // `meta` column family (its own family: keys shorter than the prefix would
 // abort a prefix scan in the records family):
 //   "format"            StoreFormat
@@ -47,6 +53,22 @@ void AppendRecordKey(absl::string_view person_id,
 // nullopt when `key` is too short to be a record key. The views point into
 // `key`.
 std::optional<RecordKey> DecodeRecordKey(absl::string_view key);
+
+struct HouseholdKey {
+  absl::string_view household_number;
+  uint32_t generation = 0;
+  absl::string_view person_id;
+};
+
+void AppendHouseholdKey(absl::string_view household_number,
+                        uint32_t generation, absl::string_view person_id,
+                        std::string* out);
+std::string EncodeHouseholdKey(absl::string_view household_number,
+                               uint32_t generation,
+                               absl::string_view person_id);
+// The prefix every key of one household number starts with.
+std::string HouseholdPrefix(absl::string_view household_number);
+std::optional<HouseholdKey> DecodeHouseholdKey(absl::string_view key);
 
 std::string FormatKey();
 std::string CurrentViewKey();

@@ -82,6 +82,22 @@ TEST(KeysTest, ByteOrderIsPersonThenDepartmentThenGenerationThenKey) {
   }
 }
 
+TEST(KeysTest, HouseholdKeyRoundTripsAndGroupsByHouseholdNumber) {
+  const std::string key = EncodeHouseholdKey("3205810012", 7, kPersonA);
+  const auto decoded = DecodeHouseholdKey(key);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->household_number, "3205810012");
+  EXPECT_EQ(decoded->generation, 7u);
+  EXPECT_EQ(decoded->person_id, kPersonA);
+  EXPECT_EQ(key.rfind(HouseholdPrefix("3205810012"), 0), 0u);
+  // "H1" is not a prefix match of "H12": the separator ends the number.
+  EXPECT_NE(EncodeHouseholdKey("H12", 1, kPersonA).rfind(HouseholdPrefix("H1"), 0),
+            0u);
+  EXPECT_LT(EncodeHouseholdKey("H1", 0xFFFFFFFF, kPersonB),
+            EncodeHouseholdKey("H10", 0, kPersonA));
+  EXPECT_FALSE(DecodeHouseholdKey("too short").has_value());
+}
+
 TEST(KeysTest, MetaKeysAreStableAndDistinct) {
   EXPECT_EQ(DepartmentStateKey(hedui::v1::TAX), "dept/06");
   EXPECT_EQ(PendingGenerationKey(hedui::v1::ASSISTANCE_ENROLLMENT),

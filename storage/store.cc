@@ -67,6 +67,8 @@ class RocksStore final : public Store {
       absl::Span<const std::string> person_ids) override;
   absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
                                RecordSet* out) override;
+  absl::Status ReadPersonsWithHouseholds(
+      absl::Span<const std::string> person_ids, RecordSet* out) override;
   absl::StatusOr<RecordSet> ReadPersonsAt(
       absl::Span<const std::string> person_ids,
       absl::Span<const DepartmentAsOf> generations) override;
@@ -98,7 +100,12 @@ class RocksStore final : public Store {
                              std::vector<std::string>* files);
   absl::Status Read(absl::Span<const std::string> person_ids,
                     absl::Span<const DepartmentAsOf> overrides,
-                    RecordSet* result);
+                    bool with_households, RecordSet* result);
+  absl::Status ReadHouseholdRegisters(const rocksdb::Snapshot* snapshot,
+                                      uint32_t generation, RecordSet* result);
+  absl::Status WriteHouseholdIndex(uint32_t generation,
+                                   const RecordBatch& records,
+                                   std::string* file);
   void ScheduleCompaction();
 
   StoreOptions options_;
@@ -106,6 +113,7 @@ class RocksStore final : public Store {
   ColumnFamilies cfs_;
   std::shared_ptr<LiveGenerations> live_;
   rocksdb::Options sst_options_;  // what SstFileWriter must match
+  rocksdb::Options households_sst_options_;
   absl::Mutex writer_mu_;
   std::atomic<bool> closing_{false};
   std::thread compactor_;
@@ -149,13 +157,17 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(StoreOptions options) {
   ColumnFamilyConfig config;
   config.block_cache_bytes = opts.block_cache_bytes;
   config.env = opts.env;
-  config.compaction_filter_factory =
-      std::make_shared<GenerationFilterFactory>(store->live_);
+  config.records_filter = std::make_shared<GenerationFilterFactory>(
+      store->live_, GenerationKeys::kRecords);
+  config.households_filter = std::make_shared<GenerationFilterFactory>(
+      store->live_, GenerationKeys::kHouseholds);
   auto opened = OpenDatabase(opts.path, config, &store->cfs_);
   if (!opened.ok()) return opened.status();
   store->db_ = std::move(*opened);
   store->sst_options_ =
       rocksdb::Options(store->db_->GetDBOptions(), store->cfs_.records_options);
+  store->households_sst_options_ = rocksdb::Options(
+      store->db_->GetDBOptions(), store->cfs_.households_options);
 
   if (absl::Status s = store->CheckFormat(); !s.ok()) return s;
   if (absl::Status s = store->LoadLiveGenerations(); !s.ok()) return s;
@@ -422,6 +434,17 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
     ingest.move_files = true;
     loaded = FromRocks(db_->IngestExternalFile(cfs_.records, files, ingest),
                        "ingesting SST files");
+    if (loaded.ok() &&
+        header.department == hedui::v1::HOUSEHOLD_REGISTRATION) {
+      std::string index_file;
+      loaded = WriteHouseholdIndex(static_cast<uint32_t>(generation), records,
+                                   &index_file);
+      if (loaded.ok()) {
+        loaded = FromRocks(
+            db_->IngestExternalFile(cfs_.households, {index_file}, ingest),
+            "ingesting the household index");
+      }
+    }
   }
   std::error_code ec;
   std::filesystem::remove_all(absl::StrCat(options_.path, "/ingest-tmp"), ec);
@@ -537,12 +560,36 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
 
   rocksdb::WriteBatch batch_write;
   int64_t rows = state.current().rows();
+  const bool registration =
+      header.department == hedui::v1::HOUSEHOLD_REGISTRATION;
   for (size_t i = 0; i < records.size(); ++i) {
     const bool exists = statuses[i].ok();
     if (!exists && !statuses[i].IsNotFound()) {
       return FromRocks(statuses[i], "reading a record for a delta");
     }
     const RecordView record = records[i];
+    if (registration) {
+      // The household index follows the registration: out of the old
+      // household, into the new one.
+      hedui::store::v1::HouseholdRegistrationRecord old_record;
+      if (exists && old_record.ParseFromArray(
+                        values[i].data(), static_cast<int>(values[i].size()))) {
+        batch_write.Delete(
+            cfs_.households,
+            EncodeHouseholdKey(old_record.household_number(), generation,
+                               record.person_id));
+      }
+      hedui::store::v1::HouseholdRegistrationRecord new_record;
+      if (!record.erase &&
+          new_record.ParseFromArray(record.value.data(),
+                                    static_cast<int>(record.value.size()))) {
+        batch_write.Put(
+            cfs_.households,
+            EncodeHouseholdKey(new_record.household_number(), generation,
+                               record.person_id),
+            rocksdb::Slice(record.value.data(), record.value.size()));
+      }
+    }
     if (record.erase) {
       ++result.deletions;
       if (exists) {
@@ -597,20 +644,28 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
 absl::StatusOr<RecordSet> RocksStore::ReadPersons(
     absl::Span<const std::string> person_ids) {
   RecordSet result;
-  if (absl::Status s = Read(person_ids, {}, &result); !s.ok()) return s;
+  if (absl::Status s = Read(person_ids, {}, false, &result); !s.ok()) {
+    return s;
+  }
   return result;
 }
 
 absl::Status RocksStore::ReadPersonsInto(
     absl::Span<const std::string> person_ids, RecordSet* out) {
-  return Read(person_ids, {}, out);
+  return Read(person_ids, {}, /*with_households=*/false, out);
+}
+
+absl::Status RocksStore::ReadPersonsWithHouseholds(
+    absl::Span<const std::string> person_ids, RecordSet* out) {
+  return Read(person_ids, {}, /*with_households=*/true, out);
 }
 
 absl::StatusOr<RecordSet> RocksStore::ReadPersonsAt(
     absl::Span<const std::string> person_ids,
     absl::Span<const DepartmentAsOf> generations) {
   RecordSet result;
-  if (absl::Status s = Read(person_ids, generations, &result); !s.ok()) {
+  if (absl::Status s = Read(person_ids, generations, false, &result);
+      !s.ok()) {
     return s;
   }
   return result;
@@ -618,7 +673,7 @@ absl::StatusOr<RecordSet> RocksStore::ReadPersonsAt(
 
 absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
                               absl::Span<const DepartmentAsOf> overrides,
-                              RecordSet* result_out) {
+                              bool with_households, RecordSet* result_out) {
   RecordSet& result = *result_out;
   result.Clear();
   for (size_t i = 0; i < person_ids.size(); ++i) {
@@ -706,7 +761,82 @@ absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
     }
     if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
   }
+  if (with_households && wanted[hedui::v1::HOUSEHOLD_REGISTRATION] != 0) {
+    return ReadHouseholdRegisters(
+        guard.snap, wanted[hedui::v1::HOUSEHOLD_REGISTRATION], &result);
+  }
   return absl::OkStatus();
+}
+
+absl::Status RocksStore::ReadHouseholdRegisters(
+    const rocksdb::Snapshot* snapshot, uint32_t generation,
+    RecordSet* result) {
+  std::vector<std::string> numbers;
+  for (const auto& person : result->persons()) {
+    for (const auto& registration : person.household_registration()) {
+      const std::string& number = registration.household_number();
+      if (std::find(numbers.begin(), numbers.end(), number) == numbers.end()) {
+        numbers.push_back(number);
+      }
+    }
+  }
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read, cfs_.households));
+  for (const std::string& number : numbers) {
+    auto* household = result->add_household_registers();
+    household->set_household_number(number);
+    const std::string prefix = HouseholdPrefix(number);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      const auto key = DecodeHouseholdKey(
+          absl::string_view(it->key().data(), it->key().size()));
+      if (!key || key->generation != generation) continue;
+      if (!household->add_members()->ParseFromArray(
+              it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("a household index entry is corrupt");
+      }
+    }
+    if (!it->status().ok()) {
+      return FromRocks(it->status(), "scanning a household register");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::WriteHouseholdIndex(uint32_t generation,
+                                             const RecordBatch& records,
+                                             std::string* file) {
+  std::vector<std::pair<std::string, size_t>> entries;
+  entries.reserve(records.size());
+  hedui::store::v1::HouseholdRegistrationRecord registration;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const RecordView record = records[i];
+    if (!registration.ParseFromArray(record.value.data(),
+                                     static_cast<int>(record.value.size()))) {
+      return absl::InvalidArgumentError(
+          "a household registration record does not parse");
+    }
+    entries.emplace_back(EncodeHouseholdKey(registration.household_number(),
+                                            generation, record.person_id),
+                         i);
+  }
+  std::sort(entries.begin(), entries.end());
+  *file = absl::StrCat(options_.path, "/ingest-tmp/households-", generation,
+                       ".sst");
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), households_sst_options_,
+                                cfs_.households);
+  absl::Status s = FromRocks(writer.Open(*file), "opening an SST file");
+  for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
+    const RecordView record = records[entries[i].second];
+    s = FromRocks(writer.Put(entries[i].first,
+                             rocksdb::Slice(record.value.data(),
+                                            record.value.size())),
+                  "writing the household index");
+  }
+  if (s.ok()) s = FromRocks(writer.Finish(), "finishing an SST");
+  return s;
 }
 
 absl::StatusOr<std::vector<DepartmentState>> RocksStore::ListDepartments() {
@@ -733,8 +863,13 @@ absl::Status RocksStore::CompactRetired() {
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForceOptimized;
-  return FromRocks(db_->CompactRange(compact, cfs_.records, nullptr, nullptr),
-                   "compacting retired generations");
+  absl::Status s =
+      FromRocks(db_->CompactRange(compact, cfs_.records, nullptr, nullptr),
+                "compacting retired generations");
+  if (!s.ok()) return s;
+  return FromRocks(
+      db_->CompactRange(compact, cfs_.households, nullptr, nullptr),
+      "compacting retired household registers");
 }
 
 absl::StatusOr<int64_t> RocksStore::CountRecords(Department department,

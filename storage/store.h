@@ -100,6 +100,14 @@ class Store {
   virtual absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
                                        hedui::store::v1::RecordSet* out) = 0;
 
+  // ReadPersonsInto, plus the register of every household number the persons
+  // are registered under (RecordSet::household_registers): how an undeclared
+  // spouse or child is found. Of the other residents only the registration
+  // rows are read, never their other records.
+  virtual absl::Status ReadPersonsWithHouseholds(
+      absl::Span<const std::string> person_ids,
+      hedui::store::v1::RecordSet* out) = 0;
+
   // Same, but for the departments named in `generations`, the given
   // (current or retained) snapshot instead of the current one: audits and
   // re-verification against the data a decision saw.

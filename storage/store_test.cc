@@ -357,6 +357,74 @@ TEST_F(StoreTest, RefusesColumnFamiliesItDoesNotKnow) {
             std::string::npos);
 }
 
+void AddRegistration(RecordBatch& batch, const std::string& person,
+                     const std::string& household, bool erase = false) {
+  hedui::store::v1::HouseholdRegistrationRecord r;
+  r.set_person_id(person);
+  r.set_name("测试");
+  r.set_household_number(household);
+  r.set_status(hedui::store::v1::NORMAL);
+  batch.Add(person, "", r.SerializeAsString(), 0, erase);
+}
+
+std::vector<std::string> Members(const hedui::store::v1::RecordSet& set,
+                                 const std::string& household) {
+  std::vector<std::string> ids;
+  for (const auto& h : set.household_registers()) {
+    if (h.household_number() != household) continue;
+    for (const auto& m : h.members()) ids.push_back(m.person_id());
+  }
+  return ids;
+}
+
+TEST_F(StoreTest, HouseholdRegistersFollowSnapshotsAndDeltas) {
+  auto store = OpenStore();
+  RecordBatch first;
+  AddRegistration(first, PersonId(0), "H1");
+  AddRegistration(first, PersonId(1), "H1");
+  AddRegistration(first, PersonId(2), "H2");
+  AddRegistration(first, PersonId(3), "H10");
+  first.Sort();
+  ASSERT_TRUE(store->ApplyFullSnapshot(
+                       Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"), first)
+                  .ok());
+  hedui::store::v1::RecordSet set;
+  ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(0)}, &set).ok());
+  // The undeclared co-resident is found, with only their registration row.
+  EXPECT_EQ(Members(set, "H1"),
+            (std::vector<std::string>{PersonId(0), PersonId(1)}));
+  ASSERT_EQ(set.persons_size(), 1);
+  EXPECT_TRUE(store->ReadPersons({PersonId(0)})->household_registers().empty());
+
+  // A new snapshot moves person 1 to H2: gen 1's entries no longer count.
+  RecordBatch second;
+  AddRegistration(second, PersonId(0), "H1");
+  AddRegistration(second, PersonId(1), "H2");
+  AddRegistration(second, PersonId(2), "H2");
+  AddRegistration(second, PersonId(3), "H10");
+  second.Sort();
+  ASSERT_TRUE(store->ApplyFullSnapshot(
+                       Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r2"), second)
+                  .ok());
+  ASSERT_TRUE(
+      store->ReadPersonsWithHouseholds({PersonId(0), PersonId(2)}, &set).ok());
+  EXPECT_EQ(Members(set, "H1"), (std::vector<std::string>{PersonId(0)}));
+  EXPECT_EQ(Members(set, "H2"),
+            (std::vector<std::string>{PersonId(1), PersonId(2)}));
+
+  // A delta moves person 0 into H2 and deletes person 2.
+  RecordBatch delta;
+  AddRegistration(delta, PersonId(0), "H2");
+  AddRegistration(delta, PersonId(2), "H2", /*erase=*/true);
+  ASSERT_TRUE(store->ApplyDelta(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "d"),
+                                delta)
+                  .ok());
+  ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(1)}, &set).ok());
+  EXPECT_EQ(Members(set, "H2"),
+            (std::vector<std::string>{PersonId(0), PersonId(1)}));
+  EXPECT_TRUE(Members(set, "H1").empty());
+}
+
 TEST_F(StoreTest, RefusesUnsortedRecords) {
   auto store = OpenStore();
   RecordBatch unsorted;

@@ -17,7 +17,6 @@
 #include "rocksdb/sst_file_writer.h"
 #include "storage/column_families.h"
 #include "storage/feed/feed_parser.h"
-#include "storage/generation_filter.h"
 #include "storage/keys.h"
 
 int main(int argc, char** argv) {
@@ -50,9 +49,6 @@ int main(int argc, char** argv) {
   const std::string dir = argv[3];
   std::filesystem::remove_all(dir);
   hedui::storage::ColumnFamilyConfig config;
-  config.compaction_filter_factory =
-      std::make_shared<hedui::storage::GenerationFilterFactory>(
-          std::make_shared<hedui::storage::LiveGenerations>());
   hedui::storage::ColumnFamilies cfs;
   auto db = hedui::storage::OpenDatabase(dir, config, &cfs);
   if (!db.ok()) return 1;

@@ -17,7 +17,6 @@
 #include "absl/strings/str_format.h"
 #include "rocksdb/db.h"
 #include "storage/column_families.h"
-#include "storage/generation_filter.h"
 #include "storage/keys.h"
 #include "storage/store.h"
 #include "storage/types/resident_id.h"
@@ -231,9 +230,6 @@ int main(int argc, char** argv) {
   {
     hedui::storage::ColumnFamilyConfig config;
     config.block_cache_bytes = kCache;
-    config.compaction_filter_factory =
-        std::make_shared<hedui::storage::GenerationFilterFactory>(
-            std::make_shared<hedui::storage::LiveGenerations>());
     hedui::storage::ColumnFamilies cfs;
     auto db = hedui::storage::OpenDatabase(dir, config, &cfs);
     if (!db.ok()) return 1;
