@@ -55,9 +55,8 @@ void AppendBigEndian32(uint32_t v, std::string* out) {
 
 }  // namespace
 
-void AppendHouseholdKey(absl::string_view household_number,
-                        uint32_t generation, absl::string_view person_id,
-                        std::string* out) {
+void AppendHouseholdKey(absl::string_view household_number, uint32_t generation,
+                        absl::string_view person_id, std::string* out) {
   out->append(household_number.data(), household_number.size());
   out->push_back('\0');
   AppendBigEndian32(generation, out);

@@ -60,9 +60,8 @@ struct HouseholdKey {
   absl::string_view person_id;
 };
 
-void AppendHouseholdKey(absl::string_view household_number,
-                        uint32_t generation, absl::string_view person_id,
-                        std::string* out);
+void AppendHouseholdKey(absl::string_view household_number, uint32_t generation,
+                        absl::string_view person_id, std::string* out);
 std::string EncodeHouseholdKey(absl::string_view household_number,
                                uint32_t generation,
                                absl::string_view person_id);

@@ -91,8 +91,9 @@ TEST(KeysTest, HouseholdKeyRoundTripsAndGroupsByHouseholdNumber) {
   EXPECT_EQ(decoded->person_id, kPersonA);
   EXPECT_EQ(key.rfind(HouseholdPrefix("3205810012"), 0), 0u);
   // "H1" is not a prefix match of "H12": the separator ends the number.
-  EXPECT_NE(EncodeHouseholdKey("H12", 1, kPersonA).rfind(HouseholdPrefix("H1"), 0),
-            0u);
+  EXPECT_NE(
+      EncodeHouseholdKey("H12", 1, kPersonA).rfind(HouseholdPrefix("H1"), 0),
+      0u);
   EXPECT_LT(EncodeHouseholdKey("H1", 0xFFFFFFFF, kPersonB),
             EncodeHouseholdKey("H10", 0, kPersonA));
   EXPECT_FALSE(DecodeHouseholdKey("too short").has_value());

@@ -434,8 +434,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
     ingest.move_files = true;
     loaded = FromRocks(db_->IngestExternalFile(cfs_.records, files, ingest),
                        "ingesting SST files");
-    if (loaded.ok() &&
-        header.department == hedui::v1::HOUSEHOLD_REGISTRATION) {
+    if (loaded.ok() && header.department == hedui::v1::HOUSEHOLD_REGISTRATION) {
       std::string index_file;
       loaded = WriteHouseholdIndex(static_cast<uint32_t>(generation), records,
                                    &index_file);
@@ -574,10 +573,9 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
       hedui::store::v1::HouseholdRegistrationRecord old_record;
       if (exists && old_record.ParseFromArray(
                         values[i].data(), static_cast<int>(values[i].size()))) {
-        batch_write.Delete(
-            cfs_.households,
-            EncodeHouseholdKey(old_record.household_number(), generation,
-                               record.person_id));
+        batch_write.Delete(cfs_.households,
+                           EncodeHouseholdKey(old_record.household_number(),
+                                              generation, record.person_id));
       }
       hedui::store::v1::HouseholdRegistrationRecord new_record;
       if (!record.erase &&
@@ -664,8 +662,7 @@ absl::StatusOr<RecordSet> RocksStore::ReadPersonsAt(
     absl::Span<const std::string> person_ids,
     absl::Span<const DepartmentAsOf> generations) {
   RecordSet result;
-  if (absl::Status s = Read(person_ids, generations, false, &result);
-      !s.ok()) {
+  if (absl::Status s = Read(person_ids, generations, false, &result); !s.ok()) {
     return s;
   }
   return result;
@@ -769,8 +766,7 @@ absl::Status RocksStore::Read(absl::Span<const std::string> person_ids,
 }
 
 absl::Status RocksStore::ReadHouseholdRegisters(
-    const rocksdb::Snapshot* snapshot, uint32_t generation,
-    RecordSet* result) {
+    const rocksdb::Snapshot* snapshot, uint32_t generation, RecordSet* result) {
   std::vector<std::string> numbers;
   for (const auto& person : result->persons()) {
     for (const auto& registration : person.household_registration()) {
@@ -830,10 +826,10 @@ absl::Status RocksStore::WriteHouseholdIndex(uint32_t generation,
   absl::Status s = FromRocks(writer.Open(*file), "opening an SST file");
   for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
     const RecordView record = records[entries[i].second];
-    s = FromRocks(writer.Put(entries[i].first,
-                             rocksdb::Slice(record.value.data(),
-                                            record.value.size())),
-                  "writing the household index");
+    s = FromRocks(
+        writer.Put(entries[i].first,
+                   rocksdb::Slice(record.value.data(), record.value.size())),
+        "writing the household index");
   }
   if (s.ok()) s = FromRocks(writer.Finish(), "finishing an SST");
   return s;

@@ -385,8 +385,9 @@ TEST_F(StoreTest, HouseholdRegistersFollowSnapshotsAndDeltas) {
   AddRegistration(first, PersonId(2), "H2");
   AddRegistration(first, PersonId(3), "H10");
   first.Sort();
-  ASSERT_TRUE(store->ApplyFullSnapshot(
-                       Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"), first)
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(
+                      Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"), first)
                   .ok());
   hedui::store::v1::RecordSet set;
   ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(0)}, &set).ok());
@@ -403,8 +404,9 @@ TEST_F(StoreTest, HouseholdRegistersFollowSnapshotsAndDeltas) {
   AddRegistration(second, PersonId(2), "H2");
   AddRegistration(second, PersonId(3), "H10");
   second.Sort();
-  ASSERT_TRUE(store->ApplyFullSnapshot(
-                       Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r2"), second)
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(
+                      Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r2"), second)
                   .ok());
   ASSERT_TRUE(
       store->ReadPersonsWithHouseholds({PersonId(0), PersonId(2)}, &set).ok());
@@ -416,9 +418,9 @@ TEST_F(StoreTest, HouseholdRegistersFollowSnapshotsAndDeltas) {
   RecordBatch delta;
   AddRegistration(delta, PersonId(0), "H2");
   AddRegistration(delta, PersonId(2), "H2", /*erase=*/true);
-  ASSERT_TRUE(store->ApplyDelta(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "d"),
-                                delta)
-                  .ok());
+  ASSERT_TRUE(
+      store->ApplyDelta(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "d"), delta)
+          .ok());
   ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(1)}, &set).ok());
   EXPECT_EQ(Members(set, "H2"),
             (std::vector<std::string>{PersonId(0), PersonId(1)}));

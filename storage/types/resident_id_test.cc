@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 
 namespace hedui {
@@ -43,10 +44,8 @@ TEST(ResidentIdTest, EveryCheckCharacterRoundTrips) {
   // Vary the sequence so that each of the 11 check characters occurs.
   std::set<char> seen;
   for (int seq = 0; seq < 200; ++seq) {
-    char first17[18];
-    snprintf(first17, sizeof first17, "32058119800101%03d", seq);
-    const std::string id =
-        std::string(first17) + ResidentIdCheckCharacter(first17);
+    const std::string first17 = absl::StrFormat("32058119800101%03d", seq);
+    const std::string id = first17 + ResidentIdCheckCharacter(first17);
     EXPECT_TRUE(ValidateResidentId(id).ok()) << id;
     seen.insert(id.back());
   }
