@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 VAR=$(realpath -m "${1:-var}")
 PORT=${HEDUI_PORT:-7441}
 BUILD=build/release
+# Lets ccache share objects with other clones (tests/run.sh does the same).
+export CCACHE_BASEDIR=$(pwd)
 mkdir -p "$VAR"
 
 step() { printf '\n== %s ==\n' "$*"; }
