@@ -5,7 +5,6 @@
 #include <string>
 
 #include "absl/types/span.h"
-#include "google/protobuf/message.h"
 #include "storage/feed/column_value.h"
 #include "storage/feed/schema.h"
 
@@ -21,7 +20,8 @@ class RecordBuilder {
   // Serializes the hedui.store.v1 record: value i fills field number i + 1;
   // absent values leave their field unset.
   // REQUIRES: values.size() == schema.columns.size().
-  void BuildRecord(absl::Span<const ColumnValue> values, std::string* record);
+  void BuildRecord(absl::Span<const ColumnValue> values,
+                   std::string* record) const;
 
   // The key columns other than person_id, in column order, joined by U+001F:
   // dates YYYYMMDD, months YYYYMM, enums as two decimal digits of their proto
@@ -31,7 +31,6 @@ class RecordBuilder {
 
  private:
   const Schema& schema_;
-  std::unique_ptr<google::protobuf::Message> message_;
 };
 
 }  // namespace hedui::feed
