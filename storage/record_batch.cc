@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include "storage/keys.h"
 
@@ -66,6 +67,30 @@ void RecordBatch::Add(absl::string_view person_id,
   std::memcpy(out + person_id.size(), natural_key.data(), natural_key.size());
   std::memcpy(out + e.key_size, value.data(), value.size());
   entries_.push_back(e);
+}
+
+RecordBatch& RecordBatch::operator=(RecordBatch&& other) noexcept {
+  blocks_ = std::move(other.blocks_);
+  entries_ = std::move(other.entries_);
+  cursor_ = std::exchange(other.cursor_, nullptr);
+  remaining_ = std::exchange(other.remaining_, 0);
+  other.blocks_.clear();
+  other.entries_.clear();
+  return *this;
+}
+
+void RecordBatch::Append(RecordBatch&& other) {
+  if (entries_.empty() && blocks_.empty()) {
+    *this = std::move(other);
+    return;
+  }
+  entries_.insert(entries_.end(), other.entries_.begin(), other.entries_.end());
+  // The entries point into the blocks, which move without moving memory.
+  for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+  other.entries_.clear();
+  other.blocks_.clear();
+  other.cursor_ = nullptr;
+  other.remaining_ = 0;
 }
 
 RecordView RecordBatch::operator[](size_t i) const {

@@ -25,8 +25,9 @@ struct RecordView {
 class RecordBatch {
  public:
   RecordBatch() = default;
-  RecordBatch(RecordBatch&&) = default;
-  RecordBatch& operator=(RecordBatch&&) = default;
+  // A moved-from batch is empty and must not write into blocks it gave up.
+  RecordBatch(RecordBatch&& other) noexcept { *this = std::move(other); }
+  RecordBatch& operator=(RecordBatch&& other) noexcept;
 
   // Capacity for `records` entries; bytes go to blocks allocated as needed.
   void Reserve(size_t records);
@@ -34,6 +35,9 @@ class RecordBatch {
   // and a check character); the store verifies the byte order it gets.
   void Add(absl::string_view person_id, absl::string_view natural_key,
            absl::string_view value, int64_t line = 0, bool erase = false);
+
+  // Takes over `other`'s records (no bytes are copied).
+  void Append(RecordBatch&& other);
 
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }

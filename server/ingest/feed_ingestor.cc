@@ -61,8 +61,7 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
   batch.batch_id = header.batch_id();
   batch.force = header.force();
   std::unique_ptr<FeedIngestor> ingestor(
-      new FeedIngestor(store, batch, header.delta(), parser_options, limits,
-                       std::min(header.total_bytes(), limits.max_feed_bytes)));
+      new FeedIngestor(store, batch, header.delta(), parser_options, limits));
   auto existing = store->FindBatch(department, header.batch_id());
   if (!existing.ok()) return existing.status();
   ingestor->already_applied_ = existing->has_value();
@@ -71,53 +70,12 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
 
 FeedIngestor::FeedIngestor(storage::Store* store, storage::BatchHeader batch,
                            bool delta, feed::FeedParserOptions parser_options,
-                           const IngestLimits& limits, int64_t expected_bytes)
+                           const IngestLimits& limits)
     : store_(store),
       batch_(std::move(batch)),
       delta_(delta),
       limits_(limits),
-      parser_(parser_options) {
-  // Feed rows are rarely under 48 bytes: reserving the entries up front
-  // spares the copies of a growing vector.
-  if (expected_bytes > 0) {
-    records_.Reserve(static_cast<size_t>(expected_bytes) / 48);
-  }
-  worker_ = std::thread([this] { ParseQueuedChunks(); });
-}
-
-FeedIngestor::~FeedIngestor() { StopWorker(); }
-
-void FeedIngestor::StopWorker() {
-  {
-    absl::MutexLock lock(&mu_);
-    input_closed_ = true;
-  }
-  if (worker_.joinable()) worker_.join();
-}
-
-void FeedIngestor::ParseQueuedChunks() {
-  while (true) {
-    std::string chunk;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](FeedIngestor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-            return !self->queue_.empty() || self->input_closed_;
-          },
-          this));
-      if (queue_.empty()) return;  // closed and drained
-      chunk = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    parser_.Consume(chunk,
-                    [this](feed::FeedRow&& row) { Collect(std::move(row)); });
-  }
-}
-
-void FeedIngestor::Collect(feed::FeedRow&& row) {
-  records_.Add(row.person_id, row.natural_key, row.record, row.line,
-               row.op == feed::RowOp::kDelete);
-}
+      parser_(parser_options, limits.parse_threads) {}
 
 absl::Status FeedIngestor::Consume(std::string chunk) {
   bytes_ += static_cast<int64_t>(chunk.size());
@@ -126,16 +84,8 @@ absl::Status FeedIngestor::Consume(std::string chunk) {
         "feed larger than the server's limit of ", limits_.max_feed_bytes,
         " bytes; split it or raise max_feed_bytes"));
   }
-  // After an error the parser still counts errors (the total is reported)
-  // but emits no rows, so going on is cheap.
-  if (already_applied_) return absl::OkStatus();
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](FeedIngestor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-        return self->queue_.size() < kMaxQueuedChunks;
-      },
-      this));
-  queue_.push_back(std::move(chunk));
+  if (already_applied_) return absl::OkStatus();  // drained, not parsed
+  parser_.Consume(std::move(chunk));
   return absl::OkStatus();
 }
 
@@ -182,12 +132,14 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
   hedui::v1::IngestResponse response;
   response.set_batch_id(batch_.batch_id);
   response.set_department(batch_.department);
-  StopWorker();  // parses what is still queued
+  int64_t rows = 0;
   if (!already_applied_) {
-    parser_.Finish([this](feed::FeedRow&& row) { Collect(std::move(row)); });
-    if (!parser_.ok()) {
-      return RejectFile(parser_.errors(), parser_.error_count());
+    ParsedFeed parsed = parser_.Finish();
+    rows = parsed.rows;
+    if (parsed.error_count > 0) {
+      return RejectFile(parsed.errors, parsed.error_count);
     }
+    records_ = std::move(parsed.records);
     parsed_ = absl::Now();
     std::vector<feed::FeedError> duplicates = SortAndFindDuplicates();
     sorted_ = absl::Now();
@@ -195,7 +147,7 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
       return RejectFile(duplicates, static_cast<int64_t>(duplicates.size()));
     }
   }
-  response.set_rows(parser_.rows());
+  response.set_rows(rows);
   absl::StatusOr<storage::ApplyResult> applied =
       delta_ ? store_->ApplyDelta(batch_, records_)
              : store_->ApplyFullSnapshot(batch_, records_);
@@ -214,7 +166,7 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
     spdlog::info(
         "ingest {}: {} rows; receive+parse {:.3f} s, sort {:.3f} s, store "
         "{:.3f} s",
-        hedui::v1::Department_Name(batch_.department), parser_.rows(),
+        hedui::v1::Department_Name(batch_.department), rows,
         absl::ToDoubleSeconds(parsed_ - started_),
         absl::ToDoubleSeconds(sorted_ - parsed_),
         absl::ToDoubleSeconds(stored - sorted_));

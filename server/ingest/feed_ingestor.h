@@ -7,17 +7,15 @@
 // server.
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "hedui/v1/admin.pb.h"
+#include "server/ingest/parallel_feed_parser.h"
 #include "storage/feed/feed_parser.h"
 #include "storage/store.h"
 
@@ -26,6 +24,7 @@ namespace hedui::server {
 struct IngestLimits {
   int64_t max_feed_bytes = 4ll << 30;  // a feed larger than this is refused
   size_t max_reported_errors = 20;
+  int parse_threads = 2;  // feeds are parsed on this many threads
 };
 
 class FeedIngestor {
@@ -37,10 +36,8 @@ class FeedIngestor {
       storage::Store* store, const hedui::v1::IngestHeader& header,
       const IngestLimits& limits);
 
-  ~FeedIngestor();
-
-  // Queues the next bytes of the file; a worker thread parses them while
-  // the transport receives the next ones. Blocks while the queue is full
+  // The next bytes of the file; parser threads work on them while the
+  // transport receives the next ones. Blocks while the parsers are behind
   // (bounded memory whatever the sender does).
   absl::Status Consume(std::string chunk);
 
@@ -51,10 +48,7 @@ class FeedIngestor {
  private:
   FeedIngestor(storage::Store* store, storage::BatchHeader batch, bool delta,
                feed::FeedParserOptions parser_options,
-               const IngestLimits& limits, int64_t expected_bytes);
-  void Collect(feed::FeedRow&& row);
-  void ParseQueuedChunks();  // the worker thread
-  void StopWorker();
+               const IngestLimits& limits);
 
   // Sorts rows by key and reports rows whose key repeats an earlier one.
   std::vector<feed::FeedError> SortAndFindDuplicates();
@@ -65,17 +59,11 @@ class FeedIngestor {
   storage::BatchHeader batch_;
   bool delta_;
   IngestLimits limits_;
-  feed::FeedParser parser_;
+  ParallelFeedParser parser_;
   storage::RecordBatch records_;
   int64_t bytes_ = 0;
   bool already_applied_ = false;
   absl::Time started_ = absl::Now();
-
-  static constexpr size_t kMaxQueuedChunks = 8;
-  absl::Mutex mu_;
-  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
-  bool input_closed_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread worker_;
   absl::Time parsed_;
   absl::Time sorted_;
 };

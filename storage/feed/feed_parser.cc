@@ -38,7 +38,8 @@ class FeedParser::Impl {
   explicit Impl(FeedParserOptions options)
       : options_(options),
         schema_(FindSchema(options.department)),
-        lines_(kMaxLineBytes) {
+        lines_(kMaxLineBytes, options.first_line),
+        header_seen_(!options.starts_file) {
     if (schema_ == nullptr) {
       Stop(0, 0,
            absl::StrCat("unknown department (enum value ",
@@ -91,7 +92,9 @@ class FeedParser::Impl {
           1, 0, "",
           absl::StrCat("the file is empty; expected the header ", header_));
     }
-    // An empty line held back here is the file's last line: allowed.
+    // An empty line held back here is the file's last line: allowed; the
+    // last line of a block in the middle of a file is not.
+    if (!options_.ends_file) ReportHeldEmptyLine();
   }
 
   bool ok() const { return error_count_ == 0; }
@@ -120,7 +123,7 @@ class FeedParser::Impl {
 
   bool OnLine(int64_t number, absl::string_view line, bool terminated,
               const RowSink& sink) {
-    if (number == 1) {
+    if (number == 1 && options_.starts_file) {
       absl::ConsumePrefix(&line, kUtf8Bom);
       return CheckHeader(line);
     }

@@ -47,6 +47,14 @@ struct FeedParserOptions {
   TextEncoding encoding = TextEncoding::kUtf8;
   bool delta = false;      // a first column `op` (upsert/delete)
   size_t max_errors = 20;  // errors kept; counting goes on
+
+  // For parsing one file as several line-aligned blocks in parallel: the
+  // line number of the block's first line, whether the block starts with
+  // the header (the file's first block), and whether it ends the file (only
+  // the file's last line may be empty).
+  int64_t first_line = 1;
+  bool starts_file = true;
+  bool ends_file = true;
 };
 
 // Called once per valid row, in file order. A std::function so that callers

@@ -29,8 +29,8 @@ class LineReader {
 
   // Bounds the buffered line, so that a file without line ends cannot
   // exhaust memory.
-  explicit LineReader(size_t max_line_bytes)
-      : max_line_bytes_(max_line_bytes) {}
+  explicit LineReader(size_t max_line_bytes, int64_t first_line = 1)
+      : max_line_bytes_(max_line_bytes), line_number_(first_line) {}
 
   Result Feed(absl::string_view text, LineSink sink);
   // Passes the last line when it has no "\n" (and is not empty).

@@ -1,0 +1,75 @@
+#ifndef HEDUI_SERVER_INGEST_PARALLEL_FEED_PARSER_H_
+#define HEDUI_SERVER_INGEST_PARALLEL_FEED_PARSER_H_
+
+// One feed file parsed on several threads while it is still arriving: the
+// byte stream is cut at line ends into blocks, each parsed by its own
+// FeedParser told its first line number. Lines can be cut anywhere a "\n"
+// is: a quoted field may not span lines, and neither UTF-8 nor GB18030 uses
+// the byte 0x0A inside a character.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "storage/feed/feed_parser.h"
+#include "storage/record_batch.h"
+
+namespace hedui::server {
+
+struct ParsedFeed {
+  storage::RecordBatch records;         // in no particular order
+  std::vector<feed::FeedError> errors;  // the first max_errors, by line
+  int64_t error_count = 0;
+  int64_t rows = 0;
+};
+
+class ParallelFeedParser {
+ public:
+  // `options.first_line`, `starts_file` and `ends_file` are set per block.
+  ParallelFeedParser(feed::FeedParserOptions options, int threads,
+                     size_t block_bytes = 4 << 20);
+  ~ParallelFeedParser();
+
+  // The next bytes of the file. Blocks while the parsers are behind, so
+  // memory stays bounded whatever the sender does.
+  void Consume(std::string chunk);
+
+  // After the last chunk: waits for the parsers and merges their results.
+  ParsedFeed Finish();
+
+ private:
+  struct Block {
+    std::string text;
+    int64_t first_line = 1;
+    size_t index = 0;
+    bool last = false;
+  };
+
+  void CutBlocks();  // moves whole-line blocks out of pending_
+  void Enqueue(Block block);
+  void Work();
+  void Stop();
+
+  const feed::FeedParserOptions options_;
+  const size_t block_bytes_;
+  const size_t max_queued_;
+  // Receive side (the caller's thread only).
+  std::string pending_;
+  int64_t next_line_ = 1;
+  size_t next_index_ = 0;
+  bool finished_ = false;
+
+  absl::Mutex mu_;
+  std::deque<Block> queue_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<size_t, ParsedFeed> results_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace hedui::server
+
+#endif  // HEDUI_SERVER_INGEST_PARALLEL_FEED_PARSER_H_
