@@ -17,18 +17,19 @@ std::optional<absl::CivilDay> ReadDay(const hedui::v1::Date& date,
   absl::StatusOr<absl::CivilDay> day = hedui::FromProto(date, field);
   if (!day.ok()) {
     // FromProto names the field itself; the error's field column already does.
-    errors->push_back(node.Error(
-        field, -1,
-        std::string(absl::StripPrefix(day.status().message(),
-                                      absl::StrCat(field, ": ")))));
+    errors->push_back(
+        node.Error(field, -1,
+                   std::string(absl::StripPrefix(day.status().message(),
+                                                 absl::StrCat(field, ": ")))));
     return std::nullopt;
   }
   return *day;
 }
 
 std::string Where(const PolicyNode& node) {
-  return node.line() > 0 ? absl::StrCat(node.path(), " (line ", node.line(), ")")
-                         : node.path();
+  return node.line() > 0
+             ? absl::StrCat(node.path(), " (line ", node.line(), ")")
+             : node.path();
 }
 
 }  // namespace
@@ -46,8 +47,8 @@ std::optional<DatedPeriod> ReadPeriod(const hedui::v1::Date* from,
                                       const PolicyNode& node,
                                       std::vector<PolicyError>* errors) {
   if (from == nullptr) {
-    errors->push_back(node.Error(
-        "effective_from", -1, "required: the first day these values apply"));
+    errors->push_back(node.Error("effective_from", -1,
+                                 "required: the first day these values apply"));
     return std::nullopt;
   }
   const std::optional<absl::CivilDay> first =

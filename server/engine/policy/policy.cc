@@ -15,7 +15,7 @@ namespace {
 namespace pb = hedui::policy::v1;
 using hedui::store::v1::ResidenceClass;
 
-// Dates of a validated policy are valid: a failure here is a bug.
+// Dates of a validated policy are real calendar days.
 absl::CivilDay Day(const hedui::v1::Date& date) {
   return absl::CivilDay(date.year(), date.month(), date.day());
 }
@@ -48,8 +48,7 @@ void CopyRules(const pb::Rules& rules, PolicyValues* v) {
     v->excluded_benefit_types.push_back(
         static_cast<hedui::store::v1::BenefitType>(type));
   }
-  std::sort(v->excluded_benefit_types.begin(),
-            v->excluded_benefit_types.end());
+  std::sort(v->excluded_benefit_types.begin(), v->excluded_benefit_types.end());
   v->employment_cost_percent = rules.employment_cost_percent();
   v->look_back_months = rules.look_back_months();
   v->gradual_exit_months = rules.gradual_exit_months();
@@ -129,10 +128,9 @@ void Policy::Index() {
   }
   for (auto& [code, by_class] : segments_) {
     for (std::vector<Segment>& segments : by_class) {
-      std::sort(segments.begin(), segments.end(),
-                [](const Segment& a, const Segment& b) {
-                  return a.from < b.from;
-                });
+      std::sort(
+          segments.begin(), segments.end(),
+          [](const Segment& a, const Segment& b) { return a.from < b.from; });
     }
   }
 }
@@ -148,8 +146,8 @@ absl::StatusOr<PolicyValues> Policy::ValuesOn(absl::string_view region_code,
   }
   const auto it = segments_.find(region_code);
   if (it == segments_.end()) {
-    return absl::NotFoundError(absl::StrCat("region ", region_code,
-                                            " is not in policy ", version()));
+    return absl::NotFoundError(
+        absl::StrCat("region ", region_code, " is not in policy ", version()));
   }
   const std::string& class_name =
       hedui::store::v1::ResidenceClass_Name(residence_class);
@@ -165,11 +163,11 @@ absl::StatusOr<PolicyValues> Policy::ValuesOn(absl::string_view region_code,
       [](absl::CivilDay d, const Segment& s) { return d < s.from; });
   if (next == segments.begin() ||
       (std::prev(next)->until.has_value() && *std::prev(next)->until < day)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "policy ", version(), " has no values for region ", region_code, " ",
-        class_name, " on ", FormatCivilDay(day), " (it covers ",
-        FormatCivilDay(segments.front().from), " to ",
-        Describe(segments.back().until), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("policy ", version(), " has no values for region ",
+                     region_code, " ", class_name, " on ", FormatCivilDay(day),
+                     " (it covers ", FormatCivilDay(segments.front().from),
+                     " to ", Describe(segments.back().until), ")"));
   }
   return std::prev(next)->values;
 }

@@ -51,9 +51,8 @@ class Policy {
     PolicyValues values;
   };
   // By residence class number; each sorted by `from`, contiguous.
-  using ClassSegments =
-      std::array<std::vector<Segment>,
-                 hedui::store::v1::ResidenceClass_ARRAYSIZE>;
+  using ClassSegments = std::array<std::vector<Segment>,
+                                   hedui::store::v1::ResidenceClass_ARRAYSIZE>;
 
   explicit Policy(hedui::policy::v1::Policy proto);
   void Index();

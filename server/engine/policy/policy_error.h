@@ -12,9 +12,9 @@ namespace hedui::engine {
 // One problem in a policy, said so that the person editing the file can find
 // and fix it.
 struct PolicyError {
-  int line = 0;        // 1-based; 0 when unknown (a policy built in code)
-  int column = 0;      // 1-based, as protobuf's tokenizer counts (bytes)
-  std::string field;   // e.g. "regions[0].standards[1].dibao_standard_fen"
+  int line = 0;       // 1-based; 0 when unknown (a policy built in code)
+  int column = 0;     // 1-based, as protobuf's tokenizer counts (bytes)
+  std::string field;  // e.g. "regions[0].standards[1].dibao_standard_fen"
   std::string problem;
 };
 

@@ -57,8 +57,8 @@ PolicyNode PolicyNode::Child(absl::string_view field_name, int index) const {
   const Descriptor* type = field != nullptr ? field->message_type() : nullptr;
   const ParseInfoTree* nested =
       locations_ != nullptr && type != nullptr
-          ? locations_->GetTreeForNested(field, field->is_repeated() ? index
-                                                                     : -1)
+          ? locations_->GetTreeForNested(field,
+                                         field->is_repeated() ? index : -1)
           : nullptr;
   const std::pair<int, int> position = Position(field, index);
   // Without a nested tree (a message not written in the text) there is no

@@ -37,8 +37,7 @@ bool PolicyValues::IsExemptVehicle(hedui::store::v1::VehicleType type) const {
                             exempt_vehicle_types.end(), type);
 }
 
-bool PolicyValues::IsExcludedBenefit(
-    hedui::store::v1::BenefitType type) const {
+bool PolicyValues::IsExcludedBenefit(hedui::store::v1::BenefitType type) const {
   return std::binary_search(excluded_benefit_types.begin(),
                             excluded_benefit_types.end(), type);
 }
@@ -69,9 +68,9 @@ std::string DescribePolicyValues(const PolicyValues& v) {
            v.financial_asset_cap_basis));
   for (int p = 0; p < hedui::v1::Program_ARRAYSIZE; ++p) {
     if (v.financial_asset_months[p] == 0) continue;
-    line(absl::StrCat("financial_asset_months.",
-                      hedui::v1::Program_Name(
-                          static_cast<hedui::v1::Program>(p))),
+    line(absl::StrCat(
+             "financial_asset_months.",
+             hedui::v1::Program_Name(static_cast<hedui::v1::Program>(p))),
          v.financial_asset_months[p]);
   }
   line("exempt_vehicle_types",
@@ -93,9 +92,9 @@ std::string DescribePolicyValues(const PolicyValues& v) {
   line("consent_validity_months", v.consent_validity_months);
   for (int d = 0; d < hedui::v1::Department_ARRAYSIZE; ++d) {
     if (v.max_data_age_days[d] == 0) continue;
-    line(absl::StrCat("max_data_age_days.",
-                      hedui::v1::Department_Name(
-                          static_cast<hedui::v1::Department>(d))),
+    line(absl::StrCat(
+             "max_data_age_days.",
+             hedui::v1::Department_Name(static_cast<hedui::v1::Department>(d))),
          v.max_data_age_days[d]);
   }
   line("housing_area_limit_centi_m2_per_member",

@@ -40,8 +40,8 @@ struct PolicyValues {
   absl::CivilDay rules_effective_from;
 
   // Region and residence class (Policy.regions.standards).
-  int64_t dibao_standard_fen = 0;  // per person per month
-  int64_t tekun_support_fen = 0;   // per person per month
+  int64_t dibao_standard_fen = 0;                   // per person per month
+  int64_t tekun_support_fen = 0;                    // per person per month
   int64_t temporary_income_limit_fen_per_year = 0;  // per capita
 
   // Rules.
@@ -49,7 +49,7 @@ struct PolicyValues {
   int union_relative_multiple_percent = 0;  // 200
   hedui::policy::v1::FinancialAssetCapBasis financial_asset_cap_basis =
       hedui::policy::v1::FINANCIAL_ASSET_CAP_BASIS_UNSPECIFIED;
-  std::vector<hedui::store::v1::VehicleType> exempt_vehicle_types;  // sorted
+  std::vector<hedui::store::v1::VehicleType> exempt_vehicle_types;    // sorted
   std::vector<hedui::store::v1::BenefitType> excluded_benefit_types;  // sorted
   int employment_cost_percent = 0;
   int look_back_months = 0;

@@ -38,10 +38,10 @@ void CheckVersion(const std::string& version, const PolicyNode& root,
   bool printable = version.size() <= kMaxVersionLength;
   for (const char c : version) printable = printable && c > ' ' && c <= '~';
   if (!printable) {
-    errors->push_back(root.Error(
-        "version", -1,
-        absl::StrCat("must be 1 to ", kMaxVersionLength,
-                     " printable ASCII characters without spaces")));
+    errors->push_back(
+        root.Error("version", -1,
+                   absl::StrCat("must be 1 to ", kMaxVersionLength,
+                                " printable ASCII characters without spaces")));
   }
 }
 
@@ -71,7 +71,10 @@ Extent ExtentOf(const std::vector<DatedPeriod>& periods) {
 struct RegionInfo {
   int index;
   PolicyNode node;
-  // Standards periods by residence class.
+  // Residence classes written, even for periods with a bad date (the date has
+  // its own error; the class is there).
+  std::set<int> classes;
+  // Standards periods with usable dates, by residence class.
   std::map<int, std::vector<DatedPeriod>> standards;
   std::vector<DatedPeriod> rules;
   std::vector<int> rule_indices;  // of `rules`, in Policy.rules
@@ -93,11 +96,11 @@ void CheckRulesCover(const std::string& code, const RegionInfo& region,
   for (const auto& [residence_class, periods] : region.standards) {
     const Extent standards = ExtentOf(periods);
     if (standards.first == nullptr) continue;
-    const std::string what = absl::StrCat(
-        "region ", code, " ",
-        hedui::store::v1::ResidenceClass_Name(
-            static_cast<ResidenceClass>(residence_class)),
-        " standards");
+    const std::string what =
+        absl::StrCat("region ", code, " ",
+                     hedui::store::v1::ResidenceClass_Name(
+                         static_cast<ResidenceClass>(residence_class)),
+                     " standards");
     if (rules.first->from > standards.first->from) {
       errors->push_back(standards.first->node.Error(
           "effective_from", -1,
@@ -107,13 +110,11 @@ void CheckRulesCover(const std::string& code, const RegionInfo& region,
                        FormatCivilDay(rules.first->from))));
     }
     const std::optional<absl::CivilDay>& rules_end = rules.last->until;
-    const std::optional<absl::CivilDay>& standards_end =
-        standards.last->until;
+    const std::optional<absl::CivilDay>& standards_end = standards.last->until;
     if (rules_end.has_value() &&
         (!standards_end.has_value() || *standards_end > *rules_end)) {
       errors->push_back(standards.last->node.Error(
-          standards_end.has_value() ? "effective_until" : "effective_from",
-          -1,
+          standards_end.has_value() ? "effective_until" : "effective_from", -1,
           absl::StrCat(what, " run ",
                        standards_end.has_value()
                            ? absl::StrCat("to ", FormatCivilDay(*standards_end))
@@ -129,17 +130,18 @@ void CheckRegions(const pb::Policy& policy, const PolicyNode& root,
                   std::map<std::string, RegionInfo>* regions,
                   std::vector<PolicyError>* errors) {
   if (policy.regions_size() == 0) {
-    errors->push_back(root.Error("regions", -1, "required: at least one region"));
+    errors->push_back(
+        root.Error("regions", -1, "required: at least one region"));
   }
   for (int i = 0; i < policy.regions_size(); ++i) {
     const pb::Region& region = policy.regions(i);
     const PolicyNode node = root.Child("regions", i);
     bool usable = true;
     if (!IsRegionCode(region.region_code())) {
-      errors->push_back(node.Error(
-          "region_code", -1,
-          absl::StrCat("must be a 6-digit county code, got \"",
-                       region.region_code(), "\"")));
+      errors->push_back(
+          node.Error("region_code", -1,
+                     absl::StrCat("must be a 6-digit county code, got \"",
+                                  region.region_code(), "\"")));
       usable = false;
     } else if (const auto it = regions->find(region.region_code());
                it != regions->end()) {
@@ -151,11 +153,11 @@ void CheckRegions(const pb::Policy& policy, const PolicyNode& root,
       usable = false;
     }
     if (region.standards_size() == 0) {
-      errors->push_back(node.Error(
-          "standards", -1,
-          "required: at least one period per residence class"));
+      errors->push_back(
+          node.Error("standards", -1,
+                     "required: at least one period per residence class"));
     }
-    RegionInfo info{i, node, {}, {}};
+    RegionInfo info{i, node, {}, {}, {}, {}};
     for (int j = 0; j < region.standards_size(); ++j) {
       const pb::Standards& standards = region.standards(j);
       const PolicyNode child = node.Child("standards", j);
@@ -163,9 +165,12 @@ void CheckRegions(const pb::Policy& policy, const PolicyNode& root,
       std::optional<DatedPeriod> period =
           ReadPeriodOf(standards, child, errors);
       const int residence_class = standards.residence_class();
-      if (period.has_value() &&
-          hedui::store::v1::ResidenceClass_IsValid(residence_class) &&
-          residence_class != hedui::store::v1::RESIDENCE_CLASS_UNSPECIFIED) {
+      if (!hedui::store::v1::ResidenceClass_IsValid(residence_class) ||
+          residence_class == hedui::store::v1::RESIDENCE_CLASS_UNSPECIFIED) {
+        continue;
+      }
+      info.classes.insert(residence_class);
+      if (period.has_value()) {
         info.standards[residence_class].push_back(*std::move(period));
       }
     }
@@ -179,13 +184,15 @@ void CheckSameClasses(const std::map<std::string, RegionInfo>& regions,
                       std::vector<PolicyError>* errors) {
   std::map<int, std::string> first_with;  // class -> first region having it
   for (const auto& [code, region] : regions) {
-    for (const auto& entry : region.standards) {
-      first_with.emplace(entry.first, code);
+    for (const int residence_class : region.classes) {
+      first_with.emplace(residence_class, code);
     }
   }
   for (const auto& [code, region] : regions) {
+    // A region without any class already has its error ("required").
+    if (region.classes.empty()) continue;
     for (const auto& [residence_class, other] : first_with) {
-      if (region.standards.count(residence_class) > 0) continue;
+      if (region.classes.count(residence_class) > 0) continue;
       errors->push_back(region.node.Error(
           "standards", -1,
           absl::StrCat("region ", code, " has no ",
@@ -212,8 +219,8 @@ void CheckRules(const pb::Policy& policy, const PolicyNode& root,
     for (int i = 0; i < rules.region_codes_size(); ++i) {
       const std::string& code = rules.region_codes(i);
       if (!named.insert(code).second) {
-        errors->push_back(node.Error(
-            "region_codes", i, absl::StrCat(code, " is listed twice")));
+        errors->push_back(node.Error("region_codes", i,
+                                     absl::StrCat(code, " is listed twice")));
       } else if (regions->count(code) == 0) {
         errors->push_back(node.Error(
             "region_codes", i,
@@ -249,13 +256,13 @@ std::vector<PolicyError> ValidatePolicy(
   std::map<std::vector<int>, std::vector<std::string>> rule_groups;
   for (const auto& [code, region] : regions) {
     for (const auto& [residence_class, periods] : region.standards) {
-      CheckContiguous(periods,
-                      absl::StrCat("region ", code, " ",
-                                   hedui::store::v1::ResidenceClass_Name(
-                                       static_cast<ResidenceClass>(
-                                           residence_class)),
-                                   " standards"),
-                      &errors);
+      CheckContiguous(
+          periods,
+          absl::StrCat("region ", code, " ",
+                       hedui::store::v1::ResidenceClass_Name(
+                           static_cast<ResidenceClass>(residence_class)),
+                       " standards"),
+          &errors);
     }
     rule_groups[region.rule_indices].push_back(code);
   }

@@ -18,10 +18,10 @@ using hedui::store::v1::BenefitType;
 // Upper bounds far above any real value: they catch a misplaced digit and
 // keep the engine's exact integer cross-multiplications (amount × months ×
 // members × 100 × percent, domain.md §4) far from int64 overflow.
-constexpr int64_t kMaxMonthlyFen = 10'000'000;          // 100,000 CNY
-constexpr int64_t kMaxAnnualFen = 120'000'000;          // 1,200,000 CNY
-constexpr int64_t kMaxCapitalFen = 10'000'000'000;      // 100,000,000 CNY
-constexpr int64_t kMaxAreaCentiM2 = 1'000'000;          // 10,000 m²
+constexpr int64_t kMaxMonthlyFen = 10'000'000;      // 100,000 CNY
+constexpr int64_t kMaxAnnualFen = 120'000'000;      // 1,200,000 CNY
+constexpr int64_t kMaxCapitalFen = 10'000'000'000;  // 100,000,000 CNY
+constexpr int64_t kMaxAreaCentiM2 = 1'000'000;      // 10,000 m²
 constexpr int kMaxPercent = 1000;
 constexpr int kMaxMonths = 120;
 constexpr int kMaxAssetMonths = 600;
@@ -47,14 +47,15 @@ void CheckRange(const PolicyNode& node, absl::string_view field, bool present,
                 int64_t value, int64_t min, int64_t max,
                 absl::string_view meaning, std::vector<PolicyError>* errors) {
   if (!present) {
-    errors->push_back(node.Error(field, -1, absl::StrCat("required: ", meaning)));
+    errors->push_back(
+        node.Error(field, -1, absl::StrCat("required: ", meaning)));
   } else if (value < min) {
     errors->push_back(node.Error(
         field, -1,
-        min == 1 ? absl::StrCat("must be positive, got ", value, " (", meaning,
-                                ")")
-                 : absl::StrCat("must be at least ", min, ", got ", value,
-                                " (", meaning, ")")));
+        min == 1
+            ? absl::StrCat("must be positive, got ", value, " (", meaning, ")")
+            : absl::StrCat("must be at least ", min, ", got ", value, " (",
+                           meaning, ")")));
   } else if (value > max) {
     errors->push_back(node.Error(field, -1,
                                  absl::StrCat("must be at most ", max, ", got ",
@@ -90,10 +91,10 @@ std::map<int, int> CheckEnumList(const PolicyNode& node,
     const PolicyError here = node.Error(field, i, "");
     const auto [it, inserted] = seen.emplace(value, here.line);
     if (!inserted) {
-      errors->push_back(node.Error(
-          field, i,
-          absl::StrCat(type->FindValueByNumber(value)->name(),
-                       " is listed twice", FirstAt(it->second))));
+      errors->push_back(
+          node.Error(field, i,
+                     absl::StrCat(type->FindValueByNumber(value)->name(),
+                                  " is listed twice", FirstAt(it->second))));
     }
   }
   return seen;
@@ -184,10 +185,10 @@ void CheckMaxDataAges(const pb::Rules& rules, const PolicyNode& node,
     }
     const auto [it, inserted] = seen.emplace(age.department(), child.line());
     if (!inserted) {
-      errors->push_back(child.Error(
-          "department", -1,
-          absl::StrCat(hedui::v1::Department_Name(age.department()),
-                       " is listed twice", FirstAt(it->second))));
+      errors->push_back(
+          child.Error("department", -1,
+                      absl::StrCat(hedui::v1::Department_Name(age.department()),
+                                   " is listed twice", FirstAt(it->second))));
     }
   }
   const google::protobuf::EnumDescriptor* departments =
@@ -195,11 +196,11 @@ void CheckMaxDataAges(const pb::Rules& rules, const PolicyNode& node,
   for (int i = 0; i < departments->value_count(); ++i) {
     const int department = departments->value(i)->number();
     if (department != 0 && seen.count(department) == 0) {
-      errors->push_back(node.Error(
-          "max_data_ages", -1,
-          absl::StrCat("missing ", departments->value(i)->name(),
-                       ": every department needs a maximum data age "
-                       "(domain.md §6)")));
+      errors->push_back(
+          node.Error("max_data_ages", -1,
+                     absl::StrCat("missing ", departments->value(i)->name(),
+                                  ": every department needs a maximum data age "
+                                  "(domain.md §6)")));
     }
   }
 }
@@ -218,15 +219,20 @@ bool CheckEnum(const PolicyNode& node, absl::string_view field, int index,
                int value, const google::protobuf::EnumDescriptor* type,
                std::vector<PolicyError>* errors) {
   if (value == 0) {
-    errors->push_back(node.Error(
-        field, index, absl::StrCat("required: one of ", Names(type))));
+    // An omitted singular field reads as 0 too: for it, say what to write.
+    errors->push_back(
+        node.Error(field, index,
+                   index < 0 ? absl::StrCat("required: one of ", Names(type))
+                             : absl::StrCat(type->FindValueByNumber(0)->name(),
+                                            " is not a value (", type->name(),
+                                            " is one of ", Names(type), ")")));
     return false;
   }
   if (type->FindValueByNumber(value) == nullptr) {
-    errors->push_back(node.Error(
-        field, index,
-        absl::StrCat("unknown value ", value, " (", type->name(),
-                     " is one of ", Names(type), ")")));
+    errors->push_back(
+        node.Error(field, index,
+                   absl::StrCat("unknown value ", value, " (", type->name(),
+                                " is one of ", Names(type), ")")));
     return false;
   }
   return true;
@@ -295,8 +301,7 @@ void ValidateRulesValues(const pb::Rules& rules, const PolicyNode& node,
   CheckMaxDataAges(rules, node, errors);
   CheckRange(node, "housing_area_limit_centi_m2_per_member",
              rules.has_housing_area_limit_centi_m2_per_member(),
-             rules.housing_area_limit_centi_m2_per_member(), 1,
-             kMaxAreaCentiM2,
+             rules.housing_area_limit_centi_m2_per_member(), 1, kMaxAreaCentiM2,
              "residential floor area per member, 0.01 m², must be below it",
              errors);
   CheckRange(node, "individual_business_capital_limit_fen",
