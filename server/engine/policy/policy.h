@@ -2,6 +2,7 @@
 #define HEDUI_SERVER_ENGINE_POLICY_POLICY_H_
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -2,6 +2,7 @@
 #define HEDUI_SERVER_ENGINE_POLICY_POLICY_NODE_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
