@@ -46,7 +46,9 @@ grpc::Status FakeAdminService::Ingest(
   hedui::v1::IngestRequest request;
   bool first = true;
   while (reader->Read(&request)) {
-    if (request.has_header()) {
+    if (request.part_case() == hedui::v1::IngestRequest::kBatchId) {
+      got.batch_id_trailer = request.batch_id();
+    } else if (request.has_header()) {
       ++got.header_messages;
       got.header = request.header();
       if (first) got.header_first = true;

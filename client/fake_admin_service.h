@@ -34,7 +34,8 @@ class FakeAdminService final : public hedui::v1::AdminService::Service {
   struct Received {
     int calls = 0;
     int header_messages = 0;
-    bool header_first = false;  // the first message was the header
+    bool header_first = false;     // the first message was the header
+    std::string batch_id_trailer;  // the last message's batch id, if any
     hedui::v1::IngestHeader header;
     std::string bytes;  // the chunks, concatenated
     std::vector<size_t> chunk_sizes;

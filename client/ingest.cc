@@ -121,17 +121,10 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options) {
   header->set_total_bytes(total_bytes);
 
   // The default batch id is the hash of the content, so re-sending the same
-  // file is recognised as already applied. It must be known before the
-  // header is sent, hence a first pass over the file.
+  // file is recognised as already applied. It is computed while the file is
+  // sent, in one pass, and sent as the stream's last message: the id then
+  // describes exactly the bytes sent.
   const bool hash_is_batch_id = header->batch_id().empty();
-  if (hash_is_batch_id) {
-    absl::StatusOr<std::string> digest = Sha256Hex(&reader);
-    if (!digest.ok()) return LocalError(ctx, digest.status().message());
-    header->set_batch_id(*digest);
-    if (absl::Status s = reader.Rewind(); !s.ok()) {
-      return LocalError(ctx, s.message());
-    }
-  }
 
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       Connect(ctx.connection);
@@ -157,7 +150,7 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options) {
   bool stream_open = writer->Write(request);
 
   ProgressReporter progress(ctx.err, ctx.progress, total_bytes, start);
-  Sha256 resent_hash;
+  Sha256 content_hash;
   int64_t bytes_sent = 0;
   int64_t newlines_sent = 0;
   // One buffer reused for every chunk: the file is never held whole.
@@ -174,7 +167,7 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options) {
                                           "; the upload was cancelled"));
     }
     if (!*more) break;
-    if (hash_is_batch_id) resent_hash.Update(*chunk);
+    if (hash_is_batch_id) content_hash.Update(*chunk);
     bytes_sent += static_cast<int64_t>(chunk->size());
     newlines_sent += std::count(chunk->begin(), chunk->end(), '\n');
     stream_open = writer->Write(request);
@@ -182,14 +175,10 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options) {
   }
 
   if (stream_open) {
-    // The batch id and total_bytes describe the file as it was first read;
-    // if it changed since (an export still being written), the bytes sent
-    // are not that batch, so the upload is cancelled before it can commit.
-    bool changed = bytes_sent != total_bytes;
-    if (!changed && hash_is_batch_id) {
-      absl::StatusOr<std::string> digest = resent_hash.HexDigest();
-      changed = !digest.ok() || *digest != header->batch_id();
-    }
+    // total_bytes describes the file as it was opened; if its size changed
+    // since (an export still being written), the bytes sent are not that
+    // file, so the upload is cancelled before it can commit.
+    const bool changed = bytes_sent != total_bytes;
     if (changed) {
       call.TryCancel();
       writer->Finish();
@@ -201,9 +190,20 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options) {
                             " sent); the upload was cancelled. Send it again "
                             "once the file is complete."));
     }
+    if (hash_is_batch_id) {
+      absl::StatusOr<std::string> digest = content_hash.HexDigest();
+      if (!digest.ok()) {
+        call.TryCancel();
+        writer->Finish();
+        progress.EndLine();
+        return LocalError(ctx, digest.status().message());
+      }
+      request.set_batch_id(*digest);
+      stream_open = writer->Write(request);
+    }
     progress.Final(bytes_sent, RowsSent(newlines_sent), absl::Now(),
                    "sent; the server is validating and committing");
-    writer->WritesDone();
+    if (stream_open) writer->WritesDone();
   }
   const grpc::Status status = writer->Finish();
   const absl::Time end = absl::Now();

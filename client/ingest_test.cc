@@ -189,10 +189,11 @@ TEST_F(IngestCommandTest, StreamsTheFileInOneMibChunksAfterTheHeader) {
   EXPECT_FALSE(got.header.force());
   EXPECT_EQ(got.header.encoding(), hedui::v1::GB18030);
   EXPECT_EQ(got.header.total_bytes(), static_cast<int64_t>(content.size()));
-  // The default batch id is the SHA-256 of the bytes.
+  // The default batch id is the SHA-256 of the bytes, sent after them.
   absl::StatusOr<std::string> sha = Sha256FileHex(options.file);
   ASSERT_TRUE(sha.ok());
-  EXPECT_EQ(got.header.batch_id(), *sha);
+  EXPECT_EQ(got.header.batch_id(), "");
+  EXPECT_EQ(got.batch_id_trailer, *sha);
 
   // Not a terminal: no progress, only the summary on stdout.
   EXPECT_EQ(err_.str(), "");
@@ -207,7 +208,7 @@ TEST_F(IngestCommandTest, DefaultBatchIdOfKnownContent) {
   options.file = WriteTempFile("abc.csv", "abc");
   ASSERT_EQ(RunIngest(ctx_, options), kExitOk) << err_.str();
   // echo -n abc | sha256sum
-  EXPECT_EQ(server_.service().received().header.batch_id(),
+  EXPECT_EQ(server_.service().received().batch_id_trailer,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
@@ -219,6 +220,7 @@ TEST_F(IngestCommandTest, ExplicitBatchIdAndForce) {
   ASSERT_EQ(RunIngest(ctx_, options), kExitOk) << err_.str();
   const FakeAdminService::Received got = server_.service().received();
   EXPECT_EQ(got.header.batch_id(), "tax-2026-10");
+  EXPECT_EQ(got.batch_id_trailer, "");
   EXPECT_TRUE(got.header.force());
   EXPECT_EQ(got.header.encoding(), hedui::v1::UTF8);
   EXPECT_THAT(got.chunk_sizes, ElementsAre(got.bytes.size()));

@@ -61,6 +61,7 @@ void RecordBatch::Add(absl::string_view person_id,
   e.line = line;
   e.erase = erase;
   e.head = PackPersonId(person_id);
+  sorted_ = false;
   char* out = Allocate(e.key_size + e.value_size);
   e.data = out;
   std::memcpy(out, person_id.data(), person_id.size());
@@ -74,23 +75,45 @@ RecordBatch& RecordBatch::operator=(RecordBatch&& other) noexcept {
   entries_ = std::move(other.entries_);
   cursor_ = std::exchange(other.cursor_, nullptr);
   remaining_ = std::exchange(other.remaining_, 0);
+  sorted_ = std::exchange(other.sorted_, true);
   other.blocks_.clear();
   other.entries_.clear();
   return *this;
 }
 
-void RecordBatch::Append(RecordBatch&& other) {
-  if (entries_.empty() && blocks_.empty()) {
-    *this = std::move(other);
-    return;
+RecordBatch RecordBatch::MergeSorted(std::vector<RecordBatch> runs) {
+  RecordBatch merged;
+  size_t total = 0;
+  for (const RecordBatch& run : runs) total += run.size();
+  merged.entries_.reserve(total);
+  // A min-heap of run positions; k is small (one run per block of a feed).
+  using Cursor = std::pair<size_t, size_t>;  // run, entry
+  auto greater = [&runs](const Cursor& a, const Cursor& b) {
+    return Less(runs[b.first].entries_[b.second],
+                runs[a.first].entries_[a.second]);
+  };
+  std::vector<Cursor> heap;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    if (!runs[r].entries_.empty()) heap.emplace_back(r, 0);
   }
-  entries_.insert(entries_.end(), other.entries_.begin(), other.entries_.end());
-  // The entries point into the blocks, which move without moving memory.
-  for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
-  other.entries_.clear();
-  other.blocks_.clear();
-  other.cursor_ = nullptr;
-  other.remaining_ = 0;
+  std::make_heap(heap.begin(), heap.end(), greater);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), greater);
+    Cursor& top = heap.back();
+    merged.entries_.push_back(runs[top.first].entries_[top.second]);
+    if (++top.second < runs[top.first].entries_.size()) {
+      std::push_heap(heap.begin(), heap.end(), greater);
+    } else {
+      heap.pop_back();
+    }
+  }
+  // The entries point into the runs' blocks, which move without moving
+  // memory.
+  for (RecordBatch& run : runs) {
+    for (auto& block : run.blocks_) merged.blocks_.push_back(std::move(block));
+  }
+  merged.sorted_ = true;
+  return merged;
 }
 
 RecordView RecordBatch::operator[](size_t i) const {
@@ -113,10 +136,9 @@ int RecordBatch::CompareKeys(const Entry& a, const Entry& b) {
 }
 
 void RecordBatch::Sort() {
-  const auto less = [](const Entry& a, const Entry& b) {
-    const int c = CompareKeys(a, b);
-    return c != 0 ? c < 0 : a.line < b.line;
-  };
+  if (sorted_) return;
+  sorted_ = true;
+  const auto less = [](const Entry& a, const Entry& b) { return Less(a, b); };
   // Two halves sorted on two threads, then merged: a large feed is sorted
   // while nothing else runs.
   const auto middle = entries_.begin() + static_cast<ptrdiff_t>(size() / 2);

@@ -36,16 +36,18 @@ class RecordBatch {
   void Add(absl::string_view person_id, absl::string_view natural_key,
            absl::string_view value, int64_t line = 0, bool erase = false);
 
-  // Takes over `other`'s records (no bytes are copied).
-  void Append(RecordBatch&& other);
-
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   // The i-th record in the current order (insertion order until Sort()).
   RecordView operator[](size_t i) const;
 
-  // Orders by (person_id, natural_key), ties by line.
+  // Orders by (person_id, natural_key), ties by line. A no-op when the
+  // batch is known to be in order already.
   void Sort();
+
+  // Batches each sorted by Sort(), merged into one sorted batch: parser
+  // threads sort their own blocks while the file still arrives.
+  static RecordBatch MergeSorted(std::vector<RecordBatch> runs);
   // True when ordered by (person_id, natural_key) with no key twice.
   bool IsSortedAndUnique() const;
   // Same person and natural key as the record before it (after Sort()).
@@ -64,6 +66,10 @@ class RecordBatch {
     return absl::string_view(e.data, e.key_size);
   }
   static int CompareKeys(const Entry& a, const Entry& b);
+  static bool Less(const Entry& a, const Entry& b) {
+    const int c = CompareKeys(a, b);
+    return c != 0 ? c < 0 : a.line < b.line;
+  }
   // Room for `bytes` more. Bytes never move once written (no reallocation
   // copies), and blocks ask for huge pages: page faults dominate loading a
   // large feed into fresh memory on a virtual machine.
@@ -76,6 +82,7 @@ class RecordBatch {
   char* cursor_ = nullptr;
   size_t remaining_ = 0;
   std::vector<Entry> entries_;
+  bool sorted_ = true;  // empty, or ordered by Sort() / MergeSorted()
 };
 
 }  // namespace hedui::storage

@@ -458,6 +458,32 @@ TEST(RecordBatchTest, SortsByPersonThenKeyThenLine) {
   EXPECT_EQ(batch[2].line, 4);
 }
 
+TEST(RecordBatchTest, MergesSortedRunsIntoOneOrder) {
+  std::vector<RecordBatch> runs(3);
+  for (int i = 0; i < 30; ++i) {
+    runs[static_cast<size_t>(i % 3)].Add(PersonId((i * 7) % 30), "k",
+                                         absl::StrCat("v", i), i);
+  }
+  runs[1].Add(PersonId(4), "k", "dup", 100);  // same key as another run's
+  for (auto& run : runs) run.Sort();
+  RecordBatch merged = RecordBatch::MergeSorted(std::move(runs));
+  ASSERT_EQ(merged.size(), 31u);
+  for (size_t i = 1; i < merged.size(); ++i) {
+    const auto a = merged[i - 1];
+    const auto b = merged[i];
+    EXPECT_LE(a.person_id, b.person_id);
+    if (a.person_id == b.person_id) {
+      EXPECT_LT(a.line, b.line);
+    }
+  }
+  EXPECT_FALSE(merged.IsSortedAndUnique());  // the duplicate is adjacent
+  int duplicates = 0;
+  for (size_t i = 1; i < merged.size(); ++i) {
+    duplicates += merged.SameKeyAsPrevious(i) ? 1 : 0;
+  }
+  EXPECT_EQ(duplicates, 1);
+}
+
 TEST_F(StoreTest, RejectsRetentionBelowOne) {
   StoreOptions options;
   options.path = path_.string();

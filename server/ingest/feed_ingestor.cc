@@ -16,6 +16,15 @@ bool PrintableAscii(absl::string_view s) {
                      [](char c) { return c > ' ' && c < 0x7F; });
 }
 
+absl::Status ValidateBatchId(const std::string& id, absl::string_view field) {
+  if (id.empty() || id.size() > 128 || !PrintableAscii(id)) {
+    return FieldViolation(field,
+                          "1 to 128 printable ASCII characters without spaces "
+                          "(the CLI defaults it to the SHA-256 of the file)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
@@ -33,12 +42,11 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
                           "required: the as-of date of the data, a real "
                           "calendar date");
   }
-  if (header.batch_id().empty() || header.batch_id().size() > 128 ||
-      !PrintableAscii(header.batch_id())) {
-    return FieldViolation("header.batch_id",
-                          "required: 1 to 128 printable ASCII characters "
-                          "without spaces (the CLI defaults it to the SHA-256 "
-                          "of the file)");
+  if (!header.batch_id().empty()) {
+    if (absl::Status s = ValidateBatchId(header.batch_id(), "header.batch_id");
+        !s.ok()) {
+      return s;
+    }
   }
   feed::FeedParserOptions parser_options;
   parser_options.department = department;
@@ -62,10 +70,24 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
   batch.force = header.force();
   std::unique_ptr<FeedIngestor> ingestor(
       new FeedIngestor(store, batch, header.delta(), parser_options, limits));
-  auto existing = store->FindBatch(department, header.batch_id());
-  if (!existing.ok()) return existing.status();
-  ingestor->already_applied_ = existing->has_value();
+  if (!header.batch_id().empty()) {
+    auto existing = store->FindBatch(department, header.batch_id());
+    if (!existing.ok()) return existing.status();
+    ingestor->already_applied_ = existing->has_value();
+  }
   return ingestor;
+}
+
+absl::Status FeedIngestor::SetBatchId(const std::string& batch_id) {
+  if (!batch_.batch_id.empty()) {
+    return FieldViolation("batch_id",
+                          "already given in the header; send it once");
+  }
+  if (absl::Status s = ValidateBatchId(batch_id, "batch_id"); !s.ok()) {
+    return s;
+  }
+  batch_.batch_id = batch_id;
+  return absl::OkStatus();
 }
 
 FeedIngestor::FeedIngestor(storage::Store* store, storage::BatchHeader batch,
@@ -129,6 +151,11 @@ absl::Status FeedIngestor::RejectFile(
 }
 
 absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
+  if (batch_.batch_id.empty()) {
+    return FieldViolation("batch_id",
+                          "required: in the header or as the stream's last "
+                          "message");
+  }
   hedui::v1::IngestResponse response;
   response.set_batch_id(batch_.batch_id);
   response.set_department(batch_.department);

@@ -31,7 +31,8 @@ class FeedIngestor {
  public:
   // Validates the header (INVALID_ARGUMENT naming the field) and checks
   // whether the batch was applied before, in which case the bytes that
-  // follow are only drained.
+  // follow are only drained. An empty batch id must come later
+  // (SetBatchId), after the bytes.
   static absl::StatusOr<std::unique_ptr<FeedIngestor>> Start(
       storage::Store* store, const hedui::v1::IngestHeader& header,
       const IngestLimits& limits);
@@ -40,6 +41,9 @@ class FeedIngestor {
   // transport receives the next ones. Blocks while the parsers are behind
   // (bounded memory whatever the sender does).
   absl::Status Consume(std::string chunk);
+
+  // The batch id sent after the file (the header left it empty).
+  absl::Status SetBatchId(const std::string& batch_id);
 
   // Applies the file if it is valid; otherwise INVALID_ARGUMENT with the
   // first errors (ErrorDetails payload). Nothing is written on any error.

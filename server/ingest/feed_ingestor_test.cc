@@ -151,13 +151,11 @@ TEST_F(FeedIngestorTest, HeaderErrorsNameTheField) {
   hedui::v1::IngestHeader bad_date = Header("x");
   bad_date.mutable_as_of()->set_day(31);
   bad_date.mutable_as_of()->set_month(2);
-  hedui::v1::IngestHeader no_batch = Header("");
   hedui::v1::IngestHeader spaced_batch = Header("a b");
   for (const auto& [header, field] :
        std::vector<std::pair<hedui::v1::IngestHeader, std::string>>{
            {no_department, "header.department"},
            {bad_date, "header.as_of"},
-           {no_batch, "header.batch_id"},
            {spaced_batch, "header.batch_id"}}) {
     auto started = FeedIngestor::Start(store_.get(), header, IngestLimits());
     ASSERT_FALSE(started.ok());
@@ -166,6 +164,33 @@ TEST_F(FeedIngestorTest, HeaderErrorsNameTheField) {
     ASSERT_TRUE(details.has_value());
     EXPECT_EQ(details->field_violations(0).field(), field);
   }
+}
+
+TEST_F(FeedIngestorTest, BatchIdMayFollowTheFile) {
+  auto ingestor =
+      *FeedIngestor::Start(store_.get(), Header(""), IngestLimits());
+  ASSERT_TRUE(ingestor->Consume(TaxFile(3)).ok());
+  EXPECT_EQ(ingestor->SetBatchId("a b").code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(ingestor->SetBatchId("late-id").ok());
+  auto response = ingestor->Finish();
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->batch_id(), "late-id");
+  EXPECT_TRUE(store_->FindBatch(hedui::v1::TAX, "late-id")->has_value());
+
+  // Without an id anywhere: refused, nothing written.
+  auto anonymous =
+      *FeedIngestor::Start(store_.get(), Header(""), IngestLimits());
+  ASSERT_TRUE(anonymous->Consume(TaxFile(4)).ok());
+  auto refused = anonymous->Finish();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetErrorDetails(refused.status())->field_violations(0).field(),
+            "batch_id");
+  EXPECT_EQ(store_->ListDepartments()->at(0).current().rows(), 3);
+
+  // An id in the header cannot be given again.
+  auto twice = *FeedIngestor::Start(store_.get(), Header("h"), IngestLimits());
+  EXPECT_EQ(twice->SetBatchId("t").code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(FeedIngestorTest, OversizedFeedIsRefused) {

@@ -28,30 +28,44 @@ void ParallelFeedParser::Stop() {
 }
 
 void ParallelFeedParser::Consume(std::string chunk) {
-  if (finished_) return;
-  if (pending_.empty()) {
-    pending_ = std::move(chunk);
-  } else {
-    pending_.append(chunk);
-  }
-  if (pending_.size() >= block_bytes_) CutBlocks();
+  if (finished_ || chunk.empty()) return;
+  pending_bytes_ += chunk.size();
+  pending_.push_back(std::move(chunk));
+  if (pending_bytes_ >= block_bytes_) CutBlock();
 }
 
-void ParallelFeedParser::CutBlocks() {
+void ParallelFeedParser::CutBlock() {
   // Cut after the last "\n" that has bytes after it: the block then never
   // holds the file's last line, so an empty line at its end is an error
   // (only the file's last line may be empty).
-  if (pending_.size() < 2) return;
-  const void* hit = memrchr(pending_.data(), '\n', pending_.size() - 1);
-  if (hit == nullptr) return;  // no whole line yet
-  const size_t cut = static_cast<const char*>(hit) - pending_.data() + 1;
-  Block block;
-  block.text = pending_.substr(0, cut);
-  pending_.erase(0, cut);
-  block.first_line = next_line_;
-  block.index = next_index_++;
-  next_line_ += std::count(block.text.begin(), block.text.end(), '\n');
-  Enqueue(std::move(block));
+  for (size_t i = pending_.size(); i-- > 0;) {
+    std::string& piece = pending_[i];
+    const size_t searched =
+        i + 1 == pending_.size() ? piece.size() - 1 : piece.size();
+    const void* hit = memrchr(piece.data(), '\n', searched);
+    if (hit == nullptr) continue;
+    const size_t cut = static_cast<const char*>(hit) - piece.data() + 1;
+    // Only the tail after the cut is copied (less than a line, usually).
+    std::vector<std::string> rest;
+    if (cut < piece.size()) rest.push_back(piece.substr(cut));
+    piece.resize(cut);
+    for (size_t k = i + 1; k < pending_.size(); ++k) {
+      rest.push_back(std::move(pending_[k]));
+    }
+    pending_.resize(i + 1);
+    Block block;
+    block.pieces = std::move(pending_);
+    block.first_line = next_line_;
+    block.index = next_index_++;
+    for (const std::string& p : block.pieces) {
+      next_line_ += std::count(p.begin(), p.end(), '\n');
+    }
+    pending_ = std::move(rest);
+    pending_bytes_ = 0;
+    for (const std::string& p : pending_) pending_bytes_ += p.size();
+    Enqueue(std::move(block));
+    return;
+  }
 }
 
 void ParallelFeedParser::Enqueue(Block block) {
@@ -83,13 +97,18 @@ void ParallelFeedParser::Work() {
     options.ends_file = block.last;
     feed::FeedParser parser(options);
     ParsedFeed result;
-    result.records.Reserve(block.text.size() / 48);
+    size_t bytes = 0;
+    for (const std::string& p : block.pieces) bytes += p.size();
+    result.records.Reserve(bytes / 48);
     auto collect = [&result](feed::FeedRow&& row) {
       result.records.Add(row.person_id, row.natural_key, row.record, row.line,
                          row.op == feed::RowOp::kDelete);
     };
-    parser.Consume(block.text, collect);
+    for (const std::string& p : block.pieces) parser.Consume(p, collect);
     parser.Finish(collect);
+    // Sorted here, on the parser threads, while the file still arrives:
+    // Finish only merges.
+    if (parser.ok()) result.records.Sort();
     result.errors = parser.errors();
     result.error_count = parser.error_count();
     result.rows = parser.rows();
@@ -103,7 +122,7 @@ ParsedFeed ParallelFeedParser::Finish() {
   if (finished_) return merged;
   finished_ = true;
   Block last;
-  last.text = std::move(pending_);
+  last.pieces = std::move(pending_);
   last.first_line = next_line_;
   last.index = next_index_++;
   last.last = true;
@@ -118,6 +137,7 @@ ParsedFeed ParallelFeedParser::Finish() {
       first != results_.end() &&
       std::any_of(first->second.errors.begin(), first->second.errors.end(),
                   [](const feed::FeedError& e) { return e.line <= 1; });
+  std::vector<storage::RecordBatch> runs;
   for (auto& [index, result] : results_) {
     if (header_failed && index != 0) continue;
     merged.rows += result.rows;
@@ -127,7 +147,10 @@ ParsedFeed ParallelFeedParser::Finish() {
         merged.errors.push_back(std::move(error));
       }
     }
-    merged.records.Append(std::move(result.records));
+    runs.push_back(std::move(result.records));
+  }
+  if (merged.error_count == 0) {
+    merged.records = storage::RecordBatch::MergeSorted(std::move(runs));
   }
   return merged;
 }

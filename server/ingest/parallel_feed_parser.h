@@ -43,13 +43,15 @@ class ParallelFeedParser {
 
  private:
   struct Block {
-    std::string text;
+    // The block's bytes: received chunks, moved, not copied; only the last
+    // is cut short at the block's final line end.
+    std::vector<std::string> pieces;
     int64_t first_line = 1;
     size_t index = 0;
     bool last = false;
   };
 
-  void CutBlocks();  // moves whole-line blocks out of pending_
+  void CutBlock();  // moves the whole lines of pending_ into a block
   void Enqueue(Block block);
   void Work();
   void Stop();
@@ -57,8 +59,9 @@ class ParallelFeedParser {
   const feed::FeedParserOptions options_;
   const size_t block_bytes_;
   const size_t max_queued_;
-  // Receive side (the caller's thread only).
-  std::string pending_;
+  // Receive side (the caller's thread only): chunks not yet in a block.
+  std::vector<std::string> pending_;
+  size_t pending_bytes_ = 0;
   int64_t next_line_ = 1;
   size_t next_index_ = 0;
   bool finished_ = false;

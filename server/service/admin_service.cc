@@ -21,9 +21,21 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
   }
   auto ingestor = FeedIngestor::Start(store, request.header(), limits);
   if (!ingestor.ok()) return ingestor.status();
+  bool batch_id_received = false;
   while (reader->Read(&request)) {
     if (request.has_header()) {
       return FieldViolation("header", "only the first message may carry it");
+    }
+    if (batch_id_received) {
+      return FieldViolation("batch_id", "must be the stream's last message");
+    }
+    if (request.part_case() == hedui::v1::IngestRequest::kBatchId) {
+      batch_id_received = true;
+      if (absl::Status s = (*ingestor)->SetBatchId(request.batch_id());
+          !s.ok()) {
+        return s;
+      }
+      continue;
     }
     if (absl::Status s =
             (*ingestor)->Consume(std::move(*request.mutable_chunk()));
