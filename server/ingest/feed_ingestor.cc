@@ -191,8 +191,8 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
   if (!already_applied_) {
     // Where an ingest's time goes, for operators sizing their loads.
     spdlog::info(
-        "ingest {}: {} rows; receive+parse {:.3f} s, sort {:.3f} s, store "
-        "{:.3f} s",
+        "ingest {}: {} rows; receive+parse+sort {:.3f} s, duplicate check "
+        "{:.3f} s, store {:.3f} s",
         hedui::v1::Department_Name(batch_.department), rows,
         absl::ToDoubleSeconds(parsed_ - started_),
         absl::ToDoubleSeconds(sorted_ - parsed_),
