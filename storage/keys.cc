@@ -4,17 +4,33 @@
 #include "absl/strings/str_format.h"
 
 namespace hedui::storage {
+namespace {
+
+// Generations are big-endian so that byte order is numeric order.
+void AppendBigEndian32(uint32_t v, std::string* out) {
+  out->push_back(static_cast<char>((v >> 24) & 0xFF));
+  out->push_back(static_cast<char>((v >> 16) & 0xFF));
+  out->push_back(static_cast<char>((v >> 8) & 0xFF));
+  out->push_back(static_cast<char>(v & 0xFF));
+}
+
+// REQUIRES: four bytes at `at`.
+uint32_t DecodeBigEndian32(absl::string_view bytes, size_t at) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    v = (v << 8) | static_cast<uint8_t>(bytes[at + i]);
+  }
+  return v;
+}
+
+}  // namespace
 
 void AppendRecordKey(absl::string_view person_id,
                      hedui::v1::Department department, uint32_t generation,
                      absl::string_view natural_key, std::string* out) {
   out->append(person_id.data(), person_id.size());
   out->push_back(static_cast<char>(static_cast<uint8_t>(department)));
-  // Big-endian so byte order is numeric order.
-  out->push_back(static_cast<char>((generation >> 24) & 0xFF));
-  out->push_back(static_cast<char>((generation >> 16) & 0xFF));
-  out->push_back(static_cast<char>((generation >> 8) & 0xFF));
-  out->push_back(static_cast<char>(generation & 0xFF));
+  AppendBigEndian32(generation, out);
   out->append(natural_key.data(), natural_key.size());
 }
 
@@ -34,26 +50,10 @@ std::optional<RecordKey> DecodeRecordKey(absl::string_view key) {
   decoded.person_id = key.substr(0, kPersonIdBytes);
   decoded.department = static_cast<hedui::v1::Department>(
       static_cast<uint8_t>(key[kPersonIdBytes]));
-  const auto byte = [&](size_t i) {
-    return static_cast<uint32_t>(static_cast<uint8_t>(key[i]));
-  };
-  const size_t g = kPersonIdBytes + 1;
-  decoded.generation =
-      (byte(g) << 24) | (byte(g + 1) << 16) | (byte(g + 2) << 8) | byte(g + 3);
+  decoded.generation = DecodeBigEndian32(key, kPersonIdBytes + 1);
   decoded.natural_key = key.substr(kRecordKeyFixedBytes);
   return decoded;
 }
-
-namespace {
-
-void AppendBigEndian32(uint32_t v, std::string* out) {
-  out->push_back(static_cast<char>((v >> 24) & 0xFF));
-  out->push_back(static_cast<char>((v >> 16) & 0xFF));
-  out->push_back(static_cast<char>((v >> 8) & 0xFF));
-  out->push_back(static_cast<char>(v & 0xFF));
-}
-
-}  // namespace
 
 void AppendHouseholdKey(absl::string_view household_number, uint32_t generation,
                         absl::string_view person_id, std::string* out) {
@@ -85,12 +85,7 @@ std::optional<HouseholdKey> DecodeHouseholdKey(absl::string_view key) {
   }
   HouseholdKey decoded;
   decoded.household_number = key.substr(0, key.size() - kTail);
-  const size_t g = key.size() - kTail + 1;
-  uint32_t generation = 0;
-  for (size_t i = 0; i < 4; ++i) {
-    generation = (generation << 8) | static_cast<uint8_t>(key[g + i]);
-  }
-  decoded.generation = generation;
+  decoded.generation = DecodeBigEndian32(key, key.size() - kTail + 1);
   decoded.person_id = key.substr(key.size() - kPersonIdBytes);
   return decoded;
 }

@@ -53,6 +53,19 @@ void SetCurrent(CurrentView& view, const SnapshotInfo& info) {
   *entry->mutable_as_of() = info.as_of();
 }
 
+BatchRecord MakeBatchRecord(const BatchHeader& header, bool delta,
+                            uint64_t generation, int64_t rows, int64_t now) {
+  BatchRecord batch;
+  batch.set_batch_id(header.batch_id);
+  batch.set_department(header.department);
+  batch.set_delta(delta);
+  batch.set_generation(generation);
+  batch.set_rows(rows);
+  *batch.mutable_as_of() = ToProto(header.as_of);
+  batch.set_ingested_unix_seconds(now);
+  return batch;
+}
+
 class RocksStore final : public Store {
  public:
   ~RocksStore() override;
@@ -477,14 +490,8 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   }
   *next.mutable_current() = info;
 
-  BatchRecord batch;
-  batch.set_batch_id(header.batch_id);
-  batch.set_department(header.department);
-  batch.set_delta(false);
-  batch.set_generation(generation);
-  batch.set_rows(rows);
-  *batch.mutable_as_of() = ToProto(header.as_of);
-  batch.set_ingested_unix_seconds(now);
+  const BatchRecord batch =
+      MakeBatchRecord(header, /*delta=*/false, generation, rows, now);
 
   auto view = LoadCurrentView(nullptr);
   if (!view.ok()) return view.status();
@@ -610,14 +617,9 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
   current->set_deltas_applied(current->deltas_applied() + 1);
   current->set_last_batch_id(header.batch_id);
 
-  BatchRecord batch;
-  batch.set_batch_id(header.batch_id);
-  batch.set_department(header.department);
-  batch.set_delta(true);
-  batch.set_generation(generation);
-  batch.set_rows(static_cast<int64_t>(records.size()));
-  *batch.mutable_as_of() = ToProto(header.as_of);
-  batch.set_ingested_unix_seconds(now);
+  const BatchRecord batch =
+      MakeBatchRecord(header, /*delta=*/true, generation,
+                      static_cast<int64_t>(records.size()), now);
 
   auto view = LoadCurrentView(nullptr);
   if (!view.ok()) return view.status();
