@@ -1,6 +1,7 @@
 #include "server/engine/arithmetic/exact_amount.h"
 
 #include <algorithm>
+#include <string>
 
 namespace hedui::engine {
 namespace {
@@ -72,6 +73,18 @@ ExactAmount ExactAmount::TimesPercent(int64_t percent) const {
   return result;
 }
 
+ExactAmount ExactAmount::Plus(const ExactAmount& other) const {
+  ExactAmount result(
+      numerator_ * other.denominator_ + other.numerator_ * denominator_,
+      denominator_ * other.denominator_);
+  result.Reduce();
+  return result;
+}
+
+ExactAmount ExactAmount::Minus(const ExactAmount& other) const {
+  return Plus(ExactAmount(-other.numerator_, other.denominator_));
+}
+
 int ExactAmount::Compare(const ExactAmount& other) const {
   const __int128 left = numerator_ * other.denominator_;
   const __int128 right = other.numerator_ * denominator_;
@@ -89,6 +102,24 @@ std::string ExactAmount::FormatFenFloor() const {
   out.push_back('.');
   out.push_back(static_cast<char>('0' + fraction / 10));
   out.push_back(static_cast<char>('0' + fraction % 10));
+  return out;
+}
+
+std::string ExactAmount::FormatYuanFloor() const {
+  const __int128 hundredths_of_fen = FloorDiv(numerator_ * 100, denominator_);
+  const bool negative = hundredths_of_fen < 0;
+  const __int128 magnitude = negative ? -hundredths_of_fen : hundredths_of_fen;
+  const bool whole_fen = magnitude % 100 == 0;
+  const __int128 scaled = whole_fen ? magnitude / 100 : magnitude;
+  const int decimals = whole_fen ? 2 : 4;
+  __int128 unit = 1;
+  for (int i = 0; i < decimals; ++i) unit *= 10;
+  std::string fraction = std::to_string(static_cast<int64_t>(scaled % unit));
+  fraction.insert(0, decimals - fraction.size(), '0');
+  std::string out = negative ? "-" : "";
+  out += WithSeparators(scaled / unit);
+  out.push_back('.');
+  out += fraction;
   return out;
 }
 

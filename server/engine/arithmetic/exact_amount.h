@@ -20,6 +20,8 @@ class ExactAmount {
   ExactAmount DividedBy(int64_t divisor) const;  // REQUIRES: divisor > 0
   ExactAmount Times(int64_t factor) const;
   ExactAmount TimesPercent(int64_t percent) const;  // × percent / 100
+  ExactAmount Plus(const ExactAmount& other) const;
+  ExactAmount Minus(const ExactAmount& other) const;
 
   // -1, 0 or 1, by cross-multiplying (never through floating point).
   int Compare(const ExactAmount& other) const;
@@ -30,6 +32,14 @@ class ExactAmount {
   // two decimals, with thousands separators: 88,499.9958 -> "88,499.99",
   // -5,000.041 -> "-5,000.05". A figure shown below a line is below it.
   std::string FormatFenFloor() const;
+  // The same figure in yuan, for explanations: whole fen as "884.99", a
+  // fraction of a fen with four decimals, rounded down: "884.9999".
+  std::string FormatYuanFloor() const;
+
+  // The reduced fraction. REQUIRES: both fit in 64 bits (amounts the engine
+  // forms do: fen totals of a household over at most 120 months).
+  int64_t numerator() const { return static_cast<int64_t>(numerator_); }
+  int64_t denominator() const { return static_cast<int64_t>(denominator_); }
 
  private:
   ExactAmount(__int128 numerator, __int128 denominator)

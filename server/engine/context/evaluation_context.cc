@@ -1,0 +1,95 @@
+#include "server/engine/context/evaluation_context.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/engine/context/proto_dates.h"
+#include "storage/types/civil_date.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::engine {
+namespace {
+
+using hedui::store::v1::HouseholdRegistrationRecord;
+using hedui::store::v1::PersonRecords;
+using hedui::store::v1::ResidenceClass;
+
+const PersonRecords& EmptyPerson() {
+  static const PersonRecords* const empty = new PersonRecords();
+  return *empty;
+}
+
+// The values for the request's region when the applicant's own registration
+// cannot say which class applies: either class gives the same rules.
+absl::StatusOr<PolicyValues> RulesForRegion(const Policy& policy,
+                                            absl::string_view region,
+                                            absl::CivilDay day) {
+  absl::StatusOr<PolicyValues> values =
+      policy.ValuesOn(region, hedui::store::v1::URBAN, day);
+  if (values.ok() || !absl::IsNotFound(values.status())) return values;
+  return policy.ValuesOn(region, hedui::store::v1::RURAL, day);
+}
+
+}  // namespace
+
+const HouseholdRegistrationRecord* RegistrationOf(const PersonRecords& person) {
+  if (person.household_registration().empty()) return nullptr;
+  return &person.household_registration(0);
+}
+
+const PersonRecords& EvaluationContext::Person(absl::string_view id) const {
+  for (const PersonRecords& person : records->persons()) {
+    if (person.person_id() == id) return person;
+  }
+  return EmptyPerson();
+}
+
+absl::StatusOr<EvaluationContext> BuildContext(
+    const hedui::v1::VerificationRequest& request,
+    const hedui::store::v1::RecordSet& records, const Policy& policy) {
+  EvaluationContext ctx;
+  ctx.request = &request;
+  ctx.records = &records;
+  ctx.day = ToCivilDay(request.verification_date());
+  for (const hedui::v1::DeclaredMember& member : request.members()) {
+    MemberView view;
+    view.declared = &member;
+    view.records = &ctx.Person(member.person_id());
+    view.age = AgeOn(ResidentIdBirthDate(member.person_id()), ctx.day);
+    ctx.members.push_back(view);
+  }
+  ctx.applicant_registration = RegistrationOf(*ctx.members.front().records);
+
+  // The standards are those of the applicant's registration (domain.md §2).
+  const HouseholdRegistrationRecord* reg = ctx.applicant_registration;
+  absl::StatusOr<PolicyValues> values = absl::NotFoundError("");
+  if (reg != nullptr) {
+    values = policy.ValuesOn(reg->region_code(), reg->residence_class(), ctx.day);
+    if (values.ok()) {
+      ctx.standards_known = true;
+    } else if (absl::IsNotFound(values.status())) {
+      ctx.standards_problem =
+          absl::StrCat("申请人户籍所在地区 ", reg->region_code(),
+                       " 不在核对政策范围内，无法确定适用标准");
+    } else {
+      return values.status();
+    }
+  } else {
+    ctx.standards_problem = "申请人无户籍登记记录，无法确定适用的地区和城乡标准";
+  }
+  if (!ctx.standards_known) {
+    values = RulesForRegion(policy, request.region_code(), ctx.day);
+    if (!values.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("no policy in force for region ", request.region_code(),
+                       " on ", FormatCivilDay(ctx.day), ": ",
+                       values.status().message()));
+    }
+  }
+  ctx.policy = *std::move(values);
+  ctx.window = LookBackFrom(ctx.day, ctx.policy.look_back_months);
+  ctx.freshness = DataFreshness(records, ctx.day, &ctx.policy);
+  return ctx;
+}
+
+}  // namespace hedui::engine

@@ -1,0 +1,124 @@
+#include "server/engine/evaluate.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_split.h"
+#include "server/engine/context/evaluation_context.h"
+#include "server/engine/report/finding_builder.h"
+#include "server/engine/rules/assets.h"
+#include "server/engine/rules/composition.h"
+#include "server/engine/rules/consent.h"
+#include "server/engine/rules/enrollment.h"
+#include "server/engine/rules/income.h"
+#include "server/engine/rules/tekun.h"
+#include "server/engine/rules/verdict.h"
+#include "storage/types/civil_date.h"
+
+namespace hedui::engine {
+namespace {
+
+using hedui::v1::Finding;
+using hedui::v1::Report;
+
+void AddPolicyUsed(const EvaluationContext& ctx, Report* report) {
+  hedui::v1::PolicyUsed* used = report->mutable_policy();
+  used->set_version(ctx.policy.policy_version);
+  used->set_region_code(ctx.policy.region_code);
+  if (ctx.standards_known) {
+    used->set_residence_class(static_cast<hedui::v1::ResidenceClass>(
+        static_cast<int>(ctx.policy.residence_class)));
+  }
+  *used->mutable_effective_from() = ToProto(ctx.policy.effective_from);
+  for (absl::string_view line :
+       absl::StrSplit(DescribePolicyValues(ctx.policy), '\n', absl::SkipEmpty())) {
+    const std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits(": ", 1));
+    hedui::v1::PolicyParameter* p = used->add_parameters();
+    p->set_name(std::string(kv.first));
+    p->set_value(std::string(kv.second));
+  }
+}
+
+void AddDepartments(const EvaluationContext& ctx, Report* report) {
+  for (int d = 1; d < hedui::v1::Department_ARRAYSIZE; ++d) {
+    *report->add_departments() =
+        ctx.freshness.Data(static_cast<hedui::v1::Department>(d));
+  }
+}
+
+// Enrolled MEDICAL households pass by enrollment: their assets are shown,
+// not judged (domain.md §5).
+void DropAssetFindings(Report* report) {
+  auto* findings = report->mutable_findings();
+  findings->erase(
+      std::remove_if(findings->begin(), findings->end(),
+                     [](const Finding& f) {
+                       return f.criterion() != Finding::CONSENT &&
+                              f.criterion() != Finding::COMPOSITION &&
+                              f.criterion() != Finding::ENROLLMENT;
+                     }),
+      findings->end());
+  for (auto& d : *report->mutable_discrepancies()) d.set_changes_outcome(false);
+}
+
+}  // namespace
+
+std::vector<std::string> PersonsToRead(
+    const hedui::v1::VerificationRequest& request) {
+  std::vector<std::string> ids;
+  auto add = [&ids](const std::string& id) {
+    if (id.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+    ids.push_back(id);
+  };
+  for (const auto& m : request.members()) add(m.person_id());
+  for (const auto& o : request.obligors()) {
+    add(o.person_id());
+    add(o.spouse().person_id());
+  }
+  return ids;
+}
+
+absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
+                      const hedui::store::v1::RecordSet& records,
+                      const Policy& policy, Report* report) {
+  report->Clear();
+  absl::StatusOr<EvaluationContext> built = BuildContext(request, records, policy);
+  if (!built.ok()) return built.status();
+  EvaluationContext& ctx = *built;
+
+  *report->mutable_request() = request;
+  report->set_program(request.program());
+  *report->mutable_verification_date() = request.verification_date();
+  report->set_engine_version(kEngineVersion);
+  report->set_verified_after_the_fact(request.program() == hedui::v1::TEMPORARY &&
+                                      request.emergency());
+  AddPolicyUsed(ctx, report);
+  AddDepartments(ctx, report);
+
+  EvaluateConsent(ctx, report);
+  EvaluateComposition(&ctx, report);
+  switch (request.program()) {
+    case hedui::v1::MEDICAL: {
+      const bool enrolled = EvaluateEnrollment(ctx, report);
+      if (!enrolled) EvaluateIncome(ctx, report);
+      EvaluateAssets(ctx, report);
+      if (enrolled) DropAssetFindings(report);
+      break;
+    }
+    case hedui::v1::TEKUN:
+      EvaluateIncome(ctx, report);
+      EvaluateAssets(ctx, report);
+      EvaluateCannotWork(ctx, report);
+      EvaluateObligors(ctx, report);
+      break;
+    default:
+      EvaluateIncome(ctx, report);
+      EvaluateAssets(ctx, report);
+  }
+  DecideVerdict(report);
+  return absl::OkStatus();
+}
+
+}  // namespace hedui::engine

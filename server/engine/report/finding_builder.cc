@@ -1,0 +1,172 @@
+#include "server/engine/report/finding_builder.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "storage/types/civil_date.h"
+
+namespace hedui::engine {
+namespace {
+
+using hedui::v1::Department;
+using hedui::v1::DepartmentData;
+
+absl::string_view UnitSuffix(Quantity::Unit unit) {
+  switch (unit) {
+    case Quantity::FEN:
+      return " 元";
+    case Quantity::FEN_PER_PERSON_MONTH:
+      return " 元/人·月";
+    case Quantity::FEN_PER_PERSON:
+      return " 元/人";
+    case Quantity::CENTI_M2_PER_PERSON:
+      return " m²/人";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string Yuan(const ExactAmount& amount) {
+  return absl::StrCat(amount.FormatYuanFloor(), " 元");
+}
+std::string Yuan(int64_t fen) { return Yuan(ExactAmount::Fen(fen)); }
+
+Quantity MakeQuantity(const ExactAmount& amount, Quantity::Unit unit) {
+  Quantity q;
+  q.set_numerator(amount.numerator());
+  q.set_denominator(amount.denominator());
+  q.set_unit(unit);
+  // Fen and 0.01 m² both show as hundredths of their display unit.
+  q.set_shown(absl::StrCat(amount.FormatYuanFloor(), UnitSuffix(unit)));
+  return q;
+}
+
+Quantity CountQuantity(int64_t count) {
+  Quantity q;
+  q.set_numerator(count);
+  q.set_denominator(1);
+  q.set_unit(Quantity::COUNT);
+  q.set_shown(absl::StrCat(count));
+  return q;
+}
+
+Quantity YearsQuantity(int years) {
+  Quantity q;
+  q.set_numerator(years);
+  q.set_denominator(1);
+  q.set_unit(Quantity::YEARS);
+  q.set_shown(absl::StrCat(years, " 岁"));
+  return q;
+}
+
+Finding* AddFinding(hedui::v1::Report* report, Finding::Criterion criterion,
+                    Finding::Result result) {
+  Finding* finding = report->add_findings();
+  finding->set_criterion(criterion);
+  finding->set_result(result);
+  return finding;
+}
+
+void SetComparison(Finding* finding, Finding::Comparison comparison,
+                   const ExactAmount& threshold, const ExactAmount& value,
+                   Quantity::Unit unit) {
+  finding->set_comparison(comparison);
+  *finding->mutable_threshold() = MakeQuantity(threshold, unit);
+  *finding->mutable_value() = MakeQuantity(value, unit);
+  *finding->mutable_distance() = MakeQuantity(threshold.Minus(value), unit);
+}
+
+hedui::v1::Evidence MakeEvidence(const EvaluationContext& ctx,
+                                 Department department,
+                                 absl::string_view person_id,
+                                 std::string record) {
+  hedui::v1::Evidence evidence;
+  evidence.set_department(department);
+  *evidence.mutable_as_of() = ctx.freshness.Data(department).as_of();
+  evidence.set_person_id(std::string(person_id));
+  evidence.set_record(std::move(record));
+  return evidence;
+}
+
+void AddEvidence(Finding* finding, const EvaluationContext& ctx,
+                 Department department, absl::string_view person_id,
+                 std::string record) {
+  *finding->add_evidence() =
+      MakeEvidence(ctx, department, person_id, std::move(record));
+}
+
+std::string DepartmentName(Department department) {
+  switch (department) {
+    case hedui::v1::HOUSEHOLD_REGISTRATION:
+      return "公安户籍";
+    case hedui::v1::MARRIAGE:
+      return "婚姻登记";
+    case hedui::v1::DEATH:
+      return "殡葬/死亡";
+    case hedui::v1::SOCIAL_INSURANCE:
+      return "人社社保";
+    case hedui::v1::BENEFITS:
+      return "人社待遇";
+    case hedui::v1::TAX:
+      return "税务";
+    case hedui::v1::HOUSING_FUND:
+      return "公积金";
+    case hedui::v1::REAL_ESTATE:
+      return "不动产登记";
+    case hedui::v1::VEHICLES:
+      return "车管";
+    case hedui::v1::BUSINESS:
+      return "市场监管";
+    case hedui::v1::FINANCIAL_ASSETS:
+      return "金融资产";
+    case hedui::v1::DISABILITY:
+      return "残联";
+    case hedui::v1::ASSISTANCE_ENROLLMENT:
+      return "民政救助";
+    default:
+      return "未知部门";
+  }
+}
+
+std::string DescribeDepartmentState(const EvaluationContext& ctx,
+                                    Department department) {
+  const DepartmentData& data = ctx.freshness.Data(department);
+  switch (data.state()) {
+    case DepartmentData::MISSING:
+      return absl::StrCat(DepartmentName(department), "数据缺失");
+    case DepartmentData::STALE:
+      if (data.age_days() < 0) {
+        return absl::StrCat(DepartmentName(department), "数据截至 ",
+                            FormatCivilDay(ctx.freshness.AsOf(department)),
+                            "，晚于核对日期");
+      }
+      return absl::StrCat(DepartmentName(department), "数据截至 ",
+                          FormatCivilDay(ctx.freshness.AsOf(department)),
+                          "，已 ", data.age_days(), " 天，超过上限 ",
+                          data.max_age_days(), " 天");
+    default:
+      return absl::StrCat(DepartmentName(department), "数据截至 ",
+                          FormatCivilDay(ctx.freshness.AsOf(department)));
+  }
+}
+
+bool MarkUnknownIfUnusable(Finding* finding, const EvaluationContext& ctx,
+                           std::initializer_list<Department> departments,
+                           absl::string_view what) {
+  const std::vector<Department> unusable = ctx.freshness.Unusable(departments);
+  if (unusable.empty()) return false;
+  finding->set_result(Finding::UNKNOWN);
+  std::vector<std::string> states;
+  for (Department d : unusable) {
+    finding->add_missing_departments(d);
+    states.push_back(DescribeDepartmentState(ctx, d));
+  }
+  finding->set_explanation(absl::StrCat(absl::StrJoin(states, "；"),
+                                        "，无法判断", what, "（缺失不视为零）"));
+  return true;
+}
+
+}  // namespace hedui::engine
