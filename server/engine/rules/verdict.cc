@@ -59,7 +59,7 @@ void DecideVerdict(hedui::v1::Report* report) {
     verdict = hedui::v1::NEEDS_REVIEW;
   }
   report->set_verdict(verdict);
-  const char* head = verdict == hedui::v1::MEETS_CRITERIA ? "核对建议：符合。各项条件均已通过"
+  const char* head = verdict == hedui::v1::MEETS_CRITERIA ? "核对建议：符合。各项条件均已通过。"
                      : verdict == hedui::v1::DOES_NOT_MEET ? "核对建议：不符合。"
                                                            : "核对建议：需复核。";
   report->set_summary(absl::StrCat(head, absl::StrJoin(reasons, "；")));
