@@ -43,10 +43,18 @@ rocksdb::ColumnFamilyOptions HouseholdsOptions(
   return options;
 }
 
+// Reports are written once and read rarely: compress them hard.
+rocksdb::ColumnFamilyOptions ReportsOptions() {
+  rocksdb::ColumnFamilyOptions options;
+  options.compression = rocksdb::kLZ4Compression;
+  options.bottommost_compression = rocksdb::kZSTD;
+  return options;
+}
+
 }  // namespace
 
 void ColumnFamilies::Close(rocksdb::DB* db) {
-  for (auto** handle : {&default_family, &records, &meta, &households}) {
+  for (auto** handle : {&default_family, &records, &meta, &households, &reports, &audit}) {
     if (*handle != nullptr) {
       db->DestroyColumnFamilyHandle(*handle).PermitUncheckedError();
       *handle = nullptr;
@@ -71,7 +79,8 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   if (listed.ok()) {
     for (const std::string& name : existing) {
       if (name != rocksdb::kDefaultColumnFamilyName && name != kRecordsFamily &&
-          name != kMetaFamily && name != kHouseholdsFamily) {
+          name != kMetaFamily && name != kHouseholdsFamily &&
+          name != kReportsFamily && name != kAuditFamily) {
         return absl::FailedPreconditionError(absl::StrCat(
             "store at ", path, " has column family '", name,
             "' that this heduid does not know: it was written by a newer "
@@ -87,6 +96,8 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
       {kRecordsFamily, families->records_options},
       {kMetaFamily, rocksdb::ColumnFamilyOptions()},
       {kHouseholdsFamily, families->households_options},
+      {kReportsFamily, ReportsOptions()},
+      {kAuditFamily, rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -97,6 +108,8 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   families->records = handles[1];
   families->meta = handles[2];
   families->households = handles[3];
+  families->reports = handles[4];
+  families->audit = handles[5];
   return std::unique_ptr<rocksdb::DB>(raw);
 }
 

@@ -8,6 +8,8 @@
 //   records   department records, one-seek-per-person layout (storage/keys.h)
 //   meta      format marker, department states, batches (storage/keys.h)
 //   households  register of each household number (storage/keys.h)
+//   reports   verification reports as produced, and their indexes (format 2)
+//   audit     the HMAC-chained audit trail (format 2)
 
 #include <memory>
 #include <string>
@@ -22,6 +24,8 @@ namespace hedui::storage {
 inline constexpr char kRecordsFamily[] = "records";
 inline constexpr char kMetaFamily[] = "meta";
 inline constexpr char kHouseholdsFamily[] = "households";
+inline constexpr char kReportsFamily[] = "reports";
+inline constexpr char kAuditFamily[] = "audit";
 
 struct ColumnFamilyConfig {
   size_t block_cache_bytes = 512ull << 20;
@@ -36,6 +40,8 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* records = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   rocksdb::ColumnFamilyHandle* households = nullptr;
+  rocksdb::ColumnFamilyHandle* reports = nullptr;
+  rocksdb::ColumnFamilyHandle* audit = nullptr;
   rocksdb::ColumnFamilyOptions records_options;
   rocksdb::ColumnFamilyOptions households_options;
 

@@ -68,6 +68,9 @@ BatchRecord MakeBatchRecord(const BatchHeader& header, bool delta,
 
 class RocksStore final : public Store {
  public:
+  ServiceTables service_tables() override {
+    return {db_.get(), cfs_.reports, cfs_.audit};
+  }
   ~RocksStore() override;
 
   static absl::StatusOr<std::unique_ptr<Store>> Open(StoreOptions options);
@@ -222,6 +225,15 @@ absl::Status RocksStore::CheckFormat() {
         "writing the data-format marker");
   }
   if (!s.ok()) return s;
+  if (format.version() == 1) {
+    // Version 2 only added column families, which the open created.
+    format.set_version(kFormatVersion);
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(
+        db_->Put(sync, cfs_.meta, FormatKey(), format.SerializeAsString()),
+        "upgrading the data-format marker to version 2");
+  }
   if (format.version() != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "store at ", options_.path, " has data-format version ",

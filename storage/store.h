@@ -26,12 +26,16 @@
 
 namespace rocksdb {
 class Env;
+class DB;
+class ColumnFamilyHandle;
 }
 
 namespace hedui::storage {
 
 // The data-format version this build writes and reads (storage/FORMAT.md).
-inline constexpr uint32_t kFormatVersion = 1;
+// 2: adds the `reports` and `audit` column families; a version-1 store is
+// upgraded in place at open (the families are created empty).
+inline constexpr uint32_t kFormatVersion = 2;
 
 struct StoreOptions {
   std::string path;  // directory of the RocksDB instance; created if missing
@@ -131,6 +135,17 @@ class Store {
   // current or not (retention tests and operators).
   virtual absl::StatusOr<int64_t> CountRecords(hedui::v1::Department department,
                                                uint32_t generation) = 0;
+
+  // The families holding the verification service's own data, written
+  // through the same database (one backup, one consistent snapshot) by
+  // storage/report_store.h and storage/audit_log.h. Valid while the Store
+  // lives.
+  struct ServiceTables {
+    rocksdb::DB* db = nullptr;
+    rocksdb::ColumnFamilyHandle* reports = nullptr;
+    rocksdb::ColumnFamilyHandle* audit = nullptr;
+  };
+  virtual ServiceTables service_tables() = 0;
 
   // One full scan: records physically present per (department number,
   // generation). For the offline consistency check (`heduid --check`).

@@ -336,6 +336,42 @@ TEST_F(StoreTest, RefusesUnknownDataFormatVersion) {
       << store.status();
 }
 
+TEST_F(StoreTest, UpgradesAVersionOneStoreInPlace) {
+  OpenStore().reset();
+  {
+    ColumnFamilies cfs;
+    auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+    ASSERT_TRUE(db.ok());
+    hedui::store::v1::StoreFormat format;
+    format.set_version(1);
+    ASSERT_TRUE((*db)
+                    ->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                          format.SerializeAsString())
+                    .ok());
+    // A version-1 store had neither of the service families.
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.reports).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.audit).ok());
+    cfs.Close(db->get());
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_NE((*store)->service_tables().reports, nullptr);
+  EXPECT_NE((*store)->service_tables().audit, nullptr);
+  store->reset();
+  ColumnFamilies cfs;
+  auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+  ASSERT_TRUE(db.ok());
+  std::string value;
+  ASSERT_TRUE(
+      (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
+  hedui::store::v1::StoreFormat format;
+  ASSERT_TRUE(format.ParseFromString(value));
+  EXPECT_EQ(format.version(), 2u);
+  cfs.Close(db->get());
+}
+
 TEST_F(StoreTest, RefusesColumnFamiliesItDoesNotKnow) {
   {
     rocksdb::Options options;
