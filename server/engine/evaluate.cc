@@ -19,7 +19,6 @@
 namespace hedui::engine {
 namespace {
 
-using hedui::v1::Finding;
 using hedui::v1::Report;
 
 void AddPolicyUsed(const EvaluationContext& ctx, Report* report) {
@@ -46,21 +45,6 @@ void AddDepartments(const EvaluationContext& ctx, Report* report) {
     *report->add_departments() =
         ctx.freshness.Data(static_cast<hedui::v1::Department>(d));
   }
-}
-
-// Enrolled MEDICAL households pass by enrollment: their assets are shown,
-// not judged (domain.md §5).
-void DropAssetFindings(Report* report) {
-  auto* findings = report->mutable_findings();
-  findings->erase(
-      std::remove_if(findings->begin(), findings->end(),
-                     [](const Finding& f) {
-                       return f.criterion() != Finding::CONSENT &&
-                              f.criterion() != Finding::COMPOSITION &&
-                              f.criterion() != Finding::ENROLLMENT;
-                     }),
-      findings->end());
-  for (auto& d : *report->mutable_discrepancies()) d.set_changes_outcome(false);
 }
 
 }  // namespace
@@ -101,10 +85,12 @@ absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
   EvaluateComposition(&ctx, report);
   switch (request.program()) {
     case hedui::v1::MEDICAL: {
+      // Enrolled households pass by enrollment: income and assets are
+      // not judged (domain.md §5), assets still shown.
       const bool enrolled = EvaluateEnrollment(ctx, report);
       if (!enrolled) EvaluateIncome(ctx, report);
+      ctx.judge_assets = !enrolled;
       EvaluateAssets(ctx, report);
-      if (enrolled) DropAssetFindings(report);
       break;
     }
     case hedui::v1::TEKUN:

@@ -19,18 +19,16 @@ const PersonRecords& EmptyPerson() {
   return *empty;
 }
 
-// The values for the request's region when the applicant's own registration
-// cannot say which class applies: either class gives the same rules.
-absl::StatusOr<PolicyValues> RulesForRegion(const Policy& policy,
-                                            absl::string_view region,
-                                            absl::CivilDay day) {
+}  // namespace
+
+absl::StatusOr<PolicyValues> RulesInForce(const Policy& policy,
+                                          absl::string_view region,
+                                          absl::CivilDay day) {
   absl::StatusOr<PolicyValues> values =
       policy.ValuesOn(region, hedui::store::v1::URBAN, day);
   if (values.ok() || !absl::IsNotFound(values.status())) return values;
   return policy.ValuesOn(region, hedui::store::v1::RURAL, day);
 }
-
-}  // namespace
 
 const HouseholdRegistrationRecord* RegistrationOf(const PersonRecords& person) {
   if (person.household_registration().empty()) return nullptr;
@@ -51,6 +49,7 @@ absl::StatusOr<EvaluationContext> BuildContext(
   ctx.request = &request;
   ctx.records = &records;
   ctx.day = ToCivilDay(request.verification_date());
+  ctx.judge_assets = JudgesAssets(request.program());
   for (const hedui::v1::DeclaredMember& member : request.members()) {
     MemberView view;
     view.declared = &member;
@@ -78,7 +77,7 @@ absl::StatusOr<EvaluationContext> BuildContext(
     ctx.standards_problem = "申请人无户籍登记记录，无法确定适用的地区和城乡标准";
   }
   if (!ctx.standards_known) {
-    values = RulesForRegion(policy, request.region_code(), ctx.day);
+    values = RulesInForce(policy, request.region_code(), ctx.day);
     if (!values.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("no policy in force for region ", request.region_code(),

@@ -43,6 +43,9 @@ struct EvaluationContext {
       nullptr;
   LookBackWindow window;
   DataFreshness freshness;
+  // The program judges assets (JudgesAssets), unless it passes otherwise: an
+  // enrolled MEDICAL household's assets are shown, not judged.
+  bool judge_assets = false;
   std::vector<MemberView> members;  // in declared order; [0] is the applicant
   // The members whose income and assets count (set by the composition rule):
   // the declared household less deceased, missing and in-custody persons, or
@@ -60,6 +63,13 @@ struct EvaluationContext {
 absl::StatusOr<EvaluationContext> BuildContext(
     const hedui::v1::VerificationRequest& request,
     const hedui::store::v1::RecordSet& records, const Policy& policy);
+
+// The rules in force for a region on a day, whichever residence class: the
+// consent validity and the data ages do not depend on the class. For checks
+// made before any record is read (the consent).
+absl::StatusOr<PolicyValues> RulesInForce(const Policy& policy,
+                                          absl::string_view region_code,
+                                          absl::CivilDay day);
 
 // The person's current registration record, if any (a person has at most one).
 const hedui::store::v1::HouseholdRegistrationRecord* RegistrationOf(

@@ -1,1 +1,431 @@
-// Tests land with the rule.
+// ValidateRequest: each rule reports its own field path, one violation per
+// problem, with resident IDs never echoed.
+#include "server/engine/request/validate_request.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::engine {
+namespace {
+
+using hedui::v1::VerificationRequest;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+std::string Id(const std::string& birth, const std::string& seq) {
+  const std::string first17 = absl::StrCat("320581", birth, seq);
+  return first17 + ResidentIdCheckCharacter(first17);
+}
+
+const std::string kHead = Id("19500101", "011");
+const std::string kSpouse = Id("19520202", "012");
+const std::string kObligor = Id("19750303", "021");
+const std::string kObligorSpouse = Id("19760404", "022");
+
+// A request that passes: the applicant and spouse, with an obligor and the
+// obligor's spouse for TEKUN.
+VerificationRequest Base(const std::string& program) {
+  std::string text = absl::StrCat(
+      R"pb(
+        application_id: "APP-000001" program:)pb",
+      program, R"pb(
+        purpose: "申请审核"
+        region_code: "320581"
+        verification_date { year: 2026 month: 11 day: 10 }
+        members { person_id: ")pb",
+      kHead, R"pb(                  " name: "张三" relation: HEAD
+      declared_monthly_income { wages_fen: 0 transfer_fen: 50000 } }
+                                    members { person_id: ")pb",
+      kSpouse, R"pb(" name: "李梅
+                    " relation: SPOUSE }
+                    declared_assets {
+                      financial_assets_fen: 100000
+                      residential_properties: 1
+                    }
+                    consent { consent_id: "C-1"
+                              signed_on { year: 2026 month: 10 day: 20 }
+                              signer_ids: ")pb",
+      kHead, R"pb("
+                  signer_ids: ")pb",
+      kSpouse, R"pb("
+                    programs:)pb",
+      program, R"pb(
+        }
+      )pb");
+  if (program == "TEKUN") {
+    absl::StrAppend(&text, R"pb(obligors { person_id: ")pb", kObligor,
+                    R"pb(" name: "张小明
+                         " relation: CHILD
+                         declared_status: NORMAL
+                         spouse { person_id: ")pb",
+                    kObligorSpouse, R"pb(                                         " name: "王芳" }
+    })pb");
+  }
+  VerificationRequest request;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &request));
+  return request;
+}
+
+std::vector<std::string> Fields(const VerificationRequest& request) {
+  std::vector<std::string> fields;
+  for (const auto& v : ValidateRequest(request)) fields.push_back(v.field());
+  return fields;
+}
+
+TEST(ValidateRequestTest, BaseRequestsAreValid) {
+  for (const char* program :
+       {"DIBAO", "TEKUN", "LOW_INCOME_MARGIN", "TEMPORARY", "MEDICAL",
+        "HOUSING", "UNION_HARDSHIP"}) {
+    SCOPED_TRACE(program);
+    EXPECT_THAT(Fields(Base(program)), IsEmpty());
+  }
+}
+
+struct Case {
+  std::string name;
+  std::string program;
+  std::function<void(VerificationRequest&)> change;
+  std::vector<std::string> fields;  // expected, in order
+};
+
+// Replaces the check character, keeping the rest of the ID.
+std::string WrongCheck(const std::string& id) {
+  return id.substr(0, 17) + (id[17] == '0' ? "1" : "0");
+}
+
+TEST(ValidateRequestTest, EachRuleNamesItsField) {
+  using R = VerificationRequest;
+  const std::string name64(64, 'a');
+  std::string chinese64;
+  for (int i = 0; i < 64; ++i) chinese64 += "张";
+  const Case cases[] = {
+      {"ProgramUnspecified",
+       "DIBAO",
+       [](R& r) { r.set_program(hedui::v1::PROGRAM_UNSPECIFIED); },
+       {"program"}},
+      {"ProgramUnknown",
+       "DIBAO",
+       [](R& r) { r.set_program(static_cast<hedui::v1::Program>(99)); },
+       {"program"}},
+      {"RegionFiveDigits",
+       "DIBAO",
+       [](R& r) { r.set_region_code("32058"); },
+       {"region_code"}},
+      {"RegionSevenDigits",
+       "DIBAO",
+       [](R& r) { r.set_region_code("3205811"); },
+       {"region_code"}},
+      {"RegionNotDigits",
+       "DIBAO",
+       [](R& r) { r.set_region_code("32058A"); },
+       {"region_code"}},
+      {"NoVerificationDate",
+       "DIBAO",
+       [](R& r) { r.clear_verification_date(); },
+       {"verification_date"}},
+      {"VerificationDateImpossible",
+       "DIBAO",
+       [](R& r) { r.mutable_verification_date()->set_day(31); },
+       {"verification_date"}},
+      {"NoMembers", "DIBAO", [](R& r) { r.clear_members(); }, {"members"}},
+      {"FirstMemberNotHead",
+       "DIBAO",
+       [](R& r) { r.mutable_members(0)->set_relation(hedui::v1::SPOUSE); },
+       {"members[0].relation"}},
+      {"SecondHead",
+       "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_relation(hedui::v1::HEAD); },
+       {"members[1].relation"}},
+      {"RelationUnspecified",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)->set_relation(hedui::v1::RELATION_UNSPECIFIED);
+       },
+       {"members[1].relation"}},
+      {"IdCheckCharacter",
+       "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_person_id(WrongCheck(kSpouse)); },
+       {"members[1].person_id"}},
+      {"IdTooShort",
+       "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_person_id(kSpouse.substr(0, 17)); },
+       {"members[1].person_id"}},
+      {"IdEmpty",
+       "DIBAO",
+       [](R& r) { r.mutable_members(0)->clear_person_id(); },
+       {"members[0].person_id"}},
+      {"DuplicateMember",
+       "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_person_id(kHead); },
+       {"members[1].person_id"}},
+      {"ObligorIsAMember",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->set_person_id(kSpouse); },
+       {"obligors[0].person_id"}},
+      {"ObligorSpouseIsTheObligor",
+       "TEKUN",
+       [](R& r) {
+         r.mutable_obligors(0)->mutable_spouse()->set_person_id(kObligor);
+       },
+       {"obligors[0].spouse.person_id"}},
+      {"ObligorSpouseBadId",
+       "TEKUN",
+       [](R& r) {
+         r.mutable_obligors(0)->mutable_spouse()->set_person_id(
+             WrongCheck(kObligorSpouse));
+       },
+       {"obligors[0].spouse.person_id"}},
+      {"ObligorSpouseNameWithoutId",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->mutable_spouse()->clear_person_id(); },
+       {"obligors[0].spouse.person_id"}},
+      {"ObligorSpouseWithoutName",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->mutable_spouse()->clear_name(); },
+       {"obligors[0].spouse.name"}},
+      {"NoObligorSpouseIsFine",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->clear_spouse(); },
+       {}},
+      {"NameEmpty",
+       "DIBAO",
+       [](R& r) { r.mutable_members(0)->clear_name(); },
+       {"members[0].name"}},
+      {"Name65",
+       "DIBAO",
+       [&](R& r) { r.mutable_members(1)->set_name(name64 + "b"); },
+       {"members[1].name"}},
+      {"Name64",
+       "DIBAO",
+       [&](R& r) { r.mutable_members(1)->set_name(name64); },
+       {}},
+      {"Name64ChineseCharacters",
+       "DIBAO",
+       [&](R& r) { r.mutable_members(1)->set_name(chinese64); },
+       {}},
+      {"Name65ChineseCharacters",
+       "DIBAO",
+       [&](R& r) { r.mutable_members(1)->set_name(chinese64 + "张"); },
+       {"members[1].name"}},
+      {"ObligorNameEmpty",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->clear_name(); },
+       {"obligors[0].name"}},
+      {"WagesNegative",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)->mutable_declared_monthly_income()->set_wages_fen(
+             -1);
+       },
+       {"members[0].declared_monthly_income.wages_fen"}},
+      {"BusinessNegative",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_monthly_income()
+             ->set_business_fen(-1);
+       },
+       {"members[1].declared_monthly_income.business_fen"}},
+      {"PropertyAtLimit",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)
+             ->mutable_declared_monthly_income()
+             ->set_property_fen(100'000'000'000);
+       },
+       {"members[0].declared_monthly_income.property_fen"}},
+      {"TransferBelowLimit",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)
+             ->mutable_declared_monthly_income()
+             ->set_transfer_fen(99'999'999'999);
+       },
+       {}},
+      {"OtherNegative",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)->mutable_declared_monthly_income()->set_other_fen(
+             -5);
+       },
+       {"members[0].declared_monthly_income.other_fen"}},
+      {"AssetsNegative",
+       "DIBAO",
+       [](R& r) { r.mutable_declared_assets()->set_financial_assets_fen(-1); },
+       {"declared_assets.financial_assets_fen"}},
+      {"VehiclesNegative",
+       "DIBAO",
+       [](R& r) { r.mutable_declared_assets()->set_vehicles(-1); },
+       {"declared_assets.vehicles"}},
+      {"HomesNegative",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_declared_assets()->set_residential_properties(-1);
+       },
+       {"declared_assets.residential_properties"}},
+      {"OtherPropertiesNegative",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_declared_assets()->set_non_residential_properties(-2);
+       },
+       {"declared_assets.non_residential_properties"}},
+      {"ObligorsOutsideTekun",
+       "DIBAO",
+       [](R& r) { *r.add_obligors() = Base("TEKUN").obligors(0); },
+       {"obligors"}},
+      {"ObligorSibling",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->set_relation(hedui::v1::SIBLING); },
+       {"obligors[0].relation"}},
+      {"ObligorParentIsFine",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->set_relation(hedui::v1::PARENT); },
+       {}},
+      {"ObligorNoStatus",
+       "TEKUN",
+       [](R& r) {
+         r.mutable_obligors(0)->set_declared_status(
+             hedui::v1::Obligor::DECLARED_STATUS_UNSPECIFIED);
+       },
+       {"obligors[0].declared_status"}},
+      {"SinglePersonNotAMember",
+       "DIBAO",
+       [](R& r) { r.set_single_person_member_id(kObligor); },
+       {"single_person_member_id"}},
+      {"SinglePersonIsAMember",
+       "DIBAO",
+       [](R& r) {
+         r.set_single_person_member_id(kSpouse);
+         r.set_serious_illness(true);
+       },
+       {}},
+      {"SinglePersonForTekun",
+       "TEKUN",
+       [](R& r) { r.set_single_person_member_id(kSpouse); },
+       {"single_person_member_id"}},
+      {"SeriousIllnessAlone",
+       "DIBAO",
+       [](R& r) { r.set_serious_illness(true); },
+       {"serious_illness"}},
+      {"RigidSpendingOutsideUnion",
+       "DIBAO",
+       [](R& r) { r.mutable_rigid_spending()->set_medical_fen(100); },
+       {"rigid_spending"}},
+      {"RigidSpendingUnion",
+       "UNION_HARDSHIP",
+       [](R& r) { r.mutable_rigid_spending()->set_medical_fen(100); },
+       {}},
+      {"RigidMedicalNegative",
+       "UNION_HARDSHIP",
+       [](R& r) { r.mutable_rigid_spending()->set_medical_fen(-1); },
+       {"rigid_spending.medical_fen"}},
+      {"RigidEducationNegative",
+       "UNION_HARDSHIP",
+       [](R& r) { r.mutable_rigid_spending()->set_education_fen(-1); },
+       {"rigid_spending.education_fen"}},
+      {"EmergencyOutsideTemporary",
+       "DIBAO",
+       [](R& r) { r.set_emergency(true); },
+       {"emergency"}},
+      {"EmergencyTemporary",
+       "TEMPORARY",
+       [](R& r) { r.set_emergency(true); },
+       {}},
+      {"NoConsent", "DIBAO", [](R& r) { r.clear_consent(); }, {"consent"}},
+      {"ConsentIdEmpty",
+       "DIBAO",
+       [](R& r) { r.mutable_consent()->clear_consent_id(); },
+       {"consent.consent_id"}},
+      {"ConsentNotSigned",
+       "DIBAO",
+       [](R& r) { r.mutable_consent()->clear_signed_on(); },
+       {"consent.signed_on"}},
+      {"ConsentSignedImpossible",
+       "DIBAO",
+       [](R& r) { r.mutable_consent()->mutable_signed_on()->set_month(13); },
+       {"consent.signed_on"}},
+      {"ConsentSignerBadId",
+       "DIBAO",
+       [](R& r) { r.mutable_consent()->set_signer_ids(0, WrongCheck(kHead)); },
+       {"consent.signer_ids[0]"}},
+      {"ConsentSecondSignerBadId",
+       "DIBAO",
+       [](R& r) { r.mutable_consent()->set_signer_ids(1, "12345"); },
+       {"consent.signer_ids[1]"}},
+      {"ConsentNoPrograms",
+       "DIBAO",
+       [](R& r) { r.mutable_consent()->clear_programs(); },
+       {"consent.programs"}},
+      {"ConsentProgramUnspecified",
+       "DIBAO",
+       [](R& r) {
+         r.mutable_consent()->add_programs(hedui::v1::PROGRAM_UNSPECIFIED);
+       },
+       {"consent.programs[1]"}},
+      {"ApplicationId65",
+       "DIBAO",
+       [&](R& r) { r.set_application_id(name64 + "x"); },
+       {"application_id"}},
+      {"ApplicationIdEmptyIsFine",
+       "DIBAO",
+       [](R& r) { r.clear_application_id(); },
+       {}},
+      {"PurposeEmpty", "DIBAO", [](R& r) { r.clear_purpose(); }, {"purpose"}},
+      {"Purpose201",
+       "DIBAO",
+       [](R& r) { r.set_purpose(std::string(201, 'p')); },
+       {"purpose"}},
+      {"Purpose200",
+       "DIBAO",
+       [](R& r) { r.set_purpose(std::string(200, 'p')); },
+       {}},
+      // Every problem is reported, not just the first.
+      {"SeveralProblems",
+       "DIBAO",
+       [](R& r) {
+         r.set_region_code("");
+         r.mutable_members(1)->clear_name();
+         r.mutable_consent()->clear_consent_id();
+       },
+       {"region_code", "members[1].name", "consent.consent_id"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    VerificationRequest request = Base(c.program);
+    c.change(request);
+    const auto violations = ValidateRequest(request);
+    EXPECT_THAT(Fields(request), ElementsAreArray(c.fields));
+    for (const auto& v : violations) {
+      EXPECT_THAT(v.description(), Not(IsEmpty()));
+      for (const std::string& id : {kHead, kSpouse, kObligor, kObligorSpouse}) {
+        EXPECT_THAT(v.description(), Not(HasSubstr(id.substr(0, 17))));
+      }
+    }
+  }
+}
+
+TEST(ValidateRequestTest, DescriptionSaysWhatIsWrong) {
+  VerificationRequest request = Base("TEKUN");
+  request.mutable_members(1)->set_person_id(WrongCheck(kSpouse));
+  request.mutable_obligors(0)->set_person_id(kHead);
+  const auto violations = ValidateRequest(request);
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations[0].field(), "members[1].person_id");
+  EXPECT_THAT(violations[0].description(), HasSubstr("check character"));
+  // The field is the violation's own; the description does not repeat it.
+  EXPECT_THAT(violations[0].description(), Not(HasSubstr("members[1]")));
+  EXPECT_EQ(violations[1].field(), "obligors[0].person_id");
+  EXPECT_THAT(violations[1].description(), HasSubstr("members[0].person_id"));
+}
+
+}  // namespace
+}  // namespace hedui::engine

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "server/engine/arithmetic/exact_amount.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
@@ -31,6 +33,7 @@ struct AssetFacts {
   // Distinct certificates in first-seen order: a property held in shares by
   // two members is one property (domain.md §3).
   std::vector<std::string> residential_ids;
+  int residential_records = 0;
   std::vector<std::string> non_residential_ids;
   // Floor area counted by share, 0.01 m²; exact since shares need not divide.
   ExactAmount residential_area = ExactAmount::Fen(0);
@@ -39,7 +42,7 @@ struct AssetFacts {
 
   int vehicles = 0;
   int non_exempt_vehicles = 0;
-  std::vector<std::string> non_exempt_names;  // "小汽车 苏E12345"
+  std::vector<std::string> non_exempt_names;   // "小汽车 苏E12345"
   std::vector<std::string> exempt_type_names;  // distinct, first-seen order
   std::vector<Evidence> vehicle_evidence;
 
@@ -76,11 +79,9 @@ std::string Area(const ExactAmount& centi_m2) {
   return absl::StrCat(centi_m2.FormatYuanFloor(), " m²");
 }
 
-void GatherBusiness(const EvaluationContext& ctx, const store::BusinessRecord& r,
-                    AssetFacts* facts) {
+void GatherBusiness(const EvaluationContext& ctx,
+                    const store::BusinessRecord& r, AssetFacts* facts) {
   ++facts->business_records;
-  const std::string name =
-      r.enterprise_name().empty() ? r.enterprise_id() : r.enterprise_name();
   switch (r.status()) {
     case store::DISSOLVED:
     case store::REVOKED:
@@ -89,27 +90,24 @@ void GatherBusiness(const EvaluationContext& ctx, const store::BusinessRecord& r
       break;
     default:
       // A status the department did not state is not proof of closure.
-      facts->business_reviews.push_back(absl::StrCat(name, " 状态不明"));
-      facts->business_result =
-          Worse(facts->business_result, Finding::REVIEW);
+      facts->business_reviews.push_back(DescribeRecord(r));
+      facts->business_result = Worse(facts->business_result, Finding::REVIEW);
       return;
   }
   AddDistinct(&facts->active_enterprise_ids, r.enterprise_id());
   const int64_t limit = ctx.policy.individual_business_capital_limit_fen;
   if (r.enterprise_type() != store::INDIVIDUAL_BUSINESS) {
-    facts->business_failures.push_back(absl::StrCat(name, "（存续）"));
+    facts->business_failures.push_back(DescribeRecord(r));
     facts->business_result = Finding::FAIL;
   } else if (r.registered_capital_fen() > limit) {
-    facts->business_failures.push_back(absl::StrCat(
-        "个体工商户 ", name, " 注册资本 ", Yuan(r.registered_capital_fen()),
-        "，超过豁免上限 ", Yuan(limit)));
+    facts->business_failures.push_back(
+        absl::StrCat(DescribeRecord(r), "，超过豁免上限 ", Yuan(limit)));
     facts->business_result = Finding::FAIL;
   } else {
     // Small individual businesses may be exempted, but only a person can say
     // whether this one is (domain.md §5).
-    facts->business_reviews.push_back(absl::StrCat(
-        "个体工商户 ", name, " 注册资本 ", Yuan(r.registered_capital_fen()),
-        "，未超过豁免上限 ", Yuan(limit)));
+    facts->business_reviews.push_back(
+        absl::StrCat(DescribeRecord(r), "，未超过豁免上限 ", Yuan(limit)));
     facts->business_result = Worse(facts->business_result, Finding::REVIEW);
   }
 }
@@ -135,9 +133,10 @@ AssetFacts Gather(const EvaluationContext& ctx) {
       // shows it (非住宅), so the report and the rule never disagree.
       if (r.use() == store::RESIDENTIAL) {
         AddDistinct(&facts.residential_ids, r.property_id());
-        facts.residential_area = facts.residential_area.Plus(
-            ExactAmount::Fraction(r.area_centi_m2() * r.share_per_10000(),
-                                  10000));
+        ++facts.residential_records;
+        facts.residential_area =
+            facts.residential_area.Plus(ExactAmount::Fraction(
+                r.area_centi_m2() * r.share_per_10000(), 10000));
         facts.residential_evidence.push_back(std::move(evidence));
       } else {
         AddDistinct(&facts.non_residential_ids, r.property_id());
@@ -243,7 +242,8 @@ Finding* FinancialAssets(const EvaluationContext& ctx, const AssetFacts& facts,
     const std::string problem =
         !ctx.standards_known
             ? absl::StrCat(ctx.standards_problem, "，无法判断金融资产条件")
-            : absl::StrCat("核对政策未规定", ProgramName(ctx.request->program()),
+            : absl::StrCat("核对政策未规定",
+                           ProgramName(ctx.request->program()),
                            "的金融资产上限，无法判断金融资产条件");
     f->set_result(Finding::UNKNOWN);
     f->set_explanation(data_unusable
@@ -281,9 +281,11 @@ Finding* ResidentialProperty(const EvaluationContext& ctx,
   SetCountComparison(f, Finding::AT_MOST, 1, count);
   const bool within = count <= 1;
   f->set_result(within ? Finding::PASS : Finding::FAIL);
+  const bool shared = facts.residential_records > count;
   f->set_explanation(
       count == 0 ? "家庭无住宅房产，未超过上限 1 套"
-                 : absl::StrCat("家庭住宅 ", count, " 套（共有房产计一套），",
+                 : absl::StrCat("家庭住宅 ", count, " 套",
+                                shared ? "（共有房产计一套）" : "", "，",
                                 within ? "未超过" : "超过", "上限 1 套"));
   return f;
 }
@@ -322,10 +324,10 @@ Finding* Vehicles(const EvaluationContext& ctx, const AssetFacts& facts,
         facts.non_exempt_vehicles, " 辆（",
         absl::StrJoin(facts.non_exempt_names, "、"), "），超过上限 0 辆"));
   } else if (facts.vehicles > 0) {
-    f->set_explanation(absl::StrCat(
-        "家庭车辆 ", facts.vehicles, " 辆，均为豁免类型（",
-        absl::StrJoin(facts.exempt_type_names, "、"),
-        "），非豁免车辆 0 辆，未超过上限 0 辆"));
+    f->set_explanation(
+        absl::StrCat("家庭车辆 ", facts.vehicles, " 辆，均为豁免类型（",
+                     absl::StrJoin(facts.exempt_type_names, "、"),
+                     "），非豁免车辆 0 辆，未超过上限 0 辆"));
   } else {
     f->set_explanation("家庭无车辆登记，非豁免车辆 0 辆，未超过上限 0 辆");
   }
@@ -352,8 +354,7 @@ Finding* Business(const EvaluationContext& ctx, const AssetFacts& facts,
     case Finding::REVIEW:
       f->set_explanation(absl::StrCat(
           "家庭成员关联存续企业 ", active, " 家（上限 0 家）：",
-          absl::StrJoin(facts.business_reviews, "；"),
-          "；是否豁免需人工复核"));
+          absl::StrJoin(facts.business_reviews, "；"), "；是否豁免需人工复核"));
       break;
     default:
       f->set_explanation(
@@ -407,7 +408,7 @@ Discrepancy* AddDiscrepancy(hedui::v1::Report* report, absl::string_view item,
 
 // The discrepancy's explanation when the declaration changes nothing.
 std::string NoEffect(const EvaluationContext& ctx, bool declared_more) {
-  if (!JudgesAssets(ctx.request->program())) {
+  if (!ctx.judge_assets) {
     return absl::StrCat("；", ProgramName(ctx.request->program()),
                         "不判断资产，仅列示");
   }
@@ -428,8 +429,7 @@ struct Judged {
 
 void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
                      const Judged& judged, hedui::v1::Report* report) {
-  const hedui::v1::DeclaredAssets& declared =
-      ctx.request->declared_assets();
+  const hedui::v1::DeclaredAssets& declared = ctx.request->declared_assets();
 
   // Compared only with data that can be relied on: a missing department shows
   // nothing, not zero, and its criterion is UNKNOWN anyway.
@@ -437,14 +437,14 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
       declared.financial_assets_fen() != facts.financial_total_fen) {
     const int64_t found = facts.financial_total_fen;
     const int64_t claimed = declared.financial_assets_fen();
-    Discrepancy* d = AddDiscrepancy(
-        report, "FINANCIAL_ASSETS",
-        MakeQuantity(ExactAmount::Fen(claimed), Quantity::FEN),
-        MakeQuantity(ExactAmount::Fen(found), Quantity::FEN));
+    Discrepancy* d =
+        AddDiscrepancy(report, "FINANCIAL_ASSETS",
+                       MakeQuantity(ExactAmount::Fen(claimed), Quantity::FEN),
+                       MakeQuantity(ExactAmount::Fen(found), Quantity::FEN));
     const bool more = claimed > found;
-    std::string text = absl::StrCat("申报金融资产 ", Yuan(claimed),
-                                    more ? "，多于" : "，少于",
-                                    "金融资产部门记录 ", Yuan(found));
+    std::string text =
+        absl::StrCat("申报金融资产 ", Yuan(claimed), more ? "，多于" : "，少于",
+                     "金融资产部门记录 ", Yuan(found));
     Finding* f = judged.financial;
     if (more && Passes(f)) {
       const ExactAmount cap = ExactAmount::Fraction(
@@ -473,8 +473,8 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
   if (real_estate && declared.residential_properties() != residential) {
     const int64_t claimed = declared.residential_properties();
     Discrepancy* d =
-        AddDiscrepancy(report, "RESIDENTIAL_PROPERTIES",
-                       CountQuantity(claimed), CountQuantity(residential));
+        AddDiscrepancy(report, "RESIDENTIAL_PROPERTIES", CountQuantity(claimed),
+                       CountQuantity(residential));
     const bool more = claimed > residential;
     std::string text =
         absl::StrCat("申报住宅 ", claimed, " 套，", more ? "多于" : "少于",
@@ -482,20 +482,21 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
     if (more && claimed > 1 && Passes(judged.residential)) {
       d->set_changes_outcome(true);
       absl::StrAppend(&text, "；按申报超过上限 1 套，需人工复核");
-      MarkDeclaredMore(judged.residential,
-                       absl::StrCat("家庭申报住宅 ", claimed,
-                                    " 套，多于不动产登记记录的 ", residential,
-                                    " 套；按申报超过上限 1 套，需人工复核"));
+      MarkDeclaredMore(
+          judged.residential,
+          absl::StrCat("家庭申报住宅 ", claimed, " 套，多于不动产登记记录的 ",
+                       residential, " 套；按申报超过上限 1 套，需人工复核"));
     }
     // A home the registry does not show has an area nobody can check, and it
     // could take the household over the housing-need limit.
     if (more && Passes(judged.housing_need)) {
       d->set_changes_outcome(true);
-      absl::StrAppend(&text, "；未登记住宅面积无法核实，住房困难条件需人工复核");
-      MarkDeclaredMore(judged.housing_need,
-                       absl::StrCat("家庭申报住宅 ", claimed,
-                                    " 套，多于不动产登记记录的 ", residential,
-                                    " 套；未登记住宅面积无法核实，需人工复核"));
+      absl::StrAppend(&text,
+                      "；未登记住宅面积无法核实，住房困难条件需人工复核");
+      MarkDeclaredMore(
+          judged.housing_need,
+          absl::StrCat("家庭申报住宅 ", claimed, " 套，多于不动产登记记录的 ",
+                       residential, " 套；未登记住宅面积无法核实，需人工复核"));
     }
     if (!d->changes_outcome()) absl::StrAppend(&text, NoEffect(ctx, more));
     d->set_explanation(std::move(text));
@@ -509,9 +510,9 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
         AddDiscrepancy(report, "NON_RESIDENTIAL_PROPERTIES",
                        CountQuantity(claimed), CountQuantity(non_residential));
     const bool more = claimed > non_residential;
-    std::string text =
-        absl::StrCat("申报非住宅房产 ", claimed, " 处，", more ? "多于" : "少于",
-                     "不动产登记记录的 ", non_residential, " 处");
+    std::string text = absl::StrCat("申报非住宅房产 ", claimed, " 处，",
+                                    more ? "多于" : "少于", "不动产登记记录的 ",
+                                    non_residential, " 处");
     if (more && Passes(judged.non_residential)) {
       d->set_changes_outcome(true);
       absl::StrAppend(&text, "；按申报不符合非住宅房产条件，需人工复核");
@@ -528,9 +529,8 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
   if (ctx.freshness.Usable(hedui::v1::VEHICLES) &&
       declared.vehicles() != facts.vehicles) {
     const int64_t claimed = declared.vehicles();
-    Discrepancy* d =
-        AddDiscrepancy(report, "VEHICLES", CountQuantity(claimed),
-                       CountQuantity(facts.vehicles));
+    Discrepancy* d = AddDiscrepancy(report, "VEHICLES", CountQuantity(claimed),
+                                    CountQuantity(facts.vehicles));
     const bool more = claimed > facts.vehicles;
     std::string text =
         absl::StrCat("申报车辆 ", claimed, " 辆，", more ? "多于" : "少于",
@@ -543,9 +543,9 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
       MarkDeclaredMore(
           judged.vehicles,
           absl::StrCat("家庭申报车辆 ", claimed, " 辆，多于车管记录的 ",
-                       facts.vehicles,
-                       " 辆；记录车辆均为豁免类型，未登记车辆类型无法核实，"
-                       "需人工复核"));
+                       facts.vehicles, " 辆；",
+                       facts.vehicles > 0 ? "记录车辆均为豁免类型，" : "",
+                       "未登记车辆类型无法核实，需人工复核"));
     }
     if (!d->changes_outcome()) absl::StrAppend(&text, NoEffect(ctx, more));
     d->set_explanation(std::move(text));
@@ -560,7 +560,7 @@ void EvaluateAssets(const EvaluationContext& ctx, hedui::v1::Report* report) {
 
   Judged judged;
   const hedui::v1::Program program = ctx.request->program();
-  if (JudgesAssets(program)) {
+  if (ctx.judge_assets) {
     judged.financial = FinancialAssets(ctx, facts, report);
     judged.residential = ResidentialProperty(ctx, facts, report);
     judged.non_residential = NonResidentialProperty(ctx, facts, report);

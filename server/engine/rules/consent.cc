@@ -22,8 +22,8 @@ using hedui::v1::VerificationRequest;
 // Who the request declares, for the consent (domain.md §1): the members and,
 // for 特困 only, the obligors and their declared spouses.
 struct Declared {
-  std::vector<std::string> all;          // a signer outside it voids consent
-  std::vector<std::string> must_sign;    // if adult on the day
+  std::vector<std::string> all;        // a signer outside it voids consent
+  std::vector<std::string> must_sign;  // if adult on the day
 };
 
 bool Contains(const std::vector<std::string>& ids, absl::string_view id) {
@@ -138,9 +138,8 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
     problems.push_back("it has no valid signing date");
   }
   if (!check.missing_signers.empty()) {
-    problems.push_back(
-        absl::StrCat("declared adults who did not sign: ",
-                     MaskedList(check.missing_signers)));
+    problems.push_back(absl::StrCat("declared adults who did not sign: ",
+                                    MaskedList(check.missing_signers)));
   }
   if (!check.undeclared_signers.empty()) {
     problems.push_back(absl::StrCat(
@@ -149,8 +148,9 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
         MaskedList(check.undeclared_signers)));
   }
   if (check.program_not_covered) {
-    problems.push_back(absl::StrCat("it does not cover program ",
-                                    hedui::v1::Program_Name(request.program())));
+    problems.push_back(
+        absl::StrCat("it does not cover program ",
+                     hedui::v1::Program_Name(request.program())));
   }
   if (check.expired) {
     problems.push_back(absl::StrCat(
@@ -159,10 +159,9 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
         ", verification date ", FormatCivilDay(day)));
   }
   if (check.signed_after) {
-    problems.push_back(absl::StrCat("it was signed on ",
-                                    FormatCivilDay(out.signed_on),
-                                    ", after the verification date ",
-                                    FormatCivilDay(day)));
+    problems.push_back(
+        absl::StrCat("it was signed on ", FormatCivilDay(out.signed_on),
+                     ", after the verification date ", FormatCivilDay(day)));
   }
   check.valid = problems.empty();
   if (!check.valid) {
@@ -186,22 +185,21 @@ void EvaluateConsent(const EvaluationContext& ctx, hedui::v1::Report* report) {
       Check(request, ctx.day, ctx.policy.consent_validity_months);
   const ConsentCheck& check = checked.check;
   const std::string& id = request.consent().consent_id();
-  Finding* finding = AddFinding(
-      report, Finding::CONSENT, check.valid ? Finding::PASS : Finding::FAIL);
+  Finding* finding = AddFinding(report, Finding::CONSENT,
+                                check.valid ? Finding::PASS : Finding::FAIL);
   if (check.valid) {
-    finding->set_explanation(absl::StrCat(
-        "授权书 ", id, " 签于 ", FormatCivilDay(checked.signed_on), "，有效至 ",
-        FormatCivilDay(checked.valid_through), "，覆盖",
-        ProgramName(request.program()), "，已覆盖全部 ", checked.adults,
-        " 名成年申报人员"));
+    finding->set_explanation(
+        absl::StrCat("授权书 ", id, " 签于 ", FormatCivilDay(checked.signed_on),
+                     "，有效至 ", FormatCivilDay(checked.valid_through),
+                     "，覆盖", ProgramName(request.program()), "，已覆盖全部 ",
+                     checked.adults, " 名成年申报人员"));
     return;
   }
   std::vector<std::string> reasons;
   if (!checked.date_valid) reasons.push_back("签署日期无效");
   if (!check.missing_signers.empty()) {
-    reasons.push_back(absl::StrCat("成年申报人员 ",
-                                   MaskedListZh(check.missing_signers),
-                                   " 未签署授权"));
+    reasons.push_back(absl::StrCat(
+        "成年申报人员 ", MaskedListZh(check.missing_signers), " 未签署授权"));
   }
   if (!check.undeclared_signers.empty()) {
     reasons.push_back(absl::StrCat("签署人 ",
@@ -213,10 +211,10 @@ void EvaluateConsent(const EvaluationContext& ctx, hedui::v1::Report* report) {
         absl::StrCat("未覆盖", ProgramName(request.program()), "项目"));
   }
   if (check.expired) {
-    reasons.push_back(absl::StrCat(
-        "签于 ", FormatCivilDay(checked.signed_on), "，有效期 ",
-        ctx.policy.consent_validity_months, " 个月，已于 ",
-        FormatCivilDay(checked.valid_through), " 到期"));
+    reasons.push_back(
+        absl::StrCat("签于 ", FormatCivilDay(checked.signed_on), "，有效期 ",
+                     ctx.policy.consent_validity_months, " 个月，已于 ",
+                     FormatCivilDay(checked.valid_through), " 到期"));
   }
   if (check.signed_after) {
     reasons.push_back(absl::StrCat("签于 ", FormatCivilDay(checked.signed_on),
