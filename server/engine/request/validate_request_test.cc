@@ -34,44 +34,37 @@ const std::string kObligorSpouse = Id("19760404", "022");
 // A request that passes: the applicant and spouse, with an obligor and the
 // obligor's spouse for TEKUN.
 VerificationRequest Base(const std::string& program) {
+  // Text format with the IDs spliced in; plain strings, because clang-format
+  // reflows raw strings that look like text protos.
   std::string text = absl::StrCat(
-      R"pb(
-        application_id: "APP-000001" program:)pb",
-      program, R"pb(
-        purpose: "申请审核"
-        region_code: "320581"
-        verification_date { year: 2026 month: 11 day: 10 }
-        members { person_id: ")pb",
-      kHead, R"pb(                  " name: "张三" relation: HEAD
-      declared_monthly_income { wages_fen: 0 transfer_fen: 50000 } }
-                                    members { person_id: ")pb",
-      kSpouse, R"pb(" name: "李梅
-                    " relation: SPOUSE }
-                    declared_assets {
-                      financial_assets_fen: 100000
-                      residential_properties: 1
-                    }
-                    consent { consent_id: "C-1"
-                              signed_on { year: 2026 month: 10 day: 20 }
-                              signer_ids: ")pb",
-      kHead, R"pb("
-                  signer_ids: ")pb",
-      kSpouse, R"pb("
-                    programs:)pb",
-      program, R"pb(
-        }
-      )pb");
+      "application_id: 'APP-000001' program: ", program,
+      " purpose: '申请审核' region_code: '320581'"
+      " verification_date { year: 2026 month: 11 day: 10 }"
+      " members { person_id: '",
+      kHead,
+      "' name: '张三' relation: HEAD"
+      "   declared_monthly_income { wages_fen: 0 transfer_fen: 50000 } }"
+      " members { person_id: '",
+      kSpouse,
+      "' name: '李梅' relation: SPOUSE }"
+      " declared_assets { financial_assets_fen: 100000"
+      "   residential_properties: 1 }"
+      " consent { consent_id: 'C-1'"
+      "   signed_on { year: 2026 month: 10 day: 20 }"
+      "   signer_ids: '",
+      kHead, "' signer_ids: '", kSpouse,
+      "'"
+      "   programs: ",
+      program, " }");
   if (program == "TEKUN") {
-    absl::StrAppend(&text, R"pb(obligors { person_id: ")pb", kObligor,
-                    R"pb(" name: "张小明
-                         " relation: CHILD
-                         declared_status: NORMAL
-                         spouse { person_id: ")pb",
-                    kObligorSpouse, R"pb(                                         " name: "王芳" }
-    })pb");
+    absl::StrAppend(&text, " obligors { person_id: '", kObligor,
+                    "' name: '张小明' relation: CHILD declared_status: NORMAL"
+                    " spouse { person_id: '",
+                    kObligorSpouse, "' name: '王芳' } }");
   }
   VerificationRequest request;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &request));
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &request))
+      << text;
   return request;
 }
 

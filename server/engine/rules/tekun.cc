@@ -174,8 +174,10 @@ class ObligorJudge {
       out->unable = Tri::kYes;
       return;
     }
-    // Declared present but registered otherwise: the declaration is in
-    // doubt, a person must judge (the registration only helps here).
+    // Declared present but registered dead, missing or in custody: the
+    // declaration is in doubt and a person must judge. Stale registration
+    // data leaves the obligor judged on the rest: (a), (b) and (d) do not
+    // depend on it.
     Tri registration = Tri::kNo;
     if (Usable(hedui::v1::HOUSEHOLD_REGISTRATION)) {
       const store::HouseholdRegistrationRecord* reg = RegistrationOf(records);
