@@ -30,8 +30,8 @@ void AddPolicyUsed(const EvaluationContext& ctx, Report* report) {
         static_cast<int>(ctx.policy.residence_class)));
   }
   *used->mutable_effective_from() = ToProto(ctx.policy.effective_from);
-  for (absl::string_view line :
-       absl::StrSplit(DescribePolicyValues(ctx.policy), '\n', absl::SkipEmpty())) {
+  for (absl::string_view line : absl::StrSplit(DescribePolicyValues(ctx.policy),
+                                               '\n', absl::SkipEmpty())) {
     const std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(line, absl::MaxSplits(": ", 1));
     hedui::v1::PolicyParameter* p = used->add_parameters();
@@ -53,7 +53,8 @@ std::vector<std::string> PersonsToRead(
     const hedui::v1::VerificationRequest& request) {
   std::vector<std::string> ids;
   auto add = [&ids](const std::string& id) {
-    if (id.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+    if (id.empty() || std::find(ids.begin(), ids.end(), id) != ids.end())
+      return;
     ids.push_back(id);
   };
   for (const auto& m : request.members()) add(m.person_id());
@@ -68,7 +69,8 @@ absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
                       const hedui::store::v1::RecordSet& records,
                       const Policy& policy, Report* report) {
   report->Clear();
-  absl::StatusOr<EvaluationContext> built = BuildContext(request, records, policy);
+  absl::StatusOr<EvaluationContext> built =
+      BuildContext(request, records, policy);
   if (!built.ok()) return built.status();
   EvaluationContext& ctx = *built;
 
@@ -76,8 +78,8 @@ absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
   report->set_program(request.program());
   *report->mutable_verification_date() = request.verification_date();
   report->set_engine_version(kEngineVersion);
-  report->set_verified_after_the_fact(request.program() == hedui::v1::TEMPORARY &&
-                                      request.emergency());
+  report->set_verified_after_the_fact(
+      request.program() == hedui::v1::TEMPORARY && request.emergency());
   AddPolicyUsed(ctx, report);
   AddDepartments(ctx, report);
 

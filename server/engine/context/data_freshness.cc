@@ -20,7 +20,8 @@ DataFreshness::DataFreshness(const hedui::store::v1::RecordSet& records,
     const int age = static_cast<int>(day - ToCivilDay(department.as_of()));
     data.set_age_days(age);
     std::optional<int> max_days;
-    if (max_age != nullptr) max_days = max_age->MaxDataAgeDays(department.department());
+    if (max_age != nullptr)
+      max_days = max_age->MaxDataAgeDays(department.department());
     if (max_days) data.set_max_age_days(*max_days);
     // Data dated after the verification day (a backdated verification) is
     // not what was known on that day: it cannot stand in for it.

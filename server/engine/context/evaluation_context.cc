@@ -63,7 +63,8 @@ absl::StatusOr<EvaluationContext> BuildContext(
   const HouseholdRegistrationRecord* reg = ctx.applicant_registration;
   absl::StatusOr<PolicyValues> values = absl::NotFoundError("");
   if (reg != nullptr) {
-    values = policy.ValuesOn(reg->region_code(), reg->residence_class(), ctx.day);
+    values =
+        policy.ValuesOn(reg->region_code(), reg->residence_class(), ctx.day);
     if (values.ok()) {
       ctx.standards_known = true;
     } else if (absl::IsNotFound(values.status())) {
@@ -74,15 +75,15 @@ absl::StatusOr<EvaluationContext> BuildContext(
       return values.status();
     }
   } else {
-    ctx.standards_problem = "申请人无户籍登记记录，无法确定适用的地区和城乡标准";
+    ctx.standards_problem =
+        "申请人无户籍登记记录，无法确定适用的地区和城乡标准";
   }
   if (!ctx.standards_known) {
     values = RulesInForce(policy, request.region_code(), ctx.day);
     if (!values.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("no policy in force for region ", request.region_code(),
-                       " on ", FormatCivilDay(ctx.day), ": ",
-                       values.status().message()));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no policy in force for region ", request.region_code(), " on ",
+          FormatCivilDay(ctx.day), ": ", values.status().message()));
     }
   }
   ctx.policy = *std::move(values);

@@ -21,7 +21,7 @@ namespace hedui::engine {
 struct MemberView {
   const hedui::v1::DeclaredMember* declared = nullptr;
   const hedui::store::v1::PersonRecords* records = nullptr;  // never null
-  int age = 0;  // on the verification date, from the resident ID
+  int age = 0;           // on the verification date, from the resident ID
   bool counted = false;  // decided by the composition rule
 };
 

@@ -16,8 +16,10 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -123,14 +125,14 @@ void Deposit(HouseholdBuilder& h, const std::string& id,
 
 void Home(HouseholdBuilder& h, const std::string& id,
           const std::string& certificate, int64_t area_centi_m2,
-          int share_per_10000) {
+          int share_per_10000, absl::CivilDay acquired) {
   store::RealEstateRecord* r = h.Person(id)->add_real_estate();
   r->set_person_id(id);
   r->set_property_id(certificate);
   r->set_use(store::RESIDENTIAL);
   r->set_area_centi_m2(area_centi_m2);
   r->set_share_per_10000(share_per_10000);
-  *r->mutable_acquired() = hedui::ToProto(absl::CivilDay(2013, 9, 16));
+  *r->mutable_acquired() = hedui::ToProto(acquired);
 }
 
 void Vehicle(HouseholdBuilder& h, const std::string& id,
@@ -222,8 +224,10 @@ HouseholdBuilder DibaoClean() {
                    store::UNEMPLOYMENT_BENEFIT);
   Deposit(h, head, "农商银行", "6228****1234", 3'000'000);
   Deposit(h, spouse, "工商银行", "6222****5678", 1'200'000);
-  Home(h, head, "苏(2013)常熟市不动产权第0012345号", 6'850, 5'000);
-  Home(h, spouse, "苏(2013)常熟市不动产权第0012345号", 6'850, 5'000);
+  Home(h, head, "苏(2013)常熟市不动产权第0012345号", 6'850, 5'000,
+       absl::CivilDay(2013, 9, 16));
+  Home(h, spouse, "苏(2013)常熟市不动产权第0012345号", 6'850, 5'000,
+       absl::CivilDay(2013, 9, 16));
   Vehicle(h, spouse, store::E_BIKE, "常熟D12345");
   Declare(h, head, 175'000);
   Declare(h, spouse, 0, 30'000);
@@ -266,7 +270,8 @@ HouseholdBuilder Tekun() {
   h.MonthlyPension(id, kFirst, kLast, 23'000, store::RESIDENTS_BASIC_PENSION);
   h.TaxWage(id, absl::CivilMonth(2026, 6), 120'000, store::PROPERTY_INCOME);
   Deposit(h, id, "农商银行", "6228****0001", 300'000);
-  Home(h, id, "苏(2009)常熟市不动产权第0004567号", 9'600, 10'000);
+  Home(h, id, "苏(2009)常熟市不动产权第0004567号", 9'600, 10'000,
+       absl::CivilDay(2009, 4, 20));
   DeclareAssets(h, 300'000, 1, 0);
   h.Member(id)->mutable_declared_monthly_income()->set_property_fen(10'000);
   const std::string daughter =
@@ -293,7 +298,8 @@ HouseholdBuilder Housing() {
   TaxWages(h, head, kFirst, kLast, 230'000);
   SocialInsurance(h, spouse, kFirst, kLast, 140'000);
   Deposit(h, head, "张家港农商银行", "6228****4321", 1'500'000);
-  Home(h, head, "苏(2018)张家港市不动产权第0098765号", 3'840, 10'000);
+  Home(h, head, "苏(2018)张家港市不动产权第0098765号", 3'840, 10'000,
+       absl::CivilDay(2018, 7, 2));
   Vehicle(h, spouse, store::MOTORCYCLE, "苏E·M8888");
   Declare(h, head, 230'000);
   Declare(h, spouse, 140'000);
@@ -394,6 +400,19 @@ std::string Render(const Report& report) {
       text);
 }
 
+// The first line where `stored` and `rendered` differ, readable (gtest's
+// own diff escapes every non-ASCII byte of the Chinese text).
+std::string FirstDifference(const std::string& stored,
+                            const std::string& rendered) {
+  const std::vector<std::string> a = absl::StrSplit(stored, '\n');
+  const std::vector<std::string> b = absl::StrSplit(rendered, '\n');
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  return absl::StrCat(
+      "  line ", i + 1, "\n  golden: ", i < a.size() ? a[i] : "<end of file>",
+      "\n  engine: ", i < b.size() ? b[i] : "<end of text>", "\n");
+}
+
 bool Updating() {
   const char* update = std::getenv("HEDUI_UPDATE_GOLDEN");
   return update != nullptr && std::string(update) == "1";
@@ -420,16 +439,21 @@ TEST_P(GoldenReport, MatchesTheReviewedText) {
                          << " (HEDUI_UPDATE_GOLDEN=1 writes it)";
   std::stringstream stored;
   stored << in.rdbuf();
-  EXPECT_EQ(rendered, stored.str())
-      << "the report differs from " << path
-      << "; if the change is intended, regenerate with HEDUI_UPDATE_GOLDEN=1 "
-         "and review the diff";
+  if (rendered != stored.str()) {
+    ADD_FAILURE() << "the report differs from " << path << ":\n"
+                  << FirstDifference(stored.str(), rendered)
+                  << "If the change is intended, regenerate with "
+                     "HEDUI_UPDATE_GOLDEN=1, then review the whole diff "
+                     "(git diff) against domain.md.";
+  }
   // The stored text must still parse into the same report: no field
   // renamed or dropped under it.
   Report parsed;
   ASSERT_TRUE(
-      google::protobuf::TextFormat::ParseFromString(stored.str(), &parsed));
-  EXPECT_EQ(parsed.SerializeAsString(), report.SerializeAsString());
+      google::protobuf::TextFormat::ParseFromString(stored.str(), &parsed))
+      << path << " is not a valid hedui.v1.Report in text format";
+  EXPECT_TRUE(parsed.SerializeAsString() == report.SerializeAsString())
+      << path << " does not parse back into the engine's report";
 }
 
 INSTANTIATE_TEST_SUITE_P(Households, GoldenReport, ::testing::ValuesIn(kCases),

@@ -494,8 +494,9 @@ std::vector<Row> DibaoRows() {
            },
            NEEDS_REVIEW, {{Finding::COMPOSITION, REVIEW}}),
       // A spouse who died on 2026-05-01 is left out with their wages:
-      // 50,000 × 0.9 = 45,000 for the head alone < 93,000 (their 400,000
-      // a month would fail it). Composition needs review.
+      // 50,000 × 0.9 = 45,000 for the head alone < 93,000. Counted, their
+      // 6 × 400,000 would fail it: (600,000 + 2,400,000) × 0.9 / 12 / 2 =
+      // 112,500. Composition needs review.
       Case("DeceasedSpouseLeftOut", kAssetsJudged,
            [] {
              HouseholdBuilder h(DIBAO, kDay);

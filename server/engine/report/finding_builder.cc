@@ -164,8 +164,8 @@ bool MarkUnknownIfUnusable(Finding* finding, const EvaluationContext& ctx,
     finding->add_missing_departments(d);
     states.push_back(DescribeDepartmentState(ctx, d));
   }
-  finding->set_explanation(absl::StrCat(absl::StrJoin(states, "；"),
-                                        "，无法判断", what, "（缺失不视为零）"));
+  finding->set_explanation(absl::StrCat(
+      absl::StrJoin(states, "；"), "，无法判断", what, "（缺失不视为零）"));
   return true;
 }
 

@@ -127,6 +127,8 @@ std::string ProgramName(hedui::v1::Program program) {
 }
 
 std::string RelationName(hedui::v1::Relation relation) {
+  // Declared relations are to the applicant, who need not head the register.
+  if (relation == hedui::v1::HEAD) return "申请人";
   return RegisteredRelationName(
       static_cast<store::RelationToHead>(static_cast<int>(relation)));
 }
@@ -134,7 +136,7 @@ std::string RelationName(hedui::v1::Relation relation) {
 std::string RegisteredRelationName(store::RelationToHead relation) {
   switch (relation) {
     case store::HEAD:
-      return "户主/申请人";
+      return "户主";
     case store::SPOUSE:
       return "配偶";
     case store::CHILD:
@@ -235,7 +237,8 @@ std::string DisabilityName(store::DisabilityCategory category) {
 std::string DescribeRecord(const store::HouseholdRegistrationRecord& r) {
   return absl::StrCat("户号 ", r.household_number(), "，与户主关系 ",
                       RegisteredRelationName(r.relation_to_head()), "，地区 ",
-                      r.region_code(), r.residence_class() == store::RURAL ? " 农村" : " 城市",
+                      r.region_code(),
+                      r.residence_class() == store::RURAL ? " 农村" : " 城市",
                       "，状态 ", StatusName(r.status()));
 }
 
@@ -255,8 +258,8 @@ std::string DescribeRecord(const store::SocialInsuranceRecord& r) {
 }
 
 std::string DescribeRecord(const store::BenefitRecord& r) {
-  return absl::StrCat(Month(r.period()), " ", BenefitName(r.benefit_type()), " ",
-                      Yuan(r.amount_fen()), "（发放日 ", Day(r.pay_date()),
+  return absl::StrCat(Month(r.period()), " ", BenefitName(r.benefit_type()),
+                      " ", Yuan(r.amount_fen()), "（发放日 ", Day(r.pay_date()),
                       "，", r.payer(), "）");
 }
 
@@ -267,7 +270,8 @@ std::string DescribeRecord(const store::TaxRecord& r) {
 
 std::string DescribeRecord(const store::HousingFundRecord& r) {
   return absl::StrCat(Month(r.period()), " 公积金缴存基数 ",
-                      Yuan(r.deposit_base_fen()), "（单位 ", r.employer(), "）");
+                      Yuan(r.deposit_base_fen()), "（单位 ", r.employer(),
+                      "）");
 }
 
 std::string DescribeRecord(const store::RealEstateRecord& r) {
@@ -283,11 +287,10 @@ std::string DescribeRecord(const store::VehicleRecord& r) {
 }
 
 std::string DescribeRecord(const store::BusinessRecord& r) {
-  return absl::StrCat(EnterpriseTypeName(r.enterprise_type()), " ",
-                      r.enterprise_name(), "（", r.enterprise_id(), "）",
-                      RoleName(r.role()), "，注册资本 ",
-                      Yuan(r.registered_capital_fen()), "，",
-                      EnterpriseStatusName(r.status()));
+  return absl::StrCat(
+      EnterpriseTypeName(r.enterprise_type()), " ", r.enterprise_name(), "（",
+      r.enterprise_id(), "）", RoleName(r.role()), "，注册资本 ",
+      Yuan(r.registered_capital_fen()), "，", EnterpriseStatusName(r.status()));
 }
 
 std::string DescribeRecord(const store::FinancialAssetRecord& r) {

@@ -44,10 +44,12 @@ class CompositionRule {
 
   void Run() {
     finding_ = AddFinding(report_, Finding::COMPOSITION);
-    for (const auto& m : ctx_.request->members()) declared_.insert(m.person_id());
+    for (const auto& m : ctx_.request->members())
+      declared_.insert(m.person_id());
     for (const auto& o : ctx_.request->obligors()) {
       declared_.insert(o.person_id());
-      if (!o.spouse().person_id().empty()) declared_.insert(o.spouse().person_id());
+      if (!o.spouse().person_id().empty())
+        declared_.insert(o.spouse().person_id());
     }
     if (ctx_.applicant_registration != nullptr) {
       household_->set_household_number(
@@ -89,13 +91,15 @@ class CompositionRule {
         (reg != nullptr && reg->status() == store::DECEASED)) {
       std::string when = "户籍状态为死亡";
       if (!records.death().empty()) {
-        when = absl::StrCat("死亡日期 ",
-                            FormatCivilDay(ToCivilDay(records.death(0).date_of_death())));
+        when = absl::StrCat(
+            "死亡日期 ",
+            FormatCivilDay(ToCivilDay(records.death(0).date_of_death())));
         AddEvidence(finding_, ctx_, hedui::v1::DEATH, id,
                     DescribeRecord(records.death(0)));
       }
       member.counted = false;
-      out->set_reason(absl::StrCat("已死亡（", when, "），不计入家庭人口及收入"));
+      out->set_reason(
+          absl::StrCat("已死亡（", when, "），不计入家庭人口及收入"));
       Raise(Finding::REVIEW, absl::StrCat("申报成员", Who(member), "已死亡"));
       return;
     }
@@ -133,7 +137,8 @@ class CompositionRule {
       default:
         member.counted = true;
         out->set_counted(true);
-        out->set_reason(absl::StrCat("户籍正常，户号 ", reg->household_number()));
+        out->set_reason(
+            absl::StrCat("户籍正常，户号 ", reg->household_number()));
     }
   }
 
@@ -147,11 +152,19 @@ class CompositionRule {
         latest = &r;
       }
     }
-    if (latest == nullptr || latest->status() != store::MARRIED) return;
+    if (latest == nullptr) return;
+    if (latest->status() != store::MARRIED ||
+        declared_.contains(latest->spouse_id())) {
+      // Consistent with the declaration: shown as what was checked.
+      AddEvidence(finding_, ctx_, hedui::v1::MARRIAGE,
+                  member.declared->person_id(), DescribeRecord(*latest));
+      return;
+    }
     const std::string& spouse = latest->spouse_id();
-    if (declared_.contains(spouse) || reported_.contains(spouse)) return;
+    if (reported_.contains(spouse)) return;
     const store::HouseholdRegistrationRecord* registered = Registered(spouse);
-    if (registered != nullptr && registered->status() == store::DECEASED) return;
+    if (registered != nullptr && registered->status() == store::DECEASED)
+      return;
     reported_.insert(spouse);
     AddEvidence(finding_, ctx_, hedui::v1::MARRIAGE,
                 member.declared->person_id(), DescribeRecord(*latest));
@@ -172,7 +185,8 @@ class CompositionRule {
     const store::HouseholdRegister* reg = ApplicantRegister();
     if (reg == nullptr) return;
     for (const store::HouseholdRegistrationRecord& r : reg->members()) {
-      if (declared_.contains(r.person_id()) || reported_.contains(r.person_id()))
+      if (declared_.contains(r.person_id()) ||
+          reported_.contains(r.person_id()))
         continue;
       if (r.status() != store::NORMAL) continue;
       reported_.insert(r.person_id());
@@ -186,11 +200,11 @@ class CompositionRule {
       const bool spouse = r.relation_to_head() == store::SPOUSE;
       u->set_needs_review(minor || spouse);
       if (minor || spouse) {
-        u->set_reason(absl::StrCat("同户号登记的", minor ? "未成年人" : "户主配偶",
-                                   "，未申报"));
+        u->set_reason(absl::StrCat(
+            "同户号登记的", minor ? "未成年人" : "户主配偶", "，未申报"));
         Raise(Finding::REVIEW,
-              absl::StrCat("同户号未申报的", minor ? "未成年人" : "户主配偶", "（",
-                           MaskResidentId(r.person_id()), "）"));
+              absl::StrCat("同户号未申报的", minor ? "未成年人" : "户主配偶",
+                           "（", MaskResidentId(r.person_id()), "）"));
         AddEvidence(finding_, ctx_, hedui::v1::HOUSEHOLD_REGISTRATION,
                     r.person_id(), DescribeRecord(r));
       } else {
@@ -201,8 +215,10 @@ class CompositionRule {
 
   const store::HouseholdRegister* ApplicantRegister() const {
     if (ctx_.applicant_registration == nullptr) return nullptr;
-    for (const store::HouseholdRegister& r : ctx_.records->household_registers()) {
-      if (r.household_number() == ctx_.applicant_registration->household_number())
+    for (const store::HouseholdRegister& r :
+         ctx_.records->household_registers()) {
+      if (r.household_number() ==
+          ctx_.applicant_registration->household_number())
         return &r;
     }
     return nullptr;
@@ -210,7 +226,8 @@ class CompositionRule {
 
   const store::HouseholdRegistrationRecord* Registered(
       const std::string& id) const {
-    for (const store::HouseholdRegister& r : ctx_.records->household_registers()) {
+    for (const store::HouseholdRegister& r :
+         ctx_.records->household_registers()) {
       for (const auto& m : r.members()) {
         if (m.person_id() == id) return &m;
       }
@@ -232,16 +249,18 @@ class CompositionRule {
     }
     // The household's income condition, on the whole counted household.
     const IncomeResult income = CountedIncome(ctx_, ctx_.counted);
-    const ExactAmount line = ExactAmount::Fen(ctx_.policy.dibao_standard_fen)
-                                 .TimesPercent(ctx_.policy.margin_multiple_percent);
+    const ExactAmount line =
+        ExactAmount::Fen(ctx_.policy.dibao_standard_fen)
+            .TimesPercent(ctx_.policy.margin_multiple_percent);
     bool income_known = ctx_.standards_known && income.unusable.empty();
     if (income_known) {
-      const ExactAmount per_capita = income.found_total.DividedBy(ctx_.window.months)
-                                         .DividedBy(ctx_.CountedSize());
+      const ExactAmount per_capita =
+          income.found_total.DividedBy(ctx_.window.months)
+              .DividedBy(ctx_.CountedSize());
       if (!(per_capita < line)) {
         Raise(Finding::FAIL,
-              absl::StrCat("家庭人均月收入 ", Yuan(per_capita), "，不低于边缘标准 ",
-                           Yuan(line), "，不适用单人保"));
+              absl::StrCat("家庭人均月收入 ", Yuan(per_capita),
+                           "，不低于边缘标准 ", Yuan(line), "，不适用单人保"));
         return;
       }
     } else {
@@ -255,16 +274,17 @@ class CompositionRule {
                         d.grade() == 3;
       if (severe || mind) {
         qualifies = true;
-        AddEvidence(finding_, ctx_, hedui::v1::DISABILITY, id, DescribeRecord(d));
+        AddEvidence(finding_, ctx_, hedui::v1::DISABILITY, id,
+                    DescribeRecord(d));
       }
     }
     if (!qualifies) {
       if (ctx_.request->serious_illness()) {
         Raise(Finding::REVIEW, "申报重病，无部门数据可核，需人工认定单人保");
       } else if (!ctx_.freshness.Usable(hedui::v1::DISABILITY)) {
-        Raise(Finding::UNKNOWN, absl::StrCat(DescribeDepartmentState(
-                                                 ctx_, hedui::v1::DISABILITY),
-                                             "，无法核实单人保的残疾条件"));
+        Raise(Finding::UNKNOWN,
+              absl::StrCat(DescribeDepartmentState(ctx_, hedui::v1::DISABILITY),
+                           "，无法核实单人保的残疾条件"));
       } else {
         Raise(Finding::FAIL, "单人保对象无一、二级残疾或三级智力/精神残疾记录");
         return;
@@ -286,22 +306,23 @@ class CompositionRule {
   }
 
   void Finish() {
-    const std::vector<hedui::v1::Department> unusable = ctx_.freshness.Unusable(
-        {hedui::v1::HOUSEHOLD_REGISTRATION, hedui::v1::MARRIAGE, hedui::v1::DEATH});
+    const std::vector<hedui::v1::Department> unusable =
+        ctx_.freshness.Unusable({hedui::v1::HOUSEHOLD_REGISTRATION,
+                                 hedui::v1::MARRIAGE, hedui::v1::DEATH});
     if (!unusable.empty()) {
       std::vector<std::string> states;
       for (auto d : unusable) {
         finding_->add_missing_departments(d);
         states.push_back(DescribeDepartmentState(ctx_, d));
       }
-      Raise(Finding::UNKNOWN,
-            absl::StrCat(absl::StrJoin(states, "；"), "，无法完整核实家庭成员"));
+      Raise(Finding::UNKNOWN, absl::StrCat(absl::StrJoin(states, "；"),
+                                           "，无法完整核实家庭成员"));
     }
     finding_->set_result(result_);
     std::vector<std::string> parts = problems_;
     for (const std::string& n : notes_) parts.push_back(n);
-    const std::string counted =
-        absl::StrCat("申报 ", ctx_.members.size(), " 人，计入 ", ctx_.CountedSize(), " 人");
+    const std::string counted = absl::StrCat(
+        "申报 ", ctx_.members.size(), " 人，计入 ", ctx_.CountedSize(), " 人");
     if (parts.empty()) {
       finding_->set_explanation(
           absl::StrCat(counted, "，与户籍、婚姻、死亡登记一致"));

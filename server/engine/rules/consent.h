@@ -19,8 +19,8 @@ struct ConsentCheck {
   std::vector<std::string> missing_signers;
   // Signers the request does not declare (the consent is void).
   std::vector<std::string> undeclared_signers;
-  bool expired = false;         // signed too long before the verification date
-  bool signed_after = false;    // signed after the verification date
+  bool expired = false;       // signed too long before the verification date
+  bool signed_after = false;  // signed after the verification date
   bool program_not_covered = false;
   // What is wrong, in English for the caller's error message, with resident
   // IDs masked; empty when valid.

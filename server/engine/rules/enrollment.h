@@ -11,7 +11,8 @@ namespace hedui::engine {
 // and assets are not judged) after appending ENROLLMENT PASS. Returns false
 // and appends nothing when no member is enrolled; appends ENROLLMENT UNKNOWN
 // (and returns false) when the enrollment data is missing or stale.
-bool EvaluateEnrollment(const EvaluationContext& ctx, hedui::v1::Report* report);
+bool EvaluateEnrollment(const EvaluationContext& ctx,
+                        hedui::v1::Report* report);
 
 }  // namespace hedui::engine
 

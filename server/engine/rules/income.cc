@@ -76,7 +76,7 @@ int64_t DeclaredMonthly(const hedui::v1::DeclaredMember* d,
 
 // One category of one person while it is being added up.
 struct CategoryTotal {
-  int64_t found_fen = 0;  // window total from the departments
+  int64_t found_fen = 0;          // window total from the departments
   int64_t declared_used_fen = 0;  // window total taken from the declaration
   bool declared_source = false;
   CategoryIncome proto;
@@ -144,13 +144,16 @@ class PersonIncomeBuilder {
       Discrepancy d;
       d.set_person_id(id());
       d.set_item("HOUSING_FUND_BASE");
-      *d.mutable_declared() =
-          MakeQuantity(ExactAmount::Fen(wage_used_fen), hedui::v1::Quantity::FEN);
+      // Nothing was declared here: `found` is the fund's monthly base, the
+      // explanation names the wage figure it is set against.
       *d.mutable_found() =
-          MakeQuantity(ExactAmount::Fen(fund_fen), hedui::v1::Quantity::FEN);
+          MakeQuantity(ExactAmount::Fen(fund_fen).DividedBy(ctx_.window.months),
+                       hedui::v1::Quantity::FEN);
       d.set_explanation(absl::StrCat(
-          "核对期内公积金缴存基数合计 ", Yuan(fund_fen),
-          "，超过计入的工资 ", Yuan(wage_used_fen),
+          "公积金缴存基数月均 ",
+          Yuan(ExactAmount::Fen(fund_fen).DividedBy(ctx_.window.months)),
+          "，超过计入的工资月均 ",
+          Yuan(ExactAmount::Fen(wage_used_fen).DividedBy(ctx_.window.months)),
           " 的 1.5 倍，仅作佐证提示，不影响结论"));
       corroboration_.push_back(std::move(d));
     }
@@ -162,9 +165,10 @@ class PersonIncomeBuilder {
       // Labour remuneration is wage-type income (工资性收入) in the household
       // survey's categories, so it bears the employment-cost deduction.
       const IncomeCategory category =
-          r.income_type() == store::BUSINESS_INCOME   ? hedui::v1::BUSINESS_INCOME
-          : r.income_type() == store::PROPERTY_INCOME ? hedui::v1::PROPERTY_INCOME
-                                                      : hedui::v1::WAGES;
+          r.income_type() == store::BUSINESS_INCOME ? hedui::v1::BUSINESS_INCOME
+          : r.income_type() == store::PROPERTY_INCOME
+              ? hedui::v1::PROPERTY_INCOME
+              : hedui::v1::WAGES;
       totals_[category].found_fen += r.amount_fen();
       *totals_[category].proto.add_records() =
           Evidence(hedui::v1::TAX, DescribeRecord(r));
@@ -176,9 +180,9 @@ class PersonIncomeBuilder {
     for (const store::BenefitRecord& r : person_.records->benefits()) {
       if (!InWindow(r.period())) continue;
       if (ctx_.policy.IsExcludedBenefit(r.benefit_type())) {
-        *transfer.proto.add_excluded() = Evidence(
-            hedui::v1::BENEFITS,
-            absl::StrCat(DescribeRecord(r), "：按政策不计入收入"));
+        *transfer.proto.add_excluded() =
+            Evidence(hedui::v1::BENEFITS,
+                     absl::StrCat(DescribeRecord(r), "：按政策不计入收入"));
         continue;
       }
       transfer.found_fen += r.amount_fen();
@@ -195,12 +199,14 @@ class PersonIncomeBuilder {
     const int64_t months = ctx_.window.months;
     if (d->informal_work() && d->declared_monthly_income().wages_fen() > 0) {
       CategoryTotal& wages = totals_[hedui::v1::WAGES];
-      wages.declared_used_fen = d->declared_monthly_income().wages_fen() * months;
+      wages.declared_used_fen =
+          d->declared_monthly_income().wages_fen() * months;
       wages.declared_source = true;
     }
     if (d->declared_monthly_income().other_fen() > 0) {
       CategoryTotal& other = totals_[hedui::v1::OTHER_INCOME];
-      other.declared_used_fen = d->declared_monthly_income().other_fen() * months;
+      other.declared_used_fen =
+          d->declared_monthly_income().other_fen() * months;
       other.declared_source = true;
     }
   }
@@ -221,7 +227,8 @@ class PersonIncomeBuilder {
       const ExactAmount counted = gross_total.Minus(deducted);
       result->found_total = result->found_total.Plus(counted);
 
-      const int64_t declared_monthly = DeclaredMonthly(person_.declared, category);
+      const int64_t declared_monthly =
+          DeclaredMonthly(person_.declared, category);
       ExactAmount declared_total = ExactAmount::Fen(declared_monthly * months);
       if (category == hedui::v1::WAGES) {
         declared_total = declared_total.TimesPercent(100 - cost_percent);
@@ -238,22 +245,23 @@ class PersonIncomeBuilder {
         return MakeQuantity(total.DividedBy(months), hedui::v1::Quantity::FEN);
       };
       *t.proto.mutable_found_monthly() = monthly(ExactAmount::Fen(t.found_fen));
-      *t.proto.mutable_declared_monthly() =
-          MakeQuantity(ExactAmount::Fen(declared_monthly), hedui::v1::Quantity::FEN);
+      *t.proto.mutable_declared_monthly() = MakeQuantity(
+          ExactAmount::Fen(declared_monthly), hedui::v1::Quantity::FEN);
       *t.proto.mutable_deducted_monthly() = monthly(deducted);
       *t.proto.mutable_counted_monthly() = monthly(counted);
       *member.add_categories() = std::move(t.proto);
 
       // Only a category a department covers can disagree with the records.
-      const bool covered = !t.declared_source && category != hedui::v1::OTHER_INCOME;
+      const bool covered =
+          !t.declared_source && category != hedui::v1::OTHER_INCOME;
       if (person_.declared != nullptr && covered &&
           ExactAmount::Fen(declared_monthly * months)
                   .Compare(ExactAmount::Fen(t.found_fen)) != 0) {
         Discrepancy d;
         d.set_person_id(id());
         d.set_item(DiscrepancyItem(category));
-        *d.mutable_declared() =
-            MakeQuantity(ExactAmount::Fen(declared_monthly), hedui::v1::Quantity::FEN);
+        *d.mutable_declared() = MakeQuantity(ExactAmount::Fen(declared_monthly),
+                                             hedui::v1::Quantity::FEN);
         *d.mutable_found() = monthly(ExactAmount::Fen(t.found_fen));
         d.set_explanation(absl::StrCat(
             "申报", CategoryName(category), "月均 ", Yuan(declared_monthly),
@@ -290,13 +298,14 @@ IncomeLine LineOf(const EvaluationContext& ctx) {
     case hedui::v1::HOUSING:
     case hedui::v1::MEDICAL:
       return {standard.TimesPercent(p.margin_multiple_percent),
-              absl::StrCat("低保边缘标准（低保标准的 ", p.margin_multiple_percent,
-                           "%）")};
+              absl::StrCat("低保边缘标准（低保标准的 ",
+                           p.margin_multiple_percent, "%）")};
     case hedui::v1::TEMPORARY:
-      return {ExactAmount::Fen(p.temporary_income_limit_fen_per_year).DividedBy(12),
-              absl::StrCat("上年度当地居民人均可支配收入（",
-                           Yuan(p.temporary_income_limit_fen_per_year),
-                           "/年）折月")};
+      return {
+          ExactAmount::Fen(p.temporary_income_limit_fen_per_year).DividedBy(12),
+          absl::StrCat("上年度当地居民人均可支配收入（",
+                       Yuan(p.temporary_income_limit_fen_per_year),
+                       "/年）折月")};
     case hedui::v1::UNION_HARDSHIP:
       return {standard.TimesPercent(p.union_relative_multiple_percent),
               absl::StrCat("相对困难标准（低保标准的 ",
@@ -308,7 +317,8 @@ IncomeLine LineOf(const EvaluationContext& ctx) {
 
 // The figure compared with the line: per-capita monthly income, and for the
 // trade-union test (annual income − rigid spending) / 12 / members.
-ExactAmount ComparedFigure(const EvaluationContext& ctx, const ExactAmount& total) {
+ExactAmount ComparedFigure(const EvaluationContext& ctx,
+                           const ExactAmount& total) {
   const int64_t members = ctx.CountedSize();
   const ExactAmount monthly = total.DividedBy(ctx.window.months);
   if (ctx.request->program() != hedui::v1::UNION_HARDSHIP) {
@@ -316,8 +326,10 @@ ExactAmount ComparedFigure(const EvaluationContext& ctx, const ExactAmount& tota
   }
   const int64_t rigid = ctx.request->rigid_spending().medical_fen() +
                         ctx.request->rigid_spending().education_fen();
-  return monthly.Times(12).Minus(ExactAmount::Fen(rigid)).DividedBy(12).DividedBy(
-      members);
+  return monthly.Times(12)
+      .Minus(ExactAmount::Fen(rigid))
+      .DividedBy(12)
+      .DividedBy(members);
 }
 
 // Passes the program's income test. The margin program also needs the
@@ -338,6 +350,8 @@ void FillIncomeSection(const EvaluationContext& ctx, const IncomeResult& income,
   *section->mutable_window_last() = ToProto(ctx.window.last);
   section->set_months(ctx.window.months);
   for (const MemberIncome& m : income.members) *section->add_members() = m;
+  // Missing is not zero: totals over missing or stale data are not shown.
+  if (!income.unusable.empty()) return;
   const ExactAmount monthly = income.found_total.DividedBy(ctx.window.months);
   *section->mutable_household_monthly() =
       MakeQuantity(monthly, hedui::v1::Quantity::FEN);
@@ -353,15 +367,24 @@ void AddIncomeEvidence(const EvaluationContext& ctx, const IncomeResult& income,
   for (const MemberIncome& m : income.members) {
     for (const CategoryIncome& c : m.categories()) {
       if (c.counted_monthly().numerator() == 0) continue;
-      const Department department =
-          c.records().empty() ? hedui::v1::DEPARTMENT_UNSPECIFIED
-                              : c.records(0).department();
-      AddEvidence(finding, ctx, department, m.person_id(),
-                  absl::StrCat(CategoryName(c.category()), "月均计入 ",
-                               c.counted_monthly().shown(),
-                               c.source() == CategoryIncome::DECLARED
-                                   ? "（无部门覆盖，采用申报数）"
-                                   : absl::StrCat("（", c.records_size(), " 条记录）")));
+      if (c.source() == CategoryIncome::DECLARED) {
+        AddEvidence(finding, ctx, hedui::v1::DEPARTMENT_UNSPECIFIED,
+                    m.person_id(),
+                    absl::StrCat(CategoryName(c.category()), "月均计入 ",
+                                 c.counted_monthly().shown(),
+                                 "（含申报数：无部门覆盖）"));
+      }
+      // One line per department, each with its own as-of date.
+      for (Department d : kIncomeDepartments) {
+        int records = 0;
+        for (const auto& r : c.records()) records += r.department() == d;
+        if (records == 0) continue;
+        AddEvidence(finding, ctx, d, m.person_id(),
+                    absl::StrCat(CategoryName(c.category()), "：",
+                                 DepartmentName(d), " ", records,
+                                 " 条记录（明细见收入部分）；该类月均计入 ",
+                                 c.counted_monthly().shown()));
+      }
     }
   }
 }
@@ -382,7 +405,8 @@ IncomeResult CountedIncome(const EvaluationContext& ctx,
                            absl::Span<const MemberView* const> members) {
   std::vector<IncomePerson> persons;
   persons.reserve(members.size());
-  for (const MemberView* m : members) persons.push_back({m->records, m->declared});
+  for (const MemberView* m : members)
+    persons.push_back({m->records, m->declared});
   return ComputeIncome(ctx, persons);
 }
 
@@ -390,7 +414,8 @@ void EvaluateIncome(const EvaluationContext& ctx, Report* report) {
   const IncomeResult income = CountedIncome(ctx, ctx.counted);
   FillIncomeSection(ctx, income, report);
   hedui::v1::Finding* finding = AddFinding(report, hedui::v1::Finding::INCOME);
-  const bool union_hardship = ctx.request->program() == hedui::v1::UNION_HARDSHIP;
+  const bool union_hardship =
+      ctx.request->program() == hedui::v1::UNION_HARDSHIP;
   const IncomeLine line = LineOf(ctx);
   const int members = ctx.CountedSize();
 
@@ -411,36 +436,53 @@ void EvaluateIncome(const EvaluationContext& ctx, Report* report) {
   bool declared_passes = false;
   if (outcome_known) {
     const ExactAmount figure = ComparedFigure(ctx, income.found_total);
-    const ExactAmount declared_figure = ComparedFigure(ctx, income.declared_total);
+    const ExactAmount declared_figure =
+        ComparedFigure(ctx, income.declared_total);
     found_passes = Passes(ctx, figure, line);
     declared_passes = Passes(ctx, declared_figure, line);
-    SetComparison(finding, hedui::v1::Finding::LESS_THAN, line.per_capita_monthly,
-                  figure, hedui::v1::Quantity::FEN_PER_PERSON_MONTH);
+    SetComparison(finding, hedui::v1::Finding::LESS_THAN,
+                  line.per_capita_monthly, figure,
+                  hedui::v1::Quantity::FEN_PER_PERSON_MONTH);
     AddIncomeEvidence(ctx, income, finding);
-    const std::string what =
-        union_hardship ? "（年收入 − 刚性支出）÷ 12 ÷ 人数" : "人均月收入";
-    std::string text = absl::StrCat(
-        "家庭月收入 ",
-        Yuan(income.found_total.DividedBy(ctx.window.months)), "，计入 ",
-        members, " 人，", what, " ", Yuan(figure),
-        figure < line.per_capita_monthly ? "，低于" : "，不低于", line.name, " ",
-        Yuan(line.per_capita_monthly), "（差额 ",
-        Yuan(line.per_capita_monthly.Minus(figure)), "）");
+    const ExactAmount monthly = income.found_total.DividedBy(ctx.window.months);
+    std::string text;
+    if (union_hardship) {
+      const auto& rigid = ctx.request->rigid_spending();
+      text = absl::StrCat(
+          "家庭年收入 ", Yuan(monthly.Times(12)), "（月收入 ", Yuan(monthly),
+          " × 12），减申报刚性支出 ",
+          Yuan(rigid.medical_fen() + rigid.education_fen()), "（医疗 ",
+          Yuan(rigid.medical_fen()), "、教育 ", Yuan(rigid.education_fen()),
+          "），÷ 12 ÷ ", members, " 人 = ", Yuan(figure), "；",
+          figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen) ? "低于"
+                                                                   : "不低于",
+          "低保标准 ", Yuan(ctx.policy.dibao_standard_fen), "，",
+          figure < line.per_capita_monthly ? "低于" : "不低于", line.name, " ",
+          Yuan(line.per_capita_monthly));
+    } else {
+      text =
+          absl::StrCat("家庭月收入 ", Yuan(monthly), "，计入 ", members,
+                       " 人，人均月收入 ", Yuan(figure),
+                       figure < line.per_capita_monthly ? "，低于" : "，不低于",
+                       line.name, " ", Yuan(line.per_capita_monthly), "（差额 ",
+                       Yuan(line.per_capita_monthly.Minus(figure)), "）");
+    }
     if (ctx.request->program() == hedui::v1::LOW_INCOME_MARGIN &&
         figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen)) {
       absl::StrAppend(&text, "，但低于低保标准 ",
-                      Yuan(ctx.policy.dibao_standard_fen),
-                      "，应按低保核对");
+                      Yuan(ctx.policy.dibao_standard_fen), "，应按低保核对");
     }
     if (union_hardship) {
-      const bool deep = figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen);
-      report->set_union_tier(deep ? hedui::v1::DEEP
-                                  : found_passes ? hedui::v1::RELATIVE
-                                                 : hedui::v1::NONE);
-      absl::StrAppend(&text, deep ? "，达到深度困难"
-                             : found_passes ? "，达到相对困难"
-                                            : "，未达到困难标准",
-                      "（刚性支出为申报数）");
+      const bool deep =
+          figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen);
+      report->set_union_tier(deep           ? hedui::v1::DEEP
+                             : found_passes ? hedui::v1::RELATIVE
+                                            : hedui::v1::NONE);
+      absl::StrAppend(&text,
+                      deep           ? "，达到深度困难"
+                      : found_passes ? "，达到相对困难"
+                                     : "，未达到困难标准",
+                      "（刚性支出为申报数，无部门数据）");
     }
     // Department data prevail (domain.md §1): a failure on them stands
     // whatever was declared; a declaration above the records that would
@@ -450,7 +492,8 @@ void EvaluateIncome(const EvaluationContext& ctx, Report* report) {
     } else if (!declared_passes &&
                income.declared_total.Compare(income.found_total) > 0) {
       finding->set_result(hedui::v1::Finding::REVIEW);
-      absl::StrAppend(&text, "；但申报收入高于部门数据，按申报数则不符合，需复核");
+      absl::StrAppend(&text,
+                      "；但申报收入高于部门数据，按申报数则不符合，需复核");
     } else {
       finding->set_result(hedui::v1::Finding::PASS);
     }
@@ -458,6 +501,8 @@ void EvaluateIncome(const EvaluationContext& ctx, Report* report) {
   }
 
   for (const Discrepancy& d : income.discrepancies) {
+    // Records that are too old cannot disagree with a declaration.
+    if (!income.unusable.empty()) break;
     Discrepancy* out = report->add_discrepancies();
     *out = d;
     out->set_changes_outcome(outcome_known && d.item() != "HOUSING_FUND_BASE" &&

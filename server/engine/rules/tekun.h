@@ -8,7 +8,8 @@ namespace hedui::engine {
 
 // 特困 (domain.md §5): CANNOT_WORK for the counted members, on the
 // verification date (age from the resident ID, disability records).
-void EvaluateCannotWork(const EvaluationContext& ctx, hedui::v1::Report* report);
+void EvaluateCannotWork(const EvaluationContext& ctx,
+                        hedui::v1::Report* report);
 
 // 特困: OBLIGORS, whether each declared obligor is unable to support.
 void EvaluateObligors(const EvaluationContext& ctx, hedui::v1::Report* report);

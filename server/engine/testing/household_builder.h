@@ -130,7 +130,8 @@ class HouseholdBuilder {
     t->set_payer("单位A");
     *t->mutable_pay_date() = hedui::ToProto(absl::CivilDay(month + 1));
   }
-  void SocialInsurance(const std::string& id, absl::CivilMonth month, int64_t fen) {
+  void SocialInsurance(const std::string& id, absl::CivilMonth month,
+                       int64_t fen) {
     store::SocialInsuranceRecord* s = Person(id)->add_social_insurance();
     s->set_person_id(id);
     *s->mutable_period() = hedui::ToProto(month);
@@ -195,16 +196,16 @@ class HouseholdBuilder {
 };
 
 // The finding of `criterion`, or null when the report has none.
-inline const hedui::v1::Finding* FindingOf(const hedui::v1::Report& report,
-                                           hedui::v1::Finding::Criterion criterion) {
+inline const hedui::v1::Finding* FindingOf(
+    const hedui::v1::Report& report, hedui::v1::Finding::Criterion criterion) {
   for (const auto& f : report.findings()) {
     if (f.criterion() == criterion) return &f;
   }
   return nullptr;
 }
 
-inline hedui::v1::Finding::Result ResultOf(const hedui::v1::Report& report,
-                                           hedui::v1::Finding::Criterion criterion) {
+inline hedui::v1::Finding::Result ResultOf(
+    const hedui::v1::Report& report, hedui::v1::Finding::Criterion criterion) {
   const hedui::v1::Finding* f = FindingOf(report, criterion);
   return f == nullptr ? hedui::v1::Finding::RESULT_UNSPECIFIED : f->result();
 }
