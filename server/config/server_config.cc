@@ -12,15 +12,24 @@ bool IsLoopback(const std::string& address) {
          absl::StartsWith(address, "[::1]:");
 }
 
+bool IsInside(const std::string& file, const std::string& dir) {
+  std::string prefix = dir;
+  if (!absl::EndsWith(prefix, "/")) prefix += "/";
+  return absl::StartsWith(file, prefix);
+}
+
 }  // namespace
 
 absl::Status ValidateServerConfig(const ServerConfig& config) {
-  if (!IsLoopback(config.listen_address) ||
-      config.listen_address.find(':') == std::string::npos) {
+  if (config.listen_address.find(':') == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen: '", config.listen_address, "' must be HOST:PORT"));
+  }
+  if (config.insecure && !IsLoopback(config.listen_address)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen: '", config.listen_address,
-        "' must be a loopback HOST:PORT (127.0.0.1, localhost or [::1]): "
-        "heduid has no client authentication yet"));
+        "' must be a loopback address (127.0.0.1, localhost or [::1]) with "
+        "--insecure: without TLS callers cannot be identified"));
   }
   if (config.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir: must not be empty");
@@ -38,6 +47,47 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
   if (config.shutdown_grace_seconds < 0) {
     return absl::InvalidArgumentError(
         "--shutdown-grace-seconds: must not be negative");
+  }
+  if (!config.check_only) {
+    if (config.policy_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--policy: the verification policy file is required");
+    }
+    if (!config.insecure) {
+      for (const auto& [flag, value] :
+           {std::pair<const char*, const std::string*>{"--tls-cert",
+                                                      &config.tls_cert_file},
+            {"--tls-key", &config.tls_key_file},
+            {"--tls-ca", &config.tls_ca_file},
+            {"--callers", &config.callers_file}}) {
+        if (value->empty()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              flag, ": required unless --insecure (development only)"));
+        }
+      }
+    }
+    if (config.audit_key_file.empty() || config.audit_head_file.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          config.audit_key_file.empty() ? "--audit-key-file" : "--audit-head-file",
+          ": required: the audit chain's key and head file"));
+    }
+    for (const auto& [flag, value] :
+         {std::pair<const char*, const std::string*>{"--audit-key-file",
+                                                    &config.audit_key_file},
+          {"--audit-head-file", &config.audit_head_file}}) {
+      if (IsInside(*value, config.data_dir)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            flag, ": must be outside --data-dir, so that whoever can change "
+                  "the store cannot also rewrite the audit chain's proof"));
+      }
+    }
+  }
+  if (config.max_in_flight < 1) {
+    return absl::InvalidArgumentError("--max-in-flight: at least 1");
+  }
+  if (config.max_message_mb < 1 || config.max_message_mb > 1024) {
+    return absl::InvalidArgumentError(
+        "--max-message-mb: between 1 and 1024");
   }
   if (config.test_pause_before_switch_ms < 0) {
     return absl::InvalidArgumentError(

@@ -11,7 +11,7 @@ namespace hedui::server {
 // Every setting of heduid, with its default. Filled from flags (and, later,
 // a configuration file), validated once at start-up.
 struct ServerConfig {
-  // Loopback only until mutual TLS and caller roles exist.
+  // Any address with TLS; loopback only with `insecure`.
   std::string listen_address = "127.0.0.1:7441";
   std::string data_dir = "var/data";
   // Writes the port actually bound (useful with port 0) to this file.
@@ -20,6 +20,27 @@ struct ServerConfig {
   int64_t block_cache_mb = 512;
   int64_t max_feed_mb = 4096;
   int shutdown_grace_seconds = 30;
+
+  // The verification policy (protobuf text format, deploy/policy/); reloaded
+  // on SIGHUP.
+  std::string policy_file;
+  // TLS: the server's certificate chain and key, and the CA whose client
+  // certificates identify callers (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_ca_file;
+  // Who may call what (server/security/README.md).
+  std::string callers_file;
+  // Development only: plaintext on loopback, every caller an administrator.
+  bool insecure = false;
+  // The audit chain's HMAC key (at least 32 bytes), kept outside the data
+  // directory, and the file the chain heads are appended to.
+  std::string audit_key_file;
+  std::string audit_head_file;
+  // Calls in flight beyond this are refused with RESOURCE_EXHAUSTED.
+  int max_in_flight = 256;
+  // Largest request or reply message, MiB (ingestion streams in chunks).
+  int max_message_mb = 8;
   // Open the store, check that every snapshot is whole, and exit.
   bool check_only = false;
   // Test only: pause this long between ingesting a snapshot's files and

@@ -1,28 +1,84 @@
 #include "server/config/server_config.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace hedui::server {
 namespace {
 
-TEST(ServerConfigTest, DefaultsAreValid) {
-  EXPECT_TRUE(ValidateServerConfig(ServerConfig()).ok());
+ServerConfig Valid() {
+  ServerConfig config;
+  config.policy_file = "/etc/hedui/policy.textproto";
+  config.tls_cert_file = "/etc/hedui/server.crt";
+  config.tls_key_file = "/etc/hedui/server.key";
+  config.tls_ca_file = "/etc/hedui/ca.crt";
+  config.callers_file = "/etc/hedui/callers.textproto";
+  config.data_dir = "/var/lib/hedui/data";
+  config.audit_key_file = "/etc/hedui/audit.key";
+  config.audit_head_file = "/var/lib/hedui/audit-heads.log";
+  return config;
+}
+
+std::string Error(const ServerConfig& config) {
+  return std::string(ValidateServerConfig(config).message());
+}
+
+TEST(ServerConfigTest, ACompleteConfigurationIsValid) {
+  EXPECT_TRUE(ValidateServerConfig(Valid()).ok());
+  ServerConfig open = Valid();
+  open.listen_address = "0.0.0.0:7441";  // fine with TLS
+  EXPECT_TRUE(ValidateServerConfig(open).ok());
 }
 
 TEST(ServerConfigTest, ErrorsNameTheFlag) {
-  ServerConfig open_to_all;
-  open_to_all.listen_address = "0.0.0.0:7441";
-  EXPECT_NE(ValidateServerConfig(open_to_all).message().find("--listen"),
-            std::string::npos);
-  ServerConfig no_retention;
-  no_retention.retained_snapshots = 0;
-  EXPECT_NE(
-      ValidateServerConfig(no_retention).message().find("--retained-snapshots"),
-      std::string::npos);
-  ServerConfig no_dir;
-  no_dir.data_dir = "";
-  EXPECT_NE(ValidateServerConfig(no_dir).message().find("--data-dir"),
-            std::string::npos);
+  ServerConfig insecure_open = Valid();
+  insecure_open.insecure = true;
+  insecure_open.listen_address = "0.0.0.0:7441";
+  EXPECT_NE(Error(insecure_open).find("--listen"), std::string::npos);
+
+  struct Case {
+    void (*edit)(ServerConfig&);
+    const char* flag;
+  };
+  const Case cases[] = {
+      {[](ServerConfig& c) { c.retained_snapshots = 0; }, "--retained-snapshots"},
+      {[](ServerConfig& c) { c.data_dir = ""; }, "--data-dir"},
+      {[](ServerConfig& c) { c.policy_file = ""; }, "--policy"},
+      {[](ServerConfig& c) { c.tls_cert_file = ""; }, "--tls-cert"},
+      {[](ServerConfig& c) { c.tls_key_file = ""; }, "--tls-key"},
+      {[](ServerConfig& c) { c.tls_ca_file = ""; }, "--tls-ca"},
+      {[](ServerConfig& c) { c.callers_file = ""; }, "--callers"},
+      {[](ServerConfig& c) { c.audit_key_file = ""; }, "--audit-key-file"},
+      {[](ServerConfig& c) { c.audit_head_file = ""; }, "--audit-head-file"},
+      {[](ServerConfig& c) { c.audit_key_file = "/var/lib/hedui/data/k"; },
+       "--audit-key-file"},
+      {[](ServerConfig& c) { c.audit_head_file = "/var/lib/hedui/data/h"; },
+       "--audit-head-file"},
+      {[](ServerConfig& c) { c.max_in_flight = 0; }, "--max-in-flight"},
+      {[](ServerConfig& c) { c.max_message_mb = 0; }, "--max-message-mb"},
+      {[](ServerConfig& c) { c.listen_address = "7441"; }, "--listen"},
+  };
+  for (const Case& c : cases) {
+    ServerConfig config = Valid();
+    c.edit(config);
+    EXPECT_NE(Error(config).find(c.flag), std::string::npos)
+        << c.flag << ": " << Error(config);
+  }
+}
+
+TEST(ServerConfigTest, InsecureNeedsNoCertificatesButStaysOnLoopback) {
+  ServerConfig config = Valid();
+  config.insecure = true;
+  config.tls_cert_file = config.tls_key_file = config.tls_ca_file = "";
+  config.callers_file = "";
+  EXPECT_TRUE(ValidateServerConfig(config).ok()) << Error(config);
+}
+
+TEST(ServerConfigTest, CheckOnlyNeedsNoServiceSettings) {
+  ServerConfig config;
+  config.check_only = true;
+  EXPECT_TRUE(ValidateServerConfig(config).ok()) << Error(config);
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/str_split.h"
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/rules/assets.h"
@@ -30,13 +29,17 @@ void AddPolicyUsed(const EvaluationContext& ctx, Report* report) {
         static_cast<int>(ctx.policy.residence_class)));
   }
   *used->mutable_effective_from() = ToProto(ctx.policy.effective_from);
-  for (absl::string_view line : absl::StrSplit(DescribePolicyValues(ctx.policy),
-                                               '\n', absl::SkipEmpty())) {
-    const std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(line, absl::MaxSplits(": ", 1));
+  // Made once per policy period when the policy is indexed.
+  const auto parameters =
+      ctx.policy.parameters != nullptr
+          ? ctx.policy.parameters
+          : std::make_shared<
+                const std::vector<std::pair<std::string, std::string>>>(
+                PolicyParameters(ctx.policy));
+  for (const auto& [name, value] : *parameters) {
     hedui::v1::PolicyParameter* p = used->add_parameters();
-    p->set_name(std::string(kv.first));
-    p->set_value(std::string(kv.second));
+    p->set_name(name);
+    p->set_value(value);
   }
 }
 

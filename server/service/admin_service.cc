@@ -51,16 +51,23 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
   return (*ingestor)->Finish();
 }
 
+constexpr char kIngest[] = "/hedui.v1.AdminService/Ingest";
+constexpr char kListDepartments[] = "/hedui.v1.AdminService/ListDepartments";
+
 }  // namespace
 
 grpc::Status AdminServiceImpl::Ingest(
     grpc::ServerContext* context,
     grpc::ServerReader<hedui::v1::IngestRequest>* reader,
     hedui::v1::IngestResponse* response) {
+  absl::StatusOr<security::Caller> caller =
+      AdmitCall(callers_, auditor_, *context, kIngest);
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
+  const CallInfo call = MakeCallInfo(*caller, kIngest);
   auto result = RunIngest(store_, limits_, context, reader);
   if (!result.ok()) {
     spdlog::warn("ingest refused: {}", result.status().ToString());
-    return ToGrpcStatus(result.status(), context);
+    return FinishCall(auditor_, context, call, result.status());
   }
   *response = *std::move(result);
   spdlog::info(
@@ -71,15 +78,19 @@ grpc::Status AdminServiceImpl::Ingest(
       response->generation(), response->rows_now_current(),
       response->already_applied() ? ", already applied" : "",
       response->server_seconds());
-  return grpc::Status::OK;
+  return FinishCall(auditor_, context, call, absl::OkStatus());
 }
 
 grpc::Status AdminServiceImpl::ListDepartments(
     grpc::ServerContext* context,
     const hedui::v1::ListDepartmentsRequest* /*request*/,
     hedui::v1::ListDepartmentsResponse* response) {
+  absl::StatusOr<security::Caller> caller =
+      AdmitCall(callers_, auditor_, *context, kListDepartments);
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
+  const CallInfo call = MakeCallInfo(*caller, kListDepartments);
   auto states = store_->ListDepartments();
-  if (!states.ok()) return ToGrpcStatus(states.status(), context);
+  if (!states.ok()) return FinishCall(auditor_, context, call, states.status());
   for (int d = 1; d <= 13; ++d) {
     auto* out = response->add_departments();
     out->set_department(static_cast<hedui::v1::Department>(d));
@@ -98,7 +109,7 @@ grpc::Status AdminServiceImpl::ListDepartments(
       }
     }
   }
-  return grpc::Status::OK;
+  return FinishCall(auditor_, context, call, absl::OkStatus());
 }
 
 }  // namespace hedui::server

@@ -3,6 +3,8 @@
 
 #include "hedui/v1/admin.grpc.pb.h"
 #include "server/ingest/feed_ingestor.h"
+#include "server/service/call_admission.h"
+#include "server/service/verifier.h"
 #include "storage/store.h"
 
 namespace hedui::server {
@@ -12,8 +14,14 @@ namespace hedui::server {
 // must never block.
 class AdminServiceImpl final : public hedui::v1::AdminService::Service {
  public:
-  AdminServiceImpl(storage::Store* store, IngestLimits limits)
-      : store_(store), limits_(limits) {}
+  // Every call is authorised (Ingest: administrators; ListDepartments:
+  // staff and administrators) and audited through `auditor`.
+  AdminServiceImpl(storage::Store* store, IngestLimits limits,
+                   CallerSource callers, Verifier* auditor)
+      : store_(store),
+        limits_(limits),
+        callers_(std::move(callers)),
+        auditor_(auditor) {}
 
   grpc::Status Ingest(grpc::ServerContext* context,
                       grpc::ServerReader<hedui::v1::IngestRequest>* reader,
@@ -27,6 +35,8 @@ class AdminServiceImpl final : public hedui::v1::AdminService::Service {
  private:
   storage::Store* store_;
   IngestLimits limits_;
+  CallerSource callers_;
+  Verifier* auditor_;
 };
 
 }  // namespace hedui::server

@@ -134,8 +134,8 @@ void ForEachObject(Fields& parent, const std::string& key,
   if (array == nullptr) return;
   if (!array->is_array()) return parent.Fail(key, "not an array");
   for (size_t i = 0; i < array->size(); ++i) {
-    Fields element((*array)[i], absl::StrCat(parent.where(), ".", key, "[", i,
-                                             "]"));
+    Fields element((*array)[i],
+                   absl::StrCat(parent.where(), ".", key, "[", i, "]"));
     fn(element);
     if (absl::Status s = element.Finish(); !s.ok()) {
       return parent.Fail("", std::string(s.message()));
@@ -246,13 +246,18 @@ void ReadApplication(Fields& f, hedui::v1::VerificationRequest* r) {
   flag = false;
   f.Bool("serious_illness", &flag);
   r->set_serious_illness(flag);
+  // Every application carries the key, zeros outside UNION_HARDSHIP; a
+  // client sends the message only where the program takes it.
   SubObject(f, "rigid_spending_fen", [r](Fields& s) {
-    int64_t v = 0;
-    s.Int("medical", &v);
-    r->mutable_rigid_spending()->set_medical_fen(v);
-    v = 0;
-    s.Int("education", &v);
-    r->mutable_rigid_spending()->set_education_fen(v);
+    int64_t medical = 0;
+    int64_t education = 0;
+    s.Int("medical", &medical);
+    s.Int("education", &education);
+    if (r->program() == hedui::v1::UNION_HARDSHIP || medical != 0 ||
+        education != 0) {
+      r->mutable_rigid_spending()->set_medical_fen(medical);
+      r->mutable_rigid_spending()->set_education_fen(education);
+    }
   });
   SubObject(f, "consent", [r](Fields& c) {
     auto* consent = r->mutable_consent();
@@ -279,8 +284,8 @@ void ReadLabel(Fields& f, Label* label) {
       hedui::v1::Finding::Criterion criterion;
       hedui::v1::Finding::Result result;
       if (!hedui::v1::Finding::Criterion_Parse(item.key(), &criterion)) {
-        return f.Fail("criteria", absl::StrCat("unknown criterion ",
-                                               item.key()));
+        return f.Fail("criteria",
+                      absl::StrCat("unknown criterion ", item.key()));
       }
       if (!item.value().is_string() ||
           !hedui::v1::Finding::Result_Parse(item.value().get<std::string>(),
@@ -467,25 +472,26 @@ absl::StatusOr<LoadStats> LoadCounty(const std::string& dir,
 absl::StatusOr<std::vector<hedui::v1::VerificationRequest>> ReadApplications(
     const std::string& dir) {
   std::vector<hedui::v1::VerificationRequest> requests;
-  absl::Status s = ForEachJsonLine(
-      dir + "/applications.jsonl",
-      [&requests](const Json& json, const std::string& where) {
-        Fields f(json, where);
-        ReadApplication(f, &requests.emplace_back());
-        return f.Finish();
-      });
+  absl::Status s =
+      ForEachJsonLine(dir + "/applications.jsonl",
+                      [&requests](const Json& json, const std::string& where) {
+                        Fields f(json, where);
+                        ReadApplication(f, &requests.emplace_back());
+                        return f.Finish();
+                      });
   if (!s.ok()) return s;
   return requests;
 }
 
 absl::StatusOr<std::vector<Label>> ReadLabels(const std::string& dir) {
   std::vector<Label> labels;
-  absl::Status s = ForEachJsonLine(
-      dir + "/labels.jsonl", [&labels](const Json& json, const std::string& where) {
-        Fields f(json, where);
-        ReadLabel(f, &labels.emplace_back());
-        return f.Finish();
-      });
+  absl::Status s =
+      ForEachJsonLine(dir + "/labels.jsonl",
+                      [&labels](const Json& json, const std::string& where) {
+                        Fields f(json, where);
+                        ReadLabel(f, &labels.emplace_back());
+                        return f.Finish();
+                      });
   if (!s.ok()) return s;
   return labels;
 }

@@ -25,8 +25,7 @@ struct Label {
   std::string application_id;
   hedui::v1::Verdict verdict = hedui::v1::VERDICT_UNSPECIFIED;
   // Every criterion the program has, with its constructed result.
-  std::map<hedui::v1::Finding::Criterion, hedui::v1::Finding::Result>
-      criteria;
+  std::map<hedui::v1::Finding::Criterion, hedui::v1::Finding::Result> criteria;
   std::vector<std::string> planted;  // e.g. "UNDECLARED_WAGES"
   std::string boundary;              // empty unless a threshold case
   // UNION_HARDSHIP only; UNION_TIER_UNSPECIFIED elsewhere.

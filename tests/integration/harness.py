@@ -30,16 +30,50 @@ def check(condition, message):
         fail(message)
 
 
-class Server:
-    """One heduid process on a loopback port chosen by the kernel."""
+POLICY = os.path.join(SOURCE, "deploy", "policy", "example.textproto")
 
-    def __init__(self, workdir, data_dir, extra_args=()):
+
+def dev_certificates(directory):
+    """Development CA, server and client certificates (deploy/dev-ca.sh)."""
+    if not os.path.exists(os.path.join(directory, "ca.crt")):
+        subprocess.run([os.path.join(SOURCE, "deploy", "dev-ca.sh"), directory],
+                       check=True, capture_output=True)
+    return directory
+
+
+class Server:
+    """One heduid process on a loopback port chosen by the kernel.
+
+    Insecure (plaintext, every caller an administrator) unless `tls_dir`
+    names a directory of deploy/dev-ca.sh certificates: then mutual TLS with
+    its callers file. The audit key and head file live in `workdir`, outside
+    the data directory."""
+
+    def __init__(self, workdir, data_dir, extra_args=(), tls_dir=None,
+                 policy=None):
         self.workdir = workdir
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
+        self.tls_dir = tls_dir
+        self.policy = policy or POLICY
         self.proc = None
         self.port = None
         self.log_path = os.path.join(workdir, "heduid.stderr.log")
+        self.audit_key = os.path.join(workdir, "audit.key")
+        self.audit_heads = os.path.join(workdir, "audit-heads.log")
+        if not os.path.exists(self.audit_key):
+            with open(self.audit_key, "wb") as f:
+                f.write(os.urandom(32))
+            os.chmod(self.audit_key, 0o600)
+
+    def security_args(self):
+        if self.tls_dir is None:
+            return ["--insecure"]
+        d = self.tls_dir
+        return ["--tls-cert", os.path.join(d, "server.crt"),
+                "--tls-key", os.path.join(d, "server.key"),
+                "--tls-ca", os.path.join(d, "ca.crt"),
+                "--callers", os.path.join(d, "callers.textproto")]
 
     def start(self, timeout=60):
         port_file = os.path.join(self.workdir, "port")
@@ -48,7 +82,10 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [HEDUID, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
-             "--port-file", port_file] + self.extra_args,
+             "--port-file", port_file, "--policy", self.policy,
+             "--audit-key-file", self.audit_key,
+             "--audit-head-file", self.audit_heads]
+            + self.security_args() + self.extra_args,
             stdout=self.log, stderr=self.log)
         self.log_start = os.path.getsize(self.log_path)
         deadline = time.time() + timeout
@@ -102,10 +139,28 @@ class Server:
         self.log.close()
 
 
-def cli(server, *args, check_exit=None, timeout=600):
+def cli_env(server, identity="admin-1"):
+    """The CLI's environment: plaintext, or the client certificate of
+    `identity` (None: TLS without a client certificate)."""
+    env = dict(os.environ)
+    for name in ("HEDUI_INSECURE", "HEDUI_CA", "HEDUI_CERT", "HEDUI_KEY"):
+        env.pop(name, None)
+    if server.tls_dir is None:
+        env["HEDUI_INSECURE"] = "1"
+        return env
+    env["HEDUI_CA"] = os.path.join(server.tls_dir, "ca.crt")
+    if identity is not None:
+        env["HEDUI_CERT"] = os.path.join(server.tls_dir, identity + ".crt")
+        env["HEDUI_KEY"] = os.path.join(server.tls_dir, identity + ".key")
+    return env
+
+
+def cli(server, *args, check_exit=None, timeout=600, identity="admin-1"):
     """Runs `hedui` against the server; returns (exit code, stdout, stderr)."""
-    proc = subprocess.run([HEDUI, "--server", server.address] + list(args),
-                          capture_output=True, timeout=timeout)
+    address = ("localhost:%d" % server.port) if server.tls_dir else server.address
+    proc = subprocess.run([HEDUI, "--server", address] + list(args),
+                          capture_output=True, timeout=timeout,
+                          env=cli_env(server, identity))
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
     if check_exit is not None and proc.returncode != check_exit:

@@ -122,6 +122,9 @@ void Policy::Index() {
         v.effective_until = until;
         CopyStandards(standards, &v);
         CopyRules(rules, &v);
+        v.parameters = std::make_shared<
+            const std::vector<std::pair<std::string, std::string>>>(
+            PolicyParameters(v));
         by_class[standards.residence_class()].push_back(std::move(segment));
       }
     }

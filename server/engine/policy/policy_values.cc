@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::engine {
@@ -101,6 +102,18 @@ std::string DescribePolicyValues(const PolicyValues& v) {
        v.housing_area_limit_centi_m2_per_member);
   line("individual_business_capital_limit_fen",
        v.individual_business_capital_limit_fen);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> PolicyParameters(
+    const PolicyValues& values) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (absl::string_view line :
+       absl::StrSplit(DescribePolicyValues(values), '\n', absl::SkipEmpty())) {
+    const std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits(": ", 1));
+    out.emplace_back(std::string(kv.first), std::string(kv.second));
+  }
   return out;
 }
 

@@ -3,7 +3,9 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,11 @@ struct PolicyValues {
   std::array<int, hedui::v1::Program_ARRAYSIZE> financial_asset_months{};
   std::array<int, hedui::v1::Department_ARRAYSIZE> max_data_age_days{};
 
+  // DescribePolicyValues as (name, value) pairs, made once when the policy
+  // is indexed: every report lists them.
+  std::shared_ptr<const std::vector<std::pair<std::string, std::string>>>
+      parameters;
+
   // Months of the cap basis a program's financial assets per capita may
   // reach; nullopt for a program that does not judge assets.
   std::optional<int> FinancialAssetMonths(hedui::v1::Program program) const;
@@ -77,6 +84,9 @@ struct PolicyValues {
 // Every field as "name: value", one a line, in a fixed order: for logs and
 // for comparing two lookups.
 std::string DescribePolicyValues(const PolicyValues& values);
+// The same as (name, value) pairs.
+std::vector<std::pair<std::string, std::string>> PolicyParameters(
+    const PolicyValues& values);
 
 }  // namespace hedui::engine
 

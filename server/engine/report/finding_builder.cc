@@ -32,7 +32,36 @@ absl::string_view UnitSuffix(Quantity::Unit unit) {
 std::string Yuan(const ExactAmount& amount) {
   return absl::StrCat(amount.FormatYuanFloor(), " 元");
 }
-std::string Yuan(int64_t fen) { return Yuan(ExactAmount::Fen(fen)); }
+// Whole fen, the figure of every record: formatted without the exact
+// fraction's 128-bit arithmetic (the report's hottest path).
+std::string Yuan(int64_t fen) {
+  const bool negative = fen < 0;
+  uint64_t magnitude =
+      negative ? ~static_cast<uint64_t>(fen) + 1 : static_cast<uint64_t>(fen);
+  const unsigned cents = static_cast<unsigned>(magnitude % 100);
+  magnitude /= 100;
+  char buffer[48];
+  char* end = buffer + sizeof(buffer);
+  char* p = end;
+  // Right to left; " 元" is appended after.
+  *--p = static_cast<char>('0' + cents % 10);
+  *--p = static_cast<char>('0' + cents / 10);
+  *--p = '.';
+  int group = 0;
+  do {
+    if (group == 3) {
+      *--p = ',';
+      group = 0;
+    }
+    *--p = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+    ++group;
+  } while (magnitude > 0);
+  if (negative) *--p = '-';
+  std::string out(p, end);
+  out += " 元";
+  return out;
+}
 
 Quantity MakeQuantity(const ExactAmount& amount, Quantity::Unit unit) {
   Quantity q;

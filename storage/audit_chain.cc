@@ -1,0 +1,182 @@
+#include "storage/audit_chain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hedui::storage {
+namespace {
+
+// Field 15 (`mac`), wire type 2 (length-delimited), 32 bytes.
+constexpr char kMacFieldHeader[] = {0x7A, 0x20};
+
+absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
+  const int err = errno;
+  return absl::UnavailableError(
+      absl::StrCat(what, " head file ", path, ": ", std::strerror(err)));
+}
+
+bool IsLowerHex(absl::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HmacSha256>> HmacSha256::Create(
+    absl::string_view key) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) {
+    return absl::InternalError("OpenSSL has no HMAC implementation");
+  }
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_end()};
+  if (ctx == nullptr ||
+      EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()),
+                   key.size(), params) != 1) {
+    EVP_MAC_CTX_free(ctx);
+    EVP_MAC_free(mac);
+    return absl::InternalError("OpenSSL could not set up HMAC-SHA256");
+  }
+  return std::unique_ptr<HmacSha256>(new HmacSha256(mac, ctx));
+}
+
+HmacSha256::~HmacSha256() {
+  EVP_MAC_CTX_free(keyed_);
+  EVP_MAC_free(mac_);
+}
+
+std::string HmacSha256::Mac(
+    std::initializer_list<absl::string_view> parts) const {
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
+  bool ok = ctx != nullptr;
+  for (absl::string_view part : parts) {
+    ok = ok && EVP_MAC_update(
+                   ctx, reinterpret_cast<const unsigned char*>(part.data()),
+                   part.size()) == 1;
+  }
+  std::string out(kAuditMacBytes, '\0');
+  size_t length = 0;
+  ok = ok && EVP_MAC_final(ctx, reinterpret_cast<unsigned char*>(out.data()),
+                           &length, out.size()) == 1;
+  EVP_MAC_CTX_free(ctx);
+  if (!ok || length != kAuditMacBytes) {
+    // Nothing sensible can be written to the audit trail without a MAC, and
+    // after Create succeeded only an exhausted heap gets here.
+    std::fputs("hedui: HMAC-SHA256 failed in OpenSSL\n", stderr);
+    std::abort();
+  }
+  return out;
+}
+
+std::string EncodeAuditValue(std::string unmaced_entry, absl::string_view mac) {
+  unmaced_entry.append(kMacFieldHeader, sizeof(kMacFieldHeader));
+  unmaced_entry.append(mac.data(), mac.size());
+  return unmaced_entry;
+}
+
+bool SplitAuditValue(absl::string_view value, absl::string_view* unmaced_entry,
+                     absl::string_view* mac) {
+  constexpr size_t kTrailer = sizeof(kMacFieldHeader) + kAuditMacBytes;
+  if (value.size() < kTrailer) return false;
+  const absl::string_view trailer = value.substr(value.size() - kTrailer);
+  if (trailer.substr(0, sizeof(kMacFieldHeader)) !=
+      absl::string_view(kMacFieldHeader, sizeof(kMacFieldHeader))) {
+    return false;
+  }
+  *unmaced_entry = value.substr(0, value.size() - kTrailer);
+  *mac = trailer.substr(sizeof(kMacFieldHeader));
+  return true;
+}
+
+std::string FormatHeadLine(uint64_t sequence, absl::string_view mac) {
+  return absl::StrCat(sequence, " ", absl::BytesToHexString(mac), "\n");
+}
+
+absl::StatusOr<std::vector<HeadCheckpoint>> ReadHeadFile(
+    const std::string& path) {
+  std::vector<HeadCheckpoint> heads;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return heads;
+    return absl::UnavailableError(
+        absl::StrCat("cannot read the audit head file ", path));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
+  // The piece after the last '\n' is empty, or an interrupted write.
+  lines.pop_back();
+  int number = 0;
+  for (absl::string_view line : lines) {
+    ++number;
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
+    HeadCheckpoint head;
+    head.line = number;
+    if (fields.size() != 2 || !absl::SimpleAtoi(fields[0], &head.sequence) ||
+        head.sequence == 0 || fields[1].size() != 2 * kAuditMacBytes ||
+        !IsLowerHex(fields[1])) {
+      return absl::DataLossError(absl::StrCat("line ", number, " of ", path,
+                                              " is not \"sequence mac-hex\""));
+    }
+    head.mac = absl::HexStringToBytes(fields[1]);
+    heads.push_back(std::move(head));
+  }
+  return heads;
+}
+
+absl::Status AppendHeadLine(const std::string& path, absl::string_view line) {
+  const bool existed = std::filesystem::exists(path);
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus("cannot open", path);
+  absl::Status status;
+  size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + written, line.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      status = ErrnoStatus("cannot write", path);
+      break;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (status.ok() && ::fsync(fd) != 0)
+    status = ErrnoStatus("cannot sync", path);
+  ::close(fd);
+  if (status.ok() && !existed) {
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) return ErrnoStatus("cannot open the directory of", path);
+    if (::fsync(dir_fd) != 0) {
+      status = ErrnoStatus("cannot sync the directory of", path);
+    }
+    ::close(dir_fd);
+  }
+  return status;
+}
+
+}  // namespace hedui::storage

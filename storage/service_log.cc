@@ -1,0 +1,765 @@
+#include "storage/service_log.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <future>
+#include <map>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "storage/audit_chain.h"
+#include "storage/rocks_status.h"
+#include "storage/service_log_keys.h"
+#include "storage/types/civil_date.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::storage {
+namespace {
+
+using hedui::v1::AuditEntry;
+using hedui::v1::ReportSummary;
+
+constexpr int kDefaultReportPage = 50;
+constexpr int kMaxReportPage = 500;
+constexpr int kDefaultAuditPage = 100;
+constexpr int kMaxAuditPage = 1000;
+// A page stops after examining this many index entries, so that a filter
+// matching little cannot make one call walk the whole store; its token then
+// resumes after the last entry examined (AIP-158 allows a short page with a
+// token).
+constexpr int kScanBudget = 10'000;
+
+// One record, made ready outside the writer thread: the writer only numbers,
+// MACs and batches, so the shared sync is not held up by serialization.
+struct Prepared {
+  AuditEntry audit;
+  std::vector<std::string> person_tokens;  // HMAC(key, id), sorted, unique
+  bool has_report = false;
+  std::string report_rest;  // the report serialized without its report_id
+  ReportSummary summary;    // without its report_id
+  std::vector<std::string> member_ids;  // sorted, unique
+};
+
+struct Pending {
+  std::vector<Prepared> records;
+  std::promise<absl::StatusOr<std::vector<Appended>>> done;
+};
+
+// Field 1 (report_id), wire type 2. Protobuf writes fields in number order,
+// so this followed by the rest is exactly the serialization of the report
+// with its id set.
+std::string ReportBytes(absl::string_view report_id, absl::string_view rest) {
+  std::string bytes;
+  bytes.reserve(2 + report_id.size() + rest.size());
+  bytes.push_back(0x0A);
+  bytes.push_back(static_cast<char>(report_id.size()));
+  bytes.append(report_id.data(), report_id.size());
+  bytes.append(rest.data(), rest.size());
+  return bytes;
+}
+
+bool HasPrefix(const rocksdb::Slice& key, absl::string_view prefix) {
+  return key.size() >= prefix.size() &&
+         absl::string_view(key.data(), prefix.size()) == prefix;
+}
+
+absl::string_view View(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+bool Contains(absl::Span<const std::string> set, absl::string_view value) {
+  return std::find(set.begin(), set.end(), value) != set.end();
+}
+
+absl::Status ValidatePersons(std::vector<std::string>& ids) {
+  for (const std::string& id : ids) {
+    absl::Status s = ValidateResidentId(id, "person_ids");
+    if (!s.ok()) return s;
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return absl::OkStatus();
+}
+
+// "from"/"to" of a request: 0 when unset, else YYYYMMDD of a valid day.
+absl::StatusOr<uint32_t> OptionalDate(bool present, const hedui::v1::Date& d,
+                                      absl::string_view field) {
+  if (!present) return 0u;
+  absl::StatusOr<absl::CivilDay> day = FromProto(d, field);
+  if (!day.ok()) return day.status();
+  return DateNumber(d);
+}
+
+class ServiceLogImpl : public ServiceLog {
+ public:
+  ServiceLogImpl(Store::ServiceTables tables, ServiceLogOptions options,
+                 std::unique_ptr<HmacSha256> hmac)
+      : db_(tables.db),
+        reports_(tables.reports),
+        audit_(tables.audit),
+        options_(std::move(options)),
+        hmac_(std::move(hmac)) {}
+
+  ~ServiceLogImpl() override {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    if (writer_.joinable()) writer_.join();
+  }
+
+  // Reads where the chain and the numbering stopped; starts the writer.
+  absl::Status Resume();
+
+  absl::StatusOr<std::vector<Appended>> Append(
+      std::vector<ServiceRecord> records) override;
+  absl::StatusOr<std::optional<std::string>> GetReport(
+      absl::string_view report_id) override;
+  absl::StatusOr<hedui::v1::ListReportsResponse> ListReports(
+      const hedui::v1::ListReportsRequest& request,
+      absl::Span<const std::string> regions) override;
+  absl::StatusOr<hedui::v1::GetStatsResponse> Stats(
+      const hedui::v1::GetStatsRequest& request,
+      absl::Span<const std::string> regions) override;
+  absl::StatusOr<hedui::v1::ListAuditResponse> ListAudit(
+      const hedui::v1::ListAuditRequest& request) override;
+  absl::StatusOr<hedui::v1::VerifyAuditResponse> VerifyAudit() override;
+
+  std::string PersonsHash(absl::Span<const std::string> ids) const override {
+    std::vector<std::string> sorted(ids.begin(), ids.end());
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    return absl::BytesToHexString(hmac_->Mac({absl::StrJoin(sorted, "\n")}));
+  }
+
+  uint64_t AuditLength() const override { return length_.load(); }
+
+ private:
+  absl::StatusOr<Prepared> Prepare(ServiceRecord record) const;
+  void WriterLoop();
+  void Commit(std::vector<std::unique_ptr<Pending>>& work);
+  void WriteHead();
+
+  rocksdb::DB* const db_;
+  rocksdb::ColumnFamilyHandle* const reports_;
+  rocksdb::ColumnFamilyHandle* const audit_;
+  const ServiceLogOptions options_;
+  const std::unique_ptr<HmacSha256> hmac_;
+  std::atomic<uint64_t> length_{0};
+
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Pending>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+
+  // The chain state: read by Resume before the writer starts, then owned by
+  // the writer thread alone.
+  uint64_t last_sequence_ = 0;
+  std::string last_mac_ = std::string(kAuditMacBytes, '\0');
+  uint64_t next_report_ = 1;
+  uint64_t head_sequence_ = 0;  // the last one written to the head file
+  // After a failed write RocksDB may or may not hold the batch; the chain
+  // state is then unknown until a reopen reads it back.
+  absl::Status failed_;
+
+  std::thread writer_;
+};
+
+absl::Status ServiceLogImpl::Resume() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), audit_));
+  it->SeekForPrev(AuditEntryKey(~uint64_t{0}));
+  if (it->Valid()) {
+    if (std::optional<uint64_t> seq = DecodeAuditEntryKey(View(it->key()))) {
+      absl::string_view body, mac;
+      if (!SplitAuditValue(View(it->value()), &body, &mac)) {
+        return absl::DataLossError(absl::StrCat(
+            "the last audit entry (", *seq,
+            ") has no MAC: the audit trail is damaged; restore it from "
+            "backup"));
+      }
+      last_sequence_ = *seq;
+      last_mac_ = std::string(mac);
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the audit");
+
+  it.reset(db_->NewIterator(rocksdb::ReadOptions(), reports_));
+  it->SeekForPrev(ReportKey(FormatReportId(kMaxReportNumber)));
+  if (it->Valid() && HasPrefix(it->key(), std::string(1, kReportTag))) {
+    std::optional<uint64_t> number = ParseReportId(View(it->key()).substr(1));
+    if (!number) {
+      return absl::DataLossError("the last stored report has a malformed id");
+    }
+    next_report_ = *number + 1;
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the reports");
+  }
+  length_ = last_sequence_;
+
+  // A crash between a commit and its head line leaves the head file behind;
+  // catch it up so the checkpoint covers everything acknowledged.
+  absl::StatusOr<std::vector<HeadCheckpoint>> heads =
+      ReadHeadFile(options_.head_file);
+  if (!heads.ok()) return heads.status();
+  head_sequence_ = last_sequence_;
+  if (last_sequence_ > 0 &&
+      (heads->empty() || heads->back().sequence != last_sequence_ ||
+       heads->back().mac != last_mac_)) {
+    absl::Status s = AppendHeadLine(options_.head_file,
+                                    FormatHeadLine(last_sequence_, last_mac_));
+    if (!s.ok()) return s;
+  }
+  writer_ = std::thread([this] { WriterLoop(); });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
+  Prepared p;
+  p.audit = std::move(record.audit);
+  p.audit.clear_sequence();
+  p.audit.clear_previous_mac();
+  p.audit.clear_mac();
+  std::vector<std::string> persons = std::move(record.person_ids);
+  if (record.report.has_value()) {
+    hedui::v1::Report& report = *record.report;
+    report.clear_report_id();
+    p.has_report = true;
+    for (const auto& member : report.request().members()) {
+      p.member_ids.push_back(member.person_id());
+    }
+    absl::Status s = ValidatePersons(p.member_ids);
+    if (!s.ok()) return s;
+    if (persons.empty()) persons = p.member_ids;
+    ReportSummary& summary = p.summary;
+    summary.set_program(report.program());
+    *summary.mutable_verification_date() = report.verification_date();
+    summary.set_verdict(report.verdict());
+    // A report made before any policy applied (none in force) still belongs
+    // to the county that asked.
+    summary.set_region_code(report.policy().region_code().empty()
+                                ? report.request().region_code()
+                                : report.policy().region_code());
+    summary.set_persons(report.request().members_size());
+    summary.set_application_id(report.request().application_id());
+    p.report_rest = report.SerializeAsString();
+  }
+  absl::Status s = ValidatePersons(persons);
+  if (!s.ok()) return s;
+  if (p.audit.persons_hash().empty() && !persons.empty()) {
+    p.audit.set_persons_hash(PersonsHash(persons));
+  }
+  for (const std::string& id : persons) {
+    p.person_tokens.push_back(hmac_->Mac({id}));
+  }
+  std::sort(p.person_tokens.begin(), p.person_tokens.end());
+  return p;
+}
+
+absl::StatusOr<std::vector<Appended>> ServiceLogImpl::Append(
+    std::vector<ServiceRecord> records) {
+  if (records.empty()) return std::vector<Appended>();
+  auto pending = std::make_unique<Pending>();
+  pending->records.reserve(records.size());
+  for (ServiceRecord& record : records) {
+    absl::StatusOr<Prepared> prepared = Prepare(std::move(record));
+    if (!prepared.ok()) return prepared.status();
+    pending->records.push_back(std::move(*prepared));
+  }
+  std::future<absl::StatusOr<std::vector<Appended>>> done =
+      pending->done.get_future();
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      return absl::UnavailableError("the service log is shutting down");
+    }
+    queue_.push_back(std::move(pending));
+  }
+  return done.get();
+}
+
+void ServiceLogImpl::WriterLoop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Pending>> work;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](ServiceLogImpl* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+            return !self->queue_.empty() || self->stopping_;
+          },
+          this));
+      if (queue_.empty()) break;  // stopping, and everything is written
+      work.swap(queue_);
+    }
+    Commit(work);
+  }
+  if (failed_.ok() && last_sequence_ > head_sequence_) WriteHead();
+}
+
+void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
+  if (!failed_.ok()) {
+    for (auto& pending : work) pending->done.set_value(failed_);
+    return;
+  }
+  uint64_t sequence = last_sequence_;
+  std::string previous = last_mac_;
+  uint64_t next_report = next_report_;
+  rocksdb::WriteBatch batch;
+  std::vector<std::vector<Appended>> results(work.size());
+  absl::Status status;
+  for (size_t w = 0; w < work.size() && status.ok(); ++w) {
+    for (Prepared& p : work[w]->records) {
+      Appended appended;
+      appended.sequence = ++sequence;
+      AuditEntry& entry = p.audit;
+      entry.set_sequence(sequence);
+      entry.set_previous_mac(previous);
+      if (p.has_report) {
+        if (next_report > kMaxReportNumber) {
+          status = absl::ResourceExhaustedError("report ids are exhausted");
+          break;
+        }
+        appended.report_id = FormatReportId(next_report++);
+        entry.set_report_id(appended.report_id);
+        batch.Put(reports_, ReportKey(appended.report_id),
+                  ReportBytes(appended.report_id, p.report_rest));
+        p.summary.set_report_id(appended.report_id);
+        const std::string summary = p.summary.SerializeAsString();
+        batch.Put(reports_, ReportSummaryPrefix() + appended.report_id,
+                  summary);
+        batch.Put(
+            reports_,
+            ReportByProgramPrefix(p.summary.program()) + appended.report_id,
+            summary);
+        batch.Put(
+            reports_,
+            ReportByDatePrefix(DateNumber(p.summary.verification_date())) +
+                appended.report_id,
+            summary);
+        for (const std::string& id : p.member_ids) {
+          batch.Put(reports_, ReportByPersonPrefix(id) + appended.report_id,
+                    summary);
+        }
+      }
+      std::string body = entry.SerializeAsString();
+      std::string mac = hmac_->Mac({previous, body});
+      batch.Put(audit_, AuditEntryKey(sequence),
+                EncodeAuditValue(std::move(body), mac));
+      for (const std::string& token : p.person_tokens) {
+        batch.Put(audit_, AuditPersonKey(token, sequence), rocksdb::Slice());
+      }
+      previous = std::move(mac);
+      results[w].push_back(std::move(appended));
+    }
+  }
+  if (status.ok()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    status = FromRocks(db_->Write(write_options, &batch),
+                       "writing reports and audit entries");
+    if (!status.ok()) {
+      failed_ = absl::UnavailableError(
+          absl::StrCat("the service log stopped after a failed write (",
+                       status.message(), "); restart the server"));
+    }
+  }
+  if (!status.ok()) {
+    for (auto& pending : work) pending->done.set_value(status);
+    return;
+  }
+  last_sequence_ = sequence;
+  last_mac_ = std::move(previous);
+  next_report_ = next_report;
+  length_ = sequence;
+  for (size_t w = 0; w < work.size(); ++w) {
+    work[w]->done.set_value(std::move(results[w]));
+  }
+  const uint64_t every = static_cast<uint64_t>(options_.head_every);
+  if (last_sequence_ / every > head_sequence_ / every) WriteHead();
+}
+
+void ServiceLogImpl::WriteHead() {
+  absl::Status s = AppendHeadLine(options_.head_file,
+                                  FormatHeadLine(last_sequence_, last_mac_));
+  if (s.ok()) {
+    head_sequence_ = last_sequence_;
+  } else {
+    // The entries are durable; only the checkpoint is late. The next commit
+    // tries again.
+    std::fprintf(stderr, "hedui: audit head not written: %s\n",
+                 s.ToString().c_str());
+  }
+}
+
+absl::StatusOr<std::optional<std::string>> ServiceLogImpl::GetReport(
+    absl::string_view report_id) {
+  if (!ParseReportId(report_id)) return std::nullopt;
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), reports_, ReportKey(report_id), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading a report");
+  return value;
+}
+
+absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
+    const hedui::v1::ListReportsRequest& request,
+    absl::Span<const std::string> regions) {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size must not be negative");
+  }
+  const int page_size = request.page_size() == 0
+                            ? kDefaultReportPage
+                            : std::min(request.page_size(), kMaxReportPage);
+  std::string prefix;
+  if (!request.person_id().empty()) {
+    absl::Status s = ValidateResidentId(request.person_id(), "person_id");
+    if (!s.ok()) return s;
+    prefix = ReportByPersonPrefix(request.person_id());
+  } else if (request.program() != hedui::v1::PROGRAM_UNSPECIFIED) {
+    prefix = ReportByProgramPrefix(request.program());
+  } else {
+    prefix = ReportSummaryPrefix();
+  }
+  absl::StatusOr<uint32_t> from =
+      OptionalDate(request.has_from(), request.from(), "from");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<uint32_t> to =
+      OptionalDate(request.has_to(), request.to(), "to");
+  if (!to.ok()) return to.status();
+  if (*from != 0 && *to != 0 && *from > *to) {
+    return absl::InvalidArgumentError("from is after to");
+  }
+  // Newest first: the scan starts before the token's id (or at the end).
+  std::string start = prefix;
+  if (!request.page_token().empty()) {
+    if (!ParseReportId(request.page_token())) {
+      return absl::InvalidArgumentError("page_token is not valid");
+    }
+    start += request.page_token();
+  } else {
+    start += FormatReportId(kMaxReportNumber);
+    start.push_back('\xff');
+  }
+
+  hedui::v1::ListReportsResponse response;
+  rocksdb::ReadOptions read_options;
+  const rocksdb::Slice lower(prefix);
+  read_options.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, reports_));
+  it->SeekForPrev(start);
+  if (it->Valid() && View(it->key()) == start) it->Prev();
+  int examined = 0;
+  std::string last_examined;
+  ReportSummary summary;
+  for (; it->Valid() && HasPrefix(it->key(), prefix); it->Prev()) {
+    if (response.reports_size() == page_size || examined == kScanBudget) {
+      response.set_next_page_token(last_examined);
+      break;
+    }
+    ++examined;
+    last_examined = std::string(View(it->key()).substr(prefix.size()));
+    if (!summary.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("the summary of report ", last_examined, " is damaged"));
+    }
+    const uint32_t date = DateNumber(summary.verification_date());
+    if ((request.program() != hedui::v1::PROGRAM_UNSPECIFIED &&
+         summary.program() != request.program()) ||
+        (request.verdict() != hedui::v1::VERDICT_UNSPECIFIED &&
+         summary.verdict() != request.verdict()) ||
+        (*from != 0 && date < *from) || (*to != 0 && date > *to) ||
+        (!regions.empty() && !Contains(regions, summary.region_code()))) {
+      continue;
+    }
+    *response.add_reports() = summary;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing reports");
+  return response;
+}
+
+absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
+    const hedui::v1::GetStatsRequest& request,
+    absl::Span<const std::string> regions) {
+  if (!request.has_from() || !request.has_to()) {
+    return absl::InvalidArgumentError("from and to are required");
+  }
+  absl::StatusOr<uint32_t> from = OptionalDate(true, request.from(), "from");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<uint32_t> to = OptionalDate(true, request.to(), "to");
+  if (!to.ok()) return to.status();
+  if (*from > *to) return absl::InvalidArgumentError("from is after to");
+  hedui::v1::GetStatsResponse response;
+  std::vector<std::string> allowed(regions.begin(), regions.end());
+  if (!request.region_code().empty()) {
+    if (!allowed.empty() && !Contains(allowed, request.region_code())) {
+      return response;  // a region the caller may not see: nothing
+    }
+    allowed = {request.region_code()};
+  }
+
+  const std::string lower_key = ReportByDatePrefix(*from);
+  const std::string upper_key = ReportByDatePrefix(*to + 1);
+  const rocksdb::Slice lower(lower_key), upper(upper_key);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_lower_bound = &lower;
+  read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, reports_));
+  std::map<std::pair<int, int>, std::pair<int64_t, int64_t>> rows;
+  ReportSummary summary;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    if (!summary.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a report summary is damaged");
+    }
+    if (!allowed.empty() && !Contains(allowed, summary.region_code())) {
+      continue;
+    }
+    auto& row = rows[{summary.program(), summary.verdict()}];
+    row.first += 1;
+    row.second += summary.persons();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "computing stats");
+  for (const auto& [key, counts] : rows) {
+    hedui::v1::StatsRow* row = response.add_rows();
+    row->set_program(static_cast<hedui::v1::Program>(key.first));
+    row->set_verdict(static_cast<hedui::v1::Verdict>(key.second));
+    row->set_households(counts.first);
+    row->set_persons(counts.second);
+    response.set_households(response.households() + counts.first);
+    response.set_persons(response.persons() + counts.second);
+  }
+  return response;
+}
+
+absl::StatusOr<hedui::v1::ListAuditResponse> ServiceLogImpl::ListAudit(
+    const hedui::v1::ListAuditRequest& request) {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size must not be negative");
+  }
+  const int page_size = request.page_size() == 0
+                            ? kDefaultAuditPage
+                            : std::min(request.page_size(), kMaxAuditPage);
+  if (request.to_unix_micros() != 0 &&
+      request.from_unix_micros() >= request.to_unix_micros()) {
+    return absl::InvalidArgumentError(
+        "from_unix_micros must be before to_unix_micros");
+  }
+  uint64_t after = 0;
+  if (!request.page_token().empty() &&
+      (!absl::SimpleAtoi(request.page_token(), &after) || after == 0)) {
+    return absl::InvalidArgumentError("page_token is not valid");
+  }
+  // With a person the person index drives the scan, else the entries do.
+  std::string prefix(1, kAuditEntryTag);
+  if (!request.person_id().empty()) {
+    absl::Status s = ValidateResidentId(request.person_id(), "person_id");
+    if (!s.ok()) return s;
+    prefix = AuditPersonPrefix(hmac_->Mac({request.person_id()}));
+  }
+  std::string start = prefix;
+  AppendBigEndian64(after + 1, &start);
+
+  // One RocksDB snapshot for the index and the entries it points to.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{db_, snapshot};
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, audit_));
+
+  hedui::v1::ListAuditResponse response;
+  int examined = 0;
+  uint64_t last_examined = 0;
+  AuditEntry entry;
+  std::string value;
+  for (it->Seek(start); it->Valid() && HasPrefix(it->key(), prefix);
+       it->Next()) {
+    if (response.entries_size() == page_size || examined == kScanBudget) {
+      response.set_next_page_token(absl::StrCat(last_examined));
+      break;
+    }
+    ++examined;
+    const absl::string_view key = View(it->key());
+    if (key.size() != prefix.size() + 8) {
+      return absl::DataLossError("an audit key is malformed");
+    }
+    last_examined = ReadBigEndian64(key.substr(prefix.size()));
+    absl::string_view raw = View(it->value());
+    if (prefix.size() != 1) {
+      rocksdb::Status s =
+          db_->Get(read_options, audit_, AuditEntryKey(last_examined), &value);
+      if (!s.ok()) {
+        return s.IsNotFound() ? absl::DataLossError(absl::StrCat(
+                                    "audit entry ", last_examined,
+                                    " is indexed but missing; run VerifyAudit"))
+                              : FromRocks(s, "reading the audit");
+      }
+      raw = value;
+    }
+    if (!entry.ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
+      return absl::DataLossError(absl::StrCat("audit entry ", last_examined,
+                                              " is damaged; run VerifyAudit"));
+    }
+    if (entry.time_unix_micros() < request.from_unix_micros() ||
+        (request.to_unix_micros() != 0 &&
+         entry.time_unix_micros() >= request.to_unix_micros()) ||
+        (!request.caller().empty() && entry.caller() != request.caller()) ||
+        (request.program() != hedui::v1::PROGRAM_UNSPECIFIED &&
+         entry.program() != request.program())) {
+      continue;
+    }
+    *response.add_entries() = entry;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing the audit");
+  return response;
+}
+
+absl::StatusOr<hedui::v1::VerifyAuditResponse> ServiceLogImpl::VerifyAudit() {
+  // The head file first: a line is written only after its entries are
+  // durable, so every line read now names an entry the snapshot below holds
+  // (unless entries were removed).
+  hedui::v1::VerifyAuditResponse response;
+  absl::StatusOr<std::vector<HeadCheckpoint>> heads =
+      ReadHeadFile(options_.head_file);
+  if (!heads.ok()) {
+    if (heads.status().code() != absl::StatusCode::kDataLoss) {
+      return heads.status();
+    }
+    response.set_intact(false);
+    response.set_problem(std::string(heads.status().message()));
+    return response;
+  }
+  std::map<uint64_t, std::string> wanted;  // head sequence -> stored mac
+  for (const HeadCheckpoint& head : *heads) wanted[head.sequence];
+
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{db_, snapshot};
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  read_options.fill_cache = false;
+  const std::string upper_key(1, static_cast<char>(kAuditEntryTag + 1));
+  const rocksdb::Slice upper(upper_key);
+  read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, audit_));
+
+  uint64_t expected = 1;
+  std::string previous(kAuditMacBytes, '\0');
+  uint64_t broken = 0;
+  std::string problem;
+  AuditEntry entry;
+  for (it->Seek(AuditEntryKey(1)); it->Valid(); it->Next()) {
+    std::optional<uint64_t> seq = DecodeAuditEntryKey(View(it->key()));
+    absl::string_view body, mac;
+    if (!seq) {
+      problem = absl::StrCat("a malformed key follows entry ", expected - 1);
+    } else if (*seq != expected) {
+      problem = absl::StrCat("entry ", expected,
+                             " is missing: the next stored entry is ", *seq);
+    } else if (!SplitAuditValue(View(it->value()), &body, &mac)) {
+      problem = absl::StrCat("entry ", expected, " has no MAC");
+    } else if (hmac_->Mac({previous, body}) != mac) {
+      problem = absl::StrCat("entry ", expected,
+                             " does not match its MAC: it was altered (or the "
+                             "audit key is not the one it was written with)");
+    } else if (!entry.ParseFromArray(body.data(),
+                                     static_cast<int>(body.size())) ||
+               entry.sequence() != expected) {
+      problem = absl::StrCat("entry ", expected,
+                             " does not carry its own sequence number");
+    } else if (entry.previous_mac() != previous) {
+      problem = absl::StrCat("entry ", expected, " does not follow entry ",
+                             expected - 1,
+                             ": an entry before it was removed or replaced");
+    }
+    if (!problem.empty()) {
+      broken = expected;
+      break;
+    }
+    auto w = wanted.find(expected);
+    if (w != wanted.end()) w->second = std::string(mac);
+    previous = std::string(mac);
+    ++expected;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the audit");
+  const uint64_t last_good = expected - 1;
+  response.set_entries(last_good);
+
+  // The chain itself cannot show a cut-off tail: the head file can. Lines
+  // need not ascend (a tail cut and written again), so every line is
+  // checked and the earliest problem wins.
+  uint64_t checked = 0;
+  for (const HeadCheckpoint& head : *heads) {
+    if (broken != 0 && head.sequence >= broken) continue;
+    ++checked;
+    if (head.sequence > last_good) {
+      broken = last_good + 1;
+      problem =
+          absl::StrCat("the head file (line ", head.line, ") names entry ",
+                       head.sequence, " but the trail ends at ", last_good,
+                       ": entries after it were removed");
+    } else if (wanted[head.sequence] != head.mac) {
+      broken = head.sequence;
+      problem = absl::StrCat("entry ", head.sequence,
+                             " differs from the head file (line ", head.line,
+                             "): the trail was rewritten from there or before");
+    }
+  }
+  response.set_head_checkpoints(checked);
+  response.set_intact(broken == 0);
+  response.set_first_broken_sequence(broken);
+  response.set_problem(problem);
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceLog>> ServiceLog::Open(
+    Store::ServiceTables tables, ServiceLogOptions options) {
+  if (tables.db == nullptr || tables.reports == nullptr ||
+      tables.audit == nullptr) {
+    return absl::InvalidArgumentError("the store has no service tables");
+  }
+  if (options.audit_key.size() < kAuditKeyMinBytes) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the audit key has ", options.audit_key.size(),
+        " bytes; HMAC-SHA256 needs at least ", kAuditKeyMinBytes,
+        " random bytes (e.g. head -c 32 /dev/urandom > audit.key)"));
+  }
+  if (options.head_file.empty()) {
+    return absl::InvalidArgumentError("head_file is required");
+  }
+  if (options.head_every <= 0) {
+    return absl::InvalidArgumentError("head_every must be positive");
+  }
+  absl::StatusOr<std::unique_ptr<HmacSha256>> hmac =
+      HmacSha256::Create(options.audit_key);
+  if (!hmac.ok()) return hmac.status();
+  auto log = std::make_unique<ServiceLogImpl>(tables, std::move(options),
+                                              std::move(*hmac));
+  absl::Status s = log->Resume();
+  if (!s.ok()) return s;
+  return std::unique_ptr<ServiceLog>(std::move(log));
+}
+
+}  // namespace hedui::storage

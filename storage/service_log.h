@@ -1,0 +1,105 @@
+#ifndef HEDUI_STORAGE_SERVICE_LOG_H_
+#define HEDUI_STORAGE_SERVICE_LOG_H_
+
+// The verification service's own data in the store (issue 8): the reports
+// as produced and the HMAC-chained audit trail, written together and durably
+// before a call is answered. Layout in storage/FORMAT.md.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/types/span.h"
+#include "hedui/v1/audit.pb.h"
+#include "hedui/v1/report.pb.h"
+#include "hedui/v1/verification_service.pb.h"
+#include "storage/store.h"
+
+namespace hedui::storage {
+
+// What one call appends: its audit entry and, for a verification that
+// produced a report, the report.
+struct ServiceRecord {
+  // sequence, previous_mac and mac are assigned by the log; report_id too
+  // when `report` is set.
+  hedui::v1::AuditEntry audit;
+  std::optional<hedui::v1::Report> report;
+  // The persons the call concerned (validated IDs), for ListAudit's person
+  // filter: only their HMACs reach the audit family. Empty: the report's
+  // declared members, if any. audit.persons_hash, when empty, is filled in
+  // from the same IDs.
+  std::vector<std::string> person_ids;
+};
+
+struct Appended {
+  uint64_t sequence = 0;
+  std::string report_id;  // empty without a report
+};
+
+struct ServiceLogOptions {
+  // HMAC-SHA256 key (raw bytes, at least 32), read by the caller from a file
+  // outside the data directory, so that someone who can edit the store
+  // cannot forge the chain.
+  std::string audit_key;
+  // Chain heads ("sequence mac-hex" lines) are appended and synced here every
+  // `head_every` entries: a cut-off tail of the store is then detected.
+  std::string head_file;
+  int head_every = 100;
+};
+
+class ServiceLog {
+ public:
+  // Opens over the store's service families (Store::service_tables; the
+  // store must outlive the log) and resumes the chain and the report
+  // numbering where they stopped.
+  static absl::StatusOr<std::unique_ptr<ServiceLog>> Open(
+      Store::ServiceTables tables, ServiceLogOptions options);
+  virtual ~ServiceLog() = default;
+
+  // Appends the records in order, in one synced write shared with the other
+  // calls waiting at the same time (group commit: one WAL sync for all of
+  // them). Returns when durable.
+  virtual absl::StatusOr<std::vector<Appended>> Append(
+      std::vector<ServiceRecord> records) = 0;
+
+  // A stored report's bytes exactly as written (serialized hedui.v1.Report),
+  // nullopt for an unknown id.
+  virtual absl::StatusOr<std::optional<std::string>> GetReport(
+      absl::string_view report_id) = 0;
+
+  // Newest first. `regions` limits the result to reports whose region_code
+  // is one of them (empty: no limit): a county sees its own.
+  virtual absl::StatusOr<hedui::v1::ListReportsResponse> ListReports(
+      const hedui::v1::ListReportsRequest& request,
+      absl::Span<const std::string> regions) = 0;
+
+  // Households and persons per program and verdict with a verification date
+  // in [from, to]; region as in ListReports (request.region_code further
+  // narrows it).
+  virtual absl::StatusOr<hedui::v1::GetStatsResponse> Stats(
+      const hedui::v1::GetStatsRequest& request,
+      absl::Span<const std::string> regions) = 0;
+
+  virtual absl::StatusOr<hedui::v1::ListAuditResponse> ListAudit(
+      const hedui::v1::ListAuditRequest& request) = 0;
+
+  // Recomputes every MAC from the first entry, checks the sequence has no
+  // gap and that every line of the head file matches the stored chain.
+  virtual absl::StatusOr<hedui::v1::VerifyAuditResponse> VerifyAudit() = 0;
+
+  // HMAC-SHA256 (audit key) of the sorted, de-duplicated IDs, hex: audit
+  // entries name persons without storing their IDs.
+  virtual std::string PersonsHash(absl::Span<const std::string> ids) const = 0;
+
+  // Entries in the chain.
+  virtual uint64_t AuditLength() const = 0;
+};
+
+}  // namespace hedui::storage
+
+#endif  // HEDUI_STORAGE_SERVICE_LOG_H_

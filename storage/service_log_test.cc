@@ -1,0 +1,633 @@
+#include "storage/service_log.h"
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/audit_chain.h"
+#include "storage/service_log_keys.h"
+#include "storage/testing/sync_counting_env.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::storage {
+namespace {
+
+using hedui::v1::ListAuditRequest;
+using hedui::v1::ListReportsRequest;
+using hedui::v1::Report;
+
+std::string PersonId(int n) {
+  const std::string first17 = absl::StrFormat("32058119800101%03d", n % 1000);
+  return first17 + ResidentIdCheckCharacter(first17);
+}
+
+Report MakeReport(hedui::v1::Program program, absl::CivilDay day,
+                  hedui::v1::Verdict verdict, const std::string& region,
+                  const std::vector<std::string>& members) {
+  Report report;
+  report.set_program(program);
+  report.mutable_verification_date()->set_year(static_cast<int>(day.year()));
+  report.mutable_verification_date()->set_month(day.month());
+  report.mutable_verification_date()->set_day(day.day());
+  report.set_verdict(verdict);
+  report.set_summary("符合条件");
+  report.mutable_policy()->set_region_code(region);
+  report.mutable_policy()->set_version("2026-1");
+  auto* request = report.mutable_request();
+  request->set_program(program);
+  request->set_region_code(region);
+  request->set_application_id(absl::StrCat("app-", members.size()));
+  for (const std::string& id : members) {
+    request->add_members()->set_person_id(id);
+  }
+  report.set_engine_version("test");
+  return report;
+}
+
+ServiceRecord Record(const std::string& caller, int64_t micros,
+                     hedui::v1::Program program,
+                     std::optional<Report> report = std::nullopt,
+                     std::vector<std::string> persons = {}) {
+  ServiceRecord record;
+  record.audit.set_time_unix_micros(micros);
+  record.audit.set_caller(caller);
+  record.audit.set_method("/hedui.v1.VerificationService/Verify");
+  record.audit.set_program(program);
+  record.audit.set_purpose("test");
+  record.audit.set_outcome("OK");
+  record.audit.set_batch_index(-1);
+  record.report = std::move(report);
+  record.person_ids = std::move(persons);
+  return record;
+}
+
+ServiceRecord Simple(int i) {
+  return Record(
+      "caller-a", 1000 + i, hedui::v1::DIBAO,
+      MakeReport(hedui::v1::DIBAO, absl::CivilDay(2026, 11, 1),
+                 hedui::v1::MEETS_CRITERIA, "320581", {PersonId(i % 50)}));
+}
+
+class ServiceLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat(
+               "service_log_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    options_.audit_key = std::string(32, 'k');
+    options_.head_file = (dir_ / "audit.heads").string();
+    options_.head_every = 100;
+  }
+  void TearDown() override {
+    log_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Open(rocksdb::Env* env = nullptr) {
+    log_.reset();
+    store_.reset();
+    StoreOptions store_options;
+    store_options.path = (dir_ / "db").string();
+    store_options.block_cache_bytes = 8 << 20;
+    store_options.env = env;
+    auto store = Store::Open(store_options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto log = ServiceLog::Open(store_->service_tables(), options_);
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = std::move(*log);
+  }
+
+  std::vector<Appended> AppendOne(ServiceRecord record) {
+    std::vector<ServiceRecord> records;
+    records.push_back(std::move(record));
+    auto appended = log_->Append(std::move(records));
+    EXPECT_TRUE(appended.ok()) << appended.status();
+    return appended.ok() ? *appended : std::vector<Appended>{};
+  }
+
+  void AppendN(int n) {
+    for (int i = 0; i < n; ++i) AppendOne(Simple(i));
+  }
+
+  // Tampering goes straight to RocksDB, as someone with the data directory
+  // (but not the key) could.
+  rocksdb::DB* db() { return store_->service_tables().db; }
+  rocksdb::ColumnFamilyHandle* audit() {
+    return store_->service_tables().audit;
+  }
+
+  hedui::v1::VerifyAuditResponse Verify() {
+    auto verified = log_->VerifyAudit();
+    EXPECT_TRUE(verified.ok()) << verified.status();
+    return verified.ok() ? *verified : hedui::v1::VerifyAuditResponse();
+  }
+
+  std::vector<std::string> ListIds(ListReportsRequest request,
+                                   absl::Span<const std::string> regions = {}) {
+    std::vector<std::string> ids;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto listed = log_->ListReports(request, regions);
+      EXPECT_TRUE(listed.ok()) << listed.status();
+      if (!listed.ok()) break;
+      for (const auto& summary : listed->reports()) {
+        ids.push_back(summary.report_id());
+      }
+      if (listed->next_page_token().empty()) break;
+      request.set_page_token(listed->next_page_token());
+    }
+    return ids;
+  }
+
+  std::vector<uint64_t> ListSequences(ListAuditRequest request) {
+    std::vector<uint64_t> sequences;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto listed = log_->ListAudit(request);
+      EXPECT_TRUE(listed.ok()) << listed.status();
+      if (!listed.ok()) break;
+      for (const auto& entry : listed->entries()) {
+        sequences.push_back(entry.sequence());
+      }
+      if (listed->next_page_token().empty()) break;
+      request.set_page_token(listed->next_page_token());
+    }
+    return sequences;
+  }
+
+  std::filesystem::path dir_;
+  ServiceLogOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ServiceLog> log_;
+};
+
+TEST_F(ServiceLogTest, StoredReportIsReturnedByteIdentical) {
+  Open();
+  Report report = MakeReport(hedui::v1::DIBAO, absl::CivilDay(2026, 11, 1),
+                             hedui::v1::DOES_NOT_MEET, "320581",
+                             {PersonId(1), PersonId(2)});
+  auto appended = AppendOne(Record("c", 1, hedui::v1::DIBAO, report));
+  ASSERT_EQ(appended.size(), 1u);
+  EXPECT_EQ(appended[0].sequence, 1u);
+  EXPECT_EQ(appended[0].report_id, "R000000000001");
+
+  report.set_report_id(appended[0].report_id);
+  auto stored = log_->GetReport(appended[0].report_id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, report.SerializeAsString());
+
+  EXPECT_FALSE(log_->GetReport("R000000000002")->has_value());
+  EXPECT_FALSE(log_->GetReport("../etc")->has_value());
+}
+
+TEST_F(ServiceLogTest, SequencesAndReportIdsContinueWithoutGapsAfterReopen) {
+  Open();
+  std::vector<ServiceRecord> batch;
+  batch.push_back(Simple(1));
+  batch.push_back(Record("c", 2, hedui::v1::DIBAO));  // refused: no report
+  batch.push_back(Simple(3));
+  auto first = log_->Append(std::move(batch));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].sequence, 1u);
+  EXPECT_EQ((*first)[1].sequence, 2u);
+  EXPECT_EQ((*first)[1].report_id, "");
+  EXPECT_EQ((*first)[2].report_id, "R000000000002");
+
+  Open();
+  EXPECT_EQ(log_->AuditLength(), 3u);
+  auto next = AppendOne(Simple(4));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].sequence, 4u);
+  EXPECT_EQ(next[0].report_id, "R000000000003");
+  auto verified = Verify();
+  EXPECT_TRUE(verified.intact()) << verified.problem();
+  EXPECT_EQ(verified.entries(), 4u);
+}
+
+TEST_F(ServiceLogTest, ConcurrentAppendsShareSyncsAndAreDurableWhenAcked) {
+  testing::SyncCountingEnv counting;
+  Open(counting.env.get());
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 200;
+  const int64_t syncs_before = counting.fs->wal_syncs();
+  std::atomic<int> unsynced_acks{0};
+  std::atomic<int> failures{0};
+  std::vector<std::vector<uint64_t>> sequences(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int64_t before = counting.fs->wal_syncs();
+        std::vector<ServiceRecord> records;
+        records.push_back(Simple(t * kPerThread + i));
+        auto appended = log_->Append(std::move(records));
+        // The acknowledged entry must have been synced after it was
+        // handed over, not merely queued.
+        if (counting.fs->wal_syncs() <= before) ++unsynced_acks;
+        if (!appended.ok() || appended->size() != 1) {
+          ++failures;
+          continue;
+        }
+        sequences[t].push_back((*appended)[0].sequence);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const int64_t syncs = counting.fs->wal_syncs() - syncs_before;
+  constexpr int kAppends = kThreads * kPerThread;
+  std::cout << "[ ServiceLog ] " << kAppends << " appends, " << syncs
+            << " WAL syncs\n";
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(unsynced_acks.load(), 0);
+  EXPECT_LT(syncs, kAppends / 2);
+
+  std::set<uint64_t> all;
+  for (const auto& per_thread : sequences) {
+    // One thread's appends are ordered: each waited for the previous one.
+    EXPECT_TRUE(std::is_sorted(per_thread.begin(), per_thread.end()));
+    all.insert(per_thread.begin(), per_thread.end());
+  }
+  ASSERT_EQ(all.size(), static_cast<size_t>(kAppends));
+  EXPECT_EQ(*all.begin(), 1u);
+  EXPECT_EQ(*all.rbegin(), static_cast<uint64_t>(kAppends));
+
+  Open(counting.env.get());  // what was acknowledged is there
+  EXPECT_EQ(log_->AuditLength(), static_cast<uint64_t>(kAppends));
+  auto verified = Verify();
+  EXPECT_TRUE(verified.intact()) << verified.problem();
+  EXPECT_EQ(verified.entries(), static_cast<uint64_t>(kAppends));
+  EXPECT_TRUE(log_->GetReport(FormatReportId(kAppends))->has_value());
+  log_.reset();  // before `counting`, which the store runs on
+  store_.reset();
+}
+
+TEST_F(ServiceLogTest, IntactAuditChecksEveryHeadLine) {
+  options_.head_every = 10;
+  Open();
+  AppendN(25);   // heads at 10 and 20
+  log_.reset();  // a clean shutdown records the head: 25
+  auto heads = ReadHeadFile(options_.head_file);
+  ASSERT_TRUE(heads.ok()) << heads.status();
+  ASSERT_EQ(heads->size(), 3u);
+  EXPECT_EQ((*heads)[0].sequence, 10u);
+  EXPECT_EQ((*heads)[1].sequence, 20u);
+  EXPECT_EQ((*heads)[2].sequence, 25u);
+
+  Open();
+  auto verified = Verify();
+  EXPECT_TRUE(verified.intact()) << verified.problem();
+  EXPECT_EQ(verified.entries(), 25u);
+  EXPECT_EQ(verified.head_checkpoints(), 3u);
+  EXPECT_EQ(verified.first_broken_sequence(), 0u);
+}
+
+TEST_F(ServiceLogTest, EditedEntryIsBrokenAtIt) {
+  Open();
+  AppendN(10);
+  std::string value;
+  ASSERT_TRUE(
+      db()->Get(rocksdb::ReadOptions(), audit(), AuditEntryKey(4), &value)
+          .ok());
+  hedui::v1::AuditEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(value));
+  entry.set_outcome("PERMISSION_DENIED");
+  ASSERT_TRUE(db()->Put(rocksdb::WriteOptions(), audit(), AuditEntryKey(4),
+                        entry.SerializeAsString())
+                  .ok());
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 4u);
+  EXPECT_EQ(verified.entries(), 3u);
+  EXPECT_TRUE(absl::StrContains(verified.problem(), "altered"))
+      << verified.problem();
+}
+
+TEST_F(ServiceLogTest, DeletedEntryIsDetectedAtIt) {
+  Open();
+  AppendN(10);
+  ASSERT_TRUE(
+      db()->Delete(rocksdb::WriteOptions(), audit(), AuditEntryKey(5)).ok());
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 5u);
+  EXPECT_TRUE(absl::StrContains(verified.problem(), "missing"))
+      << verified.problem();
+}
+
+TEST_F(ServiceLogTest, RenumberedEntryAfterADeletionIsDetected) {
+  // Deleting 5 and moving 6 into its place leaves no gap; the chain of
+  // previous MACs (and the MAC over the sequence) still shows it.
+  Open();
+  AppendN(8);
+  std::string value;
+  ASSERT_TRUE(
+      db()->Get(rocksdb::ReadOptions(), audit(), AuditEntryKey(6), &value)
+          .ok());
+  ASSERT_TRUE(
+      db()->Put(rocksdb::WriteOptions(), audit(), AuditEntryKey(5), value)
+          .ok());
+  ASSERT_TRUE(
+      db()->Delete(rocksdb::WriteOptions(), audit(), AuditEntryKey(6)).ok());
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 5u);
+}
+
+TEST_F(ServiceLogTest, CutOffTailIsDetectedThanksToTheHeadFile) {
+  options_.head_every = 5;
+  Open();
+  AppendN(22);  // heads at 5, 10, 15, 20
+  for (uint64_t seq = 18; seq <= 22; ++seq) {
+    ASSERT_TRUE(
+        db()->Delete(rocksdb::WriteOptions(), audit(), AuditEntryKey(seq))
+            .ok());
+  }
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 18u);
+  EXPECT_EQ(verified.entries(), 17u);
+  EXPECT_TRUE(absl::StrContains(verified.problem(), "removed"))
+      << verified.problem();
+
+  // The chain alone looks whole: only the head file tells.
+  std::filesystem::remove(options_.head_file);
+  EXPECT_TRUE(Verify().intact());
+}
+
+TEST_F(ServiceLogTest, TailRewrittenAfterACutIsDetected) {
+  options_.head_every = 5;
+  Open();
+  AppendN(12);   // heads at 5, 10
+  log_.reset();  // and 12
+  for (uint64_t seq = 9; seq <= 12; ++seq) {
+    ASSERT_TRUE(
+        db()->Delete(rocksdb::WriteOptions(), audit(), AuditEntryKey(seq))
+            .ok());
+  }
+  Open();      // resumes after 8
+  AppendN(6);  // new 9..14 with other MACs
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 10u);
+}
+
+TEST_F(ServiceLogTest, WrongKeyBreaksAtTheFirstEntry) {
+  Open();
+  AppendN(3);
+  options_.audit_key = std::string(32, 'x');
+  Open();
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 1u);
+}
+
+TEST_F(ServiceLogTest, ShortAuditKeyIsRefused) {
+  StoreOptions store_options;
+  store_options.path = (dir_ / "db").string();
+  store_options.block_cache_bytes = 8 << 20;
+  auto store = Store::Open(store_options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  options_.audit_key = std::string(31, 'k');
+  auto log = ServiceLog::Open((*store)->service_tables(), options_);
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(log.status().message(), "32")) << log.status();
+}
+
+TEST_F(ServiceLogTest, ListReportsFiltersNewestFirstAndPages) {
+  Open();
+  // 12 reports: DIBAO on even i, TEKUN on odd; dates 2026-11-01 + i;
+  // verdict MEETS on i % 3 == 0; region 320581 for i < 8, else 320582;
+  // PersonId(100) is a member of every fourth.
+  for (int i = 0; i < 12; ++i) {
+    std::vector<std::string> members = {PersonId(i)};
+    if (i % 4 == 0) members.push_back(PersonId(100));
+    AppendOne(Record("c", i, i % 2 ? hedui::v1::TEKUN : hedui::v1::DIBAO,
+                     MakeReport(i % 2 ? hedui::v1::TEKUN : hedui::v1::DIBAO,
+                                absl::CivilDay(2026, 11, 1 + i),
+                                i % 3 == 0 ? hedui::v1::MEETS_CRITERIA
+                                           : hedui::v1::DOES_NOT_MEET,
+                                i < 8 ? "320581" : "320582", members)));
+  }
+  auto id = [](int i) { return FormatReportId(i + 1); };
+
+  ListReportsRequest all;
+  all.set_page_size(5);
+  std::vector<std::string> expected;
+  for (int i = 11; i >= 0; --i) expected.push_back(id(i));
+  EXPECT_EQ(ListIds(all), expected);
+  auto first_page = log_->ListReports(all, {});
+  ASSERT_TRUE(first_page.ok());
+  ASSERT_EQ(first_page->reports_size(), 5);
+  EXPECT_EQ(first_page->reports(0).persons(), 1);
+  EXPECT_EQ(first_page->reports(0).region_code(), "320582");
+  EXPECT_EQ(first_page->reports(0).verification_date().day(), 12);
+
+  ListReportsRequest person;
+  person.set_person_id(PersonId(100));
+  EXPECT_EQ(ListIds(person), (std::vector<std::string>{id(8), id(4), id(0)}));
+
+  ListReportsRequest program;
+  program.set_program(hedui::v1::TEKUN);
+  program.set_page_size(2);
+  EXPECT_EQ(ListIds(program), (std::vector<std::string>{id(11), id(9), id(7),
+                                                        id(5), id(3), id(1)}));
+
+  ListReportsRequest dates;
+  dates.mutable_from()->set_year(2026);
+  dates.mutable_from()->set_month(11);
+  dates.mutable_from()->set_day(3);  // i = 2
+  dates.mutable_to()->set_year(2026);
+  dates.mutable_to()->set_month(11);
+  dates.mutable_to()->set_day(5);  // i = 4
+  dates.set_verdict(hedui::v1::DOES_NOT_MEET);
+  EXPECT_EQ(ListIds(dates), (std::vector<std::string>{id(4), id(2)}));
+
+  const std::vector<std::string> county = {"320582"};
+  EXPECT_EQ(ListIds(ListReportsRequest(), county),
+            (std::vector<std::string>{id(11), id(10), id(9), id(8)}));
+  EXPECT_EQ(ListIds(person, county), (std::vector<std::string>{id(8)}));
+
+  ListReportsRequest bad = all;
+  bad.set_page_token("not-a-token");
+  EXPECT_EQ(log_->ListReports(bad, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bad = all;
+  bad.set_page_size(-1);
+  EXPECT_EQ(log_->ListReports(bad, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bad = ListReportsRequest();
+  bad.set_person_id("12345");
+  EXPECT_EQ(log_->ListReports(bad, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ServiceLogTest, StatsCountHouseholdsAndPersons) {
+  Open();
+  auto add = [&](hedui::v1::Program program, int day, hedui::v1::Verdict v,
+                 const std::string& region, int persons) {
+    std::vector<std::string> members;
+    for (int p = 0; p < persons; ++p) members.push_back(PersonId(p));
+    AppendOne(Record(
+        "c", day, program,
+        MakeReport(program, absl::CivilDay(2026, 7, day), v, region, members)));
+  };
+  add(hedui::v1::DIBAO, 1, hedui::v1::MEETS_CRITERIA, "320581", 3);
+  add(hedui::v1::DIBAO, 2, hedui::v1::MEETS_CRITERIA, "320581", 2);
+  add(hedui::v1::DIBAO, 3, hedui::v1::DOES_NOT_MEET, "320581", 1);
+  add(hedui::v1::TEKUN, 4, hedui::v1::MEETS_CRITERIA, "320582", 1);
+  add(hedui::v1::DIBAO, 31, hedui::v1::MEETS_CRITERIA, "320581", 4);  // out
+
+  hedui::v1::GetStatsRequest request;
+  request.mutable_from()->set_year(2026);
+  request.mutable_from()->set_month(7);
+  request.mutable_from()->set_day(1);
+  request.mutable_to()->set_year(2026);
+  request.mutable_to()->set_month(7);
+  request.mutable_to()->set_day(30);
+  auto stats = log_->Stats(request, {});
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->households(), 4);
+  EXPECT_EQ(stats->persons(), 7);
+  ASSERT_EQ(stats->rows_size(), 3);
+  EXPECT_EQ(stats->rows(0).program(), hedui::v1::DIBAO);
+  EXPECT_EQ(stats->rows(0).verdict(), hedui::v1::MEETS_CRITERIA);
+  EXPECT_EQ(stats->rows(0).households(), 2);
+  EXPECT_EQ(stats->rows(0).persons(), 5);
+  EXPECT_EQ(stats->rows(1).verdict(), hedui::v1::DOES_NOT_MEET);
+  EXPECT_EQ(stats->rows(2).program(), hedui::v1::TEKUN);
+
+  const std::vector<std::string> county = {"320582"};
+  auto narrowed = log_->Stats(request, county);
+  ASSERT_TRUE(narrowed.ok());
+  EXPECT_EQ(narrowed->households(), 1);
+  request.set_region_code("320581");
+  auto other = log_->Stats(request, county);  // not the caller's county
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->households(), 0);
+  EXPECT_EQ(log_->Stats(request, {})->households(), 3);
+
+  request.clear_from();
+  EXPECT_EQ(log_->Stats(request, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ServiceLogTest, ListAuditFiltersAndPagesWithoutStoringIds) {
+  Open();
+  const std::string alice = PersonId(7);
+  for (int i = 0; i < 10; ++i) {
+    const auto program = i % 2 ? hedui::v1::TEKUN : hedui::v1::DIBAO;
+    const std::string caller = i < 5 ? "county-a" : "county-b";
+    if (i == 3) {  // refused before any report: the IDs come with the record
+      AppendOne(
+          Record(caller, 100 * i, program, std::nullopt, {alice, PersonId(8)}));
+    } else {
+      std::vector<std::string> members = {PersonId(20 + i)};
+      if (i == 6) members.push_back(alice);
+      AppendOne(
+          Record(caller, 100 * i, program,
+                 MakeReport(program, absl::CivilDay(2026, 11, 1),
+                            hedui::v1::MEETS_CRITERIA, "320581", members)));
+    }
+  }
+  ListAuditRequest by_person;
+  by_person.set_person_id(alice);
+  EXPECT_EQ(ListSequences(by_person), (std::vector<uint64_t>{4, 7}));
+  by_person.set_caller("county-b");
+  EXPECT_EQ(ListSequences(by_person), (std::vector<uint64_t>{7}));
+
+  ListAuditRequest by_caller;
+  by_caller.set_caller("county-a");
+  by_caller.set_program(hedui::v1::TEKUN);
+  EXPECT_EQ(ListSequences(by_caller), (std::vector<uint64_t>{2, 4}));
+
+  ListAuditRequest by_time;
+  by_time.set_from_unix_micros(200);
+  by_time.set_to_unix_micros(700);  // exclusive
+  by_time.set_page_size(2);
+  EXPECT_EQ(ListSequences(by_time), (std::vector<uint64_t>{3, 4, 5, 6, 7}));
+  auto page = log_->ListAudit(by_time);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->entries_size(), 2);
+  EXPECT_EQ(page->entries(0).mac().size(), 32u);
+  EXPECT_FALSE(page->entries(0).persons_hash().empty());
+
+  ListAuditRequest bad;
+  bad.set_page_token("x");
+  EXPECT_EQ(log_->ListAudit(bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bad = ListAuditRequest();
+  bad.set_page_size(-3);
+  EXPECT_EQ(log_->ListAudit(bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Nothing in the audit family names a person in the clear.
+  std::unique_ptr<rocksdb::Iterator> it(
+      db()->NewIterator(rocksdb::ReadOptions(), audit()));
+  int keys = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
+    for (int p : {7, 8, 20, 26}) {
+      EXPECT_FALSE(absl::StrContains(it->key().ToString(), PersonId(p)));
+      EXPECT_FALSE(absl::StrContains(it->value().ToString(), PersonId(p)));
+    }
+  }
+  EXPECT_GT(keys, 10);
+}
+
+TEST_F(ServiceLogTest, PersonsHashIgnoresOrderAndDuplicates) {
+  Open();
+  const std::string a = PersonId(1), b = PersonId(2);
+  const std::string hash = log_->PersonsHash({a, b});
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(hash, log_->PersonsHash({b, a, b}));
+  EXPECT_NE(hash, log_->PersonsHash({a}));
+  for (char c : hash) EXPECT_TRUE(isdigit(c) || (c >= 'a' && c <= 'f'));
+
+  AppendOne(Record("c", 1, hedui::v1::DIBAO,
+                   MakeReport(hedui::v1::DIBAO, absl::CivilDay(2026, 11, 1),
+                              hedui::v1::MEETS_CRITERIA, "320581", {b, a})));
+  auto listed = log_->ListAudit(ListAuditRequest());
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->entries_size(), 1);
+  EXPECT_EQ(listed->entries(0).persons_hash(), hash);
+  EXPECT_EQ(listed->entries(0).report_id(), "R000000000001");
+}
+
+TEST(AuditChainTest, HeadFileIgnoresAnInterruptedLastLine) {
+  const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                            absl::StrCat("heads_", getpid()))
+                               .string();
+  std::filesystem::remove(path);
+  const std::string mac(32, '\x01');
+  ASSERT_TRUE(AppendHeadLine(path, FormatHeadLine(7, mac)).ok());
+  {
+    std::ofstream out(path, std::ios::app);
+    out << "9 0101";  // a crash mid-write
+  }
+  auto heads = ReadHeadFile(path);
+  ASSERT_TRUE(heads.ok()) << heads.status();
+  ASSERT_EQ(heads->size(), 1u);
+  EXPECT_EQ((*heads)[0].sequence, 7u);
+  EXPECT_EQ((*heads)[0].mac, mac);
+  {
+    std::ofstream out(path, std::ios::app);
+    out << "\n";
+  }
+  EXPECT_EQ(ReadHeadFile(path).status().code(), absl::StatusCode::kDataLoss);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace hedui::storage
