@@ -3,10 +3,14 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "client/audit.h"
 #include "client/command_context.h"
 #include "client/departments.h"
 #include "client/exit_codes.h"
+#include "client/health.h"
 #include "client/ingest.h"
+#include "client/reports.h"
+#include "client/verify.h"
 
 namespace hedui::cli {
 
@@ -27,18 +31,17 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   ctx.err = &err;
   ctx.progress = err_is_terminal;
   std::string output = "table";
-  app.add_option("--server", ctx.connection.server, "heduid address, HOST:PORT")
-      ->envname(kServerEnv)
-      ->capture_default_str();
-  app.add_option("--timeout", ctx.connection.timeout_seconds,
-                 "Deadline of each call in seconds (default 30; ingest 3600)")
-      ->check(CLI::PositiveNumber);
+  AddConnectionFlags(app, &ctx.connection);
   app.add_option("--output", output, "Output format: table or json")
       ->capture_default_str();
 
   CommandAction selected;
   AddIngestCommand(app, &selected);
   AddDepartmentsCommands(app, &selected);
+  AddVerifyCommand(app, &selected);
+  AddReportCommands(app, &selected);
+  AddAuditCommands(app, &selected);
+  AddHealthCommand(app, &selected);
 
   try {
     app.parse(argc, argv);
@@ -60,7 +63,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   }
   ctx.output = *format;
   if (!selected) {
-    err << "hedui: a command is required (ingest, departments, data status)"
+    err << "hedui: a command is required (ingest, departments, data status, "
+           "verify, report get, report list, stats, audit verify, audit "
+           "list, health)"
            "\nRun 'hedui --help' for usage.\n"
         << std::flush;
     return kExitUsage;

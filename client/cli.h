@@ -6,7 +6,8 @@
 namespace hedui::cli {
 
 // The whole `hedui` command line: parses global flags (--server or
-// HEDUI_SERVER, --timeout, --output) and the subcommand, runs it, and
+// HEDUI_SERVER, --timeout, --output, TLS: --ca/--cert/--key or --insecure)
+// and the subcommand, runs it, and
 // returns the process's exit code (client/exit_codes.h). Results go to
 // `out`, errors and progress to `err`; progress is drawn only when
 // `err_is_terminal`.

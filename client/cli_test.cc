@@ -21,8 +21,14 @@ using ::testing::StartsWith;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override { unsetenv("HEDUI_SERVER"); }
-  void TearDown() override { unsetenv("HEDUI_SERVER"); }
+  void SetUp() override { Clear(); }
+  void TearDown() override { Clear(); }
+  static void Clear() {
+    for (const char* name : {"HEDUI_SERVER", "HEDUI_CA", "HEDUI_CERT",
+                             "HEDUI_KEY", "HEDUI_INSECURE"}) {
+      unsetenv(name);
+    }
+  }
 
   int Run(std::vector<std::string> args) {
     args.insert(args.begin(), "hedui");
@@ -51,6 +57,14 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_EQ(Run({"--help"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("ingest"));
   EXPECT_THAT(out_.str(), HasSubstr("departments"));
+  for (const char* word : {"verify", "report", "stats", "audit", "health",
+                           "--ca", "--cert", "--key", "--insecure"}) {
+    EXPECT_THAT(out_.str(), HasSubstr(word));
+  }
+  EXPECT_EQ(Run({"verify", "--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("--household"));
+  EXPECT_EQ(Run({"report", "list", "--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("--page-size"));
   EXPECT_EQ(Run({"ingest", "--help"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("--as-of"));
 }
@@ -84,6 +98,10 @@ TEST_F(CliTest, UsageErrorsNameTheFlag) {
       {{"--output", "yaml", "departments"}, "--output"},
       {{"data"}, "a command is required"},
       {{"data", "frobnicate"}, "frobnicate"},
+      {{"report"}, "a command is required"},
+      {{"departments"}, "--ca is required"},
+      {{"--insecure", "--ca", file, "departments"},
+       "--insecure cannot be combined"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::PrintToString(c.args));
@@ -97,12 +115,14 @@ TEST_F(CliTest, UsageErrorsNameTheFlag) {
 TEST_F(CliTest, DepartmentsAndItsAlias) {
   FakeAdminServer server;
   server.service().SetDepartments(Departments());
-  EXPECT_EQ(Run({"--server", server.address(), "departments"}), kExitOk)
+  EXPECT_EQ(Run({"--insecure", "--server", server.address(), "departments"}),
+            kExitOk)
       << err_.str();
   EXPECT_THAT(out_.str(), StartsWith("DEPARTMENT"));
   EXPECT_THAT(out_.str(), HasSubstr("TAX "));
   const std::string table = out_.str();
-  EXPECT_EQ(Run({"--server", server.address(), "data", "status"}), kExitOk)
+  EXPECT_EQ(Run({"--insecure", "--server", server.address(), "data", "status"}),
+            kExitOk)
       << err_.str();
   EXPECT_EQ(out_.str(), table);
   EXPECT_EQ(server.service().list_calls(), 2);
@@ -112,6 +132,7 @@ TEST_F(CliTest, GlobalFlagsAfterTheCommandAndFromTheEnvironment) {
   FakeAdminServer server;
   server.service().SetDepartments(Departments());
   setenv("HEDUI_SERVER", server.address().c_str(), 1);
+  setenv("HEDUI_INSECURE", "1", 1);
   EXPECT_EQ(Run({"departments", "--output", "json"}), kExitOk) << err_.str();
   EXPECT_EQ(out_.str(),
             "{\"departments\":[{\"department\":\"TAX\",\"present\":true,"
@@ -127,9 +148,9 @@ TEST_F(CliTest, IngestEndToEnd) {
   FakeAdminServer server;
   const std::string content = "person_id,period\nA,2026-10\n";
   const std::string file = WriteTempFile("tax.csv", content);
-  EXPECT_EQ(Run({"--server", server.address(), "ingest", "--department", "TAX",
-                 "--as-of", "2026-10-31", "--delta", "--batch-id", "b1",
-                 "--encoding", "GB18030", "--force", file}),
+  EXPECT_EQ(Run({"--insecure", "--server", server.address(), "ingest",
+                 "--department", "TAX", "--as-of", "2026-10-31", "--delta",
+                 "--batch-id", "b1", "--encoding", "GB18030", "--force", file}),
             kExitOk)
       << err_.str();
   const auto got = server.service().received();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "CLI/CLI.hpp"
+#include "client/command_util.h"
 #include "client/exit_codes.h"
 #include "client/printer.h"
 #include "client/rpc_error.h"
@@ -17,16 +18,10 @@ constexpr char kCommand[] = "departments";
 }  // namespace
 
 int RunDepartments(const CommandContext& ctx) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(ctx.connection);
-  if (!channel.ok()) {
-    *ctx.err << "hedui " << kCommand << ": " << channel.status().message()
-             << '\n'
-             << std::flush;
-    return kExitUsage;
-  }
+  std::shared_ptr<grpc::Channel> channel = ConnectOrReport(ctx, kCommand);
+  if (channel == nullptr) return kExitUsage;
   std::unique_ptr<hedui::v1::AdminService::Stub> stub =
-      hedui::v1::AdminService::NewStub(*channel);
+      hedui::v1::AdminService::NewStub(channel);
 
   grpc::ClientContext call;
   SetDeadline(ctx.connection, kDefaultTimeoutSeconds, &call);

@@ -28,7 +28,37 @@ enum ExitCode : int {
   kExitPermission = 6,
   // NOT_FOUND.
   kExitNotFound = 7,
+  // `hedui audit verify`: the audit chain is broken (an entry edited,
+  // removed or cut off). Distinct from 1 so a scheduled check can page on it.
+  kExitAuditBroken = 8,
 };
+
+// Of two exit codes, the one a script should see when a batch ends with
+// both (`hedui verify --batch`): errors that concern the whole run before
+// those of single items. Order, most severe first: 6 (no permission: every
+// item fails the same way), 1 (server fault), 5 (retry later), 4 (consent or
+// policy refused), 3 (an invalid item), 7, 0.
+inline int MoreSevereExit(int a, int b) {
+  auto rank = [](int code) {
+    switch (code) {
+      case kExitPermission:
+        return 6;
+      case kExitError:
+        return 5;
+      case kExitUnavailable:
+        return 4;
+      case kExitFailedPrecondition:
+        return 3;
+      case kExitInvalidArgument:
+        return 2;
+      case kExitOk:
+        return 0;
+      default:
+        return 1;
+    }
+  };
+  return rank(b) > rank(a) ? b : a;
+}
 
 }  // namespace hedui::cli
 

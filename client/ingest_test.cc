@@ -136,6 +136,7 @@ class IngestCommandTest : public ::testing::Test {
  protected:
   IngestCommandTest() {
     ctx_.connection.server = server_.address();
+    ctx_.connection.insecure = true;
     ctx_.out = &out_;
     ctx_.err = &err_;
     FakeAdminService::IngestBehavior ok;

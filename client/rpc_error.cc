@@ -6,8 +6,6 @@
 #include "hedui/v1/codes.pb.h"
 
 namespace hedui::cli {
-namespace {
-
 const char* StatusCodeName(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK:
@@ -48,6 +46,8 @@ const char* StatusCodeName(grpc::StatusCode code) {
       return "UNKNOWN";
   }
 }
+
+namespace {
 
 // Server text goes to a terminal: an escape sequence in it must not be able
 // to rewrite the screen. Bytes >= 0x80 (UTF-8) are kept.

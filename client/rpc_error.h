@@ -28,6 +28,9 @@ struct RpcErrorReport {
   std::string message;  // for stderr; one or more lines, each ending in '\n'
 };
 
+// "NOT_FOUND" etc.; "UNKNOWN" for a number gRPC does not define.
+const char* StatusCodeName(grpc::StatusCode code);
+
 // The exit code for a gRPC status code (the table is in exit_codes.h).
 int ExitCodeForStatus(grpc::StatusCode code);
 

@@ -15,6 +15,23 @@ class TablePrinter : public Printer {
   absl::Status PrintDepartments(
       const hedui::v1::ListDepartmentsResponse& response,
       std::ostream& out) const override;
+  absl::Status PrintReport(const hedui::v1::Report& report,
+                           std::ostream& out) const override;
+  absl::Status PrintBatchResult(const hedui::v1::VerifyBatchResult& result,
+                                const std::string& application_id,
+                                std::ostream& out) const override;
+  absl::Status PrintBatchSummary(const BatchSummary& summary,
+                                 std::ostream& out) const override;
+  absl::Status PrintReportList(const hedui::v1::ListReportsResponse& response,
+                               std::ostream& out) const override;
+  absl::Status PrintStats(const hedui::v1::GetStatsResponse& response,
+                          std::ostream& out) const override;
+  absl::Status PrintAuditCheck(const hedui::v1::VerifyAuditResponse& response,
+                               std::ostream& out) const override;
+  absl::Status PrintAuditEntries(const hedui::v1::ListAuditResponse& response,
+                                 std::ostream& out) const override;
+  absl::Status PrintHealth(const HealthSummary& health,
+                           std::ostream& out) const override;
 };
 
 }  // namespace hedui::cli

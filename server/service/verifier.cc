@@ -30,6 +30,19 @@ absl::Status Invalid(
       details);
 }
 
+// The persons a request names, as far as their IDs are valid: the audit
+// hashes them (never stores them) so an entry can be found by person.
+std::vector<std::string> AuditedPersons(
+    const hedui::v1::VerificationRequest& request) {
+  std::vector<std::string> ids = engine::PersonsToRead(request);
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [](const std::string& id) {
+                             return !ValidateResidentId(id, "").ok();
+                           }),
+            ids.end());
+  return ids;
+}
+
 bool Allowed(const std::vector<std::string>& regions, const std::string& region) {
   return regions.empty() ||
          std::find(regions.begin(), regions.end(), region) != regions.end();
@@ -103,13 +116,7 @@ hedui::v1::AuditEntry Verifier::Entry(const CallInfo& call,
     entry.set_program(request->program());
     entry.set_purpose(request->purpose().substr(0, 200));
     entry.set_region_code(request->region_code());
-    std::vector<std::string> ids = engine::PersonsToRead(*request);
-    ids.erase(std::remove_if(ids.begin(), ids.end(),
-                             [](const std::string& id) {
-                               return !ValidateResidentId(id, "").ok();
-                             }),
-              ids.end());
-    entry.set_persons_hash(log_->PersonsHash(ids));
+    entry.set_persons_hash(log_->PersonsHash(AuditedPersons(*request)));
   }
   return entry;
 }
@@ -127,6 +134,7 @@ std::vector<absl::StatusOr<hedui::v1::Report>> Verifier::VerifyAll(
     const int64_t index = batch_indices.empty() ? -1 : batch_indices[i];
     storage::ServiceRecord record;
     record.audit = Entry(call, &requests[i], s, index);
+    record.person_ids = AuditedPersons(requests[i]);
     if (s.ok()) {
       record.report = std::move(report);
       results.push_back(hedui::v1::Report());
@@ -170,6 +178,7 @@ absl::Status Verifier::AuditCall(const CallInfo& call, const absl::Status& outco
                                  int64_t batch_index) {
   std::vector<storage::ServiceRecord> records(1);
   records[0].audit = Entry(call, request, outcome, batch_index);
+  if (request != nullptr) records[0].person_ids = AuditedPersons(*request);
   return log_->Append(std::move(records)).status();
 }
 

@@ -16,6 +16,7 @@
 #include "tests/datagen/feed_writer.h"
 #include "tests/datagen/gb18030.h"
 #include "tests/datagen/general_population.h"
+#include "tests/datagen/request_json.h"
 #include "tests/datagen/rng.h"
 
 namespace hedui::datagen {
@@ -30,6 +31,9 @@ constexpr uint64_t kApplicationStreamBase = 1'000'000;
 
 constexpr char kApplicationsFile[] = "applications.jsonl";
 constexpr char kLabelsFile[] = "labels.jsonl";
+// The applications as hedui.v1.VerificationRequest proto JSON, the input of
+// `hedui verify --batch`.
+constexpr char kRequestsFile[] = "requests.jsonl";
 constexpr char kGb18030File[] = "household_registration.gb18030.csv";
 
 struct FileCloser {
@@ -56,6 +60,7 @@ Json Manifest(const GeneratorOptions& options, const FeedWriter& feeds,
   manifest["applications"] = options.applications;
   manifest["applications_file"] = kApplicationsFile;
   manifest["labels_file"] = kLabelsFile;
+  manifest["requests_file"] = kRequestsFile;
   Json departments = Json::array();
   for (const DepartmentSnapshot& s : kSnapshots) {
     Json d;
@@ -116,9 +121,12 @@ absl::StatusOr<GeneratorSummary> GenerateCounty(
       absl::StrCat(options.out_dir, "/", kApplicationsFile);
   const std::string labels_path =
       absl::StrCat(options.out_dir, "/", kLabelsFile);
+  const std::string requests_path =
+      absl::StrCat(options.out_dir, "/", kRequestsFile);
   File applications(std::fopen(applications_path.c_str(), "wb"));
   File labels(std::fopen(labels_path.c_str(), "wb"));
-  if (!applications || !labels) {
+  File requests(std::fopen(requests_path.c_str(), "wb"));
+  if (!applications || !labels || !requests) {
     return absl::UnavailableError(
         absl::StrCat("cannot create files in ", options.out_dir));
   }
@@ -130,11 +138,17 @@ absl::StatusOr<GeneratorSummary> GenerateCounty(
     if (!built.ok()) return built.status();
     const std::string app_line = built->application.dump() + "\n";
     const std::string label_line = built->label.dump() + "\n";
+    absl::StatusOr<std::string> request =
+        ApplicationToRequestJson(built->application);
+    if (!request.ok()) return request.status();
+    const std::string request_line = *request + "\n";
     std::fwrite(app_line.data(), 1, app_line.size(), applications.get());
     std::fwrite(label_line.data(), 1, label_line.size(), labels.get());
+    std::fwrite(request_line.data(), 1, request_line.size(), requests.get());
   }
   if (std::fclose(applications.release()) != 0 ||
-      std::fclose(labels.release()) != 0) {
+      std::fclose(labels.release()) != 0 ||
+      std::fclose(requests.release()) != 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot write the applications in ", options.out_dir));
   }

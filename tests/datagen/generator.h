@@ -23,8 +23,8 @@ struct GeneratorSummary {
 
 // Writes the synthetic county into options.out_dir: one CSV per department
 // (deploy/feeds/README.md), household_registration.gb18030.csv,
-// applications.jsonl, labels.jsonl and manifest.json. The same options give
-// the same bytes.
+// applications.jsonl, labels.jsonl, requests.jsonl and manifest.json. The same
+// options give the same bytes.
 absl::StatusOr<GeneratorSummary> GenerateCounty(
     const GeneratorOptions& options);
 

@@ -8,7 +8,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "hedui/v1/verification.pb.h"
+#include "nlohmann/json.hpp"
 #include "tests/datagen/county_reader.h"
 #include "tests/datagen/program_mix.h"
 
@@ -39,7 +44,8 @@ std::string Generate(const std::string& name, uint64_t seed, int64_t residents,
 TEST(GeneratorTest, SameSeedSameBytes) {
   const auto a = AllFiles(Generate("same_a", 7, 6000, 500));
   const auto b = AllFiles(Generate("same_b", 7, 6000, 500));
-  ASSERT_EQ(a.size(), 17u);  // 13 feeds, the GB18030 copy, 2 JSONL, manifest
+  // 13 feeds, the GB18030 copy, 3 JSONL, manifest
+  ASSERT_EQ(a.size(), 18u);
   for (const auto& [name, bytes] : a) {
     EXPECT_TRUE(bytes == b.at(name)) << name;
   }
@@ -60,6 +66,110 @@ TEST(GeneratorTest, DifferentSeedDifferentCounty) {
                            "applications.jsonl", "labels.jsonl"}) {
     EXPECT_NE(a.at(name), b.at(name)) << name;
   }
+}
+
+// requests.jsonl is applications.jsonl as hedui.v1.VerificationRequest proto
+// JSON, line for line.
+TEST(GeneratorTest, RequestsMirrorTheApplications) {
+  const std::string dir = DefaultCountyDir();
+  const auto files = AllFiles(dir);
+  const std::vector<std::string> apps =
+      absl::StrSplit(files.at("applications.jsonl"), '\n', absl::SkipEmpty());
+  const std::vector<std::string> requests =
+      absl::StrSplit(files.at("requests.jsonl"), '\n', absl::SkipEmpty());
+  ASSERT_EQ(requests.size(), apps.size());
+  EXPECT_EQ(nlohmann::json::parse(files.at("manifest.json"))["requests_file"],
+            "requests.jsonl");
+  std::set<std::string> obligor_statuses;
+  int64_t informal = 0, rigid = 0, emergencies = 0;
+  for (size_t i = 0; i < apps.size(); ++i) {
+    const nlohmann::json app = nlohmann::json::parse(apps[i]);
+    hedui::v1::VerificationRequest r;
+    google::protobuf::util::JsonParseOptions strict;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(requests[i], &r, strict)
+            .ok())
+        << requests[i];
+    ASSERT_EQ(r.application_id(), app["application_id"]);
+    ASSERT_EQ(hedui::v1::Program_Name(r.program()), app["program"]);
+    ASSERT_EQ(r.region_code(), app["region_code"]);
+    ASSERT_EQ(r.purpose(), app["purpose"]);
+    ASSERT_EQ(absl::StrFormat("%04d-%02d-%02d", r.verification_date().year(),
+                              r.verification_date().month(),
+                              r.verification_date().day()),
+              app["verification_date"]);
+    ASSERT_EQ(r.members_size(), static_cast<int>(app["members"].size()));
+    for (int k = 0; k < r.members_size(); ++k) {
+      const auto& m = app["members"][k];
+      const auto& rm = r.members(k);
+      ASSERT_EQ(rm.person_id(), m["person_id"]);
+      ASSERT_EQ(rm.name(), m["name"]);
+      ASSERT_EQ(hedui::v1::Relation_Name(rm.relation()), m["relation"]);
+      const auto& income = m["declared_monthly_income_fen"];
+      ASSERT_EQ(rm.declared_monthly_income().wages_fen(), income["WAGES"]);
+      ASSERT_EQ(rm.declared_monthly_income().business_fen(),
+                income["BUSINESS"]);
+      ASSERT_EQ(rm.declared_monthly_income().property_fen(),
+                income["PROPERTY"]);
+      ASSERT_EQ(rm.declared_monthly_income().transfer_fen(),
+                income["TRANSFER"]);
+      ASSERT_EQ(rm.declared_monthly_income().other_fen(), income["OTHER"]);
+      ASSERT_EQ(rm.informal_work(), m["informal_work"]);
+      informal += rm.informal_work();
+    }
+    const auto& assets = app["declared_assets"];
+    ASSERT_EQ(r.declared_assets().financial_assets_fen(),
+              assets["financial_assets_fen"]);
+    ASSERT_EQ(r.declared_assets().residential_properties(),
+              assets["residential_properties"]);
+    ASSERT_EQ(r.declared_assets().non_residential_properties(),
+              assets["non_residential_properties"]);
+    ASSERT_EQ(r.declared_assets().vehicles(), assets["vehicles"]);
+    ASSERT_EQ(r.obligors_size(), static_cast<int>(app["obligors"].size()));
+    for (int k = 0; k < r.obligors_size(); ++k) {
+      const auto& o = app["obligors"][k];
+      ASSERT_EQ(r.obligors(k).person_id(), o["person_id"]);
+      ASSERT_EQ(hedui::v1::Relation_Name(r.obligors(k).relation()),
+                o["relation"]);
+      ASSERT_EQ(hedui::v1::Obligor::DeclaredStatus_Name(
+                    r.obligors(k).declared_status()),
+                o["declared_status"]);
+      obligor_statuses.insert(o["declared_status"].get<std::string>());
+    }
+    ASSERT_EQ(r.single_person_member_id(), app["single_person_member_id"]);
+    ASSERT_EQ(r.serious_illness(), app["serious_illness"]);
+    ASSERT_EQ(r.rigid_spending().medical_fen(),
+              app["rigid_spending_fen"]["medical"]);
+    ASSERT_EQ(r.rigid_spending().education_fen(),
+              app["rigid_spending_fen"]["education"]);
+    rigid += r.rigid_spending().medical_fen() > 0;
+    ASSERT_EQ(r.emergency(), app["emergency"]);
+    emergencies += r.emergency();
+    const auto& consent = app["consent"];
+    ASSERT_EQ(r.consent().consent_id(), consent["consent_id"]);
+    ASSERT_EQ(absl::StrFormat("%04d-%02d-%02d", r.consent().signed_on().year(),
+                              r.consent().signed_on().month(),
+                              r.consent().signed_on().day()),
+              consent["signed_on"]);
+    ASSERT_EQ(r.consent().signer_ids_size(),
+              static_cast<int>(consent["signer_ids"].size()));
+    for (int k = 0; k < r.consent().signer_ids_size(); ++k) {
+      ASSERT_EQ(r.consent().signer_ids(k), consent["signer_ids"][k]);
+    }
+    ASSERT_EQ(r.consent().programs_size(),
+              static_cast<int>(consent["programs"].size()));
+    for (int k = 0; k < r.consent().programs_size(); ++k) {
+      ASSERT_EQ(hedui::v1::Program_Name(r.consent().programs(k)),
+                consent["programs"][k]);
+    }
+  }
+  // The conversion is exercised on every shape the county has.
+  EXPECT_GT(informal, 0);
+  EXPECT_GT(rigid, 0);
+  EXPECT_GT(emergencies, 0);
+  EXPECT_TRUE(obligor_statuses.count("NORMAL") > 0 &&
+              obligor_statuses.count("MISSING") > 0 &&
+              obligor_statuses.count("IN_CUSTODY") > 0);
 }
 
 TEST(GeneratorTest, ResidentsAreExactAndTooFewIsAnError) {
