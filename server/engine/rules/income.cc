@@ -104,8 +104,14 @@ class PersonIncomeBuilder {
   bool InWindow(const hedui::v1::YearMonth& period) const {
     return ctx_.window.Contains(ToCivilMonth(period));
   }
+  // A record of the member's own income: the member (MemberIncome) and the
+  // department's as-of date (Report.departments) are said once, not on each
+  // of the ~12 records a category holds per member.
   hedui::v1::Evidence Evidence(Department d, std::string text) const {
-    return MakeEvidence(ctx_, d, id(), std::move(text));
+    hedui::v1::Evidence evidence;
+    evidence.set_department(d);
+    evidence.set_record(std::move(text));
+    return evidence;
   }
 
   // Per month: the tax department's reported wage where present, else the
