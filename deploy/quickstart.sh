@@ -127,7 +127,10 @@ PY
 step "a report as a caseworker reads it"
 FIRST=$(head -n 1 "$VAR/sample.jsonl")
 printf '%s\n' "$FIRST" >"$VAR/one.json"
-as_staff verify --household "$VAR/one.json" | head -40
+as_staff verify --household "$VAR/one.json" >"$VAR/one-report.txt"
+# The first lines; the whole report is in one-report.txt.
+sed -n '1,40p' "$VAR/one-report.txt"
+echo "... (the whole report: $VAR/one-report.txt)"
 
 step "done"
 echo "heduid keeps running (pid $(cat "$VAR/heduid.pid"), log $VAR/heduid.log)."

@@ -239,7 +239,10 @@ class Validator {
 
   void CheckProgramOptions() {
     if (request_.has_rigid_spending()) {
-      if (!Is(hedui::v1::UNION_HARDSHIP)) {
+      // Zeros declare nothing: a form that always sends the block is fine.
+      const bool declared = request_.rigid_spending().medical_fen() != 0 ||
+                            request_.rigid_spending().education_fen() != 0;
+      if (declared && !Is(hedui::v1::UNION_HARDSHIP)) {
         Add("rigid_spending", "is declared only for UNION_HARDSHIP");
       }
       if (request_.rigid_spending().medical_fen() < 0) {
