@@ -2,7 +2,8 @@
 """The verification service end to end, from a client not written in C++:
 Python with Debian's python3-grpcio, stubs generated at test time. A real
 heduid with mutual TLS (deploy/dev-ca.sh certificates) is loaded with a
-synthetic county through AdminService.Ingest; every application is verified
+synthetic county (the default: 100,000 residents, 6,586 applications) through
+AdminService.Ingest; every application is verified
 through VerifyBatch and must reach its label's verdict; then each error code
 is provoked on purpose, reports are fetched again byte-identical after a
 restart, the audit chain verifies, and a broken policy sent with SIGHUP is
@@ -23,8 +24,8 @@ import grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from grpc_python import channel, generate_stubs  # noqa: E402
 
-RESIDENTS = int(os.environ.get("HEDUI_SERVICE_RESIDENTS", "20000"))
-APPLICATIONS = int(os.environ.get("HEDUI_SERVICE_APPLICATIONS", "600"))
+RESIDENTS = int(os.environ.get("HEDUI_SERVICE_RESIDENTS", "100000"))
+APPLICATIONS = int(os.environ.get("HEDUI_SERVICE_APPLICATIONS", "6586"))
 
 
 def date(text):
@@ -72,6 +73,7 @@ def ingest_all(admin, county, manifest, pb):
     for entry in manifest["departments"]:
         path = os.path.join(county, entry["file"])
         digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+        digest = digest[:48] + entry["as_of"]
 
         def messages():
             header = pb.IngestHeader(department=entry["department"],
@@ -235,18 +237,37 @@ def main():
     again = dibao.Verify(vs_pb.VerifyRequest(request=requests[own]), timeout=30)
     check(again.report.verdict == response.report.verdict, "still serving")
 
-    # Restart: the report comes back byte-identical; the chain verifies.
-    audit = stub("audit", "admin-1")
+    # New feeds (TAX again, a day later), a new policy and a restart: the
+    # report comes back byte-identical (stored, never recomputed); the chain
+    # verifies.
+    tax = next(e for e in manifest["departments"] if e["department"] == "TAX")
+    newer = dict(tax, as_of="2026-11-02")
+    ingest_all(stub("admin", "admin-1"), county,
+               dict(manifest, departments=[newer]), a_pb)
     server.stop()
-    shutil.copy(os.path.join(os.path.dirname(__file__), "..", "..", "deploy",
-                             "policy", "example.textproto"), policy)
+    text = open(os.path.join(os.path.dirname(__file__), "..", "..", "deploy",
+                             "policy", "example.textproto")).read()
+    check('version: "example-2026.2"' in text, "the example policy's version")
+    with open(policy, "w") as f:
+        f.write(text.replace('version: "example-2026.2"',
+                             'version: "example-2026.3-test"'))
     server = Server(work, os.path.join(work, "data"), tls_dir=tls,
                     policy=policy).start()
     staff = stub("verify", "staff-1")
     audit = stub("audit", "admin-1")
     fetched = staff.GetReport(vs_pb.GetReportRequest(report_id=some_id), timeout=30)
     check(fetched.SerializeToString() == reports[some_id].SerializeToString(),
-          "the report survives a restart byte-identical")
+          "the report survives new feeds, a new policy and a restart "
+          "byte-identical")
+    check(fetched.policy.version == "example-2026.2", "the old report keeps "
+          "the policy it was made with")
+    fresh = staff.Verify(vs_pb.VerifyRequest(request=requests[own]), timeout=30)
+    check(fresh.report.policy.version == "example-2026.3-test",
+          "a new verification uses the new policy")
+    tax_as_of = next(d.as_of for d in fresh.report.departments
+                     if d.department == stubs["codes_pb2"].TAX)
+    check((tax_as_of.month, tax_as_of.day) == (11, 2),
+          "a new verification sees the new TAX snapshot")
     verdict = audit.VerifyAudit(audit_pb.VerifyAuditRequest(), timeout=120)
     check(verdict.intact, "audit chain intact: %s" % verdict)
     check(verdict.entries >= len(requests) + 10, "every call audited: %d entries"
