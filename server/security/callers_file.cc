@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "storage/types/small_file.h"
 
 namespace hedui::security {
 namespace {
@@ -290,28 +291,10 @@ absl::StatusOr<std::shared_ptr<const CallerRegistry>> LoadCallersText(
 
 absl::StatusOr<std::shared_ptr<const CallerRegistry>> LoadCallersFile(
     const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                             &std::fclose);
-  if (file == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot open callers file ", path,
-                                            ": ", std::strerror(errno)));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) {
-    text.append(buffer, n);
-    if (text.size() > kMaxCallersBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": larger than ", kMaxCallersBytes,
-                       " bytes; not a callers file"));
-    }
-  }
-  if (std::ferror(file.get()) != 0) {
-    return absl::NotFoundError(absl::StrCat("cannot read callers file ", path,
-                                            ": ", std::strerror(errno)));
-  }
-  return LoadCallersText(text, path);
+  absl::StatusOr<std::string> text =
+      ReadSmallFile(path, "callers file", kMaxCallersBytes);
+  if (!text.ok()) return text.status();
+  return LoadCallersText(*text, path);
 }
 
 }  // namespace hedui::security

@@ -12,6 +12,7 @@
 #include "google/protobuf/text_format.h"
 #include "hedui/policy/v1/policy.pb.h"
 #include "server/engine/policy/policy_error.h"
+#include "storage/types/small_file.h"
 
 namespace hedui::engine {
 namespace {
@@ -56,28 +57,10 @@ absl::StatusOr<Policy> LoadPolicyText(absl::string_view text,
 }
 
 absl::StatusOr<Policy> LoadPolicyFile(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                             &std::fclose);
-  if (file == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot open policy file ", path,
-                                            ": ", std::strerror(errno)));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) {
-    text.append(buffer, n);
-    if (text.size() > kMaxPolicyBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": larger than ", kMaxPolicyBytes,
-                       " bytes; not a policy file"));
-    }
-  }
-  if (std::ferror(file.get()) != 0) {
-    return absl::NotFoundError(absl::StrCat("cannot read policy file ", path,
-                                            ": ", std::strerror(errno)));
-  }
-  return LoadPolicyText(text, path);
+  absl::StatusOr<std::string> text =
+      ReadSmallFile(path, "policy file", kMaxPolicyBytes);
+  if (!text.ok()) return text.status();
+  return LoadPolicyText(*text, path);
 }
 
 }  // namespace hedui::engine
