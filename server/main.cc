@@ -34,8 +34,9 @@ void AddFlags(CLI::App& app, ServerConfig& config) {
   app.add_option("--listen", config.listen_address,
                  "HOST:PORT to listen on (loopback only with --insecure)")
       ->capture_default_str();
-  app.add_option("--policy", config.policy_file,
-                 "verification policy (protobuf text format); reloaded on SIGHUP");
+  app.add_option(
+      "--policy", config.policy_file,
+      "verification policy (protobuf text format); reloaded on SIGHUP");
   app.add_option("--tls-cert", config.tls_cert_file,
                  "server certificate chain (PEM)");
   app.add_option("--tls-key", config.tls_key_file, "server private key (PEM)");
@@ -43,12 +44,15 @@ void AddFlags(CLI::App& app, ServerConfig& config) {
                  "CA whose client certificates identify callers (PEM)");
   app.add_option("--callers", config.callers_file,
                  "who may call what (text format); reloaded on SIGHUP");
-  app.add_flag("--insecure", config.insecure,
-               "DEVELOPMENT ONLY: plaintext on loopback, every caller an admin");
-  app.add_option("--audit-key-file", config.audit_key_file,
-                 "HMAC key of the audit chain (>= 32 bytes, outside --data-dir)");
-  app.add_option("--audit-head-file", config.audit_head_file,
-                 "file the audit chain heads are appended to (outside --data-dir)");
+  app.add_flag(
+      "--insecure", config.insecure,
+      "DEVELOPMENT ONLY: plaintext on loopback, every caller an admin");
+  app.add_option(
+      "--audit-key-file", config.audit_key_file,
+      "HMAC key of the audit chain (>= 32 bytes, outside --data-dir)");
+  app.add_option(
+      "--audit-head-file", config.audit_head_file,
+      "file the audit chain heads are appended to (outside --data-dir)");
   app.add_option("--max-in-flight", config.max_in_flight,
                  "calls in flight beyond this get RESOURCE_EXHAUSTED")
       ->capture_default_str();
@@ -119,12 +123,14 @@ void Reload(hedui::server::PolicyHolder& policies,
   if (authenticator.insecure()) return;
   auto callers = hedui::security::LoadCallersFile(config.callers_file);
   if (!callers.ok()) {
-    spdlog::error("SIGHUP: new callers file refused, the previous one stays: {}",
-                  std::string(callers.status().message()));
+    spdlog::error(
+        "SIGHUP: new callers file refused, the previous one stays: {}",
+        std::string(callers.status().message()));
     return;
   }
   authenticator.ReplaceRegistry(*callers).IgnoreError();
-  spdlog::info("SIGHUP: callers file reloaded ({} callers)", (*callers)->size());
+  spdlog::info("SIGHUP: callers file reloaded ({} callers)",
+               (*callers)->size());
 }
 
 }  // namespace
@@ -229,7 +235,8 @@ int main(int argc, char** argv) {
   hedui::server::CallGate gate(config.max_in_flight);
   hedui::server::IngestLimits limits;
   limits.max_feed_bytes = config.max_feed_mb << 20;
-  hedui::server::AdminServiceImpl admin(store->get(), limits, callers, &verifier);
+  hedui::server::AdminServiceImpl admin(store->get(), limits, callers,
+                                        &verifier);
   hedui::server::VerificationServiceImpl verification(&verifier, log->get(),
                                                       callers, &gate);
   hedui::server::AuditServiceImpl audit(&verifier, log->get(), callers);
@@ -246,8 +253,8 @@ int main(int argc, char** argv) {
   builder.SetMaxSendMessageSize(config.max_message_mb << 20);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20'000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             10'000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     spdlog::error("cannot listen on {}", config.listen_address);

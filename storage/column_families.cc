@@ -54,7 +54,8 @@ rocksdb::ColumnFamilyOptions ReportsOptions() {
 }  // namespace
 
 void ColumnFamilies::Close(rocksdb::DB* db) {
-  for (auto** handle : {&default_family, &records, &meta, &households, &reports, &audit}) {
+  for (auto** handle :
+       {&default_family, &records, &meta, &households, &reports, &audit}) {
     if (*handle != nullptr) {
       db->DestroyColumnFamilyHandle(*handle).PermitUncheckedError();
       *handle = nullptr;

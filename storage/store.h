@@ -28,7 +28,7 @@ namespace rocksdb {
 class Env;
 class DB;
 class ColumnFamilyHandle;
-}
+}  // namespace rocksdb
 
 namespace hedui::storage {
 

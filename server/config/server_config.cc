@@ -56,7 +56,7 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
     if (!config.insecure) {
       for (const auto& [flag, value] :
            {std::pair<const char*, const std::string*>{"--tls-cert",
-                                                      &config.tls_cert_file},
+                                                       &config.tls_cert_file},
             {"--tls-key", &config.tls_key_file},
             {"--tls-ca", &config.tls_ca_file},
             {"--callers", &config.callers_file}}) {
@@ -67,18 +67,20 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
       }
     }
     if (config.audit_key_file.empty() || config.audit_head_file.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          config.audit_key_file.empty() ? "--audit-key-file" : "--audit-head-file",
-          ": required: the audit chain's key and head file"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(config.audit_key_file.empty() ? "--audit-key-file"
+                                                     : "--audit-head-file",
+                       ": required: the audit chain's key and head file"));
     }
     for (const auto& [flag, value] :
          {std::pair<const char*, const std::string*>{"--audit-key-file",
-                                                    &config.audit_key_file},
+                                                     &config.audit_key_file},
           {"--audit-head-file", &config.audit_head_file}}) {
       if (IsInside(*value, config.data_dir)) {
         return absl::InvalidArgumentError(absl::StrCat(
-            flag, ": must be outside --data-dir, so that whoever can change "
-                  "the store cannot also rewrite the audit chain's proof"));
+            flag,
+            ": must be outside --data-dir, so that whoever can change "
+            "the store cannot also rewrite the audit chain's proof"));
       }
     }
   }
@@ -86,8 +88,7 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
     return absl::InvalidArgumentError("--max-in-flight: at least 1");
   }
   if (config.max_message_mb < 1 || config.max_message_mb > 1024) {
-    return absl::InvalidArgumentError(
-        "--max-message-mb: between 1 and 1024");
+    return absl::InvalidArgumentError("--max-message-mb: between 1 and 1024");
   }
   if (config.test_pause_before_switch_ms < 0) {
     return absl::InvalidArgumentError(

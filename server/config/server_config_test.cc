@@ -42,7 +42,8 @@ TEST(ServerConfigTest, ErrorsNameTheFlag) {
     const char* flag;
   };
   const Case cases[] = {
-      {[](ServerConfig& c) { c.retained_snapshots = 0; }, "--retained-snapshots"},
+      {[](ServerConfig& c) { c.retained_snapshots = 0; },
+       "--retained-snapshots"},
       {[](ServerConfig& c) { c.data_dir = ""; }, "--data-dir"},
       {[](ServerConfig& c) { c.policy_file = ""; }, "--policy"},
       {[](ServerConfig& c) { c.tls_cert_file = ""; }, "--tls-cert"},

@@ -17,7 +17,8 @@ grpc::Status AuditServiceImpl::ListAudit(
       AdmitCall(callers_, auditor_, *context, kListAudit);
   if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
   const CallInfo call = MakeCallInfo(*caller, kListAudit);
-  absl::StatusOr<hedui::v1::ListAuditResponse> listed = log_->ListAudit(*request);
+  absl::StatusOr<hedui::v1::ListAuditResponse> listed =
+      log_->ListAudit(*request);
   if (listed.ok()) *response = *std::move(listed);
   return FinishCall(auditor_, context, call, listed.status());
 }

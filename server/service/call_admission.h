@@ -23,8 +23,9 @@ inline constexpr char kUnauthenticatedCaller[] = "(unauthenticated)";
 // method's roles and, for a verification, the program and county. A refusal
 // is audited here and returned for the caller to answer with.
 absl::StatusOr<security::Caller> AdmitCall(
-    const CallerSource& callers, Verifier* auditor, const grpc::ServerContext& context,
-    const char* method, const hedui::v1::VerificationRequest* request = nullptr);
+    const CallerSource& callers, Verifier* auditor,
+    const grpc::ServerContext& context, const char* method,
+    const hedui::v1::VerificationRequest* request = nullptr);
 
 CallInfo MakeCallInfo(const security::Caller& caller, const char* method);
 

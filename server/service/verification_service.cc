@@ -31,7 +31,8 @@ constexpr size_t kBatchReadAhead = 64;
 constexpr size_t kBatchGroup = 32;
 
 absl::Status DeadlineCheck(const grpc::ServerContext& context) {
-  if (context.IsCancelled()) return absl::CancelledError("the call was cancelled");
+  if (context.IsCancelled())
+    return absl::CancelledError("the call was cancelled");
   if (context.deadline() < std::chrono::system_clock::now()) {
     return absl::DeadlineExceededError(
         "the call's deadline passed before the verification could run");
@@ -82,7 +83,8 @@ class ReadAhead {
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-hedui::v1::VerifyBatchResult ErrorResult(int64_t index, const absl::Status& status) {
+hedui::v1::VerifyBatchResult ErrorResult(int64_t index,
+                                         const absl::Status& status) {
   hedui::v1::VerifyBatchResult result;
   result.set_index(index);
   result.set_code(static_cast<int>(status.code()));
@@ -107,8 +109,8 @@ grpc::Status VerificationServiceImpl::Verify(
   if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
   const CallInfo call = MakeCallInfo(*caller, kVerify);
   CallGate::Ticket ticket = gate_->Enter();
-  absl::Status refused = ticket.admitted() ? DeadlineCheck(*context)
-                                           : CallGate::Overloaded();
+  absl::Status refused =
+      ticket.admitted() ? DeadlineCheck(*context) : CallGate::Overloaded();
   if (!refused.ok()) {
     verifier_->AuditCall(call, refused, &request->request()).IgnoreError();
     return ToGrpcStatus(refused, context);
@@ -153,13 +155,14 @@ grpc::Status VerificationServiceImpl::VerifyBatch(
     for (size_t i = 0; i < group.size(); ++i) {
       const int64_t index = next_index++;
       const hedui::v1::VerificationRequest& item = group[i].request();
-      absl::Status allowed = deadline.ok()
-                                 ? security::AuthorizeVerify(*caller, item.program(),
-                                                             item.region_code())
-                                 : deadline;
+      absl::Status allowed =
+          deadline.ok() ? security::AuthorizeVerify(*caller, item.program(),
+                                                    item.region_code())
+                        : deadline;
       if (!allowed.ok()) {
         // Each item is audited, refused ones too.
-        absl::Status audited = verifier_->AuditCall(call, allowed, &item, index);
+        absl::Status audited =
+            verifier_->AuditCall(call, allowed, &item, index);
         results[i] = ErrorResult(index, audited.ok() ? allowed : audited);
         continue;
       }
@@ -206,8 +209,8 @@ grpc::Status VerificationServiceImpl::GetReport(
       log_->GetReport(request->report_id());
   absl::Status outcome = bytes.status();
   if (outcome.ok() && !bytes->has_value()) {
-    outcome = absl::NotFoundError(
-        absl::StrCat("no report with id '", request->report_id().substr(0, 64), "'"));
+    outcome = absl::NotFoundError(absl::StrCat(
+        "no report with id '", request->report_id().substr(0, 64), "'"));
   } else if (outcome.ok() && !response->ParseFromString(**bytes)) {
     outcome = absl::DataLossError("the stored report cannot be read");
   } else if (outcome.ok() &&
@@ -215,8 +218,8 @@ grpc::Status VerificationServiceImpl::GetReport(
                                response->policy().region_code())) {
     // Not revealed to a caller who may not see it: same as unknown.
     response->Clear();
-    outcome = absl::NotFoundError(
-        absl::StrCat("no report with id '", request->report_id().substr(0, 64), "'"));
+    outcome = absl::NotFoundError(absl::StrCat(
+        "no report with id '", request->report_id().substr(0, 64), "'"));
   }
   return Finish(context, call, outcome);
 }

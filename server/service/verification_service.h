@@ -24,7 +24,10 @@ class VerificationServiceImpl final
  public:
   VerificationServiceImpl(Verifier* verifier, storage::ServiceLog* log,
                           CallerSource callers, CallGate* gate)
-      : verifier_(verifier), log_(log), callers_(std::move(callers)), gate_(gate) {}
+      : verifier_(verifier),
+        log_(log),
+        callers_(std::move(callers)),
+        gate_(gate) {}
 
   grpc::Status Verify(grpc::ServerContext* context,
                       const hedui::v1::VerifyRequest* request,

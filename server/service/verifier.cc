@@ -26,7 +26,8 @@ absl::Status Invalid(
   }
   details.set_total_violations(static_cast<int64_t>(violations.size()));
   return InvalidArgumentWithDetails(
-      absl::StrCat("invalid verification request: ", absl::StrJoin(fields, "; ")),
+      absl::StrCat("invalid verification request: ",
+                   absl::StrJoin(fields, "; ")),
       details);
 }
 
@@ -43,7 +44,8 @@ std::vector<std::string> AuditedPersons(
   return ids;
 }
 
-bool Allowed(const std::vector<std::string>& regions, const std::string& region) {
+bool Allowed(const std::vector<std::string>& regions,
+             const std::string& region) {
   return regions.empty() ||
          std::find(regions.begin(), regions.end(), region) != regions.end();
 }
@@ -67,24 +69,26 @@ absl::Status Verifier::Evaluate(const CallInfo& call,
   absl::StatusOr<engine::PolicyValues> rules =
       engine::RulesInForce(*policy, request.region_code(), day);
   if (!rules.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no policy in force for region ", request.region_code(),
-                     " on ", FormatCivilDay(day), ": ", rules.status().message()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no policy in force for region ", request.region_code(), " on ",
+        FormatCivilDay(day), ": ", rules.status().message()));
   }
   // 先授权、后核对: refused before any department data is read.
   const engine::ConsentCheck consent =
       engine::CheckConsent(request, day, rules->consent_validity_months);
   if (!consent.valid) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("consent does not cover this verification: ", consent.problem));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "consent does not cover this verification: ", consent.problem));
   }
 
   hedui::store::v1::RecordSet records;
   const std::vector<std::string> ids = engine::PersonsToRead(request);
-  if (absl::Status s = store_->ReadPersonsWithHouseholds(ids, &records); !s.ok()) {
+  if (absl::Status s = store_->ReadPersonsWithHouseholds(ids, &records);
+      !s.ok()) {
     return s;
   }
-  if (absl::Status s = engine::Evaluate(request, records, *policy, report); !s.ok()) {
+  if (absl::Status s = engine::Evaluate(request, records, *policy, report);
+      !s.ok()) {
     return s;
   }
   // A county's system may not verify residents registered in another county.
@@ -92,16 +96,15 @@ absl::Status Verifier::Evaluate(const CallInfo& call,
   if (!Allowed(call.regions, registered)) {
     report->Clear();
     return absl::PermissionDeniedError(absl::StrCat(
-        "caller ", call.caller, " may not verify households registered in region ",
-        registered));
+        "caller ", call.caller,
+        " may not verify households registered in region ", registered));
   }
   return absl::OkStatus();
 }
 
-hedui::v1::AuditEntry Verifier::Entry(const CallInfo& call,
-                                      const hedui::v1::VerificationRequest* request,
-                                      const absl::Status& outcome,
-                                      int64_t batch_index) const {
+hedui::v1::AuditEntry Verifier::Entry(
+    const CallInfo& call, const hedui::v1::VerificationRequest* request,
+    const absl::Status& outcome, int64_t batch_index) const {
   hedui::v1::AuditEntry entry;
   entry.set_time_unix_micros(absl::ToUnixMicros(absl::Now()));
   entry.set_caller(call.caller);
@@ -110,8 +113,9 @@ hedui::v1::AuditEntry Verifier::Entry(const CallInfo& call,
   entry.set_code(static_cast<int>(outcome.code()));
   // Messages are masked where they are made; the audit keeps only the code
   // and the first line, never field values.
-  entry.set_outcome(outcome.ok() ? "OK"
-                                 : std::string(absl::StatusCodeToString(outcome.code())));
+  entry.set_outcome(
+      outcome.ok() ? "OK"
+                   : std::string(absl::StatusCodeToString(outcome.code())));
   if (request != nullptr) {
     entry.set_program(request->program());
     entry.set_purpose(request->purpose().substr(0, 200));
@@ -173,7 +177,8 @@ absl::StatusOr<hedui::v1::Report> Verifier::Verify(
   return std::move(results.front());
 }
 
-absl::Status Verifier::AuditCall(const CallInfo& call, const absl::Status& outcome,
+absl::Status Verifier::AuditCall(const CallInfo& call,
+                                 const absl::Status& outcome,
                                  const hedui::v1::VerificationRequest* request,
                                  int64_t batch_index) {
   std::vector<storage::ServiceRecord> records(1);

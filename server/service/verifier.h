@@ -22,8 +22,9 @@ namespace hedui::server {
 // the applicant's registered county.
 struct CallInfo {
   std::string caller;
-  std::string method;          // full gRPC method name
-  std::vector<std::string> regions;  // counties the caller may verify; empty: all
+  std::string method;  // full gRPC method name
+  std::vector<std::string>
+      regions;  // counties the caller may verify; empty: all
 };
 
 // The verification pipeline without gRPC (domain.md §1): validate, check the
@@ -41,18 +42,18 @@ class Verifier {
   // given (one per request), number batch items in the audit; a unary call
   // is -1.
   std::vector<absl::StatusOr<hedui::v1::Report>> VerifyAll(
-      const CallInfo& call,
-      absl::Span<hedui::v1::VerificationRequest> requests,
+      const CallInfo& call, absl::Span<hedui::v1::VerificationRequest> requests,
       absl::Span<const int64_t> batch_indices = {});
 
-  absl::StatusOr<hedui::v1::Report> Verify(const CallInfo& call,
-                                           hedui::v1::VerificationRequest request);
+  absl::StatusOr<hedui::v1::Report> Verify(
+      const CallInfo& call, hedui::v1::VerificationRequest request);
 
   // An audit entry for a call that produced no report: another method, or
   // a request refused before verification (authentication, permission).
-  absl::Status AuditCall(const CallInfo& call, const absl::Status& outcome,
-                         const hedui::v1::VerificationRequest* request = nullptr,
-                         int64_t batch_index = -1);
+  absl::Status AuditCall(
+      const CallInfo& call, const absl::Status& outcome,
+      const hedui::v1::VerificationRequest* request = nullptr,
+      int64_t batch_index = -1);
 
  private:
   // Runs the pipeline up to the report; never writes.

@@ -12,7 +12,8 @@
 
 namespace hedui::engine {
 
-std::string DescribeRecord(const hedui::store::v1::HouseholdRegistrationRecord& r);
+std::string DescribeRecord(
+    const hedui::store::v1::HouseholdRegistrationRecord& r);
 std::string DescribeRecord(const hedui::store::v1::MarriageRecord& r);
 std::string DescribeRecord(const hedui::store::v1::DeathRecord& r);
 std::string DescribeRecord(const hedui::store::v1::SocialInsuranceRecord& r);
@@ -24,10 +25,11 @@ std::string DescribeRecord(const hedui::store::v1::VehicleRecord& r);
 std::string DescribeRecord(const hedui::store::v1::BusinessRecord& r);
 std::string DescribeRecord(const hedui::store::v1::FinancialAssetRecord& r);
 std::string DescribeRecord(const hedui::store::v1::DisabilityRecord& r);
-std::string DescribeRecord(const hedui::store::v1::AssistanceEnrollmentRecord& r);
+std::string DescribeRecord(
+    const hedui::store::v1::AssistanceEnrollmentRecord& r);
 
 // Chinese names of codes.
-std::string ProgramName(hedui::v1::Program program);  // "低保"
+std::string ProgramName(hedui::v1::Program program);     // "低保"
 std::string RelationName(hedui::v1::Relation relation);  // "配偶"
 std::string RegisteredRelationName(hedui::store::v1::RelationToHead relation);
 std::string StatusName(hedui::store::v1::RegistrationStatus status);  // "死亡"

@@ -28,9 +28,10 @@ void AddMarriage(HouseholdBuilder& h, const std::string& id,
 }
 
 // A person registered in household H1 but not declared.
-std::string RegisterUndeclared(HouseholdBuilder& h, absl::CivilDay birth,
-                               int sequence, store::RelationToHead relation,
-                               store::RegistrationStatus status = store::NORMAL) {
+std::string RegisterUndeclared(
+    HouseholdBuilder& h, absl::CivilDay birth, int sequence,
+    store::RelationToHead relation,
+    store::RegistrationStatus status = store::NORMAL) {
   const std::string id = testing::PersonId(birth, sequence);
   store::HouseholdRegistrationRecord* r = h.Register("H1")->add_members();
   r->set_person_id(id);
@@ -198,8 +199,8 @@ class SinglePersonCoverage : public ::testing::Test {
   }
   // Parent's monthly pension; the household's per capita is half of it.
   void ParentPension(int64_t fen) {
-    h_.MonthlyPension(a_, absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 10),
-                      fen);
+    h_.MonthlyPension(a_, absl::CivilMonth(2025, 11),
+                      absl::CivilMonth(2026, 10), fen);
   }
   HouseholdBuilder h_{hedui::v1::DIBAO, kDay};
   std::string a_, b_;

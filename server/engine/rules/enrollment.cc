@@ -7,7 +7,8 @@
 
 namespace hedui::engine {
 
-bool EvaluateEnrollment(const EvaluationContext& ctx, hedui::v1::Report* report) {
+bool EvaluateEnrollment(const EvaluationContext& ctx,
+                        hedui::v1::Report* report) {
   if (!ctx.freshness.Usable(hedui::v1::ASSISTANCE_ENROLLMENT)) {
     Finding* finding = AddFinding(report, Finding::ENROLLMENT);
     MarkUnknownIfUnusable(finding, ctx, {hedui::v1::ASSISTANCE_ENROLLMENT},

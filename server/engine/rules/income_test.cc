@@ -33,7 +33,10 @@ TEST_P(DibaoWageBoundary, StrictlyBelowTheStandard) {
   HouseholdBuilder h(hedui::v1::DIBAO, kDay);
   const std::string id = h.AddMember(kAdultBirth);
   h.TaxWage(id, absl::CivilMonth(2026, 3), GetParam().window_wages_fen);
-  h.request().mutable_members(0)->mutable_declared_monthly_income()->set_wages_fen(0);
+  h.request()
+      .mutable_members(0)
+      ->mutable_declared_monthly_income()
+      ->set_wages_fen(0);
   const hedui::v1::Report report = h.Evaluate();
   EXPECT_EQ(ResultOf(report, Finding::INCOME), GetParam().expected)
       << testing::FindingOf(report, Finding::INCOME)->explanation();
@@ -88,11 +91,11 @@ TEST_P(LookBackWindowEdge, OnlyMonthsOfTheWindowCount) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, LookBackWindowEdge,
-    ::testing::Values(WindowCase{"FirstMonth", absl::CivilMonth(2025, 11), true},
-                      WindowCase{"LastMonth", absl::CivilMonth(2026, 10), true},
-                      WindowCase{"MonthBefore", absl::CivilMonth(2025, 10), false},
-                      WindowCase{"VerificationMonth", absl::CivilMonth(2026, 11),
-                                 false}),
+    ::testing::Values(
+        WindowCase{"FirstMonth", absl::CivilMonth(2025, 11), true},
+        WindowCase{"LastMonth", absl::CivilMonth(2026, 10), true},
+        WindowCase{"MonthBefore", absl::CivilMonth(2025, 10), false},
+        WindowCase{"VerificationMonth", absl::CivilMonth(2026, 11), false}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // 320581 URBAN: 88,500 until 2026-06-30, 93,000 from 2026-07-01. A pension of
@@ -119,13 +122,12 @@ TEST_P(StandardRaise, UsesTheStandardInForceOnTheDay) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, StandardRaise,
-    ::testing::Values(
-        RaiseCase{"DayBefore", absl::CivilDay(2026, 6, 30), Finding::FAIL,
-                  "885.00 元/人·月"},
-        RaiseCase{"EffectiveDay", absl::CivilDay(2026, 7, 1), Finding::PASS,
-                  "930.00 元/人·月"},
-        RaiseCase{"DayAfter", absl::CivilDay(2026, 7, 2), Finding::PASS,
-                  "930.00 元/人·月"}),
+    ::testing::Values(RaiseCase{"DayBefore", absl::CivilDay(2026, 6, 30),
+                                Finding::FAIL, "885.00 元/人·月"},
+                      RaiseCase{"EffectiveDay", absl::CivilDay(2026, 7, 1),
+                                Finding::PASS, "930.00 元/人·月"},
+                      RaiseCase{"DayAfter", absl::CivilDay(2026, 7, 2),
+                                Finding::PASS, "930.00 元/人·月"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(IncomeTest, TaxWagePrevailsOverTheSocialInsuranceBaseForTheSameMonth) {
@@ -310,9 +312,11 @@ INSTANTIATE_TEST_SUITE_P(
                  Finding::PASS},
         LineCase{"MarginAtLine", hedui::v1::LOW_INCOME_MARGIN, 139'500,
                  Finding::FAIL},
-        LineCase{"HousingJustBelow", hedui::v1::HOUSING, 139'499, Finding::PASS},
+        LineCase{"HousingJustBelow", hedui::v1::HOUSING, 139'499,
+                 Finding::PASS},
         LineCase{"HousingAtLine", hedui::v1::HOUSING, 139'500, Finding::FAIL},
-        LineCase{"MedicalJustBelow", hedui::v1::MEDICAL, 139'499, Finding::PASS},
+        LineCase{"MedicalJustBelow", hedui::v1::MEDICAL, 139'499,
+                 Finding::PASS},
         LineCase{"MedicalAtLine", hedui::v1::MEDICAL, 139'500, Finding::FAIL},
         // 3,600,000 a year = 300,000 a month.
         LineCase{"TemporaryJustBelow", hedui::v1::TEMPORARY, 299'999,
@@ -340,7 +344,8 @@ TEST_P(UnionTiers, RigidSpendingComesOffTheAnnualIncome) {
   const std::string id = h.AddMember(kAdultBirth);
   h.MonthlyPension(id, absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 10),
                    GetParam().monthly_pension);
-  h.request().mutable_rigid_spending()->set_medical_fen(GetParam().rigid_medical);
+  h.request().mutable_rigid_spending()->set_medical_fen(
+      GetParam().rigid_medical);
   const hedui::v1::Report report = h.Evaluate();
   EXPECT_EQ(ResultOf(report, Finding::INCOME), GetParam().expected);
   EXPECT_EQ(report.union_tier(), GetParam().tier);
