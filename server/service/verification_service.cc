@@ -12,6 +12,7 @@
 #include "server/security/authorize.h"
 #include "server/service/error_details.h"
 #include "server/service/status_mapping.h"
+#include "storage/service_log_keys.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {
@@ -205,6 +206,12 @@ grpc::Status VerificationServiceImpl::GetReport(
   absl::StatusOr<security::Caller> caller = Admit(context, kGetReport);
   if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
   const CallInfo call = MakeCallInfo(*caller, kGetReport);
+  if (!storage::ParseReportId(request->report_id()).has_value()) {
+    return Finish(context, call,
+                  FieldViolation("report_id",
+                                 "must be R followed by 12 digits, as "
+                                 "Verify returned it"));
+  }
   absl::StatusOr<std::optional<std::string>> bytes =
       log_->GetReport(request->report_id());
   absl::Status outcome = bytes.status();
