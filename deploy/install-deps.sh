@@ -13,6 +13,7 @@ PACKAGES=(
   clang-format clang-tidy
   python3 python3-grpcio python3-protobuf
   openssl procps
+  rocksdb-tools
 )
 
 missing=()
