@@ -4,6 +4,7 @@
 #include "server/service/error_details.h"
 #include "server/service/status_mapping.h"
 #include "spdlog/spdlog.h"
+#include "storage/types/resident_id.h"
 
 namespace hedui::server {
 namespace {
@@ -66,7 +67,9 @@ grpc::Status AdminServiceImpl::Ingest(
   const CallInfo call = MakeCallInfo(*caller, kIngest);
   auto result = RunIngest(store_, limits_, context, reader);
   if (!result.ok()) {
-    spdlog::warn("ingest refused: {}", result.status().ToString());
+    // Masked again here: the log is the one place a stray ID would stay.
+    spdlog::warn("ingest refused: {}",
+                 MaskResidentIdsInText(result.status().ToString()));
     return FinishCall(auditor_, context, call, result.status());
   }
   *response = *std::move(result);
