@@ -24,6 +24,13 @@ bool LooksLikeResidentId(absl::string_view value) {
 std::string QuoteForError(absl::string_view value) {
   if (LooksLikeResidentId(value))
     return "(value withheld: it looks like an ID)";
+  // Codes, dates and amounts are ASCII; Chinese text in a coded column is
+  // most likely a name in the wrong column, which an error must not repeat.
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return "(value withheld: non-ASCII text, possibly a name)";
+    }
+  }
   if (value.size() <= kMaxQuotedBytes) return absl::StrCat("\"", value, "\"");
   size_t cut = kMaxQuotedBytes;
   // Back up over continuation bytes (10xxxxxx) to a character start.
