@@ -1,10 +1,12 @@
 #include "client/audit.h"
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "client/audit_export.h"
 #include "client/command_util.h"
 #include "client/exit_codes.h"
 #include "client/flags.h"
@@ -138,10 +140,46 @@ int RunAuditList(const CommandContext& ctx, const ListAuditOptions& options) {
 
 void AddAuditCommands(CLI::App& app, CommandAction* selected) {
   CLI::App* audit = app.add_subcommand("audit", "The audit trail");
-  audit
-      ->add_subcommand("verify",
-                       "Check the audit chain; exit 8 when it is broken")
-      ->callback([selected] { *selected = RunAuditVerify; });
+  auto file = std::make_shared<VerifyFileOptions>();
+  CLI::App* verify = audit->add_subcommand(
+      "verify",
+      "Check the audit chain (or, with --file, an export of it); exit 8 when "
+      "it is broken");
+  verify->add_option("--file", file->file,
+                     "Check this `hedui audit export` file instead, offline");
+  verify->add_option("--key-file", file->key_file,
+                     "With --file: the audit key (heduid's --audit-key-file), "
+                     "to recompute every MAC");
+  verify->callback([file, selected] {
+    if (file->file.empty() && !file->key_file.empty()) {
+      *selected = [](const CommandContext& ctx) {
+        return UsageError(ctx, kVerifyCommand, "--key-file needs --file");
+      };
+    } else if (file->file.empty()) {
+      *selected = RunAuditVerify;
+    } else {
+      *selected = [file](const CommandContext& ctx) {
+        return RunAuditVerifyFile(ctx, file->file, file->key_file);
+      };
+    }
+  });
+
+  auto exported = std::make_shared<ExportAuditOptions>();
+  CLI::App* export_command = audit->add_subcommand(
+      "export", "Write audit entries with what checks their chain offline");
+  export_command->add_option("--from", exported->from,
+                             "From this time (as for audit list); default: "
+                             "the first entry");
+  export_command->add_option(
+      "--to", exported->to,
+      "Before this time (a bare date includes that whole day); default: now");
+  export_command->add_option("--out", exported->out, "The export file")
+      ->required();
+  export_command->callback([exported, selected] {
+    *selected = [exported](const CommandContext& ctx) {
+      return RunAuditExport(ctx, *exported);
+    };
+  });
 
   auto options = std::make_shared<ListAuditOptions>();
   CLI::App* list = audit->add_subcommand("list", "Audit entries in order");

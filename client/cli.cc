@@ -4,12 +4,14 @@
 
 #include "CLI/CLI.hpp"
 #include "client/audit.h"
+#include "client/backup.h"
 #include "client/command_context.h"
 #include "client/departments.h"
 #include "client/exit_codes.h"
 #include "client/health.h"
 #include "client/ingest.h"
 #include "client/reports.h"
+#include "client/retention.h"
 #include "client/verify.h"
 
 namespace hedui::cli {
@@ -42,6 +44,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   AddReportCommands(app, &selected);
   AddAuditCommands(app, &selected);
   AddHealthCommand(app, &selected);
+  AddAdminCommands(app, &selected);
+  AddRetentionCommands(app, &selected);  // after: joins the admin group
 
   try {
     app.parse(argc, argv);
@@ -65,7 +69,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   if (!selected) {
     err << "hedui: a command is required (ingest, departments, data status, "
            "verify, report get, report list, stats, audit verify, audit "
-           "list, health)"
+           "list, health, admin backup, admin backups, admin verify-backup, "
+           "admin prune-backups, admin purge)"
            "\nRun 'hedui --help' for usage.\n"
         << std::flush;
     return kExitUsage;

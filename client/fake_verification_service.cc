@@ -225,6 +225,38 @@ grpc::Status FakeAuditService::VerifyAudit(
   return grpc::Status::OK;
 }
 
+void FakeAuditService::SetExport(hedui::v1::ExportAuditHeader header,
+                                 std::vector<std::string> stored) {
+  absl::MutexLock lock(&mu_);
+  export_header_ = std::move(header);
+  export_entries_ = std::move(stored);
+}
+
+std::vector<hedui::v1::ExportAuditRequest> FakeAuditService::export_requests()
+    const {
+  absl::MutexLock lock(&mu_);
+  return export_requests_;
+}
+
+grpc::Status FakeAuditService::ExportAudit(
+    grpc::ServerContext* context, const hedui::v1::ExportAuditRequest* request,
+    grpc::ServerWriter<hedui::v1::ExportAuditChunk>* writer) {
+  absl::MutexLock lock(&mu_);
+  if (error_.has_value()) return Answer(*error_, context);
+  export_requests_.push_back(*request);
+  hedui::v1::ExportAuditChunk chunk;
+  *chunk.mutable_header() = export_header_;
+  for (size_t i = 0; i < export_entries_.size(); ++i) {
+    chunk.add_entries(export_entries_[i]);
+    if (chunk.entries_size() == 2) {
+      writer->Write(chunk);
+      chunk.Clear();
+    }
+  }
+  if (chunk.entries_size() > 0 || chunk.has_header()) writer->Write(chunk);
+  return grpc::Status::OK;
+}
+
 FakeVerificationServer::FakeVerificationServer(Options options) {
   // The default health service is a process-wide switch read when a server
   // is built; it is turned off again so other tests' servers stay without.

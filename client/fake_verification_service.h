@@ -87,7 +87,11 @@ class FakeAuditService final : public hedui::v1::AuditService::Service {
   // ListAudit pages through these (page token: the offset as text).
   void SetEntries(std::vector<hedui::v1::AuditEntry> entries);
   void SetCheck(hedui::v1::VerifyAuditResponse check);
+  // ExportAudit sends the header, then these stored entries two per chunk.
+  void SetExport(hedui::v1::ExportAuditHeader header,
+                 std::vector<std::string> stored);
   std::vector<hedui::v1::ListAuditRequest> list_requests() const;
+  std::vector<hedui::v1::ExportAuditRequest> export_requests() const;
 
   grpc::Status ListAudit(grpc::ServerContext* context,
                          const hedui::v1::ListAuditRequest* request,
@@ -95,11 +99,19 @@ class FakeAuditService final : public hedui::v1::AuditService::Service {
   grpc::Status VerifyAudit(grpc::ServerContext* context,
                            const hedui::v1::VerifyAuditRequest* request,
                            hedui::v1::VerifyAuditResponse* response) override;
+  grpc::Status ExportAudit(
+      grpc::ServerContext* context,
+      const hedui::v1::ExportAuditRequest* request,
+      grpc::ServerWriter<hedui::v1::ExportAuditChunk>* writer) override;
 
  private:
   mutable absl::Mutex mu_;
   absl::optional<FakeError> error_ ABSL_GUARDED_BY(mu_);
   std::vector<hedui::v1::AuditEntry> entries_ ABSL_GUARDED_BY(mu_);
+  hedui::v1::ExportAuditHeader export_header_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> export_entries_ ABSL_GUARDED_BY(mu_);
+  std::vector<hedui::v1::ExportAuditRequest> export_requests_
+      ABSL_GUARDED_BY(mu_);
   hedui::v1::VerifyAuditResponse check_ ABSL_GUARDED_BY(mu_);
   std::vector<hedui::v1::ListAuditRequest> list_requests_ ABSL_GUARDED_BY(mu_);
 };

@@ -9,11 +9,13 @@ PACKAGES=(
   libabsl-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
-  libgoogle-perftools-dev
+  libgoogle-perftools-dev libsystemd-dev libcpp-httplib-dev
   clang-format clang-tidy
   python3 python3-grpcio python3-protobuf
   openssl procps
+  dpkg-dev      # dpkg-shlibdeps: CPack computes the .deb's Depends with it
   rocksdb-tools
+  prometheus    # the metrics test scrapes heduid with the real server
 )
 
 missing=()

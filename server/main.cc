@@ -11,77 +11,35 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "server/config/server_config.h"
+#include "server/config/server_flags.h"
+#include "server/metrics/metrics_endpoint.h"
+#include "server/metrics/ops_collectors.h"
+#include "server/metrics/service_metrics.h"
+#include "server/ops/log_format.h"
+#include "server/ops/periodic_task.h"
 #include "server/ops/store_check.h"
 #include "server/security/authenticate.h"
 #include "server/security/callers_file.h"
+#include "server/security/certificate_expiry.h"
+#include "server/security/revocation_list.h"
 #include "server/security/tls_credentials.h"
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
 #include "server/service/call_gate.h"
 #include "server/service/policy_holder.h"
+#include "server/service/retention_service.h"
 #include "server/service/verification_service.h"
 #include "server/service/verifier.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
+#include "storage/retention.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
+#include "systemd/sd-daemon.h"
 
 namespace {
 
 using hedui::server::ServerConfig;
-
-void AddFlags(CLI::App& app, ServerConfig& config) {
-  app.add_option("--listen", config.listen_address,
-                 "HOST:PORT to listen on (loopback only with --insecure)")
-      ->capture_default_str();
-  app.add_option(
-      "--policy", config.policy_file,
-      "verification policy (protobuf text format); reloaded on SIGHUP");
-  app.add_option("--tls-cert", config.tls_cert_file,
-                 "server certificate chain (PEM)");
-  app.add_option("--tls-key", config.tls_key_file, "server private key (PEM)");
-  app.add_option("--tls-ca", config.tls_ca_file,
-                 "CA whose client certificates identify callers (PEM)");
-  app.add_option("--callers", config.callers_file,
-                 "who may call what (text format); reloaded on SIGHUP");
-  app.add_flag(
-      "--insecure", config.insecure,
-      "DEVELOPMENT ONLY: plaintext on loopback, every caller an admin");
-  app.add_option(
-      "--audit-key-file", config.audit_key_file,
-      "HMAC key of the audit chain (>= 32 bytes, outside --data-dir)");
-  app.add_option(
-      "--audit-head-file", config.audit_head_file,
-      "file the audit chain heads are appended to (outside --data-dir)");
-  app.add_option("--max-in-flight", config.max_in_flight,
-                 "calls in flight beyond this get RESOURCE_EXHAUSTED")
-      ->capture_default_str();
-  app.add_option("--max-message-mb", config.max_message_mb,
-                 "largest gRPC message, MiB")
-      ->capture_default_str();
-  app.add_option("--data-dir", config.data_dir,
-                 "directory of the embedded RocksDB store")
-      ->capture_default_str();
-  app.add_option("--port-file", config.port_file,
-                 "write the bound port to this file once serving");
-  app.add_option("--retained-snapshots", config.retained_snapshots,
-                 "full snapshots kept per department besides the current")
-      ->capture_default_str();
-  app.add_option("--block-cache-mb", config.block_cache_mb,
-                 "RocksDB block cache size")
-      ->capture_default_str();
-  app.add_option("--max-feed-mb", config.max_feed_mb,
-                 "largest feed file accepted")
-      ->capture_default_str();
-  app.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
-                 "time in-flight calls get to finish on SIGTERM")
-      ->capture_default_str();
-  app.add_flag("--check", config.check_only,
-               "check the store offline (every snapshot whole) and exit");
-  app.add_option("--test-pause-before-switch-ms",
-                 config.test_pause_before_switch_ms,
-                 "TEST ONLY: pause between ingesting and switching a snapshot");
-}
 
 sigset_t HandledSignals() {
   sigset_t signals;
@@ -110,9 +68,54 @@ absl::StatusOr<std::string> ReadAuditKey(const std::string& path) {
 
 // SIGHUP: the policy and the callers file are read again; a file with errors
 // is refused with them and the one in force stays.
+void CheckAuditChain(hedui::storage::ServiceLog& log,
+                     hedui::server::metrics::AuditCheckResult& result) {
+  const auto verdict = log.VerifyAudit();
+  if (!verdict.ok()) {
+    spdlog::error("audit chain check failed to run: {}",
+                  std::string(verdict.status().message()));
+    return;
+  }
+  result.intact = verdict->intact() ? 1 : 0;
+  result.checked_unix_seconds = absl::ToUnixSeconds(absl::Now());
+  if (!verdict->intact()) {
+    spdlog::error("AUDIT CHAIN BROKEN at entry {}: {}",
+                  verdict->first_broken_sequence(), verdict->problem());
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const hedui::security::RevocationList>>
+LoadRevocations(const ServerConfig& config) {
+  auto revocations = hedui::security::RevocationList::Load(config.crl_file,
+                                                           config.tls_ca_file);
+  if (!revocations.ok()) return revocations.status();
+  spdlog::info("revocation list {}: {} revoked client certificates",
+               config.crl_file, (*revocations)->size());
+  if ((*revocations)->next_update() < absl::Now()) {
+    spdlog::warn(
+        "revocation list {} is past its next update ({}): ask the "
+        "CA for a new one",
+        config.crl_file,
+        absl::FormatTime("%Y-%m-%d", (*revocations)->next_update(),
+                         absl::UTCTimeZone()));
+  }
+  return revocations;
+}
+
+std::vector<std::pair<std::string, std::string>> CertificateFiles(
+    const ServerConfig& config) {
+  if (config.insecure) return {};
+  return {{"server", config.tls_cert_file}, {"ca", config.tls_ca_file}};
+}
+
 void Reload(hedui::server::PolicyHolder& policies,
             hedui::security::Authenticator& authenticator,
             const ServerConfig& config) {
+  hedui::security::LogCertificateExpiry(
+      hedui::security::CheckCertificateExpiry(CertificateFiles(config),
+                                              config.cert_expiry_warning_days,
+                                              absl::Now()),
+      absl::Now());
   if (absl::Status s = policies.Reload(); !s.ok()) {
     spdlog::error("SIGHUP: new policy refused, the previous one stays: {}",
                   std::string(s.message()));
@@ -129,6 +132,17 @@ void Reload(hedui::server::PolicyHolder& policies,
     return;
   }
   authenticator.ReplaceRegistry(*callers).IgnoreError();
+  if (!config.crl_file.empty()) {
+    auto revocations = LoadRevocations(config);
+    if (!revocations.ok()) {
+      spdlog::error(
+          "SIGHUP: new revocation list refused, the previous one "
+          "stays: {}",
+          std::string(revocations.status().message()));
+    } else {
+      authenticator.ReplaceRevocations(*revocations);
+    }
+  }
   spdlog::info("SIGHUP: callers file reloaded ({} callers)",
                (*callers)->size());
 }
@@ -147,8 +161,25 @@ int main(int argc, char** argv) {
 
   CLI::App app{"heduid: Hedui household income verification server"};
   ServerConfig config;
-  AddFlags(app, config);
-  CLI11_PARSE(app, argc, argv);
+  hedui::server::AddServerFlags(app, config);
+  bool print_config = false;
+  app.add_flag("--print-config", print_config,
+               "print the effective configuration (file and flags) and exit")
+      ->configurable(false);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    spdlog::error("invalid configuration: {}",
+                  hedui::server::DescribeParseError(error));
+    return 2;
+  }
+  hedui::server::ConfigureLogging(config.log_format);
+  if (print_config) {
+    std::fputs(hedui::server::EffectiveConfigText(app).c_str(), stdout);
+    return 0;
+  }
   if (absl::Status s = hedui::server::ValidateServerConfig(config); !s.ok()) {
     spdlog::error("invalid configuration: {}", std::string(s.message()));
     return 2;
@@ -203,6 +234,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     authenticator = hedui::security::Authenticator::ForCallers(*callers);
+    if (!config.crl_file.empty()) {
+      auto revocations = LoadRevocations(config);
+      if (!revocations.ok()) {
+        spdlog::error("{}", std::string(revocations.status().message()));
+        return 1;
+      }
+      authenticator->ReplaceRevocations(*revocations);
+    }
     auto made = hedui::security::MakeServerCredentials(
         {config.tls_ca_file, config.tls_cert_file, config.tls_key_file});
     if (!made.ok()) {
@@ -231,8 +270,28 @@ int main(int argc, char** argv) {
       [&authenticator](const grpc::ServerContext& context) {
         return authenticator->Authenticate(context);
       };
+  hedui::server::metrics::Registry registry;
+  hedui::server::metrics::ServiceMetrics service_metrics(registry);
   hedui::server::Verifier verifier(store->get(), log->get(), &policies);
+  verifier.set_metrics(&service_metrics);
   hedui::server::CallGate gate(config.max_in_flight);
+  const std::vector<std::pair<std::string, std::string>> certificates =
+      CertificateFiles(config);
+  hedui::security::LogCertificateExpiry(
+      hedui::security::CheckCertificateExpiry(
+          certificates, config.cert_expiry_warning_days, absl::Now()),
+      absl::Now());
+  hedui::server::metrics::AuditCheckResult audit_check;
+  hedui::server::metrics::AddOpsCollectors(
+      registry, {store->get(), log->get(), &policies, &gate, certificates,
+                 config.cert_expiry_warning_days, &audit_check});
+  std::unique_ptr<hedui::server::PeriodicTask> audit_checker;
+  if (config.audit_verify_interval_minutes > 0) {
+    hedui::storage::ServiceLog* chain = log->get();
+    audit_checker = std::make_unique<hedui::server::PeriodicTask>(
+        absl::Seconds(1), absl::Minutes(config.audit_verify_interval_minutes),
+        [chain, &audit_check] { CheckAuditChain(*chain, audit_check); });
+  }
   hedui::server::IngestLimits limits;
   limits.max_feed_bytes = config.max_feed_mb << 20;
   hedui::server::AdminServiceImpl admin(store->get(), limits, callers,
@@ -240,6 +299,21 @@ int main(int argc, char** argv) {
   hedui::server::VerificationServiceImpl verification(&verifier, log->get(),
                                                       callers, &gate);
   hedui::server::AuditServiceImpl audit(&verifier, log->get(), callers);
+  hedui::storage::RetentionOptions retention;
+  retention.report_retention_days = config.report_retention_days;
+  retention.retired_snapshot_retention_days =
+      config.retired_snapshot_retention_days;
+  hedui::storage::Purger purger(store->get(), log->get(), retention);
+  hedui::server::RetentionServiceImpl retention_service(&verifier, &purger,
+                                                        callers);
+  std::unique_ptr<hedui::server::PeriodicTask> purge_task;
+  if (config.purge_interval_hours > 0) {
+    // The first run a few minutes after start, not at once: a restart loop
+    // must not turn into a purge loop.
+    purge_task = std::make_unique<hedui::server::PeriodicTask>(
+        absl::Minutes(5), absl::Hours(config.purge_interval_hours),
+        [&purger] { hedui::server::RunScheduledPurge(purger); });
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -249,6 +323,16 @@ int main(int argc, char** argv) {
   builder.RegisterService(&admin);
   builder.RegisterService(&verification);
   builder.RegisterService(&audit);
+  builder.RegisterService(&retention_service);
+  {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(
+        hedui::server::metrics::MakeMetricsInterceptorFactory(
+            &service_metrics));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   builder.SetMaxReceiveMessageSize(config.max_message_mb << 20);
   builder.SetMaxSendMessageSize(config.max_message_mb << 20);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
@@ -260,6 +344,19 @@ int main(int argc, char** argv) {
     spdlog::error("cannot listen on {}", config.listen_address);
     return 1;
   }
+  std::unique_ptr<hedui::server::metrics::MetricsEndpoint> metrics_endpoint;
+  if (!config.metrics_listen.empty()) {
+    auto started = hedui::server::metrics::MetricsEndpoint::Start(
+        config.metrics_listen, &registry);
+    if (!started.ok()) {
+      spdlog::error("{}", std::string(started.status().message()));
+      server->Shutdown();
+      return 1;
+    }
+    metrics_endpoint = *std::move(started);
+    spdlog::info("metrics on http://{}/metrics (port {})",
+                 config.metrics_listen, metrics_endpoint->port());
+  }
   // The store is open: only now say SERVING.
   server->GetHealthCheckService()->SetServingStatus(true);
   if (!config.port_file.empty()) {
@@ -269,15 +366,21 @@ int main(int argc, char** argv) {
                config.listen_address, port,
                config.insecure ? "INSECURE plaintext" : "mutual TLS",
                config.data_dir, policies.Current()->version());
+  // systemd (Type=notify) starts dependent units only now; outside systemd
+  // this does nothing.
+  sd_notify(0, "READY=1");
 
   std::thread stopper([&] {
     int sig = WaitForSignal();
     while (sig == SIGHUP) {
+      sd_notify(0, "RELOADING=1");
       Reload(policies, *authenticator, config);
+      sd_notify(0, "READY=1");
       sig = WaitForSignal();
     }
     spdlog::info("signal {}: shutting down (grace {} s)", sig,
                  config.shutdown_grace_seconds);
+    sd_notify(0, "STOPPING=1");
     server->GetHealthCheckService()->SetServingStatus(false);
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(config.shutdown_grace_seconds));
@@ -286,6 +389,9 @@ int main(int argc, char** argv) {
   stopper.join();
   // The log drains its queue and writes its last chain head before the
   // store it writes to closes.
+  audit_checker.reset();
+  purge_task.reset();
+  metrics_endpoint.reset();
   log->reset();
   store->reset();
   spdlog::info("heduid stopped");

@@ -7,6 +7,7 @@
 #include <openssl/params.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -38,6 +39,12 @@ bool IsLowerHex(absl::string_view text) {
   }
   return true;
 }
+
+bool IsMacHex(absl::string_view text) {
+  return text.size() == 2 * kAuditMacBytes && IsLowerHex(text);
+}
+
+constexpr char kRestoreWord[] = "restored";
 
 }  // namespace
 
@@ -114,6 +121,31 @@ std::string FormatHeadLine(uint64_t sequence, absl::string_view mac) {
   return absl::StrCat(sequence, " ", absl::BytesToHexString(mac), "\n");
 }
 
+std::string FormatRestoreLine(uint64_t sequence, absl::string_view mac,
+                              uint64_t backup_id, int64_t unix_seconds) {
+  return absl::StrCat(kRestoreWord, " ", sequence, " ",
+                      absl::BytesToHexString(mac), " ", backup_id, " ",
+                      unix_seconds, "\n");
+}
+
+std::vector<HeadCheckpoint> CurrentHistory(
+    const std::vector<HeadCheckpoint>& lines) {
+  std::vector<HeadCheckpoint> current;
+  for (const HeadCheckpoint& line : lines) {
+    if (line.restore) {
+      current.erase(std::remove_if(current.begin(), current.end(),
+                                   [&](const HeadCheckpoint& head) {
+                                     return head.sequence > line.sequence;
+                                   }),
+                    current.end());
+      // Nothing to compare an empty chain with.
+      if (line.sequence == 0) continue;
+    }
+    current.push_back(line);
+  }
+  return current;
+}
+
 absl::StatusOr<std::vector<HeadCheckpoint>> ReadHeadFile(
     const std::string& path) {
   std::vector<HeadCheckpoint> heads;
@@ -135,9 +167,27 @@ absl::StatusOr<std::vector<HeadCheckpoint>> ReadHeadFile(
     std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
     HeadCheckpoint head;
     head.line = number;
+    if (!fields.empty() && fields[0] == kRestoreWord) {
+      if (fields.size() != 5 || !absl::SimpleAtoi(fields[1], &head.sequence) ||
+          !IsMacHex(fields[2]) ||
+          !absl::SimpleAtoi(fields[3], &head.backup_id) ||
+          !absl::SimpleAtoi(fields[4], &head.restored_unix_seconds)) {
+        return absl::DataLossError(absl::StrCat(
+            "line ", number, " of ", path,
+            " is not \"restored sequence mac-hex backup-id unix-seconds\""));
+      }
+      head.restore = true;
+      head.mac = absl::HexStringToBytes(fields[2]);
+      if (head.sequence == 0 && head.mac != std::string(kAuditMacBytes, '\0')) {
+        return absl::DataLossError(
+            absl::StrCat("line ", number, " of ", path,
+                         " restores an empty chain with a non-zero mac"));
+      }
+      heads.push_back(std::move(head));
+      continue;
+    }
     if (fields.size() != 2 || !absl::SimpleAtoi(fields[0], &head.sequence) ||
-        head.sequence == 0 || fields[1].size() != 2 * kAuditMacBytes ||
-        !IsLowerHex(fields[1])) {
+        head.sequence == 0 || !IsMacHex(fields[1])) {
       return absl::DataLossError(absl::StrCat("line ", number, " of ", path,
                                               " is not \"sequence mac-hex\""));
     }

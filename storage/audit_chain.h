@@ -53,13 +53,28 @@ std::string EncodeAuditValue(std::string unmaced_entry, absl::string_view mac);
 bool SplitAuditValue(absl::string_view value, absl::string_view* unmaced_entry,
                      absl::string_view* mac);
 
-// The head file: one "sequence mac-hex\n" line per checkpoint.
+// The head file: one "sequence mac-hex\n" line per checkpoint, and one
+// "restored sequence mac-hex backup-id unix-seconds\n" line per restore
+// from backup (storage/FORMAT.md).
 struct HeadCheckpoint {
   uint64_t sequence = 0;
   std::string mac;  // raw bytes
   int line = 0;     // 1-based, for messages
+  // A restore marker: the chain was brought back to `sequence` (mac); heads
+  // before this line past `sequence` name a history the restore discarded.
+  bool restore = false;
+  uint64_t backup_id = 0;
+  int64_t restored_unix_seconds = 0;
 };
 std::string FormatHeadLine(uint64_t sequence, absl::string_view mac);
+std::string FormatRestoreLine(uint64_t sequence, absl::string_view mac,
+                              uint64_t backup_id, int64_t unix_seconds);
+// The checkpoints the current history must match, in file order: each
+// restore marker drops the earlier ones past its sequence (the discarded
+// history, whose sequence numbers are reused) and is itself a checkpoint,
+// unless it restored an empty chain.
+std::vector<HeadCheckpoint> CurrentHistory(
+    const std::vector<HeadCheckpoint>& lines);
 // Every complete line; a missing file has none. A last line without its
 // newline is a write a crash interrupted (the entries it names were durable
 // before it was started) and is ignored. DATA_LOSS names a malformed line.

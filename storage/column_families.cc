@@ -6,6 +6,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 #include "storage/keys.h"
 #include "storage/masking_logger.h"
@@ -72,6 +73,10 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 10;
   db_options.info_log = std::make_shared<MaskingLogger>(path);
+  // Tickers only (no timers): the block-cache hit ratio the metrics endpoint
+  // shows, at the cost of a few relaxed atomic increments per read.
+  db_options.statistics = rocksdb::CreateDBStatistics();
+  db_options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   if (config.env != nullptr) db_options.env = config.env;
 
   std::vector<std::string> existing;

@@ -144,6 +144,11 @@ class ServiceLogImpl : public ServiceLog {
 
   uint64_t AuditLength() const override { return length_.load(); }
 
+  std::unique_ptr<AuditReader> NewAuditReader() override {
+    return std::make_unique<AuditReader>(
+        Store::ServiceTables{db_, reports_, audit_});
+  }
+
  private:
   absl::StatusOr<Prepared> Prepare(ServiceRecord record) const;
   void WriterLoop();
@@ -204,6 +209,17 @@ absl::Status ServiceLogImpl::Resume() {
   }
   if (!it->status().ok()) {
     return FromRocks(it->status(), "reading the reports");
+  }
+  // Purged reports leave no key behind but this floor: their ids stay used.
+  std::string floor;
+  rocksdb::Status floor_read = db_->Get(rocksdb::ReadOptions(), reports_,
+                                        ReportNumberFloorKey(), &floor);
+  if (floor_read.ok() && floor.size() == 8) {
+    next_report_ = std::max(next_report_, ReadBigEndian64(floor) + 1);
+  } else if (floor_read.ok()) {
+    return absl::DataLossError("the purged-report number floor is malformed");
+  } else if (!floor_read.IsNotFound()) {
+    return FromRocks(floor_read, "reading the reports");
   }
   length_ = last_sequence_;
 
@@ -646,8 +662,10 @@ absl::StatusOr<hedui::v1::VerifyAuditResponse> ServiceLogImpl::VerifyAudit() {
     response.set_problem(std::string(heads.status().message()));
     return response;
   }
+  // Heads of a history a restore discarded are not this chain's.
+  const std::vector<HeadCheckpoint> current = CurrentHistory(*heads);
   std::map<uint64_t, std::string> wanted;  // head sequence -> stored mac
-  for (const HeadCheckpoint& head : *heads) wanted[head.sequence];
+  for (const HeadCheckpoint& head : current) wanted[head.sequence];
 
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   struct Release {
@@ -709,20 +727,21 @@ absl::StatusOr<hedui::v1::VerifyAuditResponse> ServiceLogImpl::VerifyAudit() {
   // need not ascend (a tail cut and written again), so every line is
   // checked and the earliest problem wins.
   uint64_t checked = 0;
-  for (const HeadCheckpoint& head : *heads) {
+  for (const HeadCheckpoint& head : current) {
     if (broken != 0 && head.sequence >= broken) continue;
     ++checked;
+    const char* kind = head.restore ? ", a restore marker" : "";
     if (head.sequence > last_good) {
       broken = last_good + 1;
-      problem =
-          absl::StrCat("the head file (line ", head.line, ") names entry ",
-                       head.sequence, " but the trail ends at ", last_good,
-                       ": entries after it were removed");
+      problem = absl::StrCat("the head file (line ", head.line, kind,
+                             ") names entry ", head.sequence,
+                             " but the trail ends at ", last_good,
+                             ": entries after it were removed");
     } else if (wanted[head.sequence] != head.mac) {
       broken = head.sequence;
-      problem = absl::StrCat("entry ", head.sequence,
-                             " differs from the head file (line ", head.line,
-                             "): the trail was rewritten from there or before");
+      problem = absl::StrCat(
+          "entry ", head.sequence, " differs from the head file (line ",
+          head.line, kind, "): the trail was rewritten from there or before");
     }
   }
   response.set_head_checkpoints(checked);

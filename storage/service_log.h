@@ -18,6 +18,7 @@
 #include "hedui/v1/audit.pb.h"
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification_service.pb.h"
+#include "storage/audit_range.h"
 #include "storage/store.h"
 
 namespace hedui::storage {
@@ -98,6 +99,9 @@ class ServiceLog {
 
   // Entries in the chain.
   virtual uint64_t AuditLength() const = 0;
+
+  // A reader of the chain as stored now, for exports (audit_range.h).
+  virtual std::unique_ptr<AuditReader> NewAuditReader() = 0;
 };
 
 }  // namespace hedui::storage

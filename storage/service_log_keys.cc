@@ -99,4 +99,8 @@ uint32_t DateNumber(const hedui::v1::Date& date) {
          static_cast<uint32_t>(date.day());
 }
 
+std::string ReportNumberFloorKey() {
+  return std::string(1, kReportNumberFloorTag);
+}
+
 }  // namespace hedui::storage

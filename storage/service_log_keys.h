@@ -16,6 +16,8 @@
 //   'm' | person_id (18) | report_id           -> ReportSummary
 //   'g' | program (1) | report_id              -> ReportSummary
 //   'd' | YYYYMMDD (BE32) | report_id          -> ReportSummary
+//   'n'                                        -> BE64: the highest report
+//                                                 number a purge deleted
 
 #include <cstdint>
 #include <optional>
@@ -33,6 +35,7 @@ inline constexpr char kReportSummaryTag = 's';
 inline constexpr char kReportByPersonTag = 'm';
 inline constexpr char kReportByProgramTag = 'g';
 inline constexpr char kReportByDateTag = 'd';
+inline constexpr char kReportNumberFloorTag = 'n';
 
 inline constexpr size_t kReportIdBytes = 13;
 inline constexpr uint64_t kMaxReportNumber = 999'999'999'999ull;
@@ -61,6 +64,10 @@ std::string ReportByProgramPrefix(hedui::v1::Program program);
 // YYYYMMDD as a number: 20261101.
 std::string ReportByDatePrefix(uint32_t yyyymmdd);
 uint32_t DateNumber(const hedui::v1::Date& date);
+// A purge that deletes the newest reports leaves their highest number here,
+// so that numbering resumes after it: a report id is never given twice (the
+// audit names reports by id).
+std::string ReportNumberFloorKey();
 
 }  // namespace hedui::storage
 

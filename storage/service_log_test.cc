@@ -629,5 +629,63 @@ TEST(AuditChainTest, HeadFileIgnoresAnInterruptedLastLine) {
   std::filesystem::remove(path);
 }
 
+TEST(AuditChainTest, RestoreMarkersDiscardTheHeadsPastThem) {
+  const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                            absl::StrCat("marker_heads_", getpid()))
+                               .string();
+  std::filesystem::remove(path);
+  const std::string a(32, '\x0a'), b(32, '\x0b'), c(32, '\x0c');
+  ASSERT_TRUE(AppendHeadLine(path, FormatHeadLine(10, a)).ok());
+  ASSERT_TRUE(AppendHeadLine(path, FormatHeadLine(20, b)).ok());
+  ASSERT_TRUE(
+      AppendHeadLine(path, FormatRestoreLine(12, c, 3, 1790000000)).ok());
+  ASSERT_TRUE(AppendHeadLine(path, FormatHeadLine(20, a)).ok());
+  auto lines = ReadHeadFile(path);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_EQ(lines->size(), 4u);
+  EXPECT_TRUE((*lines)[2].restore);
+  EXPECT_EQ((*lines)[2].sequence, 12u);
+  EXPECT_EQ((*lines)[2].mac, c);
+  EXPECT_EQ((*lines)[2].backup_id, 3u);
+  EXPECT_EQ((*lines)[2].restored_unix_seconds, 1790000000);
+  // 20 (b) was the discarded history's; 10 is shared; the marker and the
+  // new 20 are the current history's.
+  std::vector<HeadCheckpoint> current = CurrentHistory(*lines);
+  ASSERT_EQ(current.size(), 3u);
+  EXPECT_EQ(current[0].line, 1);
+  EXPECT_EQ(current[1].line, 3);
+  EXPECT_EQ(current[2].line, 4);
+  // Restoring an empty chain discards everything and checks nothing.
+  ASSERT_TRUE(
+      AppendHeadLine(path, FormatRestoreLine(0, std::string(32, '\0'), 1, 1))
+          .ok());
+  lines = ReadHeadFile(path);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  EXPECT_TRUE(CurrentHistory(*lines).empty());
+  {
+    std::ofstream out(path, std::ios::app);
+    out << "restored 5 " << std::string(64, 'a') << " x 1\n";  // bad id
+  }
+  EXPECT_EQ(ReadHeadFile(path).status().code(), absl::StatusCode::kDataLoss);
+  std::filesystem::remove(path);
+}
+
+TEST_F(ServiceLogTest, ARestoreMarkerIsCheckedAgainstTheChain) {
+  options_.head_every = 5;
+  Open();
+  AppendN(12);   // heads at 5, 10
+  log_.reset();  // and 12
+  // A marker naming entry 7 with a mac that is not entry 7's.
+  ASSERT_TRUE(AppendHeadLine(options_.head_file,
+                             FormatRestoreLine(7, std::string(32, 'x'), 1, 1))
+                  .ok());
+  Open();
+  auto verified = Verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.first_broken_sequence(), 7u);
+  EXPECT_TRUE(absl::StrContains(verified.problem(), "restore marker"))
+      << verified.problem();
+}
+
 }  // namespace
 }  // namespace hedui::storage

@@ -92,6 +92,8 @@ class RocksStore final : public Store {
   absl::StatusOr<std::optional<BatchRecord>> FindBatch(
       Department department, absl::string_view batch_id) override;
   absl::Status CompactRetired() override;
+  absl::StatusOr<std::vector<SnapshotInfo>> PurgeRetiredSnapshots(
+      absl::Time retired_before, bool dry_run) override;
   absl::StatusOr<int64_t> CountRecords(Department department,
                                        uint32_t generation) override;
   absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>> CountAllRecords()
@@ -880,6 +882,52 @@ absl::Status RocksStore::CompactRetired() {
   return FromRocks(
       db_->CompactRange(compact, cfs_.households, nullptr, nullptr),
       "compacting retired household registers");
+}
+
+absl::StatusOr<std::vector<SnapshotInfo>> RocksStore::PurgeRetiredSnapshots(
+    absl::Time retired_before, bool dry_run) {
+  const int64_t cutoff = absl::ToUnixSeconds(retired_before);
+  // Serialized with loads: a switch in between would retire one more.
+  absl::MutexLock writer(&writer_mu_);
+  std::vector<SnapshotInfo> purged;
+  for (int d = 1; d <= kMaxDepartmentNumber; ++d) {
+    const auto dept = static_cast<Department>(d);
+    absl::StatusOr<DepartmentState> state = LoadState(dept);
+    if (absl::IsNotFound(state.status())) continue;
+    if (!state.ok()) return state.status();
+    // Retained snapshots are newest first; each stopped being current when
+    // the one before it in this list (or the current one) was ingested.
+    DepartmentState next = *state;
+    next.clear_retained();
+    std::vector<SnapshotInfo> dropped;
+    int64_t retired_at = state->current().ingested_unix_seconds();
+    for (const SnapshotInfo& kept : state->retained()) {
+      if (retired_at < cutoff) {
+        dropped.push_back(kept);
+      } else {
+        *next.add_retained() = kept;
+      }
+      retired_at = kept.ingested_unix_seconds();
+    }
+    if (dropped.empty()) continue;
+    if (!dry_run) {
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      if (absl::Status s =
+              FromRocks(db_->Put(sync, cfs_.meta, DepartmentStateKey(dept),
+                                 next.SerializeAsString()),
+                        "purging retired snapshots");
+          !s.ok()) {
+        return s;
+      }
+      for (const SnapshotInfo& gone : dropped) {
+        live_->Remove(d, static_cast<uint32_t>(gone.generation()));
+      }
+    }
+    purged.insert(purged.end(), dropped.begin(), dropped.end());
+  }
+  if (!dry_run && !purged.empty()) ScheduleCompaction();
+  return purged;
 }
 
 absl::StatusOr<int64_t> RocksStore::CountRecords(Department department,

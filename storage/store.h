@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "hedui/store/v1/meta.pb.h"
 #include "hedui/store/v1/records.pb.h"
@@ -130,6 +131,14 @@ class Store {
   // physically gone when it returns (also done in the background after
   // every switch).
   virtual absl::Status CompactRetired() = 0;
+
+  // Retention: drops the retained (non-current) snapshots that stopped being
+  // current before `retired_before` (when the snapshot after them was
+  // ingested) and returns them; their records leave with a background
+  // compaction. With dry_run, only returns them. ReadPersonsAt no longer
+  // finds a dropped snapshot.
+  virtual absl::StatusOr<std::vector<hedui::store::v1::SnapshotInfo>>
+  PurgeRetiredSnapshots(absl::Time retired_before, bool dry_run) = 0;
 
   // Number of records physically present for a department and generation,
   // current or not (retention tests and operators).

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace hedui::server {
 namespace {
@@ -18,9 +19,7 @@ bool IsInside(const std::string& file, const std::string& dir) {
   return absl::StartsWith(file, prefix);
 }
 
-}  // namespace
-
-absl::Status ValidateServerConfig(const ServerConfig& config) {
+absl::Status CheckSettings(const ServerConfig& config) {
   if (config.listen_address.find(':') == std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen: '", config.listen_address, "' must be HOST:PORT"));
@@ -90,11 +89,69 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
   if (config.max_message_mb < 1 || config.max_message_mb > 1024) {
     return absl::InvalidArgumentError("--max-message-mb: between 1 and 1024");
   }
+  if (!config.crl_file.empty() && config.insecure) {
+    return absl::InvalidArgumentError(
+        "--crl: no client certificates are checked with --insecure");
+  }
+  if (config.cert_expiry_warning_days < 0) {
+    return absl::InvalidArgumentError(
+        "--cert-expiry-warning-days: must not be negative");
+  }
+  if (config.log_format != "text" && config.log_format != "json") {
+    return absl::InvalidArgumentError("--log-format: text or json");
+  }
+  if (!config.metrics_listen.empty() &&
+      (config.metrics_listen.find(':') == std::string::npos ||
+       config.metrics_listen == config.listen_address)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--metrics-listen: '", config.metrics_listen,
+                     "' must be HOST:PORT, another port than --listen"));
+  }
+  if (!config.backup_dir.empty() &&
+      (IsInside(config.backup_dir, config.data_dir) ||
+       config.backup_dir == config.data_dir)) {
+    return absl::InvalidArgumentError(
+        "--backup-dir: must be outside --data-dir (a backup inside the store "
+        "is lost with it)");
+  }
+  if (config.report_retention_days < 1 ||
+      config.retired_snapshot_retention_days < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        config.report_retention_days < 1 ? "--report-retention-days"
+                                         : "--retired-snapshot-retention-days",
+        ": at least 1"));
+  }
+  if (config.audit_verify_interval_minutes < 0) {
+    return absl::InvalidArgumentError(
+        "--audit-verify-interval-minutes: must not be negative (0: never)");
+  }
+  if (config.purge_interval_hours < 0) {
+    return absl::InvalidArgumentError(
+        "--purge-interval-hours: must not be negative (0: on demand only)");
+  }
   if (config.test_pause_before_switch_ms < 0) {
     return absl::InvalidArgumentError(
         "--test-pause-before-switch-ms: must not be negative");
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateServerConfig(const ServerConfig& config) {
+  absl::Status status = CheckSettings(config);
+  const absl::string_view message = status.message();
+  // Every check words its error "--flag: problem"; the setting is named for
+  // readers of the configuration file as well, whose key has no dashes.
+  const size_t colon = message.find(": ");
+  if (status.ok() || !absl::StartsWith(message, "--") ||
+      colon == absl::string_view::npos) {
+    return status;
+  }
+  const absl::string_view flag = message.substr(0, colon);
+  return absl::InvalidArgumentError(
+      absl::StrCat("setting '", flag.substr(2), "' (", flag,
+                   "): ", message.substr(colon + 2)));
 }
 
 }  // namespace hedui::server

@@ -8,8 +8,9 @@
 
 namespace hedui::server {
 
-// Every setting of heduid, with its default. Filled from flags (and, later,
-// a configuration file), validated once at start-up.
+// Every setting of heduid, with its default. Filled from the configuration
+// file and the flags that override it (server_flags.h), validated once at
+// start-up.
 struct ServerConfig {
   // Any address with TLS; loopback only with `insecure`.
   std::string listen_address = "127.0.0.1:7441";
@@ -41,6 +42,27 @@ struct ServerConfig {
   int max_in_flight = 256;
   // Largest request or reply message, MiB (ingestion streams in chunks).
   int max_message_mb = 8;
+  // Logs: "text" (journald adds the time) or "json" (one object per line).
+  std::string log_format = "text";
+  // HOST:PORT of the Prometheus text endpoint (GET /metrics); empty: none.
+  std::string metrics_listen;
+  // Client certificates revoked by the CA (PEM CRL); reloaded on SIGHUP.
+  std::string crl_file;
+  // Certificates expiring within this many days are warned about in the
+  // log, the health details and the metrics.
+  int cert_expiry_warning_days = 30;
+  // Where `hedui admin backup` writes (RocksDB BackupEngine); empty: backups
+  // are refused.
+  std::string backup_dir;
+  // Retention (personal data must not live forever): stored reports whose
+  // verification date is older, and retired department snapshots replaced
+  // longer ago, are purged every `purge_interval_hours` (0: only on demand).
+  int report_retention_days = 1825;
+  int retired_snapshot_retention_days = 90;
+  int purge_interval_hours = 24;
+  // The whole audit chain is checked in the background this often (result
+  // in the metrics and the log); 0: never.
+  int audit_verify_interval_minutes = 60;
   // Open the store, check that every snapshot is whole, and exit.
   bool check_only = false;
   // Test only: pause this long between ingesting a snapshot's files and

@@ -8,6 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 #include "server/security/authorize.h"
@@ -143,6 +145,7 @@ std::unique_ptr<Authenticator> Authenticator::ForInsecureDevelopment() {
 absl::StatusOr<Caller> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
   if (insecure_) return InsecureDevelopmentCaller();
+  if (absl::Status s = CheckPeerCertificate(context); !s.ok()) return s;
   const std::shared_ptr<const CallerRegistry> current = registry();
   if (current == nullptr) {
     // A server built without a callers file must refuse, not admit.
@@ -174,6 +177,55 @@ absl::Status Authenticator::ReplaceRegistry(
   }
   absl::MutexLock lock(&mu_);
   registry_ = std::move(registry);
+  return absl::OkStatus();
+}
+
+void Authenticator::ReplaceRevocations(
+    std::shared_ptr<const RevocationList> revocations) {
+  absl::MutexLock lock(&mu_);
+  revocations_ = std::move(revocations);
+}
+
+absl::Status Authenticator::CheckPeerCertificate(
+    const grpc::ServerContextBase& context) const {
+  const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth == nullptr) return absl::OkStatus();
+  const std::vector<std::string> pems =
+      PropertyValues(*auth, GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  // Without a certificate Authenticate() refuses the call anyway.
+  if (pems.empty()) return absl::OkStatus();
+  const std::vector<std::string> names =
+      PropertyValues(*auth, GRPC_X509_CN_PROPERTY_NAME);
+  const std::string shown = names.empty() ? "(no name)" : names.front();
+  PeerCertificate peer;
+  std::shared_ptr<const RevocationList> revocations;
+  {
+    absl::MutexLock lock(&mu_);
+    revocations = revocations_;
+    auto it = peers_.find(pems.front());
+    if (it != peers_.end()) {
+      peer = it->second;
+    } else {
+      absl::StatusOr<PeerCertificate> parsed =
+          ParsePeerCertificate(pems.front());
+      if (!parsed.ok())
+        return absl::UnauthenticatedError(parsed.status().message());
+      // Bounded whatever the number of distinct certificates seen.
+      if (peers_.size() >= 10'000) peers_.clear();
+      peer = *parsed;
+      peers_.emplace(pems.front(), peer);
+    }
+  }
+  if (absl::Now() > peer.not_after) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate \"", shown, "\" expired on ",
+        absl::FormatTime("%Y-%m-%d", peer.not_after, absl::UTCTimeZone())));
+  }
+  if (revocations != nullptr && revocations->IsRevoked(peer.serial_hex)) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("client certificate \"", shown, "\" (serial ",
+                     peer.serial_hex, ") is revoked"));
+  }
   return absl::OkStatus();
 }
 

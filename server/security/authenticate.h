@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -11,6 +12,7 @@
 #include "grpcpp/server_context.h"
 #include "server/security/caller.h"
 #include "server/security/caller_registry.h"
+#include "server/security/revocation_list.h"
 
 namespace hedui::security {
 
@@ -71,6 +73,11 @@ class Authenticator {
   // in --insecure mode; INVALID_ARGUMENT for null.
   absl::Status ReplaceRegistry(std::shared_ptr<const CallerRegistry> registry);
 
+  // Swaps in a reloaded revocation list (null: none). Revoked and expired
+  // client certificates are refused with UNAUTHENTICATED on every call, so
+  // a connection made before the revocation (or the expiry) gets no further.
+  void ReplaceRevocations(std::shared_ptr<const RevocationList> revocations);
+
   bool insecure() const { return insecure_; }
   // The current registry; null in --insecure mode.
   std::shared_ptr<const CallerRegistry> registry() const;
@@ -79,9 +86,18 @@ class Authenticator {
   Authenticator(bool insecure, std::shared_ptr<const CallerRegistry> registry)
       : insecure_(insecure), registry_(std::move(registry)) {}
 
+  // OK, or why the peer's certificate may no longer be used.
+  absl::Status CheckPeerCertificate(
+      const grpc::ServerContextBase& context) const;
+
   const bool insecure_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const CallerRegistry> registry_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const RevocationList> revocations_ ABSL_GUARDED_BY(mu_);
+  // Parsed client certificates by PEM text: one parse per distinct caller,
+  // not per call.
+  mutable absl::flat_hash_map<std::string, PeerCertificate> peers_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hedui::security

@@ -34,7 +34,12 @@ const PolicyTable& Table() {
         {"/hedui.v1.VerificationService/GetStats", staff},
         {"/hedui.v1.AdminService/Ingest", admin},
         {"/hedui.v1.AdminService/ListDepartments", staff},
+        {"/hedui.v1.AdminService/CreateBackup", admin},
+        {"/hedui.v1.AdminService/ListBackups", admin},
+        {"/hedui.v1.AdminService/VerifyBackup", admin},
+        {"/hedui.v1.AdminService/PruneBackups", admin},
         {"/hedui.v1.AuditService/*", staff},
+        {"/hedui.v1.RetentionService/Purge", admin},
         // Load balancers and tools probe these without a certificate.
         {"/grpc.health.v1.Health/*", open},
         {"/grpc.reflection.v1alpha.ServerReflection/*", open},

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "hedui/v1/admin.pb.h"
 #include "hedui/v1/audit.pb.h"
+#include "hedui/v1/retention.pb.h"
 #include "hedui/v1/verification_service.pb.h"
 #include "server/security/authenticate.h"
 
@@ -64,8 +65,14 @@ constexpr Expected kTable[] = {
     {"/hedui.v1.VerificationService/GetStats", false, true, true},
     {"/hedui.v1.AdminService/Ingest", false, false, true},
     {"/hedui.v1.AdminService/ListDepartments", false, true, true},
+    {"/hedui.v1.AdminService/CreateBackup", false, false, true},
+    {"/hedui.v1.AdminService/ListBackups", false, false, true},
+    {"/hedui.v1.AdminService/VerifyBackup", false, false, true},
+    {"/hedui.v1.AdminService/PruneBackups", false, false, true},
     {"/hedui.v1.AuditService/ListAudit", false, true, true},
     {"/hedui.v1.AuditService/VerifyAudit", false, true, true},
+    {"/hedui.v1.AuditService/ExportAudit", false, true, true},
+    {"/hedui.v1.RetentionService/Purge", false, false, true},
 };
 
 TEST(AuthorizeMethodTest, EachMethodAndRole) {
@@ -105,7 +112,8 @@ TEST(AuthorizeMethodTest, EveryHeduiMethodIsInTheTable) {
   for (const google::protobuf::FileDescriptor* file :
        {hedui::v1::GetStatsRequest::descriptor()->file(),
         hedui::v1::ListDepartmentsRequest::descriptor()->file(),
-        hedui::v1::ListAuditRequest::descriptor()->file()}) {
+        hedui::v1::ListAuditRequest::descriptor()->file(),
+        hedui::v1::PurgeRequest::descriptor()->file()}) {
     ASSERT_GT(file->service_count(), 0) << file->name();
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);

@@ -1,6 +1,8 @@
 #include "server/service/admin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "server/service/error_details.h"
 #include "server/service/status_mapping.h"
 #include "spdlog/spdlog.h"
@@ -54,8 +56,46 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
 
 constexpr char kIngest[] = "/hedui.v1.AdminService/Ingest";
 constexpr char kListDepartments[] = "/hedui.v1.AdminService/ListDepartments";
+constexpr char kCreateBackup[] = "/hedui.v1.AdminService/CreateBackup";
+constexpr char kListBackups[] = "/hedui.v1.AdminService/ListBackups";
+constexpr char kVerifyBackup[] = "/hedui.v1.AdminService/VerifyBackup";
+constexpr char kPruneBackups[] = "/hedui.v1.AdminService/PruneBackups";
+
+void ToProto(const storage::BackupSummary& backup, hedui::v1::BackupInfo* out) {
+  out->set_backup_id(backup.backup_id);
+  out->set_created_unix_seconds(backup.metadata.created_unix_seconds);
+  out->set_size_bytes(backup.size_bytes);
+  out->set_files(backup.files);
+  out->set_format_version(backup.metadata.format_version);
+  out->set_audit_sequence(backup.metadata.audit_sequence);
+  out->set_audit_mac(backup.metadata.audit_mac);
+  out->set_requested_by(backup.metadata.requested_by);
+  out->set_metadata_problem(backup.metadata_problem);
+}
+
+double SecondsSince(absl::Time start) {
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
 
 }  // namespace
+
+template <typename Body>
+grpc::Status AdminServiceImpl::Audited(grpc::ServerContext* context,
+                                       const char* method, Body body) {
+  absl::StatusOr<security::Caller> caller =
+      AdmitCall(callers_, auditor_, *context, method);
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
+  const CallInfo call = MakeCallInfo(*caller, method);
+  return FinishCall(auditor_, context, call, body(*caller));
+}
+
+absl::StatusOr<storage::BackupManager*> AdminServiceImpl::Backups() const {
+  if (backups_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "backups are off: the server has no backup_dir configured");
+  }
+  return backups_.get();
+}
 
 grpc::Status AdminServiceImpl::Ingest(
     grpc::ServerContext* context,
@@ -113,6 +153,111 @@ grpc::Status AdminServiceImpl::ListDepartments(
     }
   }
   return FinishCall(auditor_, context, call, absl::OkStatus());
+}
+
+grpc::Status AdminServiceImpl::CreateBackup(
+    grpc::ServerContext* context,
+    const hedui::v1::CreateBackupRequest* /*request*/,
+    hedui::v1::CreateBackupResponse* response) {
+  return Audited(
+      context, kCreateBackup,
+      [&](const security::Caller& caller) -> absl::Status {
+        absl::StatusOr<storage::BackupManager*> backups = Backups();
+        if (!backups.ok()) return backups.status();
+        const absl::Time start = absl::Now();
+        absl::StatusOr<storage::BackupSummary> made =
+            (*backups)->Create(caller.identity);
+        if (!made.ok()) {
+          spdlog::error("backup refused or failed: {}",
+                        made.status().ToString());
+          return made.status();
+        }
+        ToProto(*made, response->mutable_backup());
+        response->set_server_seconds(SecondsSince(start));
+        spdlog::info(
+            "backup {} made in {} for {}: {} bytes, {} files, audit entry {} "
+            "({:.1f} s)",
+            made->backup_id, (*backups)->backup_dir(), caller.identity,
+            made->size_bytes, made->files, made->metadata.audit_sequence,
+            response->server_seconds());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AdminServiceImpl::ListBackups(
+    grpc::ServerContext* context,
+    const hedui::v1::ListBackupsRequest* /*request*/,
+    hedui::v1::ListBackupsResponse* response) {
+  return Audited(
+      context, kListBackups, [&](const security::Caller&) -> absl::Status {
+        absl::StatusOr<storage::BackupManager*> backups = Backups();
+        if (!backups.ok()) return backups.status();
+        absl::StatusOr<storage::BackupListing> listing = (*backups)->List();
+        if (!listing.ok()) return listing.status();
+        for (const storage::BackupSummary& b : listing->backups) {
+          ToProto(b, response->add_backups());
+        }
+        for (uint32_t id : listing->corrupt_ids) {
+          response->add_corrupt_backup_ids(id);
+        }
+        response->set_backup_dir((*backups)->backup_dir());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AdminServiceImpl::VerifyBackup(
+    grpc::ServerContext* context, const hedui::v1::VerifyBackupRequest* request,
+    hedui::v1::VerifyBackupResponse* response) {
+  return Audited(
+      context, kVerifyBackup, [&](const security::Caller&) -> absl::Status {
+        if (request->backup_id() == 0) {
+          return FieldViolation("backup_id", "required (backups count from 1)");
+        }
+        absl::StatusOr<storage::BackupManager*> backups = Backups();
+        if (!backups.ok()) return backups.status();
+        const absl::Time start = absl::Now();
+        absl::StatusOr<storage::BackupCheck> check =
+            (*backups)->Verify(request->backup_id());
+        if (!check.ok()) return check.status();
+        ToProto(check->backup, response->mutable_backup());
+        response->set_intact(check->intact);
+        response->set_problem(check->problem);
+        response->set_server_seconds(SecondsSince(start));
+        if (!check->intact) {
+          spdlog::error("backup {} is damaged: {}", request->backup_id(),
+                        check->problem);
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AdminServiceImpl::PruneBackups(
+    grpc::ServerContext* context, const hedui::v1::PruneBackupsRequest* request,
+    hedui::v1::PruneBackupsResponse* response) {
+  return Audited(context, kPruneBackups,
+                 [&](const security::Caller& caller) -> absl::Status {
+                   if (request->keep_last() < 1) {
+                     return FieldViolation(
+                         "keep_last",
+                         "must be at least 1: pruning never deletes every "
+                         "backup");
+                   }
+                   absl::StatusOr<storage::BackupManager*> backups = Backups();
+                   if (!backups.ok()) return backups.status();
+                   absl::StatusOr<storage::PruneOutcome> pruned =
+                       (*backups)->Prune(request->keep_last());
+                   if (!pruned.ok()) return pruned.status();
+                   for (uint32_t id : pruned->deleted_ids) {
+                     response->add_deleted_backup_ids(id);
+                   }
+                   for (const storage::BackupSummary& b : pruned->kept) {
+                     ToProto(b, response->add_kept());
+                   }
+                   spdlog::info("backups pruned for {}: {} deleted, {} kept",
+                                caller.identity, pruned->deleted_ids.size(),
+                                pruned->kept.size());
+                   return absl::OkStatus();
+                 });
 }
 
 }  // namespace hedui::server

@@ -22,6 +22,10 @@ class AuditServiceImpl final : public hedui::v1::AuditService::Service {
   grpc::Status VerifyAudit(grpc::ServerContext* context,
                            const hedui::v1::VerifyAuditRequest* request,
                            hedui::v1::VerifyAuditResponse* response) override;
+  grpc::Status ExportAudit(
+      grpc::ServerContext* context,
+      const hedui::v1::ExportAuditRequest* request,
+      grpc::ServerWriter<hedui::v1::ExportAuditChunk>* writer) override;
 
  private:
   Verifier* auditor_;

@@ -2,6 +2,7 @@
 #define HEDUI_SERVER_SERVICE_CALL_GATE_H_
 
 #include <atomic>
+#include <cstdint>
 
 #include "absl/status/status.h"
 
@@ -36,11 +37,13 @@ class CallGate {
   Ticket Enter() {
     if (in_flight_.fetch_add(1) >= max_) {
       in_flight_.fetch_sub(1);
+      refused_.fetch_add(1, std::memory_order_relaxed);
       return Ticket(nullptr);
     }
     return Ticket(this);
   }
   int in_flight() const { return in_flight_.load(); }
+  uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
   static absl::Status Overloaded() {
     return absl::ResourceExhaustedError(
@@ -50,6 +53,7 @@ class CallGate {
  private:
   const int max_;
   std::atomic<int> in_flight_{0};
+  std::atomic<uint64_t> refused_{0};
 };
 
 }  // namespace hedui::server

@@ -111,11 +111,18 @@ hedui::v1::AuditEntry Verifier::Entry(
   entry.set_method(call.method);
   entry.set_batch_index(batch_index);
   entry.set_code(static_cast<int>(outcome.code()));
-  // Messages are masked where they are made; the audit keeps only the code
-  // and the first line, never field values.
-  entry.set_outcome(
+  // Messages are masked where they are made; the audit keeps only the code,
+  // never field values, except for refusals of the caller itself, whose
+  // messages name only certificates, roles, methods and counties: the audit
+  // then says why (revoked, expired, not in the callers file, no role).
+  std::string outcome_text =
       outcome.ok() ? "OK"
-                   : std::string(absl::StatusCodeToString(outcome.code())));
+                   : std::string(absl::StatusCodeToString(outcome.code()));
+  if (outcome.code() == absl::StatusCode::kUnauthenticated ||
+      outcome.code() == absl::StatusCode::kPermissionDenied) {
+    absl::StrAppend(&outcome_text, ": ", outcome.message().substr(0, 300));
+  }
+  entry.set_outcome(std::move(outcome_text));
   if (request != nullptr) {
     entry.set_program(request->program());
     entry.set_purpose(request->purpose().substr(0, 200));
@@ -165,6 +172,12 @@ std::vector<absl::StatusOr<hedui::v1::Report>> Verifier::VerifyAll(
     if (!results[i].ok()) continue;
     hedui::v1::Report& report = stored[next++];
     report.set_report_id((*appended)[i].report_id);
+    if (metrics_ != nullptr) {
+      metrics_->verdicts
+          .WithLabels({hedui::v1::Program_Name(report.program()),
+                       hedui::v1::Verdict_Name(report.verdict())})
+          .Add();
+    }
     results[i] = std::move(report);
   }
   return results;

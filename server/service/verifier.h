@@ -10,6 +10,7 @@
 #include "absl/types/span.h"
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
+#include "server/metrics/service_metrics.h"
 #include "server/service/policy_holder.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
@@ -36,6 +37,9 @@ class Verifier {
   Verifier(storage::Store* store, storage::ServiceLog* log,
            const PolicyHolder* policies)
       : store_(store), log_(log), policies_(policies) {}
+
+  // Counts verdicts by program once reports are durable; null: not counted.
+  void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }
 
   // One result per request, in order; the stored reports carry their ids.
   // The requests share one durable write (one sync). `batch_indices`, when
@@ -68,6 +72,7 @@ class Verifier {
   storage::Store* store_;
   storage::ServiceLog* log_;
   const PolicyHolder* policies_;
+  metrics::ServiceMetrics* metrics_ = nullptr;
 };
 
 }  // namespace hedui::server

@@ -16,7 +16,7 @@ import grpc  # noqa: E402
 from grpc_python import channel, generate_stubs  # noqa: E402
 
 HEDUI_SERVICES = ("hedui.v1.VerificationService", "hedui.v1.AuditService",
-                  "hedui.v1.AdminService")
+                  "hedui.v1.AdminService", "hedui.v1.RetentionService")
 
 
 def reflection_stubs(out_dir):
@@ -76,6 +76,8 @@ def call(ch, method, payload, client_streaming, server_streaming):
             list(ch.stream_stream(method, ident, ident)(iter(payload), timeout=30))
         elif client_streaming:
             ch.stream_unary(method, ident, ident)(iter(payload), timeout=30)
+        elif server_streaming:
+            list(ch.unary_stream(method, ident, ident)(payload, timeout=30))
         else:
             ch.unary_unary(method, ident, ident)(payload, timeout=30)
         return grpc.StatusCode.OK
@@ -92,7 +94,8 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 9, "9 methods (5 verification, 2 audit, 2 admin): %s"
+    check(len(names) == 15,
+          "15 methods (5 verification, 3 audit, 6 admin, 1 retention): %s"
           % names)
 
     vs = stubs["verification_service_pb2"]
@@ -110,14 +113,27 @@ def main():
         "ListReports": [vs.ListReportsRequest(page_size=-1).SerializeToString()],
         "GetStats": [vs.GetStatsRequest().SerializeToString()],
         "ListAudit": [au.ListAuditRequest(page_token="garbage").SerializeToString()],
+        "ExportAudit": [au.ExportAuditRequest(
+            from_unix_micros=2, to_unix_micros=1).SerializeToString()],
+        # Purge's only input is a flag.
+        "Purge": None,
         # VerifyAudit and ListDepartments take no input to validate.
         "VerifyAudit": None,
         "ListDepartments": None,
         "Ingest": [ad.IngestRequest(chunk=b"no header first").SerializeToString()],
+        # Checked before the missing backup_dir is.
+        "VerifyBackup": [ad.VerifyBackupRequest(backup_id=0).SerializeToString()],
+        "PruneBackups": [ad.PruneBackupsRequest(keep_last=0).SerializeToString()],
+        # CreateBackup and ListBackups take no input to validate.
+        "CreateBackup": None,
+        "ListBackups": None,
     }
     without_role = {"GetStats": "dibao-system", "ListAudit": "dibao-system",
                     "VerifyAudit": "dibao-system", "Ingest": "staff-1",
-                    "ListDepartments": "dibao-system"}
+                    "ListDepartments": "dibao-system",
+                    "ExportAudit": "dibao-system", "Purge": "staff-1",
+                    "CreateBackup": "staff-1", "ListBackups": "staff-1",
+                    "VerifyBackup": "staff-1", "PruneBackups": "staff-1"}
     audit = stubs["audit_pb2_grpc"].AuditServiceStub(channel(server, "admin-1"))
 
     def entries():
@@ -147,7 +163,7 @@ def main():
             expected.append((without_role[short], 7))
         if invalid.get(short) is not None:
             code = call(channel(server, "admin-1"), method, one, cs, ss)
-            if ss:  # VerifyBatch: the item fails, the stream is OK
+            if ss and cs:  # VerifyBatch: the item fails, the stream is OK
                 check(code == grpc.StatusCode.OK, "%s stream: %s" % (method, code))
                 expected += [("admin-1", 3), ("admin-1", 0)]
             else:
@@ -160,7 +176,7 @@ def main():
         for want in expected:
             if want not in mine:
                 fail("%s: no audit entry %s among %s" % (method, want, mine))
-        if ss:
+        if ss and cs:
             items = [e for e in new if e.method == method and e.batch_index >= 0]
             check(any(e.batch_index == 0 and e.code == 3 for e in items),
                   "VerifyBatch item 0 audited with its own code: %s" % items)

@@ -1,0 +1,109 @@
+#include "server/metrics/service_metrics.h"
+
+#include <string>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace hedui::server::metrics {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+// From 0.5 ms (a cached lookup) to 10 s (a large batch or ingest).
+std::vector<double> LatencyBounds() {
+  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+          0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+}
+
+class MetricsInterceptor : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(ServiceMetrics* metrics, std::string method)
+      : metrics_(metrics), method_(std::move(method)), start_(absl::Now()) {}
+
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const int code = methods->GetSendStatus().error_code();
+      metrics_->requests.WithLabels({method_, StatusCodeName(code)}).Add();
+      metrics_->request_seconds.WithLabels({method_}).Observe(
+          absl::ToDoubleSeconds(absl::Now() - start_));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  ServiceMetrics* const metrics_;
+  const std::string method_;
+  const absl::Time start_;
+};
+
+class MetricsInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(ServiceMetrics* metrics)
+      : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new MetricsInterceptor(metrics_, info->method());
+  }
+
+ private:
+  ServiceMetrics* const metrics_;
+};
+
+}  // namespace
+
+ServiceMetrics::ServiceMetrics(Registry& registry)
+    : requests(registry.AddCounter(
+          "hedui_grpc_requests_total",
+          "RPCs answered, by full method name and gRPC status code",
+          {"method", "code"})),
+      request_seconds(registry.AddHistogram(
+          "hedui_grpc_request_duration_seconds",
+          "Time from a call's arrival to its status (a stream: all of it)",
+          {"method"}, LatencyBounds())),
+      verdicts(registry.AddCounter(
+          "hedui_verdicts_total",
+          "Verification reports produced, by program and verdict",
+          {"program", "verdict"})),
+      ingest_rows(registry.AddCounter(
+          "hedui_ingest_rows_total",
+          "Department feed rows applied (durably), by department",
+          {"department"})),
+      ingest_rejected(registry.AddCounter(
+          "hedui_ingest_rejected_files_total",
+          "Department feed files refused whole (invalid rows, too small)",
+          {"department"})) {}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeMetricsInterceptorFactory(ServiceMetrics* metrics) {
+  return std::make_unique<MetricsInterceptorFactory>(metrics);
+}
+
+const char* StatusCodeName(int code) {
+  static constexpr const char* kNames[] = {
+      "OK",
+      "CANCELLED",
+      "UNKNOWN",
+      "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED",
+      "NOT_FOUND",
+      "ALREADY_EXISTS",
+      "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION",
+      "ABORTED",
+      "OUT_OF_RANGE",
+      "UNIMPLEMENTED",
+      "INTERNAL",
+      "UNAVAILABLE",
+      "DATA_LOSS",
+      "UNAUTHENTICATED",
+  };
+  if (code < 0 || code >= static_cast<int>(std::size(kNames))) return "OTHER";
+  return kNames[code];
+}
+
+}  // namespace hedui::server::metrics

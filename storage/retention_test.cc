@@ -1,0 +1,354 @@
+#include "storage/retention.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "storage/audit_chain.h"
+#include "storage/audit_range.h"
+#include "storage/service_log_keys.h"
+#include "storage/testing/audit_mac_vector.h"
+#include "storage/types/civil_date.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::storage {
+namespace {
+
+using hedui::v1::ListAuditRequest;
+using hedui::v1::ListReportsRequest;
+using hedui::v1::Report;
+
+std::string PersonId(int n) {
+  const std::string first17 = absl::StrFormat("32058119800101%03d", n % 1000);
+  return first17 + ResidentIdCheckCharacter(first17);
+}
+
+int64_t ChinaMicros(absl::CivilDay day, int hour = 10) {
+  return absl::ToUnixMicros(
+      absl::FromCivil(absl::CivilHour(day.year(), day.month(), day.day(), hour),
+                      ChinaTimeZone()));
+}
+
+// A verification of `members` on `day`, audited at 10:00 that day.
+ServiceRecord Verification(absl::CivilDay day,
+                           const std::vector<std::string>& members) {
+  ServiceRecord record;
+  record.audit.set_time_unix_micros(ChinaMicros(day));
+  record.audit.set_caller("dibao-system");
+  record.audit.set_method("/hedui.v1.VerificationService/Verify");
+  record.audit.set_program(hedui::v1::DIBAO);
+  record.audit.set_outcome("OK");
+  record.audit.set_batch_index(-1);
+  Report report;
+  report.set_program(hedui::v1::DIBAO);
+  *report.mutable_verification_date() = ToProto(day);
+  report.set_verdict(hedui::v1::MEETS_CRITERIA);
+  report.mutable_policy()->set_region_code("320581");
+  report.mutable_request()->set_program(hedui::v1::DIBAO);
+  report.mutable_request()->set_region_code("320581");
+  for (const std::string& id : members) {
+    report.mutable_request()->add_members()->set_person_id(id);
+  }
+  record.report = std::move(report);
+  return record;
+}
+
+class RetentionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat(
+               "retention_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    log_options_.audit_key = std::string(32, 'k');
+    log_options_.head_file = (dir_ / "audit.heads").string();
+    log_options_.head_every = 7;
+    Open();
+  }
+  void TearDown() override {
+    log_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Open() {
+    log_.reset();
+    store_.reset();
+    StoreOptions options;
+    options.path = (dir_ / "db").string();
+    options.block_cache_bytes = 8 << 20;
+    options.retained_snapshots = 2;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto log = ServiceLog::Open(store_->service_tables(), log_options_);
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = std::move(*log);
+  }
+
+  // 10 old reports (October 2026) of persons 0..9, then 5 recent ones
+  // (November) of persons 5..9: persons 5..9 have both.
+  std::vector<std::string> AddReports() {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 15; ++i) {
+      const absl::CivilDay day = i < 10 ? absl::CivilDay(2026, 10, 1 + i)
+                                        : absl::CivilDay(2026, 11, i - 8);
+      std::vector<ServiceRecord> records;
+      records.push_back(
+          Verification(day, {PersonId(i < 10 ? i : i - 5), PersonId(100 + i)}));
+      auto appended = log_->Append(std::move(records));
+      EXPECT_TRUE(appended.ok()) << appended.status();
+      if (appended.ok()) ids.push_back((*appended)[0].report_id);
+    }
+    return ids;
+  }
+
+  int CountReports(const std::string& person = "") {
+    ListReportsRequest request;
+    request.set_person_id(person);
+    request.set_page_size(500);
+    auto listed = log_->ListReports(request, {});
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() ? listed->reports_size() : -1;
+  }
+
+  std::vector<uint64_t> AuditOf(const std::string& person) {
+    ListAuditRequest request;
+    request.set_person_id(person);
+    auto listed = log_->ListAudit(request);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    std::vector<uint64_t> sequences;
+    if (listed.ok()) {
+      for (const auto& e : listed->entries()) sequences.push_back(e.sequence());
+    }
+    return sequences;
+  }
+
+  hedui::v1::AuditEntry LastEntry() {
+    ListAuditRequest request;
+    request.set_page_size(1000);
+    auto listed = log_->ListAudit(request);
+    EXPECT_TRUE(listed.ok() && listed->entries_size() > 0);
+    return listed->entries(listed->entries_size() - 1);
+  }
+
+  std::unique_ptr<Purger> MakePurger(int report_days, int snapshot_days = 0) {
+    RetentionOptions options;
+    options.report_retention_days = report_days;
+    options.retired_snapshot_retention_days = snapshot_days;
+    options.batch_size = 3;  // several batches
+    return std::make_unique<Purger>(store_.get(), log_.get(), options);
+  }
+
+  std::filesystem::path dir_;
+  ServiceLogOptions log_options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ServiceLog> log_;
+};
+
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 12, 1, 12, 0, 0), ChinaTimeZone());
+const PurgeCaller kAdmin{"admin-1", "/hedui.v1.RetentionService/Purge"};
+
+TEST_F(RetentionTest, PurgesReportsBeforeTheCutoffWithTheirIndexes) {
+  const std::vector<std::string> ids = AddReports();
+  // 30 days before 2026-12-01: reports verified before 2026-11-01 go.
+  auto purged = MakePurger(30)->Run(kAdmin, /*dry_run=*/false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(purged->reports_purged(), 10);
+  EXPECT_EQ(DateNumber(purged->report_cutoff()), 20261101u);
+  for (int i = 0; i < 15; ++i) {
+    auto report = log_->GetReport(ids[i]);
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->has_value(), i >= 10) << ids[i];
+  }
+  EXPECT_EQ(CountReports(), 5);
+  EXPECT_EQ(CountReports(PersonId(0)), 0);  // its 'm' key is gone
+  EXPECT_EQ(CountReports(PersonId(5)), 1);  // the November one stays
+  EXPECT_EQ(CountReports(PersonId(100)), 0);
+  hedui::v1::GetStatsRequest stats;
+  *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
+  *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  EXPECT_EQ(log_->Stats(stats, {})->households(), 5);
+}
+
+TEST_F(RetentionTest, ChainStaysIntactAndThePurgeIsAudited) {
+  AddReports();
+  auto purged = MakePurger(30)->Run(kAdmin, false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  auto verified = log_->VerifyAudit();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact()) << verified->problem();
+  EXPECT_EQ(verified->entries(), 16u);  // 15 verifications + the purge
+  const hedui::v1::AuditEntry entry = LastEntry();
+  EXPECT_EQ(entry.sequence(), purged->audit_sequence());
+  EXPECT_EQ(entry.caller(), "admin-1");
+  EXPECT_EQ(entry.method(), "/hedui.v1.RetentionService/Purge");
+  EXPECT_EQ(entry.code(), 0);
+  EXPECT_EQ(entry.outcome(),
+            "purged 10 reports verified before 2026-11-01, 20 audit "
+            "person-index keys, no snapshots (snapshot retention off)");
+  EXPECT_TRUE(entry.persons_hash().empty());
+}
+
+TEST_F(RetentionTest, PersonIndexOfOldEntriesExpires) {
+  AddReports();
+  EXPECT_EQ(AuditOf(PersonId(5)), (std::vector<uint64_t>{6, 11}));
+  auto purged = MakePurger(30)->Run(kAdmin, false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  // Two persons per entry, ten entries before 2026-11-01.
+  EXPECT_EQ(purged->person_index_keys_dropped(), 20);
+  EXPECT_TRUE(AuditOf(PersonId(0)).empty());
+  EXPECT_EQ(AuditOf(PersonId(5)), (std::vector<uint64_t>{11}));
+  EXPECT_EQ(AuditOf(PersonId(110)), (std::vector<uint64_t>{11}));
+  // A second run finds nothing more.
+  auto again = MakePurger(30)->Run(kAdmin, false, kNow);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->reports_purged(), 0);
+  EXPECT_EQ(again->person_index_keys_dropped(), 0);
+}
+
+TEST_F(RetentionTest, DryRunCountsAndChangesNothingButTheAudit) {
+  const std::vector<std::string> ids = AddReports();
+  auto dry = MakePurger(30)->Run(kAdmin, /*dry_run=*/true, kNow);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_TRUE(dry->dry_run());
+  EXPECT_EQ(dry->reports_purged(), 10);
+  EXPECT_EQ(dry->person_index_keys_dropped(), 20);
+  EXPECT_EQ(CountReports(), 15);
+  EXPECT_TRUE(log_->GetReport(ids[0])->has_value());
+  EXPECT_EQ(AuditOf(PersonId(0)).size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(LastEntry().outcome(),
+                               "dry run, would purge 10 reports"));
+}
+
+TEST_F(RetentionTest, RetentionOffPurgesNothing) {
+  AddReports();
+  auto purged = MakePurger(0)->Run(kAdmin, false, kNow);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_FALSE(purged->has_report_cutoff());
+  EXPECT_EQ(CountReports(), 15);
+}
+
+TEST_F(RetentionTest, PurgedReportIdsAreNeverGivenAgain) {
+  const std::vector<std::string> ids = AddReports();
+  // Everything verified before 2026-12-01 goes, the newest report too.
+  auto purged = MakePurger(1)->Run(kAdmin, false, kNow + absl::Hours(24));
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(purged->reports_purged(), 15);
+  Open();  // numbering resumes from the store
+  std::vector<ServiceRecord> records;
+  records.push_back(
+      Verification(absl::CivilDay(2026, 12, 2), {PersonId(1), PersonId(2)}));
+  auto appended = log_->Append(std::move(records));
+  ASSERT_TRUE(appended.ok());
+  EXPECT_EQ((*appended)[0].report_id, "R000000000016");
+  EXPECT_EQ(ids.back(), "R000000000015");
+}
+
+TEST_F(RetentionTest, RetiredSnapshotsPastTheirPeriodAreDeleted) {
+  for (int i = 1; i <= 3; ++i) {
+    RecordBatch records;
+    hedui::store::v1::TaxRecord tax;
+    tax.set_person_id(PersonId(1));
+    tax.mutable_period()->set_year(2026);
+    tax.mutable_period()->set_month(1);
+    tax.set_amount_fen(i);
+    records.Add(PersonId(1), "202601", tax.SerializeAsString(), 0, false);
+    records.Sort();
+    BatchHeader header;
+    header.department = hedui::v1::TAX;
+    header.batch_id = absl::StrCat("s", i);
+    header.as_of = absl::CivilDay(2026, 10, i);
+    ASSERT_TRUE(store_->ApplyFullSnapshot(header, records).ok());
+  }
+  ASSERT_EQ((*store_->ListDepartments())[0].retained_size(), 2);
+  // Retired a moment ago: within any period.
+  auto kept = MakePurger(0, 30)->Run(kAdmin, false, absl::Now());
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->snapshots_purged(), 0);
+  // 31 days on, both retired ones are past 30 days; a dry run first.
+  const absl::Time later = absl::Now() + absl::Hours(24 * 31);
+  auto dry = MakePurger(0, 30)->Run(kAdmin, true, later);
+  ASSERT_TRUE(dry.ok());
+  EXPECT_EQ(dry->snapshots_purged(), 2);
+  EXPECT_EQ((*store_->ListDepartments())[0].retained_size(), 2);
+  auto purged = MakePurger(0, 30)->Run(kAdmin, false, later);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(purged->snapshots_purged(), 2);
+  EXPECT_EQ((*store_->ListDepartments())[0].retained_size(), 0);
+  ASSERT_TRUE(store_->CompactRetired().ok());
+  EXPECT_EQ(*store_->CountRecords(hedui::v1::TAX, 1), 0);
+  EXPECT_EQ(*store_->CountRecords(hedui::v1::TAX, 2), 0);
+  EXPECT_EQ(*store_->CountRecords(hedui::v1::TAX, 3), 1);
+  EXPECT_EQ(store_->ReadPersons({PersonId(1)})->persons(0).tax(0).amount_fen(),
+            3);
+  EXPECT_TRUE(
+      absl::StrContains(LastEntry().outcome(), ", 2 retired snapshots"));
+}
+
+TEST_F(RetentionTest, NegativePeriodsAreRefused) {
+  RetentionOptions options;
+  options.report_retention_days = -1;
+  EXPECT_FALSE(ValidateRetentionOptions(options).ok());
+  options.report_retention_days = 365;
+  EXPECT_TRUE(ValidateRetentionOptions(options).ok());
+}
+
+TEST_F(RetentionTest, AuditReaderFindsARangeAndItsAnchor) {
+  AddReports();
+  AuditReader reader(store_->service_tables());
+  // November: entries 11..15.
+  auto range = reader.Range(ChinaMicros(absl::CivilDay(2026, 11, 1), 0),
+                            ChinaMicros(absl::CivilDay(2026, 12, 1), 0));
+  ASSERT_TRUE(range.ok()) << range.status();
+  EXPECT_EQ(range->first, 11u);
+  EXPECT_EQ(range->last, 15u);
+  EXPECT_EQ(range->chain_length, 15u);
+  std::vector<std::string> values;
+  ASSERT_TRUE(reader
+                  .Read(range->first, range->last, 100,
+                        [&](std::vector<std::string>& chunk) {
+                          values.insert(values.end(), chunk.begin(),
+                                        chunk.end());
+                          return true;
+                        })
+                  .ok());
+  ASSERT_EQ(values.size(), 5u);
+  hedui::v1::AuditEntry first;
+  ASSERT_TRUE(first.ParseFromString(values[0]));
+  EXPECT_EQ(first.sequence(), 11u);
+  EXPECT_EQ(first.previous_mac(), range->anchor_mac);
+  // From the start: the anchor is 32 zero bytes; an empty range is 0..0.
+  auto all = reader.Range(0, 0);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->first, 1u);
+  EXPECT_EQ(all->last, 15u);
+  EXPECT_EQ(all->anchor_mac, std::string(32, '\0'));
+  auto none = reader.Range(ChinaMicros(absl::CivilDay(2027, 1, 1)), 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->first, 0u);
+  EXPECT_EQ(none->last, 0u);
+}
+
+TEST(AuditMacVectorTest, ServerMacMatchesTheSharedVector) {
+  auto hmac = HmacSha256::Create(hedui::testing::kAuditVectorKey);
+  ASSERT_TRUE(hmac.ok());
+  const std::string body =
+      absl::HexStringToBytes(hedui::testing::kAuditVectorBodyHex);
+  const std::string mac1 = (*hmac)->Mac({std::string(32, '\0'), body});
+  EXPECT_EQ(absl::BytesToHexString(mac1), hedui::testing::kAuditVectorMac1Hex);
+  EXPECT_EQ(absl::BytesToHexString((*hmac)->Mac({mac1, body})),
+            hedui::testing::kAuditVectorMac2Hex);
+}
+
+}  // namespace
+}  // namespace hedui::storage

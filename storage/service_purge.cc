@@ -1,0 +1,193 @@
+#include "storage/service_purge.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "hedui/v1/report.pb.h"
+#include "hedui/v1/verification_service.pb.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "storage/rocks_status.h"
+#include "storage/service_log_keys.h"
+
+namespace hedui::storage {
+namespace {
+
+absl::string_view View(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+absl::Status WriteSynced(rocksdb::DB* db, rocksdb::WriteBatch* batch,
+                         absl::string_view what) {
+  if (batch->Count() == 0) return absl::OkStatus();
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  absl::Status s = FromRocks(db->Write(sync, batch), what);
+  batch->Clear();
+  return s;
+}
+
+// Purged data should leave the disk, not only the live key set: compacts the
+// range so that the deleted values are dropped from the SST files now.
+absl::Status CompactRange(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                          const std::string& begin, const std::string& end,
+                          absl::string_view what) {
+  const rocksdb::Slice b(begin), e(end);
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForceOptimized;
+  return FromRocks(db->CompactRange(options, family, &b, &e), what);
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
+                                     uint32_t before_yyyymmdd,
+                                     const PurgeBatching& batching) {
+  rocksdb::DB* db = tables.db;
+  const std::string lower_key(1, kReportByDateTag);
+  const std::string upper_key = ReportByDatePrefix(before_yyyymmdd);
+  const rocksdb::Slice lower(lower_key), upper(upper_key);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, tables.reports));
+
+  uint64_t floor = 0;
+  std::string stored_floor;
+  rocksdb::Status got = db->Get(rocksdb::ReadOptions(), tables.reports,
+                                ReportNumberFloorKey(), &stored_floor);
+  if (got.ok() && stored_floor.size() == 8) {
+    floor = ReadBigEndian64(stored_floor);
+  } else if (!got.ok() && !got.IsNotFound()) {
+    return FromRocks(got, "reading the reports");
+  }
+
+  int64_t purged = 0;
+  int in_batch = 0;
+  rocksdb::WriteBatch batch;
+  hedui::v1::ReportSummary summary;
+  hedui::v1::Report report;
+  std::string bytes;
+  const size_t date_key_bytes = upper_key.size();
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const absl::string_view key = View(it->key());
+    const absl::string_view report_id = key.substr(date_key_bytes);
+    std::optional<uint64_t> number = ParseReportId(report_id);
+    if (key.size() != date_key_bytes + kReportIdBytes || !number ||
+        !summary.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          "a report date-index entry is damaged; purge stopped");
+    }
+    ++purged;
+    if (batching.dry_run) continue;
+    // The person keys are named by the declared members, which only the
+    // report itself lists.
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), tables.reports,
+                                ReportKey(report_id), &bytes);
+    if (s.ok()) {
+      if (!report.ParseFromString(bytes)) {
+        return absl::DataLossError(absl::StrCat(
+            "report ", report_id, " is damaged; purge stopped before it"));
+      }
+      for (const auto& member : report.request().members()) {
+        batch.Delete(tables.reports, ReportByPersonPrefix(member.person_id()) +
+                                         std::string(report_id));
+      }
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "reading a report to purge");
+    }
+    batch.Delete(tables.reports, ReportKey(report_id));
+    batch.Delete(tables.reports,
+                 ReportSummaryPrefix() + std::string(report_id));
+    batch.Delete(tables.reports, ReportByProgramPrefix(summary.program()) +
+                                     std::string(report_id));
+    batch.Delete(tables.reports, it->key());
+    if (*number > floor) {
+      floor = *number;
+      std::string value;
+      AppendBigEndian64(floor, &value);
+      batch.Put(tables.reports, ReportNumberFloorKey(), value);
+    }
+    if (++in_batch == batching.batch_size) {
+      absl::Status w = WriteSynced(db, &batch, "purging reports");
+      if (!w.ok()) return w;
+      in_batch = 0;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "purging reports");
+  absl::Status w = WriteSynced(db, &batch, "purging reports");
+  if (!w.ok()) return w;
+  if (!batching.dry_run && purged > 0) {
+    // Every key space of the family holds some of the deleted keys.
+    absl::Status c =
+        CompactRange(db, tables.reports, std::string(1, '\0'),
+                     std::string(1, '\xff'), "compacting purged reports");
+    if (!c.ok()) return c;
+  }
+  return purged;
+}
+
+absl::StatusOr<int64_t> DropAuditPersonIndex(Store::ServiceTables tables,
+                                             uint64_t through_sequence,
+                                             const PurgeBatching& batching) {
+  if (through_sequence == 0) return 0;
+  rocksdb::DB* db = tables.db;
+  const std::string lower_key(1, kAuditPersonTag);
+  const std::string upper_key(1, static_cast<char>(kAuditPersonTag + 1));
+  const rocksdb::Slice lower(lower_key), upper(upper_key);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, tables.audit));
+  // 'p' | token (32) | sequence (BE64)
+  constexpr size_t kKeyBytes = 1 + 32 + 8;
+  int64_t dropped = 0;
+  int in_batch = 0;
+  rocksdb::WriteBatch batch;
+  it->Seek(lower);
+  while (it->Valid()) {
+    const absl::string_view key = View(it->key());
+    if (key.size() != kKeyBytes) {
+      return absl::DataLossError("an audit person-index key is malformed");
+    }
+    if (ReadBigEndian64(key.substr(kKeyBytes - 8)) > through_sequence) {
+      // A person's keys ascend by sequence: the rest of theirs are newer.
+      // Past every key of this person: longer than any, same prefix.
+      std::string next(key.substr(0, kKeyBytes - 8));
+      next.append(8, '\xff');
+      next.push_back('\0');
+      it->Seek(next);
+      continue;
+    }
+    ++dropped;
+    if (!batching.dry_run) {
+      batch.Delete(tables.audit, it->key());
+      if (++in_batch == batching.batch_size) {
+        absl::Status w = WriteSynced(db, &batch, "dropping the person index");
+        if (!w.ok()) return w;
+        in_batch = 0;
+      }
+    }
+    it->Next();
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "dropping the person index");
+  }
+  absl::Status w = WriteSynced(db, &batch, "dropping the person index");
+  if (!w.ok()) return w;
+  if (!batching.dry_run && dropped > 0) {
+    absl::Status c = CompactRange(db, tables.audit, lower_key, upper_key,
+                                  "compacting the dropped person index");
+    if (!c.ok()) return c;
+  }
+  return dropped;
+}
+
+}  // namespace hedui::storage

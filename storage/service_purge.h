@@ -1,0 +1,39 @@
+#ifndef HEDUI_STORAGE_SERVICE_PURGE_H_
+#define HEDUI_STORAGE_SERVICE_PURGE_H_
+
+// Deleting expired service data (storage/FORMAT.md, "Retention"): reports
+// with every index entry that points at them, and the audit's person index.
+// Audit entries are never deleted here: the chain must stay verifiable.
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "storage/store.h"
+
+namespace hedui::storage {
+
+struct PurgeBatching {
+  // Reports (or index keys) per synced WriteBatch. Each report goes whole in
+  // one batch (report, summary, program, date and person keys), so no reader
+  // ever sees half of one; reports are independent of each other.
+  int batch_size = 1000;
+  bool dry_run = false;  // count only
+};
+
+// Deletes the reports whose verification date is before `before_yyyymmdd`
+// (e.g. 20251101) and returns how many there were. Keeps the highest
+// deleted report number (ReportNumberFloorKey) in the same batches, so ids
+// are never reused.
+absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
+                                     uint32_t before_yyyymmdd,
+                                     const PurgeBatching& batching);
+
+// Drops the person-index keys of audit entries 1..through_sequence (the
+// entries themselves stay) and returns how many there were.
+absl::StatusOr<int64_t> DropAuditPersonIndex(Store::ServiceTables tables,
+                                             uint64_t through_sequence,
+                                             const PurgeBatching& batching);
+
+}  // namespace hedui::storage
+
+#endif  // HEDUI_STORAGE_SERVICE_PURGE_H_

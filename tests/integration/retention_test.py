@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""Retention and the audit export end to end: a heduid with mutual TLS and
+a report retention that ends in April 2025 verifies a small county's applications, some of
+them dated March 2025 (verification dates are the caller's); `hedui audit export`
+writes the trail and `hedui audit verify --file` checks it offline, with and
+without the audit key; `hedui admin purge --dry-run` counts the old reports
+and deletes nothing, `hedui admin purge` deletes them: they are NOT_FOUND,
+gone from listings and stats, the purge is in the audit trail with its
+counts, and the chain still verifies, on the server and in a new export."""
+import datetime
+import json
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (Server, check, cli, dev_certificates,  # noqa: E402
+                     generate_county, workdir)
+
+APPLICATIONS = 40
+OLD_DATE = {"year": 2025, "month": 3, "day": 3}  # the example policy starts in 2025
+# The county's own dates are in November 2026: a cutoff a month after
+# OLD_DATE keeps them, whenever the test runs (days count from today).
+RETENTION_DAYS = (datetime.date.today() - datetime.date(2025, 4, 3)).days
+
+
+def field(obj, snake):
+    """A proto JSON field, printed with either naming."""
+    parts = snake.split("_")
+    camel = parts[0] + "".join(p.title() for p in parts[1:])
+    return obj.get(snake, obj.get(camel))
+
+
+def backdated(line):
+    request = json.loads(line)
+    for name in ("verification_date", "verificationDate"):
+        if name in request:
+            del request[name]
+    request["verification_date"] = OLD_DATE
+    consent = request.get("consent", {})
+    for name in ("signed_on", "signedOn"):
+        if name in consent:
+            del consent[name]
+    consent["signed_on"] = OLD_DATE
+    return json.dumps(request, ensure_ascii=False) + "\n"
+
+
+def reports(server):
+    _, out, _ = cli(server, "--output", "json", "report", "list", "--all",
+                    check_exit=0, identity="staff-1")
+    return {field(r, "report_id"): (field(r, "verification_date")["year"],
+                                    field(r, "verification_date")["month"],
+                                    field(r, "verification_date")["day"])
+            for r in json.loads(out).get("reports", [])}
+
+
+def main():
+    work = workdir("retention")
+    tls = dev_certificates(os.path.join(work, "tls"))
+    county = os.path.join(work, "county")
+    manifest = generate_county(county, residents=2000,
+                               applications=APPLICATIONS)
+    server = Server(work, os.path.join(work, "data"), tls_dir=tls,
+                    extra_args=["--report-retention-days", str(RETENTION_DAYS),
+                                "--retired-snapshot-retention-days", "30",
+                                "--purge-interval-hours", "0"]).start()
+    try:
+        run(server, work, county, manifest)
+    finally:
+        if server.proc.poll() is None:
+            server.stop()
+    shutil.rmtree(work)
+    print("retention test passed")
+
+
+def run(server, work, county, manifest):
+    for d in manifest["departments"]:
+        cli(server, "ingest", "--department", d["department"], "--as-of",
+            d["as_of"], os.path.join(county, d["file"]), check_exit=0)
+
+    current = os.path.join(work, "current.jsonl")
+    backdated_file = os.path.join(work, "old.jsonl")
+    with open(os.path.join(county, "requests.jsonl")) as src, \
+            open(current, "w") as cur, open(backdated_file, "w") as bak:
+        for i, line in enumerate(src):
+            if not line.strip():
+                continue
+            (bak.write(backdated(line)) if i % 2 else cur.write(line))
+    cli(server, "verify", "--batch", current, identity="staff-1")
+    cli(server, "verify", "--batch", backdated_file, identity="staff-1")
+    before = reports(server)
+    old = tuple(OLD_DATE[k] for k in ("year", "month", "day"))
+    old_ids = sorted(r for r, day in before.items() if day == old)
+    kept_ids = sorted(r for r, day in before.items() if day != old)
+    check(len(old_ids) > 0 and len(kept_ids) > 0,
+          "reports of both ages: %d old, %d current" % (len(old_ids),
+                                                        len(kept_ids)))
+    print("%d reports verified on 2025-03-03, %d recent" % (len(old_ids),
+                                                      len(kept_ids)))
+
+    # The export, checked offline with and without the key.
+    exported = os.path.join(work, "audit-all.jsonl")
+    _, out, _ = cli(server, "audit", "export", "--out", exported,
+                    check_exit=0, identity="staff-1")
+    print(out.strip().splitlines()[0])
+    _, out, _ = cli(server, "--output", "json", "audit", "list", "--caller",
+                    "staff-1", "--all", check_exit=0)
+    exports = [e for e in json.loads(out).get("entries", [])
+               if e.get("method") == "/hedui.v1.AuditService/ExportAudit"]
+    check(len(exports) == 1 and
+          exports[0]["outcome"].startswith("OK: exported entries 1.."),
+          "the export is audited with its range: %s" % exports)
+    code, out, _ = cli(server, "audit", "verify", "--file", exported,
+                       "--key-file", server.audit_key)
+    check(code == 0 and "every MAC recomputed" in out,
+          "the export verifies with the key: %s" % out)
+    code, out, _ = cli(server, "audit", "verify", "--file", exported)
+    check(code == 0 and "MACs NOT checked" in out,
+          "without the key, linkage only, and it says so: %s" % out)
+    lines = open(exported).read().splitlines()
+    del lines[len(lines) // 2]
+    cut = os.path.join(work, "audit-cut.jsonl")
+    open(cut, "w").write("\n".join(lines) + "\n")
+    code, out, _ = cli(server, "audit", "verify", "--file", cut)
+    check(code == 8 and "is missing" in out,
+          "an export missing an entry exits 8: %s" % out)
+
+    # Purge: staff may not; a dry run counts and deletes nothing.
+    code, _, _ = cli(server, "admin", "purge", identity="staff-1")
+    check(code == 6, "staff may not purge: exit %d" % code)
+    _, out, _ = cli(server, "--output", "json", "admin", "purge", "--dry-run",
+                    check_exit=0)
+    dry = json.loads(out)
+    check(int(field(dry, "reports_purged")) == len(old_ids),
+          "the dry run counts %d old reports: %s" % (len(old_ids), dry))
+    check(reports(server) == before, "a dry run deletes nothing")
+
+    _, out, _ = cli(server, "--output", "json", "admin", "purge", check_exit=0)
+    purged = json.loads(out)
+    check(int(field(purged, "reports_purged")) == len(old_ids),
+          "purged the %d old reports: %s" % (len(old_ids), purged))
+    check(int(field(purged, "person_index_keys_dropped")) == 0,
+          "today's entries keep their person index: %s" % purged)
+    check(int(field(purged, "snapshots_purged")) == 0,
+          "no snapshot retired 30 days ago: %s" % purged)
+    print("purge: %s" % json.dumps(purged))
+    for report_id in old_ids:
+        code, _, _ = cli(server, "report", "get", report_id, identity="staff-1")
+        check(code == 7, "purged %s is NOT_FOUND (exit 7), got %d"
+              % (report_id, code))
+    cli(server, "report", "get", kept_ids[0], check_exit=0, identity="staff-1")
+    check(sorted(reports(server)) == kept_ids, "listings keep only recent ones")
+    _, out, _ = cli(server, "--output", "json", "stats", "--from", "2025-01-01",
+                    "--to", "2025-06-30", check_exit=0, identity="staff-1")
+    check(int(json.loads(out).get("households", 0)) == 0,
+          "early 2025 no longer counts in the stats: %s" % out)
+
+    # The purge is audited, and the chain is whole across it.
+    _, out, _ = cli(server, "--output", "json", "audit", "list", "--caller",
+                    "admin-1", "--all", check_exit=0)
+    purges = [e for e in json.loads(out).get("entries", [])
+              if e.get("method") == "/hedui.v1.RetentionService/Purge"]
+    check(len(purges) == 2, "dry run and purge audited: %s" % purges)
+    check(purges[0]["outcome"].startswith(
+        "dry run, would purge %d reports verified before " % len(old_ids)),
+        "the dry run's outcome: %s" % purges[0]["outcome"])
+    check(purges[1]["outcome"].startswith(
+        "purged %d reports verified before " % len(old_ids)),
+        "the purge's outcome has its counts: %s" % purges[1]["outcome"])
+    code, out, _ = cli(server, "audit", "verify", identity="staff-1")
+    check(code == 0 and "intact" in out, "the chain verifies: %s" % out)
+    after = os.path.join(work, "audit-after.jsonl")
+    cli(server, "audit", "export", "--out", after, check_exit=0)
+    code, out, _ = cli(server, "audit", "verify", "--file", after,
+                       "--key-file", server.audit_key)
+    check(code == 0, "the export after the purge verifies: %s" % out)
+
+
+if __name__ == "__main__":
+    main()
