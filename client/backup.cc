@@ -44,21 +44,6 @@ int Failed(const CommandContext& ctx, const char* command, double timeout,
   return ReportRpcError(info, status, call, *ctx.err);
 }
 
-int PrintJson(const CommandContext& ctx, const char* command,
-              const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) {
-    return LocalError(ctx, command,
-                      absl::StrCat("cannot print JSON: ", status.ToString()));
-  }
-  *ctx.out << json << '\n' << std::flush;
-  return kExitOk;
-}
-
 std::string Bytes(uint64_t bytes) {
   if (bytes < (1u << 20)) return absl::StrFormat("%.1f KiB", bytes / 1024.0);
   if (bytes < (1u << 30)) {
@@ -108,7 +93,7 @@ int RunCreateBackup(const CommandContext& ctx) {
     return Failed(ctx, kBackupCommand, kLongTimeoutSeconds, status, call);
   }
   if (ctx.output == OutputFormat::kJson) {
-    return PrintJson(ctx, kBackupCommand, response);
+    return PrintMessageJson(ctx, kBackupCommand, response);
   }
   const hedui::v1::BackupInfo& b = response.backup();
   *ctx.out << "backup " << b.backup_id() << " made: " << Bytes(b.size_bytes())
@@ -131,7 +116,7 @@ int RunListBackups(const CommandContext& ctx) {
     return Failed(ctx, kListCommand, kDefaultTimeoutSeconds, status, call);
   }
   if (ctx.output == OutputFormat::kJson) {
-    return PrintJson(ctx, kListCommand, response);
+    return PrintMessageJson(ctx, kListCommand, response);
   }
   std::vector<const hedui::v1::BackupInfo*> list;
   for (const auto& b : response.backups()) list.push_back(&b);
@@ -161,7 +146,7 @@ int RunVerifyBackup(const CommandContext& ctx, uint32_t backup_id) {
     return Failed(ctx, kVerifyCommand, kLongTimeoutSeconds, status, call);
   }
   if (ctx.output == OutputFormat::kJson) {
-    const int printed = PrintJson(ctx, kVerifyCommand, response);
+    const int printed = PrintMessageJson(ctx, kVerifyCommand, response);
     if (printed != kExitOk) return printed;
   } else if (response.intact()) {
     *ctx.out << "backup " << backup_id << ": intact ("
@@ -189,7 +174,7 @@ int RunPruneBackups(const CommandContext& ctx, uint32_t keep_last) {
     return Failed(ctx, kPruneCommand, kDefaultTimeoutSeconds, status, call);
   }
   if (ctx.output == OutputFormat::kJson) {
-    return PrintJson(ctx, kPruneCommand, response);
+    return PrintMessageJson(ctx, kPruneCommand, response);
   }
   if (response.deleted_backup_ids().empty()) {
     *ctx.out << "nothing to delete\n";

@@ -1,7 +1,9 @@
 #include "client/command_util.h"
 
+#include "absl/strings/str_cat.h"
 #include "client/connection.h"
 #include "client/exit_codes.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace hedui::cli {
 
@@ -34,6 +36,21 @@ int PrintOutcome(const CommandContext& ctx, absl::string_view command,
                  const absl::Status& printed) {
   if (printed.ok()) return kExitOk;
   return LocalError(ctx, command, printed.message());
+}
+
+int PrintMessageJson(const CommandContext& ctx, absl::string_view command,
+                     const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  const auto status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    return LocalError(ctx, command,
+                      absl::StrCat("cannot print JSON: ", status.ToString()));
+  }
+  *ctx.out << json << '\n' << std::flush;
+  return kExitOk;
 }
 
 }  // namespace hedui::cli

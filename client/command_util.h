@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "client/command_context.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 
 namespace hedui::cli {
@@ -31,6 +32,11 @@ std::shared_ptr<grpc::Channel> ConnectOrReport(const CommandContext& ctx,
 // kExitOk when the printer succeeded, else a local error.
 int PrintOutcome(const CommandContext& ctx, absl::string_view command,
                  const absl::Status& printed);
+
+// `message` as one line of JSON (camelCase names, zeros printed, as the
+// other commands' --output json); kExitOk, or a local error.
+int PrintMessageJson(const CommandContext& ctx, absl::string_view command,
+                     const google::protobuf::Message& message);
 
 }  // namespace hedui::cli
 

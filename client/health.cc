@@ -10,6 +10,7 @@
 #include "client/exit_codes.h"
 #include "client/printer.h"
 #include "client/rpc_error.h"
+#include "client/server_status.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -156,15 +157,21 @@ int RunHealth(const CommandContext& ctx, const std::string& service) {
 
 void AddHealthCommand(CLI::App& app, CommandAction* selected) {
   auto service = std::make_shared<std::string>();
+  auto details = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "health",
       "Ask heduid's gRPC health service whether it is serving (exit 0) or "
       "not (exit 5)");
   cmd->add_option("--service", *service,
                   "Service name to ask about (default: the whole server)");
-  cmd->callback([service, selected] {
-    *selected = [service](const CommandContext& ctx) {
-      return RunHealth(ctx, *service);
+  cmd->add_flag("--details", *details,
+                "Also the server's status (staff, admin): certificates, data "
+                "ages, audit chain; exit 5 when something needs attention");
+  cmd->callback([service, details, selected] {
+    *selected = [service, details](const CommandContext& ctx) {
+      const int serving = RunHealth(ctx, *service);
+      if (serving != kExitOk || !*details) return serving;
+      return RunServerStatus(ctx);
     };
   });
 }

@@ -17,6 +17,7 @@
 #include "server/metrics/service_metrics.h"
 #include "server/ops/log_format.h"
 #include "server/ops/periodic_task.h"
+#include "server/ops/restore.h"
 #include "server/ops/store_check.h"
 #include "server/security/authenticate.h"
 #include "server/security/callers_file.h"
@@ -162,6 +163,17 @@ int main(int argc, char** argv) {
   CLI::App app{"heduid: Hedui household income verification server"};
   ServerConfig config;
   hedui::server::AddServerFlags(app, config);
+  // `heduid restore` brings a backup back while the server is stopped; the
+  // data directory, head file and backup directory are the configuration's
+  // (file or flags, which may also follow the subcommand).
+  CLI::App* restore = app.add_subcommand(
+      "restore", "restore a backup (server stopped) into an empty data-dir");
+  restore->fallthrough();
+  uint32_t restore_backup_id = 0;
+  restore
+      ->add_option("--backup-id", restore_backup_id,
+                   "backup to restore (hedui admin backups); 0: newest")
+      ->capture_default_str();
   bool print_config = false;
   app.add_flag("--print-config", print_config,
                "print the effective configuration (file and flags) and exit")
@@ -179,6 +191,14 @@ int main(int argc, char** argv) {
   if (print_config) {
     std::fputs(hedui::server::EffectiveConfigText(app).c_str(), stdout);
     return 0;
+  }
+  if (restore->parsed()) {
+    hedui::server::RestoreOptions options;
+    options.backup_dir = config.backup_dir;
+    options.backup_id = restore_backup_id;
+    options.data_dir = config.data_dir;
+    options.audit_head_file = config.audit_head_file;
+    return hedui::server::RunRestoreCommand(options);
   }
   if (absl::Status s = hedui::server::ValidateServerConfig(config); !s.ok()) {
     spdlog::error("invalid configuration: {}", std::string(s.message()));
@@ -273,7 +293,9 @@ int main(int argc, char** argv) {
   hedui::server::metrics::Registry registry;
   hedui::server::metrics::ServiceMetrics service_metrics(registry);
   hedui::server::Verifier verifier(store->get(), log->get(), &policies);
-  verifier.set_metrics(&service_metrics);
+  // Without an endpoint nobody reads the figures: nothing is counted.
+  const bool metrics_on = !config.metrics_listen.empty();
+  if (metrics_on) verifier.set_metrics(&service_metrics);
   hedui::server::CallGate gate(config.max_in_flight);
   const std::vector<std::pair<std::string, std::string>> certificates =
       CertificateFiles(config);
@@ -282,9 +304,11 @@ int main(int argc, char** argv) {
           certificates, config.cert_expiry_warning_days, absl::Now()),
       absl::Now());
   hedui::server::metrics::AuditCheckResult audit_check;
-  hedui::server::metrics::AddOpsCollectors(
-      registry, {store->get(), log->get(), &policies, &gate, certificates,
-                 config.cert_expiry_warning_days, &audit_check});
+  const hedui::server::metrics::OpsSources ops_sources{
+      store->get(), log->get(),   &policies,
+      &gate,        certificates, config.cert_expiry_warning_days,
+      &audit_check, absl::Now()};
+  hedui::server::metrics::AddOpsCollectors(registry, ops_sources);
   std::unique_ptr<hedui::server::PeriodicTask> audit_checker;
   if (config.audit_verify_interval_minutes > 0) {
     hedui::storage::ServiceLog* chain = log->get();
@@ -295,7 +319,11 @@ int main(int argc, char** argv) {
   hedui::server::IngestLimits limits;
   limits.max_feed_bytes = config.max_feed_mb << 20;
   hedui::server::AdminServiceImpl admin(store->get(), limits, callers,
-                                        &verifier);
+                                        &verifier, {config.backup_dir});
+  if (metrics_on) admin.set_metrics(&service_metrics);
+  admin.set_status_source([&ops_sources] {
+    return hedui::server::metrics::ReadServerStatus(ops_sources, absl::Now());
+  });
   hedui::server::VerificationServiceImpl verification(&verifier, log->get(),
                                                       callers, &gate);
   hedui::server::AuditServiceImpl audit(&verifier, log->get(), callers);
@@ -324,7 +352,7 @@ int main(int argc, char** argv) {
   builder.RegisterService(&verification);
   builder.RegisterService(&audit);
   builder.RegisterService(&retention_service);
-  {
+  if (metrics_on) {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;

@@ -69,6 +69,7 @@ constexpr Expected kTable[] = {
     {"/hedui.v1.AdminService/ListBackups", false, false, true},
     {"/hedui.v1.AdminService/VerifyBackup", false, false, true},
     {"/hedui.v1.AdminService/PruneBackups", false, false, true},
+    {"/hedui.v1.AdminService/GetServerStatus", false, true, true},
     {"/hedui.v1.AuditService/ListAudit", false, true, true},
     {"/hedui.v1.AuditService/VerifyAudit", false, true, true},
     {"/hedui.v1.AuditService/ExportAudit", false, true, true},

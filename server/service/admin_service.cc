@@ -11,10 +11,13 @@
 namespace hedui::server {
 namespace {
 
+// `department` is set from the header once read, for the metrics of a
+// refused file.
 absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     storage::Store* store, const IngestLimits& limits,
     grpc::ServerContext* context,
-    grpc::ServerReader<hedui::v1::IngestRequest>* reader) {
+    grpc::ServerReader<hedui::v1::IngestRequest>* reader,
+    hedui::v1::Department* department) {
   hedui::v1::IngestRequest request;
   if (!reader->Read(&request)) {
     return FieldViolation("header", "the stream ended before any message");
@@ -22,6 +25,7 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
   if (!request.has_header()) {
     return FieldViolation("header", "the first message must carry the header");
   }
+  *department = request.header().department();
   auto ingestor = FeedIngestor::Start(store, request.header(), limits);
   if (!ingestor.ok()) return ingestor.status();
   bool batch_id_received = false;
@@ -60,6 +64,7 @@ constexpr char kCreateBackup[] = "/hedui.v1.AdminService/CreateBackup";
 constexpr char kListBackups[] = "/hedui.v1.AdminService/ListBackups";
 constexpr char kVerifyBackup[] = "/hedui.v1.AdminService/VerifyBackup";
 constexpr char kPruneBackups[] = "/hedui.v1.AdminService/PruneBackups";
+constexpr char kGetServerStatus[] = "/hedui.v1.AdminService/GetServerStatus";
 
 void ToProto(const storage::BackupSummary& backup, hedui::v1::BackupInfo* out) {
   out->set_backup_id(backup.backup_id);
@@ -105,7 +110,19 @@ grpc::Status AdminServiceImpl::Ingest(
       AdmitCall(callers_, auditor_, *context, kIngest);
   if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
   const CallInfo call = MakeCallInfo(*caller, kIngest);
-  auto result = RunIngest(store_, limits_, context, reader);
+  hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
+  auto result = RunIngest(store_, limits_, context, reader, &department);
+  if (metrics_ != nullptr) {
+    const std::string label = hedui::v1::Department_Name(department);
+    if (result.ok()) {
+      metrics_->ingest_rows.WithLabels({label}).Add(
+          result->already_applied() ? 0 : result->rows());
+    } else if (result.status().code() == absl::StatusCode::kInvalidArgument ||
+               result.status().code() ==
+                   absl::StatusCode::kFailedPrecondition) {
+      metrics_->ingest_rejected.WithLabels({label}).Add();
+    }
+  }
   if (!result.ok()) {
     // Masked again here: the log is the one place a stray ID would stay.
     spdlog::warn("ingest refused: {}",
@@ -256,6 +273,20 @@ grpc::Status AdminServiceImpl::PruneBackups(
                    spdlog::info("backups pruned for {}: {} deleted, {} kept",
                                 caller.identity, pruned->deleted_ids.size(),
                                 pruned->kept.size());
+                   return absl::OkStatus();
+                 });
+}
+
+grpc::Status AdminServiceImpl::GetServerStatus(
+    grpc::ServerContext* context, const hedui::v1::GetServerStatusRequest*,
+    hedui::v1::ServerStatus* response) {
+  return Audited(context, kGetServerStatus,
+                 [&](const security::Caller&) -> absl::Status {
+                   if (!status_source_) {
+                     return absl::UnavailableError(
+                         "this server does not report its status");
+                   }
+                   *response = status_source_();
                    return absl::OkStatus();
                  });
 }

@@ -1,6 +1,7 @@
 #ifndef HEDUI_SERVER_SERVICE_ADMIN_SERVICE_H_
 #define HEDUI_SERVER_SERVICE_ADMIN_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,13 @@ class AdminServiceImpl final : public hedui::v1::AdminService::Service {
                      : std::make_unique<storage::BackupManager>(
                            store->service_tables(), backup.backup_dir)) {}
 
+  // What GetServerStatus answers (heduid: metrics::ReadServerStatus).
+  void set_status_source(std::function<hedui::v1::ServerStatus()> source) {
+    status_source_ = std::move(source);
+  }
+  // Counts ingested rows and refused files; null: not counted.
+  void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }
+
   grpc::Status Ingest(grpc::ServerContext* context,
                       grpc::ServerReader<hedui::v1::IngestRequest>* reader,
                       hedui::v1::IngestResponse* response) override;
@@ -61,6 +69,9 @@ class AdminServiceImpl final : public hedui::v1::AdminService::Service {
   grpc::Status PruneBackups(grpc::ServerContext* context,
                             const hedui::v1::PruneBackupsRequest* request,
                             hedui::v1::PruneBackupsResponse* response) override;
+  grpc::Status GetServerStatus(grpc::ServerContext* context,
+                               const hedui::v1::GetServerStatusRequest* request,
+                               hedui::v1::ServerStatus* response) override;
 
  private:
   // Admits, runs `body` with the caller and audits its outcome, as every
@@ -76,6 +87,8 @@ class AdminServiceImpl final : public hedui::v1::AdminService::Service {
   CallerSource callers_;
   Verifier* auditor_;
   std::unique_ptr<storage::BackupManager> backups_;  // null: no backup_dir
+  metrics::ServiceMetrics* metrics_ = nullptr;
+  std::function<hedui::v1::ServerStatus()> status_source_;
 };
 
 }  // namespace hedui::server

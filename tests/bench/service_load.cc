@@ -34,6 +34,7 @@ struct Flags {
   std::string server, ca, cert, key, requests;
   double seconds = 10;
   int pid = 0;
+  int verify_only = 0;  // > 0: only Verify at this concurrency
 };
 
 std::string ReadFile(const std::string& path) {
@@ -124,6 +125,8 @@ int main(int argc, char** argv) {
       f.seconds = std::stod(v);
     else if (k == "--pid")
       f.pid = std::stoi(v);
+    else if (k == "--verify-only")
+      f.verify_only = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
@@ -193,6 +196,13 @@ int main(int argc, char** argv) {
         .ok();
   };
 
+  if (f.verify_only > 0) {
+    // One figure for scripts comparing server settings (operations_cost.py).
+    const Measure v = Run(f.verify_only, f.seconds, verify);
+    std::printf("VERIFY %d %.1f %.3f %.3f %ld\n", f.verify_only, v.rate,
+                v.p50_ms, v.p99_ms, v.errors);
+    return v.errors == 0 ? 0 : 1;
+  }
   double verify_at_16 = 0;
   for (int concurrency : {1, 16, 64}) {
     const Measure v = Run(concurrency, f.seconds, verify);

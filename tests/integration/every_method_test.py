@@ -94,8 +94,8 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 15,
-          "15 methods (5 verification, 3 audit, 6 admin, 1 retention): %s"
+    check(len(names) == 16,
+          "16 methods (5 verification, 3 audit, 7 admin, 1 retention): %s"
           % names)
 
     vs = stubs["verification_service_pb2"]
@@ -127,13 +127,15 @@ def main():
         # CreateBackup and ListBackups take no input to validate.
         "CreateBackup": None,
         "ListBackups": None,
+        "GetServerStatus": None,
     }
     without_role = {"GetStats": "dibao-system", "ListAudit": "dibao-system",
                     "VerifyAudit": "dibao-system", "Ingest": "staff-1",
                     "ListDepartments": "dibao-system",
                     "ExportAudit": "dibao-system", "Purge": "staff-1",
                     "CreateBackup": "staff-1", "ListBackups": "staff-1",
-                    "VerifyBackup": "staff-1", "PruneBackups": "staff-1"}
+                    "VerifyBackup": "staff-1", "PruneBackups": "staff-1",
+                    "GetServerStatus": "dibao-system"}
     audit = stubs["audit_pb2_grpc"].AuditServiceStub(channel(server, "admin-1"))
 
     def entries():

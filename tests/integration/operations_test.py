@@ -281,6 +281,15 @@ def test_metrics_and_readiness(base, tls):
                       "HeduiCertificateExpiringSoon", "HeduiErrorRate",
                       "HeduiOverloaded"):
             check(alert in names, "rule %s loaded: %s" % (alert, names))
+        code, out, _ = cli(server, "health", "--details", identity="staff-1")
+        check(code == 5 and "EXPIRING SOON" in out
+              and "certificate server: expires" in out and "TAX:" in out,
+              "health details show the expiring certificates and the data "
+              "ages, exit 5 for the warnings: %d %s" % (code, out))
+        code, out, err = cli(server, "health", "--details",
+                             identity="dibao-system")
+        check(code == 6, "a program system may not read the server's "
+              "status: %d %s" % (code, out + err))
         print("Prometheus scraped heduid: verdicts, requests, latency, "
               "ingest rows, data ages, audit chain, RocksDB, certificates")
     finally:
