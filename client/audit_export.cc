@@ -27,23 +27,11 @@ constexpr double kExportTimeoutSeconds = 3600;
 absl::StatusOr<hedui::v1::ExportAuditRequest> BuildRequest(
     const ExportAuditOptions& options) {
   hedui::v1::ExportAuditRequest request;
-  if (!options.from.empty()) {
-    absl::StatusOr<int64_t> from =
-        ParseTimeFlag("--from", options.from, /*end_of_day=*/false);
-    if (!from.ok()) return from.status();
-    request.set_from_unix_micros(*from);
-  }
-  if (!options.to.empty()) {
-    absl::StatusOr<int64_t> to =
-        ParseTimeFlag("--to", options.to, /*end_of_day=*/true);
-    if (!to.ok()) return to.status();
-    request.set_to_unix_micros(*to);
-  }
-  if (request.to_unix_micros() != 0 &&
-      request.from_unix_micros() >= request.to_unix_micros()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--from ", options.from, " is not before --to ", options.to));
-  }
+  absl::StatusOr<TimeRange> range =
+      ParseTimeRangeFlags(options.from, options.to);
+  if (!range.ok()) return range.status();
+  request.set_from_unix_micros(range->from_unix_micros);
+  request.set_to_unix_micros(range->to_unix_micros);
   if (options.out.empty()) {
     return absl::InvalidArgumentError("--out FILE is required");
   }

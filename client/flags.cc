@@ -137,6 +137,29 @@ absl::StatusOr<int64_t> ParseTimeFlag(absl::string_view flag,
       "RFC 3339 (2026-11-03T09:30:00+08:00)"));
 }
 
+absl::StatusOr<TimeRange> ParseTimeRangeFlags(absl::string_view from,
+                                              absl::string_view to) {
+  TimeRange range;
+  if (!from.empty()) {
+    absl::StatusOr<int64_t> micros =
+        ParseTimeFlag("--from", from, /*end_of_day=*/false);
+    if (!micros.ok()) return micros.status();
+    range.from_unix_micros = *micros;
+  }
+  if (!to.empty()) {
+    absl::StatusOr<int64_t> micros =
+        ParseTimeFlag("--to", to, /*end_of_day=*/true);
+    if (!micros.ok()) return micros.status();
+    range.to_unix_micros = *micros;
+  }
+  if (range.to_unix_micros != 0 &&
+      range.from_unix_micros >= range.to_unix_micros) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--from ", from, " is not before --to ", to));
+  }
+  return range;
+}
+
 std::string ProgramChinese(hedui::v1::Program program) {
   switch (program) {
     case hedui::v1::DIBAO:

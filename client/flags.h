@@ -48,6 +48,15 @@ absl::Status ValidateRegionFlag(absl::string_view flag, absl::string_view text);
 absl::StatusOr<int64_t> ParseTimeFlag(absl::string_view flag,
                                       absl::string_view text, bool end_of_day);
 
+// --from and --to as ParseTimeFlag reads them (either may be empty: 0, no
+// bound); --from must come before --to when both are given.
+struct TimeRange {
+  int64_t from_unix_micros = 0;
+  int64_t to_unix_micros = 0;
+};
+absl::StatusOr<TimeRange> ParseTimeRangeFlags(absl::string_view from,
+                                              absl::string_view to);
+
 // The program's Chinese name ("最低生活保障 (低保)"); empty for an unknown
 // value.
 std::string ProgramChinese(hedui::v1::Program program);
