@@ -3,7 +3,8 @@
 over mutual TLS against the same store, with metrics off (no endpoint: no
 interceptor, nothing counted) and on (interceptor on every call, verdicts
 counted, /metrics scraped every second, thirty times Prometheus's default
-rate), alternating off/on twice in one run.
+rate), alternating off/on three times in one run; the median of the three
+pairs' ratios is the figure (runs on a shared machine move by 15 %).
    tests/bench/metrics_cost.py [RESIDENTS] [SECONDS]"""
 import os
 import shutil
@@ -55,7 +56,7 @@ def main():
     print("county of %d residents ingested; Verify at concurrency 16, %s s "
           "per run" % (residents, seconds), flush=True)
     figures = {"off": [], "on": []}
-    for mode in ("off", "on", "off", "on"):
+    for mode in ("off", "on") * 3:
         args = []
         stop = threading.Event()
         scrapes = [0]
@@ -83,9 +84,12 @@ def main():
               flush=True)
     off = sum(figures["off"]) / len(figures["off"])
     on = sum(figures["on"]) / len(figures["on"])
-    print("metrics on / off: %.0f / %.0f calls/s = %.3f (goal: cost under "
-          "2%%, ratio >= 0.98): %s" % (on, off, on / off,
-                                       "met" if on >= 0.98 * off else "MISSED"))
+    ratios = sorted(n / f for f, n in zip(figures["off"], figures["on"]))
+    ratio = ratios[len(ratios) // 2]
+    print("metrics on / off: mean %.0f / %.0f calls/s; pair ratios %s, median "
+          "%.3f (goal: cost under 2%%, ratio >= 0.98): %s"
+          % (on, off, " ".join("%.3f" % r for r in ratios), ratio,
+             "met" if ratio >= 0.98 else "MISSED"))
     shutil.rmtree(work)
 
 

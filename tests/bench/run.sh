@@ -14,6 +14,8 @@ echo "== audit chain on the Verify write path (Append vs synced Put of the repor
 "$BUILD/tests/bench/hedui_audit_cost_bench" --ops "${AUDIT_OPS:-20000}"
 echo "== verification service over mutual TLS (Verify vs health check, VerifyBatch) =="
 HEDUI_BUILD_DIR=$BUILD /usr/bin/python3 tests/bench/service_load.py "${LOAD_RESIDENTS:-1000000}" "${LOAD_SECONDS:-10}"
+echo "== metrics updates per Verify, in process (vs three bare atomics) =="
+"$BUILD/tests/bench/hedui_metrics_update_bench"
 echo "== cost of the metrics on Verify (off vs on, scraped every second) =="
 HEDUI_BUILD_DIR=$BUILD /usr/bin/python3 tests/bench/metrics_cost.py "${METRICS_RESIDENTS:-100000}" "${METRICS_SECONDS:-10}"
 echo "== cost of an online backup on concurrent verification =="
