@@ -17,6 +17,7 @@
 #include "server/metrics/service_metrics.h"
 #include "server/ops/log_format.h"
 #include "server/ops/periodic_task.h"
+#include "server/ops/reload.h"
 #include "server/ops/restore.h"
 #include "server/ops/store_check.h"
 #include "server/security/authenticate.h"
@@ -67,8 +68,8 @@ absl::StatusOr<std::string> ReadAuditKey(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// SIGHUP: the policy and the callers file are read again; a file with errors
-// is refused with them and the one in force stays.
+// The outcome of one walk of the whole chain, for the metrics and the health
+// details; a broken chain is also an error in the log.
 void CheckAuditChain(hedui::storage::ServiceLog& log,
                      hedui::server::metrics::AuditCheckResult& result) {
   const auto verdict = log.VerifyAudit();
@@ -83,69 +84,6 @@ void CheckAuditChain(hedui::storage::ServiceLog& log,
     spdlog::error("AUDIT CHAIN BROKEN at entry {}: {}",
                   verdict->first_broken_sequence(), verdict->problem());
   }
-}
-
-absl::StatusOr<std::shared_ptr<const hedui::security::RevocationList>>
-LoadRevocations(const ServerConfig& config) {
-  auto revocations = hedui::security::RevocationList::Load(config.crl_file,
-                                                           config.tls_ca_file);
-  if (!revocations.ok()) return revocations.status();
-  spdlog::info("revocation list {}: {} revoked client certificates",
-               config.crl_file, (*revocations)->size());
-  if ((*revocations)->next_update() < absl::Now()) {
-    spdlog::warn(
-        "revocation list {} is past its next update ({}): ask the "
-        "CA for a new one",
-        config.crl_file,
-        absl::FormatTime("%Y-%m-%d", (*revocations)->next_update(),
-                         absl::UTCTimeZone()));
-  }
-  return revocations;
-}
-
-std::vector<std::pair<std::string, std::string>> CertificateFiles(
-    const ServerConfig& config) {
-  if (config.insecure) return {};
-  return {{"server", config.tls_cert_file}, {"ca", config.tls_ca_file}};
-}
-
-void Reload(hedui::server::PolicyHolder& policies,
-            hedui::security::Authenticator& authenticator,
-            const ServerConfig& config) {
-  hedui::security::LogCertificateExpiry(
-      hedui::security::CheckCertificateExpiry(CertificateFiles(config),
-                                              config.cert_expiry_warning_days,
-                                              absl::Now()),
-      absl::Now());
-  if (absl::Status s = policies.Reload(); !s.ok()) {
-    spdlog::error("SIGHUP: new policy refused, the previous one stays: {}",
-                  std::string(s.message()));
-  } else {
-    spdlog::info("SIGHUP: policy {} loaded from {}",
-                 policies.Current()->version(), config.policy_file);
-  }
-  if (authenticator.insecure()) return;
-  auto callers = hedui::security::LoadCallersFile(config.callers_file);
-  if (!callers.ok()) {
-    spdlog::error(
-        "SIGHUP: new callers file refused, the previous one stays: {}",
-        std::string(callers.status().message()));
-    return;
-  }
-  authenticator.ReplaceRegistry(*callers).IgnoreError();
-  if (!config.crl_file.empty()) {
-    auto revocations = LoadRevocations(config);
-    if (!revocations.ok()) {
-      spdlog::error(
-          "SIGHUP: new revocation list refused, the previous one "
-          "stays: {}",
-          std::string(revocations.status().message()));
-    } else {
-      authenticator.ReplaceRevocations(*revocations);
-    }
-  }
-  spdlog::info("SIGHUP: callers file reloaded ({} callers)",
-               (*callers)->size());
 }
 
 }  // namespace
@@ -255,7 +193,7 @@ int main(int argc, char** argv) {
     }
     authenticator = hedui::security::Authenticator::ForCallers(*callers);
     if (!config.crl_file.empty()) {
-      auto revocations = LoadRevocations(config);
+      auto revocations = hedui::server::LoadRevocations(config);
       if (!revocations.ok()) {
         spdlog::error("{}", std::string(revocations.status().message()));
         return 1;
@@ -298,7 +236,7 @@ int main(int argc, char** argv) {
   if (metrics_on) verifier.set_metrics(&service_metrics);
   hedui::server::CallGate gate(config.max_in_flight);
   const std::vector<std::pair<std::string, std::string>> certificates =
-      CertificateFiles(config);
+      hedui::server::WatchedCertificates(config);
   hedui::security::LogCertificateExpiry(
       hedui::security::CheckCertificateExpiry(
           certificates, config.cert_expiry_warning_days, absl::Now()),
@@ -402,7 +340,7 @@ int main(int argc, char** argv) {
     int sig = WaitForSignal();
     while (sig == SIGHUP) {
       sd_notify(0, "RELOADING=1");
-      Reload(policies, *authenticator, config);
+      hedui::server::ReloadOnSignal(config, policies, *authenticator);
       sd_notify(0, "READY=1");
       sig = WaitForSignal();
     }
