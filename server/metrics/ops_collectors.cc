@@ -12,7 +12,9 @@ namespace hedui::server::metrics {
 namespace {
 
 void WriteCalls(const hedui::v1::ServerStatus& status, GaugeWriter& out) {
-  out.Declare("hedui_calls_in_flight", "Calls being served now");
+  out.Declare("hedui_calls_in_flight",
+              "Verify and VerifyBatch calls being served now (the calls "
+              "max-in-flight limits)");
   out.Sample("hedui_calls_in_flight", status.calls_in_flight());
   out.DeclareCounter("hedui_calls_refused_overload_total",
                      "Calls refused with RESOURCE_EXHAUSTED since start (in "
