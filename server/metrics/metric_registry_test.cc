@@ -65,6 +65,29 @@ TEST(MetricRegistryTest, CollectorsRunAtEachRenderAndLabelsAreEscaped) {
   EXPECT_THAT(text, HasSubstr("x_gauge{name=\"a\\\"b\\\\c\\nd\"} 2\n"));
 }
 
+TEST(MetricRegistryTest, CallSeriesCountByMethodAndCode) {
+  Registry registry;
+  ServiceMetrics metrics(registry);
+  CallSeriesCache calls(&metrics);
+  CallSeries* verify = calls.For("/hedui.v1.VerificationService/Verify");
+  EXPECT_EQ(calls.For("/hedui.v1.VerificationService/Verify"), verify);
+  verify->Record(0, 0.002);
+  verify->Record(0, 0.003);
+  verify->Record(7, 0.001);
+  verify->Record(42, 0.001);
+  calls.For("/grpc.health.v1.Health/Check")->Record(0, 0.0001);
+  const std::string text = registry.Render();
+  EXPECT_THAT(text, HasSubstr("hedui_grpc_requests_total{method=\"/hedui.v1."
+                              "VerificationService/Verify\",code=\"OK\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("code=\"PERMISSION_DENIED\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("code=\"OTHER\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("hedui_grpc_request_duration_seconds_count{"
+                              "method=\"/hedui.v1.VerificationService/"
+                              "Verify\"} 4\n"));
+  EXPECT_THAT(text, HasSubstr("method=\"/grpc.health.v1.Health/Check\","
+                              "code=\"OK\"} 1\n"));
+}
+
 TEST(MetricRegistryTest, StatusCodesHaveTheirGrpcNames) {
   EXPECT_STREQ(StatusCodeName(0), "OK");
   EXPECT_STREQ(StatusCodeName(8), "RESOURCE_EXHAUSTED");

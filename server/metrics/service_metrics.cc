@@ -1,7 +1,13 @@
 #include "server/metrics/service_metrics.h"
 
+#include <array>
+#include <atomic>
+#include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -18,24 +24,21 @@ std::vector<double> LatencyBounds() {
 
 class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
-  MetricsInterceptor(ServiceMetrics* metrics, std::string method)
-      : metrics_(metrics), method_(std::move(method)), start_(absl::Now()) {}
+  explicit MetricsInterceptor(CallSeries* series)
+      : series_(series), start_(absl::Now()) {}
 
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const int code = methods->GetSendStatus().error_code();
-      metrics_->requests.WithLabels({method_, StatusCodeName(code)}).Add();
-      metrics_->request_seconds.WithLabels({method_}).Observe(
-          absl::ToDoubleSeconds(absl::Now() - start_));
+      series_->Record(methods->GetSendStatus().error_code(),
+                      absl::ToDoubleSeconds(absl::Now() - start_));
     }
     methods->Proceed();
   }
 
  private:
-  ServiceMetrics* const metrics_;
-  const std::string method_;
+  CallSeries* const series_;
   const absl::Time start_;
 };
 
@@ -43,14 +46,14 @@ class MetricsInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit MetricsInterceptorFactory(ServiceMetrics* metrics)
-      : metrics_(metrics) {}
+      : series_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new MetricsInterceptor(metrics_, info->method());
+    return new MetricsInterceptor(series_.For(info->method()));
   }
 
  private:
-  ServiceMetrics* const metrics_;
+  CallSeriesCache series_;
 };
 
 }  // namespace
@@ -76,6 +79,38 @@ ServiceMetrics::ServiceMetrics(Registry& registry)
           "hedui_ingest_rejected_files_total",
           "Department feed files refused whole (invalid rows, too small)",
           {"department"})) {}
+
+CallSeries::CallSeries(ServiceMetrics* metrics, std::string method)
+    : metrics_(metrics),
+      method_(std::move(method)),
+      seconds_(&metrics->request_seconds.WithLabels({method_})) {}
+
+void CallSeries::Record(int code, double seconds) {
+  RequestCounter(code).Add();
+  seconds_->Observe(seconds);
+}
+
+Counter& CallSeries::RequestCounter(int code) {
+  if (code < 0 || code >= kStatusCodes) {
+    return metrics_->requests.WithLabels({method_, "OTHER"});
+  }
+  Counter* counter = by_code_[code].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // Two threads may both look it up: the family returns the same one.
+    counter = &metrics_->requests.WithLabels({method_, StatusCodeName(code)});
+    by_code_[code].store(counter, std::memory_order_release);
+  }
+  return *counter;
+}
+
+CallSeries* CallSeriesCache::For(absl::string_view method) {
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<CallSeries>& series = series_[method];
+  if (series == nullptr) {
+    series = std::make_unique<CallSeries>(metrics_, std::string(method));
+  }
+  return series.get();
+}
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeMetricsInterceptorFactory(ServiceMetrics* metrics) {

@@ -1,8 +1,14 @@
 #ifndef HEDUI_SERVER_METRICS_SERVICE_METRICS_H_
 #define HEDUI_SERVER_METRICS_SERVICE_METRICS_H_
 
+#include <array>
+#include <atomic>
 #include <memory>
+#include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "server/metrics/metric_registry.h"
 
@@ -19,6 +25,39 @@ struct ServiceMetrics {
   Family<Counter>& verdicts;           // {program, verdict}
   Family<Counter>& ingest_rows;        // {department}
   Family<Counter>& ingest_rejected;    // {department}
+};
+
+inline constexpr int kStatusCodes = 17;  // OK .. UNAUTHENTICATED
+
+// One method's request counters (by status code) and latency histogram,
+// found once per call instead of by label values twice: building and
+// hashing label vectors was most of the per-call cost.
+class CallSeries {
+ public:
+  CallSeries(ServiceMetrics* metrics, std::string method);
+  void Record(int code, double seconds);
+
+ private:
+  Counter& RequestCounter(int code);
+
+  ServiceMetrics* const metrics_;
+  const std::string method_;
+  Histogram* const seconds_;
+  std::array<std::atomic<Counter*>, kStatusCodes> by_code_{};  // lazily
+};
+
+// Each method's CallSeries; the server's methods are few and live as long
+// as it does.
+class CallSeriesCache {
+ public:
+  explicit CallSeriesCache(ServiceMetrics* metrics) : metrics_(metrics) {}
+  CallSeries* For(absl::string_view method);
+
+ private:
+  ServiceMetrics* const metrics_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<CallSeries>> series_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // Counts every RPC the server answers (Hedui's services, health, reflection)
