@@ -67,6 +67,7 @@ void WriteBackupTable(const std::vector<const hedui::v1::BackupInfo*>& list,
       {"FORMAT", true},       {"AUDIT ENTRY", true},
       {"REQUESTED BY", false}};
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(list.size());
   for (const hedui::v1::BackupInfo* b : list) {
     rows.push_back(
         {absl::StrCat(b->backup_id()), Created(*b), Bytes(b->size_bytes()),

@@ -53,7 +53,7 @@ std::string DescribePurge(const hedui::v1::PurgeResponse& r) {
 }
 
 Purger::Purger(Store* store, ServiceLog* log, RetentionOptions options)
-    : store_(store), log_(log), options_(std::move(options)) {}
+    : store_(store), log_(log), options_(options) {}
 
 absl::Status Purger::Purge(bool dry_run, absl::Time now,
                            hedui::v1::PurgeResponse* response) {

@@ -108,7 +108,7 @@ Family<Counter>& Registry::AddCounter(const std::string& name,
 Family<Histogram>& Registry::AddHistogram(const std::string& name,
                                           const std::string& help,
                                           std::vector<std::string> labels,
-                                          std::vector<double> bounds) {
+                                          const std::vector<double>& bounds) {
   absl::MutexLock lock(&mu_);
   histograms_.push_back(
       {name, help,

@@ -104,7 +104,7 @@ class Registry {
   Family<Histogram>& AddHistogram(const std::string& name,
                                   const std::string& help,
                                   std::vector<std::string> labels,
-                                  std::vector<double> bounds);
+                                  const std::vector<double>& bounds);
   // Called on every scrape, in the order added.
   void AddCollector(std::function<void(GaugeWriter&)> collect);
 

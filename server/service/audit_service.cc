@@ -39,8 +39,9 @@ grpc::Status AuditServiceImpl::ListAudit(
   const CallInfo call = MakeCallInfo(*caller, kListAudit);
   absl::StatusOr<hedui::v1::ListAuditResponse> listed =
       log_->ListAudit(*request);
-  if (listed.ok()) *response = *std::move(listed);
-  return FinishCall(auditor_, context, call, listed.status());
+  if (!listed.ok()) return FinishCall(auditor_, context, call, listed.status());
+  *response = *std::move(listed);
+  return FinishCall(auditor_, context, call, absl::OkStatus());
 }
 
 grpc::Status AuditServiceImpl::VerifyAudit(
@@ -52,8 +53,11 @@ grpc::Status AuditServiceImpl::VerifyAudit(
   const CallInfo call = MakeCallInfo(*caller, kVerifyAudit);
   // The check itself is read before this call's own entry is appended.
   absl::StatusOr<hedui::v1::VerifyAuditResponse> checked = log_->VerifyAudit();
-  if (checked.ok()) *response = *std::move(checked);
-  return FinishCall(auditor_, context, call, checked.status());
+  if (!checked.ok()) {
+    return FinishCall(auditor_, context, call, checked.status());
+  }
+  *response = *std::move(checked);
+  return FinishCall(auditor_, context, call, absl::OkStatus());
 }
 
 grpc::Status AuditServiceImpl::ExportAudit(

@@ -260,7 +260,7 @@ int main(int argc, char** argv) {
     // Untimed: opens the WAL and the head file, starts RocksDB's threads.
     for (const Path& p : paths) {
       Totals warm;
-      Pass(*p.op, static_cast<size_t>(4 * threads), threads, &warm);
+      Pass(*p.op, 4 * static_cast<size_t>(threads), threads, &warm);
       errors += warm.errors;
     }
     std::vector<Totals> totals(paths.size());

@@ -57,6 +57,7 @@ Measure Run(int concurrency, double seconds, Call call) {
   std::vector<std::vector<double>> latencies(concurrency);
   std::vector<long> errors(concurrency, 0);
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(concurrency));
   for (int t = 0; t < concurrency; ++t) {
     threads.emplace_back([&, t] {
       for (long i = 0; !stop.load(std::memory_order_relaxed); ++i) {
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
               requests.size(), kChannels, f.seconds);
 
   std::vector<std::unique_ptr<hedui::v1::VerificationService::Stub>> stubs;
+  stubs.reserve(channels.size());
   for (const auto& channel : channels) {
     stubs.push_back(hedui::v1::VerificationService::NewStub(channel));
   }
@@ -178,7 +180,8 @@ int main(int argc, char** argv) {
                      std::chrono::seconds(30));
     hedui::v1::VerifyResponse response;
     const auto& request =
-        requests[static_cast<size_t>(thread * 7919 + i) % requests.size()];
+        requests[static_cast<size_t>(static_cast<long>(thread) * 7919 + i) %
+                 requests.size()];
     return stub->Verify(&ctx, request, &response).ok();
   };
   const grpc::internal::RpcMethod health_method(
