@@ -351,20 +351,10 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
                   ReportBytes(appended.report_id, p.report_rest));
         p.summary.set_report_id(appended.report_id);
         const std::string summary = p.summary.SerializeAsString();
-        batch.Put(reports_, ReportSummaryPrefix() + appended.report_id,
-                  summary);
-        batch.Put(
-            reports_,
-            ReportByProgramPrefix(p.summary.program()) + appended.report_id,
-            summary);
-        batch.Put(
-            reports_,
-            ReportByDatePrefix(DateNumber(p.summary.verification_date())) +
-                appended.report_id,
-            summary);
-        for (const std::string& id : p.member_ids) {
-          batch.Put(reports_, ReportByPersonPrefix(id) + appended.report_id,
-                    summary);
+        for (const std::string& key : ReportIndexKeys(
+                 appended.report_id, p.summary.program(),
+                 DateNumber(p.summary.verification_date()), p.member_ids)) {
+          batch.Put(reports_, key, summary);
         }
       }
       std::string body = entry.SerializeAsString();

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace hedui::storage {
@@ -97,6 +98,20 @@ uint32_t DateNumber(const hedui::v1::Date& date) {
   return static_cast<uint32_t>(date.year()) * 10000 +
          static_cast<uint32_t>(date.month()) * 100 +
          static_cast<uint32_t>(date.day());
+}
+
+std::vector<std::string> ReportIndexKeys(
+    absl::string_view report_id, hedui::v1::Program program,
+    uint32_t date_number, absl::Span<const std::string> members) {
+  std::vector<std::string> keys;
+  keys.reserve(3 + members.size());
+  keys.push_back(absl::StrCat(ReportSummaryPrefix(), report_id));
+  keys.push_back(absl::StrCat(ReportByProgramPrefix(program), report_id));
+  keys.push_back(absl::StrCat(ReportByDatePrefix(date_number), report_id));
+  for (const std::string& id : members) {
+    keys.push_back(absl::StrCat(ReportByPersonPrefix(id), report_id));
+  }
+  return keys;
 }
 
 std::string ReportNumberFloorKey() {

@@ -22,8 +22,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "hedui/v1/codes.pb.h"
 
 namespace hedui::storage {
@@ -64,6 +66,13 @@ std::string ReportByProgramPrefix(hedui::v1::Program program);
 // YYYYMMDD as a number: 20261101.
 std::string ReportByDatePrefix(uint32_t yyyymmdd);
 uint32_t DateNumber(const hedui::v1::Date& date);
+// Every index key of a stored report (summary, by program, by date, by each
+// member), each holding its summary: the writer puts them and the purge
+// deletes them, so an index added here is also purged.
+std::vector<std::string> ReportIndexKeys(absl::string_view report_id,
+                                         hedui::v1::Program program,
+                                         uint32_t date_number,
+                                         absl::Span<const std::string> members);
 // A purge that deletes the newest reports leaves their highest number here,
 // so that numbering resumes after it: a report id is never given twice (the
 // audit names reports by id).

@@ -88,6 +88,7 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
     if (batching.dry_run) continue;
     // The person keys are named by the declared members, which only the
     // report itself lists.
+    std::vector<std::string> members;
     rocksdb::Status s = db->Get(rocksdb::ReadOptions(), tables.reports,
                                 ReportKey(report_id), &bytes);
     if (s.ok()) {
@@ -96,18 +97,17 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
             "report ", report_id, " is damaged; purge stopped before it"));
       }
       for (const auto& member : report.request().members()) {
-        batch.Delete(tables.reports, ReportByPersonPrefix(member.person_id()) +
-                                         std::string(report_id));
+        members.push_back(member.person_id());
       }
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "reading a report to purge");
     }
     batch.Delete(tables.reports, ReportKey(report_id));
-    batch.Delete(tables.reports,
-                 ReportSummaryPrefix() + std::string(report_id));
-    batch.Delete(tables.reports, ReportByProgramPrefix(summary.program()) +
-                                     std::string(report_id));
-    batch.Delete(tables.reports, it->key());
+    for (const std::string& index_key :
+         ReportIndexKeys(report_id, summary.program(),
+                         DateNumber(summary.verification_date()), members)) {
+      batch.Delete(tables.reports, index_key);
+    }
     if (*number > floor) {
       floor = *number;
       std::string value;
