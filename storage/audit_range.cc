@@ -17,19 +17,50 @@ AuditReader::AuditReader(Store::ServiceTables tables)
 AuditReader::~AuditReader() { tables_.db->ReleaseSnapshot(snapshot_); }
 
 absl::StatusOr<uint64_t> AuditReader::Length() {
+  absl::StatusOr<End> end = ChainEnd();
+  if (!end.ok()) return end.status();
+  return end->sequence;
+}
+
+absl::StatusOr<AuditReader::End> AuditReader::ChainEnd() {
   rocksdb::ReadOptions read;
   read.snapshot = snapshot_;
   std::unique_ptr<rocksdb::Iterator> it(
       tables_.db->NewIterator(read, tables_.audit));
   it->SeekForPrev(AuditEntryKey(~uint64_t{0}));
-  uint64_t length = 0;
+  End end;
+  end.mac = std::string(kAuditMacBytes, '\0');
   if (it->Valid()) {
     std::optional<uint64_t> seq = DecodeAuditEntryKey(
         absl::string_view(it->key().data(), it->key().size()));
-    if (seq) length = *seq;
+    if (seq) {
+      absl::string_view body, mac;
+      if (!SplitAuditValue(
+              absl::string_view(it->value().data(), it->value().size()), &body,
+              &mac)) {
+        return absl::DataLossError(
+            absl::StrCat("audit entry ", *seq, " has no MAC"));
+      }
+      end.sequence = *seq;
+      end.mac = std::string(mac);
+    }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the audit");
-  return length;
+  return end;
+}
+
+absl::StatusOr<std::optional<std::string>> AuditReader::MacOf(
+    uint64_t sequence) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot_;
+  std::string value;
+  rocksdb::Status s =
+      tables_.db->Get(read, tables_.audit, AuditEntryKey(sequence), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading an audit entry");
+  absl::string_view body, mac;
+  if (!SplitAuditValue(value, &body, &mac)) return std::nullopt;
+  return std::string(mac);
 }
 
 absl::StatusOr<std::string> AuditReader::StoredValue(uint64_t sequence) {

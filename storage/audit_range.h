@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,18 @@ class AuditReader {
 
   // The last sequence in the snapshot (0: empty chain).
   absl::StatusOr<uint64_t> Length();
+
+  // The last entry's sequence and mac (0 and 32 zero bytes: empty chain);
+  // DATA_LOSS when the last entry has no mac.
+  struct End {
+    uint64_t sequence = 0;
+    std::string mac;
+  };
+  absl::StatusOr<End> ChainEnd();
+
+  // The stored mac of entry `sequence`; nullopt when the entry is missing
+  // or has no mac.
+  absl::StatusOr<std::optional<std::string>> MacOf(uint64_t sequence);
 
   // The first sequence whose entry's time is at or after `unix_micros`
   // (Length() + 1 when none). A binary search: entry times ascend with the

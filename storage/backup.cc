@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,7 @@
 #include "rocksdb/env.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "storage/audit_chain.h"
+#include "storage/audit_range.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
 
@@ -79,48 +81,6 @@ BackupSummary Summarize(const rocksdb::BackupInfo& info) {
   return summary;
 }
 
-struct ChainEnd {
-  uint64_t sequence = 0;
-  std::string mac = std::string(kAuditMacBytes, '\0');
-};
-
-absl::StatusOr<ChainEnd> ReadChainEnd(rocksdb::DB* db,
-                                      rocksdb::ColumnFamilyHandle* audit) {
-  ChainEnd end;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(rocksdb::ReadOptions(), audit));
-  it->SeekForPrev(AuditEntryKey(~uint64_t{0}));
-  if (it->Valid()) {
-    const absl::string_view key(it->key().data(), it->key().size());
-    if (std::optional<uint64_t> seq = DecodeAuditEntryKey(key)) {
-      absl::string_view body, mac;
-      if (!SplitAuditValue(
-              absl::string_view(it->value().data(), it->value().size()), &body,
-              &mac)) {
-        return absl::DataLossError(
-            absl::StrCat("audit entry ", *seq, " has no MAC"));
-      }
-      end.sequence = *seq;
-      end.mac = std::string(mac);
-    }
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the audit");
-  return end;
-}
-
-// The stored mac of entry `sequence`; nullopt when the entry is missing.
-absl::StatusOr<std::optional<std::string>> StoredMac(
-    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit, uint64_t sequence) {
-  std::string value;
-  rocksdb::Status s =
-      db->Get(rocksdb::ReadOptions(), audit, AuditEntryKey(sequence), &value);
-  if (s.IsNotFound()) return std::nullopt;
-  if (!s.ok()) return FromRocks(s, "reading an audit entry");
-  absl::string_view body, mac;
-  if (!SplitAuditValue(value, &body, &mac)) return std::nullopt;
-  return std::string(mac);
-}
-
 absl::Status SyncDirectory(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
@@ -154,7 +114,7 @@ absl::Status CheckDataDirEmpty(const fs::path& data_dir) {
 
 // Checks the restored store's chain against the backup's metadata and the
 // head file; returns its end.
-absl::StatusOr<ChainEnd> CheckRestoredChain(
+absl::StatusOr<AuditReader::End> CheckRestoredChain(
     const std::string& staging, const BackupSummary& backup,
     const std::vector<HeadCheckpoint>& current, RestoreOutcome* outcome) {
   StoreOptions store_options;
@@ -166,8 +126,8 @@ absl::StatusOr<ChainEnd> CheckRestoredChain(
                         absl::StrCat("the restored store does not open: ",
                                      store.status().message()));
   }
-  const Store::ServiceTables tables = (*store)->service_tables();
-  absl::StatusOr<ChainEnd> end = ReadChainEnd(tables.db, tables.audit);
+  AuditReader chain((*store)->service_tables());
+  absl::StatusOr<AuditReader::End> end = chain.ChainEnd();
   if (!end.ok()) return end.status();
   const BackupMetadata& meta = backup.metadata;
   if (end->sequence < meta.audit_sequence) {
@@ -177,7 +137,7 @@ absl::StatusOr<ChainEnd> CheckRestoredChain(
   }
   if (meta.audit_sequence > 0) {
     absl::StatusOr<std::optional<std::string>> mac =
-        StoredMac(tables.db, tables.audit, meta.audit_sequence);
+        chain.MacOf(meta.audit_sequence);
     if (!mac.ok()) return mac.status();
     if (*mac != meta.audit_mac) {
       return absl::DataLossError(absl::StrCat(
@@ -191,8 +151,7 @@ absl::StatusOr<ChainEnd> CheckRestoredChain(
           std::max(outcome->discarded_through, head.sequence);
       continue;
     }
-    absl::StatusOr<std::optional<std::string>> mac =
-        StoredMac(tables.db, tables.audit, head.sequence);
+    absl::StatusOr<std::optional<std::string>> mac = chain.MacOf(head.sequence);
     if (!mac.ok()) return mac.status();
     if (*mac != head.mac) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -260,26 +219,33 @@ BackupManager::BackupManager(Store::ServiceTables tables,
                              std::string backup_dir)
     : tables_(tables), backup_dir_(std::move(backup_dir)) {}
 
+absl::Status BackupManager::BeginChange(std::string what,
+                                        absl::string_view when_busy) {
+  absl::MutexLock lock(&change_mu_);
+  if (!running_.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("backups: ", running_, "; ", when_busy));
+  }
+  running_ = std::move(what);
+  return absl::OkStatus();
+}
+
+void BackupManager::EndChange() {
+  absl::MutexLock lock(&change_mu_);
+  running_.clear();
+}
+
 absl::StatusOr<BackupSummary> BackupManager::Create(
     absl::string_view requested_by) {
-  {
-    absl::MutexLock lock(&change_mu_);
-    if (busy_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("backups: ", running_, "; try again when it ends"));
-    }
-    busy_ = true;
-    running_ = absl::StrCat("a backup requested by ", requested_by,
-                            " is running since ",
-                            absl::FormatTime(absl::Now(), absl::UTCTimeZone()));
+  if (absl::Status s = BeginChange(
+          absl::StrCat("a backup requested by ", requested_by,
+                       " is running since ",
+                       absl::FormatTime(absl::Now(), absl::UTCTimeZone())),
+          "try again when it ends");
+      !s.ok()) {
+    return s;
   }
-  struct Done {
-    BackupManager* self;
-    ~Done() {
-      absl::MutexLock lock(&self->change_mu_);
-      self->busy_ = false;
-    }
-  } done{this};
+  absl::Cleanup done = [this] { EndChange(); };
   absl::ReaderMutexLock files(&files_mu_);
 
   std::error_code ec;
@@ -288,7 +254,7 @@ absl::StatusOr<BackupSummary> BackupManager::Create(
     return absl::FailedPreconditionError(absl::StrCat(
         "backup_dir ", backup_dir_, ": cannot create: ", ec.message()));
   }
-  absl::StatusOr<ChainEnd> chain = ReadChainEnd(tables_.db, tables_.audit);
+  absl::StatusOr<AuditReader::End> chain = AuditReader(tables_).ChainEnd();
   if (!chain.ok()) return chain.status();
   BackupMetadata metadata;
   metadata.format_version = kFormatVersion;
@@ -365,22 +331,11 @@ absl::StatusOr<PruneOutcome> BackupManager::Prune(uint32_t keep_last) {
     return absl::InvalidArgumentError(
         "keep_last must be at least 1: pruning never deletes every backup");
   }
-  {
-    absl::MutexLock lock(&change_mu_);
-    if (busy_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("backups: ", running_, "; prune when it ends"));
-    }
-    busy_ = true;
-    running_ = "a prune is running";
+  if (absl::Status s = BeginChange("a prune is running", "prune when it ends");
+      !s.ok()) {
+    return s;
   }
-  struct Done {
-    BackupManager* self;
-    ~Done() {
-      absl::MutexLock lock(&self->change_mu_);
-      self->busy_ = false;
-    }
-  } done{this};
+  absl::Cleanup done = [this] { EndChange(); };
   absl::MutexLock files(&files_mu_);
   PruneOutcome outcome;
   if (!fs::exists(backup_dir_)) return outcome;
@@ -472,7 +427,7 @@ absl::StatusOr<RestoreOutcome> RestoreBackup(const RestoreRequest& request) {
     return FromRocks(restored,
                      absl::StrCat("restoring backup ", info.backup_id));
   }
-  absl::StatusOr<ChainEnd> end = CheckRestoredChain(
+  absl::StatusOr<AuditReader::End> end = CheckRestoredChain(
       staging.string(), outcome.backup, CurrentHistory(*heads), &outcome);
   if (!end.ok()) {
     fs::remove_all(staging, ec);

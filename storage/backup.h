@@ -85,12 +85,17 @@ class BackupManager {
   const std::string& backup_dir() const { return backup_dir_; }
 
  private:
+  // Takes the one slot for a create or a prune, naming `what` runs;
+  // FAILED_PRECONDITION naming the one already running, then `when_busy`.
+  // EndChange frees it.
+  absl::Status BeginChange(std::string what, absl::string_view when_busy);
+  void EndChange();
+
   const Store::ServiceTables tables_;
   const std::string backup_dir_;
-  // Held for a create or a prune; `running_` says which, for the refusal.
+  // The create or prune running (empty: none), for the refusal.
   absl::Mutex change_mu_;
   std::string running_ ABSL_GUARDED_BY(change_mu_);
-  bool busy_ ABSL_GUARDED_BY(change_mu_) = false;
   // Shared by create, list and verify; exclusive for a prune, which deletes
   // files the others read (RocksDB: a Write beside any other operation on
   // the same directory is unspecified).
