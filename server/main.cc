@@ -22,7 +22,6 @@
 #include "server/ops/store_check.h"
 #include "server/security/authenticate.h"
 #include "server/security/callers_file.h"
-#include "server/security/certificate_expiry.h"
 #include "server/security/revocation_list.h"
 #include "server/security/tls_credentials.h"
 #include "server/service/admin_service.h"
@@ -235,17 +234,17 @@ int main(int argc, char** argv) {
   const bool metrics_on = !config.metrics_listen.empty();
   if (metrics_on) verifier.set_metrics(&service_metrics);
   hedui::server::CallGate gate(config.max_in_flight);
-  const std::vector<std::pair<std::string, std::string>> certificates =
-      hedui::server::WatchedCertificates(config);
-  hedui::security::LogCertificateExpiry(
-      hedui::security::CheckCertificateExpiry(
-          certificates, config.cert_expiry_warning_days, absl::Now()),
-      absl::Now());
+  hedui::server::WarnAboutExpiringCertificates(config);
   hedui::server::metrics::AuditCheckResult audit_check;
   const hedui::server::metrics::OpsSources ops_sources{
-      store->get(), log->get(),   &policies,
-      &gate,        certificates, config.cert_expiry_warning_days,
-      &audit_check, absl::Now()};
+      store->get(),
+      log->get(),
+      &policies,
+      &gate,
+      hedui::server::WatchedCertificates(config),
+      config.cert_expiry_warning_days,
+      &audit_check,
+      absl::Now()};
   hedui::server::metrics::AddOpsCollectors(registry, ops_sources);
   std::unique_ptr<hedui::server::PeriodicTask> audit_checker;
   if (config.audit_verify_interval_minutes > 0) {

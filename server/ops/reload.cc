@@ -32,13 +32,17 @@ std::vector<std::pair<std::string, std::string>> WatchedCertificates(
   return {{"server", config.tls_cert_file}, {"ca", config.tls_ca_file}};
 }
 
-void ReloadOnSignal(const ServerConfig& config, PolicyHolder& policies,
-                    security::Authenticator& authenticator) {
+void WarnAboutExpiringCertificates(const ServerConfig& config) {
   const absl::Time now = absl::Now();
   security::LogCertificateExpiry(
       security::CheckCertificateExpiry(WatchedCertificates(config),
                                        config.cert_expiry_warning_days, now),
       now);
+}
+
+void ReloadOnSignal(const ServerConfig& config, PolicyHolder& policies,
+                    security::Authenticator& authenticator) {
+  WarnAboutExpiringCertificates(config);
   if (absl::Status s = policies.Reload(); !s.ok()) {
     spdlog::error("SIGHUP: new policy refused, the previous one stays: {}",
                   std::string(s.message()));

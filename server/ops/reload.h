@@ -24,6 +24,10 @@ absl::StatusOr<std::shared_ptr<const security::RevocationList>> LoadRevocations(
 std::vector<std::pair<std::string, std::string>> WatchedCertificates(
     const ServerConfig& config);
 
+// Logs the watched certificates expiring within cert-expiry-warning-days
+// (and those unreadable): at start and on every SIGHUP.
+void WarnAboutExpiringCertificates(const ServerConfig& config);
+
 // SIGHUP: the policy, the callers file and the revocation list are read
 // again, each on its own: a file with errors is refused with them and the
 // one in force stays. Certificates expiring soon are warned about again.

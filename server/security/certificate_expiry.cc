@@ -1,13 +1,7 @@
 #include "server/security/certificate_expiry.h"
 
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include <memory>
-
 #include "absl/strings/str_cat.h"
+#include "server/security/revocation_list.h"
 #include "spdlog/spdlog.h"
 #include "storage/types/small_file.h"
 
@@ -17,20 +11,12 @@ absl::StatusOr<absl::Time> CertificateNotAfter(const std::string& pem_file) {
   absl::StatusOr<std::string> pem =
       ReadSmallFile(pem_file, "certificate", 1 << 20);
   if (!pem.ok()) return pem.status();
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
-  if (cert == nullptr) {
+  absl::StatusOr<PeerCertificate> cert = ParsePeerCertificate(*pem);
+  if (!cert.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(pem_file, ": no PEM certificate"));
+        absl::StrCat(pem_file, ": ", cert.status().message()));
   }
-  struct tm expiry = {};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &expiry) != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(pem_file, ": unreadable notAfter time"));
-  }
-  return absl::FromTM(expiry, absl::UTCTimeZone());
+  return cert->not_after;
 }
 
 std::vector<CertificateExpiry> CheckCertificateExpiry(

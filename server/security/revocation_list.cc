@@ -31,7 +31,7 @@ std::string SerialHexOf(const ASN1_INTEGER* serial) {
 absl::StatusOr<absl::Time> TimeOf(const ASN1_TIME* time) {
   struct tm parts = {};
   if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
-    return absl::InvalidArgumentError("unreadable time");
+    return absl::InvalidArgumentError("unreadable notAfter time");
   }
   return absl::FromTM(parts, absl::UTCTimeZone());
 }
@@ -85,7 +85,7 @@ absl::StatusOr<PeerCertificate> ParsePeerCertificate(const std::string& pem) {
   std::unique_ptr<X509, decltype(&X509_free)> cert(
       PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
   if (cert == nullptr) {
-    return absl::InvalidArgumentError("unreadable client certificate");
+    return absl::InvalidArgumentError("no readable PEM certificate");
   }
   absl::StatusOr<absl::Time> not_after = TimeOf(X509_get0_notAfter(cert.get()));
   if (!not_after.ok()) return not_after.status();

@@ -33,8 +33,8 @@ class RevocationList {
   absl::Time next_update_ = absl::InfiniteFuture();
 };
 
-// What the authenticator needs of a client certificate, parsed once per
-// distinct certificate.
+// What the authenticator needs of a client certificate (parsed once per
+// distinct certificate), and the expiry check of the server's own.
 struct PeerCertificate {
   std::string serial_hex;
   absl::Time not_after;
