@@ -1,5 +1,6 @@
 #include "server/security/authenticate.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -190,43 +191,47 @@ absl::Status Authenticator::CheckPeerCertificate(
     const grpc::ServerContextBase& context) const {
   const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return absl::OkStatus();
-  const std::vector<std::string> pems =
-      PropertyValues(*auth, GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  const std::vector<grpc::string_ref> pems =
+      auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   // Without a certificate Authenticate() refuses the call anyway.
   if (pems.empty()) return absl::OkStatus();
+  // Every call passes here: the certificate is looked up by its text, not
+  // copied, under a shared lock; only a new one is parsed (outside it).
+  const absl::string_view pem(pems.front().data(), pems.front().size());
+  std::optional<PeerCertificate> peer;
+  std::shared_ptr<const RevocationList> revocations;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    revocations = revocations_;
+    if (auto it = peers_.find(pem); it != peers_.end()) peer = it->second;
+  }
+  if (!peer) {
+    absl::StatusOr<PeerCertificate> parsed =
+        ParsePeerCertificate(std::string(pem));
+    if (!parsed.ok()) {
+      return absl::UnauthenticatedError(parsed.status().message());
+    }
+    peer = *parsed;
+    absl::MutexLock lock(&mu_);
+    // Bounded whatever the number of distinct certificates seen.
+    if (peers_.size() >= 10'000) peers_.clear();
+    peers_.emplace(std::string(pem), *peer);
+  }
+  const bool expired = absl::Now() > peer->not_after;
+  const bool revoked =
+      revocations != nullptr && revocations->IsRevoked(peer->serial_hex);
+  if (!expired && !revoked) return absl::OkStatus();
   const std::vector<std::string> names =
       PropertyValues(*auth, GRPC_X509_CN_PROPERTY_NAME);
   const std::string shown = names.empty() ? "(no name)" : names.front();
-  PeerCertificate peer;
-  std::shared_ptr<const RevocationList> revocations;
-  {
-    absl::MutexLock lock(&mu_);
-    revocations = revocations_;
-    auto it = peers_.find(pems.front());
-    if (it != peers_.end()) {
-      peer = it->second;
-    } else {
-      absl::StatusOr<PeerCertificate> parsed =
-          ParsePeerCertificate(pems.front());
-      if (!parsed.ok())
-        return absl::UnauthenticatedError(parsed.status().message());
-      // Bounded whatever the number of distinct certificates seen.
-      if (peers_.size() >= 10'000) peers_.clear();
-      peer = *parsed;
-      peers_.emplace(pems.front(), peer);
-    }
-  }
-  if (absl::Now() > peer.not_after) {
+  if (expired) {
     return absl::UnauthenticatedError(absl::StrCat(
         "client certificate \"", shown, "\" expired on ",
-        absl::FormatTime("%Y-%m-%d", peer.not_after, absl::UTCTimeZone())));
+        absl::FormatTime("%Y-%m-%d", peer->not_after, absl::UTCTimeZone())));
   }
-  if (revocations != nullptr && revocations->IsRevoked(peer.serial_hex)) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("client certificate \"", shown, "\" (serial ",
-                     peer.serial_hex, ") is revoked"));
-  }
-  return absl::OkStatus();
+  return absl::UnauthenticatedError(
+      absl::StrCat("client certificate \"", shown, "\" (serial ",
+                   peer->serial_hex, ") is revoked"));
 }
 
 std::shared_ptr<const CallerRegistry> Authenticator::registry() const {
