@@ -180,25 +180,22 @@ class ServiceLogImpl : public ServiceLog {
 };
 
 absl::Status ServiceLogImpl::Resume() {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), audit_));
-  it->SeekForPrev(AuditEntryKey(~uint64_t{0}));
-  if (it->Valid()) {
-    if (std::optional<uint64_t> seq = DecodeAuditEntryKey(View(it->key()))) {
-      absl::string_view body, mac;
-      if (!SplitAuditValue(View(it->value()), &body, &mac)) {
-        return absl::DataLossError(absl::StrCat(
-            "the last audit entry (", *seq,
-            ") has no MAC: the audit trail is damaged; restore it from "
-            "backup"));
-      }
-      last_sequence_ = *seq;
-      last_mac_ = std::string(mac);
+  {
+    absl::StatusOr<AuditReader::End> end =
+        AuditReader(Store::ServiceTables{db_, reports_, audit_}).ChainEnd();
+    if (absl::IsDataLoss(end.status())) {
+      return absl::DataLossError(
+          absl::StrCat(end.status().message(),
+                       ": the audit trail is damaged; restore it from backup"));
+    }
+    if (!end.ok()) return end.status();
+    if (end->sequence > 0) {
+      last_sequence_ = end->sequence;
+      last_mac_ = end->mac;
     }
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the audit");
-
-  it.reset(db_->NewIterator(rocksdb::ReadOptions(), reports_));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), reports_));
   it->SeekForPrev(ReportKey(FormatReportId(kMaxReportNumber)));
   if (it->Valid() && HasPrefix(it->key(), std::string(1, kReportTag))) {
     std::optional<uint64_t> number = ParseReportId(View(it->key()).substr(1));
