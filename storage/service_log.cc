@@ -20,6 +20,7 @@
 #include "storage/audit_chain.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
+#include "storage/service_purge.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
@@ -208,16 +209,10 @@ absl::Status ServiceLogImpl::Resume() {
     return FromRocks(it->status(), "reading the reports");
   }
   // Purged reports leave no key behind but this floor: their ids stay used.
-  std::string floor;
-  rocksdb::Status floor_read = db_->Get(rocksdb::ReadOptions(), reports_,
-                                        ReportNumberFloorKey(), &floor);
-  if (floor_read.ok() && floor.size() == 8) {
-    next_report_ = std::max(next_report_, ReadBigEndian64(floor) + 1);
-  } else if (floor_read.ok()) {
-    return absl::DataLossError("the purged-report number floor is malformed");
-  } else if (!floor_read.IsNotFound()) {
-    return FromRocks(floor_read, "reading the reports");
-  }
+  absl::StatusOr<uint64_t> floor =
+      ReadReportNumberFloor(Store::ServiceTables{db_, reports_, audit_});
+  if (!floor.ok()) return floor.status();
+  next_report_ = std::max(next_report_, *floor + 1);
   length_ = last_sequence_;
 
   // A crash between a commit and its head line leaves the head file behind;

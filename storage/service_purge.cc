@@ -44,6 +44,18 @@ absl::Status CompactRange(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
+absl::StatusOr<uint64_t> ReadReportNumberFloor(Store::ServiceTables tables) {
+  std::string stored;
+  rocksdb::Status got = tables.db->Get(rocksdb::ReadOptions(), tables.reports,
+                                       ReportNumberFloorKey(), &stored);
+  if (got.IsNotFound()) return 0;
+  if (!got.ok()) return FromRocks(got, "reading the reports");
+  if (stored.size() != 8) {
+    return absl::DataLossError("the purged-report number floor is malformed");
+  }
+  return ReadBigEndian64(stored);
+}
+
 absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
                                      uint32_t before_yyyymmdd,
                                      const PurgeBatching& batching) {
@@ -57,15 +69,9 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
   read.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, tables.reports));
 
-  uint64_t floor = 0;
-  std::string stored_floor;
-  rocksdb::Status got = db->Get(rocksdb::ReadOptions(), tables.reports,
-                                ReportNumberFloorKey(), &stored_floor);
-  if (got.ok() && stored_floor.size() == 8) {
-    floor = ReadBigEndian64(stored_floor);
-  } else if (!got.ok() && !got.IsNotFound()) {
-    return FromRocks(got, "reading the reports");
-  }
+  absl::StatusOr<uint64_t> stored_floor = ReadReportNumberFloor(tables);
+  if (!stored_floor.ok()) return stored_floor.status();
+  uint64_t floor = *stored_floor;
 
   int64_t purged = 0;
   int in_batch = 0;

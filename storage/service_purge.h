@@ -24,6 +24,10 @@ struct PurgeBatching {
 // (e.g. 20251101) and returns how many there were. Keeps the highest
 // deleted report number (ReportNumberFloorKey) in the same batches, so ids
 // are never reused.
+// The highest report number a purge deleted (0: none); DATA_LOSS when the
+// stored value is malformed. Numbering resumes above it.
+absl::StatusOr<uint64_t> ReadReportNumberFloor(Store::ServiceTables tables);
+
 absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
                                      uint32_t before_yyyymmdd,
                                      const PurgeBatching& batching);
