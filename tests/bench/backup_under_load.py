@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from harness import (HEDUI, Server, cli, cli_env, dev_certificates,  # noqa: E402
-                     fail, generate_county, workdir)
+                     fail, generate_county, ingest_county, workdir)
 
 
 def rate(stamps, start, end):
@@ -36,9 +36,7 @@ def main():
     backups = os.path.join(work, "backups")
     server = Server(work, os.path.join(work, "data"), tls_dir=tls,
                     extra_args=["--backup-dir", backups]).start()
-    for entry in manifest["departments"]:
-        cli(server, "ingest", "--department", entry["department"], "--as-of",
-            entry["as_of"], os.path.join(county, entry["file"]), check_exit=0)
+    ingest_county(server, county, manifest)
     data_bytes = sum(os.path.getsize(os.path.join(d, f))
                      for d, _, files in os.walk(os.path.join(work, "data"))
                      for f in files)

@@ -15,8 +15,8 @@ import threading
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from harness import (BUILD, Server, cli, dev_certificates,  # noqa: E402
-                     generate_county, workdir)
+from harness import (BUILD, Server, dev_certificates,  # noqa: E402
+                     generate_county, ingest_county, workdir)
 
 
 def free_port():
@@ -49,9 +49,7 @@ def main():
     manifest = generate_county(county, residents, seed=20261103)
     data = os.path.join(work, "data")
     server = Server(work, data, tls_dir=tls).start()
-    for entry in manifest["departments"]:
-        cli(server, "ingest", "--department", entry["department"], "--as-of",
-            entry["as_of"], os.path.join(county, entry["file"]), check_exit=0)
+    ingest_county(server, county, manifest)
     server.stop()
     print("county of %d residents ingested; Verify at concurrency 16, %s s "
           "per run" % (residents, seconds), flush=True)

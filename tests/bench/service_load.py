@@ -8,8 +8,8 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from harness import (BUILD, Server, cli, dev_certificates,  # noqa: E402
-                     generate_county, workdir)
+from harness import (BUILD, Server, dev_certificates,  # noqa: E402
+                     generate_county, ingest_county, workdir)
 
 
 def main():
@@ -20,9 +20,7 @@ def main():
     county = os.path.join(work, "county")
     manifest = generate_county(county, residents, seed=20261103)
     server = Server(work, os.path.join(work, "data"), tls_dir=tls).start()
-    for entry in manifest["departments"]:
-        cli(server, "ingest", "--department", entry["department"], "--as-of",
-            entry["as_of"], os.path.join(county, entry["file"]), check_exit=0)
+    ingest_county(server, county, manifest)
     print("county of %d residents ingested" % residents, flush=True)
     load = os.path.join(BUILD, "tests", "bench", "hedui_service_load")
     code = os.spawnv(os.P_WAIT, load, [

@@ -184,6 +184,14 @@ def departments(server):
     return result
 
 
+def ingest_county(server, county, manifest):
+    """Every department feed of a generated county, through `hedui ingest`
+    as an administrator; any failure fails the test."""
+    for entry in manifest["departments"]:
+        cli(server, "ingest", "--department", entry["department"], "--as-of",
+            entry["as_of"], os.path.join(county, entry["file"]), check_exit=0)
+
+
 def generate_county(out_dir, residents, seed=7, applications=None):
     args = [DATAGEN, "--out", out_dir, "--seed", str(seed), "--residents",
             str(residents)]

@@ -19,7 +19,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (HEDUID, POLICY, SOURCE, Server, check, cli,  # noqa: E402
-                     dev_certificates, fail, generate_county, workdir)
+                     dev_certificates, fail, generate_county,
+                     ingest_county, workdir)
 
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
@@ -129,9 +130,7 @@ def notifications(sock, timeout):
 def ingest_and_verify(server, county, base):
     with open(os.path.join(county, "manifest.json")) as f:
         manifest = json.load(f)
-    for d in manifest["departments"]:
-        cli(server, "ingest", "--department", d["department"], "--as-of",
-            d["as_of"], os.path.join(county, d["file"]), check_exit=0)
+    ingest_county(server, county, manifest)
     sample = os.path.join(base, "sample.jsonl")
     with open(os.path.join(county, "requests.jsonl")) as src, \
             open(sample, "w") as dst:

@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (Server, check, cli, dev_certificates,  # noqa: E402
-                     generate_county, workdir)
+                     generate_county, ingest_county, workdir)
 
 APPLICATIONS = 40
 OLD_DATE = {"year": 2025, "month": 3, "day": 3}  # the example policy starts in 2025
@@ -74,9 +74,7 @@ def main():
 
 
 def run(server, work, county, manifest):
-    for d in manifest["departments"]:
-        cli(server, "ingest", "--department", d["department"], "--as-of",
-            d["as_of"], os.path.join(county, d["file"]), check_exit=0)
+    ingest_county(server, county, manifest)
 
     current = os.path.join(work, "current.jsonl")
     backdated_file = os.path.join(work, "old.jsonl")
