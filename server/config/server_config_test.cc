@@ -59,6 +59,23 @@ TEST(ServerConfigTest, ErrorsNameTheFlag) {
       {[](ServerConfig& c) { c.max_in_flight = 0; }, "--max-in-flight"},
       {[](ServerConfig& c) { c.max_message_mb = 0; }, "--max-message-mb"},
       {[](ServerConfig& c) { c.listen_address = "7441"; }, "--listen"},
+      {[](ServerConfig& c) { c.log_format = "xml"; }, "--log-format"},
+      {[](ServerConfig& c) { c.metrics_listen = "9441"; }, "--metrics-listen"},
+      {[](ServerConfig& c) { c.metrics_listen = c.listen_address; },
+       "--metrics-listen"},
+      {[](ServerConfig& c) { c.backup_dir = "/var/lib/hedui/data/backups"; },
+       "--backup-dir"},
+      {[](ServerConfig& c) { c.backup_dir = c.data_dir; }, "--backup-dir"},
+      {[](ServerConfig& c) { c.report_retention_days = 0; },
+       "--report-retention-days"},
+      {[](ServerConfig& c) { c.retired_snapshot_retention_days = 0; },
+       "--retired-snapshot-retention-days"},
+      {[](ServerConfig& c) { c.purge_interval_hours = -1; },
+       "--purge-interval-hours"},
+      {[](ServerConfig& c) { c.audit_verify_interval_minutes = -1; },
+       "--audit-verify-interval-minutes"},
+      {[](ServerConfig& c) { c.cert_expiry_warning_days = -1; },
+       "--cert-expiry-warning-days"},
   };
   for (const Case& c : cases) {
     ServerConfig config = Valid();
@@ -66,6 +83,24 @@ TEST(ServerConfigTest, ErrorsNameTheFlag) {
     EXPECT_NE(Error(config).find(c.flag), std::string::npos)
         << c.flag << ": " << Error(config);
   }
+}
+
+TEST(ServerConfigTest, ErrorsNameTheConfigurationKeyToo) {
+  ServerConfig config = Valid();
+  config.report_retention_days = 0;
+  EXPECT_EQ(Error(config).rfind("setting 'report-retention-days' "
+                                "(--report-retention-days): ",
+                                0),
+            0u)
+      << Error(config);
+}
+
+TEST(ServerConfigTest, ARevocationListNeedsClientCertificates) {
+  ServerConfig config = Valid();
+  config.insecure = true;
+  config.listen_address = "127.0.0.1:7441";
+  config.crl_file = "/etc/hedui/tls/clients.crl";
+  EXPECT_NE(Error(config).find("--crl"), std::string::npos) << Error(config);
 }
 
 TEST(ServerConfigTest, InsecureNeedsNoCertificatesButStaysOnLoopback) {
