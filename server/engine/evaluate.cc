@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/rules/assets.h"
@@ -55,9 +57,9 @@ void AddDepartments(const EvaluationContext& ctx, Report* report) {
 std::vector<std::string> PersonsToRead(
     const hedui::v1::VerificationRequest& request) {
   std::vector<std::string> ids;
-  auto add = [&ids](const std::string& id) {
-    if (id.empty() || std::find(ids.begin(), ids.end(), id) != ids.end())
-      return;
+  absl::flat_hash_set<absl::string_view> seen;  // keys point into `request`
+  auto add = [&ids, &seen](const std::string& id) {
+    if (id.empty() || !seen.insert(id).second) return;
     ids.push_back(id);
   };
   for (const auto& m : request.members()) add(m.person_id());

@@ -1,6 +1,7 @@
 #include "server/engine/arithmetic/exact_amount.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 namespace hedui::engine {
@@ -45,6 +46,35 @@ ExactAmount ExactAmount::Fraction(int64_t numerator_fen, int64_t denominator) {
   ExactAmount amount(numerator_fen, denominator);
   amount.Reduce();
   return amount;
+}
+
+ExactAmount ExactAmount::Fraction128(__int128 numerator_fen,
+                                     int64_t denominator) {
+  ExactAmount amount(numerator_fen, denominator);
+  amount.Reduce();
+  return amount;
+}
+
+bool ExactAmount::FitsInt64() const {
+  return numerator_ >= std::numeric_limits<int64_t>::min() &&
+         numerator_ <= std::numeric_limits<int64_t>::max() &&
+         denominator_ <= std::numeric_limits<int64_t>::max();
+}
+
+int64_t ExactAmount::numerator() const {
+  if (FitsInt64()) return static_cast<int64_t>(numerator_);
+  const __int128 floor = FloorDiv(numerator_, denominator_);
+  if (floor > std::numeric_limits<int64_t>::max()) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  if (floor < std::numeric_limits<int64_t>::min()) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return static_cast<int64_t>(floor);
+}
+
+int64_t ExactAmount::denominator() const {
+  return FitsInt64() ? static_cast<int64_t>(denominator_) : 1;
 }
 
 void ExactAmount::Reduce() {

@@ -36,10 +36,8 @@ const HouseholdRegistrationRecord* RegistrationOf(const PersonRecords& person) {
 }
 
 const PersonRecords& EvaluationContext::Person(absl::string_view id) const {
-  for (const PersonRecords& person : records->persons()) {
-    if (person.person_id() == id) return person;
-  }
-  return EmptyPerson();
+  const auto it = persons_by_id.find(id);
+  return it == persons_by_id.end() ? EmptyPerson() : *it->second;
 }
 
 absl::StatusOr<EvaluationContext> BuildContext(
@@ -50,6 +48,11 @@ absl::StatusOr<EvaluationContext> BuildContext(
   ctx.records = &records;
   ctx.day = ToCivilDay(request.verification_date());
   ctx.judge_assets = JudgesAssets(request.program());
+  ctx.persons_by_id.reserve(records.persons_size());
+  for (const PersonRecords& person : records.persons()) {
+    // The first record set of a person wins, as the scan it replaces did.
+    ctx.persons_by_id.emplace(person.person_id(), &person);
+  }
   for (const hedui::v1::DeclaredMember& member : request.members()) {
     MemberView view;
     view.declared = &member;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -53,8 +54,13 @@ struct EvaluationContext {
   std::vector<const MemberView*> counted;
 
   // The records of a declared person (member, obligor or obligor's spouse);
-  // an empty message for anyone else.
+  // an empty message for anyone else. Constant time: a lookup per declared
+  // person must not scan every person read (cost linear in members).
   const hedui::store::v1::PersonRecords& Person(absl::string_view id) const;
+  // Person's index into `records`, made by BuildContext; the keys point
+  // into `records`, which outlives the context.
+  absl::flat_hash_map<absl::string_view, const hedui::store::v1::PersonRecords*>
+      persons_by_id;
   int CountedSize() const { return static_cast<int>(counted.size()); }
 };
 

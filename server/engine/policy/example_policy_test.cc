@@ -152,6 +152,8 @@ TEST(ExamplePolicyTest, RulesAsInTheDomain) {
   EXPECT_EQ(v->review_months_stable, 12);
   EXPECT_EQ(v->review_months_irregular, 6);
   EXPECT_EQ(v->death_recheck_months, 3);
+  // domain.md §1: "no further back than ... (example: 30 days)".
+  EXPECT_EQ(v->max_backdating_days, 30);
 }
 
 TEST(ExamplePolicyTest, NothingBeforeItsFirstDay) {

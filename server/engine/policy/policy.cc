@@ -56,6 +56,7 @@ void CopyRules(const pb::Rules& rules, PolicyValues* v) {
   v->review_months_irregular = rules.review_months_irregular();
   v->death_recheck_months = rules.death_recheck_months();
   v->consent_validity_months = rules.consent_validity_months();
+  v->max_backdating_days = rules.max_backdating_days();
   for (const pb::MaxDataAge& age : rules.max_data_ages()) {
     v->max_data_age_days[age.department()] = age.max_days();
   }

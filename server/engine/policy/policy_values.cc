@@ -8,6 +8,11 @@
 #include "storage/types/civil_date.h"
 
 namespace hedui::engine {
+namespace {
+
+constexpr absl::string_view kMaxBackdatingDaysName = "max_backdating_days";
+
+}  // namespace
 
 bool JudgesAssets(hedui::v1::Program program) {
   return std::find(std::begin(kProgramsJudgingAssets),
@@ -102,6 +107,7 @@ std::string DescribePolicyValues(const PolicyValues& v) {
        v.housing_area_limit_centi_m2_per_member);
   line("individual_business_capital_limit_fen",
        v.individual_business_capital_limit_fen);
+  line(kMaxBackdatingDaysName, v.max_backdating_days);
   return out;
 }
 
@@ -112,6 +118,9 @@ std::vector<std::pair<std::string, std::string>> PolicyParameters(
        absl::StrSplit(DescribePolicyValues(values), '\n', absl::SkipEmpty())) {
     const std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(line, absl::MaxSplits(": ", 1));
+    // Decides whether a request is accepted, with today's value, not any
+    // finding; the period's own value would mislead in a backdated report.
+    if (kv.first == kMaxBackdatingDaysName) continue;
     out.emplace_back(std::string(kv.first), std::string(kv.second));
   }
   return out;

@@ -60,6 +60,10 @@ struct PolicyValues {
   int review_months_irregular = 0;
   int death_recheck_months = 0;
   int consent_validity_months = 0;
+  // How far back a verification date may lie (domain.md §1). The limit that
+  // applies is the one in force today (CheckBeforeRead), not this period's
+  // when the date is backdated; so reports do not list it (PolicyParameters).
+  int max_backdating_days = 0;
   int64_t housing_area_limit_centi_m2_per_member = 0;
   int64_t individual_business_capital_limit_fen = 0;
   // Indexed by enum number; read them through the functions below.

@@ -88,6 +88,7 @@ inline constexpr absl::string_view kRules =
     "  review_months_irregular: 6\n"
     "  death_recheck_months: 3\n"
     "  consent_validity_months: 12\n"
+    "  max_backdating_days: 30\n"
     "  max_data_ages { department: HOUSEHOLD_REGISTRATION max_days: 31 }\n"
     "  max_data_ages { department: MARRIAGE max_days: 31 }\n"
     "  max_data_ages { department: DEATH max_days: 31 }\n"

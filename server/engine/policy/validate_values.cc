@@ -26,6 +26,9 @@ constexpr int kMaxPercent = 1000;
 constexpr int kMaxMonths = 120;
 constexpr int kMaxAssetMonths = 600;
 constexpr int kMaxDays = 3660;
+// A year: a backdated check judges consent and adulthood on an old date, so a
+// longer reach would let an expired consent cover today's reads.
+constexpr int kMaxBackdatingDays = 366;
 
 // Benefits the law says are not income (domain.md §4): a policy may not count
 // them. The residents' basic pension is the configurable one.
@@ -309,6 +312,10 @@ void ValidateRulesValues(const pb::Rules& rules, const PolicyNode& node,
              rules.individual_business_capital_limit_fen(), 0, kMaxCapitalFen,
              "registered capital of an individual business that is REVIEW "
              "instead of FAIL, fen",
+             errors);
+  CheckRange(node, "max_backdating_days", rules.has_max_backdating_days(),
+             rules.max_backdating_days(), 0, kMaxBackdatingDays,
+             "days before today a verification date may lie, 0 for today only",
              errors);
 }
 

@@ -1,6 +1,7 @@
 #include "server/engine/request/validate_request.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -9,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "server/engine/request/request_limits.h"
+#include "server/engine/request/utf8_chars.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
@@ -20,20 +23,19 @@ using hedui::v1::Obligor;
 using hedui::v1::Program;
 using hedui::v1::VerificationRequest;
 
-constexpr int kMaxNameChars = 64;
-constexpr int kMaxApplicationIdChars = 64;
-constexpr int kMaxPurposeChars = 200;
-// A monthly income of a billion yuan is a unit error, not a household; the
-// bound also keeps window totals far from overflow.
-constexpr int64_t kIncomeLimitFen = 100'000'000'000;
+using limits::kMaxAmountFen;
+using limits::kMaxDeclaredCount;
+using limits::kMaxIdChars;
+using limits::kMaxNameChars;
+using limits::kMaxTextChars;
 
-// Characters, not bytes: names and purposes are Chinese text.
-int Utf8Length(absl::string_view text) {
-  int n = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+// "1,000,000,000,000": the limits as a caseworker reads them.
+std::string WithSeparators(int64_t n) {
+  std::string digits = absl::StrCat(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
+    digits.insert(static_cast<size_t>(i), ",");
   }
-  return n;
+  return digits;
 }
 
 class Validator {
@@ -42,11 +44,9 @@ class Validator {
 
   std::vector<ErrorDetails::FieldViolation> Run() && {
     // In the order of the request's fields.
-    CheckText("application_id", request_.application_id(),
-              /*required=*/false, kMaxApplicationIdChars);
+    CheckId("application_id", request_.application_id(), /*required=*/false);
     CheckProgram();
-    CheckText("purpose", request_.purpose(), /*required=*/true,
-              kMaxPurposeChars);
+    CheckText("purpose", request_.purpose(), /*required=*/true, kMaxTextChars);
     CheckRegion();
     CheckVerificationDate();
     CheckMembers();
@@ -74,18 +74,58 @@ class Validator {
     }
   }
 
-  void CheckText(const std::string& field, absl::string_view text,
+  // Valid UTF-8 of at most `max_chars` characters; false (with the
+  // violation) when not.
+  bool CheckText(const std::string& field, absl::string_view text,
                  bool required, int max_chars) {
     if (required && text.empty()) {
       Add(field, "is required");
-    } else if (Utf8Length(text) > max_chars) {
+      return false;
+    }
+    const std::optional<int64_t> chars = Utf8Chars(text);
+    if (!chars.has_value()) {
+      Add(field, "must be valid UTF-8 text");
+      return false;
+    }
+    if (*chars > max_chars) {
       Add(field, absl::StrCat("must have at most ", max_chars,
-                              " characters, has ", Utf8Length(text)));
+                              " characters, has ", *chars));
+      return false;
+    }
+    return true;
+  }
+
+  // An identifier or code, bounded before its own format is looked at, so
+  // that an oversized one is refused by its size (and never parsed).
+  bool CheckId(const std::string& field, absl::string_view id, bool required) {
+    return CheckText(field, id, required, kMaxIdChars);
+  }
+
+  void CheckCount(const std::string& field, int count, int max,
+                  absl::string_view what) {
+    if (count > max) {
+      Add(field,
+          absl::StrCat("must have at most ", max, " ", what, ", has ", count));
+    }
+  }
+
+  void CheckAmount(const std::string& field, int64_t fen) {
+    if (fen < 0 || fen > kMaxAmountFen) {
+      Add(field, absl::StrCat("must be at least 0 and at most ",
+                              WithSeparators(kMaxAmountFen), " fen"));
+    }
+  }
+
+  void CheckDeclaredCount(const std::string& field, int64_t count) {
+    if (count < 0 || count > kMaxDeclaredCount) {
+      Add(field,
+          absl::StrCat("must be at least 0 and at most ", kMaxDeclaredCount));
     }
   }
 
   void CheckRegion() {
     const std::string& region = request_.region_code();
+    if (!CheckId("region_code", region, /*required=*/false)) return;
     bool digits = region.size() == 6;
     for (char c : region) {
       digits = digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
@@ -98,12 +138,35 @@ class Validator {
       Add("verification_date", "is required");
       return;
     }
-    CheckDate("verification_date", request_.verification_date());
+    day_ = CheckDate("verification_date", request_.verification_date());
   }
 
-  void CheckDate(const std::string& field, const hedui::v1::Date& date) {
+  std::optional<absl::CivilDay> CheckDate(const std::string& field,
+                                          const hedui::v1::Date& date) {
     const absl::StatusOr<absl::CivilDay> day = FromProto(date, field);
-    if (!day.ok()) Add(field, Describe(day.status(), field));
+    if (!day.ok()) {
+      Add(field, Describe(day.status(), field));
+      return std::nullopt;
+    }
+    return *day;
+  }
+
+  // A resident ID: bounded, well-formed, and of someone born by the
+  // verification date (an ID born later would count a person of negative
+  // age, issue 14). True when it is a valid ID.
+  bool CheckResidentId(const std::string& field, absl::string_view id) {
+    if (!CheckId(field, id, /*required=*/false)) return false;
+    const absl::Status status = ValidateResidentId(id, field);
+    if (!status.ok()) {
+      Add(field, Describe(status, field));
+      return false;
+    }
+    if (day_.has_value() && ResidentIdBirthDate(id) > *day_) {
+      Add(field, absl::StrCat("the birth date in the resident ID is after the "
+                              "verification date ",
+                              FormatCivilDay(*day_)));
+    }
+    return true;
   }
 
   // The errors of civil_date and resident_id start with the field name,
@@ -121,10 +184,7 @@ class Validator {
   void CheckPerson(const std::string& prefix, absl::string_view id,
                    absl::string_view name) {
     const std::string id_field = absl::StrCat(prefix, ".person_id");
-    const absl::Status status = ValidateResidentId(id, id_field);
-    if (!status.ok()) {
-      Add(id_field, Describe(status, id_field));
-    } else {
+    if (CheckResidentId(id_field, id)) {
       const auto [it, inserted] = seen_.emplace(std::string(id), id_field);
       if (!inserted) {
         Add(id_field, absl::StrCat("the same person is already declared at ",
@@ -135,19 +195,18 @@ class Validator {
     CheckText(name_field, name, /*required=*/true, kMaxNameChars);
   }
 
-  void CheckIncome(const std::string& prefix, absl::string_view field,
-                   int64_t fen) {
-    if (fen < 0 || fen >= kIncomeLimitFen) {
-      Add(absl::StrCat(prefix, ".", field),
-          "must be at least 0 and below 100,000,000,000 fen a month");
-    }
-  }
-
   void CheckMembers() {
     if (request_.members().empty()) {
       Add("members",
           "at least one member (the applicant, relation HEAD) is "
           "required");
+      return;
+    }
+    // Beyond the limit each member is not looked at: the request is refused
+    // anyway, and the answer stays one line.
+    if (request_.members_size() > limits::kMaxMembers) {
+      CheckCount("members", request_.members_size(), limits::kMaxMembers,
+                 "members");
       return;
     }
     for (int i = 0; i < request_.members_size(); ++i) {
@@ -168,32 +227,33 @@ class Validator {
       const std::string income =
           absl::StrCat(prefix, ".declared_monthly_income");
       const hedui::v1::DeclaredIncome& d = m.declared_monthly_income();
-      CheckIncome(income, "wages_fen", d.wages_fen());
-      CheckIncome(income, "business_fen", d.business_fen());
-      CheckIncome(income, "property_fen", d.property_fen());
-      CheckIncome(income, "transfer_fen", d.transfer_fen());
-      CheckIncome(income, "other_fen", d.other_fen());
+      CheckAmount(absl::StrCat(income, ".wages_fen"), d.wages_fen());
+      CheckAmount(absl::StrCat(income, ".business_fen"), d.business_fen());
+      CheckAmount(absl::StrCat(income, ".property_fen"), d.property_fen());
+      CheckAmount(absl::StrCat(income, ".transfer_fen"), d.transfer_fen());
+      CheckAmount(absl::StrCat(income, ".other_fen"), d.other_fen());
     }
   }
 
   void CheckAssets() {
     const hedui::v1::DeclaredAssets& a = request_.declared_assets();
-    const std::pair<const char*, int64_t> fields[] = {
-        {"financial_assets_fen", a.financial_assets_fen()},
-        {"residential_properties", a.residential_properties()},
-        {"non_residential_properties", a.non_residential_properties()},
-        {"vehicles", a.vehicles()},
-    };
-    for (const auto& [field, value] : fields) {
-      if (value < 0) {
-        Add(absl::StrCat("declared_assets.", field), "must be at least 0");
-      }
-    }
+    CheckAmount("declared_assets.financial_assets_fen",
+                a.financial_assets_fen());
+    CheckDeclaredCount("declared_assets.residential_properties",
+                       a.residential_properties());
+    CheckDeclaredCount("declared_assets.non_residential_properties",
+                       a.non_residential_properties());
+    CheckDeclaredCount("declared_assets.vehicles", a.vehicles());
   }
 
   void CheckObligors() {
     if (!request_.obligors().empty() && !Is(hedui::v1::TEKUN)) {
       Add("obligors", "obligors are declared only for TEKUN");
+    }
+    if (request_.obligors_size() > limits::kMaxObligors) {
+      CheckCount("obligors", request_.obligors_size(), limits::kMaxObligors,
+                 "obligors");
+      return;
     }
     for (int i = 0; i < request_.obligors_size(); ++i) {
       const Obligor& o = request_.obligors(i);
@@ -222,6 +282,7 @@ class Validator {
   void CheckSinglePerson() {
     const std::string& id = request_.single_person_member_id();
     if (!id.empty()) {
+      if (!CheckId("single_person_member_id", id, /*required=*/false)) return;
       if (Is(hedui::v1::TEKUN)) {
         Add("single_person_member_id",
             "single-person coverage does not apply to TEKUN");
@@ -230,6 +291,9 @@ class Validator {
       for (const auto& m : request_.members()) declared |= m.person_id() == id;
       if (!declared) {
         Add("single_person_member_id", "must be one of the declared members");
+      } else {
+        // Said here too: the field that asks for the coverage names them.
+        CheckResidentId("single_person_member_id", id);
       }
     } else if (request_.serious_illness()) {
       Add("serious_illness",
@@ -245,12 +309,10 @@ class Validator {
       if (declared && !Is(hedui::v1::UNION_HARDSHIP)) {
         Add("rigid_spending", "is declared only for UNION_HARDSHIP");
       }
-      if (request_.rigid_spending().medical_fen() < 0) {
-        Add("rigid_spending.medical_fen", "must be at least 0");
-      }
-      if (request_.rigid_spending().education_fen() < 0) {
-        Add("rigid_spending.education_fen", "must be at least 0");
-      }
+      CheckAmount("rigid_spending.medical_fen",
+                  request_.rigid_spending().medical_fen());
+      CheckAmount("rigid_spending.education_fen",
+                  request_.rigid_spending().education_fen());
     }
     if (request_.emergency() && !Is(hedui::v1::TEMPORARY)) {
       Add("emergency", "only TEMPORARY requests can be emergencies");
@@ -263,19 +325,27 @@ class Validator {
       return;
     }
     const hedui::v1::Consent& c = request_.consent();
-    if (c.consent_id().empty()) Add("consent.consent_id", "is required");
+    CheckId("consent.consent_id", c.consent_id(), /*required=*/true);
     if (!c.has_signed_on()) {
       Add("consent.signed_on", "is required");
     } else {
       CheckDate("consent.signed_on", c.signed_on());
     }
-    for (int i = 0; i < c.signer_ids_size(); ++i) {
-      const std::string field = absl::StrCat("consent.signer_ids[", i, "]");
-      const absl::Status status = ValidateResidentId(c.signer_ids(i), field);
-      if (!status.ok()) Add(field, Describe(status, field));
+    if (c.signer_ids_size() > limits::kMaxConsentSigners) {
+      CheckCount("consent.signer_ids", c.signer_ids_size(),
+                 limits::kMaxConsentSigners, "signers");
+    } else {
+      for (int i = 0; i < c.signer_ids_size(); ++i) {
+        CheckResidentId(absl::StrCat("consent.signer_ids[", i, "]"),
+                        c.signer_ids(i));
+      }
     }
     if (c.programs().empty()) {
       Add("consent.programs", "must name the programs the consent covers");
+    } else if (c.programs_size() > limits::kMaxConsentPrograms) {
+      CheckCount("consent.programs", c.programs_size(),
+                 limits::kMaxConsentPrograms, "programs");
+      return;
     }
     for (int i = 0; i < c.programs_size(); ++i) {
       if (c.programs(i) == hedui::v1::PROGRAM_UNSPECIFIED ||
@@ -288,6 +358,8 @@ class Validator {
 
   const VerificationRequest& request_;
   std::vector<ErrorDetails::FieldViolation> violations_;
+  // The verification date, when it is a real day.
+  std::optional<absl::CivilDay> day_;
   // Valid resident ID -> the field that first declared it.
   absl::flat_hash_map<std::string, std::string> seen_;
 };

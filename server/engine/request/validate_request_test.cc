@@ -2,11 +2,13 @@
 // problem, with resident IDs never echoed.
 #include "server/engine/request/validate_request.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -228,20 +230,20 @@ TEST(ValidateRequestTest, EachRuleNamesItsField) {
              ->set_business_fen(-1);
        },
        {"members[1].declared_monthly_income.business_fen"}},
-      {"PropertyAtLimit",
+      {"PropertyOverLimit",
        "DIBAO",
        [](R& r) {
          r.mutable_members(0)
              ->mutable_declared_monthly_income()
-             ->set_property_fen(100'000'000'000);
+             ->set_property_fen(1'000'000'000'001);
        },
        {"members[0].declared_monthly_income.property_fen"}},
-      {"TransferBelowLimit",
+      {"TransferAtLimit",
        "DIBAO",
        [](R& r) {
          r.mutable_members(0)
              ->mutable_declared_monthly_income()
-             ->set_transfer_fen(99'999'999'999);
+             ->set_transfer_fen(1'000'000'000'000);
        },
        {}},
       {"OtherNegative",
@@ -422,6 +424,225 @@ TEST(ValidateRequestTest, DescriptionSaysWhatIsWrong) {
   EXPECT_THAT(violations[0].description(), Not(HasSubstr("members[1]")));
   EXPECT_EQ(violations[1].field(), "obligors[0].person_id");
   EXPECT_THAT(violations[1].description(), HasSubstr("members[0].person_id"));
+}
+
+// Issue 14, defects 5 and 14: every limit of request_limits.h on both sides,
+// each refusal naming the field and the limit; resident IDs of persons born
+// after the verification date (2026-11-10 in Base) refused wherever they
+// appear.
+struct LimitCase {
+  std::string name;
+  std::string program;
+  std::function<void(VerificationRequest&)> change;
+  std::string field;        // empty: the request stays valid
+  std::string description;  // a part of the violation's description
+};
+
+// Distinct valid IDs of adults, for n < 12,000.
+std::string Adult(int n) {
+  return Id(absl::StrFormat("1980%02d01", 1 + n / 1000),
+            absl::StrFormat("%03d", n % 1000));
+}
+
+void AddMembers(VerificationRequest& r, int total) {
+  while (r.members_size() < total) {
+    hedui::v1::DeclaredMember* m = r.add_members();
+    m->set_person_id(Adult(r.members_size()));
+    m->set_name("成员");
+    m->set_relation(hedui::v1::CHILD);
+  }
+}
+
+void AddObligors(VerificationRequest& r, int total) {
+  while (r.obligors_size() < total) {
+    hedui::v1::Obligor* o = r.add_obligors();
+    o->set_person_id(
+        Id("19700101", absl::StrFormat("%03d", 200 + r.obligors_size())));
+    o->set_name("义务人");
+    o->set_relation(hedui::v1::CHILD);
+    o->set_declared_status(hedui::v1::Obligor::NORMAL);
+  }
+}
+
+void AddSigners(VerificationRequest& r, int total) {
+  while (r.consent().signer_ids_size() < total) {
+    r.mutable_consent()->add_signer_ids(
+        Id("19900101",
+           absl::StrFormat("%03d", 300 + r.consent().signer_ids_size())));
+  }
+}
+
+std::string Chinese(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "张";
+  return out;
+}
+
+const std::string kBornAfter = Id("20261111", "031");  // a day after the date
+const std::string kBornOnTheDay = Id("20261110", "032");
+
+TEST(ValidateRequestTest, LimitsOnBothSides) {
+  using R = VerificationRequest;
+  const LimitCase cases[] = {
+      {"Members50", "DIBAO", [](R& r) { AddMembers(r, 50); }, "", ""},
+      {"Members51", "DIBAO", [](R& r) { AddMembers(r, 51); }, "members",
+       "must have at most 50 members, has 51"},
+      {"Members10000", "DIBAO", [](R& r) { AddMembers(r, 10000); }, "members",
+       "at most 50 members, has 10000"},
+      {"Obligors20", "TEKUN", [](R& r) { AddObligors(r, 20); }, "", ""},
+      {"Obligors21", "TEKUN", [](R& r) { AddObligors(r, 21); }, "obligors",
+       "must have at most 20 obligors, has 21"},
+      {"Signers60", "DIBAO", [](R& r) { AddSigners(r, 60); }, "", ""},
+      {"Signers61", "DIBAO", [](R& r) { AddSigners(r, 61); },
+       "consent.signer_ids", "must have at most 60 signers, has 61"},
+      {"Programs16", "DIBAO",
+       [](R& r) {
+         while (r.consent().programs_size() < 16) {
+           r.mutable_consent()->add_programs(hedui::v1::DIBAO);
+         }
+       },
+       "", ""},
+      {"Programs17", "DIBAO",
+       [](R& r) {
+         while (r.consent().programs_size() < 17) {
+           r.mutable_consent()->add_programs(hedui::v1::DIBAO);
+         }
+       },
+       "consent.programs", "must have at most 16 programs, has 17"},
+      {"ApplicationId64", "DIBAO",
+       [](R& r) { r.set_application_id(std::string(64, 'a')); }, "", ""},
+      {"ConsentId64", "DIBAO",
+       [](R& r) { r.mutable_consent()->set_consent_id(std::string(64, 'c')); },
+       "", ""},
+      {"ConsentId65", "DIBAO",
+       [](R& r) { r.mutable_consent()->set_consent_id(std::string(65, 'c')); },
+       "consent.consent_id", "must have at most 64 characters, has 65"},
+      {"RegionCode65", "DIBAO",
+       [](R& r) { r.set_region_code(std::string(65, '3')); }, "region_code",
+       "must have at most 64 characters, has 65"},
+      {"RegionCode7MiB", "DIBAO",
+       [](R& r) { r.set_region_code(std::string(7 << 20, '3')); },
+       "region_code", "must have at most 64 characters, has 7340032"},
+      {"PersonId65", "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_person_id(std::string(65, '1')); },
+       "members[1].person_id", "must have at most 64 characters"},
+      {"SignerId65", "DIBAO",
+       [](R& r) {
+         r.mutable_consent()->set_signer_ids(1, std::string(65, '1'));
+       },
+       "consent.signer_ids[1]", "must have at most 64 characters"},
+      {"SinglePersonId65", "DIBAO",
+       [](R& r) { r.set_single_person_member_id(std::string(65, '1')); },
+       "single_person_member_id", "must have at most 64 characters"},
+      {"Purpose200Chinese", "DIBAO", [](R& r) { r.set_purpose(Chinese(200)); },
+       "", ""},
+      {"Purpose201Chinese", "DIBAO", [](R& r) { r.set_purpose(Chinese(201)); },
+       "purpose", "must have at most 200 characters, has 201"},
+      {"PurposeInvalidUtf8", "DIBAO",
+       [](R& r) { r.set_purpose("申请\xE5\xBC"); }, "purpose",
+       "must be valid UTF-8"},
+      {"NameCutInACharacter", "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_name(std::string("张", 2)); },
+       "members[1].name", "must be valid UTF-8"},
+      {"NameOverlongSlash", "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_name("\xC0\xAF"); },
+       "members[1].name", "must be valid UTF-8"},
+      {"AssetsAtLimit", "DIBAO",
+       [](R& r) {
+         r.mutable_declared_assets()->set_financial_assets_fen(
+             1'000'000'000'000);
+       },
+       "", ""},
+      {"AssetsOverLimit", "DIBAO",
+       [](R& r) {
+         r.mutable_declared_assets()->set_financial_assets_fen(
+             1'000'000'000'001);
+       },
+       "declared_assets.financial_assets_fen",
+       "must be at least 0 and at most 1,000,000,000,000 fen"},
+      {"WagesInt64Max", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)->mutable_declared_monthly_income()->set_wages_fen(
+             INT64_MAX);
+       },
+       "members[1].declared_monthly_income.wages_fen",
+       "at most 1,000,000,000,000 fen"},
+      {"RigidMedicalInt64Max", "UNION_HARDSHIP",
+       [](R& r) { r.mutable_rigid_spending()->set_medical_fen(INT64_MAX); },
+       "rigid_spending.medical_fen", "at most 1,000,000,000,000 fen"},
+      {"RigidBothAtLimit", "UNION_HARDSHIP",
+       [](R& r) {
+         r.mutable_rigid_spending()->set_medical_fen(1'000'000'000'000);
+         r.mutable_rigid_spending()->set_education_fen(1'000'000'000'000);
+       },
+       "", ""},
+      {"RigidEducationOverLimit", "UNION_HARDSHIP",
+       [](R& r) {
+         r.mutable_rigid_spending()->set_education_fen(1'000'000'000'001);
+       },
+       "rigid_spending.education_fen", "at most 1,000,000,000,000 fen"},
+      {"Vehicles100", "DIBAO",
+       [](R& r) { r.mutable_declared_assets()->set_vehicles(100); }, "", ""},
+      {"Vehicles101", "DIBAO",
+       [](R& r) { r.mutable_declared_assets()->set_vehicles(101); },
+       "declared_assets.vehicles", "must be at least 0 and at most 100"},
+      {"Homes101", "DIBAO",
+       [](R& r) {
+         r.mutable_declared_assets()->set_residential_properties(101);
+       },
+       "declared_assets.residential_properties", "at most 100"},
+      {"OtherProperties101", "DIBAO",
+       [](R& r) {
+         r.mutable_declared_assets()->set_non_residential_properties(101);
+       },
+       "declared_assets.non_residential_properties", "at most 100"},
+      // Defect 14: nobody is born after the verification date.
+      {"MemberBornOnTheDay", "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_person_id(kBornOnTheDay); }, "",
+       ""},
+      {"MemberBornAfter", "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_person_id(kBornAfter); },
+       "members[1].person_id",
+       "the birth date in the resident ID is after the verification date "
+       "2026-11-10"},
+      {"ObligorBornAfter", "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->set_person_id(kBornAfter); },
+       "obligors[0].person_id", "after the verification date"},
+      {"ObligorSpouseBornAfter", "TEKUN",
+       [](R& r) {
+         r.mutable_obligors(0)->mutable_spouse()->set_person_id(kBornAfter);
+       },
+       "obligors[0].spouse.person_id", "after the verification date"},
+      {"SignerBornAfter", "DIBAO",
+       [](R& r) { r.mutable_consent()->add_signer_ids(kBornAfter); },
+       "consent.signer_ids[2]", "after the verification date"},
+  };
+  for (const LimitCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    VerificationRequest request = Base(c.program);
+    c.change(request);
+    const auto violations = ValidateRequest(request);
+    if (c.field.empty()) {
+      EXPECT_THAT(Fields(request), IsEmpty());
+      continue;
+    }
+    ASSERT_EQ(violations.size(), 1u)
+        << ::testing::PrintToString(Fields(request));
+    EXPECT_EQ(violations[0].field(), c.field);
+    EXPECT_THAT(violations[0].description(), HasSubstr(c.description));
+    EXPECT_THAT(violations[0].description(),
+                Not(HasSubstr(kBornAfter.substr(0, 14))));
+  }
+}
+
+// The member and the field asking for single-person coverage both say it.
+TEST(ValidateRequestTest, SinglePersonBornAfterTheDate) {
+  VerificationRequest request = Base("DIBAO");
+  request.mutable_members(1)->set_person_id(kBornAfter);
+  request.set_single_person_member_id(kBornAfter);
+  request.set_serious_illness(true);
+  EXPECT_THAT(Fields(request), ElementsAreArray({"members[1].person_id",
+                                                 "single_person_member_id"}));
 }
 
 }  // namespace

@@ -7,10 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "server/engine/arithmetic/exact_amount.h"
+#include "server/engine/arithmetic/fen_sum.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
 
@@ -22,43 +24,54 @@ using hedui::v1::Department;
 using hedui::v1::Discrepancy;
 using hedui::v1::Evidence;
 
+// A list of distinct values in first-seen order, linear in the records
+// however many a person holds (stored data is never refused for its size).
+class DistinctList {
+ public:
+  void Add(const std::string& value) {
+    if (seen_.insert(value).second) values_.push_back(value);
+  }
+  size_t size() const { return values_.size(); }
+  const std::vector<std::string>& values() const { return values_; }
+
+ private:
+  std::vector<std::string> values_;
+  absl::flat_hash_set<std::string> seen_;
+};
+
 // Everything the asset criteria read, gathered once from the counted
 // members' records in declared-member order, then each member's stored order.
 struct AssetFacts {
   int members = 0;
 
-  int64_t financial_total_fen = 0;
+  FenSum financial_total;  // fen, 128 bits: stored balances of any size
   std::vector<Evidence> financial_evidence;
 
   // Distinct certificates in first-seen order: a property held in shares by
   // two members is one property (domain.md §3).
-  std::vector<std::string> residential_ids;
+  DistinctList residential_ids;
   int residential_records = 0;
-  std::vector<std::string> non_residential_ids;
+  DistinctList non_residential_ids;
   // Floor area counted by share, 0.01 m²; exact since shares need not divide.
+  // Summed as area × share (1/10,000) in 128 bits, divided once at the end.
+  FenSum residential_area_by_share;
   ExactAmount residential_area = ExactAmount::Fen(0);
   std::vector<Evidence> residential_evidence;
   std::vector<Evidence> non_residential_evidence;
 
   int vehicles = 0;
   int non_exempt_vehicles = 0;
-  std::vector<std::string> non_exempt_names;   // "小汽车 苏E12345"
-  std::vector<std::string> exempt_type_names;  // distinct, first-seen order
+  std::vector<std::string> non_exempt_names;  // "小汽车 苏E12345"
+  DistinctList exempt_type_names;
   std::vector<Evidence> vehicle_evidence;
 
   Finding::Result business_result = Finding::PASS;
-  std::vector<std::string> active_enterprise_ids;  // distinct
+  DistinctList active_enterprise_ids;
   int business_records = 0;
   std::vector<std::string> business_failures;  // why FAIL, one per record
   std::vector<std::string> business_reviews;   // why REVIEW, one per record
   std::vector<Evidence> business_evidence;
 };
-
-void AddDistinct(std::vector<std::string>* ids, const std::string& id) {
-  if (std::find(ids->begin(), ids->end(), id) == ids->end()) {
-    ids->push_back(id);
-  }
-}
 
 // FAIL beats REVIEW beats PASS.
 Finding::Result Worse(Finding::Result a, Finding::Result b) {
@@ -94,7 +107,7 @@ void GatherBusiness(const EvaluationContext& ctx,
       facts->business_result = Worse(facts->business_result, Finding::REVIEW);
       return;
   }
-  AddDistinct(&facts->active_enterprise_ids, r.enterprise_id());
+  facts->active_enterprise_ids.Add(r.enterprise_id());
   const int64_t limit = ctx.policy.individual_business_capital_limit_fen;
   if (r.enterprise_type() != store::INDIVIDUAL_BUSINESS) {
     facts->business_failures.push_back(DescribeRecord(r));
@@ -120,7 +133,7 @@ AssetFacts Gather(const EvaluationContext& ctx) {
   for (const MemberView* m : ctx.counted) {
     for (const store::FinancialAssetRecord& r :
          m->records->financial_assets()) {
-      facts.financial_total_fen += r.balance_fen();
+      facts.financial_total.Add(r.balance_fen());
       facts.financial_evidence.push_back(MakeEvidence(
           ctx, hedui::v1::FINANCIAL_ASSETS, r.person_id(), DescribeRecord(r)));
     }
@@ -132,14 +145,13 @@ AssetFacts Gather(const EvaluationContext& ctx) {
       // Anything not registered as residential is treated as the record text
       // shows it (非住宅), so the report and the rule never disagree.
       if (r.use() == store::RESIDENTIAL) {
-        AddDistinct(&facts.residential_ids, r.property_id());
+        facts.residential_ids.Add(r.property_id());
         ++facts.residential_records;
-        facts.residential_area =
-            facts.residential_area.Plus(ExactAmount::Fraction(
-                r.area_centi_m2() * r.share_per_10000(), 10000));
+        facts.residential_area_by_share.AddProduct(r.area_centi_m2(),
+                                                   r.share_per_10000());
         facts.residential_evidence.push_back(std::move(evidence));
       } else {
-        AddDistinct(&facts.non_residential_ids, r.property_id());
+        facts.non_residential_ids.Add(r.property_id());
         facts.non_residential_evidence.push_back(std::move(evidence));
       }
     }
@@ -150,7 +162,7 @@ AssetFacts Gather(const EvaluationContext& ctx) {
       ++facts.vehicles;
       const std::string type = VehicleName(r.vehicle_type());
       if (ctx.policy.IsExemptVehicle(r.vehicle_type())) {
-        AddDistinct(&facts.exempt_type_names, type);
+        facts.exempt_type_names.Add(type);
       } else {
         ++facts.non_exempt_vehicles;
         facts.non_exempt_names.push_back(absl::StrCat(type, " ", r.plate()));
@@ -166,6 +178,7 @@ AssetFacts Gather(const EvaluationContext& ctx) {
           ctx, hedui::v1::BUSINESS, r.person_id(), DescribeRecord(r)));
     }
   }
+  facts.residential_area = facts.residential_area_by_share.Amount(10000);
   return facts;
 }
 
@@ -184,8 +197,8 @@ void FillAssets(const EvaluationContext& ctx, const AssetFacts& facts,
                 hedui::v1::Assets* assets) {
   // A missing department leaves its quantities unset: missing is not zero.
   if (Present(ctx, hedui::v1::FINANCIAL_ASSETS)) {
-    *assets->mutable_financial_assets() = MakeQuantity(
-        ExactAmount::Fen(facts.financial_total_fen), Quantity::FEN);
+    *assets->mutable_financial_assets() =
+        MakeQuantity(facts.financial_total.Amount(), Quantity::FEN);
   }
   assets->set_residential_properties(
       static_cast<int32_t>(facts.residential_ids.size()));
@@ -255,7 +268,7 @@ Finding* FinancialAssets(const EvaluationContext& ctx, const AssetFacts& facts,
 
   const int64_t standard = ctx.policy.dibao_standard_fen;
   const ExactAmount threshold = ExactAmount::Fen(standard).Times(*months);
-  const ExactAmount total = ExactAmount::Fen(facts.financial_total_fen);
+  const ExactAmount total = facts.financial_total.Amount();
   const ExactAmount per_capita = total.DividedBy(Divisor(facts));
   SetComparison(f, Finding::AT_MOST, threshold, per_capita,
                 Quantity::FEN_PER_PERSON);
@@ -326,7 +339,7 @@ Finding* Vehicles(const EvaluationContext& ctx, const AssetFacts& facts,
   } else if (facts.vehicles > 0) {
     f->set_explanation(
         absl::StrCat("家庭车辆 ", facts.vehicles, " 辆，均为豁免类型（",
-                     absl::StrJoin(facts.exempt_type_names, "、"),
+                     absl::StrJoin(facts.exempt_type_names.values(), "、"),
                      "），非豁免车辆 0 辆，未超过上限 0 辆"));
   } else {
     f->set_explanation("家庭无车辆登记，非豁免车辆 0 辆，未超过上限 0 辆");
@@ -381,7 +394,7 @@ Finding* HousingNeed(const EvaluationContext& ctx, const AssetFacts& facts,
       facts.residential_area.DividedBy(Divisor(facts));
   SetComparison(f, Finding::LESS_THAN, limit, per_member,
                 Quantity::CENTI_M2_PER_PERSON);
-  if (facts.residential_ids.empty()) {
+  if (facts.residential_ids.size() == 0) {
     f->set_explanation("家庭无住宅房产，符合住房困难条件");
     return f;
   }
@@ -434,14 +447,15 @@ void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
   // Compared only with data that can be relied on: a missing department shows
   // nothing, not zero, and its criterion is UNKNOWN anyway.
   if (ctx.freshness.Usable(hedui::v1::FINANCIAL_ASSETS) &&
-      declared.financial_assets_fen() != facts.financial_total_fen) {
-    const int64_t found = facts.financial_total_fen;
+      ExactAmount::Fen(declared.financial_assets_fen()) !=
+          facts.financial_total.Amount()) {
+    const ExactAmount found = facts.financial_total.Amount();
     const int64_t claimed = declared.financial_assets_fen();
     Discrepancy* d =
         AddDiscrepancy(report, "FINANCIAL_ASSETS",
                        MakeQuantity(ExactAmount::Fen(claimed), Quantity::FEN),
-                       MakeQuantity(ExactAmount::Fen(found), Quantity::FEN));
-    const bool more = claimed > found;
+                       MakeQuantity(found, Quantity::FEN));
+    const bool more = found < ExactAmount::Fen(claimed);
     std::string text =
         absl::StrCat("申报金融资产 ", Yuan(claimed), more ? "，多于" : "，少于",
                      "金融资产部门记录 ", Yuan(found));

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -224,15 +225,20 @@ class CompositionRule {
     return nullptr;
   }
 
-  const store::HouseholdRegistrationRecord* Registered(
-      const std::string& id) const {
-    for (const store::HouseholdRegister& r :
-         ctx_.records->household_registers()) {
-      for (const auto& m : r.members()) {
-        if (m.person_id() == id) return &m;
+  // Indexed on first use: one scan of the registers, not one per undeclared
+  // spouse (cost linear in members). The first entry of a person wins, as
+  // in the registers' order.
+  const store::HouseholdRegistrationRecord* Registered(const std::string& id) {
+    if (!registered_indexed_) {
+      registered_indexed_ = true;
+      for (const store::HouseholdRegister& r :
+           ctx_.records->household_registers()) {
+        for (const auto& m : r.members())
+          registered_.emplace(m.person_id(), &m);
       }
     }
-    return nullptr;
+    const auto it = registered_.find(id);
+    return it == registered_.end() ? nullptr : it->second;
   }
 
   // 单人保 (domain.md §2): a member with a severe disability or a serious
@@ -342,6 +348,10 @@ class CompositionRule {
   std::vector<std::string> notes_;
   absl::flat_hash_set<std::string> declared_;
   absl::flat_hash_set<std::string> reported_;
+  bool registered_indexed_ = false;
+  absl::flat_hash_map<absl::string_view,
+                      const store::HouseholdRegistrationRecord*>
+      registered_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -20,40 +21,44 @@ using hedui::v1::Obligor;
 using hedui::v1::VerificationRequest;
 
 // Who the request declares, for the consent (domain.md §1): the members and,
-// for 特困 only, the obligors and their declared spouses.
+// for 特困 only, the obligors and their declared spouses. Sets beside the
+// ordered lists keep the check linear in the persons declared.
 struct Declared {
-  std::vector<std::string> all;        // a signer outside it voids consent
-  std::vector<std::string> must_sign;  // if adult on the day
+  std::vector<std::string> must_sign;    // if adult on the day, in order
+  absl::flat_hash_set<std::string> all;  // a signer outside it voids consent
+  absl::flat_hash_set<std::string> must_sign_set;
 };
 
-bool Contains(const std::vector<std::string>& ids, absl::string_view id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-void AddOnce(std::vector<std::string>* ids, const std::string& id) {
-  if (!id.empty() && !Contains(*ids, id)) ids->push_back(id);
+void AddMustSign(Declared* declared, const std::string& id) {
+  if (id.empty()) return;
+  declared->all.insert(id);
+  if (declared->must_sign_set.insert(id).second) {
+    declared->must_sign.push_back(id);
+  }
 }
 
 Declared DeclaredPersons(const VerificationRequest& request) {
   Declared declared;
   for (const auto& member : request.members()) {
-    AddOnce(&declared.all, member.person_id());
-    AddOnce(&declared.must_sign, member.person_id());
+    AddMustSign(&declared, member.person_id());
   }
   // Obligors of another program are a validation error; they are not
   // declared persons whose data this program may read.
   if (request.program() != hedui::v1::TEKUN) return declared;
   for (const Obligor& obligor : request.obligors()) {
-    AddOnce(&declared.all, obligor.person_id());
     // Someone missing or in custody cannot sign; only their registration
     // status is read, to confirm the declaration.
     const bool absent = obligor.declared_status() == Obligor::MISSING ||
                         obligor.declared_status() == Obligor::IN_CUSTODY;
-    if (!absent) AddOnce(&declared.must_sign, obligor.person_id());
+    if (absent) {
+      if (!obligor.person_id().empty())
+        declared.all.insert(obligor.person_id());
+    } else {
+      AddMustSign(&declared, obligor.person_id());
+    }
     // The spouse's income is read with the obligor's, so they sign whatever
     // the obligor's status.
-    AddOnce(&declared.all, obligor.spouse().person_id());
-    AddOnce(&declared.must_sign, obligor.spouse().person_id());
+    AddMustSign(&declared, obligor.spouse().person_id());
   }
   return declared;
 }
@@ -105,17 +110,17 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
   ConsentCheck& check = out.check;
   const hedui::v1::Consent& consent = request.consent();
   const Declared declared = DeclaredPersons(request);
-  const std::vector<std::string> signers(consent.signer_ids().begin(),
-                                         consent.signer_ids().end());
+  const absl::flat_hash_set<std::string> signers(consent.signer_ids().begin(),
+                                                 consent.signer_ids().end());
 
   for (const std::string& id : declared.must_sign) {
     if (!IsAdult(id, day)) continue;
     ++out.adults;
-    if (!Contains(signers, id)) check.missing_signers.push_back(id);
+    if (!signers.contains(id)) check.missing_signers.push_back(id);
   }
-  for (const std::string& signer : signers) {
-    if (!Contains(declared.all, signer) &&
-        !Contains(check.undeclared_signers, signer)) {
+  absl::flat_hash_set<std::string> undeclared;
+  for (const std::string& signer : consent.signer_ids()) {
+    if (!declared.all.contains(signer) && undeclared.insert(signer).second) {
       check.undeclared_signers.push_back(signer);
     }
   }
