@@ -3,7 +3,9 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "absl/strings/match.h"
 #include "rocksdb/options.h"
+#include "storage/rocks_status.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::storage {
@@ -42,9 +44,29 @@ MaskingLogger::MaskingLogger(const std::string& db_path) {
 
 void MaskingLogger::Logv(const rocksdb::InfoLogLevel level, const char* format,
                          va_list ap) {
-  if (!target_ || level < GetInfoLogLevel()) return;
+  if (level < rocksdb::InfoLogLevel::WARN_LEVEL &&
+      (!target_ || level < GetInfoLogLevel())) {
+    return;
+  }
   const std::string masked = MaskResidentIdsInText(Format(format, ap));
+  // db_impl_open.cc's report of a damaged log: "<path>: dropping N bytes; ..."
+  if (level >= rocksdb::InfoLogLevel::WARN_LEVEL &&
+      absl::StrContains(masked, ": dropping ")) {
+    absl::string_view text = masked;
+    // Without RocksDB's "[db/db_impl/db_impl_open.cc:982] " source location.
+    if (absl::StartsWith(text, "[") && text.find("] ") != text.npos) {
+      text.remove_prefix(text.find("] ") + 2);
+    }
+    absl::MutexLock lock(&mu_);
+    if (dropped_.size() < 8) dropped_.push_back(WithoutDirectories(text));
+  }
+  if (!target_ || level < GetInfoLogLevel()) return;
   LogTo(target_.get(), level, "%s", masked.c_str());
+}
+
+std::vector<std::string> MaskingLogger::DroppedLogRecords() const {
+  absl::MutexLock lock(&mu_);
+  return dropped_;
 }
 
 void MaskingLogger::LogHeader(const char* format, va_list ap) {

@@ -3,7 +3,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/env.h"
 
 namespace hedui::storage {
@@ -23,11 +26,19 @@ class MaskingLogger : public rocksdb::Logger {
   void Flush() override;
   size_t GetLogFileSize() const override;
 
+  // What RocksDB dropped while replaying write-ahead logs, as it reported it
+  // ("000004.log: dropping 11508 bytes; Corruption: checksum mismatch",
+  // directories removed): the only place RocksDB names the damaged log, so
+  // that a refused open can say which file it is. The first few only.
+  std::vector<std::string> DroppedLogRecords() const;
+
  protected:
   rocksdb::Status CloseImpl() override;
 
  private:
   std::shared_ptr<rocksdb::Logger> target_;  // null: LOG could not be opened
+  mutable absl::Mutex mu_;
+  std::vector<std::string> dropped_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hedui::storage

@@ -15,12 +15,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "storage/audit_chain.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
 #include "storage/service_purge.h"
+#include "storage/store_damage.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
@@ -145,6 +147,8 @@ class ServiceLogImpl : public ServiceLog {
 
   uint64_t AuditLength() const override { return length_.load(); }
 
+  bool WritesDurable() const override { return durable_.load(); }
+
   std::unique_ptr<AuditReader> NewAuditReader() override {
     return std::make_unique<AuditReader>(
         Store::ServiceTables{db_, reports_, audit_});
@@ -152,9 +156,17 @@ class ServiceLogImpl : public ServiceLog {
 
  private:
   absl::StatusOr<Prepared> Prepare(ServiceRecord record) const;
+  // Where the store's chain and report numbering stop.
+  absl::Status ReadChainState();
+  // The head file must not name an entry the store lacks or holds otherwise.
+  absl::Status CheckHeadFile(const std::vector<HeadCheckpoint>& heads);
   void WriterLoop();
   void Commit(std::vector<std::unique_ptr<Pending>>& work);
   void WriteHead();
+  void KeepAMemtableEntry();
+  void WritesFailed(const absl::Status& why);
+  void TryRecover();
+  void Announce(bool durable, const absl::Status& why);
 
   rocksdb::DB* const db_;
   rocksdb::ColumnFamilyHandle* const reports_;
@@ -173,14 +185,20 @@ class ServiceLogImpl : public ServiceLog {
   std::string last_mac_ = std::string(kAuditMacBytes, '\0');
   uint64_t next_report_ = 1;
   uint64_t head_sequence_ = 0;  // the last one written to the head file
-  // After a failed write RocksDB may or may not hold the batch; the chain
-  // state is then unknown until a reopen reads it back.
+  // After a failed write RocksDB may or may not hold the batch, and may
+  // replay it after a crash: the chain state is unknown until TryRecover has
+  // made that log obsolete and read the state back. failed_ is what calls
+  // get meanwhile.
+  std::atomic<bool> durable_{true};
   absl::Status failed_;
+  absl::Time failed_since_;
+  absl::Time last_attempt_;
+  int attempts_ = 0;
 
   std::thread writer_;
 };
 
-absl::Status ServiceLogImpl::Resume() {
+absl::Status ServiceLogImpl::ReadChainState() {
   {
     absl::StatusOr<AuditReader::End> end =
         AuditReader(Store::ServiceTables{db_, reports_, audit_}).ChainEnd();
@@ -190,20 +208,19 @@ absl::Status ServiceLogImpl::Resume() {
                        ": the audit trail is damaged; restore it from backup"));
     }
     if (!end.ok()) return end.status();
-    if (end->sequence > 0) {
-      last_sequence_ = end->sequence;
-      last_mac_ = end->mac;
-    }
+    last_sequence_ = end->sequence;
+    last_mac_ = end->mac;
   }
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), reports_));
   it->SeekForPrev(ReportKey(FormatReportId(kMaxReportNumber)));
+  uint64_t next_report = 1;
   if (it->Valid() && HasPrefix(it->key(), std::string(1, kReportTag))) {
     std::optional<uint64_t> number = ParseReportId(View(it->key()).substr(1));
     if (!number) {
       return absl::DataLossError("the last stored report has a malformed id");
     }
-    next_report_ = *number + 1;
+    next_report = *number + 1;
   }
   if (!it->status().ok()) {
     return FromRocks(it->status(), "reading the reports");
@@ -212,14 +229,56 @@ absl::Status ServiceLogImpl::Resume() {
   absl::StatusOr<uint64_t> floor =
       ReadReportNumberFloor(Store::ServiceTables{db_, reports_, audit_});
   if (!floor.ok()) return floor.status();
-  next_report_ = std::max(next_report_, *floor + 1);
+  next_report_ = std::max(next_report, *floor + 1);
   length_ = last_sequence_;
+  return absl::OkStatus();
+}
 
-  // A crash between a commit and its head line leaves the head file behind;
-  // catch it up so the checkpoint covers everything acknowledged.
+absl::Status ServiceLogImpl::CheckHeadFile(
+    const std::vector<HeadCheckpoint>& heads) {
+  const std::vector<HeadCheckpoint> current = CurrentHistory(heads);
+  const HeadCheckpoint* newest = nullptr;
+  for (const HeadCheckpoint& head : current) {
+    if (head.sequence > last_sequence_) {
+      return absl::DataLossError(absl::StrCat(
+          "the audit head file ", options_.head_file, " (line ", head.line,
+          head.restore ? ", a restore marker" : "", ") names audit entry ",
+          head.sequence, ", but the store's audit chain ends at entry ",
+          last_sequence_,
+          ": acknowledged reports and audit entries are missing from the "
+          "store (a write-ahead log or table cut short or removed, or a store "
+          "older than the head file); numbering on would hand their ids out "
+          "again; ",
+          kRestoreAdvice));
+    }
+    if (newest == nullptr || head.sequence >= newest->sequence) newest = &head;
+  }
+  if (newest == nullptr) return absl::OkStatus();
+  absl::StatusOr<std::optional<std::string>> mac =
+      AuditReader(Store::ServiceTables{db_, reports_, audit_})
+          .MacOf(newest->sequence);
+  if (!mac.ok()) return mac.status();
+  if (*mac != newest->mac) {
+    return absl::DataLossError(absl::StrCat(
+        "audit entry ", newest->sequence, " in the store is ",
+        mac->has_value() ? "not the one" : "missing, not the one",
+        " the audit head file ", options_.head_file, " (line ", newest->line,
+        newest->restore ? ", a restore marker" : "",
+        ") names: the store's chain was cut and written again, or the store "
+        "is not the one this head file belongs to; ",
+        kRestoreAdvice));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ServiceLogImpl::Resume() {
+  if (absl::Status s = ReadChainState(); !s.ok()) return s;
   absl::StatusOr<std::vector<HeadCheckpoint>> heads =
       ReadHeadFile(options_.head_file);
   if (!heads.ok()) return heads.status();
+  if (absl::Status s = CheckHeadFile(*heads); !s.ok()) return s;
+  // A crash between a commit and its head line leaves the head file behind;
+  // catch it up so the checkpoint covers everything acknowledged.
   head_sequence_ = last_sequence_;
   if (last_sequence_ > 0 &&
       (heads->empty() || heads->back().sequence != last_sequence_ ||
@@ -297,25 +356,44 @@ absl::StatusOr<std::vector<Appended>> ServiceLogImpl::Append(
 }
 
 void ServiceLogImpl::WriterLoop() {
+  // Calls arriving while writes fail try to recover at most this often.
+  constexpr absl::Duration kMinAttemptSpacing = absl::Milliseconds(100);
   for (;;) {
     std::vector<std::unique_ptr<Pending>> work;
+    bool stopping = false;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
+      const absl::Condition ready(
           +[](ServiceLogImpl* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
             return !self->queue_.empty() || self->stopping_;
           },
-          this));
-      if (queue_.empty()) break;  // stopping, and everything is written
+          this);
+      if (durable_) {
+        mu_.Await(ready);
+      } else {
+        mu_.AwaitWithTimeout(ready, options_.recovery_interval);
+      }
       work.swap(queue_);
+      stopping = stopping_;
     }
-    Commit(work);
+    if (!durable_) {
+      const absl::Duration since = absl::Now() - last_attempt_;
+      if (since >= options_.recovery_interval ||
+          (!work.empty() && since >= kMinAttemptSpacing)) {
+        TryRecover();
+      }
+    }
+    if (!work.empty()) {
+      Commit(work);
+    } else if (stopping) {
+      break;  // everything queued is written (or refused)
+    }
   }
-  if (failed_.ok() && last_sequence_ > head_sequence_) WriteHead();
+  if (durable_ && last_sequence_ > head_sequence_) WriteHead();
 }
 
 void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
-  if (!failed_.ok()) {
+  if (!durable_) {
     for (auto& pending : work) pending->done.set_value(failed_);
     return;
   }
@@ -361,14 +439,14 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
     }
   }
   if (status.ok()) {
+    KeepAMemtableEntry();
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
     status = FromRocks(db_->Write(write_options, &batch),
                        "writing reports and audit entries");
     if (!status.ok()) {
-      failed_ = absl::UnavailableError(
-          absl::StrCat("the service log stopped after a failed write (",
-                       status.message(), "); restart the server"));
+      WritesFailed(status);
+      status = failed_;
     }
   }
   if (!status.ok()) {
@@ -384,6 +462,111 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
   }
   const uint64_t every = static_cast<uint64_t>(options_.head_every);
   if (last_sequence_ / every > head_sequence_ / every) WriteHead();
+}
+
+// RocksDB 7.8 replaces a log writer that failed only by switching memtables
+// while it recovers (DB::Resume), and switches only a memtable that holds
+// something: after a failed log write with every memtable empty it cannot
+// recover at all. The default family, which holds no data and which no one
+// else writes, keeps one entry (a deletion, kept out of the log) so that
+// there is always a memtable to switch. Its flushes (backups, the log size
+// limit) empty it; the next commit puts the entry back.
+void ServiceLogImpl::KeepAMemtableEntry() {
+  rocksdb::ColumnFamilyHandle* keeper = db_->DefaultColumnFamily();
+  uint64_t entries = 0;
+  if (!db_->GetIntProperty(keeper,
+                           rocksdb::DB::Properties::kNumEntriesActiveMemTable,
+                           &entries) ||
+      entries > 0) {
+    return;
+  }
+  rocksdb::WriteBatch entry;
+  entry.Delete(keeper, rocksdb::Slice("hedui-memtable-keeper"));
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  // If it fails, the synced write that follows fails the same way.
+  db_->Write(memtable_only, &entry).PermitUncheckedError();
+}
+
+void ServiceLogImpl::WritesFailed(const absl::Status& why) {
+  // A full disk keeps its code (RESOURCE_EXHAUSTED), damage too (DATA_LOSS);
+  // anything else is the store being unavailable for now.
+  const absl::StatusCode code =
+      why.code() == absl::StatusCode::kResourceExhausted ||
+              why.code() == absl::StatusCode::kDataLoss
+          ? why.code()
+          : absl::StatusCode::kUnavailable;
+  failed_ = absl::Status(
+      code,
+      absl::StrCat("nothing of this call was stored: the store cannot "
+                   "make writes durable (",
+                   why.message(), "); heduid resumes by itself once it can"));
+  durable_ = false;
+  failed_since_ = absl::Now();
+  last_attempt_ = failed_since_;
+  attempts_ = 0;
+  Announce(false, why);
+}
+
+// RocksDB stops taking writes after a failed one (a background error) until
+// it has recovered, by itself (a full disk, once space returns) or through
+// DB::Resume() (the store turns its own recovery down after a failed log
+// write: column_families.cc). Then the log that may hold the failed batch
+// must become obsolete before the chain goes on: a crash would otherwise
+// replay that batch under numbers handed out again. Flushing both families
+// moves them to a new log and past the old one (a recovery replays no log
+// older than a family's flushed log number), and the state is then read
+// back from the store.
+void ServiceLogImpl::TryRecover() {
+  last_attempt_ = absl::Now();
+  ++attempts_;
+  absl::Status s = FromRocks(db_->Resume(), "resuming the store");
+  if (s.ok()) {
+    // Deleting keys no record uses changes nothing but the memtables, which
+    // the flush then switches away from the old log (RocksDB switches logs
+    // only with a memtable that holds something). Not through the log: its
+    // writer may be the one that failed.
+    rocksdb::WriteBatch marker;
+    marker.Delete(reports_, rocksdb::Slice("\xff"
+                                           "recovered"));
+    marker.Delete(audit_, rocksdb::Slice("\xff"
+                                         "recovered"));
+    rocksdb::WriteOptions memtable_only;
+    memtable_only.disableWAL = true;
+    s = FromRocks(db_->Write(memtable_only, &marker),
+                  "writing after a recovery");
+  }
+  if (s.ok()) {
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    flush.allow_write_stall = true;
+    s = FromRocks(db_->Flush(flush, {reports_, audit_}),
+                  "flushing after a recovery");
+  }
+  if (s.ok()) s = ReadChainState();
+  if (!s.ok()) return;  // the next attempt tries again; failed_ stays
+  durable_ = true;
+  Announce(true, absl::OkStatus());
+}
+
+void ServiceLogImpl::Announce(bool durable, const absl::Status& why) {
+  if (options_.on_durability_change) {
+    options_.on_durability_change(durable, why);
+    return;
+  }
+  if (durable) {
+    std::fprintf(stderr,
+                 "hedui: writes are durable again after %s (%d attempts); "
+                 "the audit chain goes on at entry %llu\n",
+                 absl::FormatDuration(absl::Now() - failed_since_).c_str(),
+                 attempts_,
+                 static_cast<unsigned long long>(last_sequence_ + 1));
+  } else {
+    std::fprintf(stderr,
+                 "hedui: writes cannot be made durable, calls are refused "
+                 "until the store recovers: %s\n",
+                 why.ToString().c_str());
+  }
 }
 
 void ServiceLogImpl::WriteHead() {

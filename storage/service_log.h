@@ -6,6 +6,7 @@
 // before a call is answered. Layout in storage/FORMAT.md.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "hedui/v1/audit.pb.h"
 #include "hedui/v1/report.pb.h"
@@ -51,20 +53,37 @@ struct ServiceLogOptions {
   // `head_every` entries: a cut-off tail of the store is then detected.
   std::string head_file;
   int head_every = 100;
+  // Called on the log's writer thread when writes stop being durable (a
+  // write failed: the disk is full, the store's files cannot be written;
+  // `why` says what failed) and when they are durable again (`why` OK). The
+  // server logs it and turns its health to NOT_SERVING and back. Without a
+  // listener the transitions are printed to stderr.
+  std::function<void(bool durable, const absl::Status& why)>
+      on_durability_change;
+  // While writes are not durable, how often the log tries to recover (calls
+  // arriving meanwhile also try, at most every 100 ms).
+  absl::Duration recovery_interval = absl::Seconds(1);
 };
 
 class ServiceLog {
  public:
   // Opens over the store's service families (Store::service_tables; the
   // store must outlive the log) and resumes the chain and the report
-  // numbering where they stopped.
+  // numbering where the store's durable data stops. DATA_LOSS, naming the
+  // head file's line, when the head file names an entry the store does not
+  // hold or holds with another MAC: acknowledged entries were lost (a cut or
+  // damaged store, or one older than the head file) and numbering on would
+  // hand out their report ids and sequence numbers a second time.
   static absl::StatusOr<std::unique_ptr<ServiceLog>> Open(
       Store::ServiceTables tables, ServiceLogOptions options);
   virtual ~ServiceLog() = default;
 
   // Appends the records in order, in one synced write shared with the other
   // calls waiting at the same time (group commit: one WAL sync for all of
-  // them). Returns when durable.
+  // them). Returns when durable. When the write fails (RESOURCE_EXHAUSTED
+  // for a full disk, else UNAVAILABLE or DATA_LOSS), nothing of the call is
+  // acknowledged, and until the store recovers every call fails the same
+  // way, fast; numbering resumes from what the store holds.
   virtual absl::StatusOr<std::vector<Appended>> Append(
       std::vector<ServiceRecord> records) = 0;
 
@@ -99,6 +118,11 @@ class ServiceLog {
 
   // Entries in the chain.
   virtual uint64_t AuditLength() const = 0;
+
+  // False from a failed write until the store has recovered and the log has
+  // re-read where its chain stops: appends are refused meanwhile. Cheap (one
+  // atomic load) and thread-safe: for the server's health status.
+  virtual bool WritesDurable() const = 0;
 
   // A reader of the chain as stored now, for exports (audit_range.h).
   virtual std::unique_ptr<AuditReader> NewAuditReader() = 0;

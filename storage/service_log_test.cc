@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -367,18 +368,38 @@ TEST_F(ServiceLogTest, CutOffTailIsDetectedThanksToTheHeadFile) {
   EXPECT_TRUE(Verify().intact());
 }
 
-TEST_F(ServiceLogTest, TailRewrittenAfterACutIsDetected) {
+TEST_F(ServiceLogTest, CutTailIsRefusedAtOpenAndARewrittenOneIsDetected) {
   options_.head_every = 5;
   Open();
   AppendN(12);   // heads at 5, 10
   log_.reset();  // and 12
+  std::string heads;
+  {
+    std::ifstream in(options_.head_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    heads = text.str();
+  }
   for (uint64_t seq = 9; seq <= 12; ++seq) {
     ASSERT_TRUE(
         db()->Delete(rocksdb::WriteOptions(), audit(), AuditEntryKey(seq))
             .ok());
   }
+  // Numbering on after 8 would hand out 9..12 a second time.
+  auto refused = ServiceLog::Open(store_->service_tables(), options_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(),
+                                "(line 2) names audit entry 10, but the "
+                                "store's audit chain ends at entry 8"))
+      << refused.status();
+
+  // Someone who also cuts the head file gets past the open; the tail they
+  // write is still found once the head lines are back.
+  std::ofstream(options_.head_file, std::ios::trunc)
+      << heads.substr(0, heads.find('\n') + 1);
   Open();      // resumes after 8
   AppendN(6);  // new 9..14 with other MACs
+  std::ofstream(options_.head_file, std::ios::app) << heads;
   auto verified = Verify();
   EXPECT_FALSE(verified.intact());
   EXPECT_EQ(verified.first_broken_sequence(), 10u);
@@ -675,10 +696,23 @@ TEST_F(ServiceLogTest, ARestoreMarkerIsCheckedAgainstTheChain) {
   Open();
   AppendN(12);   // heads at 5, 10
   log_.reset();  // and 12
+  std::string last_head;
+  {
+    std::ifstream in(options_.head_file);
+    for (std::string line; std::getline(in, line);) last_head = line + "\n";
+  }
   // A marker naming entry 7 with a mac that is not entry 7's.
   ASSERT_TRUE(AppendHeadLine(options_.head_file,
                              FormatRestoreLine(7, std::string(32, 'x'), 1, 1))
                   .ok());
+  auto refused = ServiceLog::Open(store_->service_tables(), options_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(),
+                                "(line 4, a restore marker)"))
+      << refused.status();
+
+  // The open checks the newest head only; the whole check finds the marker.
+  ASSERT_TRUE(AppendHeadLine(options_.head_file, last_head).ok());
   Open();
   auto verified = Verify();
   EXPECT_FALSE(verified.intact());

@@ -98,6 +98,11 @@ class RocksStore final : public Store {
                                        uint32_t generation) override;
   absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>> CountAllRecords()
       override;
+  absl::Status VerifyChecksums() override {
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;
+    return FromRocks(db_->VerifyChecksum(read), "checking the store's tables");
+  }
 
  private:
   RocksStore() = default;

@@ -160,6 +160,11 @@ class Store {
   // generation). For the offline consistency check (`heduid --check`).
   virtual absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>>
   CountAllRecords() = 0;
+
+  // Reads every table of the store and checks every block's checksum
+  // (`heduid --check`): damage the open cannot see, because reads find it
+  // only when they reach it. DATA_LOSS names the damaged file.
+  virtual absl::Status VerifyChecksums() = 0;
 };
 
 }  // namespace hedui::storage
