@@ -190,7 +190,8 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
   std::map<std::string, std::optional<uint64_t>> plain_ ABSL_GUARDED_BY(mu_);
 };
 
-// An Env over a PowerCutFileSystem; keeps both alive.
+// An Env over a PowerCutFileSystem; keeps both alive. Once the power is cut
+// its sleeps return at once.
 struct PowerCutEnv {
   explicit PowerCutEnv(std::string scratch);
   std::shared_ptr<PowerCutFileSystem> fs;
