@@ -42,6 +42,17 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
                           "required: the as-of date of the data, a real "
                           "calendar date");
   }
+  // A file describes what a department held on a day that has passed; a
+  // later date would make its data look fresh for longer than it is.
+  const absl::CivilDay today = limits.today ? limits.today() : TodayInChina();
+  if (*as_of > today) {
+    return FieldViolation(
+        "header.as_of",
+        absl::StrCat(FormatCivilDay(*as_of), " is after today (",
+                     FormatCivilDay(today),
+                     " in China): a file's as-of date cannot be in the "
+                     "future"));
+  }
   if (!header.batch_id().empty()) {
     if (absl::Status s = ValidateBatchId(header.batch_id(), "header.batch_id");
         !s.ok()) {
@@ -67,15 +78,55 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
   batch.department = department;
   batch.as_of = *as_of;
   batch.batch_id = header.batch_id();
-  batch.force = header.force();
+  // force accepts a shrinking or older full snapshot; a delta before the
+  // current as-of is refused whatever the sender says (domain.md §3), and
+  // the store's own check then agrees.
+  batch.force = header.force() && !header.delta();
   std::unique_ptr<FeedIngestor> ingestor(
       new FeedIngestor(store, batch, header.delta(), parser_options, limits));
   if (!header.batch_id().empty()) {
     auto existing = store->FindBatch(department, header.batch_id());
     if (!existing.ok()) return existing.status();
     ingestor->already_applied_ = existing->has_value();
+    // Refused before the bytes come, rather than after the whole upload.
+    if (!ingestor->already_applied_) {
+      if (absl::Status s = ingestor->CheckAgainstCurrent(); !s.ok()) return s;
+    }
   }
   return ingestor;
+}
+
+absl::Status FeedIngestor::CheckAgainstCurrent() {
+  checked_against_current_ = true;
+  auto departments = store_->ListDepartments();
+  if (!departments.ok()) return departments.status();
+  for (const hedui::store::v1::DepartmentState& state : *departments) {
+    if (state.department() != batch_.department || !state.has_current()) {
+      continue;
+    }
+    auto current = FromProto(state.current().as_of(), "current as_of");
+    if (!current.ok() || batch_.as_of >= *current) return absl::OkStatus();
+    const std::string name = hedui::v1::Department_Name(batch_.department);
+    if (delta_) {
+      return FieldViolation(
+          "header.as_of",
+          absl::StrCat(
+              FormatCivilDay(batch_.as_of), " is before ", name,
+              "'s current as-of date ", FormatCivilDay(*current),
+              ": a delta applies to the current data, so it cannot be older "
+              "than it (send a full snapshot to go back)"));
+    }
+    if (!batch_.force) {
+      return FieldViolation(
+          "header.as_of",
+          absl::StrCat(FormatCivilDay(batch_.as_of), " is before ", name,
+                       "'s current as-of date ", FormatCivilDay(*current),
+                       ": an older full snapshot would replace newer data; "
+                       "send it with force if that is intended"));
+    }
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
 }
 
 absl::Status FeedIngestor::SetBatchId(const std::string& batch_id) {
@@ -100,6 +151,7 @@ FeedIngestor::FeedIngestor(storage::Store* store, storage::BatchHeader batch,
       parser_(parser_options, limits.parse_threads) {}
 
 absl::Status FeedIngestor::Consume(std::string chunk) {
+  if (refused_.has_value()) return *refused_;
   bytes_ += static_cast<int64_t>(chunk.size());
   if (bytes_ > limits_.max_feed_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -107,7 +159,11 @@ absl::Status FeedIngestor::Consume(std::string chunk) {
         " bytes; split it or raise max_feed_bytes"));
   }
   if (already_applied_) return absl::OkStatus();  // drained, not parsed
-  parser_.Consume(std::move(chunk));
+  if (!parser_.Consume(std::move(chunk))) {
+    ParsedFeed parsed = parser_.Finish();
+    refused_ = RejectFile(parsed.errors, parsed.error_count);
+    return *refused_;
+  }
   return absl::OkStatus();
 }
 
@@ -151,10 +207,20 @@ absl::Status FeedIngestor::RejectFile(
 }
 
 absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
+  if (refused_.has_value()) return *refused_;
   if (batch_.batch_id.empty()) {
     return FieldViolation("batch_id",
                           "required: in the header or as the stream's last "
                           "message");
+  }
+  if (!already_applied_ && !checked_against_current_) {
+    // The id came after the file: a batch applied before stays a no-op
+    // (the store says so), whatever its date.
+    auto existing = store_->FindBatch(batch_.department, batch_.batch_id);
+    if (!existing.ok()) return existing.status();
+    if (!existing->has_value()) {
+      if (absl::Status s = CheckAgainstCurrent(); !s.ok()) return s;
+    }
   }
   hedui::v1::IngestResponse response;
   response.set_batch_id(batch_.batch_id);

@@ -7,7 +7,9 @@
 // server.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct IngestLimits {
   int64_t max_feed_bytes = 4ll << 30;  // a feed larger than this is refused
   size_t max_reported_errors = 20;
   int parse_threads = 2;  // feeds are parsed on this many threads
+  // The server's today, China's civil date (TodayInChina when empty): no
+  // file's as-of may be after it. Tests fix it.
+  std::function<absl::CivilDay()> today;
 };
 
 class FeedIngestor {
@@ -33,13 +38,21 @@ class FeedIngestor {
   // whether the batch was applied before, in which case the bytes that
   // follow are only drained. An empty batch id must come later
   // (SetBatchId), after the bytes.
+  //
+  // The as-of date (domain.md §3, deploy/feeds/README.md): never after
+  // today; a delta's never before the department's current as-of; a full
+  // snapshot's before it only with force. Checked here when the batch id is
+  // known (a batch applied before is a no-op, whatever its date), otherwise
+  // in Finish once the id has come.
   static absl::StatusOr<std::unique_ptr<FeedIngestor>> Start(
       storage::Store* store, const hedui::v1::IngestHeader& header,
       const IngestLimits& limits);
 
   // The next bytes of the file; parser threads work on them while the
   // transport receives the next ones. Blocks while the parsers are behind
-  // (bounded memory whatever the sender does).
+  // (bounded memory whatever the sender does). A line longer than the
+  // limit is refused here, as soon as it is (INVALID_ARGUMENT naming the
+  // line and the limit), and every later call returns the same refusal.
   absl::Status Consume(std::string chunk);
 
   // The batch id sent after the file (the header left it empty).
@@ -56,6 +69,8 @@ class FeedIngestor {
 
   // Sorts rows by key and reports rows whose key repeats an earlier one.
   std::vector<feed::FeedError> SortAndFindDuplicates();
+  // The as-of date against the department's current one.
+  absl::Status CheckAgainstCurrent();
   absl::Status RejectFile(const std::vector<feed::FeedError>& errors,
                           int64_t total);
 
@@ -67,6 +82,9 @@ class FeedIngestor {
   storage::RecordBatch records_;
   int64_t bytes_ = 0;
   bool already_applied_ = false;
+  bool checked_against_current_ = false;
+  // Set once a line was refused while arriving.
+  std::optional<absl::Status> refused_;
   absl::Time started_ = absl::Now();
   absl::Time parsed_;
   absl::Time sorted_;

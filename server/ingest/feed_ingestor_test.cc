@@ -30,10 +30,21 @@ std::string TaxFile(int persons, const std::string& amount = "3500.00") {
   return file;
 }
 
-hedui::v1::IngestHeader Header(const std::string& batch, bool delta = false) {
+// The server's today in these tests, whatever the machine's clock says.
+constexpr absl::CivilDay kToday(2026, 11, 30);
+
+IngestLimits Limits() {
+  IngestLimits limits;
+  limits.today = [] { return kToday; };
+  return limits;
+}
+
+hedui::v1::IngestHeader Header(const std::string& batch, bool delta = false,
+                               absl::CivilDay as_of = absl::CivilDay(2026, 10,
+                                                                     31)) {
   hedui::v1::IngestHeader header;
   header.set_department(hedui::v1::TAX);
-  *header.mutable_as_of() = ToProto(absl::CivilDay(2026, 10, 31));
+  *header.mutable_as_of() = ToProto(as_of);
   header.set_batch_id(batch);
   header.set_delta(delta);
   header.set_encoding(hedui::v1::UTF8);
@@ -64,7 +75,7 @@ class FeedIngestorTest : public ::testing::Test {
   absl::StatusOr<hedui::v1::IngestResponse> Ingest(
       const hedui::v1::IngestHeader& header, const std::string& file,
       size_t chunk = 7) {
-    auto ingestor = FeedIngestor::Start(store_.get(), header, IngestLimits());
+    auto ingestor = FeedIngestor::Start(store_.get(), header, Limits());
     if (!ingestor.ok()) return ingestor.status();
     for (size_t i = 0; i < file.size(); i += chunk) {
       if (absl::Status s = (*ingestor)->Consume(file.substr(i, chunk));
@@ -73,6 +84,18 @@ class FeedIngestorTest : public ::testing::Test {
       }
     }
     return (*ingestor)->Finish();
+  }
+
+  // The department's current as-of date, read from the store.
+  absl::CivilDay CurrentAsOf(hedui::v1::Department department) {
+    const auto departments = store_->ListDepartments();
+    if (!departments.ok()) return absl::CivilDay();
+    for (const auto& state : *departments) {
+      if (state.department() == department) {
+        return *FromProto(state.current().as_of(), "as_of");
+      }
+    }
+    return absl::CivilDay();
   }
 
   storage::testing::SyncCountingEnv counting_;
@@ -157,7 +180,7 @@ TEST_F(FeedIngestorTest, HeaderErrorsNameTheField) {
            {no_department, "header.department"},
            {bad_date, "header.as_of"},
            {spaced_batch, "header.batch_id"}}) {
-    auto started = FeedIngestor::Start(store_.get(), header, IngestLimits());
+    auto started = FeedIngestor::Start(store_.get(), header, Limits());
     ASSERT_FALSE(started.ok());
     EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
     auto details = GetErrorDetails(started.status());
@@ -167,8 +190,7 @@ TEST_F(FeedIngestorTest, HeaderErrorsNameTheField) {
 }
 
 TEST_F(FeedIngestorTest, BatchIdMayFollowTheFile) {
-  auto ingestor =
-      *FeedIngestor::Start(store_.get(), Header(""), IngestLimits());
+  auto ingestor = *FeedIngestor::Start(store_.get(), Header(""), Limits());
   ASSERT_TRUE(ingestor->Consume(TaxFile(3)).ok());
   EXPECT_EQ(ingestor->SetBatchId("a b").code(),
             absl::StatusCode::kInvalidArgument);
@@ -179,8 +201,7 @@ TEST_F(FeedIngestorTest, BatchIdMayFollowTheFile) {
   EXPECT_TRUE(store_->FindBatch(hedui::v1::TAX, "late-id")->has_value());
 
   // Without an id anywhere: refused, nothing written.
-  auto anonymous =
-      *FeedIngestor::Start(store_.get(), Header(""), IngestLimits());
+  auto anonymous = *FeedIngestor::Start(store_.get(), Header(""), Limits());
   ASSERT_TRUE(anonymous->Consume(TaxFile(4)).ok());
   auto refused = anonymous->Finish();
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
@@ -189,16 +210,220 @@ TEST_F(FeedIngestorTest, BatchIdMayFollowTheFile) {
   EXPECT_EQ(store_->ListDepartments()->at(0).current().rows(), 3);
 
   // An id in the header cannot be given again.
-  auto twice = *FeedIngestor::Start(store_.get(), Header("h"), IngestLimits());
+  auto twice = *FeedIngestor::Start(store_.get(), Header("h"), Limits());
   EXPECT_EQ(twice->SetBatchId("t").code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(FeedIngestorTest, OversizedFeedIsRefused) {
-  IngestLimits limits;
+  IngestLimits limits = Limits();
   limits.max_feed_bytes = 100;
   auto ingestor = *FeedIngestor::Start(store_.get(), Header("big"), limits);
   EXPECT_EQ(ingestor->Consume(TaxFile(10)).code(),
             absl::StatusCode::kResourceExhausted);
+}
+
+// Sends `prefix`, then chunks of `chunk` bytes that never hold a "\n", until
+// the ingestor refuses or `give_up` bytes were sent. Returns the refusal
+// and, in *consumed, the bytes the ingestor took, the refused chunk
+// included.
+absl::Status SendWithoutLineEnds(FeedIngestor* ingestor,
+                                 const std::string& prefix, size_t chunk,
+                                 size_t give_up, size_t* consumed) {
+  *consumed = 0;
+  if (absl::Status s = ingestor->Consume(prefix); !s.ok()) return s;
+  *consumed += prefix.size();
+  std::string piece;
+  for (size_t i = 0; i < chunk; ++i) piece.push_back(i % 2 ? '\r' : 'a');
+  while (*consumed < give_up) {
+    *consumed += piece.size();
+    if (absl::Status s = ingestor->Consume(piece); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+TEST_F(FeedIngestorTest, AFileWithoutLineEndsIsRefusedWhileItArrives) {
+  // 64 KiB, the documented limit (deploy/feeds/README.md).
+  constexpr size_t kLimit = 65536;
+  constexpr size_t kChunk = 8192;
+  auto ingestor = *FeedIngestor::Start(store_.get(), Header("cr"), Limits());
+  size_t consumed = 0;
+  const absl::Status refused = SendWithoutLineEnds(
+      ingestor.get(), "", kChunk, /*give_up=*/64 * kLimit, &consumed);
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_LE(consumed, kLimit + kChunk);
+  EXPECT_NE(refused.message().find("line 1"), std::string::npos) << refused;
+  EXPECT_NE(refused.message().find("65536 bytes"), std::string::npos);
+  EXPECT_NE(refused.message().find("nothing was written"), std::string::npos);
+  auto details = GetErrorDetails(refused);
+  ASSERT_TRUE(details.has_value());
+  EXPECT_EQ(details->field_violations(0).line(), 1);
+  // Later bytes and the end of the stream get the same answer.
+  EXPECT_EQ(ingestor->Consume("more\n").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ingestor->Finish().status(), refused);
+  EXPECT_TRUE(store_->ListDepartments()->empty());
+  EXPECT_FALSE(store_->FindBatch(hedui::v1::TAX, "cr")->has_value());
+}
+
+TEST_F(FeedIngestorTest, ALongLineAfterGoodRowsIsRefusedNamingItsLine) {
+  constexpr size_t kLimit = 65536;
+  constexpr size_t kChunk = 1000;
+  auto ingestor = *FeedIngestor::Start(store_.get(), Header("long"), Limits());
+  const std::string rows = TaxFile(3);  // lines 1-4
+  size_t consumed = 0;
+  const absl::Status refused = SendWithoutLineEnds(
+      ingestor.get(), rows, kChunk, /*give_up=*/16 * kLimit, &consumed);
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_LE(consumed, rows.size() + kLimit + kChunk);
+  EXPECT_NE(refused.message().find("line 5"), std::string::npos) << refused;
+  EXPECT_NE(refused.message().find("65536 bytes"), std::string::npos);
+  EXPECT_TRUE(store_->ListDepartments()->empty());
+}
+
+TEST_F(FeedIngestorTest, ALineJustUnderTheLimitIsNotRefusedForItsLength) {
+  // A 65536-byte line with CRLF: within the limit, so the file fails only on
+  // the row's content, at Finish.
+  auto ingestor = *FeedIngestor::Start(store_.get(), Header("edge"), Limits());
+  std::string file = TaxFile(1);
+  file += std::string(65536, 'a') + "\r\n";
+  for (size_t i = 0; i < file.size(); i += 4096) {
+    ASSERT_TRUE(ingestor->Consume(file.substr(i, 4096)).ok());
+  }
+  const auto finished = ingestor->Finish();
+  ASSERT_EQ(finished.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(finished.status().message().find("65536 bytes"), std::string::npos)
+      << finished.status();
+}
+
+// The field an INVALID_ARGUMENT names, or "" when it names none.
+std::string ViolatedField(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return "";
+  auto details = GetErrorDetails(status);
+  if (!details.has_value() || details->field_violations_size() == 0) {
+    return "";
+  }
+  return details->field_violations(0).field();
+}
+
+TEST_F(FeedIngestorTest, AsOfTodayIsAcceptedAndTomorrowRefused) {
+  auto today = Ingest(Header("today", false, kToday), TaxFile(3));
+  ASSERT_TRUE(today.ok()) << today.status();
+  for (bool delta : {false, true}) {
+    const std::string file =
+        delta ? absl::StrCat("op,", kTaxHeader, "upsert,", PersonId(9),
+                             ",2026-09,WAGE,1.00,P,2026-10-15\n")
+              : TaxFile(3);
+    auto tomorrow =
+        Ingest(Header(delta ? "d+1" : "f+1", delta, kToday + 1), file);
+    EXPECT_EQ(ViolatedField(tomorrow.status()), "header.as_of")
+        << tomorrow.status();
+    EXPECT_NE(tomorrow.status().message().find("after today"),
+              std::string::npos);
+    EXPECT_NE(tomorrow.status().message().find("2026-11-30"),
+              std::string::npos);
+  }
+  // The late-id path sees the same rule: it is checked at the start.
+  EXPECT_EQ(
+      ViolatedField(FeedIngestor::Start(store_.get(),
+                                        Header("", false, kToday + 1), Limits())
+                        .status()),
+      "header.as_of");
+  EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), kToday);
+  EXPECT_EQ(store_->ListDepartments()->at(0).current().generation(), 1u);
+}
+
+TEST_F(FeedIngestorTest, ADeltaIsNotOlderThanTheCurrentData) {
+  const absl::CivilDay current(2026, 11, 10);
+  ASSERT_TRUE(Ingest(Header("full", false, current), TaxFile(4)).ok());
+  const std::string delta =
+      absl::StrCat("op,", kTaxHeader, "upsert,", PersonId(1),
+                   ",2026-09,WAGE,1.00,"
+                   "91320581MA1XXXXX0A,2026-10-15\n");
+  // One day before: refused, even with force, with the id first or last.
+  hedui::v1::IngestHeader older = Header("d-1", true, current - 1);
+  EXPECT_EQ(ViolatedField(Ingest(older, delta).status()), "header.as_of");
+  older.set_force(true);
+  auto forced = Ingest(older, delta);
+  EXPECT_EQ(ViolatedField(forced.status()), "header.as_of");
+  EXPECT_NE(forced.status().message().find("before TAX's current as-of date "
+                                           "2026-11-10"),
+            std::string::npos)
+      << forced.status();
+  auto late = *FeedIngestor::Start(store_.get(), Header("", true, current - 1),
+                                   Limits());
+  ASSERT_TRUE(late->Consume(delta).ok());
+  ASSERT_TRUE(late->SetBatchId("d-1-late").ok());
+  EXPECT_EQ(ViolatedField(late->Finish().status()), "header.as_of");
+  EXPECT_EQ(store_->ReadPersons({PersonId(1)})->persons(0).tax(0).amount_fen(),
+            350000);
+
+  // Equal to the current date: applied.
+  auto same = Ingest(Header("d0", true, current), delta);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(store_->ReadPersons({PersonId(1)})->persons(0).tax(0).amount_fen(),
+            100);
+  EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), current);
+}
+
+TEST_F(FeedIngestorTest, ADeltaMakesTheWholeDepartmentCurrentAsOfItsDate) {
+  ASSERT_TRUE(
+      Ingest(Header("full", false, absl::CivilDay(2026, 11, 1)), TaxFile(4))
+          .ok());
+  const std::string delta =
+      absl::StrCat("op,", kTaxHeader, "delete,", PersonId(2),
+                   ",2026-09,WAGE,,91320581MA1XXXXX0A,2026-10-15\n");
+  auto applied = Ingest(Header("d", true, absl::CivilDay(2026, 11, 20)), delta);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), absl::CivilDay(2026, 11, 20));
+  // The rows it did not touch are still there, unchanged as of that date.
+  auto read = store_->ReadPersons({PersonId(0), PersonId(2)});
+  EXPECT_EQ(read->persons(0).tax(0).amount_fen(), 350000);
+  EXPECT_EQ(read->persons(1).tax_size(), 0);
+}
+
+TEST_F(FeedIngestorTest, AnOlderFullSnapshotNeedsForce) {
+  const absl::CivilDay current(2026, 11, 10);
+  ASSERT_TRUE(Ingest(Header("new", false, current), TaxFile(4)).ok());
+  auto older = Ingest(Header("old", false, current - 1), TaxFile(4, "1.00"));
+  EXPECT_EQ(ViolatedField(older.status()), "header.as_of") << older.status();
+  EXPECT_NE(older.status().message().find("force"), std::string::npos);
+  EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), current);
+
+  // Same date: a corrected export, accepted.
+  ASSERT_TRUE(Ingest(Header("fixed", false, current), TaxFile(4, "2.00")).ok());
+  // Forced: the older data replace the current, and the as-of goes back.
+  hedui::v1::IngestHeader forced = Header("old", false, current - 1);
+  forced.set_force(true);
+  auto rolled_back = Ingest(forced, TaxFile(4, "1.00"));
+  ASSERT_TRUE(rolled_back.ok()) << rolled_back.status();
+  EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), current - 1);
+  EXPECT_EQ(store_->ReadPersons({PersonId(0)})->persons(0).tax(0).amount_fen(),
+            100);
+}
+
+TEST_F(FeedIngestorTest, AResentBatchIsANoOpWhateverItsDate) {
+  const std::string delta =
+      absl::StrCat("op,", kTaxHeader, "upsert,", PersonId(9),
+                   ",2026-09,WAGE,1.00,P,2026-10-15\n");
+  ASSERT_TRUE(
+      Ingest(Header("full", false, absl::CivilDay(2026, 11, 1)), TaxFile(3))
+          .ok());
+  ASSERT_TRUE(
+      Ingest(Header("d1", true, absl::CivilDay(2026, 11, 2)), delta).ok());
+  ASSERT_TRUE(
+      Ingest(Header("d2", true, absl::CivilDay(2026, 11, 5)), delta).ok());
+  // d1 again, now older than the data: already applied, not refused.
+  auto again = Ingest(Header("d1", true, absl::CivilDay(2026, 11, 2)), delta);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->already_applied());
+  auto late = *FeedIngestor::Start(
+      store_.get(), Header("", true, absl::CivilDay(2026, 11, 2)), Limits());
+  ASSERT_TRUE(late->Consume(delta).ok());
+  ASSERT_TRUE(late->SetBatchId("d1").ok());
+  auto late_again = late->Finish();
+  ASSERT_TRUE(late_again.ok()) << late_again.status();
+  EXPECT_TRUE(late_again->already_applied());
+  EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), absl::CivilDay(2026, 11, 5));
 }
 
 }  // namespace

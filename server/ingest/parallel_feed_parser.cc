@@ -27,11 +27,67 @@ void ParallelFeedParser::Stop() {
   }
 }
 
-void ParallelFeedParser::Consume(std::string chunk) {
-  if (finished_ || chunk.empty()) return;
+bool ParallelFeedParser::Consume(std::string chunk) {
+  if (refused_) return false;
+  if (finished_ || chunk.empty()) return true;
+  const void* last_end = memrchr(chunk.data(), '\n', chunk.size());
+  if (last_end == nullptr) {
+    tail_bytes_ += chunk.size();
+  } else {
+    // The probed line is complete: its block's parser reads it whole.
+    probe_.reset();
+    tail_bytes_ =
+        chunk.data() + chunk.size() - (static_cast<const char*>(last_end) + 1);
+  }
   pending_bytes_ += chunk.size();
   pending_.push_back(std::move(chunk));
-  if (pending_bytes_ >= block_bytes_) CutBlock();
+  if (probe_ != nullptr) {
+    probe_->Consume(pending_.back(), [](feed::FeedRow&&) {});
+  } else if (tail_bytes_ > feed::kMaxFeedLineBytes + 1) {
+    // +1: a "\r" at the end may still turn out to precede "\n".
+    StartProbe();
+  }
+  if (probe_ != nullptr && !probe_->ok()) {
+    Refuse();
+    return false;
+  }
+  // Only when pending_ holds a line end before the line being received:
+  // otherwise there is nothing to cut, and searching would cost time
+  // quadratic in a long line's pieces.
+  if (pending_bytes_ >= block_bytes_ && tail_bytes_ < pending_bytes_) {
+    CutBlock();
+  }
+  return true;
+}
+
+void ParallelFeedParser::StartProbe() {
+  // The lines before the long one go to their block, so that pending_
+  // starts where the long line does. The raw length is only a hint (UTF-8
+  // after decoding is what the limit counts): the probe decides, exactly as
+  // the sequential parser would.
+  CutBlock();
+  feed::FeedParserOptions options = options_;
+  options.first_line = next_line_;
+  options.starts_file = next_index_ == 0;
+  options.ends_file = false;
+  probe_ = std::make_unique<feed::FeedParser>(options);
+  for (const std::string& piece : pending_) {
+    probe_->Consume(piece, [](feed::FeedRow&&) {});
+  }
+}
+
+void ParallelFeedParser::Refuse() {
+  refused_ = true;
+  ParsedFeed result;
+  result.errors = probe_->errors();
+  result.error_count = probe_->error_count();
+  result.rows = probe_->rows();
+  result.stopped = probe_->stopped();
+  probe_.reset();
+  pending_.clear();
+  pending_bytes_ = 0;
+  absl::MutexLock lock(&mu_);
+  results_.emplace(next_index_++, std::move(result));
 }
 
 void ParallelFeedParser::CutBlock() {
@@ -112,6 +168,7 @@ void ParallelFeedParser::Work() {
     result.errors = parser.errors();
     result.error_count = parser.error_count();
     result.rows = parser.rows();
+    result.stopped = parser.stopped();
     absl::MutexLock lock(&mu_);
     results_.emplace(block.index, std::move(result));
   }
@@ -121,12 +178,14 @@ ParsedFeed ParallelFeedParser::Finish() {
   ParsedFeed merged;
   if (finished_) return merged;
   finished_ = true;
-  Block last;
-  last.pieces = std::move(pending_);
-  last.first_line = next_line_;
-  last.index = next_index_++;
-  last.last = true;
-  Enqueue(std::move(last));
+  if (!refused_) {
+    Block last;
+    last.pieces = std::move(pending_);
+    last.first_line = next_line_;
+    last.index = next_index_++;
+    last.last = true;
+    Enqueue(std::move(last));
+  }
   Stop();
 
   absl::MutexLock lock(&mu_);
@@ -139,7 +198,7 @@ ParsedFeed ParallelFeedParser::Finish() {
                   [](const feed::FeedError& e) { return e.line <= 1; });
   std::vector<storage::RecordBatch> runs;
   for (auto& [index, result] : results_) {
-    if (header_failed && index != 0) continue;
+    if (header_failed && index != 0) break;
     merged.rows += result.rows;
     merged.error_count += result.error_count;
     for (feed::FeedError& error : result.errors) {
@@ -148,6 +207,7 @@ ParsedFeed ParallelFeedParser::Finish() {
       }
     }
     runs.push_back(std::move(result.records));
+    if (result.stopped) break;
   }
   if (merged.error_count == 0) {
     merged.records = storage::RecordBatch::MergeSorted(std::move(runs));

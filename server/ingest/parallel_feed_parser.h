@@ -6,10 +6,18 @@
 // FeedParser told its first line number. Lines can be cut anywhere a "\n"
 // is: a quoted field may not span lines, and neither UTF-8 nor GB18030 uses
 // the byte 0x0A inside a character.
+//
+// A line still arriving is held until its "\n" comes, so its length is
+// checked as it grows: once it is longer than feed::kMaxFeedLineBytes, a
+// FeedParser reads it (as the sequential parser would, from the line's
+// start) and the file is refused as soon as that parser refuses the line.
+// What one upload holds is then bounded by the parse queue plus about two
+// lines' limit and one chunk, whatever the sender does.
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +33,9 @@ struct ParsedFeed {
   std::vector<feed::FeedError> errors;  // the first max_errors, by line
   int64_t error_count = 0;
   int64_t rows = 0;
+  // The block's parser stopped (encoding error, wrong header, over-long
+  // line): like the sequential parser, the file's later blocks are not read.
+  bool stopped = false;
 };
 
 class ParallelFeedParser {
@@ -35,8 +46,10 @@ class ParallelFeedParser {
   ~ParallelFeedParser();
 
   // The next bytes of the file. Blocks while the parsers are behind, so
-  // memory stays bounded whatever the sender does.
-  void Consume(std::string chunk);
+  // memory stays bounded whatever the sender does. Returns false once the
+  // file is refused (a line too long, or bad bytes in such a line); Finish
+  // then gives the errors, and later bytes are ignored.
+  bool Consume(std::string chunk);
 
   // After the last chunk: waits for the parsers and merges their results.
   ParsedFeed Finish();
@@ -52,6 +65,11 @@ class ParallelFeedParser {
   };
 
   void CutBlock();  // moves the whole lines of pending_ into a block
+  // pending_ holds only the line being received, longer than the limit:
+  // starts reading it with its own parser.
+  void StartProbe();
+  // The probe refused the line: its errors become the file's last block.
+  void Refuse();
   void Enqueue(Block block);
   void Work();
   void Stop();
@@ -65,6 +83,11 @@ class ParallelFeedParser {
   int64_t next_line_ = 1;
   size_t next_index_ = 0;
   bool finished_ = false;
+  // Bytes of the line being received (after the stream's last "\n").
+  size_t tail_bytes_ = 0;
+  // Reads that line while it is over the limit; reset when it ends.
+  std::unique_ptr<feed::FeedParser> probe_;
+  bool refused_ = false;
 
   absl::Mutex mu_;
   std::deque<Block> queue_ ABSL_GUARDED_BY(mu_);

@@ -16,10 +16,6 @@
 namespace hedui::feed {
 namespace {
 
-// A valid row is under 2 KB (at most 7 columns, text at most 128 bytes), so
-// a longer line is not a feed row, and holding it would let one file without
-// line ends take the server's memory.
-constexpr size_t kMaxLineBytes = 64 * 1024;
 constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr absl::string_view kOpColumn = "op";
 
@@ -38,7 +34,7 @@ class FeedParser::Impl {
   explicit Impl(FeedParserOptions options)
       : options_(options),
         schema_(FindSchema(options.department)),
-        lines_(kMaxLineBytes, options.first_line),
+        lines_(kMaxFeedLineBytes, options.first_line),
         header_seen_(!options.starts_file) {
     if (schema_ == nullptr) {
       Stop(0, 0,
@@ -98,6 +94,7 @@ class FeedParser::Impl {
   }
 
   bool ok() const { return error_count_ == 0; }
+  bool stopped() const { return stopped_; }
   const std::vector<FeedError>& errors() const { return errors_; }
   int64_t error_count() const { return error_count_; }
   int64_t rows() const { return rows_; }
@@ -115,9 +112,10 @@ class FeedParser::Impl {
   void CheckLines(LineReader::Result result) {
     if (result == LineReader::Result::kLineTooLong) {
       Stop(lines_.line_number(), 0,
-           absl::StrCat("the line is longer than ", kMaxLineBytes,
-                        " bytes; a feed row is far shorter (is this a "
-                        "CSV file with LF or CRLF line ends?)"));
+           absl::StrCat("the line is longer than ", kMaxFeedLineBytes,
+                        " bytes, the most a feed line may hold; a row is far "
+                        "shorter: does the file end its lines with LF or "
+                        "CRLF? (a CR alone is not a line end)"));
     }
   }
 
@@ -319,6 +317,7 @@ void FeedParser::Consume(absl::string_view bytes, const RowSink& sink) {
 }
 void FeedParser::Finish(const RowSink& sink) { impl_->Finish(sink); }
 bool FeedParser::ok() const { return impl_->ok(); }
+bool FeedParser::stopped() const { return impl_->stopped(); }
 const std::vector<FeedError>& FeedParser::errors() const {
   return impl_->errors();
 }

@@ -17,6 +17,12 @@
 // department's hedui.store.v1 record. Design notes: storage/feed/README.md.
 namespace hedui::feed {
 
+// The longest line a feed may hold, in UTF-8 after decoding, without its
+// "\n" or "\r\n". A valid row is under 2 KB (at most 7 columns, text at
+// most 128 bytes), so a longer line is not a feed row; the bound is what
+// keeps a file without line ends from taking the server's memory.
+inline constexpr size_t kMaxFeedLineBytes = 64 * 1024;
+
 enum class TextEncoding { kUtf8, kGb18030 };
 enum class RowOp { kUpsert, kDelete };
 
@@ -83,7 +89,10 @@ class FeedParser {
   // that the file did not end inside a character or before its header.
   void Finish(const RowSink& sink);
 
-  bool ok() const;                               // no error so far
+  bool ok() const;  // no error so far
+  // An error after which the rest of the input is ignored was found (an
+  // encoding error, a wrong header, an over-long line).
+  bool stopped() const;
   const std::vector<FeedError>& errors() const;  // first max_errors, in
                                                  // file order
   int64_t error_count() const;                   // all errors

@@ -278,6 +278,29 @@ TEST(FeedParserTest, OverLongLineStopsTheParse) {
   EXPECT_EQ(result.rows_seen, 1);
 }
 
+TEST(FeedParserTest, ALoneCarriageReturnIsNotALineEnd) {
+  // Old Mac line ends: the whole file is one line, refused once it passes
+  // the limit, with a hint; what is held never grows past the limit.
+  std::string mac = absl::StrCat(kTaxHeader, "\r");
+  for (int i = 0; i < 2000; ++i) absl::StrAppend(&mac, kRow, "\r");
+  FeedParser parser({hedui::v1::TAX});
+  const RowSink sink = [](FeedRow&&) {};
+  for (size_t i = 0; i < mac.size(); i += 4096) {
+    parser.Consume(absl::string_view(mac).substr(i, 4096), sink);
+  }
+  parser.Finish(sink);
+  ASSERT_EQ(parser.error_count(), 1);
+  EXPECT_EQ(parser.errors()[0].line, 1);
+  EXPECT_THAT(parser.errors()[0].message, HasSubstr("longer than 65536 bytes"));
+  EXPECT_THAT(parser.errors()[0].message,
+              HasSubstr("a CR alone is not a line end"));
+  // A short file with CR line ends: one line, which is not the header.
+  const FeedError error =
+      OnlyError(ParseTax(absl::StrCat(kTaxHeader, "\r", kRow, "\r")));
+  EXPECT_EQ(error.line, 1);
+  EXPECT_THAT(error.message, HasSubstr("carriage return"));
+}
+
 TEST(FeedParserTest, InvalidDepartmentIsReportedOnLineZero) {
   const FeedError error =
       OnlyError(Parse({hedui::v1::DEPARTMENT_UNSPECIFIED},
