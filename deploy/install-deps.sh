@@ -11,6 +11,10 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
   libgoogle-perftools-dev libsystemd-dev libcpp-httplib-dev
   clang-format clang-tidy
+  # tests/fuzz: clang with libFuzzer and the sanitizer runtimes
+  # (libclang_rt.fuzzer-x86_64.a is in libclang-rt-14-dev, only recommended by
+  # clang-14), and llvm-symbolizer for readable crash stacks.
+  clang libclang-rt-14-dev llvm-14
   python3 python3-grpcio python3-protobuf
   openssl procps
   dpkg-dev      # dpkg-shlibdeps: CPack computes the .deb's Depends with it

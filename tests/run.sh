@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Hedui test: installs what is missing, builds the release tree
 # (with benchmarks compiled, not run) and the ASan+UBSan tree, runs all tests
-# in the first and the unit tests in the second. Prints build and test times.
+# in the first and the unit tests in the second, then builds the libFuzzer
+# harnesses with clang and fuzzes each for 60 s (HEDUI_SKIP_FUZZ=1 skips that
+# outside CI). Prints build and test times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -42,9 +44,29 @@ if [ "${HEDUI_SKIP_SANITIZERS:-0}" != 1 ]; then
   took[asan_tests]=$(( $(now) - t ))
 fi
 
+# libFuzzer: the harnesses of tests/fuzz, built with clang (ASan+UBSan, the
+# libraries instrumented), replay their seed corpus, then each runs 60 s, two
+# at a time. Long runs: tests/fuzz.sh --minutes N.
+if [ "${HEDUI_SKIP_FUZZ:-0}" = 1 ] && [ "${CI:-}" = true ]; then
+  echo "run.sh: HEDUI_SKIP_FUZZ is ignored in CI; fuzzing"
+fi
+if [ "${HEDUI_SKIP_FUZZ:-0}" != 1 ] || [ "${CI:-}" = true ]; then
+  t=$(now)
+  CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE= \
+    -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" -DHEDUI_FUZZ=ON >/dev/null
+  ninja -C build/fuzz -j"$JOBS" hedui_fuzz
+  took[fuzz_build]=$(( $(now) - t ))
+  t=$(now)
+  ctest --test-dir build/fuzz -L fuzz --output-on-failure --timeout 300 \
+    || status=1
+  HEDUI_FUZZ_BUILD=build/fuzz tests/fuzz.sh --seconds \
+    "${HEDUI_FUZZ_SECONDS:-60}" || status=1
+  took[fuzz_run]=$(( $(now) - t ))
+fi
+
 echo
 echo "== times (s) =="
-for k in release_build release_tests asan_build asan_tests; do
+for k in release_build release_tests asan_build asan_tests fuzz_build fuzz_run; do
   [ -n "${took[$k]:-}" ] && printf '  %-15s %5d\n' "$k" "${took[$k]}"
 done
 if [ $status -ne 0 ]; then
