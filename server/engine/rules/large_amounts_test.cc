@@ -48,13 +48,14 @@ TEST(LargeAmountsTest, EveryIncomeSourceSumsWithoutWrapping) {
   const std::string id = h.AddMember(kAdultBirth);
   const std::string spouse =
       h.AddMember(absl::CivilDay(1982, 1, 1), hedui::v1::SPOUSE);
-  // Social insurance, benefits and business tax of two persons, each alone
-  // below INT64_MAX, together above.
-  h.SocialInsurance(id, absl::CivilMonth(2026, 1), kHalfPlus);
-  h.Benefit(spouse, absl::CivilMonth(2026, 2), store::EMPLOYEE_PENSION,
-            kHalfPlus);
-  h.TaxWage(spouse, absl::CivilMonth(2026, 5), kHalfPlus,
-            store::BUSINESS_INCOME);
+  // Per person and category, two records each below INT64_MAX whose sum is
+  // above: social-insurance wages, pensions, business income.
+  for (const absl::CivilMonth month :
+       {absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 2)}) {
+    h.SocialInsurance(id, month, kHalfPlus);
+    h.Benefit(spouse, month, store::EMPLOYEE_PENSION, kHalfPlus);
+    h.TaxWage(spouse, month, kHalfPlus, store::BUSINESS_INCOME);
+  }
   const hedui::v1::Report report = h.Evaluate();
   EXPECT_EQ(ResultOf(report, Finding::INCOME), Finding::FAIL)
       << FindingOf(report, Finding::INCOME)->explanation();
