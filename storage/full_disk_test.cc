@@ -118,7 +118,6 @@ TEST_F(FullDiskTest, AFailedBatchNeverComesBackUnderNumbersGivenAgain) {
   // has nothing to flush and keeps writing to the log that holds the batch.
   ASSERT_TRUE(Open("db", disk_.env.get()).ok());
   disk_.fs->set_fail(Fail::kWalSyncs);
-  std::vector<ServiceRecord> three;
   {
     // Three records in one call: one batch of entries 6, 7, 8.
     auto failed = log_->Append([] {
