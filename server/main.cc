@@ -26,7 +26,7 @@
 #include "server/security/tls_credentials.h"
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
-#include "server/service/call_gate.h"
+#include "server/service/call_door.h"
 #include "server/service/policy_holder.h"
 #include "server/service/retention_service.h"
 #include "server/service/verification_service.h"
@@ -224,23 +224,29 @@ int main(int argc, char** argv) {
   }
 
   const hedui::server::CallerSource callers =
-      [&authenticator](const grpc::ServerContext& context) {
+      [&authenticator](const grpc::ServerContextBase& context) {
         return authenticator->Authenticate(context);
       };
   hedui::server::metrics::Registry registry;
   hedui::server::metrics::ServiceMetrics service_metrics(registry);
-  hedui::server::Verifier verifier(store->get(), log->get(), &policies);
+  hedui::server::Verifier verifier(store->get(), &policies);
   // Without an endpoint nobody reads the figures: nothing is counted.
   const bool metrics_on = !config.metrics_listen.empty();
-  if (metrics_on) verifier.set_metrics(&service_metrics);
-  hedui::server::CallGate gate(config.max_in_flight);
+  hedui::server::CallDoor::Options door_options;
+  door_options.limits.max_in_flight = config.max_in_flight;
+  door_options.limits.max_in_flight_per_caller =
+      config.max_in_flight_per_caller;
+  door_options.limits.max_streams = config.max_streams;
+  door_options.limits.max_streams_per_caller = config.max_streams_per_caller;
+  door_options.stream_idle_timeout = absl::Seconds(config.stream_idle_seconds);
+  hedui::server::CallDoor door(callers, log->get(), door_options);
   hedui::server::WarnAboutExpiringCertificates(config);
   hedui::server::metrics::AuditCheckResult audit_check;
   const hedui::server::metrics::OpsSources ops_sources{
       store->get(),
       log->get(),
       &policies,
-      &gate,
+      &door.admission(),
       hedui::server::WatchedCertificates(config),
       config.cert_expiry_warning_days,
       &audit_check,
@@ -255,22 +261,22 @@ int main(int argc, char** argv) {
   }
   hedui::server::IngestLimits limits;
   limits.max_feed_bytes = config.max_feed_mb << 20;
-  hedui::server::AdminServiceImpl admin(store->get(), limits, callers,
-                                        &verifier, {config.backup_dir});
+  hedui::server::AdminServiceImpl admin(&door, store->get(), limits,
+                                        {config.backup_dir});
   if (metrics_on) admin.set_metrics(&service_metrics);
   admin.set_status_source([&ops_sources] {
     return hedui::server::metrics::ReadServerStatus(ops_sources, absl::Now());
   });
-  hedui::server::VerificationServiceImpl verification(&verifier, log->get(),
-                                                      callers, &gate);
-  hedui::server::AuditServiceImpl audit(&verifier, log->get(), callers);
+  hedui::server::VerificationServiceImpl verification(&door, &verifier,
+                                                      log->get());
+  if (metrics_on) verification.set_metrics(&service_metrics);
+  hedui::server::AuditServiceImpl audit(&door, log->get());
   hedui::storage::RetentionOptions retention;
   retention.report_retention_days = config.report_retention_days;
   retention.retired_snapshot_retention_days =
       config.retired_snapshot_retention_days;
   hedui::storage::Purger purger(store->get(), log->get(), retention);
-  hedui::server::RetentionServiceImpl retention_service(&verifier, &purger,
-                                                        callers);
+  hedui::server::RetentionServiceImpl retention_service(&door, &purger);
   std::unique_ptr<hedui::server::PeriodicTask> purge_task;
   if (config.purge_interval_hours > 0) {
     // The first run a few minutes after start, not at once: a restart loop

@@ -86,6 +86,19 @@ absl::Status CheckSettings(const ServerConfig& config) {
   if (config.max_in_flight < 1) {
     return absl::InvalidArgumentError("--max-in-flight: at least 1");
   }
+  if (config.max_in_flight_per_caller < 1) {
+    return absl::InvalidArgumentError("--max-in-flight-per-caller: at least 1");
+  }
+  if (config.max_streams < 1) {
+    return absl::InvalidArgumentError("--max-streams: at least 1");
+  }
+  if (config.max_streams_per_caller < 1) {
+    return absl::InvalidArgumentError("--max-streams-per-caller: at least 1");
+  }
+  if (config.stream_idle_seconds < 0 || config.stream_idle_seconds > 86400) {
+    return absl::InvalidArgumentError(
+        "--stream-idle-seconds: between 0 (never) and 86400");
+  }
   if (config.max_message_mb < 1 || config.max_message_mb > 1024) {
     return absl::InvalidArgumentError("--max-message-mb: between 1 and 1024");
   }

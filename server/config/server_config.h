@@ -40,6 +40,15 @@ struct ServerConfig {
   std::string audit_head_file;
   // Calls in flight beyond this are refused with RESOURCE_EXHAUSTED.
   int max_in_flight = 256;
+  // One caller's share of max_in_flight: one caller cannot starve the rest.
+  int max_in_flight_per_caller = 64;
+  // Long-lived streams (VerifyBatch, Ingest, ExportAudit) in flight, of all
+  // callers and of one; they count against max_in_flight too.
+  int max_streams = 64;
+  int max_streams_per_caller = 8;
+  // A stream that neither reads nor writes a message for this long is
+  // closed (DEADLINE_EXCEEDED in the audit); 0: never.
+  int stream_idle_seconds = 60;
   // Largest request or reply message, MiB (ingestion streams in chunks).
   int max_message_mb = 8;
   // Logs: "text" (journald adds the time) or "json" (one object per line).

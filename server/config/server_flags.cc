@@ -48,6 +48,19 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
   app.add_option("--max-in-flight", config.max_in_flight,
                  "calls in flight beyond this get RESOURCE_EXHAUSTED")
       ->capture_default_str();
+  app.add_option("--max-in-flight-per-caller", config.max_in_flight_per_caller,
+                 "one caller's calls in flight beyond this get "
+                 "RESOURCE_EXHAUSTED")
+      ->capture_default_str();
+  app.add_option("--max-streams", config.max_streams,
+                 "batch, ingest and export streams in flight, all callers")
+      ->capture_default_str();
+  app.add_option("--max-streams-per-caller", config.max_streams_per_caller,
+                 "batch, ingest and export streams in flight, one caller")
+      ->capture_default_str();
+  app.add_option("--stream-idle-seconds", config.stream_idle_seconds,
+                 "close a stream idle this long (0: never)")
+      ->capture_default_str();
   app.add_option("--max-message-mb", config.max_message_mb,
                  "largest gRPC message, MiB")
       ->capture_default_str();

@@ -9,7 +9,7 @@
 
 #include "absl/time/time.h"
 #include "hedui/v1/admin.pb.h"
-#include "server/service/call_gate.h"
+#include "server/service/admission.h"
 #include "server/service/policy_holder.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
@@ -29,7 +29,7 @@ struct OpsSources {
   storage::Store* store = nullptr;
   storage::ServiceLog* log = nullptr;
   const PolicyHolder* policies = nullptr;
-  const CallGate* gate = nullptr;
+  const Admission* gate = nullptr;
   // (name, PEM file): the server's and the client CA's certificates.
   std::vector<std::pair<std::string, std::string>> certificates;
   int cert_expiry_warning_days = 30;

@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/service/error_details.h"
+#include "server/service/request_bounds.h"
 #include "server/service/status_mapping.h"
 #include "spdlog/spdlog.h"
 #include "storage/types/resident_id.h"
@@ -13,15 +14,34 @@ namespace {
 
 // `department` is set from the header once read, for the metrics of a
 // refused file.
+using IngestReader = CallDoor::MessageReader<hedui::v1::IngestRequest>;
+
+// The next message, or false at the end; `error` set for one that does not
+// decode, which refuses the whole upload.
+bool NextMessage(IngestReader& reader, hedui::v1::IngestRequest* request,
+                 absl::Status* error) {
+  request->Clear();
+  switch (reader.Read(request, error)) {
+    case IngestReader::Next::kMessage:
+      return true;
+    case IngestReader::Next::kUndecodable:
+      return true;
+    case IngestReader::Next::kEnd:
+      return false;
+  }
+  return false;
+}
+
 absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     storage::Store* store, const IngestLimits& limits,
-    grpc::ServerContext* context,
-    grpc::ServerReader<hedui::v1::IngestRequest>* reader,
+    grpc::ServerContext* context, IngestReader& reader,
     hedui::v1::Department* department) {
   hedui::v1::IngestRequest request;
-  if (!reader->Read(&request)) {
+  absl::Status undecodable;
+  if (!NextMessage(reader, &request, &undecodable)) {
     return FieldViolation("header", "the stream ended before any message");
   }
+  if (!undecodable.ok()) return undecodable;
   if (!request.has_header()) {
     return FieldViolation("header", "the first message must carry the header");
   }
@@ -29,7 +49,8 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
   auto ingestor = FeedIngestor::Start(store, request.header(), limits);
   if (!ingestor.ok()) return ingestor.status();
   bool batch_id_received = false;
-  while (reader->Read(&request)) {
+  while (NextMessage(reader, &request, &undecodable)) {
+    if (!undecodable.ok()) return undecodable;
     if (request.has_header()) {
       return FieldViolation("header", "only the first message may carry it");
     }
@@ -58,13 +79,20 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
   return (*ingestor)->Finish();
 }
 
-constexpr char kIngest[] = "/hedui.v1.AdminService/Ingest";
-constexpr char kListDepartments[] = "/hedui.v1.AdminService/ListDepartments";
-constexpr char kCreateBackup[] = "/hedui.v1.AdminService/CreateBackup";
-constexpr char kListBackups[] = "/hedui.v1.AdminService/ListBackups";
-constexpr char kVerifyBackup[] = "/hedui.v1.AdminService/VerifyBackup";
-constexpr char kPruneBackups[] = "/hedui.v1.AdminService/PruneBackups";
-constexpr char kGetServerStatus[] = "/hedui.v1.AdminService/GetServerStatus";
+constexpr MethodSpec kIngest{"/hedui.v1.AdminService/Ingest",
+                             CallClass::kStream};
+constexpr MethodSpec kListDepartments{"/hedui.v1.AdminService/ListDepartments",
+                                      CallClass::kRead};
+constexpr MethodSpec kCreateBackup{"/hedui.v1.AdminService/CreateBackup",
+                                   CallClass::kAdmin};
+constexpr MethodSpec kListBackups{"/hedui.v1.AdminService/ListBackups",
+                                  CallClass::kRead};
+constexpr MethodSpec kVerifyBackup{"/hedui.v1.AdminService/VerifyBackup",
+                                   CallClass::kAdmin};
+constexpr MethodSpec kPruneBackups{"/hedui.v1.AdminService/PruneBackups",
+                                   CallClass::kAdmin};
+constexpr MethodSpec kGetServerStatus{"/hedui.v1.AdminService/GetServerStatus",
+                                      CallClass::kRead};
 
 void ToProto(const storage::BackupSummary& backup, hedui::v1::BackupInfo* out) {
   out->set_backup_id(backup.backup_id);
@@ -84,14 +112,91 @@ double SecondsSince(absl::Time start) {
 
 }  // namespace
 
-template <typename Body>
-grpc::Status AdminServiceImpl::Audited(grpc::ServerContext* context,
-                                       const char* method, Body body) {
-  absl::StatusOr<security::Caller> caller =
-      AdmitCall(callers_, auditor_, *context, method);
-  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
-  const CallInfo call = MakeCallInfo(*caller, method);
-  return FinishCall(auditor_, context, call, body(*caller));
+AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
+                                   IngestLimits limits, BackupSettings backup)
+    : door_(door),
+      store_(store),
+      limits_(limits),
+      backups_(backup.backup_dir.empty()
+                   ? nullptr
+                   : std::make_unique<storage::BackupManager>(
+                         store->service_tables(), backup.backup_dir)) {
+  using hedui::v1::CreateBackupRequest;
+  using hedui::v1::CreateBackupResponse;
+  using hedui::v1::GetServerStatusRequest;
+  using hedui::v1::ListBackupsRequest;
+  using hedui::v1::ListBackupsResponse;
+  using hedui::v1::ListDepartmentsRequest;
+  using hedui::v1::ListDepartmentsResponse;
+  using hedui::v1::PruneBackupsRequest;
+  using hedui::v1::PruneBackupsResponse;
+  using hedui::v1::VerifyBackupRequest;
+  using hedui::v1::VerifyBackupResponse;
+  AddClientStream(
+      kIngest.name, [this](grpc::ServerContext* context,
+                           grpc::ServerReader<Bytes>* reader, Bytes* out) {
+        return door_
+            ->ClientStream<hedui::v1::IngestRequest, hedui::v1::IngestResponse>(
+                context, kIngest, reader, out,
+                [this](Call& call, IngestReader& messages,
+                       hedui::v1::IngestResponse* response) {
+                  return Ingest(call, messages, response);
+                });
+      });
+  AddUnary(kListDepartments.name, [this](grpc::ServerContext* context,
+                                         const Bytes* in, Bytes* out) {
+    return door_->Unary<ListDepartmentsRequest, ListDepartmentsResponse>(
+        context, kListDepartments, in, out, {},
+        [this](Call&, const ListDepartmentsRequest&,
+               ListDepartmentsResponse* response) {
+          return ListDepartments(response);
+        });
+  });
+  AddUnary(kCreateBackup.name,
+           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
+             return door_->Unary<CreateBackupRequest, CreateBackupResponse>(
+                 context, kCreateBackup, in, out, {},
+                 [this](Call& call, const CreateBackupRequest&,
+                        CreateBackupResponse* response) {
+                   return CreateBackup(call, response);
+                 });
+           });
+  AddUnary(kListBackups.name,
+           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
+             return door_->Unary<ListBackupsRequest, ListBackupsResponse>(
+                 context, kListBackups, in, out, {},
+                 [this](Call&, const ListBackupsRequest&,
+                        ListBackupsResponse* response) {
+                   return ListBackups(response);
+                 });
+           });
+  AddUnary(kVerifyBackup.name, [this](grpc::ServerContext* context,
+                                      const Bytes* in, Bytes* out) {
+    return door_->Unary<VerifyBackupRequest, VerifyBackupResponse>(
+        context, kVerifyBackup, in, out, {&BoundVerifyBackup, nullptr, nullptr},
+        [this](Call&, const VerifyBackupRequest& request,
+               VerifyBackupResponse* response) {
+          return VerifyBackup(request, response);
+        });
+  });
+  AddUnary(kPruneBackups.name, [this](grpc::ServerContext* context,
+                                      const Bytes* in, Bytes* out) {
+    return door_->Unary<PruneBackupsRequest, PruneBackupsResponse>(
+        context, kPruneBackups, in, out, {&BoundPruneBackups, nullptr, nullptr},
+        [this](Call& call, const PruneBackupsRequest& request,
+               PruneBackupsResponse* response) {
+          return PruneBackups(call, request, response);
+        });
+  });
+  AddUnary(kGetServerStatus.name, [this](grpc::ServerContext* context,
+                                         const Bytes* in, Bytes* out) {
+    return door_->Unary<GetServerStatusRequest, hedui::v1::ServerStatus>(
+        context, kGetServerStatus, in, out, {},
+        [this](Call&, const GetServerStatusRequest&,
+               hedui::v1::ServerStatus* response) {
+          return GetServerStatus(response);
+        });
+  });
 }
 
 absl::StatusOr<storage::BackupManager*> AdminServiceImpl::Backups() const {
@@ -102,18 +207,15 @@ absl::StatusOr<storage::BackupManager*> AdminServiceImpl::Backups() const {
   return backups_.get();
 }
 
-grpc::Status AdminServiceImpl::Ingest(
-    grpc::ServerContext* context,
-    grpc::ServerReader<hedui::v1::IngestRequest>* reader,
-    hedui::v1::IngestResponse* response) {
-  absl::StatusOr<security::Caller> caller =
-      AdmitCall(callers_, auditor_, *context, kIngest);
-  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
-  const CallInfo call = MakeCallInfo(*caller, kIngest);
+absl::Status AdminServiceImpl::Ingest(Call& call, IngestReader& messages,
+                                      hedui::v1::IngestResponse* response) {
   hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
-  auto result = RunIngest(store_, limits_, context, reader, &department);
+  auto result =
+      RunIngest(store_, limits_, &call.context(), messages, &department);
   if (metrics_ != nullptr) {
-    const std::string label = hedui::v1::Department_Name(department);
+    const std::string label = hedui::v1::Department_IsValid(department)
+                                  ? hedui::v1::Department_Name(department)
+                                  : "UNKNOWN";
     if (result.ok()) {
       metrics_->ingest_rows.WithLabels({label}).Add(
           result->already_applied() ? 0 : result->rows());
@@ -127,7 +229,7 @@ grpc::Status AdminServiceImpl::Ingest(
     // Masked again here: the log is the one place a stray ID would stay.
     spdlog::warn("ingest refused: {}",
                  MaskResidentIdsInText(result.status().ToString()));
-    return FinishCall(auditor_, context, call, result.status());
+    return result.status();
   }
   *response = *std::move(result);
   spdlog::info(
@@ -138,19 +240,13 @@ grpc::Status AdminServiceImpl::Ingest(
       response->generation(), response->rows_now_current(),
       response->already_applied() ? ", already applied" : "",
       response->server_seconds());
-  return FinishCall(auditor_, context, call, absl::OkStatus());
+  return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::ListDepartments(
-    grpc::ServerContext* context,
-    const hedui::v1::ListDepartmentsRequest* /*request*/,
+absl::Status AdminServiceImpl::ListDepartments(
     hedui::v1::ListDepartmentsResponse* response) {
-  absl::StatusOr<security::Caller> caller =
-      AdmitCall(callers_, auditor_, *context, kListDepartments);
-  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
-  const CallInfo call = MakeCallInfo(*caller, kListDepartments);
   auto states = store_->ListDepartments();
-  if (!states.ok()) return FinishCall(auditor_, context, call, states.status());
+  if (!states.ok()) return states.status();
   for (int d = 1; d <= 13; ++d) {
     auto* out = response->add_departments();
     out->set_department(static_cast<hedui::v1::Department>(d));
@@ -169,126 +265,94 @@ grpc::Status AdminServiceImpl::ListDepartments(
       }
     }
   }
-  return FinishCall(auditor_, context, call, absl::OkStatus());
+  return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::CreateBackup(
-    grpc::ServerContext* context,
-    const hedui::v1::CreateBackupRequest* /*request*/,
-    hedui::v1::CreateBackupResponse* response) {
-  return Audited(
-      context, kCreateBackup,
-      [&](const security::Caller& caller) -> absl::Status {
-        absl::StatusOr<storage::BackupManager*> backups = Backups();
-        if (!backups.ok()) return backups.status();
-        const absl::Time start = absl::Now();
-        absl::StatusOr<storage::BackupSummary> made =
-            (*backups)->Create(caller.identity);
-        if (!made.ok()) {
-          spdlog::error("backup refused or failed: {}",
-                        made.status().ToString());
-          return made.status();
-        }
-        ToProto(*made, response->mutable_backup());
-        response->set_server_seconds(SecondsSince(start));
-        spdlog::info(
-            "backup {} made in {} for {}: {} bytes, {} files, audit entry {} "
-            "({:.1f} s)",
-            made->backup_id, (*backups)->backup_dir(), caller.identity,
-            made->size_bytes, made->files, made->metadata.audit_sequence,
-            response->server_seconds());
-        return absl::OkStatus();
-      });
+absl::Status AdminServiceImpl::CreateBackup(
+    Call& call, hedui::v1::CreateBackupResponse* response) {
+  absl::StatusOr<storage::BackupManager*> backups = Backups();
+  if (!backups.ok()) return backups.status();
+  const absl::Time start = absl::Now();
+  absl::StatusOr<storage::BackupSummary> made =
+      (*backups)->Create(call.caller().identity);
+  if (!made.ok()) {
+    spdlog::error("backup refused or failed: {}", made.status().ToString());
+    return made.status();
+  }
+  ToProto(*made, response->mutable_backup());
+  response->set_server_seconds(SecondsSince(start));
+  spdlog::info(
+      "backup {} made in {} for {}: {} bytes, {} files, audit entry {} "
+      "({:.1f} s)",
+      made->backup_id, (*backups)->backup_dir(), call.caller().identity,
+      made->size_bytes, made->files, made->metadata.audit_sequence,
+      response->server_seconds());
+  return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::ListBackups(
-    grpc::ServerContext* context,
-    const hedui::v1::ListBackupsRequest* /*request*/,
+absl::Status AdminServiceImpl::ListBackups(
     hedui::v1::ListBackupsResponse* response) {
-  return Audited(
-      context, kListBackups, [&](const security::Caller&) -> absl::Status {
-        absl::StatusOr<storage::BackupManager*> backups = Backups();
-        if (!backups.ok()) return backups.status();
-        absl::StatusOr<storage::BackupListing> listing = (*backups)->List();
-        if (!listing.ok()) return listing.status();
-        for (const storage::BackupSummary& b : listing->backups) {
-          ToProto(b, response->add_backups());
-        }
-        for (uint32_t id : listing->corrupt_ids) {
-          response->add_corrupt_backup_ids(id);
-        }
-        response->set_backup_dir((*backups)->backup_dir());
-        return absl::OkStatus();
-      });
+  absl::StatusOr<storage::BackupManager*> backups = Backups();
+  if (!backups.ok()) return backups.status();
+  absl::StatusOr<storage::BackupListing> listing = (*backups)->List();
+  if (!listing.ok()) return listing.status();
+  for (const storage::BackupSummary& b : listing->backups) {
+    ToProto(b, response->add_backups());
+  }
+  for (uint32_t id : listing->corrupt_ids) {
+    response->add_corrupt_backup_ids(id);
+  }
+  response->set_backup_dir((*backups)->backup_dir());
+  return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::VerifyBackup(
-    grpc::ServerContext* context, const hedui::v1::VerifyBackupRequest* request,
+absl::Status AdminServiceImpl::VerifyBackup(
+    const hedui::v1::VerifyBackupRequest& request,
     hedui::v1::VerifyBackupResponse* response) {
-  return Audited(
-      context, kVerifyBackup, [&](const security::Caller&) -> absl::Status {
-        if (request->backup_id() == 0) {
-          return FieldViolation("backup_id", "required (backups count from 1)");
-        }
-        absl::StatusOr<storage::BackupManager*> backups = Backups();
-        if (!backups.ok()) return backups.status();
-        const absl::Time start = absl::Now();
-        absl::StatusOr<storage::BackupCheck> check =
-            (*backups)->Verify(request->backup_id());
-        if (!check.ok()) return check.status();
-        ToProto(check->backup, response->mutable_backup());
-        response->set_intact(check->intact);
-        response->set_problem(check->problem);
-        response->set_server_seconds(SecondsSince(start));
-        if (!check->intact) {
-          spdlog::error("backup {} is damaged: {}", request->backup_id(),
-                        check->problem);
-        }
-        return absl::OkStatus();
-      });
+  absl::StatusOr<storage::BackupManager*> backups = Backups();
+  if (!backups.ok()) return backups.status();
+  const absl::Time start = absl::Now();
+  absl::StatusOr<storage::BackupCheck> check =
+      (*backups)->Verify(request.backup_id());
+  if (!check.ok()) return check.status();
+  ToProto(check->backup, response->mutable_backup());
+  response->set_intact(check->intact);
+  response->set_problem(check->problem);
+  response->set_server_seconds(SecondsSince(start));
+  if (!check->intact) {
+    spdlog::error("backup {} is damaged: {}", request.backup_id(),
+                  check->problem);
+  }
+  return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::PruneBackups(
-    grpc::ServerContext* context, const hedui::v1::PruneBackupsRequest* request,
+absl::Status AdminServiceImpl::PruneBackups(
+    Call& call, const hedui::v1::PruneBackupsRequest& request,
     hedui::v1::PruneBackupsResponse* response) {
-  return Audited(context, kPruneBackups,
-                 [&](const security::Caller& caller) -> absl::Status {
-                   if (request->keep_last() < 1) {
-                     return FieldViolation(
-                         "keep_last",
-                         "must be at least 1: pruning never deletes every "
-                         "backup");
-                   }
-                   absl::StatusOr<storage::BackupManager*> backups = Backups();
-                   if (!backups.ok()) return backups.status();
-                   absl::StatusOr<storage::PruneOutcome> pruned =
-                       (*backups)->Prune(request->keep_last());
-                   if (!pruned.ok()) return pruned.status();
-                   for (uint32_t id : pruned->deleted_ids) {
-                     response->add_deleted_backup_ids(id);
-                   }
-                   for (const storage::BackupSummary& b : pruned->kept) {
-                     ToProto(b, response->add_kept());
-                   }
-                   spdlog::info("backups pruned for {}: {} deleted, {} kept",
-                                caller.identity, pruned->deleted_ids.size(),
-                                pruned->kept.size());
-                   return absl::OkStatus();
-                 });
+  absl::StatusOr<storage::BackupManager*> backups = Backups();
+  if (!backups.ok()) return backups.status();
+  absl::StatusOr<storage::PruneOutcome> pruned =
+      (*backups)->Prune(request.keep_last());
+  if (!pruned.ok()) return pruned.status();
+  for (uint32_t id : pruned->deleted_ids) {
+    response->add_deleted_backup_ids(id);
+  }
+  for (const storage::BackupSummary& b : pruned->kept) {
+    ToProto(b, response->add_kept());
+  }
+  spdlog::info("backups pruned for {}: {} deleted, {} kept",
+               call.caller().identity, pruned->deleted_ids.size(),
+               pruned->kept.size());
+  return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::GetServerStatus(
-    grpc::ServerContext* context, const hedui::v1::GetServerStatusRequest*,
+absl::Status AdminServiceImpl::GetServerStatus(
     hedui::v1::ServerStatus* response) {
-  return Audited(context, kGetServerStatus,
-                 [&](const security::Caller&) -> absl::Status {
-                   if (!status_source_) {
-                     return absl::UnavailableError(
-                         "this server does not report its status");
-                   }
-                   *response = status_source_();
-                   return absl::OkStatus();
-                 });
+  if (!status_source_) {
+    return absl::UnavailableError("this server does not report its status");
+  }
+  *response = status_source_();
+  return absl::OkStatus();
 }
 
 }  // namespace hedui::server

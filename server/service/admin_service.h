@@ -5,10 +5,11 @@
 #include <memory>
 #include <string>
 
-#include "hedui/v1/admin.grpc.pb.h"
+#include "hedui/v1/admin.pb.h"
 #include "server/ingest/feed_ingestor.h"
-#include "server/service/call_admission.h"
-#include "server/service/verifier.h"
+#include "server/metrics/service_metrics.h"
+#include "server/service/call_door.h"
+#include "server/service/raw_service.h"
 #include "storage/backup.h"
 #include "storage/store.h"
 
@@ -21,25 +22,17 @@ struct BackupSettings {
   std::string backup_dir;
 };
 
-// Ingestion, store inspection and backups. The synchronous API on purpose:
-// a feed is parsed and bulk-loaded, and a backup copied, on the handling
-// thread, which the callback API must never block.
-class AdminServiceImpl final : public hedui::v1::AdminService::Service {
+// hedui.v1.AdminService: ingestion, store inspection and backups, every
+// method through the call door (roles: Ingest and the backup calls
+// administrators; ListDepartments and GetServerStatus staff and
+// administrators). The synchronous API on purpose: a feed is parsed and
+// bulk-loaded, and a backup copied, on the handling thread, which the
+// callback API must never block.
+class AdminServiceImpl final : public RawService {
  public:
-  // Every call is authorised (Ingest and the backup calls: administrators;
-  // ListDepartments: staff and administrators) and audited through
-  // `auditor`.
-  AdminServiceImpl(storage::Store* store, IngestLimits limits,
-                   CallerSource callers, Verifier* auditor,
-                   BackupSettings backup = {})
-      : store_(store),
-        limits_(limits),
-        callers_(std::move(callers)),
-        auditor_(auditor),
-        backups_(backup.backup_dir.empty()
-                     ? nullptr
-                     : std::make_unique<storage::BackupManager>(
-                           store->service_tables(), backup.backup_dir)) {}
+  // `store` and `door` must outlive the service.
+  AdminServiceImpl(CallDoor* door, storage::Store* store, IngestLimits limits,
+                   BackupSettings backup = {});
 
   // What GetServerStatus answers (heduid: metrics::ReadServerStatus).
   void set_status_source(std::function<hedui::v1::ServerStatus()> source) {
@@ -48,44 +41,27 @@ class AdminServiceImpl final : public hedui::v1::AdminService::Service {
   // Counts ingested rows and refused files; null: not counted.
   void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }
 
-  grpc::Status Ingest(grpc::ServerContext* context,
-                      grpc::ServerReader<hedui::v1::IngestRequest>* reader,
-                      hedui::v1::IngestResponse* response) override;
-
-  grpc::Status ListDepartments(
-      grpc::ServerContext* context,
-      const hedui::v1::ListDepartmentsRequest* request,
-      hedui::v1::ListDepartmentsResponse* response) override;
-
-  grpc::Status CreateBackup(grpc::ServerContext* context,
-                            const hedui::v1::CreateBackupRequest* request,
-                            hedui::v1::CreateBackupResponse* response) override;
-  grpc::Status ListBackups(grpc::ServerContext* context,
-                           const hedui::v1::ListBackupsRequest* request,
-                           hedui::v1::ListBackupsResponse* response) override;
-  grpc::Status VerifyBackup(grpc::ServerContext* context,
-                            const hedui::v1::VerifyBackupRequest* request,
-                            hedui::v1::VerifyBackupResponse* response) override;
-  grpc::Status PruneBackups(grpc::ServerContext* context,
-                            const hedui::v1::PruneBackupsRequest* request,
-                            hedui::v1::PruneBackupsResponse* response) override;
-  grpc::Status GetServerStatus(grpc::ServerContext* context,
-                               const hedui::v1::GetServerStatusRequest* request,
-                               hedui::v1::ServerStatus* response) override;
-
  private:
-  // Admits, runs `body` with the caller and audits its outcome, as every
-  // admin call does.
-  template <typename Body>
-  grpc::Status Audited(grpc::ServerContext* context, const char* method,
-                       Body body);
+  using IngestReader = CallDoor::MessageReader<hedui::v1::IngestRequest>;
+
+  absl::Status Ingest(Call& call, IngestReader& messages,
+                      hedui::v1::IngestResponse* response);
+  absl::Status ListDepartments(hedui::v1::ListDepartmentsResponse* response);
+  absl::Status CreateBackup(Call& call,
+                            hedui::v1::CreateBackupResponse* response);
+  absl::Status ListBackups(hedui::v1::ListBackupsResponse* response);
+  absl::Status VerifyBackup(const hedui::v1::VerifyBackupRequest& request,
+                            hedui::v1::VerifyBackupResponse* response);
+  absl::Status PruneBackups(Call& call,
+                            const hedui::v1::PruneBackupsRequest& request,
+                            hedui::v1::PruneBackupsResponse* response);
+  absl::Status GetServerStatus(hedui::v1::ServerStatus* response);
   // The manager, or FAILED_PRECONDITION naming backup_dir.
   absl::StatusOr<storage::BackupManager*> Backups() const;
 
+  CallDoor* door_;
   storage::Store* store_;
   IngestLimits limits_;
-  CallerSource callers_;
-  Verifier* auditor_;
   std::unique_ptr<storage::BackupManager> backups_;  // null: no backup_dir
   metrics::ServiceMetrics* metrics_ = nullptr;
   std::function<hedui::v1::ServerStatus()> status_source_;

@@ -1,36 +1,29 @@
 #ifndef HEDUI_SERVER_SERVICE_AUDIT_SERVICE_H_
 #define HEDUI_SERVER_SERVICE_AUDIT_SERVICE_H_
 
-#include "hedui/v1/audit.grpc.pb.h"
-#include "server/service/call_admission.h"
-#include "server/service/verifier.h"
+#include "hedui/v1/audit.pb.h"
+#include "server/service/call_door.h"
+#include "server/service/raw_service.h"
 #include "storage/service_log.h"
 
 namespace hedui::server {
 
 // hedui.v1.AuditService: staff and admin read and check the audit trail;
-// reading it is audited too.
-class AuditServiceImpl final : public hedui::v1::AuditService::Service {
+// reading it is audited too. Every method through the call door.
+class AuditServiceImpl final : public RawService {
  public:
-  AuditServiceImpl(Verifier* auditor, storage::ServiceLog* log,
-                   CallerSource callers)
-      : auditor_(auditor), log_(log), callers_(std::move(callers)) {}
-
-  grpc::Status ListAudit(grpc::ServerContext* context,
-                         const hedui::v1::ListAuditRequest* request,
-                         hedui::v1::ListAuditResponse* response) override;
-  grpc::Status VerifyAudit(grpc::ServerContext* context,
-                           const hedui::v1::VerifyAuditRequest* request,
-                           hedui::v1::VerifyAuditResponse* response) override;
-  grpc::Status ExportAudit(
-      grpc::ServerContext* context,
-      const hedui::v1::ExportAuditRequest* request,
-      grpc::ServerWriter<hedui::v1::ExportAuditChunk>* writer) override;
+  // Both must outlive the service.
+  AuditServiceImpl(CallDoor* door, storage::ServiceLog* log);
 
  private:
-  Verifier* auditor_;
+  using ChunkWriter = std::function<bool(const hedui::v1::ExportAuditChunk&)>;
+
+  absl::Status ExportAudit(Call& call,
+                           const hedui::v1::ExportAuditRequest& request,
+                           const ChunkWriter& write);
+
+  CallDoor* door_;
   storage::ServiceLog* log_;
-  CallerSource callers_;
 };
 
 }  // namespace hedui::server

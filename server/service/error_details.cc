@@ -2,6 +2,8 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/service/utf8_text.h"
 
 namespace hedui::server {
 
@@ -11,6 +13,27 @@ absl::Status InvalidArgumentWithDetails(
   status.SetPayload(kErrorDetailsPayloadUrl,
                     absl::Cord(details.SerializeAsString()));
   return status;
+}
+
+absl::Status InvalidArgumentWithViolations(
+    absl::string_view what,
+    const std::vector<hedui::v1::ErrorDetails::FieldViolation>& violations) {
+  hedui::v1::ErrorDetails details;
+  std::vector<std::string> listed;
+  for (const auto& v : violations) {
+    if (listed.size() == kMaxListedViolations) break;
+    auto* kept = details.add_field_violations();
+    kept->set_field(CutUtf8(v.field(), kMaxViolationChars));
+    kept->set_description(CutUtf8(v.description(), kMaxViolationChars));
+    listed.push_back(absl::StrCat(kept->field(), ": ", kept->description()));
+  }
+  details.set_total_violations(static_cast<int64_t>(violations.size()));
+  std::string message = absl::StrCat(what, ": ", absl::StrJoin(listed, "; "));
+  if (violations.size() > listed.size()) {
+    absl::StrAppend(&message, "; and ", violations.size() - listed.size(),
+                    " more (", violations.size(), " in all)");
+  }
+  return InvalidArgumentWithDetails(message, details);
 }
 
 absl::Status FieldViolation(absl::string_view field,

@@ -1,32 +1,39 @@
 #include "server/service/retention_service.h"
 
+#include <string>
 #include <utility>
 
-#include "server/service/status_mapping.h"
 #include "spdlog/spdlog.h"
 
 namespace hedui::server {
 namespace {
-constexpr char kPurge[] = "/hedui.v1.RetentionService/Purge";
+constexpr MethodSpec kPurge{"/hedui.v1.RetentionService/Purge",
+                            CallClass::kAdmin};
 }  // namespace
 
-grpc::Status RetentionServiceImpl::Purge(grpc::ServerContext* context,
-                                         const hedui::v1::PurgeRequest* request,
-                                         hedui::v1::PurgeResponse* response) {
-  absl::StatusOr<security::Caller> caller =
-      AdmitCall(callers_, auditor_, *context, kPurge);
-  if (!caller.ok()) return ToGrpcStatus(caller.status(), context);
-  absl::StatusOr<hedui::v1::PurgeResponse> purged =
-      purger_->Run({caller->identity, kPurge}, request->dry_run());
-  if (!purged.ok()) {
-    spdlog::error("purge by {} failed: {}", caller->identity,
-                  std::string(purged.status().message()));
-    return ToGrpcStatus(purged.status(), context);
-  }
-  spdlog::info("purge by {}: {}", caller->identity,
-               storage::DescribePurge(*purged));
-  *response = *std::move(purged);
-  return grpc::Status::OK;
+RetentionServiceImpl::RetentionServiceImpl(CallDoor* door,
+                                           storage::Purger* purger)
+    : door_(door), purger_(purger) {
+  AddUnary(kPurge.name, [this](grpc::ServerContext* context, const Bytes* in,
+                               Bytes* out) {
+    return door_->Unary<hedui::v1::PurgeRequest, hedui::v1::PurgeResponse>(
+        context, kPurge, in, out, {},
+        [this](Call& call, const hedui::v1::PurgeRequest& request,
+               hedui::v1::PurgeResponse* response) -> absl::Status {
+          absl::StatusOr<hedui::v1::PurgeResponse> purged = purger_->Run(
+              {call.caller().identity, kPurge.name}, request.dry_run());
+          if (!purged.ok()) {
+            spdlog::error("purge by {} failed: {}", call.caller().identity,
+                          std::string(purged.status().message()));
+            return purged.status();
+          }
+          call.MarkAudited();
+          spdlog::info("purge by {}: {}", call.caller().identity,
+                       storage::DescribePurge(*purged));
+          *response = *std::move(purged);
+          return absl::OkStatus();
+        });
+  });
 }
 
 void RunScheduledPurge(storage::Purger& purger) {

@@ -1,0 +1,327 @@
+#ifndef HEDUI_SERVER_SERVICE_CALL_DOOR_H_
+#define HEDUI_SERVER_SERVICE_CALL_DOOR_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/sync_stream.h"
+#include "hedui/v1/report.pb.h"
+#include "server/security/caller.h"
+#include "server/service/admission.h"
+#include "server/service/audit_entry.h"
+#include "server/service/call_class.h"
+#include "server/service/message_codec.h"
+#include "server/service/status_mapping.h"
+#include "server/service/verifier.h"
+#include "storage/service_log.h"
+
+namespace hedui::server {
+
+// Who is calling: the verified client certificate's identity looked up in
+// the callers file (UNAUTHENTICATED / PERMISSION_DENIED otherwise).
+using CallerSource = std::function<absl::StatusOr<security::Caller>(
+    const grpc::ServerContextBase&)>;
+
+// The audit entry's caller for a call refused before it had an identity.
+inline constexpr char kUnauthenticatedCaller[] = "(unauthenticated)";
+
+struct MethodSpec {
+  const char* name;  // "/hedui.v1.VerificationService/Verify"
+  CallClass call_class;
+};
+
+// What the door checks of one method's request, besides decoding it.
+template <typename Request>
+struct RequestRules {
+  // Every field within its bound and valid, before any work and whoever the
+  // caller is: OK or INVALID_ARGUMENT naming the fields. Null: decoding is
+  // all there is to check (a request without fields).
+  std::function<absl::Status(const Request&)> bound;
+  // Beyond the method's roles: may this caller make this request (program,
+  // county)? Null: the roles decide.
+  std::function<absl::Status(const security::Caller&, const Request&)>
+      authorize;
+  // What the audit entry records of the request. Null: nothing.
+  std::function<AuditSubject(const Request&)> subject;
+};
+
+class CallDoor;
+
+// One call going through the door, as its handler's work sees it.
+class Call {
+ public:
+  Call(CallDoor* door, grpc::ServerContext* context, const MethodSpec& method);
+  ~Call();
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+
+  // Valid once the call is admitted (inside the work).
+  const security::Caller& caller() const { return *caller_; }
+  const CallInfo& info() const { return info_; }
+  grpc::ServerContext& context() { return *context_; }
+  AuditSubject& subject() { return subject_; }
+
+  // CANCELLED or DEADLINE_EXCEEDED once the call cannot be answered in time.
+  absl::Status DeadlineCheck() const;
+
+  // Audits the call now, with `report` stored in the same synced write, for
+  // work that must not answer before its entry is durable (a report, an
+  // export). The door does not audit the call again.
+  absl::StatusOr<storage::Appended> AuditNow(
+      const absl::Status& outcome,
+      std::optional<hedui::v1::Report> report = std::nullopt);
+  // The work's own durable write holds the call's entry (a purge audits
+  // itself with its counts).
+  void MarkAudited() { audited_ = true; }
+
+  // Batch items: each item goes through the same checks as a unary call of
+  // the method (bound, authorise, deadline) and gets its own entry; a group
+  // of items shares one synced write.
+  template <typename Request>
+  absl::Status CheckItem(const RequestRules<Request>& rules,
+                         const Request& item) const;
+  storage::ServiceRecord ItemRecord(
+      const absl::Status& outcome, const AuditSubject& subject,
+      std::optional<hedui::v1::Report> report = std::nullopt) const;
+  absl::StatusOr<std::vector<storage::Appended>> AppendItems(
+      std::vector<storage::ServiceRecord> records);
+
+  // Streams: a message read or written. A stream without activity for the
+  // door's idle timeout is cancelled.
+  void Touch();
+
+ private:
+  friend class CallDoor;
+  void Identify();
+  grpc::Status Finish(absl::Status outcome);
+
+  CallDoor* door_;
+  grpc::ServerContext* context_;
+  MethodSpec method_;
+  absl::StatusOr<security::Caller> caller_;
+  CallInfo info_;
+  AuditSubject subject_;
+  Admission::Ticket ticket_;
+  bool audited_ = false;
+  std::atomic<int64_t> last_activity_ms_{0};
+  std::atomic<bool> idle_expired_{false};
+  bool watched_ = false;
+};
+
+// The one door every call of every service goes through: decode and bound
+// the request, authenticate, authorise (role, then program and county),
+// admit (caps per class and per caller), check the deadline, run the
+// handler's work, audit the outcome once with the one entry builder, map the
+// status. Handlers hold only their work. Requests arrive as bytes
+// (raw_service.h), so a message that does not decode is refused here too.
+class CallDoor {
+ public:
+  struct Options {
+    AdmissionLimits limits;
+    // A stream (kStream) with no message read or written for this long is
+    // cancelled; 0: never.
+    absl::Duration stream_idle_timeout = absl::Seconds(60);
+  };
+  CallDoor(CallerSource callers, storage::ServiceLog* log, Options options);
+  ~CallDoor();
+
+  storage::ServiceLog* log() const { return log_; }
+  const Admission& admission() const { return admission_; }
+
+  template <typename Request, typename Response>
+  using UnaryWork =
+      std::function<absl::Status(Call&, const Request&, Response*)>;
+
+  template <typename Request, typename Response>
+  grpc::Status Unary(grpc::ServerContext* context, const MethodSpec& method,
+                     const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                     const RequestRules<Request>& rules,
+                     const UnaryWork<Request, Response>& work) {
+    Call call(this, context, method);
+    Request request;
+    absl::Status outcome = DecodeAndBound(call, rules, *in, &request);
+    if (outcome.ok()) outcome = AdmitWith(call, rules, request);
+    Response response;
+    if (outcome.ok()) outcome = work(call, request, &response);
+    grpc::Status answer = call.Finish(outcome);
+    if (answer.ok()) EncodeMessage(response, out);
+    return answer;
+  }
+
+  // A request, then messages written with `write` (which returns false once
+  // the client is gone).
+  template <typename Request, typename Response>
+  using ServerStreamWork = std::function<absl::Status(
+      Call&, const Request&,
+      const std::function<bool(const Response&)>& write)>;
+
+  template <typename Request, typename Response>
+  grpc::Status ServerStream(grpc::ServerContext* context,
+                            const MethodSpec& method,
+                            const grpc::ByteBuffer* in,
+                            grpc::ServerWriter<grpc::ByteBuffer>* writer,
+                            const RequestRules<Request>& rules,
+                            const ServerStreamWork<Request, Response>& work) {
+    Call call(this, context, method);
+    Request request;
+    absl::Status outcome = DecodeAndBound(call, rules, *in, &request);
+    if (outcome.ok()) outcome = AdmitWith(call, rules, request);
+    if (outcome.ok()) {
+      outcome = work(call, request, [&](const Response& message) {
+        grpc::ByteBuffer bytes;
+        EncodeMessage(message, &bytes);
+        const bool written = writer->Write(bytes);
+        call.Touch();
+        return written;
+      });
+    }
+    return call.Finish(outcome);
+  }
+
+  // Reads the stream's messages one at a time, decoded.
+  template <typename Request>
+  class MessageReader {
+   public:
+    enum class Next { kMessage, kUndecodable, kEnd };
+    MessageReader(Call* call,
+                  grpc::ServerReaderInterface<grpc::ByteBuffer>* reader)
+        : call_(call), reader_(reader) {}
+    MessageReader(Call* call,
+                  grpc::ServerReaderWriterInterface<grpc::ByteBuffer,
+                                                    grpc::ByteBuffer>* stream)
+        : call_(call), stream_(stream) {}
+    // kUndecodable: `error` says why; the stream goes on.
+    Next Read(Request* message, absl::Status* error) {
+      grpc::ByteBuffer bytes;
+      const bool read =
+          reader_ != nullptr ? reader_->Read(&bytes) : stream_->Read(&bytes);
+      if (!read) return Next::kEnd;
+      call_->Touch();
+      *error = DecodeMessage(bytes, message);
+      return error->ok() ? Next::kMessage : Next::kUndecodable;
+    }
+
+   private:
+    Call* call_;
+    grpc::ServerReaderInterface<grpc::ByteBuffer>* reader_ = nullptr;
+    grpc::ServerReaderWriterInterface<grpc::ByteBuffer, grpc::ByteBuffer>*
+        stream_ = nullptr;
+  };
+
+  template <typename Request, typename Response>
+  using ClientStreamWork =
+      std::function<absl::Status(Call&, MessageReader<Request>&, Response*)>;
+
+  // Messages in, one answer; each message is decoded by the work's reads
+  // and bounded by the work (the first is a header).
+  template <typename Request, typename Response>
+  grpc::Status ClientStream(grpc::ServerContext* context,
+                            const MethodSpec& method,
+                            grpc::ServerReader<grpc::ByteBuffer>* reader,
+                            grpc::ByteBuffer* out,
+                            const ClientStreamWork<Request, Response>& work) {
+    Call call(this, context, method);
+    absl::Status outcome = Admit(call);
+    Response response;
+    if (outcome.ok()) {
+      MessageReader<Request> messages(&call, reader);
+      outcome = work(call, messages, &response);
+    }
+    grpc::Status answer = call.Finish(outcome);
+    if (answer.ok()) EncodeMessage(response, out);
+    return answer;
+  }
+
+  template <typename Request, typename Response>
+  using BidiWork = std::function<absl::Status(
+      Call&, MessageReader<Request>&,
+      const std::function<bool(const Response&)>& write)>;
+
+  template <typename Request, typename Response>
+  grpc::Status Bidi(
+      grpc::ServerContext* context, const MethodSpec& method,
+      grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream,
+      const BidiWork<Request, Response>& work) {
+    Call call(this, context, method);
+    absl::Status outcome = Admit(call);
+    if (outcome.ok()) {
+      MessageReader<Request> messages(&call, stream);
+      outcome = work(call, messages, [&](const Response& message) {
+        grpc::ByteBuffer bytes;
+        EncodeMessage(message, &bytes);
+        const bool written = stream->Write(bytes);
+        call.Touch();
+        return written;
+      });
+    }
+    return call.Finish(outcome);
+  }
+
+ private:
+  friend class Call;
+  class IdleWatch;
+
+  // A request that does not decode is refused whoever sends it. One that
+  // decodes is bounded before any work, but a caller learns only that it is
+  // unknown, or that its role may not call the method, before its fields
+  // are judged.
+  template <typename Request>
+  absl::Status DecodeAndBound(Call& call, const RequestRules<Request>& rules,
+                              const grpc::ByteBuffer& in, Request* request) {
+    absl::Status decoded = DecodeMessage(in, request);
+    if (!decoded.ok()) return decoded;
+    if (rules.subject) call.subject_ = rules.subject(*request);
+    absl::Status bounded = rules.bound ? rules.bound(*request) : decoded;
+    // Persons are indexed only from a request within its bounds.
+    if (!bounded.ok()) call.subject_.person_ids.clear();
+    if (!call.caller_.ok()) return call.caller_.status();
+    if (absl::Status s = AuthorizeMethodOf(call); !s.ok()) return s;
+    return bounded;
+  }
+
+  template <typename Request>
+  absl::Status AdmitWith(Call& call, const RequestRules<Request>& rules,
+                         const Request& request) {
+    if (rules.authorize) {
+      if (absl::Status s = rules.authorize(*call.caller_, request); !s.ok()) {
+        return s;
+      }
+    }
+    return AdmitAndCheckDeadline(call);
+  }
+  // For streams, whose messages are checked as they arrive.
+  absl::Status Admit(Call& call);
+  absl::Status AuthorizeMethodOf(const Call& call) const;
+  absl::Status AdmitAndCheckDeadline(Call& call);
+
+  CallerSource callers_;
+  storage::ServiceLog* log_;
+  Admission admission_;
+  std::unique_ptr<IdleWatch> idle_watch_;
+};
+
+template <typename Request>
+absl::Status Call::CheckItem(const RequestRules<Request>& rules,
+                             const Request& item) const {
+  if (rules.bound) {
+    if (absl::Status s = rules.bound(item); !s.ok()) return s;
+  }
+  if (rules.authorize) {
+    if (absl::Status s = rules.authorize(*caller_, item); !s.ok()) return s;
+  }
+  return DeadlineCheck();
+}
+
+}  // namespace hedui::server
+
+#endif  // HEDUI_SERVER_SERVICE_CALL_DOOR_H_

@@ -1,0 +1,207 @@
+#include "server/service/request_bounds.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "hedui/v1/codes.pb.h"
+#include "server/engine/evaluate.h"
+#include "server/engine/request/validate_request.h"
+#include "server/security/caller.h"
+#include "server/service/error_details.h"
+#include "server/service/utf8_text.h"
+#include "storage/service_log_keys.h"
+#include "storage/types/civil_date.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::server {
+namespace {
+
+using Violation = hedui::v1::ErrorDetails::FieldViolation;
+
+// Page sizes beyond these are not refused but served at the maximum, as the
+// protos say; far beyond is a mistake worth naming.
+constexpr int kMaxPageSizeAsked = 100000;
+constexpr size_t kMaxTokenChars = 64;
+constexpr size_t kMaxCallerChars = 128;
+
+class Violations {
+ public:
+  void Add(std::string field, std::string description) {
+    Violation v;
+    v.set_field(std::move(field));
+    v.set_description(std::move(description));
+    all_.push_back(std::move(v));
+  }
+  absl::Status Result(absl::string_view what) const {
+    if (all_.empty()) return absl::OkStatus();
+    return InvalidArgumentWithViolations(what, all_);
+  }
+
+  void OptionalPerson(const std::string& id, const char* field) {
+    if (id.empty()) return;
+    if (absl::Status s = ValidateResidentId(id, field); !s.ok()) {
+      Add(field, MaskResidentIdsInText(s.message()));
+    }
+  }
+  void OptionalDate(bool present, const hedui::v1::Date& date,
+                    const char* field) {
+    if (!present) return;
+    if (absl::Status s = FromProto(date, field).status(); !s.ok()) {
+      Add(field, std::string(s.message()));
+    }
+  }
+  void RequiredDate(bool present, const hedui::v1::Date& date,
+                    const char* field) {
+    if (!present) {
+      Add(field, "required");
+      return;
+    }
+    OptionalDate(present, date, field);
+  }
+  void OptionalEnum(int value, bool (*is_valid)(int), const char* field) {
+    if (value != 0 && !is_valid(value)) {
+      Add(field, absl::StrCat("unknown value ", value));
+    }
+  }
+  void PageSize(int32_t size) {
+    if (size < 0 || size > kMaxPageSizeAsked) {
+      Add("page_size", absl::StrCat("must be between 0 (the default) and ",
+                                    kMaxPageSizeAsked));
+    }
+  }
+  void Token(const std::string& token) {
+    if (token.size() > kMaxTokenChars ||
+        Utf8Length(token) == std::string::npos) {
+      Add("page_token", absl::StrCat("must be a next_page_token as returned "
+                                     "(at most ",
+                                     kMaxTokenChars, " characters)"));
+    }
+  }
+
+ private:
+  std::vector<Violation> all_;
+};
+
+}  // namespace
+
+absl::Status BoundVerify(const hedui::v1::VerifyRequest& request) {
+  const hedui::v1::VerificationRequest& r = request.request();
+  std::vector<Violation> violations;
+  if (r.has_verification_date()) {
+    violations = engine::ValidateRequest(r);
+  } else {
+    // The engine validates a complete request; today stands in for the
+    // date the service fills in later.
+    hedui::v1::VerificationRequest dated = r;
+    *dated.mutable_verification_date() = ToProto(TodayInChina());
+    violations = engine::ValidateRequest(dated);
+  }
+  if (violations.empty()) return absl::OkStatus();
+  // Paths are within the VerificationRequest, as the engine and the CLI
+  // name them ("members[0].person_id").
+  return InvalidArgumentWithViolations("invalid verification request",
+                                       violations);
+}
+
+AuditSubject VerifySubject(const hedui::v1::VerifyRequest& request) {
+  const hedui::v1::VerificationRequest& r = request.request();
+  AuditSubject subject;
+  subject.program = r.program();
+  subject.purpose = r.purpose();
+  subject.region_code = r.region_code();
+  std::vector<std::string> ids = engine::PersonsToRead(r);
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [](const std::string& id) {
+                             return !ValidateResidentId(id, "").ok();
+                           }),
+            ids.end());
+  subject.person_ids = std::move(ids);
+  return subject;
+}
+
+absl::Status BoundGetReport(const hedui::v1::GetReportRequest& request) {
+  if (!storage::ParseReportId(request.report_id()).has_value()) {
+    return FieldViolation("report_id",
+                          "must be R followed by 12 digits, as Verify "
+                          "returned it");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BoundListReports(const hedui::v1::ListReportsRequest& request) {
+  Violations v;
+  v.OptionalPerson(request.person_id(), "person_id");
+  v.OptionalEnum(request.program(), &hedui::v1::Program_IsValid, "program");
+  v.OptionalEnum(request.verdict(), &hedui::v1::Verdict_IsValid, "verdict");
+  v.OptionalDate(request.has_from(), request.from(), "from");
+  v.OptionalDate(request.has_to(), request.to(), "to");
+  v.PageSize(request.page_size());
+  v.Token(request.page_token());
+  return v.Result("invalid ListReports request");
+}
+
+absl::Status BoundGetStats(const hedui::v1::GetStatsRequest& request) {
+  Violations v;
+  v.RequiredDate(request.has_from(), request.from(), "from");
+  v.RequiredDate(request.has_to(), request.to(), "to");
+  if (!request.region_code().empty() &&
+      !security::IsRegionCode(request.region_code())) {
+    v.Add("region_code", "must be empty or a 6-digit county code");
+  }
+  return v.Result("invalid GetStats request");
+}
+
+absl::Status BoundListAudit(const hedui::v1::ListAuditRequest& request) {
+  Violations v;
+  if (request.from_unix_micros() < 0) {
+    v.Add("from_unix_micros", "must not be negative");
+  }
+  if (request.to_unix_micros() < 0) {
+    v.Add("to_unix_micros", "must not be negative");
+  }
+  if (request.caller().size() > kMaxCallerChars ||
+      Utf8Length(request.caller()) == std::string::npos) {
+    v.Add("caller", absl::StrCat("at most ", kMaxCallerChars, " characters"));
+  }
+  v.OptionalEnum(request.program(), &hedui::v1::Program_IsValid, "program");
+  v.OptionalPerson(request.person_id(), "person_id");
+  v.PageSize(request.page_size());
+  v.Token(request.page_token());
+  return v.Result("invalid ListAudit request");
+}
+
+absl::Status BoundExportAudit(const hedui::v1::ExportAuditRequest& request) {
+  Violations v;
+  if (request.from_unix_micros() < 0) {
+    v.Add("from_unix_micros", "must not be negative");
+  }
+  if (request.to_unix_micros() < 0) {
+    v.Add("to_unix_micros", "must not be negative");
+  }
+  if (request.to_unix_micros() > 0 &&
+      request.from_unix_micros() >= request.to_unix_micros()) {
+    v.Add("from_unix_micros", "must be before to_unix_micros");
+  }
+  return v.Result("invalid ExportAudit request");
+}
+
+absl::Status BoundVerifyBackup(const hedui::v1::VerifyBackupRequest& request) {
+  if (request.backup_id() == 0) {
+    return FieldViolation("backup_id", "required (backups count from 1)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BoundPruneBackups(const hedui::v1::PruneBackupsRequest& request) {
+  if (request.keep_last() < 1) {
+    return FieldViolation("keep_last",
+                          "must be at least 1: pruning never deletes every "
+                          "backup");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hedui::server

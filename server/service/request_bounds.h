@@ -1,0 +1,35 @@
+#ifndef HEDUI_SERVER_SERVICE_REQUEST_BOUNDS_H_
+#define HEDUI_SERVER_SERVICE_REQUEST_BOUNDS_H_
+
+#include "absl/status/status.h"
+#include "hedui/v1/admin.pb.h"
+#include "hedui/v1/audit.pb.h"
+#include "hedui/v1/retention.pb.h"
+#include "hedui/v1/verification_service.pb.h"
+#include "server/service/audit_entry.h"
+
+namespace hedui::server {
+
+// Each method's request checked field by field before any work, whoever the
+// caller is: OK, or INVALID_ARGUMENT with ErrorDetails naming every field
+// out of bounds (at most kMaxListedViolations listed, and how many more).
+
+// Verify and every VerifyBatch item: the engine's validation (limits,
+// resident IDs, dates, codes) on the request as sent; an absent
+// verification_date stands for today.
+absl::Status BoundVerify(const hedui::v1::VerifyRequest& request);
+// What a verification's audit entry records: program, purpose, county and
+// the valid resident IDs of the persons it names.
+AuditSubject VerifySubject(const hedui::v1::VerifyRequest& request);
+
+absl::Status BoundGetReport(const hedui::v1::GetReportRequest& request);
+absl::Status BoundListReports(const hedui::v1::ListReportsRequest& request);
+absl::Status BoundGetStats(const hedui::v1::GetStatsRequest& request);
+absl::Status BoundListAudit(const hedui::v1::ListAuditRequest& request);
+absl::Status BoundExportAudit(const hedui::v1::ExportAuditRequest& request);
+absl::Status BoundVerifyBackup(const hedui::v1::VerifyBackupRequest& request);
+absl::Status BoundPruneBackups(const hedui::v1::PruneBackupsRequest& request);
+
+}  // namespace hedui::server
+
+#endif  // HEDUI_SERVER_SERVICE_REQUEST_BOUNDS_H_

@@ -1,0 +1,617 @@
+// The four services in process, through the call door, on a real store with
+// a small synthetic county, over a real gRPC channel (plaintext on loopback:
+// TLS and the callers file are tested in server/security; here the caller is
+// named by a test header, so that roles and scopes can vary per call). Runs
+// in the sanitizer tree: VerifyBatch's threads and every refusal path.
+// Expected verdicts come from the county generator's labels, never from the
+// engine.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/impl/codegen/client_unary_call.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "hedui/v1/admin.grpc.pb.h"
+#include "hedui/v1/audit.grpc.pb.h"
+#include "hedui/v1/retention.grpc.pb.h"
+#include "hedui/v1/verification_service.grpc.pb.h"
+#include "server/service/admin_service.h"
+#include "server/service/audit_service.h"
+#include "server/service/call_door.h"
+#include "server/service/error_details.h"
+#include "server/service/policy_holder.h"
+#include "server/service/retention_service.h"
+#include "server/service/verification_service.h"
+#include "server/service/verifier.h"
+#include "storage/retention.h"
+#include "storage/service_log.h"
+#include "storage/store.h"
+#include "storage/types/civil_date.h"
+#include "tests/county/county_fixture.h"
+
+namespace hedui::server {
+namespace {
+
+using ::testing::HasSubstr;
+namespace pb = hedui::v1;
+
+constexpr char kCallerHeader[] = "x-test-caller";
+constexpr int kResidents = 20000;
+constexpr int kMaxStreamsPerCaller = 3;
+
+security::Caller MakeCaller(std::string identity, security::Role role,
+                            security::RegionScope regions) {
+  security::Caller caller;
+  caller.identity = std::move(identity);
+  caller.role = role;
+  caller.programs = security::ProgramScope::All();
+  caller.regions = std::move(regions);
+  return caller;
+}
+
+// Identities the test header may name; anything else is unauthenticated.
+const std::map<std::string, security::Caller>& Callers() {
+  static const auto* const callers =
+      new std::map<std::string, security::Caller>{
+          {"county-system",
+           MakeCaller("county-system", hedui::config::v1::PROGRAM_SYSTEM,
+                      security::RegionScope::All())},
+          {"other-system",
+           MakeCaller("other-system", hedui::config::v1::PROGRAM_SYSTEM,
+                      security::RegionScope::All())},
+          {"only-320581",
+           MakeCaller("only-320581", hedui::config::v1::PROGRAM_SYSTEM,
+                      security::RegionScope::Only({"320581"}))},
+          {"only-320582",
+           MakeCaller("only-320582", hedui::config::v1::PROGRAM_SYSTEM,
+                      security::RegionScope::Only({"320582"}))},
+          {"staff", MakeCaller("staff", hedui::config::v1::STAFF,
+                               security::RegionScope::All())},
+          {"admin", MakeCaller("admin", hedui::config::v1::ADMIN,
+                               security::RegionScope::All())},
+      };
+  return *callers;
+}
+
+absl::StatusOr<security::Caller> TestCaller(
+    const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto found = metadata.find(kCallerHeader);
+  if (found == metadata.end()) {
+    return absl::UnauthenticatedError("a client certificate is required");
+  }
+  auto caller =
+      Callers().find(std::string(found->second.data(), found->second.size()));
+  if (caller == Callers().end()) {
+    return absl::PermissionDeniedError("certificate not in the callers file");
+  }
+  return caller->second;
+}
+
+// One county, store, log and server for the whole suite: generating and
+// loading the county is the slow part.
+class Services : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/hedui_service_test_",
+                        static_cast<long>(getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    const std::string county = dir_ + "/county";
+    const absl::Status generated = county::GenerateCounty(county, kResidents);
+    ASSERT_TRUE(generated.ok()) << generated;
+    storage::StoreOptions options;
+    options.path = dir_ + "/store";
+    auto store = storage::Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    const auto loaded = county::LoadCounty(county, store_.get());
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    auto requests = county::ReadApplications(county);
+    ASSERT_TRUE(requests.ok()) << requests.status();
+    auto labels = county::ReadLabels(county);
+    ASSERT_TRUE(labels.ok()) << labels.status();
+    requests_ = std::move(*requests);
+    labels_ = std::move(*labels);
+
+    storage::ServiceLogOptions log_options;
+    log_options.audit_key = std::string(32, 'k');
+    log_options.head_file = dir_ + "/audit.head";
+    auto log = storage::ServiceLog::Open(store_->service_tables(),
+                                         std::move(log_options));
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = std::move(*log);
+
+    policies_ = std::make_unique<PolicyHolder>(
+        absl::StrCat(HEDUI_SOURCE_DIR, "/deploy/policy/example.textproto"));
+    ASSERT_TRUE(policies_->Reload().ok());
+    verifier_ = std::make_unique<Verifier>(store_.get(), policies_.get());
+    // The county's applications are dated; the server's today is the
+    // latest of them, so that every one is within the backdating limit.
+    for (const auto& r : requests_) {
+      today_ = std::max(today_, *FromProto(r.verification_date(), ""));
+    }
+    const absl::CivilDay today = today_;
+    verifier_->set_today([today] { return today; });
+
+    CallDoor::Options door_options;
+    door_options.limits.max_in_flight = 64;
+    door_options.limits.max_in_flight_per_caller = 32;
+    door_options.limits.max_streams = 8;
+    door_options.limits.max_streams_per_caller = kMaxStreamsPerCaller;
+    door_options.stream_idle_timeout = absl::Seconds(2);
+    door_ = std::make_unique<CallDoor>(&TestCaller, log_.get(), door_options);
+    verification_ = std::make_unique<VerificationServiceImpl>(
+        door_.get(), verifier_.get(), log_.get());
+    admin_ = std::make_unique<AdminServiceImpl>(door_.get(), store_.get(),
+                                                IngestLimits{});
+    audit_ = std::make_unique<AuditServiceImpl>(door_.get(), log_.get());
+    purger_ = std::make_unique<storage::Purger>(store_.get(), log_.get(),
+                                                storage::RetentionOptions{});
+    retention_ =
+        std::make_unique<RetentionServiceImpl>(door_.get(), purger_.get());
+
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port_);
+    builder.RegisterService(verification_.get());
+    builder.RegisterService(admin_.get());
+    builder.RegisterService(audit_.get());
+    builder.RegisterService(retention_.get());
+    builder.SetMaxReceiveMessageSize(16 << 20);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
+                                   grpc::InsecureChannelCredentials());
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    server_.reset();
+    retention_.reset();
+    audit_.reset();
+    admin_.reset();
+    verification_.reset();
+    door_.reset();
+    purger_.reset();
+    log_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::ServiceLog> log_;
+  std::unique_ptr<PolicyHolder> policies_;
+  std::unique_ptr<Verifier> verifier_;
+  std::unique_ptr<CallDoor> door_;
+  std::unique_ptr<VerificationServiceImpl> verification_;
+  std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<AuditServiceImpl> audit_;
+  std::unique_ptr<storage::Purger> purger_;
+  std::unique_ptr<RetentionServiceImpl> retention_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  int port_ = 0;
+  std::vector<pb::VerificationRequest> requests_;
+  std::vector<county::Label> labels_;
+  absl::CivilDay today_ = absl::CivilDay(1970, 1, 1);
+};
+
+Services* env = nullptr;
+
+std::unique_ptr<grpc::ClientContext> As(
+    const std::string& caller, absl::Duration deadline = absl::Seconds(60)) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!caller.empty()) context->AddMetadata(kCallerHeader, caller);
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoSeconds(deadline));
+  return context;
+}
+
+pb::ErrorDetails DetailsOf(const grpc::ClientContext& context) {
+  pb::ErrorDetails details;
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto found = trailers.find(kErrorDetailsTrailer);
+  if (found != trailers.end()) {
+    details.ParseFromString(
+        std::string(found->second.data(), found->second.size()));
+  }
+  return details;
+}
+
+uint64_t AuditLength() { return env->log_->AuditLength(); }
+
+void ExpectChainIntact() {
+  auto stub = pb::AuditService::NewStub(env->channel_);
+  pb::VerifyAuditResponse checked;
+  auto context = As("staff");
+  ASSERT_TRUE(stub->VerifyAudit(context.get(), {}, &checked).ok());
+  EXPECT_TRUE(checked.intact()) << checked.problem();
+  pb::ListAuditResponse listed;
+  pb::ListAuditRequest all;
+  all.set_page_size(1000);
+  auto list_context = As("staff");
+  grpc::Status s = stub->ListAudit(list_context.get(), all, &listed);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+// The first application labelled with a verdict, with its index.
+size_t FirstApplication(pb::Program program) {
+  for (size_t i = 0; i < env->requests_.size(); ++i) {
+    if (env->requests_[i].program() == program &&
+        env->labels_[i].verdict != pb::VERDICT_UNSPECIFIED) {
+      return i;
+    }
+  }
+  return env->requests_.size();
+}
+
+TEST(ServiceTest, VerifyAnswersTheLabelledVerdictAndStoresTheReport) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  int checked = 0;
+  for (size_t i = 0; i < env->requests_.size() && checked < 20; ++i) {
+    if (env->labels_[i].verdict == pb::VERDICT_UNSPECIFIED) continue;
+    pb::VerifyRequest request;
+    *request.mutable_request() = env->requests_[i];
+    pb::VerifyResponse response;
+    auto context = As("county-system");
+    grpc::Status s = stub->Verify(context.get(), request, &response);
+    ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
+    EXPECT_EQ(response.report().verdict(), env->labels_[i].verdict)
+        << env->labels_[i].application_id << ": " << env->labels_[i].why;
+    pb::GetReportRequest get;
+    get.set_report_id(response.report().report_id());
+    pb::Report stored;
+    auto get_context = As("county-system");
+    ASSERT_TRUE(stub->GetReport(get_context.get(), get, &stored).ok());
+    EXPECT_EQ(stored.SerializeAsString(),
+              response.report().SerializeAsString());
+    ++checked;
+  }
+  EXPECT_EQ(checked, 20);
+  ExpectChainIntact();
+}
+
+// Several batches at once, each with bad items among good ones: every result
+// in order, labelled verdicts, one entry per item, the chain intact.
+TEST(ServiceTest, ConcurrentBatchesAnswerEveryItemInOrder) {
+  constexpr int kStreams = 3;
+  constexpr int kItems = 40;
+  const uint64_t before = AuditLength();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kStreams; ++t) {
+    threads.emplace_back([t, &failures] {
+      auto stub = pb::VerificationService::NewStub(env->channel_);
+      auto context = As(t == 0 ? "county-system" : "other-system");
+      auto stream = stub->VerifyBatch(context.get());
+      std::vector<int> expected;  // label index, or -1 for a bad item
+      for (int k = 0; k < kItems; ++k) {
+        const size_t i =
+            (static_cast<size_t>(t) * kItems + k) % env->requests_.size();
+        pb::VerifyRequest request;
+        *request.mutable_request() = env->requests_[i];
+        if (k % 7 == 3) {
+          request.mutable_request()->mutable_members(0)->set_person_id("x");
+          expected.push_back(-1);
+        } else {
+          expected.push_back(static_cast<int>(i));
+        }
+        if (!stream->Write(request)) break;
+      }
+      stream->WritesDone();
+      pb::VerifyBatchResult result;
+      size_t n = 0;
+      while (stream->Read(&result)) {
+        if (n >= expected.size() || result.index() != static_cast<int>(n)) {
+          ++failures;
+        } else if (expected[n] < 0) {
+          if (result.code() != grpc::StatusCode::INVALID_ARGUMENT) ++failures;
+        } else if (env->labels_[expected[n]].verdict !=
+                       pb::VERDICT_UNSPECIFIED &&
+                   result.report().verdict() !=
+                       env->labels_[expected[n]].verdict) {
+          ++failures;
+        }
+        ++n;
+      }
+      if (n != expected.size() || !stream->Finish().ok()) ++failures;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  // One entry per item and one per stream.
+  EXPECT_EQ(AuditLength() - before, kStreams * kItems + kStreams);
+  ExpectChainIntact();
+}
+
+// Defect 1: a purpose cut in the middle of a character broke the chain for
+// everyone, and an unauthenticated call could do it.
+TEST(ServiceTest, LongChinesePurposeFromAnyoneLeavesTheChainReadable) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[FirstApplication(pb::DIBAO)];
+  // 67 characters are 201 bytes: the old 200-byte cut split the last one.
+  std::string within;
+  for (int i = 0; i < 67; ++i) within += "核";
+  std::string beyond;
+  for (int i = 0; i < 150; ++i) beyond += "核对";
+  for (const std::string caller : {"", "county-system"}) {
+    for (const std::string& purpose : {within, beyond}) {
+      request.mutable_request()->set_purpose(purpose);
+      pb::VerifyResponse response;
+      auto context = As(caller);
+      stub->Verify(context.get(), request, &response);
+    }
+  }
+  ExpectChainIntact();
+  pb::ListAuditResponse listed;
+  pb::ListAuditRequest recent;
+  recent.set_page_size(4);
+  auto context = As("staff");
+  ASSERT_TRUE(pb::AuditService::NewStub(env->channel_)
+                  ->ListAudit(context.get(), recent, &listed)
+                  .ok());
+}
+
+// Defect 2: the refusal of a household registered in another county read
+// the region after the report was freed (ASan reports it here).
+TEST(ServiceTest, HouseholdOfAnotherCountyIsRefusedNamingItsCounty) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  size_t i = FirstApplication(pb::DIBAO);
+  ASSERT_LT(i, env->requests_.size());
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[i];
+  // The household is registered where its application says; a caller of
+  // the other county names that county in its request.
+  const std::string registered = request.request().region_code();
+  const std::string other = registered == "320581" ? "320582" : "320581";
+  request.mutable_request()->set_region_code(other);
+  pb::VerifyResponse response;
+  auto context = As("only-" + other);
+  grpc::Status s = stub->Verify(context.get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << s.error_message();
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("registered in region " + registered));
+}
+
+// Defect 4: whatever a refused call sends, its audit entry stays small.
+TEST(ServiceTest, OversizedFieldsOfAnUnauthenticatedCallAreAuditedBounded) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[0];
+  request.mutable_request()->set_region_code(std::string(7 << 20, '3'));
+  const uint64_t before = AuditLength();
+  pb::VerifyResponse response;
+  auto context = As("");
+  grpc::Status s = stub->Verify(context.get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_EQ(AuditLength(), before + 1);
+  pb::ListAuditResponse listed;
+  pb::ListAuditRequest last;
+  last.set_page_size(1);
+  last.set_page_token(absl::StrCat(before));  // entries after it
+  auto list_context = As("staff");
+  ASSERT_TRUE(pb::AuditService::NewStub(env->channel_)
+                  ->ListAudit(list_context.get(), last, &listed)
+                  .ok());
+  ASSERT_EQ(listed.entries_size(), 1);
+  const pb::AuditEntry& entry = listed.entries(0);
+  EXPECT_EQ(entry.sequence(), before + 1);
+  EXPECT_LT(entry.ByteSizeLong(), 2000u);
+  EXPECT_EQ(entry.caller(), kUnauthenticatedCaller);
+  EXPECT_EQ(entry.code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(entry.persons_hash().empty());
+
+  // The same from a known caller: refused for the field, named.
+  auto known = As("county-system");
+  s = stub->Verify(known.get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("region_code"));
+  EXPECT_LT(s.error_message().size(), 4000u);
+}
+
+// Defect 10: many invalid fields are listed up to a cap, with the count.
+TEST(ServiceTest, ManyViolationsAreListedUpToACapWithTheirCount) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[0];
+  auto* members = request.mutable_request()->mutable_members();
+  while (members->size() < 45) *members->Add() = members->Get(0);
+  for (auto& member : *members) member.set_person_id("not-an-id");
+  pb::VerifyResponse response;
+  auto context = As("county-system");
+  grpc::Status s = stub->Verify(context.get(), request, &response);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message();
+  const pb::ErrorDetails details = DetailsOf(*context);
+  EXPECT_EQ(details.field_violations_size(),
+            static_cast<int>(kMaxListedViolations));
+  EXPECT_GE(details.total_violations(), 45);
+  EXPECT_THAT(s.error_message(), HasSubstr("more ("));
+}
+
+// Defect 13: bytes that are not the request message.
+TEST(ServiceTest, UndecodableRequestIsInvalidArgumentAndAudited) {
+  const uint64_t before = AuditLength();
+  grpc::Slice slice(std::string("\xff\xff\xff\xff garbage"));
+  grpc::ByteBuffer garbage(&slice, 1);
+  grpc::ByteBuffer reply;
+  auto context = As("county-system");
+  grpc::Status s = grpc::internal::BlockingUnaryCall(
+      env->channel_.get(),
+      grpc::internal::RpcMethod("/hedui.v1.VerificationService/Verify",
+                                grpc::internal::RpcMethod::NORMAL_RPC),
+      context.get(), garbage, &reply);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("hedui.v1.VerifyRequest"));
+  EXPECT_EQ(AuditLength(), before + 1);
+
+  // A text field that is not UTF-8, encoded by hand: field 1 (request),
+  // field 3 (purpose) = 0xC3 0x28.
+  const std::string bad_utf8("\x0a\x04\x1a\x02\xc3\x28", 6);
+  grpc::Slice bad_slice(bad_utf8);
+  grpc::ByteBuffer bad(&bad_slice, 1);
+  auto utf8_context = As("");
+  s = grpc::internal::BlockingUnaryCall(
+      env->channel_.get(),
+      grpc::internal::RpcMethod("/hedui.v1.VerificationService/Verify",
+                                grpc::internal::RpcMethod::NORMAL_RPC),
+      utf8_context.get(), bad, &reply);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(AuditLength(), before + 2);
+  ExpectChainIntact();
+}
+
+// Defect 14: enum values and codes out of range are named.
+TEST(ServiceTest, ListAndStatsFieldsAreBounded) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  pb::ListReportsRequest list;
+  list.set_program(static_cast<pb::Program>(99));
+  list.set_verdict(static_cast<pb::Verdict>(99));
+  pb::ListReportsResponse listed;
+  auto context = As("staff");
+  grpc::Status s = stub->ListReports(context.get(), list, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("program"));
+  EXPECT_THAT(s.error_message(), HasSubstr("verdict"));
+
+  pb::GetStatsRequest stats;
+  *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
+  *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  stats.set_region_code(std::string(100 << 10, '1'));
+  pb::GetStatsResponse answered;
+  auto stats_context = As("staff");
+  s = stub->GetStats(stats_context.get(), stats, &answered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("region_code"));
+  EXPECT_LT(s.error_message().size(), 1000u);
+}
+
+// Every method, called without an identity, is refused and audited.
+TEST(ServiceTest, EveryMethodRefusesTheUnauthenticatedAndAuditsIt) {
+  const char* const methods[] = {
+      "/hedui.v1.VerificationService/Verify",
+      "/hedui.v1.VerificationService/GetReport",
+      "/hedui.v1.VerificationService/ListReports",
+      "/hedui.v1.VerificationService/GetStats",
+      "/hedui.v1.AdminService/ListDepartments",
+      "/hedui.v1.AdminService/CreateBackup",
+      "/hedui.v1.AdminService/ListBackups",
+      "/hedui.v1.AdminService/VerifyBackup",
+      "/hedui.v1.AdminService/PruneBackups",
+      "/hedui.v1.AdminService/GetServerStatus",
+      "/hedui.v1.AuditService/ListAudit",
+      "/hedui.v1.AuditService/VerifyAudit",
+      "/hedui.v1.RetentionService/Purge",
+  };
+  // Valid requests of every method where the empty one is not.
+  std::map<std::string, std::string> bodies;
+  {
+    pb::VerifyRequest verify;
+    *verify.mutable_request() = env->requests_[0];
+    bodies[methods[0]] = verify.SerializeAsString();
+    pb::GetReportRequest get;
+    get.set_report_id("R000000000001");
+    bodies[methods[1]] = get.SerializeAsString();
+    pb::GetStatsRequest stats;
+    *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
+    *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+    bodies[methods[3]] = stats.SerializeAsString();
+    pb::VerifyBackupRequest verify_backup;
+    verify_backup.set_backup_id(1);
+    bodies[methods[7]] = verify_backup.SerializeAsString();
+    pb::PruneBackupsRequest prune;
+    prune.set_keep_last(1);
+    bodies[methods[8]] = prune.SerializeAsString();
+  }
+  for (const char* method : methods) {
+    const uint64_t before = AuditLength();
+    grpc::Slice slice(bodies[method]);
+    grpc::ByteBuffer body(&slice, 1);
+    grpc::ByteBuffer reply;
+    auto context = As("");
+    grpc::Status s = grpc::internal::BlockingUnaryCall(
+        env->channel_.get(),
+        grpc::internal::RpcMethod(method,
+                                  grpc::internal::RpcMethod::NORMAL_RPC),
+        context.get(), body, &reply);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+    EXPECT_EQ(AuditLength(), before + 1) << method;
+  }
+}
+
+// Defect 8: idle batch streams of one caller take only that caller's share,
+// and are closed when idle; another caller is served meanwhile.
+TEST(ServiceTest, IdleStreamsTakeOnlyTheirCallersShareAndAreClosed) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<
+      grpc::ClientReaderWriter<pb::VerifyRequest, pb::VerifyBatchResult>>>
+      streams;
+  for (int i = 0; i < kMaxStreamsPerCaller; ++i) {
+    contexts.push_back(As("other-system"));
+    streams.push_back(stub->VerifyBatch(contexts.back().get()));
+  }
+  // The door admits a stream when its handler runs: wait for them.
+  absl::SleepFor(absl::Milliseconds(300));
+  auto refused_context = As("other-system");
+  auto refused = stub->VerifyBatch(refused_context.get());
+  grpc::Status s = refused->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("for one caller"));
+
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[FirstApplication(pb::DIBAO)];
+  pb::VerifyResponse response;
+  auto served = As("county-system");
+  EXPECT_TRUE(stub->Verify(served.get(), request, &response).ok());
+
+  // Idle for longer than the door's 2 s: closed by the server.
+  for (auto& stream : streams) {
+    grpc::Status closed = stream->Finish();
+    EXPECT_FALSE(closed.ok());
+  }
+  // The server cancels first and releases the slots as its handlers end,
+  // a moment later.
+  grpc::Status again_status;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    auto again_context = As("other-system");
+    auto again = stub->VerifyBatch(again_context.get());
+    again->WritesDone();
+    again_status = again->Finish();
+    if (again_status.ok()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(again_status.ok()) << again_status.error_message();
+  ExpectChainIntact();
+}
+
+}  // namespace
+}  // namespace hedui::server
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  hedui::server::env = new hedui::server::Services();
+  ::testing::AddGlobalTestEnvironment(hedui::server::env);
+  return RUN_ALL_TESTS();
+}
