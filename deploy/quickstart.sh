@@ -48,11 +48,15 @@ if [ -f "$VAR/heduid.pid" ] && kill -0 "$(cat "$VAR/heduid.pid")" 2>/dev/null; t
   while kill -0 "$(cat "$VAR/heduid.pid")" 2>/dev/null; do sleep 0.2; done
 fi
 rm -f "$VAR/port"
+# The synthetic county's applications are dated November 2026; a server
+# refuses dates after its today or over 30 days before it, so this one is
+# told its today (a production server never is).
 nohup "$HEDUID" --listen "127.0.0.1:$PORT" --data-dir "$VAR/data" \
   --port-file "$VAR/port" --policy deploy/policy/example.textproto \
   --tls-cert "$VAR/tls/server.crt" --tls-key "$VAR/tls/server.key" \
   --tls-ca "$VAR/tls/ca.crt" --callers "$VAR/tls/callers.textproto" \
   --audit-key-file "$VAR/audit.key" --audit-head-file "$VAR/audit-heads.log" \
+  --test-today 2026-11-30 \
   >>"$VAR/heduid.log" 2>&1 &
 echo $! >"$VAR/heduid.pid"
 for _ in $(seq 1 100); do

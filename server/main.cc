@@ -1,6 +1,7 @@
 // heduid: the Hedui verification server.
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -36,6 +37,8 @@
 #include "storage/retention.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
+#include "storage/store_damage.h"
+#include "storage/types/civil_date.h"
 #include "systemd/sd-daemon.h"
 
 namespace {
@@ -212,9 +215,32 @@ int main(int argc, char** argv) {
     spdlog::error("{}", std::string(audit_key.status().message()));
     return 1;
   }
+  // Health says NOT_SERVING while writes cannot be made durable (a full
+  // disk) or the store was found damaged; set once the server exists.
+  std::atomic<grpc::Server*> serving{nullptr};
+  std::atomic<bool> stopping{false};
+  hedui::storage::ServiceLog* durable_log = nullptr;
+  const auto update_health = [&] {
+    grpc::Server* server = serving.load();
+    if (server == nullptr) return;
+    const bool healthy = !stopping.load() && durable_log != nullptr &&
+                         durable_log->WritesDurable() &&
+                         !hedui::storage::StoreDamage().has_value();
+    server->GetHealthCheckService()->SetServingStatus(healthy);
+  };
   hedui::storage::ServiceLogOptions log_options;
   log_options.audit_key = *std::move(audit_key);
   log_options.head_file = config.audit_head_file;
+  log_options.on_durability_change = [&](bool durable,
+                                         const absl::Status& why) {
+    if (durable) {
+      spdlog::info("writes are durable again: serving");
+    } else {
+      spdlog::error("writes cannot be made durable, refusing them: {}",
+                    std::string(why.message()));
+    }
+    update_health();
+  };
   auto log = hedui::storage::ServiceLog::Open((*store)->service_tables(),
                                               std::move(log_options));
   if (!log.ok()) {
@@ -222,6 +248,11 @@ int main(int argc, char** argv) {
                   std::string(log.status().message()));
     return 1;
   }
+  durable_log = log->get();
+  hedui::storage::SetStoreDamageListener([&](const std::string& damage) {
+    spdlog::error("store damaged: {}", damage);
+    update_health();
+  });
 
   const hedui::server::CallerSource callers =
       [&authenticator](const grpc::ServerContextBase& context) {
@@ -230,6 +261,15 @@ int main(int argc, char** argv) {
   hedui::server::metrics::Registry registry;
   hedui::server::metrics::ServiceMetrics service_metrics(registry);
   hedui::server::Verifier verifier(store->get(), &policies);
+  hedui::server::IngestLimits limits;
+  limits.max_feed_bytes = config.max_feed_mb << 20;
+  if (!config.test_today.empty()) {
+    const absl::CivilDay today = *hedui::ParseCivilDay(config.test_today);
+    spdlog::warn("TEST HOOK: today is {} for verifications and feeds",
+                 config.test_today);
+    verifier.set_today([today] { return today; });
+    limits.today = [today] { return today; };
+  }
   // Without an endpoint nobody reads the figures: nothing is counted.
   const bool metrics_on = !config.metrics_listen.empty();
   hedui::server::CallDoor::Options door_options;
@@ -259,8 +299,6 @@ int main(int argc, char** argv) {
         absl::Seconds(1), absl::Minutes(config.audit_verify_interval_minutes),
         [chain, &audit_check] { CheckAuditChain(*chain, audit_check); });
   }
-  hedui::server::IngestLimits limits;
-  limits.max_feed_bytes = config.max_feed_mb << 20;
   hedui::server::AdminServiceImpl admin(&door, store->get(), limits,
                                         {config.backup_dir});
   if (metrics_on) admin.set_metrics(&service_metrics);
@@ -328,8 +366,9 @@ int main(int argc, char** argv) {
     spdlog::info("metrics on http://{}/metrics (port {})",
                  config.metrics_listen, metrics_endpoint->port());
   }
-  // The store is open: only now say SERVING.
-  server->GetHealthCheckService()->SetServingStatus(true);
+  // The store is open: only now say SERVING (if writes are durable).
+  serving.store(server.get());
+  update_health();
   if (!config.port_file.empty()) {
     std::ofstream(config.port_file) << port << "\n";
   }
@@ -352,12 +391,15 @@ int main(int argc, char** argv) {
     spdlog::info("signal {}: shutting down (grace {} s)", sig,
                  config.shutdown_grace_seconds);
     sd_notify(0, "STOPPING=1");
-    server->GetHealthCheckService()->SetServingStatus(false);
+    stopping.store(true);
+    update_health();
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(config.shutdown_grace_seconds));
   });
   server->Wait();
   stopper.join();
+  serving.store(nullptr);
+  hedui::storage::SetStoreDamageListener(nullptr);
   // The log drains its queue and writes its last chain head before the
   // store it writes to closes.
   audit_checker.reset();

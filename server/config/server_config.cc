@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "storage/types/civil_date.h"
 
 namespace hedui::server {
 namespace {
@@ -145,6 +146,10 @@ absl::Status CheckSettings(const ServerConfig& config) {
   if (config.test_pause_before_switch_ms < 0) {
     return absl::InvalidArgumentError(
         "--test-pause-before-switch-ms: must not be negative");
+  }
+  if (!config.test_today.empty() && !ParseCivilDay(config.test_today).ok()) {
+    return absl::InvalidArgumentError(
+        "--test-today: a date as YYYY-MM-DD, e.g. 2026-11-30");
   }
   return absl::OkStatus();
 }

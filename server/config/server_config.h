@@ -77,6 +77,11 @@ struct ServerConfig {
   // Test only: pause this long between ingesting a snapshot's files and
   // making it current (the crash test kills the server there).
   int test_pause_before_switch_ms = 0;
+  // Test only: the server's "today" (YYYY-MM-DD) instead of the date in
+  // Asia/Shanghai, for the synthetic county, whose applications are dated
+  // November 2026: verification dates and feed as-of dates are bounded by
+  // today. Empty: the real date. Never in a configuration file.
+  std::string test_today;
 };
 
 // Errors name the setting (flag) and the problem.

@@ -110,6 +110,10 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
                  config.test_pause_before_switch_ms,
                  "TEST ONLY: pause between ingesting and switching a snapshot")
       ->configurable(false);
+  app.add_option("--test-today", config.test_today,
+                 "TEST ONLY: the server's today (YYYY-MM-DD), for the "
+                 "synthetic county")
+      ->configurable(false);
 }
 
 std::string DescribeParseError(const CLI::ParseError& error) {

@@ -8,8 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/evaluate.h"
-#include "server/engine/request/validate_request.h"
-#include "server/engine/rules/consent.h"
+#include "server/engine/request/check_before_read.h"
 #include "server/service/error_details.h"
 #include "storage/types/civil_date.h"
 
@@ -31,30 +30,20 @@ absl::Status Verifier::Evaluate(const CallInfo& call,
   if (!request.has_verification_date()) {
     *request.mutable_verification_date() = ToProto(today);
   }
-  const auto violations = engine::ValidateRequest(request);
-  if (!violations.empty()) {
-    return InvalidArgumentWithViolations("invalid verification request",
-                                         violations);
-  }
-
   const std::shared_ptr<const engine::Policy> policy = policies_->Current();
   if (policy == nullptr) {
     return absl::FailedPreconditionError("no verification policy is loaded");
   }
-  const absl::CivilDay day = *FromProto(request.verification_date(), "");
-  absl::StatusOr<engine::PolicyValues> rules =
-      engine::RulesInForce(*policy, request.region_code(), day);
-  if (!rules.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no policy in force for region ", request.region_code(), " on ",
-        FormatCivilDay(day), ": ", rules.status().message()));
+  // Validation, the date's bounds and 先授权、后核对: all before any
+  // department data is read.
+  const engine::PreReadCheck check =
+      engine::CheckBeforeRead(request, today, *policy);
+  if (!check.violations.empty()) {
+    return InvalidArgumentWithViolations("invalid verification request",
+                                         check.violations);
   }
-  // 先授权、后核对: refused before any department data is read.
-  const engine::ConsentCheck consent =
-      engine::CheckConsent(request, day, rules->consent_validity_months);
-  if (!consent.valid) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "consent does not cover this verification: ", consent.problem));
+  if (!check.precondition_failure.empty()) {
+    return absl::FailedPreconditionError(check.precondition_failure);
   }
 
   hedui::store::v1::RecordSet records;

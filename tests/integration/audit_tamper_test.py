@@ -2,8 +2,9 @@
 """The audit chain detects tampering with the stored trail, end to end: a
 server audits a few hundred calls and stops; three copies of its store are
 tampered with RocksDB's own `ldb` tool (one entry edited, one deleted, the
-tail cut off), and on each `hedui audit verify` against the restarted server
-exits 8 naming the first broken entry. The untouched store verifies."""
+tail cut off): for the first two `hedui audit verify` against the restarted
+server exits 8 naming the first broken entry; with the tail cut, heduid
+refuses to start, naming the head file. The untouched store verifies."""
 import os
 import shutil
 import struct
@@ -11,7 +12,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, check, cli, dev_certificates, workdir  # noqa: E402
+from harness import (HEDUID, Server, check, cli, dev_certificates,  # noqa: E402
+                     workdir)
 
 
 def ldb(data, *args):
@@ -77,7 +79,24 @@ def main():
 
     tampered("edited", edit, 50)
     tampered("deleted", delete, 120)
-    tampered("cut-tail", cut, last - 4)
+    # A cut tail is caught before serving: the head file (written at every
+    # clean stop) names entries the store no longer has, so heduid refuses
+    # the store instead of numbering on over the missing entries.
+    work = os.path.join(base, "cut-tail")
+    shutil.copytree(original, work)
+    cut(os.path.join(work, "data"))
+    server = Server(work, os.path.join(work, "data"), tls_dir=tls)
+    proc = subprocess.run(
+        [HEDUID, "--listen", "127.0.0.1:0", "--data-dir", server.data_dir,
+         "--policy", server.policy, "--audit-key-file", server.audit_key,
+         "--audit-head-file", server.audit_heads]
+        + server.security_args(), capture_output=True, text=True, timeout=60)
+    check(proc.returncode != 0, "cut-tail: heduid refuses to start")
+    check("audit-heads.log" in proc.stderr and "names audit entry" in
+          proc.stderr, "cut-tail: the refusal names the head file and the "
+          "entry: %s" % proc.stderr[-600:])
+    print("cut-tail   refused at start: %s"
+          % proc.stderr.strip().splitlines()[-1][:160])
     shutil.rmtree(base)
     print("audit tamper test passed")
 

@@ -41,6 +41,10 @@ def dev_certificates(directory):
     return directory
 
 
+# The server's today in the tests (heduid --test-today): the county's
+# verification dates (2026-11-01 .. 11-10) are all within the backdating limit.
+TEST_TODAY = "2026-11-30"
+
 class Server:
     """One heduid process on a loopback port chosen by the kernel.
 
@@ -54,6 +58,9 @@ class Server:
         self.workdir = workdir
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
+        # The synthetic county's applications are dated November 2026 and
+        # the server refuses dates after its today or over 30 days before.
+        self.today = TEST_TODAY
         self.tls_dir = tls_dir
         self.policy = policy or POLICY
         self.proc = None
@@ -84,7 +91,8 @@ class Server:
             [HEDUID, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
              "--port-file", port_file, "--policy", self.policy,
              "--audit-key-file", self.audit_key,
-             "--audit-head-file", self.audit_heads]
+             "--audit-head-file", self.audit_heads,
+             "--test-today", self.today]
             + self.security_args() + self.extra_args,
             stdout=self.log, stderr=self.log)
         self.log_start = os.path.getsize(self.log_path)

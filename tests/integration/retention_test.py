@@ -14,7 +14,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, check, cli, dev_certificates,  # noqa: E402
+from harness import (TEST_TODAY, Server, check, cli, dev_certificates,  # noqa: E402
                      generate_county, ingest_county, workdir)
 
 APPLICATIONS = 40
@@ -85,7 +85,15 @@ def run(server, work, county, manifest):
                 continue
             (bak.write(backdated(line)) if i % 2 else cur.write(line))
     cli(server, "verify", "--batch", current, identity="staff-1")
+    # Old reports are made by a server whose today was then: a request may
+    # not be dated more than 30 days back.
+    server.stop()
+    server.today = "2025-03-20"
+    server.start()
     cli(server, "verify", "--batch", backdated_file, identity="staff-1")
+    server.stop()
+    server.today = TEST_TODAY
+    server.start()
     before = reports(server)
     old = tuple(OLD_DATE[k] for k in ("year", "month", "day"))
     old_ids = sorted(r for r, day in before.items() if day == old)
