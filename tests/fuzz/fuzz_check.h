@@ -73,22 +73,29 @@ inline bool IsResidentId(absl::string_view s) {
   return s[17] == "10X98765432"[sum % 11];
 }
 
-// The first resident ID from `input` that `message` shows unmasked, or "".
+// Whether text[i, i + 18) is not part of a longer run of letters and digits.
+inline bool StandsAlone(absl::string_view text, size_t i) {
+  const auto alnum = [&](size_t k) {
+    return k < text.size() &&
+           absl::ascii_isalnum(static_cast<unsigned char>(text[k]));
+  };
+  return !(i > 0 && alnum(i - 1)) && !alnum(i + 18);
+}
+
+// The first resident ID of `input` that `message` shows unmasked, or "".
 // Like the project's masking (MaskResidentIdsInText), an ID is 18
-// characters standing alone, not part of a longer run of letters and digits.
+// characters standing alone, not part of a longer run of letters and digits,
+// in the input (18 digits cut out of a longer run by masking next to them
+// were never an ID) and in the message.
 inline std::string LeakedResidentId(absl::string_view message,
                                     absl::string_view input) {
-  const auto alnum = [&](size_t i) {
-    return i < message.size() &&
-           absl::ascii_isalnum(static_cast<unsigned char>(message[i]));
-  };
   for (size_t i = 0; i + 18 <= message.size(); ++i) {
-    if (i > 0 && alnum(i - 1)) continue;
-    if (alnum(i + 18)) continue;
+    if (!StandsAlone(message, i)) continue;
     const absl::string_view candidate = message.substr(i, 18);
-    if (IsResidentId(candidate) &&
-        input.find(candidate) != absl::string_view::npos) {
-      return std::string(candidate);
+    if (!IsResidentId(candidate)) continue;
+    for (size_t at = input.find(candidate); at != absl::string_view::npos;
+         at = input.find(candidate, at + 1)) {
+      if (StandsAlone(input, at)) return std::string(candidate);
     }
   }
   return "";
