@@ -256,7 +256,7 @@ std::string FsOp::Describe() const {
   return text;
 }
 
-PowerCutFileSystem::PowerCutFileSystem(std::string scratch)
+PowerCutFileSystem::PowerCutFileSystem(const std::string& scratch)
     : FileSystemWrapper(rocksdb::FileSystem::Default()),
       scratch_(Normal(scratch)) {
   std::filesystem::create_directories(scratch_);
@@ -303,7 +303,7 @@ int64_t PowerCutFileSystem::ops() const {
   return ops_;
 }
 
-void PowerCutFileSystem::WatchPlainFile(std::string path) {
+void PowerCutFileSystem::WatchPlainFile(const std::string& path) {
   absl::MutexLock lock(&mu_);
   watched_.insert(Normal(path));
 }
@@ -583,7 +583,7 @@ namespace {
 // retries a failed flush, which would only slow every cut down.
 class AfterCutClock : public rocksdb::SystemClockWrapper {
  public:
-  AfterCutClock(const PowerCutFileSystem* fs)
+  explicit AfterCutClock(const PowerCutFileSystem* fs)
       : SystemClockWrapper(rocksdb::SystemClock::Default()), fs_(fs) {}
   const char* Name() const override { return "AfterCutClock"; }
   void SleepForMicroseconds(int micros) override {
@@ -613,8 +613,8 @@ class Env : public rocksdb::EnvWrapper {
 
 }  // namespace
 
-PowerCutEnv::PowerCutEnv(std::string scratch)
-    : fs(std::make_shared<PowerCutFileSystem>(std::move(scratch))),
+PowerCutEnv::PowerCutEnv(const std::string& scratch)
+    : fs(std::make_shared<PowerCutFileSystem>(scratch)),
       env(std::make_unique<Env>(fs)) {}
 
 }  // namespace hedui::faults

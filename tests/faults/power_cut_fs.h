@@ -78,7 +78,7 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
  public:
   // `scratch`: an empty directory of the tests' own, on the same file system
   // as the data (hard links).
-  explicit PowerCutFileSystem(std::string scratch);
+  explicit PowerCutFileSystem(const std::string& scratch);
   ~PowerCutFileSystem() override;
   const char* Name() const override { return "PowerCutFileSystem"; }
 
@@ -100,7 +100,7 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
 
   // A file written with plain POSIX calls and fsynced after each write: the
   // size it had at the cut is what Reboot leaves (gone if it did not exist).
-  void WatchPlainFile(std::string path);
+  void WatchPlainFile(const std::string& path);
 
   // Cuts (if not yet cut) and rewrites the disk to what was durable at the
   // cut, then powers on with nothing pending (every file on disk durable).
@@ -193,7 +193,7 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
 // An Env over a PowerCutFileSystem; keeps both alive. Once the power is cut
 // its sleeps return at once.
 struct PowerCutEnv {
-  explicit PowerCutEnv(std::string scratch);
+  explicit PowerCutEnv(const std::string& scratch);
   std::shared_ptr<PowerCutFileSystem> fs;
   std::unique_ptr<rocksdb::Env> env;
 };

@@ -262,9 +262,10 @@ void PowerLossStore::CheckAcknowledged(Ledger& ledger) {
           << " is recorded as applied but is not current, or the reverse";
     }
   }
-  const std::map<int, int64_t> amounts =
-      Replay(ledger.batches, static_cast<size_t>(current + 1));
+  const std::map<int, int64_t> amounts = Replay(
+      ledger.batches, current < 0 ? 0 : static_cast<size_t>(current) + 1);
   std::vector<std::string> ids;
+  ids.reserve(kFeedPersons);
   for (int p = 0; p < kFeedPersons; ++p) ids.push_back(FeedPersonId(p));
   auto read = store_->ReadPersons(ids);
   ASSERT_TRUE(read.ok()) << read.status();
