@@ -73,24 +73,27 @@ inline bool IsResidentId(absl::string_view s) {
   return s[17] == "10X98765432"[sum % 11];
 }
 
-// Whether text[i, i + 18) is not part of a longer run of letters and digits.
-inline bool StandsAlone(absl::string_view text, size_t i) {
-  const auto alnum = [&](size_t k) {
+// Whether text[i, i + 18) is not part of a longer run of letters and digits
+// (in a message, masking stars count as the digits they replaced).
+inline bool StandsAlone(absl::string_view text, size_t i,
+                        bool stars_are_digits = false) {
+  const auto part = [&](size_t k) {
     return k < text.size() &&
-           absl::ascii_isalnum(static_cast<unsigned char>(text[k]));
+           (absl::ascii_isalnum(static_cast<unsigned char>(text[k])) ||
+            (stars_are_digits && text[k] == '*'));
   };
-  return !(i > 0 && alnum(i - 1)) && !alnum(i + 18);
+  return !(i > 0 && part(i - 1)) && !part(i + 18);
 }
 
 // The first resident ID of `input` that `message` shows unmasked, or "".
 // Like the project's masking (MaskResidentIdsInText), an ID is 18
 // characters standing alone, not part of a longer run of letters and digits,
-// in the input (18 digits cut out of a longer run by masking next to them
-// were never an ID) and in the message.
+// in the input and in the message: 18 digits left beside the stars of a
+// masked stretch of a longer run were never an ID.
 inline std::string LeakedResidentId(absl::string_view message,
                                     absl::string_view input) {
   for (size_t i = 0; i + 18 <= message.size(); ++i) {
-    if (!StandsAlone(message, i)) continue;
+    if (!StandsAlone(message, i, /*stars_are_digits=*/true)) continue;
     const absl::string_view candidate = message.substr(i, 18);
     if (!IsResidentId(candidate)) continue;
     for (size_t at = input.find(candidate); at != absl::string_view::npos;
