@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -149,15 +150,28 @@ std::vector<HeadCheckpoint> CurrentHistory(
 absl::StatusOr<std::vector<HeadCheckpoint>> ReadHeadFile(
     const std::string& path) {
   std::vector<HeadCheckpoint> heads;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return heads;
+  // Opened once, so that a file created meanwhile (the first head line)
+  // is either absent or read, never "exists but cannot be read".
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return heads;
     return absl::UnavailableError(
         absl::StrCat("cannot read the audit head file ", path));
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::string text;
+  char chunk[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return absl::UnavailableError(
+          absl::StrCat("cannot read the audit head file ", path));
+    }
+    if (n == 0) break;
+    text.append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
   // The piece after the last '\n' is empty, or an interrupted write.
   lines.pop_back();
@@ -197,14 +211,49 @@ absl::StatusOr<std::vector<HeadCheckpoint>> ReadHeadFile(
   return heads;
 }
 
+namespace {
+
+// A power cut between a head line's write and its fsync can leave a torn
+// last line. Readers ignore it, but a line appended after it would run on
+// from it and no longer parse: the torn piece is cut off first.
+absl::Status DropTornTail(int fd, const std::string& path) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoStatus("cannot stat", path);
+  if (st.st_size == 0) return absl::OkStatus();
+  char last = '\n';
+  if (::pread(fd, &last, 1, st.st_size - 1) != 1) {
+    return ErrnoStatus("cannot read", path);
+  }
+  if (last == '\n') return absl::OkStatus();
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::pread(fd, text.data() + done, text.size() - done,
+                              static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus("cannot read", path);
+    done += static_cast<size_t>(n);
+  }
+  const size_t keep =
+      text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  if (::ftruncate(fd, static_cast<off_t>(keep)) != 0 || ::fsync(fd) != 0) {
+    return ErrnoStatus("cannot cut the torn last line of", path);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status AppendHeadLine(const std::string& path, absl::string_view line) {
   const bool existed = std::filesystem::exists(path);
-  const int fd =
-      ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus("cannot open", path);
-  absl::Status status;
+  absl::Status status = DropTornTail(fd, path);
+  if (status.ok() && ::lseek(fd, 0, SEEK_END) < 0) {
+    status = ErrnoStatus("cannot seek in", path);
+  }
   size_t written = 0;
-  while (written < line.size()) {
+  while (status.ok() && written < line.size()) {
     const ssize_t n = ::write(fd, line.data() + written, line.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/security/authorize.h"
 
 namespace hedui::server::metrics {
 namespace {
@@ -103,8 +104,20 @@ Counter& CallSeries::RequestCounter(int code) {
   return *counter;
 }
 
+// Hedui serves 16 methods, health and reflection a few more.
+constexpr size_t kMaxSeries = 64;
+
 CallSeries* CallSeriesCache::For(absl::string_view method) {
+  // The method name is the caller's to choose, authenticated or not: one
+  // series per name sent would grow without bound. Methods the server does
+  // not serve share one.
+  if (security::FindMethodPolicy(method) == nullptr) method = "(unknown)";
   absl::MutexLock lock(&mu_);
+  // A service the table admits whole ("/grpc.health.v1.Health/*") admits
+  // any method name under it too.
+  if (series_.size() >= kMaxSeries && series_.find(method) == series_.end()) {
+    method = "(other)";
+  }
   std::unique_ptr<CallSeries>& series = series_[method];
   if (series == nullptr) {
     series = std::make_unique<CallSeries>(metrics_, std::string(method));

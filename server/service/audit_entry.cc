@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/service/utf8_text.h"
+#include "storage/types/resident_id.h"
 
 namespace hedui::server {
 
@@ -16,7 +17,8 @@ storage::ServiceRecord BuildAuditRecord(
   storage::ServiceRecord record;
   hedui::v1::AuditEntry& entry = record.audit;
   entry.set_time_unix_micros(absl::ToUnixMicros(absl::Now()));
-  entry.set_caller(CutUtf8(caller, kAuditCallerChars));
+  // A certificate's name is the caller's choice: it may be a resident ID.
+  entry.set_caller(MaskResidentIdsInText(CutUtf8(caller, kAuditCallerChars)));
   entry.set_method(CutUtf8(method, kAuditCallerChars));
   entry.set_batch_index(subject.batch_index);
   entry.set_code(static_cast<int>(outcome.code()));
@@ -34,7 +36,7 @@ storage::ServiceRecord BuildAuditRecord(
     absl::StrAppend(&text, ": ", outcome.message());
   }
   if (!subject.detail.empty()) absl::StrAppend(&text, ": ", subject.detail);
-  entry.set_outcome(CutUtf8(text, kAuditOutcomeChars));
+  entry.set_outcome(MaskResidentIdsInText(CutUtf8(text, kAuditOutcomeChars)));
   entry.set_program(subject.program);
   entry.set_purpose(CutUtf8(subject.purpose, kAuditPurposeChars));
   entry.set_region_code(CutUtf8(subject.region_code, kAuditRegionChars));

@@ -49,7 +49,8 @@ class CallDoor::IdleWatch {
     while (!mu_.AwaitWithTimeout(absl::Condition(&stop_), tick)) {
       const int64_t now = NowMillis();
       for (Call* call : calls_) {
-        if (now - call->last_activity_ms_.load() > timeout_ms_ &&
+        if (call->waiting_.load() > 0 &&
+            now - call->last_activity_ms_.load() > timeout_ms_ &&
             !call->idle_expired_.exchange(true)) {
           call->context_->TryCancel();
         }
@@ -123,13 +124,25 @@ absl::StatusOr<storage::Appended> Call::AuditNow(
   return appended->front();
 }
 
-void Call::Touch() { last_activity_ms_.store(NowMillis()); }
+void Call::BeginWait() {
+  last_activity_ms_.store(NowMillis());
+  waiting_.fetch_add(1);
+}
+
+void Call::EndWait() {
+  waiting_.fetch_sub(1);
+  last_activity_ms_.store(NowMillis());
+}
 
 grpc::Status Call::Finish(absl::Status outcome) {
-  if (!outcome.ok() && idle_expired_.load()) {
+  // A stream the server closed for idleness, or one the client cancelled,
+  // ends its reads as if the input were done: the work then saw no error.
+  if (idle_expired_.load()) {
     outcome = absl::DeadlineExceededError(absl::StrCat(
         "the stream was idle for more than ",
         door_->idle_watch_->timeout_ms() / 1000, " s and was closed"));
+  } else if (outcome.ok() && context_->IsCancelled()) {
+    outcome = absl::CancelledError("the client cancelled the call");
   }
   if (!audited_) {
     std::vector<storage::ServiceRecord> records;
@@ -170,7 +183,6 @@ absl::Status CallDoor::AdmitAndCheckDeadline(Call& call) {
   if (!call.ticket_.admitted()) return refusal;
   if (absl::Status s = call.DeadlineCheck(); !s.ok()) return s;
   if (call.method_.call_class == CallClass::kStream && idle_watch_) {
-    call.Touch();
     idle_watch_->Add(&call);
     call.watched_ = true;
   }

@@ -16,6 +16,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/sync_stream.h"
 #include "hedui/v1/report.pb.h"
+#include "server/security/authorize.h"
 #include "server/security/caller.h"
 #include "server/service/admission.h"
 #include "server/service/audit_entry.h"
@@ -87,18 +88,23 @@ class Call {
   // Batch items: each item goes through the same checks as a unary call of
   // the method (bound, authorise, deadline) and gets its own entry; a group
   // of items shares one synced write.
+  // The caller is identified again for each item: a callers file reloaded
+  // or a certificate revoked while the stream is open takes effect at the
+  // next item, as at the next unary call.
   template <typename Request>
   absl::Status CheckItem(const RequestRules<Request>& rules,
-                         const Request& item) const;
+                         const Request& item);
   storage::ServiceRecord ItemRecord(
       const absl::Status& outcome, const AuditSubject& subject,
       std::optional<hedui::v1::Report> report = std::nullopt) const;
   absl::StatusOr<std::vector<storage::Appended>> AppendItems(
       std::vector<storage::ServiceRecord> records);
 
-  // Streams: a message read or written. A stream without activity for the
-  // door's idle timeout is cancelled.
-  void Touch();
+  // Streams: the server waits on the client (a read, or a write the client
+  // does not take). A stream that waits longer than the door's idle timeout
+  // is cancelled; the server's own work on it never counts.
+  void BeginWait();
+  void EndWait();
 
  private:
   friend class CallDoor;
@@ -114,6 +120,7 @@ class Call {
   Admission::Ticket ticket_;
   bool audited_ = false;
   std::atomic<int64_t> last_activity_ms_{0};
+  std::atomic<int> waiting_{0};
   std::atomic<bool> idle_expired_{false};
   bool watched_ = false;
 };
@@ -180,8 +187,9 @@ class CallDoor {
       outcome = work(call, request, [&](const Response& message) {
         grpc::ByteBuffer bytes;
         EncodeMessage(message, &bytes);
+        call.BeginWait();
         const bool written = writer->Write(bytes);
-        call.Touch();
+        call.EndWait();
         return written;
       });
     }
@@ -203,10 +211,11 @@ class CallDoor {
     // kUndecodable: `error` says why; the stream goes on.
     Next Read(Request* message, absl::Status* error) {
       grpc::ByteBuffer bytes;
+      call_->BeginWait();
       const bool read =
           reader_ != nullptr ? reader_->Read(&bytes) : stream_->Read(&bytes);
+      call_->EndWait();
       if (!read) return Next::kEnd;
-      call_->Touch();
       *error = DecodeMessage(bytes, message);
       return error->ok() ? Next::kMessage : Next::kUndecodable;
     }
@@ -259,8 +268,9 @@ class CallDoor {
       outcome = work(call, messages, [&](const Response& message) {
         grpc::ByteBuffer bytes;
         EncodeMessage(message, &bytes);
+        call.BeginWait();
         const bool written = stream->Write(bytes);
-        call.Touch();
+        call.EndWait();
         return written;
       });
     }
@@ -312,7 +322,13 @@ class CallDoor {
 
 template <typename Request>
 absl::Status Call::CheckItem(const RequestRules<Request>& rules,
-                             const Request& item) const {
+                             const Request& item) {
+  Identify();
+  if (!caller_.ok()) return caller_.status();
+  if (absl::Status s = security::AuthorizeMethod(*caller_, method_.name);
+      !s.ok()) {
+    return s;
+  }
   if (rules.bound) {
     if (absl::Status s = rules.bound(item); !s.ok()) return s;
   }

@@ -23,6 +23,9 @@ absl::Status DecodeMessage(const grpc::ByteBuffer& bytes,
                      " message (bad wire format, or a text field that is not "
                      "UTF-8)"));
   }
+  // Fields this server does not know would otherwise travel on whole: into
+  // the stored report (a request is kept with its report) and back out.
+  message->DiscardUnknownFields();
   return absl::OkStatus();
 }
 

@@ -72,6 +72,10 @@ class Violations {
                                     kMaxPageSizeAsked));
     }
   }
+  void TimeRange(int64_t from_micros, int64_t to_micros) {
+    if (from_micros < 0) Add("from_unix_micros", "must not be negative");
+    if (to_micros < 0) Add("to_unix_micros", "must not be negative");
+  }
   void Token(const std::string& token) {
     if (token.size() > kMaxTokenChars ||
         Utf8Length(token) == std::string::npos) {
@@ -156,14 +160,9 @@ absl::Status BoundGetStats(const hedui::v1::GetStatsRequest& request) {
 
 absl::Status BoundListAudit(const hedui::v1::ListAuditRequest& request) {
   Violations v;
-  if (request.from_unix_micros() < 0) {
-    v.Add("from_unix_micros", "must not be negative");
-  }
-  if (request.to_unix_micros() < 0) {
-    v.Add("to_unix_micros", "must not be negative");
-  }
-  if (request.caller().size() > kMaxCallerChars ||
-      Utf8Length(request.caller()) == std::string::npos) {
+  v.TimeRange(request.from_unix_micros(), request.to_unix_micros());
+  const size_t caller_chars = Utf8Length(request.caller());
+  if (caller_chars == std::string::npos || caller_chars > kMaxCallerChars) {
     v.Add("caller", absl::StrCat("at most ", kMaxCallerChars, " characters"));
   }
   v.OptionalEnum(request.program(), &hedui::v1::Program_IsValid, "program");
@@ -175,12 +174,7 @@ absl::Status BoundListAudit(const hedui::v1::ListAuditRequest& request) {
 
 absl::Status BoundExportAudit(const hedui::v1::ExportAuditRequest& request) {
   Violations v;
-  if (request.from_unix_micros() < 0) {
-    v.Add("from_unix_micros", "must not be negative");
-  }
-  if (request.to_unix_micros() < 0) {
-    v.Add("to_unix_micros", "must not be negative");
-  }
+  v.TimeRange(request.from_unix_micros(), request.to_unix_micros());
   if (request.to_unix_micros() > 0 &&
       request.from_unix_micros() >= request.to_unix_micros()) {
     v.Add("from_unix_micros", "must be before to_unix_micros");

@@ -54,6 +54,8 @@ namespace pb = hedui::v1;
 constexpr char kCallerHeader[] = "x-test-caller";
 constexpr int kResidents = 20000;
 constexpr int kMaxStreamsPerCaller = 3;
+constexpr char kVerifyBatchMethod[] =
+    "/hedui.v1.VerificationService/VerifyBatch";
 
 security::Caller MakeCaller(std::string identity, security::Role role,
                             security::RegionScope regions) {
@@ -603,6 +605,23 @@ TEST(ServiceTest, IdleStreamsTakeOnlyTheirCallersShareAndAreClosed) {
     absl::SleepFor(absl::Milliseconds(100));
   }
   EXPECT_TRUE(again_status.ok()) << again_status.error_message();
+  // The closed streams are audited as such, not as OK.
+  pb::ListAuditRequest by_caller;
+  by_caller.set_caller("other-system");
+  by_caller.set_page_size(1000);
+  pb::ListAuditResponse listed;
+  auto list_context = As("staff");
+  ASSERT_TRUE(pb::AuditService::NewStub(env->channel_)
+                  ->ListAudit(list_context.get(), by_caller, &listed)
+                  .ok());
+  int closed_idle = 0;
+  for (const auto& entry : listed.entries()) {
+    if (entry.method() == kVerifyBatchMethod &&
+        entry.code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      ++closed_idle;
+    }
+  }
+  EXPECT_EQ(closed_idle, kMaxStreamsPerCaller);
   ExpectChainIntact();
 }
 

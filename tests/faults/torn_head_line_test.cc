@@ -1,6 +1,5 @@
-// NOT REGISTERED IN CTEST: it fails on today's code. A durability defect in
-// storage/ found by the power-loss tests (issue 14), kept failing here until
-// the storage owner fixes it; then it moves into hedui_power_loss_test.
+// A durability defect in storage/ found by the power-loss tests (issue 14),
+// fixed in AppendHeadLine, which now cuts a torn last line before appending.
 //
 // The audit head file is appended with a plain write() and then fsynced
 // (storage/audit_chain.cc, AppendHeadLine). A power loss between the two can

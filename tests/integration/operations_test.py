@@ -18,8 +18,8 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (HEDUID, POLICY, SOURCE, Server, check, cli,  # noqa: E402
-                     dev_certificates, fail, generate_county,
+from harness import (HEDUID, POLICY, SOURCE, TEST_TODAY, Server,  # noqa: E402
+                     check, cli, dev_certificates, fail, generate_county,
                      ingest_county, workdir)
 
 PROMETHEUS = "/usr/bin/prometheus"
@@ -100,7 +100,9 @@ def start_configured(base, tls, metrics_port, notify_path):
         ]) + "\n")
     env = dict(os.environ, NOTIFY_SOCKET=notify_path)
     log = open(os.path.join(work, "heduid.log"), "wb")
-    proc = subprocess.Popen([HEDUID, "--config", conf], stdout=log,
+    # --test-today is command line only (never in a configuration file).
+    proc = subprocess.Popen([HEDUID, "--config", conf,
+                             "--test-today", TEST_TODAY], stdout=log,
                             stderr=log, env=env)
     server = Server(work, os.path.join(work, "data"), tls_dir=tls)
     server.proc, server.log, server.log_path = proc, log, log.name
