@@ -34,7 +34,7 @@ bool NextMessage(IngestReader& reader, hedui::v1::IngestRequest* request,
 
 absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     storage::Store* store, const IngestLimits& limits,
-    grpc::ServerContext* context, IngestReader& reader,
+    grpc::ServerContextBase* context, IngestReader& reader,
     hedui::v1::Department* department) {
   hedui::v1::IngestRequest request;
   absl::Status undecodable;

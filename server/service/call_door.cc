@@ -65,7 +65,7 @@ class CallDoor::IdleWatch {
   std::thread thread_;
 };
 
-Call::Call(CallDoor* door, grpc::ServerContext* context,
+Call::Call(CallDoor* door, grpc::ServerContextBase* context,
            const MethodSpec& method)
     : door_(door),
       context_(context),

@@ -61,7 +61,9 @@ class CallDoor;
 // One call going through the door, as its handler's work sees it.
 class Call {
  public:
-  Call(CallDoor* door, grpc::ServerContext* context, const MethodSpec& method);
+  // ServerContextBase: the synchronous handlers' and the callback API's.
+  Call(CallDoor* door, grpc::ServerContextBase* context,
+       const MethodSpec& method);
   ~Call();
   Call(const Call&) = delete;
   Call& operator=(const Call&) = delete;
@@ -69,7 +71,7 @@ class Call {
   // Valid once the call is admitted (inside the work).
   const security::Caller& caller() const { return *caller_; }
   const CallInfo& info() const { return info_; }
-  grpc::ServerContext& context() { return *context_; }
+  grpc::ServerContextBase& context() { return *context_; }
   AuditSubject& subject() { return subject_; }
 
   // CANCELLED or DEADLINE_EXCEEDED once the call cannot be answered in time.
@@ -112,7 +114,7 @@ class Call {
   grpc::Status Finish(absl::Status outcome);
 
   CallDoor* door_;
-  grpc::ServerContext* context_;
+  grpc::ServerContextBase* context_;
   MethodSpec method_;
   absl::StatusOr<security::Caller> caller_;
   CallInfo info_;
