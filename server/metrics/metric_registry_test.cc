@@ -88,6 +88,25 @@ TEST(MetricRegistryTest, CallSeriesCountByMethodAndCode) {
                               "code=\"OK\"} 1\n"));
 }
 
+// Method names are the caller's to choose: ones the server does not serve
+// share a series, and a wildcard service cannot add series without end.
+TEST(MetricRegistryTest, CallSeriesOfMadeUpMethodsAreBounded) {
+  Registry registry;
+  ServiceMetrics metrics(registry);
+  CallSeriesCache calls(&metrics);
+  CallSeries* unknown = calls.For("/hedui.v1.VerificationService/Nope");
+  EXPECT_EQ(calls.For(std::string(2000, 'A')), unknown);
+  EXPECT_EQ(calls.For("/no.Such/Method"), unknown);
+  CallSeries* first = nullptr;
+  for (int i = 0; i < 1000; ++i) {
+    CallSeries* s =
+        calls.For("/grpc.health.v1.Health/Made" + std::to_string(i));
+    if (i == 999) first = s;
+  }
+  EXPECT_EQ(calls.For("/grpc.health.v1.Health/Another"), first);
+  EXPECT_LT(registry.Render().size(), 200000u);
+}
+
 TEST(MetricRegistryTest, StatusCodesHaveTheirGrpcNames) {
   EXPECT_STREQ(StatusCodeName(0), "OK");
   EXPECT_STREQ(StatusCodeName(8), "RESOURCE_EXHAUSTED");
