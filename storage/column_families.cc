@@ -132,7 +132,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   db_options.avoid_flush_during_shutdown = true;
   db_options.listeners.push_back(
       std::make_shared<NoAutomaticRecoveryAfterLogWrites>());
-  auto logger = std::make_shared<MaskingLogger>(path);
+  auto logger = std::make_shared<MaskingLogger>(path, config.env);
   db_options.info_log = logger;
   // Tickers only (no timers): the block-cache hit ratio the metrics endpoint
   // shows, at the cost of a few relaxed atomic increments per read.

@@ -4,6 +4,9 @@
 #include <cstdio>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "rocksdb/options.h"
 #include "storage/rocks_status.h"
 #include "storage/types/resident_id.h"
@@ -25,27 +28,54 @@ std::string Format(const char* format, va_list ap) {
   return big;
 }
 
-void LogTo(rocksdb::Logger* target, rocksdb::InfoLogLevel level,
-           const char* fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  target->Logv(level, fmt, ap);
-  va_end(ap);
-}
-
 }  // namespace
 
-MaskingLogger::MaskingLogger(const std::string& db_path) {
-  rocksdb::DBOptions options;
-  if (!rocksdb::CreateLoggerFromOptions(db_path, options, &target_).ok()) {
-    target_.reset();
+MaskingLogger::MaskingLogger(const std::string& db_path, rocksdb::Env* env) {
+  const std::shared_ptr<rocksdb::FileSystem> fs =
+      env != nullptr ? env->GetFileSystem() : rocksdb::FileSystem::Default();
+  const rocksdb::IOOptions io;
+  fs->CreateDirIfMissing(db_path, io, nullptr).PermitUncheckedError();
+  // As RocksDB keeps them: the previous LOG renamed to LOG.old.<micros>,
+  // which the store prunes to keep_log_file_num.
+  const std::string name = db_path + "/LOG";
+  if (fs->FileExists(name, io, nullptr).ok()) {
+    fs->RenameFile(name,
+                   absl::StrCat(name, ".old.", absl::ToUnixMicros(absl::Now())),
+                   io, nullptr)
+        .PermitUncheckedError();
+  }
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  if (fs->NewWritableFile(name, rocksdb::FileOptions(), &file, nullptr).ok()) {
+    absl::MutexLock lock(&file_mu_);
+    file_ = std::move(file);
+  }
+}
+
+void MaskingLogger::Write(absl::string_view text) {
+  absl::MutexLock lock(&file_mu_);
+  if (!file_) return;
+  const std::string stamp = absl::FormatTime(
+      "%Y/%m/%d-%H:%M:%E6S ", absl::Now(), absl::LocalTimeZone());
+  std::string line;
+  if (lost_ > 0) {
+    absl::StrAppend(&line, stamp, "[WARN] ", lost_,
+                    " lines of this LOG were lost: they could not be "
+                    "written (a full disk?)\n");
+  }
+  absl::StrAppend(&line, stamp, text);
+  if (line.back() != '\n') line.push_back('\n');
+  const rocksdb::IOOptions io;
+  if (file_->Append(line, io, nullptr).ok()) {
+    size_ += line.size();
+    lost_ = 0;
+  } else {
+    ++lost_;
   }
 }
 
 void MaskingLogger::Logv(const rocksdb::InfoLogLevel level, const char* format,
                          va_list ap) {
-  if (level < rocksdb::InfoLogLevel::WARN_LEVEL &&
-      (!target_ || level < GetInfoLogLevel())) {
+  if (level < rocksdb::InfoLogLevel::WARN_LEVEL && level < GetInfoLogLevel()) {
     return;
   }
   const std::string masked = MaskResidentIdsInText(Format(format, ap));
@@ -60,8 +90,8 @@ void MaskingLogger::Logv(const rocksdb::InfoLogLevel level, const char* format,
     absl::MutexLock lock(&mu_);
     if (dropped_.size() < 8) dropped_.push_back(WithoutDirectories(text));
   }
-  if (!target_ || level < GetInfoLogLevel()) return;
-  LogTo(target_.get(), level, "%s", masked.c_str());
+  if (level < GetInfoLogLevel()) return;
+  Write(masked);
 }
 
 std::vector<std::string> MaskingLogger::DroppedLogRecords() const {
@@ -74,15 +104,21 @@ void MaskingLogger::LogHeader(const char* format, va_list ap) {
 }
 
 void MaskingLogger::Flush() {
-  if (target_) target_->Flush();
+  absl::MutexLock lock(&file_mu_);
+  if (file_) file_->Flush(rocksdb::IOOptions(), nullptr).PermitUncheckedError();
 }
 
 size_t MaskingLogger::GetLogFileSize() const {
-  return target_ ? target_->GetLogFileSize() : kDoNotSupportGetLogFileSize;
+  absl::MutexLock lock(&file_mu_);
+  return file_ ? static_cast<size_t>(size_) : kDoNotSupportGetLogFileSize;
 }
 
 rocksdb::Status MaskingLogger::CloseImpl() {
-  return target_ ? target_->Close() : rocksdb::Status::OK();
+  absl::MutexLock lock(&file_mu_);
+  if (!file_) return rocksdb::Status::OK();
+  rocksdb::IOStatus s = file_->Close(rocksdb::IOOptions(), nullptr);
+  file_.reset();
+  return s;
 }
 
 }  // namespace hedui::storage

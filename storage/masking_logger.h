@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 
 namespace hedui::storage {
 
@@ -16,8 +18,10 @@ namespace hedui::storage {
 // not reach any file Hedui writes unmasked.
 class MaskingLogger : public rocksdb::Logger {
  public:
-  // Writes to the usual LOG file of the database at `db_path`.
-  explicit MaskingLogger(const std::string& db_path);
+  // Writes to the usual LOG file of the database at `db_path`, through
+  // `env`'s file system (null: the default one).
+  explicit MaskingLogger(const std::string& db_path,
+                         rocksdb::Env* env = nullptr);
 
   using rocksdb::Logger::Logv;
   void Logv(const rocksdb::InfoLogLevel level, const char* format,
@@ -36,9 +40,18 @@ class MaskingLogger : public rocksdb::Logger {
   rocksdb::Status CloseImpl() override;
 
  private:
-  std::shared_ptr<rocksdb::Logger> target_;  // null: LOG could not be opened
+  void Write(absl::string_view line);
+
   mutable absl::Mutex mu_;
   std::vector<std::string> dropped_ ABSL_GUARDED_BY(mu_);
+  // The LOG file itself, not RocksDB's own logger: after one failed write
+  // (a full disk) that one aborts on its next line (an assertion in
+  // WritableFileWriter, which Debian builds with assertions on). Here a line
+  // that cannot be written is lost and counted, and writing goes on.
+  mutable absl::Mutex file_mu_;
+  std::unique_ptr<rocksdb::FSWritableFile> file_ ABSL_GUARDED_BY(file_mu_);
+  uint64_t size_ ABSL_GUARDED_BY(file_mu_) = 0;
+  uint64_t lost_ ABSL_GUARDED_BY(file_mu_) = 0;
 };
 
 }  // namespace hedui::storage

@@ -1,6 +1,9 @@
 #include "storage/service_log.h"
 
+#include <sys/resource.h>
+
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,10 +14,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/audit_chain.h"
 #include "storage/service_log_keys.h"
+#include "storage/testing/no_space_file_system.h"
+#include "storage/testing/service_log_fixture.h"
 #include "storage/testing/sync_counting_env.h"
 #include "storage/types/resident_id.h"
 
@@ -719,6 +725,131 @@ TEST_F(ServiceLogTest, ARestoreMarkerIsCheckedAgainstTheChain) {
   EXPECT_EQ(verified.first_broken_sequence(), 7u);
   EXPECT_TRUE(absl::StrContains(verified.problem(), "restore marker"))
       << verified.problem();
+}
+
+// A full disk fails every file the store writes, RocksDB's own LOG included.
+// RocksDB's logger aborts on the line after a failed write (an assertion in
+// its file writer, on in Debian's build): heduid died on the first full
+// disk, and again at every restart while the disk stayed full. Refused,
+// recovered, closed and reopened while full, and nothing acknowledged lost.
+class FullDiskLogTest : public testing::ServiceLogFixture {
+ protected:
+  void TearDown() override {
+    Close();  // before the file system under the store goes
+    ServiceLogFixture::TearDown();
+  }
+  testing::NoSpaceEnv disk_;
+};
+
+TEST_F(FullDiskLogTest, NeverAbortsWhileEveryFileFailsAndLosesNothing) {
+  using Fail = testing::NoSpaceFileSystem::Fail;
+  testing::NoSpaceEnv& disk = disk_;
+  options_.recovery_interval = absl::Milliseconds(10);
+  options_.on_durability_change = [](bool, const absl::Status&) {};
+  ASSERT_TRUE(Open("db", disk.env.get()).ok());
+  const std::vector<Appended> acknowledged = Append(3);
+  ASSERT_EQ(acknowledged.size(), 3u);
+
+  disk.fs->set_fail(Fail::kAllWrites);
+  for (int i = 0; i < 5; ++i) {
+    auto refused = AppendOne(100 + i);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted)
+        << refused.status();
+    // Failed recovery attempts meanwhile, each logged by RocksDB.
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_FALSE(log_->WritesDurable());
+  // RocksDB's LOG written out now, then more lines.
+  store_->service_tables().db->GetDBOptions().info_log->Flush();
+  EXPECT_FALSE(AppendOne(150).ok());
+  absl::SleepFor(absl::Milliseconds(50));
+  // A flush (what a backup starts with) fails, it does not abort.
+  rocksdb::FlushOptions flush;
+  flush.allow_write_stall = true;
+  EXPECT_FALSE(store_->service_tables().db->Flush(flush).ok());
+  Close();
+  // A restart while the disk is still full: refused cleanly or served
+  // without storing anything.
+  absl::Status reopened = Open("db", disk.env.get());
+  if (reopened.ok()) {
+    EXPECT_FALSE(AppendOne(200).ok());
+  } else {
+    EXPECT_EQ(reopened.code(), absl::StatusCode::kResourceExhausted)
+        << reopened;
+  }
+  Close();
+  EXPECT_GT(disk.fs->failures(), 0);
+
+  disk.fs->set_fail(Fail::kNothing);
+  ASSERT_TRUE(Open("db", disk.env.get()).ok());
+  EXPECT_EQ(log_->AuditLength(), acknowledged.size());
+  auto verified = log_->VerifyAudit();
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->intact()) << verified->problem();
+  for (const Appended& a : acknowledged) {
+    auto report = log_->GetReport(a.report_id);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->has_value()) << a.report_id;
+  }
+  const std::vector<Appended> after = Append(1);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].sequence, acknowledged.size() + 1);
+}
+
+// Every file of the process stops growing (RLIMIT_FSIZE: writes fail with
+// EFBIG, as ENOSPC fails them on a full disk), RocksDB's LOG included, which
+// no test file system reaches with the logger RocksDB makes by itself.
+class FileSizeLimit {
+ public:
+  FileSizeLimit() {
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &previous_);
+    rlimit limit = previous_;
+    limit.rlim_cur = 1;
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &previous_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+
+ private:
+  rlimit previous_;
+  void (*previous_handler_)(int);
+};
+
+TEST_F(FullDiskLogTest, NeverAbortsWhenNoFileCanGrow) {
+  options_.recovery_interval = absl::Milliseconds(10);
+  options_.on_durability_change = [](bool, const absl::Status&) {};
+  ASSERT_TRUE(Open("db").ok());
+  const std::vector<Appended> acknowledged = Append(3);
+  {
+    FileSizeLimit full;
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_FALSE(AppendOne(100 + i).ok());
+      store_->service_tables().db->GetDBOptions().info_log->Flush();
+      absl::SleepFor(absl::Milliseconds(30));
+    }
+    EXPECT_FALSE(log_->WritesDurable());
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    EXPECT_FALSE(store_->service_tables().db->Flush(flush).ok());
+    Close();
+    absl::Status reopened = Open("db");
+    if (reopened.ok()) {
+      EXPECT_FALSE(AppendOne(200).ok());
+    }
+    Close();
+  }
+  ASSERT_TRUE(Open("db").ok());
+  EXPECT_EQ(log_->AuditLength(), acknowledged.size());
+  auto verified = log_->VerifyAudit();
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->intact()) << verified->problem();
+  const std::vector<Appended> after = Append(1);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].sequence, acknowledged.size() + 1);
 }
 
 }  // namespace
