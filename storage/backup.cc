@@ -251,8 +251,10 @@ absl::StatusOr<BackupSummary> BackupManager::Create(
   std::error_code ec;
   fs::create_directories(backup_dir_, ec);
   if (ec) {
+    // The path is the operator's (ListBackups names it); callers get the
+    // setting's name only.
     return absl::FailedPreconditionError(absl::StrCat(
-        "backup_dir ", backup_dir_, ": cannot create: ", ec.message()));
+        "the configured backup_dir cannot be created: ", ec.message()));
   }
   absl::StatusOr<AuditReader::End> chain = AuditReader(tables_).ChainEnd();
   if (!chain.ok()) return chain.status();
@@ -309,8 +311,8 @@ absl::StatusOr<BackupCheck> BackupManager::Verify(uint32_t backup_id) {
   rocksdb::BackupInfo info;
   rocksdb::Status got = (*engine)->GetBackupInfo(backup_id, &info);
   if (got.IsNotFound()) {
-    return absl::NotFoundError(
-        absl::StrCat("no backup ", backup_id, " in ", backup_dir_));
+    return absl::NotFoundError(absl::StrCat(
+        "no backup ", backup_id, " (hedui admin backups lists them)"));
   }
   check.backup.backup_id = backup_id;
   if (!got.ok()) {
