@@ -11,6 +11,8 @@ Seeds are real examples from the repository, put in each harness's input form
   household_file  the same requests, in proto JSON and in text format
   audit_entry     stored entries (allowed and refused calls), a head file, an
                   export file
+and every input of tests/fuzz/regressions/<name>/ (inputs a harness once
+failed on, kept so the replay in tests/run.sh tries them on every run).
 
 Run from anywhere: tests/fuzz/make_seeds.py. Needs protoc and python3-protobuf
 (Debian's /usr/bin/python3). Deterministic: running it again changes nothing.
@@ -231,6 +233,11 @@ def main():
     policies()
     callers()
     requests_and_audit()
+    regressions = os.path.join(ROOT, "tests", "fuzz", "regressions")
+    for target in sorted(os.listdir(regressions)):
+        for name in sorted(os.listdir(os.path.join(regressions, target))):
+            with open(os.path.join(regressions, target, name), "rb") as f:
+                write(target, "regression_" + name, f.read())
     for target in sorted(os.listdir(CORPUS)):
         files = os.listdir(os.path.join(CORPUS, target))
         size = sum(os.path.getsize(os.path.join(CORPUS, target, f)) for f in files)
