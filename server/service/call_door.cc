@@ -90,6 +90,17 @@ void Call::Identify() {
   }
 }
 
+absl::Status Call::Reidentify() {
+  absl::StatusOr<security::Caller> current = door_->callers_(*context_);
+  if (!current.ok()) return current.status();
+  caller_ = std::move(current);
+  info_.caller = caller_->identity;
+  info_.regions.clear();
+  const security::RegionScope& regions = security::VisibleRegions(*caller_);
+  if (!regions.all()) info_.regions = regions.values();
+  return absl::OkStatus();
+}
+
 absl::Status Call::DeadlineCheck() const {
   if (context_->IsCancelled()) {
     return absl::CancelledError("the call was cancelled");

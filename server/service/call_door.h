@@ -111,6 +111,9 @@ class Call {
  private:
   friend class CallDoor;
   void Identify();
+  // Identifies an admitted caller again; on a refusal the call keeps the
+  // identity it was admitted with, for its audit entries.
+  absl::Status Reidentify();
   grpc::Status Finish(absl::Status outcome);
 
   CallDoor* door_;
@@ -325,8 +328,7 @@ class CallDoor {
 template <typename Request>
 absl::Status Call::CheckItem(const RequestRules<Request>& rules,
                              const Request& item) {
-  Identify();
-  if (!caller_.ok()) return caller_.status();
+  if (absl::Status s = Reidentify(); !s.ok()) return s;
   if (absl::Status s = security::AuthorizeMethod(*caller_, method_.name);
       !s.ok()) {
     return s;

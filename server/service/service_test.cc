@@ -83,6 +83,9 @@ const std::map<std::string, security::Caller>& Callers() {
           {"only-320582",
            MakeCaller("only-320582", hedui::config::v1::PROGRAM_SYSTEM,
                       security::RegionScope::Only({"320582"}))},
+          {"revocable",
+           MakeCaller("revocable", hedui::config::v1::PROGRAM_SYSTEM,
+                      security::RegionScope::All())},
           {"staff", MakeCaller("staff", hedui::config::v1::STAFF,
                                security::RegionScope::All())},
           {"admin", MakeCaller("admin", hedui::config::v1::ADMIN,
@@ -91,12 +94,18 @@ const std::map<std::string, security::Caller>& Callers() {
   return *callers;
 }
 
+// A caller taken out of the callers file while its stream is open.
+std::atomic<bool> revoked{false};
+
 absl::StatusOr<security::Caller> TestCaller(
     const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto found = metadata.find(kCallerHeader);
   if (found == metadata.end()) {
     return absl::UnauthenticatedError("a client certificate is required");
+  }
+  if (revoked.load() && found->second == "revocable") {
+    return absl::UnauthenticatedError("the client certificate is revoked");
   }
   auto caller =
       Callers().find(std::string(found->second.data(), found->second.size()));
@@ -342,6 +351,28 @@ TEST(ServiceTest, ConcurrentBatchesAnswerEveryItemInOrder) {
   // One entry per item and one per stream.
   EXPECT_EQ(AuditLength() - before, kStreams * kItems + kStreams);
   ExpectChainIntact();
+}
+
+// A revocation or a callers-file reload while a batch is open takes effect
+// at its next item, as at the next unary call.
+TEST(ServiceTest, BatchItemsAreAuthorisedAgainstTheCallersInForce) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  auto context = As("revocable");
+  auto stream = stub->VerifyBatch(context.get());
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[FirstApplication(pb::DIBAO)];
+  pb::VerifyBatchResult result;
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&result));
+  EXPECT_EQ(result.code(), 0) << result.message();
+  revoked = true;
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&result));
+  revoked = false;
+  EXPECT_EQ(result.code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_FALSE(result.has_report());
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 // Defect 1: a purpose cut in the middle of a character broke the chain for
