@@ -155,14 +155,6 @@ store::RecordSet StoreRead(const std::vector<std::string>& ids,
   return out;
 }
 
-// Known defect, reported with issue 14: CheckConsent's problem quotes
-// consent.consent_id as given ("consent \"<id>\" is not valid: ..."), so a
-// consent numbered by the applicant's resident ID shows it unmasked to the
-// caller (input: a consent_id of 320581198005050012 and an adult who did
-// not sign). Set to false once server/engine/rules/consent.cc masks it: the
-// harness then fails on such inputs again.
-constexpr bool kConsentIdQuotedUnmasked = true;
-
 // HEDUI_FUZZ_VERBOSE=1: says how far each input got (are the seeds still
 // evaluated after a change to the validation?).
 void Reached(absl::string_view stage, absl::string_view detail = "") {
@@ -213,18 +205,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const engine::ConsentCheck consent =
       engine::CheckConsent(request, *day, rules->consent_validity_months);
-  if (kConsentIdQuotedUnmasked) {
-    // Every other ID in the message is still checked.
-    std::string without_id = consent.problem;
-    const std::string& id = request.consent().consent_id();
-    for (size_t at = id.empty() ? std::string::npos : without_id.find(id);
-         at != std::string::npos; at = without_id.find(id, at)) {
-      without_id.erase(at, id.size());
-    }
-    CheckNoLeak(without_id, bytes);
-  } else {
-    CheckNoLeak(consent.problem, bytes);
-  }
+  // A consent numbered by a resident ID once reached the caller unmasked
+  // (tests/fuzz/regressions/request/consent_id_is_a_resident_id.bin).
+  CheckNoLeak(consent.problem, bytes);
   HEDUI_FUZZ_CHECK(consent.valid == consent.problem.empty(), consent.problem);
   if (!consent.valid) {
     Reached("consent refused:", consent.problem);

@@ -171,7 +171,8 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
   check.valid = problems.empty();
   if (!check.valid) {
     check.problem =
-        absl::StrCat("consent \"", consent.consent_id(),
+        // A county may number consents by the applicant's resident ID.
+        absl::StrCat("consent \"", MaskResidentIdsInText(consent.consent_id()),
                      "\" is not valid: ", absl::StrJoin(problems, "; "));
   }
   return out;
