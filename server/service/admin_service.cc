@@ -1,5 +1,7 @@
 #include "server/service/admin_service.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -23,7 +25,6 @@ bool NextMessage(IngestReader& reader, hedui::v1::IngestRequest* request,
   request->Clear();
   switch (reader.Read(request, error)) {
     case IngestReader::Next::kMessage:
-      return true;
     case IngestReader::Next::kUndecodable:
       return true;
     case IngestReader::Next::kEnd:
@@ -113,10 +114,11 @@ double SecondsSince(absl::Time start) {
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
-                                   IngestLimits limits, BackupSettings backup)
+                                   IngestLimits limits,
+                                   const BackupSettings& backup)
     : door_(door),
       store_(store),
-      limits_(limits),
+      limits_(std::move(limits)),
       backups_(backup.backup_dir.empty()
                    ? nullptr
                    : std::make_unique<storage::BackupManager>(

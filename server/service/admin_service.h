@@ -32,7 +32,7 @@ class AdminServiceImpl final : public RawService {
  public:
   // `store` and `door` must outlive the service.
   AdminServiceImpl(CallDoor* door, storage::Store* store, IngestLimits limits,
-                   BackupSettings backup = {});
+                   const BackupSettings& backup = {});
 
   // What GetServerStatus answers (heduid: metrics::ReadServerStatus).
   void set_status_source(std::function<hedui::v1::ServerStatus()> source) {

@@ -288,7 +288,7 @@ absl::Status VerificationServiceImpl::GetReport(
   absl::StatusOr<std::optional<std::string>> bytes =
       log_->GetReport(request.report_id());
   if (!bytes.ok()) return bytes.status();
-  const absl::Status unknown = absl::NotFoundError(
+  absl::Status unknown = absl::NotFoundError(
       absl::StrCat("no report with id '", request.report_id(), "'"));
   if (!bytes->has_value()) return unknown;
   if (!response->ParseFromString(**bytes)) {
