@@ -605,7 +605,12 @@ TEST(ServiceTest, IdleStreamsTakeOnlyTheirCallersShareAndAreClosed) {
     streams.push_back(stub->VerifyBatch(contexts.back().get()));
   }
   // The door admits a stream when its handler runs: wait for them.
-  absl::SleepFor(absl::Milliseconds(300));
+  for (int i = 0;
+       i < 100 && env->door_->admission().in_flight() < kMaxStreamsPerCaller;
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_EQ(env->door_->admission().in_flight(), kMaxStreamsPerCaller);
   auto refused_context = As("other-system");
   auto refused = stub->VerifyBatch(refused_context.get());
   grpc::Status s = refused->Finish();
