@@ -66,6 +66,9 @@ run_one() {
   rm -f "$dir/artifacts"/* "$dir/rc"
   local args=(-print_final_stats=1 -timeout=30 -rss_limit_mb=2048
               -artifact_prefix="$dir/artifacts/")
+  # A fixed seed (run.sh sets one) makes a run from the seed corpus repeat
+  # the same inputs: CI does not find by chance what the last run did not.
+  if [ -n "${HEDUI_FUZZ_SEED:-}" ]; then args+=(-seed="$HEDUI_FUZZ_SEED"); fi
   local rc=0
   if [ $replay -eq 1 ]; then
     # Each seed once; the work corpus is not read, so only the seeds count.

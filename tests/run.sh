@@ -69,7 +69,8 @@ if [ "${HEDUI_SKIP_FUZZ:-0}" != 1 ] || [ "${CI:-}" = true ]; then
   t=$(now)
   ctest --test-dir build/fuzz -L fuzz --output-on-failure --timeout 300 \
     || status=1
-  HEDUI_FUZZ_BUILD=build/fuzz tests/fuzz.sh --seconds \
+  HEDUI_FUZZ_BUILD=build/fuzz HEDUI_FUZZ_SEED=${HEDUI_FUZZ_SEED:-1} \
+    tests/fuzz.sh --seconds \
     "${HEDUI_FUZZ_SECONDS:-60}" || status=1
   took[fuzz_run]=$(( $(now) - t ))
 fi
