@@ -92,14 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
   const auto registry = security::LoadCallersText(text, kFile);
   if (!registry.ok()) {
-    HEDUI_FUZZ_CHECK(
-        registry.status().code() == absl::StatusCode::kInvalidArgument,
-        registry.status().ToString());
-    for (absl::string_view line :
-         absl::StrSplit(registry.status().message(), '\n')) {
-      HEDUI_FUZZ_CHECK(absl::StartsWith(line, kFile),
-                       registry.status().ToString());
-    }
+    hedui::fuzz::CheckFileRefusal(registry.status(), kFile);
     return 0;
   }
 

@@ -8,7 +8,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/stubs/logging.h"
 
@@ -24,6 +27,17 @@ namespace hedui::fuzz {
   do {                                                           \
     if (!(condition)) ::hedui::fuzz::Fail(#condition, (detail)); \
   } while (0)
+
+// A text file's loader (policy, callers file) refusing its input: always
+// INVALID_ARGUMENT, every line of the message starting with the file's name.
+inline void CheckFileRefusal(const absl::Status& refusal,
+                             absl::string_view file) {
+  HEDUI_FUZZ_CHECK(refusal.code() == absl::StatusCode::kInvalidArgument,
+                   refusal.ToString());
+  for (absl::string_view line : absl::StrSplit(refusal.message(), '\n')) {
+    HEDUI_FUZZ_CHECK(absl::StartsWith(line, file), refusal.ToString());
+  }
+}
 
 // Protobuf logs every string with invalid UTF-8 it refuses to parse: at
 // thousands of inputs a second that is all a run would print. Call from

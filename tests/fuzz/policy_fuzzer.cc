@@ -75,14 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
   absl::StatusOr<engine::Policy> policy = engine::LoadPolicyText(text, kFile);
   if (!policy.ok()) {
-    HEDUI_FUZZ_CHECK(
-        policy.status().code() == absl::StatusCode::kInvalidArgument,
-        policy.status().ToString());
-    for (absl::string_view line :
-         absl::StrSplit(policy.status().message(), '\n')) {
-      HEDUI_FUZZ_CHECK(absl::StartsWith(line, kFile),
-                       policy.status().ToString());
-    }
+    hedui::fuzz::CheckFileRefusal(policy.status(), kFile);
     return 0;
   }
 
