@@ -190,12 +190,7 @@ class CallDoor {
     if (outcome.ok()) outcome = AdmitWith(call, rules, request);
     if (outcome.ok()) {
       outcome = work(call, request, [&](const Response& message) {
-        grpc::ByteBuffer bytes;
-        EncodeMessage(message, &bytes);
-        call.BeginWait();
-        const bool written = writer->Write(bytes);
-        call.EndWait();
-        return written;
+        return WriteMessage(call, writer, message);
       });
     }
     return call.Finish(outcome);
@@ -271,12 +266,7 @@ class CallDoor {
     if (outcome.ok()) {
       MessageReader<Request> messages(&call, stream);
       outcome = work(call, messages, [&](const Response& message) {
-        grpc::ByteBuffer bytes;
-        EncodeMessage(message, &bytes);
-        call.BeginWait();
-        const bool written = stream->Write(bytes);
-        call.EndWait();
-        return written;
+        return WriteMessage(call, stream, message);
       });
     }
     return call.Finish(outcome);
@@ -290,6 +280,18 @@ class CallDoor {
   // decodes is bounded before any work, but a caller learns only that it is
   // unknown, or that its role may not call the method, before its fields
   // are judged.
+  // One message out; a write the client does not take is a wait on it.
+  template <typename Writer>
+  static bool WriteMessage(Call& call, Writer* writer,
+                           const google::protobuf::Message& message) {
+    grpc::ByteBuffer bytes;
+    EncodeMessage(message, &bytes);
+    call.BeginWait();
+    const bool written = writer->Write(bytes);
+    call.EndWait();
+    return written;
+  }
+
   template <typename Request>
   absl::Status DecodeAndBound(Call& call, const RequestRules<Request>& rules,
                               const grpc::ByteBuffer& in, Request* request) {
