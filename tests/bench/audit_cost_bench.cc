@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -42,6 +43,7 @@
 #include "hedui/v1/report.pb.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "server/service/audit_entry.h"
 #include "storage/service_log.h"
 #include "storage/service_log_keys.h"
 #include "storage/store.h"
@@ -188,35 +190,29 @@ int main(int argc, char** argv) {
   }
   ServiceLog& service_log = **log;
 
-  // What Verifier::Entry fills in for a Verify that succeeded; the persons
-  // hash is computed by the caller there too, so it counts here.
-  auto entry = [&]() {
-    AuditEntry e;
-    e.set_time_unix_micros(absl::ToUnixMicros(absl::Now()));
-    e.set_caller("dibao-system");
-    e.set_method("/hedui.v1.VerificationService/Verify");
-    e.set_batch_index(-1);
-    e.set_code(0);
-    e.set_outcome("OK");
-    e.set_program(report.request().program());
-    e.set_purpose(report.request().purpose().substr(0, 200));
-    e.set_region_code(report.request().region_code());
-    e.set_persons_hash(service_log.PersonsHash(persons));
-    return e;
+  // What the call door audits for a Verify that succeeded, through the one
+  // builder the server uses (server/service/audit_entry.h); the persons hash
+  // is computed there too, so it counts here.
+  hedui::server::AuditSubject subject;
+  subject.program = report.request().program();
+  subject.purpose = report.request().purpose();
+  subject.region_code = report.request().region_code();
+  subject.person_ids = persons;
+  auto record = [&](std::optional<Report> with) {
+    return hedui::server::BuildAuditRecord(
+        "dibao-system", "/hedui.v1.VerificationService/Verify",
+        absl::OkStatus(), subject, service_log, std::move(with));
   };
   // Every path starts from its own copy of the report, as a Verify holds the
   // engine's fresh report: the copy is then no part of the difference.
   const Op audited = [&]() {
-    std::vector<ServiceRecord> records(1);
-    records[0].audit = entry();
-    records[0].person_ids = persons;
-    records[0].report = report;
+    std::vector<ServiceRecord> records;
+    records.push_back(record(report));
     return service_log.Append(std::move(records)).ok();
   };
   const Op audit_only = [&]() {
-    std::vector<ServiceRecord> records(1);
-    records[0].audit = entry();
-    records[0].person_ids = persons;
+    std::vector<ServiceRecord> records;
+    records.push_back(record(std::nullopt));
     return service_log.Append(std::move(records)).ok();
   };
   // Report ids far above the log's numbering (which starts at 1): the same
