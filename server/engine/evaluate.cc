@@ -8,9 +8,11 @@
 #include "absl/strings/string_view.h"
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/report/finding_builder.h"
+#include "server/engine/report/what_would_change.h"
 #include "server/engine/rules/assets.h"
 #include "server/engine/rules/composition.h"
 #include "server/engine/rules/consent.h"
+#include "server/engine/rules/duplicate_enrollment.h"
 #include "server/engine/rules/enrollment.h"
 #include "server/engine/rules/income.h"
 #include "server/engine/rules/tekun.h"
@@ -110,7 +112,9 @@ absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
       EvaluateIncome(ctx, report);
       EvaluateAssets(ctx, report);
   }
+  EvaluateDuplicateEnrollment(ctx, report);
   DecideVerdict(report);
+  AddWhatWouldChange(report);
   return absl::OkStatus();
 }
 

@@ -14,7 +14,7 @@ namespace hedui::engine {
 
 // Bumped whenever a rule or an explanation changes, so a stored report says
 // which engine wrote it.
-inline constexpr char kEngineVersion[] = "hedui-engine-1";
+inline constexpr char kEngineVersion[] = "hedui-engine-2";
 
 // The persons whose records an evaluation needs, in this order: the declared
 // members, then the obligors and their declared spouses (domain.md §1: the

@@ -89,6 +89,20 @@ absl::StatusOr<EvaluationContext> BuildContext(
           FormatCivilDay(ctx.day), ": ", values.status().message()));
     }
   }
+  // Only with no registration at all: a registration in a region outside the
+  // policy names a region whose standards are not the request's.
+  if (reg == nullptr) {
+    for (const auto residence_class :
+         {hedui::store::v1::URBAN, hedui::store::v1::RURAL}) {
+      absl::StatusOr<PolicyValues> candidate =
+          policy.ValuesOn(request.region_code(), residence_class, ctx.day);
+      if (candidate.ok()) {
+        ctx.candidate_policies.push_back(*std::move(candidate));
+      } else if (!absl::IsNotFound(candidate.status())) {
+        return candidate.status();
+      }
+    }
+  }
   ctx.policy = *std::move(values);
   ctx.window = LookBackFrom(ctx.day, ctx.policy.look_back_months);
   ctx.freshness = DataFreshness(records, ctx.day, &ctx.policy);

@@ -39,6 +39,12 @@ struct EvaluationContext {
   // `standards_known` is false.
   PolicyValues policy;
   bool standards_known = false;
+  // With the standards unknown (no usable registration), the values in force
+  // for each residence class of the request's region: a criterion whose line
+  // needs the standard passes when it passes under every one of them, fails
+  // when it fails under every one, and is UNKNOWN otherwise (domain.md §2).
+  // Empty when the standards are known.
+  std::vector<PolicyValues> candidate_policies;
   std::string standards_problem;  // why not, in Chinese, for UNKNOWN findings
   const hedui::store::v1::HouseholdRegistrationRecord* applicant_registration =
       nullptr;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/engine/context/proto_dates.h"
 #include "server/engine/report/finding_builder.h"
+#include "server/engine/report/zh_names.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::engine {
@@ -106,24 +107,8 @@ std::string EnrollmentStatusName(store::EnrollmentStatus status) {
 }  // namespace
 
 std::string ProgramName(hedui::v1::Program program) {
-  switch (program) {
-    case hedui::v1::DIBAO:
-      return "低保";
-    case hedui::v1::TEKUN:
-      return "特困供养";
-    case hedui::v1::LOW_INCOME_MARGIN:
-      return "低保边缘";
-    case hedui::v1::TEMPORARY:
-      return "临时救助";
-    case hedui::v1::MEDICAL:
-      return "医疗救助";
-    case hedui::v1::HOUSING:
-      return "住房救助";
-    case hedui::v1::UNION_HARDSHIP:
-      return "工会困难职工帮扶";
-    default:
-      return "未知项目";
-  }
+  const std::string& name = ZhShortName(program);
+  return name.empty() ? "未知项目" : name;
 }
 
 std::string RelationName(hedui::v1::Relation relation) {

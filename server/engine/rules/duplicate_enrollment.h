@@ -1,0 +1,61 @@
+#ifndef HEDUI_SERVER_ENGINE_RULES_DUPLICATE_ENROLLMENT_H_
+#define HEDUI_SERVER_ENGINE_RULES_DUPLICATE_ENROLLMENT_H_
+
+#include <string>
+#include <vector>
+
+#include "hedui/v1/codes.pb.h"
+#include "hedui/v1/report.pb.h"
+#include "server/engine/context/evaluation_context.h"
+
+namespace hedui::engine {
+
+// One active enrolment of a counted member, from whichever source shows it.
+// Today the only source is the assistance-enrollment feed; Hedui's own rolls
+// join as a second source (the dynamic-management issue) by adding entries of
+// theirs to the list given to JudgeDuplicateEnrollment.
+struct ActiveEnrollment {
+  const MemberView* member = nullptr;
+  hedui::v1::Program program = hedui::v1::PROGRAM_UNSPECIFIED;
+  std::string household_number;  // the 户号 it is enrolled under
+  hedui::v1::Evidence evidence;  // the record, its department and as-of
+};
+
+// The feed's ENROLLED records of the counted members (SUSPENDED and ENDED do
+// not count, domain.md §3), in 低保, 特困 or margin: the only programs that
+// can make a duplicate. Stale data is read too: a duplicate it shows is still
+// one (§10.1).
+std::vector<ActiveEnrollment> FeedEnrollments(const EvaluationContext& ctx);
+
+// How an active enrolment stands to a verification for `applied` by the
+// household of `applicant_household` (its 户号; empty when the applicant has
+// none).
+enum class EnrollmentStanding {
+  kNotRelevant,  // a program that neither is nor excludes `applied`
+  kOwn,          // `applied` under the applicant's 户号: this household's own
+  kOtherHousehold,     // `applied` under another 户号
+  kNoHouseholdNumber,  // `applied`, and the applicant has no 户号 to compare
+  kExcludingProgram,   // 低保, 特困 and margin exclude each other, any 户号
+};
+EnrollmentStanding StandingOf(hedui::v1::Program applied,
+                              const std::string& applicant_household,
+                              hedui::v1::Program enrolled,
+                              const std::string& enrolled_household);
+
+// Appends DUPLICATE_ENROLLMENT judged on `enrollments` (domain.md §10.1):
+// REVIEW when any is a duplicate, whatever the feed's age; otherwise UNKNOWN
+// when the feed is missing or stale, else PASS. Appends nothing for programs
+// other than 低保, 特困 and margin.
+void JudgeDuplicateEnrollment(const EvaluationContext& ctx,
+                              const std::vector<ActiveEnrollment>& enrollments,
+                              hedui::v1::Report* report);
+
+// DUPLICATE_ENROLLMENT (一人一保, domain.md §10, §10.1) for 低保, 特困 and
+// margin verifications, from the assistance-enrollment feed; other programs
+// get no finding. Needs ctx.counted (the composition rule).
+void EvaluateDuplicateEnrollment(const EvaluationContext& ctx,
+                                 hedui::v1::Report* report);
+
+}  // namespace hedui::engine
+
+#endif  // HEDUI_SERVER_ENGINE_RULES_DUPLICATE_ENROLLMENT_H_

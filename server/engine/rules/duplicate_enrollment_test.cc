@@ -1,0 +1,1 @@
+// Tests arrive with the rule (issue 15).
