@@ -59,7 +59,8 @@ const absl::CivilDay kSpouseBirth(1982, 8, 8);  // 44
 const absl::CivilDay kChildBirth(2015, 3, 3);   // 11
 const absl::CivilDay kElderBirth(1954, 3, 1);   // 72
 
-// The criteria of each program, in report order.
+// The criteria of each program, in report order. Non-enrolled 医疗救助:
+// income and the asset tests.
 const std::vector<Criterion> kAssetsJudged = {Finding::CONSENT,
                                               Finding::COMPOSITION,
                                               Finding::INCOME,
@@ -68,6 +69,16 @@ const std::vector<Criterion> kAssetsJudged = {Finding::CONSENT,
                                               Finding::NON_RESIDENTIAL_PROPERTY,
                                               Finding::VEHICLES,
                                               Finding::BUSINESS};
+// 低保 and margin: the asset tests and 一人一保 (domain.md §10).
+const std::vector<Criterion> kExclusive = {Finding::CONSENT,
+                                           Finding::COMPOSITION,
+                                           Finding::INCOME,
+                                           Finding::FINANCIAL_ASSETS,
+                                           Finding::RESIDENTIAL_PROPERTY,
+                                           Finding::NON_RESIDENTIAL_PROPERTY,
+                                           Finding::VEHICLES,
+                                           Finding::BUSINESS,
+                                           Finding::DUPLICATE_ENROLLMENT};
 const std::vector<Criterion> kTekun = {Finding::CONSENT,
                                        Finding::COMPOSITION,
                                        Finding::INCOME,
@@ -77,7 +88,8 @@ const std::vector<Criterion> kTekun = {Finding::CONSENT,
                                        Finding::VEHICLES,
                                        Finding::BUSINESS,
                                        Finding::CANNOT_WORK,
-                                       Finding::OBLIGORS};
+                                       Finding::OBLIGORS,
+                                       Finding::DUPLICATE_ENROLLMENT};
 const std::vector<Criterion> kHousing = {Finding::CONSENT,
                                          Finding::COMPOSITION,
                                          Finding::INCOME,
@@ -166,13 +178,15 @@ void Disability(HouseholdBuilder& h, const std::string& id,
   r->set_grade(grade);
 }
 
+// Enrolled under 户号 `household`; the families below are registered in H1.
 void Enrollment(HouseholdBuilder& h, const std::string& id,
-                hedui::v1::Program program, store::EnrollmentStatus status) {
+                hedui::v1::Program program, store::EnrollmentStatus status,
+                const std::string& household = "JZ-0001") {
   store::AssistanceEnrollmentRecord* r =
       h.Person(id)->add_assistance_enrollment();
   r->set_person_id(id);
   r->set_program(program);
-  r->set_household_id("JZ-0001");
+  r->set_household_id(household);
   *r->mutable_since() = hedui::ToProto(absl::CivilDay(2024, 3, 1));
   r->set_status(status);
 }
@@ -365,14 +379,16 @@ std::string RowName(const ::testing::TestParamInfo<Row>& info) {
 
 std::vector<Row> DibaoRows() {
   using hedui::v1::DIBAO;
+  using hedui::v1::LOW_INCOME_MARGIN;
+  using hedui::v1::TEKUN;
   return {
       // 45,000 < 93,000; no assets, registers agree.
       Case(
-          "CleanFamily", kAssetsJudged, [] { return Family(DIBAO); }, MEETS),
+          "CleanFamily", kExclusive, [] { return Family(DIBAO); }, MEETS),
       // Consent for 12 months: signed 2025-11-06, valid through 2026-11-05,
       // the day itself.
       Case(
-          "ConsentValidThroughTheDay", kAssetsJudged,
+          "ConsentValidThroughTheDay", kExclusive,
           [] {
             HouseholdBuilder h = Family(DIBAO);
             *h.request().mutable_consent()->mutable_signed_on() =
@@ -383,7 +399,7 @@ std::vector<Row> DibaoRows() {
       // Signed 2025-11-05: valid through 2026-11-04, expired on the day.
       // (The service refuses such a request before evaluating it; the
       // engine still records the failed criterion.)
-      Case("ConsentExpiredTheDayBefore", kAssetsJudged,
+      Case("ConsentExpiredTheDayBefore", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              *h.request().mutable_consent()->mutable_signed_on() =
@@ -392,7 +408,7 @@ std::vector<Row> DibaoRows() {
            },
            NOT_MEET, {{Finding::CONSENT, FAIL}}),
       // The adult spouse did not sign.
-      Case("ConsentWithoutTheSpouse", kAssetsJudged,
+      Case("ConsentWithoutTheSpouse", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              h.request().mutable_consent()->mutable_signer_ids()->RemoveLast();
@@ -402,7 +418,7 @@ std::vector<Row> DibaoRows() {
       // Two adults, 2,479,999 of wages in one month: × 0.9 = 2,231,999.1
       // < 93,000 × 12 × 2 = 2,232,000.
       Case(
-          "TwoAdultsOneFenBelow", kAssetsJudged,
+          "TwoAdultsOneFenBelow", kExclusive,
           [] {
             HouseholdBuilder h(DIBAO, kDay);
             const std::string head = h.AddMember(kHeadBirth);
@@ -412,7 +428,7 @@ std::vector<Row> DibaoRows() {
           },
           MEETS),
       // 2,480,000 × 0.9 = 2,232,000: equal to the standard is not below it.
-      Case("TwoAdultsAtTheStandard", kAssetsJudged,
+      Case("TwoAdultsAtTheStandard", kExclusive,
            [] {
              HouseholdBuilder h(DIBAO, kDay);
              const std::string head = h.AddMember(kHeadBirth);
@@ -422,7 +438,7 @@ std::vector<Row> DibaoRows() {
            },
            NOT_MEET, {{Finding::INCOME, FAIL}}),
       // An undeclared car of the spouse's: department data prevail.
-      Case("HiddenCar", kAssetsJudged,
+      Case("HiddenCar", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Vehicle(h, Id(h, 1), store::CAR, "苏E·A1234");
@@ -431,7 +447,7 @@ std::vector<Row> DibaoRows() {
            NOT_MEET, {{Finding::VEHICLES, FAIL}}),
       // Motorcycles and e-bikes are exempt.
       Case(
-          "MotorcycleAndEBikeExempt", kAssetsJudged,
+          "MotorcycleAndEBikeExempt", kExclusive,
           [] {
             HouseholdBuilder h = Family(DIBAO);
             Vehicle(h, Id(h, 0), store::MOTORCYCLE, "苏E·M0001");
@@ -443,7 +459,7 @@ std::vector<Row> DibaoRows() {
       // Cap 24 × 93,000 = 2,232,000 a person; 3 persons: 6,696,000 in all,
       // held here exactly (4,000,000 + 2,696,000).
       Case(
-          "DepositsAtTheCap", kAssetsJudged,
+          "DepositsAtTheCap", kExclusive,
           [] {
             HouseholdBuilder h = Family(DIBAO);
             Deposit(h, Id(h, 0), 4'000'000);
@@ -454,7 +470,7 @@ std::vector<Row> DibaoRows() {
           },
           MEETS),
       // One fen more: 6,696,001 / 3 = 2,232,000.33 > 2,232,000.
-      Case("DepositsOneFenOverTheCap", kAssetsJudged,
+      Case("DepositsOneFenOverTheCap", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Deposit(h, Id(h, 0), 4'000'001);
@@ -466,7 +482,7 @@ std::vector<Row> DibaoRows() {
            NOT_MEET, {{Finding::FINANCIAL_ASSETS, FAIL}}),
       // The marriage register shows the applicant married to a person the
       // request does not declare. Income 50,000 × 0.9 = 45,000 < 93,000.
-      Case("UndeclaredSpouse", kAssetsJudged,
+      Case("UndeclaredSpouse", kExclusive,
            [] {
              HouseholdBuilder h(DIBAO, kDay);
              const std::string head = h.AddMember(kHeadBirth);
@@ -476,7 +492,7 @@ std::vector<Row> DibaoRows() {
            },
            NEEDS_REVIEW, {{Finding::COMPOSITION, REVIEW}}),
       // A minor registered under the applicant's 户号 and not declared.
-      Case("UndeclaredMinorInTheRegister", kAssetsJudged,
+      Case("UndeclaredMinorInTheRegister", kExclusive,
            [] {
              HouseholdBuilder h(DIBAO, kDay);
              const std::string head = h.AddMember(kHeadBirth);
@@ -497,7 +513,7 @@ std::vector<Row> DibaoRows() {
       // 50,000 × 0.9 = 45,000 for the head alone < 93,000. Counted, their
       // 6 × 400,000 would fail it: (600,000 + 2,400,000) × 0.9 / 12 / 2 =
       // 112,500. Composition needs review.
-      Case("DeceasedSpouseLeftOut", kAssetsJudged,
+      Case("DeceasedSpouseLeftOut", kExclusive,
            [] {
              HouseholdBuilder h(DIBAO, kDay);
              const std::string head = h.AddMember(kHeadBirth);
@@ -514,7 +530,7 @@ std::vector<Row> DibaoRows() {
            },
            NEEDS_REVIEW, {{Finding::COMPOSITION, REVIEW}}),
       // Tax data as of 2026-09-03: 63 days old on 2026-11-05, over 62.
-      Case("StaleTaxData", kAssetsJudged,
+      Case("StaleTaxData", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              h.SetAsOf(hedui::v1::TAX, absl::CivilDay(2026, 9, 3));
@@ -523,7 +539,7 @@ std::vector<Row> DibaoRows() {
            NEEDS_REVIEW, {{Finding::INCOME, UNKNOWN}}),
       // As of 2026-09-04: 62 days, equal to the maximum, still fresh.
       Case(
-          "TaxDataAtMaximumAge", kAssetsJudged,
+          "TaxDataAtMaximumAge", kExclusive,
           [] {
             HouseholdBuilder h = Family(DIBAO);
             h.SetAsOf(hedui::v1::TAX, absl::CivilDay(2026, 9, 4));
@@ -531,7 +547,7 @@ std::vector<Row> DibaoRows() {
           },
           MEETS),
       // No vehicle data: no record is not no car.
-      Case("MissingVehicleData", kAssetsJudged,
+      Case("MissingVehicleData", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              h.RemoveDepartment(hedui::v1::VEHICLES);
@@ -540,7 +556,7 @@ std::vector<Row> DibaoRows() {
            NEEDS_REVIEW, {{Finding::VEHICLES, UNKNOWN}}),
       // Active 个体工商户 with capital 10,000,000 = the limit: may be exempted,
       // a person judges.
-      Case("IndividualBusinessAtTheLimit", kAssetsJudged,
+      Case("IndividualBusinessAtTheLimit", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Enterprise(h, Id(h, 0), store::INDIVIDUAL_BUSINESS,
@@ -549,7 +565,7 @@ std::vector<Row> DibaoRows() {
            },
            NEEDS_REVIEW, {{Finding::BUSINESS, REVIEW}}),
       // 10,000,001 > the limit: no exemption.
-      Case("IndividualBusinessOverTheLimit", kAssetsJudged,
+      Case("IndividualBusinessOverTheLimit", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Enterprise(h, Id(h, 0), store::INDIVIDUAL_BUSINESS,
@@ -557,7 +573,7 @@ std::vector<Row> DibaoRows() {
              return h;
            },
            NOT_MEET, {{Finding::BUSINESS, FAIL}}),
-      Case("ActiveCompanyShareholder", kAssetsJudged,
+      Case("ActiveCompanyShareholder", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Enterprise(h, Id(h, 1), store::COMPANY, store::SHAREHOLDER,
@@ -566,7 +582,7 @@ std::vector<Row> DibaoRows() {
            },
            NOT_MEET, {{Finding::BUSINESS, FAIL}}),
       Case(
-          "DissolvedCompanyPasses", kAssetsJudged,
+          "DissolvedCompanyPasses", kExclusive,
           [] {
             HouseholdBuilder h = Family(DIBAO);
             Enterprise(h, Id(h, 0), store::COMPANY, store::LEGAL_REPRESENTATIVE,
@@ -575,7 +591,7 @@ std::vector<Row> DibaoRows() {
           },
           MEETS),
       // Two homes of the head's.
-      Case("SecondHome", kAssetsJudged,
+      Case("SecondHome", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Property(h, Id(h, 0), "苏(2012)0001", store::RESIDENTIAL, 6'000);
@@ -585,7 +601,7 @@ std::vector<Row> DibaoRows() {
            NOT_MEET, {{Finding::RESIDENTIAL_PROPERTY, FAIL}}),
       // One certificate held half and half by the couple is one home.
       Case(
-          "SharedHomeCountsOnce", kAssetsJudged,
+          "SharedHomeCountsOnce", kExclusive,
           [] {
             HouseholdBuilder h = Family(DIBAO);
             Property(h, Id(h, 0), "苏(2012)0001", store::RESIDENTIAL, 8'000,
@@ -597,7 +613,7 @@ std::vector<Row> DibaoRows() {
             return h;
           },
           MEETS),
-      Case("Shop", kAssetsJudged,
+      Case("Shop", kExclusive,
            [] {
              HouseholdBuilder h = Family(DIBAO);
              Property(h, Id(h, 1), "苏(2015)0003", store::NON_RESIDENTIAL,
@@ -608,7 +624,7 @@ std::vector<Row> DibaoRows() {
       // Records: 50,000 a month → 45,000 < 93,000. Declared wages 110,000:
       // 110,000 × 0.9 = 99,000, not below: the household says it has income
       // the records do not see, and it would change the outcome.
-      Case("DeclaresMoreWagesThanTheRecords", kAssetsJudged,
+      Case("DeclaresMoreWagesThanTheRecords", kExclusive,
            [] {
              HouseholdBuilder h(DIBAO, kDay);
              const std::string head = h.AddMember(kHeadBirth);
@@ -620,7 +636,7 @@ std::vector<Row> DibaoRows() {
            NEEDS_REVIEW, {{Finding::INCOME, REVIEW}}),
       // Informal wages no department covers count as declared:
       // 110,000 × 0.9 = 99,000 ≥ 93,000 fails on the household's own word.
-      Case("InformalWagesDeclaredAboveTheLine", kAssetsJudged,
+      Case("InformalWagesDeclaredAboveTheLine", kExclusive,
            [] {
              HouseholdBuilder h(DIBAO, kDay);
              const std::string head = h.AddMember(kHeadBirth);
@@ -633,7 +649,7 @@ std::vector<Row> DibaoRows() {
       // Employee pension 92,000 counts; the residents' basic pension (20,000)
       // does not: 92,000 < 93,000 (112,000 would fail).
       Case(
-          "ResidentsBasicPensionIsNotIncome", kAssetsJudged,
+          "ResidentsBasicPensionIsNotIncome", kExclusive,
           [] {
             HouseholdBuilder h = Pensioner(DIBAO, 92'000);
             h.MonthlyPension(Id(h, 0), kAlwaysFrom, kAlwaysTo, 20'000,
@@ -643,7 +659,7 @@ std::vector<Row> DibaoRows() {
           MEETS),
       // 320581 before the raise: 2026-06-15 uses 88,500 (window 2025-06 ..
       // 2026-05); a pension of 90,000 is not below it.
-      IncomeThreshold(Case("Urban320581BeforeTheRaise", kAssetsJudged,
+      IncomeThreshold(Case("Urban320581BeforeTheRaise", kExclusive,
                            [] {
                              return Pensioner(DIBAO, 90'000,
                                               absl::CivilDay(2026, 6, 15),
@@ -653,7 +669,7 @@ std::vector<Row> DibaoRows() {
                       "885.00 元/人·月"),
       // After it: 2026-07-15 uses 93,000; 90,000 < 93,000.
       IncomeThreshold(Case(
-                          "Urban320581AfterTheRaise", kAssetsJudged,
+                          "Urban320581AfterTheRaise", kExclusive,
                           [] {
                             return Pensioner(DIBAO, 90'000,
                                              absl::CivilDay(2026, 7, 15),
@@ -662,7 +678,7 @@ std::vector<Row> DibaoRows() {
                           MEETS),
                       "930.00 元/人·月"),
       // 320581 RURAL 70,000: a pension of exactly 70,000 is not below.
-      IncomeThreshold(Case("Rural320581AtTheStandard", kAssetsJudged,
+      IncomeThreshold(Case("Rural320581AtTheStandard", kExclusive,
                            [] {
                              HouseholdBuilder h = Pensioner(DIBAO, 70'000);
                              RegisterIn(h, "320581", store::RURAL);
@@ -673,7 +689,7 @@ std::vector<Row> DibaoRows() {
       // 320582 RURAL: 62,000 until 2026-08-31, 65,000 from 2026-09-01.
       // Wages 72,000 a month × 0.9 = 64,800: not below 62,000 on
       // 2026-08-20 (window 2025-08 .. 2026-07) ...
-      IncomeThreshold(Case("Rural320582BeforeTheRaise", kAssetsJudged,
+      IncomeThreshold(Case("Rural320582BeforeTheRaise", kExclusive,
                            [] {
                              HouseholdBuilder h(DIBAO,
                                                 absl::CivilDay(2026, 8, 20),
@@ -687,7 +703,7 @@ std::vector<Row> DibaoRows() {
                       "620.00 元/人·月"),
       // ... below 65,000 on 2026-09-10 (window 2025-09 .. 2026-08).
       IncomeThreshold(Case(
-                          "Rural320582AfterTheRaise", kAssetsJudged,
+                          "Rural320582AfterTheRaise", kExclusive,
                           [] {
                             HouseholdBuilder h(DIBAO,
                                                absl::CivilDay(2026, 9, 10),
@@ -699,6 +715,61 @@ std::vector<Row> DibaoRows() {
                           },
                           MEETS),
                       "650.00 元/人·月"),
+      // 一人一保 (domain.md §10.1): the spouse is on 低保 under another 户号
+      // (H7): a transfer or a double enrolment, a person decides.
+      Case("SpouseOnDibaoInAnotherHousehold", kExclusive,
+           [] {
+             HouseholdBuilder h = Family(DIBAO);
+             Enrollment(h, Id(h, 1), DIBAO, store::ENROLLED, "H7");
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, REVIEW}}),
+      // 低保 under the applicant's own 户号 is this household's own.
+      Case(
+          "OwnDibaoEnrollment", kExclusive,
+          [] {
+            HouseholdBuilder h = Family(DIBAO);
+            Enrollment(h, Id(h, 0), DIBAO, store::ENROLLED, "H1");
+            return h;
+          },
+          MEETS),
+      // 特困 excludes 低保, in the same 户号 too.
+      Case("ChildOnTekunInTheSameHousehold", kExclusive,
+           [] {
+             HouseholdBuilder h = Family(DIBAO);
+             Enrollment(h, Id(h, 2), TEKUN, store::ENROLLED, "H1");
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, REVIEW}}),
+      // Only ENROLLED counts.
+      Case(
+          "SuspendedElsewhereIgnored", kExclusive,
+          [] {
+            HouseholdBuilder h = Family(DIBAO);
+            Enrollment(h, Id(h, 1), DIBAO, store::SUSPENDED, "H7");
+            return h;
+          },
+          MEETS),
+      // Enrollment data as of 2026-10-04: 32 days, over 31.
+      Case("StaleEnrollmentData", kExclusive,
+           [] {
+             HouseholdBuilder h = Family(DIBAO);
+             h.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT,
+                       absl::CivilDay(2026, 10, 4));
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, UNKNOWN}}),
+      // A definite failure outweighs the doubt.
+      Case(
+          "HiddenCarAndOnMarginElsewhere", kExclusive,
+          [] {
+            HouseholdBuilder h = Family(DIBAO);
+            Vehicle(h, Id(h, 1), store::CAR, "苏E·A1235");
+            Enrollment(h, Id(h, 1), LOW_INCOME_MARGIN, store::ENROLLED, "H7");
+            return h;
+          },
+          NOT_MEET,
+          {{Finding::VEHICLES, FAIL}, {Finding::DUPLICATE_ENROLLMENT, REVIEW}}),
   };
 }
 
@@ -931,6 +1002,29 @@ std::vector<Row> TekunRows() {
              return h;
            },
            NOT_MEET, {{Finding::FINANCIAL_ASSETS, FAIL}}),
+      // Already on 低保 (own 户号): 特困 and 低保 exclude each other.
+      Case("AlreadyOnDibao", kTekun,
+           [] {
+             HouseholdBuilder h = Elder();
+             Enrollment(h, Id(h, 0), hedui::v1::DIBAO, store::ENROLLED, "H1");
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, REVIEW}}),
+      Case(
+          "OwnTekunEnrollment", kTekun,
+          [] {
+            HouseholdBuilder h = Elder();
+            Enrollment(h, Id(h, 0), hedui::v1::TEKUN, store::ENROLLED, "H1");
+            return h;
+          },
+          MEETS),
+      Case("MissingEnrollmentData", kTekun,
+           [] {
+             HouseholdBuilder h = Elder();
+             h.RemoveDepartment(hedui::v1::ASSISTANCE_ENROLLMENT);
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, UNKNOWN}}),
   };
 }
 
@@ -946,28 +1040,28 @@ std::vector<Row> MarginRows() {
   using hedui::v1::LOW_INCOME_MARGIN;
   return {
       Case(
-          "BetweenTheLines", kAssetsJudged,
+          "BetweenTheLines", kExclusive,
           [] { return Pensioner(LOW_INCOME_MARGIN, 120'000); }, MEETS),
       // Equal to the 低保 standard is not below it: not 低保-eligible.
       Case(
-          "AtTheDibaoStandard", kAssetsJudged,
+          "AtTheDibaoStandard", kExclusive,
           [] { return Pensioner(LOW_INCOME_MARGIN, 93'000); }, MEETS),
       // 92,999 < 93,000: 低保-eligible, so not a margin family.
-      Case("OneFenBelowTheDibaoStandard", kAssetsJudged,
+      Case("OneFenBelowTheDibaoStandard", kExclusive,
            [] { return Pensioner(LOW_INCOME_MARGIN, 92'999); }, NOT_MEET,
            {{Finding::INCOME, FAIL}}),
       IncomeThreshold(
           Case(
-              "OneFenBelowTheMarginLine", kAssetsJudged,
+              "OneFenBelowTheMarginLine", kExclusive,
               [] { return Pensioner(LOW_INCOME_MARGIN, 139'499); }, MEETS),
           "1,395.00 元/人·月"),
-      Case("AtTheMarginLine", kAssetsJudged,
+      Case("AtTheMarginLine", kExclusive,
            [] { return Pensioner(LOW_INCOME_MARGIN, 139'500); }, NOT_MEET,
            {{Finding::INCOME, FAIL}}),
       // 320581 RURAL 70,000, line 105,000; two pensions of 100,000:
       // 100,000 a person.
       Case(
-          "Rural320581Couple", kAssetsJudged,
+          "Rural320581Couple", kExclusive,
           [] {
             HouseholdBuilder h = Pensioner(LOW_INCOME_MARGIN, 100'000);
             const std::string spouse =
@@ -980,7 +1074,7 @@ std::vector<Row> MarginRows() {
       // 320582 URBAN: 84,000 (line 126,000) on 2026-08-20, 87,000 (line
       // 130,500) on 2026-09-10. A pension of 128,000 is at or over the line
       // before the raise and between the lines after it.
-      IncomeThreshold(Case("Urban320582BeforeTheRaise", kAssetsJudged,
+      IncomeThreshold(Case("Urban320582BeforeTheRaise", kExclusive,
                            [] {
                              HouseholdBuilder h =
                                  Pensioner(LOW_INCOME_MARGIN, 128'000,
@@ -992,7 +1086,7 @@ std::vector<Row> MarginRows() {
                            NOT_MEET, {{Finding::INCOME, FAIL}}),
                       "1,260.00 元/人·月"),
       IncomeThreshold(Case(
-                          "Urban320582AfterTheRaise", kAssetsJudged,
+                          "Urban320582AfterTheRaise", kExclusive,
                           [] {
                             HouseholdBuilder h =
                                 Pensioner(LOW_INCOME_MARGIN, 128'000,
@@ -1005,7 +1099,7 @@ std::vector<Row> MarginRows() {
                       "1,305.00 元/人·月"),
       // Real-estate data as of 2026-08-01: 96 days, over 92. Both property
       // criteria are unknown.
-      Case("StaleRealEstateData", kAssetsJudged,
+      Case("StaleRealEstateData", kExclusive,
            [] {
              HouseholdBuilder h = Pensioner(LOW_INCOME_MARGIN, 120'000);
              h.SetAsOf(hedui::v1::REAL_ESTATE, absl::CivilDay(2026, 8, 1));
@@ -1014,13 +1108,36 @@ std::vector<Row> MarginRows() {
            NEEDS_REVIEW,
            {{Finding::RESIDENTIAL_PROPERTY, UNKNOWN},
             {Finding::NON_RESIDENTIAL_PROPERTY, UNKNOWN}}),
-      Case("HiddenCar", kAssetsJudged,
+      Case("HiddenCar", kExclusive,
            [] {
              HouseholdBuilder h = Pensioner(LOW_INCOME_MARGIN, 120'000);
              Vehicle(h, Id(h, 0), store::TRUCK, "苏E·T5678");
              return h;
            },
            NOT_MEET, {{Finding::VEHICLES, FAIL}}),
+      // On 低保 already (own 户号): margin and 低保 exclude each other.
+      Case("AlreadyOnDibao", kExclusive,
+           [] {
+             HouseholdBuilder h = Pensioner(LOW_INCOME_MARGIN, 120'000);
+             Enrollment(h, Id(h, 0), hedui::v1::DIBAO, store::ENROLLED, "H1");
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, REVIEW}}),
+      Case(
+          "OwnMarginEnrollment", kExclusive,
+          [] {
+            HouseholdBuilder h = Pensioner(LOW_INCOME_MARGIN, 120'000);
+            Enrollment(h, Id(h, 0), LOW_INCOME_MARGIN, store::ENROLLED, "H1");
+            return h;
+          },
+          MEETS),
+      Case("MissingEnrollmentData", kExclusive,
+           [] {
+             HouseholdBuilder h = Pensioner(LOW_INCOME_MARGIN, 120'000);
+             h.RemoveDepartment(hedui::v1::ASSISTANCE_ENROLLMENT);
+             return h;
+           },
+           NEEDS_REVIEW, {{Finding::DUPLICATE_ENROLLMENT, UNKNOWN}}),
   };
 }
 
@@ -1114,6 +1231,15 @@ std::vector<Row> TemporaryRows() {
                 Pensioner(TEMPORARY, 299'999, absl::CivilDay(2026, 8, 20),
                           absl::CivilDay(2026, 8, 15));
             RegisterIn(h, "320582", store::RURAL);
+            return h;
+          },
+          MEETS),
+      // 一人一保 is not a criterion of temporary assistance.
+      Case(
+          "OnDibaoElsewhereNotJudged", kIncomeOnly,
+          [] {
+            HouseholdBuilder h = TemporaryCouple();
+            Enrollment(h, Id(h, 1), hedui::v1::DIBAO, store::ENROLLED, "H7");
             return h;
           },
           MEETS),
@@ -1331,6 +1457,15 @@ std::vector<Row> HousingRows() {
            {{Finding::RESIDENTIAL_PROPERTY, UNKNOWN},
             {Finding::NON_RESIDENTIAL_PROPERTY, UNKNOWN},
             {Finding::HOUSING_NEED, UNKNOWN}}),
+      // 一人一保 is not a criterion of housing assistance.
+      Case(
+          "OnDibaoElsewhereNotJudged", kHousing,
+          [] {
+            HouseholdBuilder h = Family(HOUSING);
+            Enrollment(h, Id(h, 1), hedui::v1::DIBAO, store::ENROLLED, "H7");
+            return h;
+          },
+          MEETS),
   };
 }
 
@@ -1432,6 +1567,18 @@ std::vector<Row> UnionRows() {
                      MonthlyWages(h, h.AddMember(kHeadBirth), kAlwaysFrom,
                                   kAlwaysTo, 70'000);
                      RegisterIn(h, "320582", store::RURAL);
+                     return h;
+                   },
+                   MEETS),
+               hedui::v1::DEEP),
+      // 一人一保 is not a criterion of trade-union aid: 200,000 gives the
+      // deep tier as in "Deep".
+      WithTier(Case(
+                   "OnDibaoElsewhereNotJudged", kIncomeOnly,
+                   [] {
+                     HouseholdBuilder h = UnionCouple(200'000, 200'000, 0);
+                     Enrollment(h, Id(h, 1), hedui::v1::DIBAO, store::ENROLLED,
+                                "H7");
                      return h;
                    },
                    MEETS),

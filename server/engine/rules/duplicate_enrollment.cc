@@ -28,8 +28,8 @@ bool IsExclusive(Program program) {
 // The two exclusive programs other than `applied`, named: "特困供养、低保边缘".
 std::string ExcludedNames(Program applied) {
   std::vector<std::string> names;
-  for (Program p : {hedui::v1::DIBAO, hedui::v1::TEKUN,
-                    hedui::v1::LOW_INCOME_MARGIN}) {
+  for (Program p :
+       {hedui::v1::DIBAO, hedui::v1::TEKUN, hedui::v1::LOW_INCOME_MARGIN}) {
     if (p != applied) names.push_back(ZhShortName(p));
   }
   return absl::StrJoin(names, "、");
@@ -46,23 +46,23 @@ std::string DescribeDuplicate(const ActiveEnrollment& e,
                               EnrollmentStanding standing, Program applied,
                               const std::string& applicant_household) {
   const std::string where =
-      e.household_number.empty() ? std::string("（救助家庭户号空缺）")
-                                 : absl::StrCat("户号 ", e.household_number);
-  const std::string held = absl::StrCat(Who(*e.member), "在", where, "享受",
-                                        ZhShortName(e.program));
+      e.household_number.empty()
+          ? std::string("（救助家庭户号空缺）")
+          : absl::StrCat("户号 ", e.household_number, " ");
+  const std::string held =
+      absl::StrCat(Who(*e.member), "在", where, "享受", ZhShortName(e.program));
   switch (standing) {
     case EnrollmentStanding::kOtherHousehold:
       return absl::StrCat(held, "，不是本户（户号 ", applicant_household, "）");
     case EnrollmentStanding::kNoHouseholdNumber:
       return absl::StrCat(held, "，申请人无户籍户号，无法认定是否本户");
     case EnrollmentStanding::kExcludingProgram:
-      return absl::StrCat(
-          held,
-          !applicant_household.empty() &&
-                  e.household_number == applicant_household
-              ? "（本户）"
-              : "",
-          "，与", ZhShortName(applied), "不能同时享受");
+      return absl::StrCat(held,
+                          !applicant_household.empty() &&
+                                  e.household_number == applicant_household
+                              ? "（本户）"
+                              : "",
+                          "，与", ZhShortName(applied), "不能同时享受");
     default:
       return held;
   }
@@ -99,9 +99,9 @@ std::vector<ActiveEnrollment> FeedEnrollments(const EvaluationContext& ctx) {
       e.member = member;
       e.program = r.program();
       e.household_number = r.household_id();
-      e.evidence = MakeEvidence(ctx, hedui::v1::ASSISTANCE_ENROLLMENT,
-                                member->declared->person_id(),
-                                DescribeRecord(r));
+      e.evidence =
+          MakeEvidence(ctx, hedui::v1::ASSISTANCE_ENROLLMENT,
+                       member->declared->person_id(), DescribeRecord(r));
       out.push_back(std::move(e));
     }
   }
@@ -124,8 +124,8 @@ void JudgeDuplicateEnrollment(const EvaluationContext& ctx,
   std::vector<std::string> duplicates;
   bool own = false;
   for (const ActiveEnrollment& e : enrollments) {
-    const EnrollmentStanding standing = StandingOf(
-        applied, applicant_household, e.program, e.household_number);
+    const EnrollmentStanding standing =
+        StandingOf(applied, applicant_household, e.program, e.household_number);
     if (standing == EnrollmentStanding::kNotRelevant) continue;
     *finding->add_evidence() = e.evidence;
     if (standing == EnrollmentStanding::kOwn) {

@@ -35,7 +35,7 @@ enum class EnrollmentStanding {
   kOwn,          // `applied` under the applicant's 户号: this household's own
   kOtherHousehold,     // `applied` under another 户号
   kNoHouseholdNumber,  // `applied`, and the applicant has no 户号 to compare
-  kExcludingProgram,   // 低保, 特困 and margin exclude each other, any 户号
+  kExcludingProgram,  // 低保, 特困 and margin exclude each other, any 户号
 };
 EnrollmentStanding StandingOf(hedui::v1::Program applied,
                               const std::string& applicant_household,
