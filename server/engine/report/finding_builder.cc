@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/engine/report/zh_names.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::engine {
@@ -128,36 +129,9 @@ void AddEvidence(Finding* finding, const EvaluationContext& ctx,
 }
 
 std::string DepartmentName(Department department) {
-  switch (department) {
-    case hedui::v1::HOUSEHOLD_REGISTRATION:
-      return "公安户籍";
-    case hedui::v1::MARRIAGE:
-      return "婚姻登记";
-    case hedui::v1::DEATH:
-      return "殡葬/死亡";
-    case hedui::v1::SOCIAL_INSURANCE:
-      return "人社社保";
-    case hedui::v1::BENEFITS:
-      return "人社待遇";
-    case hedui::v1::TAX:
-      return "税务";
-    case hedui::v1::HOUSING_FUND:
-      return "公积金";
-    case hedui::v1::REAL_ESTATE:
-      return "不动产登记";
-    case hedui::v1::VEHICLES:
-      return "车管";
-    case hedui::v1::BUSINESS:
-      return "市场监管";
-    case hedui::v1::FINANCIAL_ASSETS:
-      return "金融资产";
-    case hedui::v1::DISABILITY:
-      return "残联";
-    case hedui::v1::ASSISTANCE_ENROLLMENT:
-      return "民政救助";
-    default:
-      return "未知部门";
-  }
+  // The full name: which office a caseworker asks about missing data.
+  const std::string& name = ZhName(department);
+  return name.empty() ? "未知部门" : name;
 }
 
 std::string DescribeDepartmentState(const EvaluationContext& ctx,

@@ -113,34 +113,17 @@ std::string ProgramName(hedui::v1::Program program) {
 
 std::string RelationName(hedui::v1::Relation relation) {
   // Declared relations are to the applicant, who need not head the register.
-  if (relation == hedui::v1::HEAD) return "申请人";
-  return RegisteredRelationName(
-      static_cast<store::RelationToHead>(static_cast<int>(relation)));
+  const std::string& name = ZhName(relation);
+  return name.empty() ? "关系不明" : name;
 }
 
 std::string RegisteredRelationName(store::RelationToHead relation) {
-  switch (relation) {
-    case store::HEAD:
-      return "户主";
-    case store::SPOUSE:
-      return "配偶";
-    case store::CHILD:
-      return "子女";
-    case store::PARENT:
-      return "父母";
-    case store::GRANDCHILD:
-      return "孙子女";
-    case store::GRANDPARENT:
-      return "祖父母";
-    case store::SIBLING:
-      return "兄弟姐妹";
-    case store::CHILD_IN_LAW:
-      return "子女配偶";
-    case store::OTHER_RELATIVE:
-      return "其他亲属";
-    default:
-      return "关系不明";
-  }
+  // The register's relations are to its head; the values are numbered as the
+  // declared ones (hedui.v1.Relation), whose Chinese names are the one list.
+  if (relation == store::HEAD) return "户主";
+  const std::string& name =
+      ZhName(static_cast<hedui::v1::Relation>(static_cast<int>(relation)));
+  return name.empty() ? "关系不明" : name;
 }
 
 std::string StatusName(store::RegistrationStatus status) {

@@ -2,27 +2,42 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/engine/report/zh_names.h"
 
 namespace hedui::engine {
 namespace {
 
 using hedui::v1::Finding;
 
-std::string ResultName(Finding::Result result) {
-  switch (result) {
-    case Finding::FAIL:
-      return "不通过";
-    case Finding::UNKNOWN:
-      return "无法判断";
-    case Finding::REVIEW:
-      return "需人工复核";
-    default:
-      return "通过";
-  }
+// "家庭收入（不通过）": the criterion's name inside a sentence and its result.
+std::string NameAndResult(const Finding& f) {
+  return absl::StrCat(ZhShortName(f.criterion()), "（", ZhName(f.result()),
+                      "）");
+}
+
+// "家庭收入（不通过）：家庭月收入 …".
+std::string Reason(const Finding& f) {
+  return absl::StrCat(NameAndResult(f), "：", f.explanation());
+}
+
+// "家庭收入、机动车辆": the deciding criteria by name; each reason that
+// follows gives its result.
+std::string JoinNames(const std::vector<const Finding*>& findings) {
+  std::vector<std::string> names;
+  for (const Finding* f : findings)
+    names.push_back(ZhShortName(f->criterion()));
+  return absl::StrJoin(names, "、");
+}
+
+std::string JoinReasons(const std::vector<const Finding*>& findings) {
+  std::vector<std::string> reasons;
+  for (const Finding* f : findings) reasons.push_back(Reason(*f));
+  return absl::StrJoin(reasons, "；");
 }
 
 }  // namespace
@@ -33,8 +48,6 @@ void DecideVerdict(hedui::v1::Report* report) {
                    [](const Finding& a, const Finding& b) {
                      return a.criterion() < b.criterion();
                    });
-  bool failed = false;
-  bool doubtful = false;
   // A MEDICAL household whose enrollment is unknown may pass by enrollment
   // whatever its income and assets: a failure there is not definitive (a
   // failed consent or composition still is).
@@ -43,34 +56,58 @@ void DecideVerdict(hedui::v1::Report* report) {
     enrollment_unknown |=
         f.criterion() == Finding::ENROLLMENT && f.result() == Finding::UNKNOWN;
   }
-  std::vector<std::string> reasons;
+  std::vector<const Finding*> failed;    // definitive failures
+  std::vector<const Finding*> doubtful;  // unknown, for review, or waived
+  bool any_waived = false;
   for (const Finding& f : *findings) {
     if (f.result() == Finding::PASS) continue;
     const bool waived_by_enrollment = enrollment_unknown &&
                                       f.criterion() != Finding::CONSENT &&
                                       f.criterion() != Finding::COMPOSITION;
     if (f.result() == Finding::FAIL && !waived_by_enrollment) {
-      failed = true;
+      failed.push_back(&f);
     } else {
-      doubtful = true;
+      any_waived |= f.result() == Finding::FAIL;
+      doubtful.push_back(&f);
     }
-    reasons.push_back(absl::StrCat(Finding::Criterion_Name(f.criterion()), " ",
-                                   ResultName(f.result()), "：",
-                                   f.explanation()));
   }
-  hedui::v1::Verdict verdict = hedui::v1::MEETS_CRITERIA;
-  if (failed) {
-    verdict = hedui::v1::DOES_NOT_MEET;
-  } else if (doubtful) {
-    verdict = hedui::v1::NEEDS_REVIEW;
+
+  // The criteria that decide: the failures for DOES_NOT_MEET; for
+  // NEEDS_REVIEW every criterion still open, a failure that the unknown
+  // enrollment may waive included (it decides if the household is not
+  // enrolled).
+  const std::vector<const Finding*>& deciding =
+      !failed.empty() ? failed : doubtful;
+  report->clear_deciding_criteria();
+  for (const Finding* f : deciding)
+    report->add_deciding_criteria(f->criterion());
+
+  std::string summary;
+  if (!failed.empty()) {
+    report->set_verdict(hedui::v1::DOES_NOT_MEET);
+    summary = absl::StrCat("核对建议：", ZhName(hedui::v1::DOES_NOT_MEET),
+                           "。决定结果的条件：", JoinNames(failed), "。",
+                           JoinReasons(failed), "。");
+    if (!doubtful.empty()) {
+      absl::StrAppend(&summary, "另有条件未能判定：", JoinReasons(doubtful),
+                      "。");
+    }
+  } else if (!doubtful.empty()) {
+    report->set_verdict(hedui::v1::NEEDS_REVIEW);
+    summary = absl::StrCat("核对建议：", ZhName(hedui::v1::NEEDS_REVIEW),
+                           "。决定结果的条件：", JoinNames(doubtful), "。",
+                           JoinReasons(doubtful), "。");
+    if (any_waived) {
+      absl::StrAppend(&summary, ZhShortName(Finding::ENROLLMENT),
+                      "情况未明：如已在保，则按在保通过，收入和财产不再判断；"
+                      "如未在保，则因上列不通过的条件不符合。");
+    }
+  } else {
+    report->set_verdict(hedui::v1::MEETS_CRITERIA);
+    summary = absl::StrCat("核对建议：", ZhName(hedui::v1::MEETS_CRITERIA),
+                           "。各项条件均已通过。");
   }
-  report->set_verdict(verdict);
-  const char* head = verdict == hedui::v1::MEETS_CRITERIA
-                         ? "核对建议：符合。各项条件均已通过。"
-                     : verdict == hedui::v1::DOES_NOT_MEET
-                         ? "核对建议：不符合。"
-                         : "核对建议：需复核。";
-  report->set_summary(absl::StrCat(head, absl::StrJoin(reasons, "；")));
+  report->set_summary(std::move(summary));
 }
 
 }  // namespace hedui::engine
