@@ -1,5 +1,6 @@
 #include "tests/datagen/applicant_builder.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "storage/types/civil_date.h"
 #include "storage/types/money.h"
 #include "tests/datagen/applicant_assets.h"
+#include "tests/datagen/applicant_enrollment.h"
 #include "tests/datagen/applicant_household.h"
 #include "tests/datagen/applicant_income.h"
 #include "tests/datagen/county_calendar.h"
@@ -76,6 +78,12 @@ constexpr PlantEffect kEffects[] = {
     {Plant::kDepositsOverLimit, "FINANCIAL_ASSETS", "FAIL", ""},
     {Plant::kStaleDepartment, "VEHICLES", "UNKNOWN", ""},
     {Plant::kDeclaredDiffersNoEffect, "INCOME", "PASS", ""},
+    {Plant::kDuplicateSameProgram, "DUPLICATE_ENROLLMENT", "REVIEW", ""},
+    {Plant::kDuplicateExcludingProgram, "DUPLICATE_ENROLLMENT", "REVIEW", ""},
+    {Plant::kEnrollmentOwnHousehold, "DUPLICATE_ENROLLMENT", "PASS", ""},
+    {Plant::kEnrollmentNotActive, "DUPLICATE_ENROLLMENT", "PASS", ""},
+    {Plant::kEnrollmentOfObligor, "DUPLICATE_ENROLLMENT", "PASS", ""},
+    {Plant::kEnrollmentOfUncounted, "DUPLICATE_ENROLLMENT", "PASS", ""},
 };
 
 std::string Yuan(int64_t fen) { return FormatFenAsYuan(fen); }
@@ -89,9 +97,11 @@ class Builder {
 
  private:
   absl::Status Check(const Criteria& criteria, const std::string& verdict);
+  absl::Status CheckEnrollments() const;
   Json Application();
   Json Consent();
   std::string Why(const Criteria& criteria);
+  std::string EnrollmentWhy(Plant plant) const;
 
   County& county_;
   Rng& rng_;
@@ -117,6 +127,7 @@ absl::StatusOr<BuiltApplication> Builder::Build() {
     education_fen_ = rng_.PerMille(500) ? 100 * rng_.Uniform(2000, 15000) : 0;
   }
   MakeHouseholdPeople(county_, rng_, h_);
+  BuildEnrollments(county_, rng_, h_);
   if (absl::Status s =
           BuildIncome(county_, rng_, h_, medical_fen_ + education_fen_);
       !s.ok()) {
@@ -176,6 +187,10 @@ absl::StatusOr<BuiltApplication> Builder::Build() {
     criteria.Set("HOUSING_NEED", need ? "PASS" : "FAIL");
   }
   if (enrolled_) criteria.Set("ENROLLMENT", "PASS");
+  if (const std::string duplicate = DuplicateEnrollmentResult(h_);
+      !duplicate.empty()) {
+    criteria.Set("DUPLICATE_ENROLLMENT", duplicate);
+  }
 
   const std::string verdict = criteria.Verdict();
   if (absl::Status s = Check(criteria, verdict); !s.ok()) return s;
@@ -210,9 +225,17 @@ absl::Status Builder::Check(const Criteria& criteria,
   };
   std::set<std::string> may_move;
   std::string expected = "MEETS_CRITERIA";
+  // A duplicate decides DUPLICATE_ENROLLMENT whatever controls sit beside it
+  // (a 特困 plan's obligor enrolment comes with its kind, not the draw).
+  const bool duplicate = plan_.Has(Plant::kDuplicateSameProgram) ||
+                         plan_.Has(Plant::kDuplicateExcludingProgram);
   for (Plant p : plan_.plants) {
     for (const PlantEffect& e : kEffects) {
       if (e.plant != p) continue;
+      if (duplicate && PlantHasNoEffect(p) &&
+          std::string(e.criterion) == "DUPLICATE_ENROLLMENT") {
+        continue;
+      }
       if (criteria.Get(e.criterion) != e.result) {
         return fail(absl::StrCat(PlantName(p), " left ", e.criterion, " at ",
                                  criteria.Get(e.criterion)));
@@ -222,8 +245,7 @@ absl::Status Builder::Check(const Criteria& criteria,
     }
     if (PlantFails(p)) {
       expected = "DOES_NOT_MEET";
-    } else if (p != Plant::kDeclaredDiffersNoEffect &&
-               expected != "DOES_NOT_MEET") {
+    } else if (!PlantHasNoEffect(p) && expected != "DOES_NOT_MEET") {
       expected = "NEEDS_REVIEW";
     }
   }
@@ -234,6 +256,8 @@ absl::Status Builder::Check(const Criteria& criteria,
   }
   if (verdict != expected)
     return fail(absl::StrCat("verdict ", verdict, ", planned ", expected));
+  if (absl::Status s = CheckEnrollments(); !s.ok())
+    return fail(std::string(s.message()));
   if (plan_.Has(Plant::kDeclaredDiffersNoEffect)) {
     const int64_t declared100 =
         DeclaredIncome100(h_) - (medical_fen_ + education_fen_) * 100;
@@ -244,6 +268,51 @@ absl::Status Builder::Check(const Criteria& criteria,
   } else if (!plan_.Has(Plant::kUndeclaredWages) &&
              DeclaredIncome100(h_) != FoundIncome100(h_)) {
     return fail("declared income differs from the records");
+  }
+  return absl::OkStatus();
+}
+
+// Each enrollment plant left the records it stands for, and no declared
+// person has a record no plant (or the MEDICAL enrolment) accounts for.
+absl::Status Builder::CheckEnrollments() const {
+  const hedui::v1::Program applied = plan_.program;
+  bool own = false, not_active = false, obligor = false, uncounted = false,
+       same = false, excluding = false;
+  for (const EnrollmentFact& f : h_.enrollments) {
+    const bool active = f.status == store::ENROLLED;
+    const bool would_duplicate =
+        (f.program == applied && f.household != h_.household_number) ||
+        ProgramsExclude(applied, f.program);
+    bool member = false;
+    for (const ApplicantMember& m : h_.members)
+      member = member || m.person.id == f.person_id;
+    if (!member) {
+      obligor = obligor || active;
+    } else if (!f.counted) {
+      uncounted = uncounted || (active && would_duplicate);
+    } else if (!active) {
+      not_active = not_active || would_duplicate;
+    } else if (f.program == applied && !would_duplicate) {
+      own = true;
+    } else {
+      same = same || f.program == applied;
+      excluding = excluding || ProgramsExclude(applied, f.program);
+    }
+  }
+  if (enrolled_) return absl::OkStatus();  // MEDICAL: its own DIBAO roll
+  const std::pair<Plant, bool> kShown[] = {
+      {Plant::kDuplicateSameProgram, same},
+      {Plant::kDuplicateExcludingProgram, excluding},
+      {Plant::kEnrollmentOwnHousehold, own},
+      {Plant::kEnrollmentNotActive, not_active},
+      {Plant::kEnrollmentOfObligor, obligor},
+      {Plant::kEnrollmentOfUncounted, uncounted}};
+  for (const auto& [plant, shown] : kShown) {
+    if (plan_.Has(plant) != shown) {
+      return absl::InternalError(absl::StrCat(
+          PlantName(plant), shown ? " shown by the records but not planned"
+                                  : " planned but not in the records"));
+    }
   }
   return absl::OkStatus();
 }
@@ -293,10 +362,14 @@ Json Builder::Application() {
   std::string purpose;
   switch (plan_.program) {
     case hedui::v1::DIBAO:
-      purpose = "DIBAO initial application";
+      purpose = plan_.Has(Plant::kEnrollmentOwnHousehold)
+                    ? "DIBAO renewal of an enrolled household"
+                    : "DIBAO initial application";
       break;
     case hedui::v1::TEKUN:
-      purpose = "TEKUN initial application";
+      purpose = plan_.Has(Plant::kEnrollmentOwnHousehold)
+                    ? "TEKUN renewal of an enrolled person"
+                    : "TEKUN initial application";
       break;
     case hedui::v1::HOUSING:
       purpose = "HOUSING assistance application";
@@ -355,6 +428,76 @@ Json Builder::Application() {
   app["rigid_spending_fen"] = rigid;
   app["consent"] = Consent();
   return app;
+}
+
+// The enrollment record the plant stands for, in words.
+std::string Builder::EnrollmentWhy(Plant plant) const {
+  const hedui::v1::Program applied = plan_.program;
+  const std::string own = h_.household_number;
+  auto where = [&](const EnrollmentFact& f) {
+    return f.household == own
+               ? absl::StrCat("under the applicant's own 户号 ", own)
+               : absl::StrCat("under another 户号 ", f.household);
+  };
+  for (const EnrollmentFact& f : h_.enrollments) {
+    const std::string program(hedui::v1::Program_Name(f.program));
+    const bool active = f.status == store::ENROLLED;
+    switch (plant) {
+      case Plant::kDuplicateSameProgram:
+        if (f.counted && active && f.program == applied && f.household != own) {
+          return absl::StrCat(
+              "DUPLICATE_SAME_PROGRAM: a counted member is ENROLLED in ",
+              program, " ", where(f), " (transfer or double enrolment)");
+        }
+        break;
+      case Plant::kDuplicateExcludingProgram:
+        if (f.counted && active && ProgramsExclude(applied, f.program)) {
+          return absl::StrCat(
+              "DUPLICATE_EXCLUDING_PROGRAM: a counted member is ENROLLED in ",
+              program, " ", where(f), ", which excludes ",
+              hedui::v1::Program_Name(applied));
+        }
+        break;
+      case Plant::kEnrollmentOwnHousehold:
+        if (f.counted && active && f.program == applied && f.household == own) {
+          return absl::StrCat(
+              "ENROLLMENT_OWN_HOUSEHOLD: the household is "
+              "ENROLLED in ",
+              program, " ", where(f),
+              " (its own enrolment, a renewal: no duplicate)");
+        }
+        break;
+      case Plant::kEnrollmentNotActive:
+        if (f.counted && !active) {
+          return absl::StrCat("ENROLLMENT_NOT_ACTIVE: a counted member's ",
+                              program, " record ", where(f), " is ",
+                              store::EnrollmentStatus_Name(f.status),
+                              " (only ENROLLED counts)");
+        }
+        break;
+      case Plant::kEnrollmentOfObligor:
+        if (!f.counted && active && f.household != own) {
+          return absl::StrCat(
+              "ENROLLMENT_OF_OBLIGOR: an obligor is ENROLLED "
+              "in ",
+              program,
+              " (unable to support; obligors are never "
+              "checked for duplicates)");
+        }
+        break;
+      case Plant::kEnrollmentOfUncounted:
+        if (!f.counted && active) {
+          return absl::StrCat(
+              "ENROLLMENT_OF_UNCOUNTED_MEMBER: the deceased member is "
+              "ENROLLED in ",
+              program, " ", where(f), " (not counted, so not checked)");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return std::string(PlantName(plant));
 }
 
 std::string Builder::Why(const Criteria& criteria) {
@@ -431,9 +574,23 @@ std::string Builder::Why(const Criteria& criteria) {
                 1200 * n)),
             " and found ", per_capita, " are both below the line ", line));
         break;
+      case Plant::kDuplicateSameProgram:
+      case Plant::kDuplicateExcludingProgram:
+      case Plant::kEnrollmentOwnHousehold:
+      case Plant::kEnrollmentNotActive:
+      case Plant::kEnrollmentOfObligor:
+      case Plant::kEnrollmentOfUncounted:
+        parts.push_back(EnrollmentWhy(p));
+        break;
     }
   }
-  if (parts.empty()) {
+  // Enrollment controls leave the household otherwise clean.
+  bool clean = true;
+  for (Plant p : plan_.plants) {
+    clean =
+        clean && PlantHasNoEffect(p) && p != Plant::kDeclaredDiffersNoEffect;
+  }
+  if (clean) {
     if (enrolled_) {
       parts.push_back(
           "clean: a member is enrolled in DIBAO, income and assets are not "
@@ -444,6 +601,7 @@ std::string Builder::Why(const Criteria& criteria) {
           criteria.Get("FINANCIAL_ASSETS").empty() ? ""
                                                    : "; assets within limits"));
     }
+    std::rotate(parts.begin(), parts.end() - 1, parts.end());  // first
   }
   if (plan_.boundary != Boundary::kNone) {
     parts.push_back(absl::StrCat("boundary ", BoundaryName(plan_.boundary)));

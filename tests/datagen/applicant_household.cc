@@ -70,13 +70,16 @@ class PeopleMaker {
     return h_.members.back();
   }
 
-  // A person registered alone in a household of their own.
+  // A person registered alone in a household of their own (its 户号 in
+  // `household`, when asked).
   Person Loner(int age, bool male, store::RegistrationStatus status,
-               absl::string_view surname = "") {
+               absl::string_view surname = "",
+               std::string* household = nullptr) {
     Person p = county_.NewPerson(
         rng_, plan_.region, BirthForAgeOn(rng_, h_.day(), age), male, surname);
-    county_.Register(p, county_.NewHouseholdNumber(plan_.region), store::HEAD,
-                     plan_.region, plan_.urban, status);
+    const std::string number = county_.NewHouseholdNumber(plan_.region);
+    county_.Register(p, number, store::HEAD, plan_.region, plan_.urban, status);
+    if (household != nullptr) *household = number;
     return p;
   }
 
@@ -230,7 +233,9 @@ void PeopleMaker::MakeTekun() {
       break;
     }
     case TekunKind::kElderWithChild: {
-      const size_t variant = rng_.Weighted({50, 25, 25});
+      // 0: a 低保 recipient aged 60+; 1: missing; 2: in custody.
+      const int variant =
+          plan_.obligor_enrolled ? 0 : (rng_.PerMille(500) ? 1 : 2);
       const int child_age =
           variant == 0 ? Age(rng_, 60, 66) : Age(rng_, 30, 50);
       const int head_age = variant == 0
@@ -242,17 +247,21 @@ void PeopleMaker::MakeTekun() {
                                                : variant == 1
                                                    ? store::MISSING
                                                    : store::IN_CUSTODY;
+      std::string child_household;
       const Person child =
           Loner(child_age, rng_.PerMille(500), status,
                 head_male ? absl::string_view(h_.members[0].person.surname)
-                          : absl::string_view());
+                          : absl::string_view(),
+                &child_household);
       if (variant == 0) {
-        // A 低保 recipient aged 60+: unable to support (domain.md §5).
+        // A 低保 recipient aged 60+: unable to support (domain.md §5), on
+        // the roll under the 户号 the child lives in.
         const absl::CivilDay since =
             absl::CivilDay(2022, 1, 1) + rng_.Uniform(0, 1400);
-        feeds().Enrollment(child.id, hedui::v1::DIBAO,
-                           county_.NewAssistanceHouseholdId(plan_.region),
-                           since, store::ENROLLED);
+        EnrollDeclared(feeds(), h_,
+                       {child.id, false, hedui::v1::DIBAO, child_household,
+                        store::ENROLLED},
+                       since);
         BenefitStream payment;
         payment.type = store::ASSISTANCE_PAYMENT;
         payment.payer = absl::StrCat(CityName(plan_.region), "民政局");
@@ -311,15 +320,16 @@ void PeopleMaker::MakeTekun() {
           rng_.PerMille(500) ? store::MISSING : store::IN_CUSTODY;
       const Person father =
           Loner(age + Age(rng_, 25, 35), true, status, surname);
-      const Person mother =
-          Loner(age + Age(rng_, 23, 33), false, store::NORMAL);
+      std::string mother_household;
+      const Person mother = Loner(age + Age(rng_, 23, 33), false, store::NORMAL,
+                                  "", &mother_household);
       Marry(father, mother, WeddingDay(father, mother));
       // The mother is 特困 herself (severely disabled): unable to support.
       feeds().Disability(mother.id, store::PHYSICAL, 1);
-      feeds().Enrollment(mother.id, hedui::v1::TEKUN,
-                         county_.NewAssistanceHouseholdId(plan_.region),
-                         absl::CivilDay(2019, 1, 1) + rng_.Uniform(0, 2500),
-                         store::ENROLLED);
+      EnrollDeclared(feeds(), h_,
+                     {mother.id, false, hedui::v1::TEKUN, mother_household,
+                      store::ENROLLED},
+                     absl::CivilDay(2019, 1, 1) + rng_.Uniform(0, 2500));
       BenefitStream support;
       support.type = store::ASSISTANCE_PAYMENT;
       support.payer = absl::StrCat(CityName(plan_.region), "民政局");
@@ -379,14 +389,16 @@ void PeopleMaker::Disabilities() {
 }
 
 void PeopleMaker::Enroll() {
-  const std::string household_id =
-      county_.NewAssistanceHouseholdId(plan_.region);
+  // On the roll under the household's own 户号 (domain.md §3).
+  const std::string& household_id = h_.household_number;
   const absl::CivilDay since =
       absl::CivilDay(2023, 1, 1) + rng_.Uniform(0, 1276);  // to 2026-06-30
   for (const ApplicantMember& m : h_.members) {
     if (m.deceased) continue;
-    feeds().Enrollment(m.person.id, hedui::v1::DIBAO, household_id, since,
-                       store::ENROLLED);
+    EnrollDeclared(
+        feeds(), h_,
+        {m.person.id, true, hedui::v1::DIBAO, household_id, store::ENROLLED},
+        since);
   }
   BenefitStream payment;
   payment.type = store::ASSISTANCE_PAYMENT;
@@ -402,6 +414,13 @@ int ApplicantHousehold::counted() const {
   int n = 0;
   for (const ApplicantMember& m : members) n += m.deceased ? 0 : 1;
   return n;
+}
+
+void EnrollDeclared(FeedWriter& feeds, ApplicantHousehold& household,
+                    const EnrollmentFact& fact, absl::CivilDay since) {
+  feeds.Enrollment(fact.person_id, fact.program, fact.household, since,
+                   fact.status);
+  household.enrollments.push_back(fact);
 }
 
 absl::CivilDay BirthForAgeOn(Rng& rng, absl::CivilDay day, int age) {

@@ -43,6 +43,18 @@ struct Obligor {
   hedui::store::v1::RegistrationStatus status = hedui::store::v1::NORMAL;
 };
 
+// An assistance-enrollment row written for a declared person (member or
+// obligor): what DUPLICATE_ENROLLMENT is re-derived from.
+struct EnrollmentFact {
+  std::string person_id;
+  // A declared member who is counted (domain.md §10.1: only they are checked
+  // for duplicates; never obligors, never the deceased).
+  bool counted = false;
+  hedui::v1::Program program = hedui::v1::DIBAO;
+  std::string household;  // the 户号 it is enrolled under
+  hedui::store::v1::EnrollmentStatus status = hedui::store::v1::ENROLLED;
+};
+
 // One applicant household while it is being built.
 struct ApplicantHousehold {
   const CasePlan* plan = nullptr;
@@ -52,6 +64,7 @@ struct ApplicantHousehold {
   std::optional<Person> undeclared_spouse;
   std::vector<Obligor> obligors;
   absl::CivilDay death_day;  // of the DECEASED_MEMBER, if any
+  std::vector<EnrollmentFact> enrollments;
 
   absl::CivilDay day() const { return plan->verification_date; }
   // Members counted for per-capita figures: the deceased are left out whole
@@ -65,6 +78,11 @@ struct ApplicantHousehold {
 // enrollment rows. Income and assets come later.
 void MakeHouseholdPeople(County& county, Rng& rng,
                          ApplicantHousehold& household);
+
+// Writes `person_id`'s assistance-enrollment row and keeps it in
+// `household.enrollments`.
+void EnrollDeclared(FeedWriter& feeds, ApplicantHousehold& household,
+                    const EnrollmentFact& fact, absl::CivilDay since);
 
 // Birth date for someone aged exactly `age` on `day`, with a birthday at
 // least two weeks away from `day` so that no age is a near miss by accident.

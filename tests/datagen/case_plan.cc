@@ -37,8 +37,29 @@ bool Applicable(Plant plant, Program program, int size) {
       return program != hedui::v1::TEKUN;
     case Plant::kDeceasedMember:
       return program != hedui::v1::TEKUN && size >= 2;
+    case Plant::kDuplicateSameProgram:
+    case Plant::kDuplicateExcludingProgram:
+    case Plant::kEnrollmentOwnHousehold:
+    case Plant::kEnrollmentNotActive:
+      return ChecksDuplicateEnrollment(program);
+    case Plant::kEnrollmentOfUncounted:
+      // The deceased member is the one not counted.
+      return ChecksDuplicateEnrollment(program) &&
+             Applicable(Plant::kDeceasedMember, program, size);
+    case Plant::kEnrollmentOfObligor:
+      // Follows from the 特困 kind (Finish), never drawn.
+      return false;
   }
   return false;
+}
+
+bool IsEnrollmentPlant(Plant plant) {
+  return plant == Plant::kDuplicateSameProgram ||
+         plant == Plant::kDuplicateExcludingProgram ||
+         plant == Plant::kEnrollmentOwnHousehold ||
+         plant == Plant::kEnrollmentNotActive ||
+         plant == Plant::kEnrollmentOfObligor ||
+         plant == Plant::kEnrollmentOfUncounted;
 }
 
 struct Option {
@@ -46,9 +67,13 @@ struct Option {
   std::vector<Plant> plants;
 };
 
+// The clean option's weight; the enrollment cases take theirs from it where
+// they apply, so programs without DUPLICATE_ENROLLMENT keep their mix.
+constexpr int kCleanWeight = 550;
+
 const std::vector<Option>& Options() {
   static const auto* options = new std::vector<Option>{
-      {550, {}},
+      {kCleanWeight, {}},
       {50, {Plant::kDeclaredDiffersNoEffect}},
       {70, {Plant::kUndeclaredWages}},
       {40, {Plant::kHiddenCar}},
@@ -66,6 +91,16 @@ const std::vector<Option>& Options() {
       {3, {Plant::kHiddenCar, Plant::kBusinessOwnerIndividual}},
       {3, {Plant::kBusinessOwnerIndividual, Plant::kStaleDepartment}},
       {2, {Plant::kUndeclaredSpouse, Plant::kDeceasedMember}},
+      // 一人一保: about 4% of the 低保 and 特困 households show a duplicate
+      // (transfers and double enrolments), about 5% carry an enrolment that
+      // must not count (renewals, ended or suspended records, the deceased).
+      {20, {Plant::kDuplicateSameProgram}},
+      {20, {Plant::kDuplicateExcludingProgram}},
+      {25, {Plant::kEnrollmentOwnHousehold}},
+      {20, {Plant::kEnrollmentNotActive}},
+      {3, {Plant::kUndeclaredWages, Plant::kDuplicateSameProgram}},
+      {3, {Plant::kDuplicateExcludingProgram, Plant::kStaleDepartment}},
+      {5, {Plant::kDeceasedMember, Plant::kEnrollmentOfUncounted}},
   };
   return *options;
 }
@@ -170,6 +205,13 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
           TekunKind::kSeverelyDisabled, TekunKind::kMinor};
       plan.tekun = kKinds[rng.Weighted(kWeights)];
     }
+    // An obligor unable to support because of their own enrolment (domain.md
+    // §5) is the control that an obligor's enrolment is no duplicate.
+    plan.obligor_enrolled =
+        plan.tekun == TekunKind::kMinor ||
+        (plan.tekun == TekunKind::kElderWithChild && rng.PerMille(500));
+    if (plan.obligor_enrolled)
+      plan.plants.push_back(Plant::kEnrollmentOfObligor);
     // An urban elder has an employee pension: income a declaration can
     // differ on.
     if (plan.Has(Plant::kDeclaredDiffersNoEffect)) plan.urban = true;
@@ -211,6 +253,18 @@ absl::string_view PlantName(Plant plant) {
       return "STALE_DEPARTMENT";
     case Plant::kDeclaredDiffersNoEffect:
       return "DECLARED_DIFFERS_NO_EFFECT";
+    case Plant::kDuplicateSameProgram:
+      return "DUPLICATE_SAME_PROGRAM";
+    case Plant::kDuplicateExcludingProgram:
+      return "DUPLICATE_EXCLUDING_PROGRAM";
+    case Plant::kEnrollmentOwnHousehold:
+      return "ENROLLMENT_OWN_HOUSEHOLD";
+    case Plant::kEnrollmentNotActive:
+      return "ENROLLMENT_NOT_ACTIVE";
+    case Plant::kEnrollmentOfObligor:
+      return "ENROLLMENT_OF_OBLIGOR";
+    case Plant::kEnrollmentOfUncounted:
+      return "ENROLLMENT_OF_UNCOUNTED_MEMBER";
   }
   return "";
 }
@@ -219,6 +273,24 @@ bool PlantFails(Plant plant) {
   return plant == Plant::kUndeclaredWages || plant == Plant::kHiddenCar ||
          plant == Plant::kExtraHouse || plant == Plant::kBusinessOwner ||
          plant == Plant::kDepositsOverLimit;
+}
+
+bool PlantHasNoEffect(Plant plant) {
+  return plant == Plant::kDeclaredDiffersNoEffect ||
+         plant == Plant::kEnrollmentOwnHousehold ||
+         plant == Plant::kEnrollmentNotActive ||
+         plant == Plant::kEnrollmentOfObligor ||
+         plant == Plant::kEnrollmentOfUncounted;
+}
+
+bool ChecksDuplicateEnrollment(hedui::v1::Program program) {
+  return program == hedui::v1::DIBAO || program == hedui::v1::TEKUN ||
+         program == hedui::v1::LOW_INCOME_MARGIN;
+}
+
+bool ProgramsExclude(hedui::v1::Program applied, hedui::v1::Program enrolled) {
+  return applied != enrolled && ChecksDuplicateEnrollment(applied) &&
+         ChecksDuplicateEnrollment(enrolled);
 }
 
 absl::string_view BoundaryName(Boundary boundary) {
@@ -305,12 +377,18 @@ std::vector<CasePlan> PlanApplications(Rng& rng, int applications) {
     plan.index = static_cast<int>(i);
     if (!decided[i]) {
       std::vector<int> weights;
+      int clean = kCleanWeight;
       for (const Option& option : Options()) {
         bool ok = true;
-        for (Plant p : option.plants)
+        bool enrollment = false;
+        for (Plant p : option.plants) {
           ok = ok && Applicable(p, plan.program, plan.size);
+          enrollment = enrollment || IsEnrollmentPlant(p);
+        }
         weights.push_back(ok ? option.weight : 0);
+        if (ok && enrollment) clean -= option.weight;
       }
+      weights[0] = clean;  // Options()[0] is the clean case
       plan.plants = Options()[rng.Weighted(weights)].plants;
     }
     Finish(rng, plan, between_count);

@@ -23,10 +23,27 @@ enum class Plant {
   kDepositsOverLimit,        // → FINANCIAL_ASSETS FAIL
   kStaleDepartment,          // → VEHICLES UNKNOWN
   kDeclaredDiffersNoEffect,  // declared income differs, same side: no effect
+  // 一人一保 (domain.md §10, §10.1 "Duplicate enrolment"), 低保/特困/margin:
+  kDuplicateSameProgram,       // → DUPLICATE_ENROLLMENT REVIEW
+  kDuplicateExcludingProgram,  // → DUPLICATE_ENROLLMENT REVIEW
+  // Negative controls, DUPLICATE_ENROLLMENT stays PASS:
+  kEnrollmentOwnHousehold,  // same program, the applicant's own 户号
+  kEnrollmentNotActive,     // SUSPENDED or ENDED records only
+  kEnrollmentOfObligor,     // 特困: an obligor's own 低保/特困 enrolment
+  kEnrollmentOfUncounted,   // the deceased member's enrolment
 };
 absl::string_view PlantName(Plant plant);
 // True for the plants that make a criterion FAIL.
 bool PlantFails(Plant plant);
+// True for the plants that leave every criterion PASS (the verdict stays
+// what the other plants make it).
+bool PlantHasNoEffect(Plant plant);
+// The assistance programs whose verification has DUPLICATE_ENROLLMENT
+// (domain.md §10: 低保, 特困 and margin).
+bool ChecksDuplicateEnrollment(hedui::v1::Program program);
+// Whether an active enrolment in `enrolled` excludes `applied` (domain.md
+// §10: 低保, 特困 and margin exclude each other).
+bool ProgramsExclude(hedui::v1::Program applied, hedui::v1::Program enrolled);
 
 // A deliberate case at a threshold, computed exactly (domain.md §4: "test
 // both sides of every threshold to the fen").
@@ -73,6 +90,9 @@ struct CasePlan {
   bool medical_enrolled = false;
   bool emergency = false;
   TekunKind tekun = TekunKind::kNone;
+  // kElderWithChild: the child obligor is a 低保 recipient aged 60+ (else
+  // missing or in custody); kMinor: the mother is 特困 (always).
+  bool obligor_enrolled = false;
 
   bool Has(Plant plant) const;
 };

@@ -122,10 +122,6 @@ std::string County::NewAccount(store::FinancialAssetType type) {
   }
 }
 
-std::string County::NewAssistanceHouseholdId(absl::string_view region) {
-  return absl::StrFormat("MZ%s%06d", region, ++assistance_households_);
-}
-
 const std::string& County::RandomEmployer(Rng& rng, absl::string_view region) {
   std::vector<std::string>& pool = employers_[RegionIndex(region)];
   if (pool.empty()) {

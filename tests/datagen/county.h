@@ -57,7 +57,6 @@ class County {
   std::string NewEnterpriseId(absl::string_view region,
                               hedui::store::v1::EnterpriseType type);
   std::string NewAccount(hedui::store::v1::FinancialAssetType type);
-  std::string NewAssistanceHouseholdId(absl::string_view region);
   // An employer's unified social credit code, from a fixed pool per region
   // (several residents work for the same employer).
   const std::string& RandomEmployer(Rng& rng, absl::string_view region);
@@ -73,7 +72,6 @@ class County {
   int64_t e_bike_plates_ = 0;
   int64_t enterprises_ = 0;
   int64_t accounts_ = 0;
-  int64_t assistance_households_ = 0;
   std::vector<std::string> employers_[2];
 };
 

@@ -496,7 +496,8 @@ void HouseholdMaker::Enrollments(const std::vector<Member>& members) {
   const hedui::v1::Program program = kind == 1   ? hedui::v1::DIBAO
                                      : kind == 2 ? hedui::v1::TEKUN
                                                  : hedui::v1::LOW_INCOME_MARGIN;
-  const std::string household_id = county_.NewAssistanceHouseholdId(region_);
+  // On the roll under the household's 户号 (domain.md §3).
+  const std::string& household_id = household_number_;
   const absl::CivilDay since =
       RandomDay(rng_, absl::CivilDay(2018, 1, 1), absl::CivilDay(2026, 9, 1));
   const size_t s = rng_.Weighted({80, 5, 15});

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -106,6 +107,14 @@ TEST(GeneratorTest, RequestsMirrorTheApplications) {
       ASSERT_EQ(rm.name(), m["name"]);
       ASSERT_EQ(hedui::v1::Relation_Name(rm.relation()), m["relation"]);
       const auto& income = m["declared_monthly_income_fen"];
+      // Each category the application declares, 0 included, is a declared
+      // figure (domain.md §4: declaring nothing is not declaring 0).
+      const auto& di = rm.declared_monthly_income();
+      ASSERT_EQ(di.has_wages_fen(), income.contains("WAGES"));
+      ASSERT_EQ(di.has_business_fen(), income.contains("BUSINESS"));
+      ASSERT_EQ(di.has_property_fen(), income.contains("PROPERTY"));
+      ASSERT_EQ(di.has_transfer_fen(), income.contains("TRANSFER"));
+      ASSERT_EQ(di.has_other_fen(), income.contains("OTHER"));
       ASSERT_EQ(rm.declared_monthly_income().wages_fen(), income["WAGES"]);
       ASSERT_EQ(rm.declared_monthly_income().business_fen(),
                 income["BUSINESS"]);
@@ -118,6 +127,12 @@ TEST(GeneratorTest, RequestsMirrorTheApplications) {
       informal += rm.informal_work();
     }
     const auto& assets = app["declared_assets"];
+    // The household's declaration as a whole (members' own are not set).
+    ASSERT_TRUE(r.declared_assets().has_financial_assets_fen() &&
+                r.declared_assets().has_residential_properties() &&
+                r.declared_assets().has_non_residential_properties() &&
+                r.declared_assets().has_vehicles());
+    for (const auto& rm : r.members()) ASSERT_FALSE(rm.has_declared_assets());
     ASSERT_EQ(r.declared_assets().financial_assets_fen(),
               assets["financial_assets_fen"]);
     ASSERT_EQ(r.declared_assets().residential_properties(),
@@ -253,11 +268,74 @@ TEST(GeneratorTest, LabelMixIsRoughlySixtyTwentyTwenty) {
   EXPECT_NEAR(verdicts["MEETS_CRITERIA"] / n, 0.60, 0.06);
   EXPECT_NEAR(verdicts["DOES_NOT_MEET"] / n, 0.20, 0.04);
   EXPECT_NEAR(verdicts["NEEDS_REVIEW"] / n, 0.20, 0.05);
-  EXPECT_EQ(planted.size(),
-            10u);  // every kind, BUSINESS_OWNER_INDIVIDUAL included
+  // Every kind, BUSINESS_OWNER_INDIVIDUAL and the six enrollment kinds
+  // included.
+  EXPECT_EQ(planted.size(), 16u);
   for (const auto& [kind, count] : planted) EXPECT_GE(count, 10) << kind;
   EXPECT_GE(two_plants, 30);
   EXPECT_EQ(boundaries.size(), 14u);
+}
+
+// The assistance-enrollment feed names the 户号 a record is enrolled under
+// (domain.md §3), so every household_id is a registered household number.
+TEST(GeneratorTest, EnrollmentHouseholdsAreRegisteredHouseholdNumbers) {
+  const County& county = DefaultCounty();
+  const Table& hr = county.table("HOUSEHOLD_REGISTRATION");
+  const int number = hr.column("household_number");
+  std::set<absl::string_view> households;
+  for (size_t r = 0; r < hr.rows(); ++r) households.insert(hr.at(r, number));
+  const Table& enrollment = county.table("ASSISTANCE_ENROLLMENT");
+  ASSERT_EQ(enrollment.column("household_id"), 2);
+  std::map<std::string, int> statuses;
+  for (size_t r = 0; r < enrollment.rows(); ++r) {
+    EXPECT_TRUE(households.count(enrollment.at(r, 2)))
+        << "row " << r + 1 << ": " << enrollment.at(r, 2);
+    ++statuses[std::string(enrollment.at(r, 4))];
+  }
+  EXPECT_GT(statuses["ENROLLED"], 0);
+  EXPECT_GT(statuses["SUSPENDED"], 0);
+  EXPECT_GT(statuses["ENDED"], 0);
+}
+
+// DUPLICATE_ENROLLMENT is in exactly the 低保, 特困 and margin labels, and
+// its planned cases each show the result domain.md §10.1 gives them.
+TEST(GeneratorTest, DuplicateEnrollmentFollowsItsPlants) {
+  const County& county = DefaultCounty();
+  std::map<std::string, std::map<std::string, int>> results;  // plant→result
+  for (size_t i = 0; i < county.labels.size(); ++i) {
+    const auto& label = county.labels[i];
+    const std::string program = county.applications[i]["program"];
+    const bool assistance = program == "DIBAO" || program == "TEKUN" ||
+                            program == "LOW_INCOME_MARGIN";
+    ASSERT_EQ(label["criteria"].contains("DUPLICATE_ENROLLMENT"), assistance)
+        << label["application_id"];
+    if (!assistance) continue;
+    const std::string result = label["criteria"]["DUPLICATE_ENROLLMENT"];
+    // A duplicate decides whatever controls the household also has.
+    std::vector<std::string> duplicates, controls;
+    for (const auto& p : label["planted"]) {
+      const std::string plant = p;
+      if (plant.rfind("DUPLICATE_", 0) == 0) duplicates.push_back(plant);
+      if (plant.rfind("ENROLLMENT_", 0) == 0) controls.push_back(plant);
+    }
+    if (controls.empty()) controls.push_back("none");
+    for (const std::string& plant : duplicates.empty() ? controls : duplicates)
+      ++results[plant][result];
+  }
+  const std::map<std::string, std::string> expected = {
+      {"DUPLICATE_SAME_PROGRAM", "REVIEW"},
+      {"DUPLICATE_EXCLUDING_PROGRAM", "REVIEW"},
+      {"ENROLLMENT_OWN_HOUSEHOLD", "PASS"},
+      {"ENROLLMENT_NOT_ACTIVE", "PASS"},
+      {"ENROLLMENT_OF_OBLIGOR", "PASS"},
+      {"ENROLLMENT_OF_UNCOUNTED_MEMBER", "PASS"},
+      // The feed (as of 2026-11-01, 31 days at most) is fresh on every
+      // verification date up to 2026-11-27.
+      {"none", "PASS"}};
+  for (const auto& [plant, result] : expected) {
+    ASSERT_EQ(results[plant].size(), 1u) << plant;
+    EXPECT_GE(results[plant][result], 10) << plant;
+  }
 }
 
 }  // namespace

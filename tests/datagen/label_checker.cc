@@ -1,5 +1,6 @@
 #include "tests/datagen/label_checker.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -24,6 +25,22 @@ int64_t Fen(absl::string_view yuan) {
 
 int Age(const std::string& id, absl::CivilDay day) {
   return AgeOn(ResidentIdBirthDate(id), day);
+}
+
+// Plants that leave every criterion PASS.
+const std::set<std::string>& NoEffectPlants() {
+  static const auto* plants = new std::set<std::string>{
+      "DECLARED_DIFFERS_NO_EFFECT", "ENROLLMENT_OWN_HOUSEHOLD",
+      "ENROLLMENT_NOT_ACTIVE", "ENROLLMENT_OF_OBLIGOR",
+      "ENROLLMENT_OF_UNCOUNTED_MEMBER"};
+  return *plants;
+}
+
+// domain.md §10: 低保, 特困 and margin check duplicates and exclude each
+// other.
+bool AssistanceProgram(absl::string_view program) {
+  return program == "DIBAO" || program == "TEKUN" ||
+         program == "LOW_INCOME_MARGIN";
 }
 
 bool Planted(const json& label, const std::string& kind) {
@@ -81,6 +98,7 @@ class Checker {
   void CheckAssets(const json& app, const json& label);
   void CheckStaleness(const json& label);
   void CheckTekun(const json& app, const json& label);
+  void CheckDuplicateEnrollment(const json& app, const json& label);
 
   const County& county_;
   const Table& hr_;
@@ -100,6 +118,7 @@ class Checker {
   // The application being checked.
   std::string id_;
   std::string program_;
+  std::string household_;  // the applicant's 户号
   absl::CivilDay day_;
   int64_t standard_ = 0;
   bool urban_ = false;
@@ -354,7 +373,12 @@ void Checker::CheckAssets(const json& app, const json& label) {
   if (Planted(label, "BUSINESS_OWNER_INDIVIDUAL") != (business == "REVIEW")) {
     Error("BUSINESS_OWNER_INDIVIDUAL");
   }
-  if (label["planted"].empty() &&
+  bool asset_plant = false;
+  for (const auto& p : label["planted"]) {
+    asset_plant = asset_plant || p == "DECLARED_DIFFERS_NO_EFFECT" ||
+                  NoEffectPlants().count(p.get<std::string>()) == 0;
+  }
+  if (!asset_plant &&
       (declared["financial_assets_fen"] != financial ||
        declared["residential_properties"] != residential.size() ||
        declared["non_residential_properties"] != non_residential.size() ||
@@ -460,6 +484,80 @@ void Checker::CheckTekun(const json& app, const json& label) {
   }
 }
 
+// DUPLICATE_ENROLLMENT (domain.md §10, §10.1 "Duplicate enrolment"): only
+// ENROLLED records of counted declared members count; a record's household
+// is the 户号 it names, the applicant's own in the same program is no
+// duplicate, programs that exclude each other count in any household; a
+// duplicate is REVIEW whatever the feed's age, else a stale feed is UNKNOWN.
+void Checker::CheckDuplicateEnrollment(const json& app, const json& label) {
+  bool same = false, excluding = false, own = false, not_active = false,
+       obligor = false, uncounted = false;
+  for (const auto& m : app["members"]) {
+    const std::string pid = m["person_id"];
+    const bool counted =
+        std::find(counted_.begin(), counted_.end(), pid) != counted_.end();
+    for (size_t r : enrollment_.OfPerson(pid)) {
+      const absl::string_view program = enrollment_.at(r, 1);
+      const bool at_home = enrollment_.at(r, 2) == household_;
+      const bool active = enrollment_.at(r, 4) == "ENROLLED";
+      const bool excludes = program != program_ && AssistanceProgram(program) &&
+                            AssistanceProgram(program_);
+      const bool duplicate = (program == program_ && !at_home) || excludes;
+      if (!counted) {
+        uncounted = uncounted || (active && duplicate);
+      } else if (!active) {
+        not_active = not_active || duplicate;
+      } else if (program == program_) {
+        (at_home ? own : same) = true;
+      } else {
+        excluding = excluding || excludes;
+      }
+    }
+  }
+  for (const auto& o : app["obligors"]) {
+    for (size_t r : enrollment_.OfPerson(o["person_id"].get<std::string>()))
+      obligor = obligor || enrollment_.at(r, 4) == "ENROLLED";
+  }
+  const bool applies = AssistanceProgram(program_);
+  const std::map<std::string, bool> shown = {
+      {"DUPLICATE_SAME_PROGRAM", same},
+      {"DUPLICATE_EXCLUDING_PROGRAM", excluding},
+      {"ENROLLMENT_OWN_HOUSEHOLD", own},
+      {"ENROLLMENT_NOT_ACTIVE", not_active},
+      {"ENROLLMENT_OF_OBLIGOR", obligor},
+      {"ENROLLMENT_OF_UNCOUNTED_MEMBER", uncounted}};
+  for (const auto& [plant, is_shown] : shown) {
+    if (Planted(label, plant) != (applies && is_shown)) {
+      Error(absl::StrCat(
+          plant, (applies && is_shown) ? " in the records" : " planted",
+          " but ",
+          Planted(label, plant) ? "not in the records" : "not planted"));
+    }
+  }
+  if (!applies) {
+    if (label["criteria"].contains("DUPLICATE_ENROLLMENT"))
+      Error("DUPLICATE_ENROLLMENT for a program without it");
+    return;
+  }
+  bool stale = true;  // no file: missing, as stale
+  for (const auto& d : county_.manifest["departments"]) {
+    if (d["department"] != "ASSISTANCE_ENROLLMENT") continue;
+    const absl::CivilDay as_of = *ParseCivilDay(d["as_of"].get<std::string>());
+    // Data dated after a backdated verification date is not stale (§6).
+    stale = day_ - as_of > MaxDataAgeDays(hedui::v1::ASSISTANCE_ENROLLMENT);
+  }
+  const std::string expected = same || excluding ? "REVIEW"
+                               : stale           ? "UNKNOWN"
+                                                 : "PASS";
+  ++stats.duplicates_checked;
+  if (expected == "REVIEW") ++stats.duplicates_review;
+  if (Criterion(label, "DUPLICATE_ENROLLMENT") != expected) {
+    Error(absl::StrCat("DUPLICATE_ENROLLMENT is ",
+                       Criterion(label, "DUPLICATE_ENROLLMENT"),
+                       ", the enrollment feed says ", expected));
+  }
+}
+
 void Checker::Check(const json& app, const json& label) {
   ++stats.applications;
   id_ = app["application_id"];
@@ -471,6 +569,7 @@ void Checker::Check(const json& app, const json& label) {
   // Registration: every member in the applicant's household, of its region.
   const std::string head = app["members"][0]["person_id"];
   const absl::string_view household = Hr(head, "household_number");
+  household_ = std::string(household);
   urban_ = Hr(head, "residence_class") == "URBAN";
   if (Hr(head, "region_code") != app["region_code"].get<std::string>())
     Error("region");
@@ -532,6 +631,7 @@ void Checker::Check(const json& app, const json& label) {
   }
   if (program_ == "TEKUN") expected.insert({"CANNOT_WORK", "OBLIGORS"});
   if (program_ == "HOUSING") expected.insert("HOUSING_NEED");
+  if (AssistanceProgram(program_)) expected.insert("DUPLICATE_ENROLLMENT");
   std::set<std::string> present;
   for (const auto& [name, result] : label["criteria"].items())
     present.insert(name);
@@ -549,6 +649,7 @@ void Checker::Check(const json& app, const json& label) {
   if (asset_tested) CheckAssets(app, label);
   CheckStaleness(label);
   if (program_ == "TEKUN") CheckTekun(app, label);
+  CheckDuplicateEnrollment(app, label);
 
   const std::string boundary = label.value("boundary", "");
   if (boundary == "CONSENT_LAST_VALID_DAY") {
@@ -583,7 +684,7 @@ void Checker::Check(const json& app, const json& label) {
         "DEPOSITS_OVER_LIMIT"};
     if (kFail.count(p.get<std::string>())) {
       from_plants = "DOES_NOT_MEET";
-    } else if (p != "DECLARED_DIFFERS_NO_EFFECT" &&
+    } else if (NoEffectPlants().count(p.get<std::string>()) == 0 &&
                from_plants != "DOES_NOT_MEET") {
       from_plants = "NEEDS_REVIEW";
     }

@@ -18,6 +18,8 @@ struct LabelCheckStats {
   int income_checked = 0;
   int assets_checked = 0;
   int boundaries_checked = 0;
+  int duplicates_checked = 0;  // labels with DUPLICATE_ENROLLMENT
+  int duplicates_review = 0;   // of which REVIEW
 };
 
 // One message per disagreement between a label and the data (none: all

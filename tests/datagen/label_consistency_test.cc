@@ -24,6 +24,11 @@ TEST(LabelConsistencyTest, DefaultCountyLabelsFollowFromTheData) {
   EXPECT_GT(stats.income_checked, 6000);
   EXPECT_GT(stats.assets_checked, 5000);
   EXPECT_GE(stats.boundaries_checked, 20);
+  // Every 低保 and 特困 label (domain.md §1 mix: 5,266 + 459) has
+  // DUPLICATE_ENROLLMENT; a few percent of them are duplicates.
+  EXPECT_EQ(stats.duplicates_checked, 5266 + 459);
+  EXPECT_GT(stats.duplicates_review, 150);
+  EXPECT_LT(stats.duplicates_review, 400);
 }
 
 TEST(LabelConsistencyTest, OtherSeedsAndSizesToo) {
@@ -110,6 +115,113 @@ TEST(LabelConsistencyTest, CheckerCatchesTampering) {
     County county = *ReadCounty(dir);
     tamper(county);
     EXPECT_FALSE(CheckLabels(county).empty()) << what;
+  }
+}
+
+// The DUPLICATE_ENROLLMENT checks have teeth too: each tampering is caught
+// by a message about the criterion or its plant.
+TEST(LabelConsistencyTest, CheckerCatchesEnrollmentTampering) {
+  const std::string dir = NewTempDir("tamper_enrollment");
+  GeneratorOptions options;
+  options.out_dir = dir;
+  options.residents = 12000;
+  options.applications = 2000;
+  ASSERT_TRUE(GenerateCounty(options).ok());
+  const auto original = ReadCounty(dir);
+  ASSERT_TRUE(original.ok());
+  ASSERT_TRUE(CheckLabels(*original).empty());
+
+  auto first_with = [](const County& county, const std::string& planted) {
+    for (size_t i = 0; i < county.labels.size(); ++i) {
+      for (const auto& p : county.labels[i]["planted"]) {
+        if (p == planted) return i;
+      }
+    }
+    ADD_FAILURE() << "no application planted " << planted;
+    return size_t{0};
+  };
+  // The enrollment row of `person` (the first one).
+  auto row_of = [](County& county, const std::string& person) {
+    const Table& t = county.table("ASSISTANCE_ENROLLMENT");
+    const auto& rows = t.OfPerson(person);
+    EXPECT_FALSE(rows.empty());
+    return rows.empty() ? size_t{0} : rows[0];
+  };
+  auto set_cell = [](County& county, size_t row, size_t column,
+                     absl::string_view value) {
+    Table& t = county.tables.at("ASSISTANCE_ENROLLMENT");
+    t.cells[row * t.columns + column] = value;
+  };
+  // The first member with an enrollment row.
+  auto enrolled_member = [](const County& county, size_t app) {
+    const Table& t = county.table("ASSISTANCE_ENROLLMENT");
+    for (const auto& m : county.applications[app]["members"]) {
+      const std::string id = m["person_id"];
+      if (!t.OfPerson(id).empty()) return id;
+    }
+    ADD_FAILURE() << "no enrolled member";
+    return std::string();
+  };
+  using Tamper = std::function<void(County&)>;
+  const std::vector<std::pair<std::string, Tamper>> tamperings = {
+      {"a duplicate relabelled PASS",
+       [&](County& c) {
+         c.labels[first_with(c, "DUPLICATE_SAME_PROGRAM")]["criteria"]
+                 ["DUPLICATE_ENROLLMENT"] = "PASS";
+       }},
+      {"a renewal relabelled REVIEW",
+       [&](County& c) {
+         c.labels[first_with(c, "ENROLLMENT_OWN_HOUSEHOLD")]["criteria"]
+                 ["DUPLICATE_ENROLLMENT"] = "REVIEW";
+       }},
+      {"a 低保 label without the criterion",
+       [&](County& c) {
+         for (auto& label : c.labels) {
+           if (label["criteria"].contains("DUPLICATE_ENROLLMENT")) {
+             label["criteria"].erase("DUPLICATE_ENROLLMENT");
+             return;
+           }
+         }
+       }},
+      {"a renewal enrolled under another 户号",
+       [&](County& c) {
+         const size_t i = first_with(c, "ENROLLMENT_OWN_HOUSEHOLD");
+         set_cell(c, row_of(c, enrolled_member(c, i)), 2, "3205810000000");
+       }},
+      {"a duplicate's record ended",
+       [&](County& c) {
+         const size_t i = first_with(c, "DUPLICATE_EXCLUDING_PROGRAM");
+         const Table& t = c.table("ASSISTANCE_ENROLLMENT");
+         for (const auto& m : c.applications[i]["members"]) {
+           for (size_t r : t.OfPerson(m["person_id"].get<std::string>()))
+             set_cell(c, r, 4, "ENDED");
+         }
+       }},
+      {"a suspended record made active",
+       [&](County& c) {
+         const size_t i = first_with(c, "ENROLLMENT_NOT_ACTIVE");
+         set_cell(c, row_of(c, enrolled_member(c, i)), 4, "ENROLLED");
+       }},
+      {"the enrollment feed two months old",
+       [&](County& c) {
+         for (auto& d : c.manifest["departments"]) {
+           if (d["department"] == "ASSISTANCE_ENROLLMENT")
+             d["as_of"] = "2026-09-01";
+         }
+       }},
+  };
+  for (const auto& [what, tamper] : tamperings) {
+    County county = *ReadCounty(dir);
+    tamper(county);
+    const std::vector<std::string> errors = CheckLabels(county);
+    bool named = false;
+    for (const std::string& e : errors) {
+      // The criterion or a plant (DUPLICATE_*, ENROLLMENT_*), not another
+      // check that the tampering also upsets.
+      named = named || e.find("DUPLICATE_") != std::string::npos ||
+              e.find("ENROLLMENT_") != std::string::npos;
+    }
+    EXPECT_TRUE(named) << what << ":\n" << absl::StrJoin(errors, "\n");
   }
 }
 
