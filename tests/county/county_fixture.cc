@@ -63,11 +63,17 @@ class Fields {
       *out = v->get<std::string>();
     }
   }
-  void Int(const std::string& key, int64_t* out) {
+  // True when the key is there and an integer.
+  bool Int(const std::string& key, int64_t* out) {
     if (const Json* v = Get(key)) {
-      if (!v->is_number_integer()) return Fail(key, "not an integer");
+      if (!v->is_number_integer()) {
+        Fail(key, "not an integer");
+        return false;
+      }
       *out = v->get<int64_t>();
+      return true;
     }
+    return false;
   }
   void Bool(const std::string& key, bool* out) {
     if (const Json* v = Get(key)) {
@@ -166,22 +172,15 @@ void SubObject(Fields& parent, const std::string& key,
 }
 
 // The JSON income keys are the categories' names (tests/datagen/README.md).
+// A key present is a declared figure, 0 included; a key absent is "declared
+// nothing", left unset (domain.md §4: not the same as 0).
 void ReadDeclaredIncome(Fields& f, hedui::v1::DeclaredIncome* income) {
   int64_t v = 0;
-  f.Int("WAGES", &v);
-  income->set_wages_fen(v);
-  v = 0;
-  f.Int("BUSINESS", &v);
-  income->set_business_fen(v);
-  v = 0;
-  f.Int("PROPERTY", &v);
-  income->set_property_fen(v);
-  v = 0;
-  f.Int("TRANSFER", &v);
-  income->set_transfer_fen(v);
-  v = 0;
-  f.Int("OTHER", &v);
-  income->set_other_fen(v);
+  if (f.Int("WAGES", &v)) income->set_wages_fen(v);
+  if (f.Int("BUSINESS", &v)) income->set_business_fen(v);
+  if (f.Int("PROPERTY", &v)) income->set_property_fen(v);
+  if (f.Int("TRANSFER", &v)) income->set_transfer_fen(v);
+  if (f.Int("OTHER", &v)) income->set_other_fen(v);
 }
 
 void ReadApplication(Fields& f, hedui::v1::VerificationRequest* r) {
@@ -209,20 +208,18 @@ void ReadApplication(Fields& f, hedui::v1::VerificationRequest* r) {
     m.Bool("informal_work", &informal);
     member->set_informal_work(informal);
   });
+  // The household's declaration as a whole: the request-level
+  // declared_assets (the applications declare no member's own). Presence as
+  // for income.
   SubObject(f, "declared_assets", [r](Fields& a) {
     auto* assets = r->mutable_declared_assets();
     int64_t v = 0;
-    a.Int("financial_assets_fen", &v);
-    assets->set_financial_assets_fen(v);
-    v = 0;
-    a.Int("residential_properties", &v);
-    assets->set_residential_properties(static_cast<int32_t>(v));
-    v = 0;
-    a.Int("non_residential_properties", &v);
-    assets->set_non_residential_properties(static_cast<int32_t>(v));
-    v = 0;
-    a.Int("vehicles", &v);
-    assets->set_vehicles(static_cast<int32_t>(v));
+    if (a.Int("financial_assets_fen", &v)) assets->set_financial_assets_fen(v);
+    if (a.Int("residential_properties", &v))
+      assets->set_residential_properties(static_cast<int32_t>(v));
+    if (a.Int("non_residential_properties", &v))
+      assets->set_non_residential_properties(static_cast<int32_t>(v));
+    if (a.Int("vehicles", &v)) assets->set_vehicles(static_cast<int32_t>(v));
   });
   ForEachObject(f, "obligors", [r](Fields& o) {
     auto* obligor = r->add_obligors();

@@ -110,6 +110,7 @@ bool IsMember(const VerificationRequest& request, const std::string& id) {
 // The plant kinds of tests/datagen/README.md and what a report that found
 // them shows. Empty: found; else what is missing.
 std::string PlantMissing(const std::string& plant,
+                         const std::vector<std::string>& planted,
                          const VerificationRequest& request,
                          const Report& report) {
   if (plant == "UNDECLARED_WAGES") {
@@ -183,6 +184,43 @@ std::string PlantMissing(const std::string& plant,
     }
     return "no discrepancy with changes_outcome=false";
   }
+  if (plant == "DUPLICATE_SAME_PROGRAM" ||
+      plant == "DUPLICATE_EXCLUDING_PROGRAM") {
+    const Finding* f = FindingOf(report, Finding::DUPLICATE_ENROLLMENT);
+    if (f == nullptr || f->result() != Finding::REVIEW) {
+      return "no DUPLICATE_ENROLLMENT REVIEW";
+    }
+    // domain.md §7: the finding shows the records it rests on.
+    for (const auto& e : f->evidence()) {
+      if (e.department() == hedui::v1::ASSISTANCE_ENROLLMENT &&
+          IsMember(request, e.person_id())) {
+        return "";
+      }
+    }
+    return "DUPLICATE_ENROLLMENT REVIEW without a member's enrollment record "
+           "as evidence";
+  }
+  // Controls: an enrolment that is no duplicate (the household's own under
+  // its 户号, not ENROLLED, an obligor's, the deceased member's).
+  if (plant == "ENROLLMENT_OWN_HOUSEHOLD" || plant == "ENROLLMENT_NOT_ACTIVE" ||
+      plant == "ENROLLMENT_OF_OBLIGOR" ||
+      plant == "ENROLLMENT_OF_UNCOUNTED_MEMBER") {
+    // A duplicate planted beside it makes REVIEW (checked by that plant).
+    bool duplicate = false;
+    for (const std::string& p : planted) {
+      duplicate = duplicate || p.rfind("DUPLICATE_", 0) == 0;
+    }
+    if (!HasResult(report, Finding::DUPLICATE_ENROLLMENT,
+                   duplicate ? Finding::REVIEW : Finding::PASS)) {
+      return duplicate ? "no DUPLICATE_ENROLLMENT REVIEW"
+                       : "no DUPLICATE_ENROLLMENT PASS";
+    }
+    if (plant == "ENROLLMENT_OF_OBLIGOR" &&
+        !HasResult(report, Finding::OBLIGORS, Finding::PASS)) {
+      return "no OBLIGORS PASS";
+    }
+    return "";
+  }
   return "plant kind unknown to this test (update PlantMissing)";
 }
 
@@ -227,7 +265,8 @@ void Judge(const VerificationRequest& request, const Label& label, Outcome* o) {
     }
   }
   for (const std::string& plant : label.planted) {
-    const std::string missing = PlantMissing(plant, request, report);
+    const std::string missing =
+        PlantMissing(plant, label.planted, request, report);
     if (!missing.empty()) {
       add(Kind::kPlant, absl::StrCat(plant, " not found: ", missing));
     }
@@ -533,7 +572,8 @@ TEST_F(CountyVerificationTest, EveryPlantedDiscrepancyIsFound) {
       auto& p = plants[plant];
       ++p.second;
       if (run->outcomes[i].status.ok() &&
-          PlantMissing(plant, run->requests[i], run->outcomes[i].report)
+          PlantMissing(plant, run->labels[i].planted, run->requests[i],
+                       run->outcomes[i].report)
               .empty()) {
         ++p.first;
       }
@@ -602,7 +642,8 @@ TEST_F(CountyVerificationTest, TheComparisonCatchesATamperedLabel) {
   for (const char* plant :
        {"UNDECLARED_WAGES", "HIDDEN_CAR", "EXTRA_HOUSE", "BUSINESS_OWNER",
         "BUSINESS_OWNER_INDIVIDUAL", "DEPOSITS_OVER_LIMIT", "UNDECLARED_SPOUSE",
-        "DECEASED_MEMBER", "STALE_DEPARTMENT"}) {
+        "DECEASED_MEMBER", "STALE_DEPARTMENT", "DUPLICATE_SAME_PROGRAM",
+        "DUPLICATE_EXCLUDING_PROGRAM"}) {
     label = run->labels[clean];
     label.planted = {plant};
     EXPECT_EQ(kinds(label), std::set<Kind>{Kind::kPlant}) << plant;
