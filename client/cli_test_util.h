@@ -51,10 +51,13 @@ inline hedui::v1::Date TestDate(int y, int m, int d) {
   return date;
 }
 
-inline hedui::v1::Quantity TestQuantity(int64_t numerator, std::string shown) {
+inline hedui::v1::Quantity TestQuantity(int64_t numerator,
+                                        hedui::v1::Quantity::Unit unit,
+                                        std::string shown) {
   hedui::v1::Quantity q;
   q.set_numerator(numerator);
   q.set_denominator(1);
+  q.set_unit(unit);
   q.set_shown(std::move(shown));
   return q;
 }
@@ -69,10 +72,11 @@ inline std::string UndeclaredId() { return TestId("32058219790303789"); }
 // is unknown (stale data), one undeclared person.
 inline hedui::v1::Report SampleReport() {
   hedui::v1::Report r;
-  r.set_report_id("R-20261103-000042");
+  r.set_report_id("R000000000042");
   r.set_program(hedui::v1::DIBAO);
   *r.mutable_verification_date() = TestDate(2026, 11, 3);
   r.set_verdict(hedui::v1::DOES_NOT_MEET);
+  r.add_deciding_criteria(hedui::v1::Finding::INCOME);
   r.set_summary("不符合：家庭人均月收入 2096.55 元不低于低保标准 930.00 元");
   r.mutable_request()->set_application_id("APP-000001");
   r.mutable_request()->set_region_code("320581");
@@ -104,9 +108,12 @@ inline hedui::v1::Report SampleReport() {
   income->set_criterion(hedui::v1::Finding::INCOME);
   income->set_result(hedui::v1::Finding::FAIL);
   income->set_comparison(hedui::v1::Finding::LESS_THAN);
-  *income->mutable_threshold() = TestQuantity(93000, "930.00 元/人·月");
-  *income->mutable_value() = TestQuantity(209655, "2096.55 元/人·月");
-  *income->mutable_distance() = TestQuantity(-116655, "-1166.55 元/人·月");
+  *income->mutable_threshold() = TestQuantity(
+      93000, hedui::v1::Quantity::FEN_PER_PERSON_MONTH, "930.00 元/人·月");
+  *income->mutable_value() = TestQuantity(
+      209655, hedui::v1::Quantity::FEN_PER_PERSON_MONTH, "2096.55 元/人·月");
+  *income->mutable_distance() = TestQuantity(
+      -116655, hedui::v1::Quantity::FEN_PER_PERSON_MONTH, "-1166.55 元/人·月");
   income->set_explanation("人均月收入不低于低保标准");
   auto* wage = income->add_evidence();
   wage->set_department(hedui::v1::TAX);
@@ -131,15 +138,20 @@ inline hedui::v1::Report SampleReport() {
   auto* wages = member->add_categories();
   wages->set_category(hedui::v1::WAGES);
   wages->set_source(hedui::v1::CategoryIncome::DEPARTMENTS);
-  *wages->mutable_found_monthly() = TestQuantity(465900, "4659.00 元");
-  *wages->mutable_counted_monthly() = TestQuantity(419310, "4193.10 元");
-  *in->mutable_per_capita_monthly() = TestQuantity(209655, "2096.55 元/人·月");
+  *wages->mutable_found_monthly() =
+      TestQuantity(465900, hedui::v1::Quantity::FEN, "4659.00 元");
+  *wages->mutable_counted_monthly() =
+      TestQuantity(419310, hedui::v1::Quantity::FEN, "4193.10 元");
+  *in->mutable_per_capita_monthly() = TestQuantity(
+      209655, hedui::v1::Quantity::FEN_PER_PERSON_MONTH, "2096.55 元/人·月");
 
   auto* discrepancy = r.add_discrepancies();
   discrepancy->set_person_id(ApplicantId());
   discrepancy->set_item("WAGES");
-  *discrepancy->mutable_declared() = TestQuantity(0, "0.00 元");
-  *discrepancy->mutable_found() = TestQuantity(465900, "4659.00 元");
+  *discrepancy->mutable_declared() =
+      TestQuantity(0, hedui::v1::Quantity::FEN, "0.00 元");
+  *discrepancy->mutable_found() =
+      TestQuantity(465900, hedui::v1::Quantity::FEN, "4659.00 元");
   discrepancy->set_changes_outcome(true);
   discrepancy->set_explanation("申报工资少于税务记录");
 

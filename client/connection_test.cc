@@ -101,7 +101,7 @@ TEST_F(CliTlsTest, EveryCommandNeedsCaOrInsecure) {
            {"health"},
            {"audit", "verify"},
            {"audit", "list"},
-           {"report", "get", "R-1"},
+           {"report", "get", "R000000000001"},
            {"report", "list"},
            {"stats", "--from", "2026-01-01", "--to", "2026-06-30"},
            {"verify", "--batch", WriteTempFile("r.jsonl", "{}\n")}}) {

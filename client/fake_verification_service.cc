@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "client/rpc_error.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -137,8 +138,14 @@ grpc::Status FakeVerificationService::VerifyBatch(
       } else {
         *result.mutable_report() = report_;
         *result.mutable_report()->mutable_request() = request.request();
+        // Ids as heduid makes them: the stored report's number + index.
+        uint64_t base = 0;
+        if (!absl::SimpleAtoi(absl::string_view(report_.report_id()).substr(1),
+                              &base)) {
+          base = 0;
+        }
         result.mutable_report()->set_report_id(
-            absl::StrCat(report_.report_id(), "-", index - 1));
+            absl::StrFormat("R%012d", base + static_cast<uint64_t>(index)));
       }
     }
     if (!stream->Write(result)) break;

@@ -160,40 +160,6 @@ absl::StatusOr<TimeRange> ParseTimeRangeFlags(absl::string_view from,
   return range;
 }
 
-std::string ProgramChinese(hedui::v1::Program program) {
-  switch (program) {
-    case hedui::v1::DIBAO:
-      return "最低生活保障 (低保)";
-    case hedui::v1::TEKUN:
-      return "特困人员救助供养";
-    case hedui::v1::LOW_INCOME_MARGIN:
-      return "低保边缘家庭";
-    case hedui::v1::TEMPORARY:
-      return "临时救助";
-    case hedui::v1::MEDICAL:
-      return "医疗救助";
-    case hedui::v1::HOUSING:
-      return "住房救助";
-    case hedui::v1::UNION_HARDSHIP:
-      return "工会困难职工帮扶";
-    default:
-      return "";
-  }
-}
-
-std::string VerdictChinese(hedui::v1::Verdict verdict) {
-  switch (verdict) {
-    case hedui::v1::MEETS_CRITERIA:
-      return "符合";
-    case hedui::v1::DOES_NOT_MEET:
-      return "不符合";
-    case hedui::v1::NEEDS_REVIEW:
-      return "需复核";
-    default:
-      return "";
-  }
-}
-
 std::string ProgramName(hedui::v1::Program program) {
   return EnumName(hedui::v1::Program_descriptor(), "PROGRAM", program);
 }

@@ -57,14 +57,9 @@ struct TimeRange {
 absl::StatusOr<TimeRange> ParseTimeRangeFlags(absl::string_view from,
                                               absl::string_view to);
 
-// The program's Chinese name ("最低生活保障 (低保)"); empty for an unknown
-// value.
-std::string ProgramChinese(hedui::v1::Program program);
-// "符合", "不符合", "需复核"; empty for an unknown value.
-std::string VerdictChinese(hedui::v1::Verdict verdict);
-
 // The enum value's name, or "<PREFIX>_<number>" for a value added to the
-// proto after this build, so a newer server still prints.
+// proto after this build, so a newer server still prints. Chinese names are
+// in zh_names.h, read from the .proto.
 std::string ProgramName(hedui::v1::Program program);
 std::string VerdictName(hedui::v1::Verdict verdict);
 std::string DepartmentName(hedui::v1::Department department);

@@ -6,315 +6,362 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/amount_text.h"
 #include "client/flags.h"
+#include "client/policy_text.h"
+#include "client/report_text_parts.h"
 #include "client/text_table.h"
+#include "client/zh_names.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::cli {
 namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
+using hedui::v1::Finding;
 
-std::string WithChinese(const std::string& code, const std::string& chinese) {
-  return chinese.empty() ? code : absl::StrCat(code, " ", chinese);
+std::string OrDash(const std::string& text) {
+  return text.empty() ? "-" : SafeText(text);
 }
 
-std::string EnumText(const google::protobuf::EnumDescriptor* descriptor,
-                     int number) {
-  const auto* value = descriptor->FindValueByNumber(number);
-  return value != nullptr ? value->name() : absl::StrCat(number);
-}
-
-std::string CriterionText(hedui::v1::Finding::Criterion criterion) {
-  return EnumText(hedui::v1::Finding::Criterion_descriptor(), criterion);
-}
-
-std::string RelationText(hedui::v1::Relation relation) {
-  return EnumText(hedui::v1::Relation_descriptor(), relation);
-}
-
-// How the value must compare with the threshold to pass, for the reader
-// who sees two numbers and wonders which side is good.
-std::string PassRule(hedui::v1::Finding::Comparison comparison) {
+// How the value must compare with the line to pass, for the reader who sees
+// two numbers and wonders which side is good.
+std::string PassRule(Finding::Comparison comparison) {
   switch (comparison) {
-    case hedui::v1::Finding::LESS_THAN:
-      return " (passes when the value is below it)";
-    case hedui::v1::Finding::AT_MOST:
-      return " (passes when the value is at most it)";
-    case hedui::v1::Finding::AT_LEAST:
-      return " (passes when the value is at least it)";
+    case Finding::LESS_THAN:
+      return "（低于此线方可通过）";
+    case Finding::AT_MOST:
+      return "（不超过此线方可通过）";
+    case Finding::AT_LEAST:
+      return "（不低于此线方可通过）";
     default:
       return "";
   }
 }
 
-bool IsSet(const hedui::v1::Quantity& q) {
-  return !q.shown().empty() || q.numerator() != 0 || q.denominator() != 0;
-}
-
-// Names are personal data: the table shows the first character only.
-std::string MaskedName(const std::string& name) {
-  return name.empty() ? "-" : MaskName(name);
-}
-
-std::string EvidenceLine(const hedui::v1::Evidence& e) {
-  std::string line = absl::StrCat(DepartmentName(e.department()), " as of ",
-                                  DateText(e.as_of()));
-  if (!e.person_id().empty()) {
-    absl::StrAppend(&line, "  ", MaskedId(e.person_id()));
+// The measure word of a criterion's count ("2 辆", not the generic "2 个").
+std::string CountWord(Finding::Criterion criterion) {
+  switch (criterion) {
+    case Finding::COMPOSITION:
+      return "人";
+    case Finding::RESIDENTIAL_PROPERTY:
+      return "套";
+    case Finding::NON_RESIDENTIAL_PROPERTY:
+      return "处";
+    case Finding::VEHICLES:
+      return "辆";
+    case Finding::BUSINESS:
+      return "家";
+    default:
+      return "";
   }
-  absl::StrAppend(&line, "  ", SafeText(e.record()));
-  return line;
+}
+
+std::string DepartmentList(
+    const google::protobuf::RepeatedField<int>& departments) {
+  std::vector<std::string> names;
+  for (int d : departments) {
+    names.push_back(ZhLabel(static_cast<hedui::v1::Department>(d)));
+  }
+  return absl::StrJoin(names, "、");
 }
 
 void WriteHeader(const hedui::v1::Report& r, std::ostream& out) {
-  out << "Report " << (r.report_id().empty() ? "-" : SafeText(r.report_id()))
-      << '\n';
+  out << "核对报告  " << OrDash(r.report_id()) << '\n';
   Fields fields = {
-      {"program", ProgramText(r.program())},
-      {"verification date", DateText(r.verification_date())},
-      {"verdict", VerdictText(r.verdict())},
-      {"summary", SafeText(r.summary())},
+      {"救助项目", ZhWithCode(r.program())},
+      {"核对日期", DateText(r.verification_date())},
+      {"核对结论", ZhWithCode(r.verdict())},
   };
+  if (r.deciding_criteria_size() > 0) {
+    std::vector<std::string> names;
+    for (int c : r.deciding_criteria()) {
+      names.push_back(ZhWithCode(static_cast<Finding::Criterion>(c)));
+    }
+    fields.push_back({"决定结论的项目", absl::StrJoin(names, "、")});
+  }
+  fields.push_back({"结论摘要", OrDash(r.summary())});
   const hedui::v1::VerificationRequest& q = r.request();
   if (!q.application_id().empty()) {
-    fields.push_back({"application", SafeText(q.application_id())});
+    fields.push_back({"申请编号", SafeText(q.application_id())});
   }
   if (!q.region_code().empty()) {
-    fields.push_back({"region", SafeText(q.region_code())});
+    fields.push_back({"地区代码", SafeText(q.region_code())});
   }
   if (!q.purpose().empty()) {
-    fields.push_back({"purpose", SafeText(q.purpose())});
+    fields.push_back({"核对事由", SafeText(q.purpose())});
   }
   if (r.program() == hedui::v1::UNION_HARDSHIP) {
-    fields.push_back({"union tier", EnumText(hedui::v1::UnionTier_descriptor(),
-                                             r.union_tier())});
+    fields.push_back({"困难等级", ZhWithCode(r.union_tier())});
   }
   if (r.verified_after_the_fact()) {
-    fields.push_back({"emergency", "helped first, verified after the fact"});
+    fields.push_back({"紧急救助", "已先行救助，本报告为事后核对"});
   }
   WriteFields(fields, out, 2);
 }
 
 void WriteHousehold(const hedui::v1::Household& h, std::ostream& out) {
-  std::string title =
-      absl::StrCat("\nHousehold: ", h.counted_members(), " counted of ",
-                   h.members_size(), " declared");
+  std::string title = absl::StrCat("\n家庭成员（申报 ", h.members_size(),
+                                   " 人，计入 ", h.counted_members(), " 人");
   if (!h.household_number().empty()) {
-    absl::StrAppend(&title, ", 户号 ", SafeText(h.household_number()));
+    absl::StrAppend(&title, "；户号 ", SafeText(h.household_number()));
   }
-  if (h.single_person_coverage()) absl::StrAppend(&title, ", 单人保");
-  out << title << '\n';
+  out << title << "）\n";
+  if (h.single_person_coverage())
+    out << "  按单人保核对：只计入申请保障的成员\n";
+  if (!h.single_person_note().empty()) {
+    out << "  单人保说明：" << SafeText(h.single_person_note()) << '\n';
+  }
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : h.members()) {
     rows.push_back({MaskedId(m.person_id()), MaskedName(m.name()),
-                    RelationText(m.relation()), absl::StrCat(m.age()),
-                    YesNo(m.counted()),
-                    m.reason().empty() ? "-" : SafeText(m.reason())});
+                    ZhLabel(m.relation()), absl::StrCat(m.age(), " 岁"),
+                    m.counted() ? "计入" : "不计入", OrDash(m.reason())});
   }
-  WriteTable(
-      {{"PERSON"}, {"NAME"}, {"RELATION"}, {"AGE", true}, {"COUNTED"}, {"WHY"}},
-      rows, out, 2);
+  WriteTable({{"身份证号"},
+              {"姓名"},
+              {"与申请人关系"},
+              {"年龄", true},
+              {"是否计入"},
+              {"说明"}},
+             rows, out, 2);
   if (h.undeclared_size() == 0) {
-    out << "  Undeclared persons: none found\n";
+    out << "  未申报人员：未发现\n";
     return;
   }
-  out << "  Undeclared persons (in the registration or marriage records, not "
-         "declared):\n";
+  out << "  未申报人员（户籍或婚姻登记中有、申请中未申报）：\n";
   rows.clear();
   for (const auto& u : h.undeclared()) {
     rows.push_back({MaskedId(u.person_id()), MaskedName(u.name()),
-                    u.relation().empty() ? "-" : SafeText(u.relation()),
-                    u.needs_review() ? "yes" : "no",
-                    u.reason().empty() ? "-" : SafeText(u.reason())});
+                    OrDash(u.relation()), u.needs_review() ? "是" : "否",
+                    OrDash(u.reason())});
   }
-  WriteTable({{"PERSON"}, {"NAME"}, {"RELATION"}, {"REVIEW"}, {"WHY"}}, rows,
+  WriteTable({{"身份证号"}, {"姓名"}, {"登记关系"}, {"需复核"}, {"说明"}}, rows,
              out, 4);
 }
 
+void WriteFinding(int number, const Finding& f, std::ostream& out) {
+  const std::string heading = absl::StrCat("  ", number, ". ");
+  out << heading << ZhWithCode(f.criterion()) << "：" << ZhLabel(f.result())
+      << '\n';
+  // The details line up under the criterion's name, past "10. " too.
+  const int indent = static_cast<int>(heading.size());
+  const std::string pad(indent, ' ');
+  const std::string word = CountWord(f.criterion());
+  Fields fields;
+  if (QuantityIsSet(f.value())) {
+    fields.push_back({"核对值", QuantityZhText(f.value(), word)});
+  }
+  if (QuantityIsSet(f.threshold())) {
+    fields.push_back(
+        {"标准线", absl::StrCat(QuantityZhText(f.threshold(), word),
+                                PassRule(f.comparison()))});
+  }
+  if (QuantityIsSet(f.distance())) {
+    fields.push_back(
+        {"差额（标准线减核对值）", QuantityZhText(f.distance(), word)});
+  }
+  fields.push_back({"说明", OrDash(f.explanation())});
+  if (!f.what_would_change().empty()) {
+    fields.push_back({"如何改变结果", SafeText(f.what_would_change())});
+  }
+  if (f.missing_departments_size() > 0) {
+    fields.push_back(
+        {"缺失或过期的数据", DepartmentList(f.missing_departments())});
+  }
+  if (f.evidence_size() == 0) fields.push_back({"依据记录", "无"});
+  WriteFields(fields, out, indent);
+  if (f.evidence_size() == 0) return;
+  out << pad << "依据记录：\n";
+  for (const auto& e : f.evidence()) {
+    out << pad << "  " << EvidenceLine(e) << '\n';
+  }
+}
+
 void WriteFindings(const hedui::v1::Report& r, std::ostream& out) {
-  out << "\nCriteria (" << r.findings_size() << ")\n";
-  for (const auto& f : r.findings()) {
-    out << "  " << CriterionText(f.criterion()) << "  "
-        << ResultText(f.result()) << '\n';
-    Fields fields;
-    if (IsSet(f.value())) fields.push_back({"value", QuantityText(f.value())});
-    if (IsSet(f.threshold())) {
-      fields.push_back({"threshold", absl::StrCat(QuantityText(f.threshold()),
-                                                  PassRule(f.comparison()))});
-    }
-    if (IsSet(f.distance())) {
-      fields.push_back({"distance", QuantityText(f.distance())});
-    }
-    fields.push_back({"explanation", f.explanation().empty()
-                                         ? "-"
-                                         : SafeText(f.explanation())});
-    if (f.missing_departments_size() > 0) {
-      std::vector<std::string> names;
-      for (int d : f.missing_departments()) {
-        names.push_back(DepartmentName(static_cast<hedui::v1::Department>(d)));
-      }
-      fields.push_back({"missing or stale", absl::StrJoin(names, ", ")});
-    }
-    if (f.evidence_size() == 0) fields.push_back({"evidence", "none"});
-    WriteFields(fields, out, 4);
-    if (f.evidence_size() > 0) {
-      out << "    evidence:\n";
-      for (const auto& e : f.evidence()) {
-        out << "      " << EvidenceLine(e) << '\n';
-      }
-    }
-  }
+  out << "\n核对项目（共 " << r.findings_size() << " 项）\n";
+  int number = 0;
+  for (const auto& f : r.findings()) WriteFinding(++number, f, out);
 }
 
-std::string CategoryText(hedui::v1::IncomeCategory category) {
-  return EnumText(hedui::v1::IncomeCategory_descriptor(), category);
-}
-
-void WriteIncome(const hedui::v1::Income& income, std::ostream& out) {
-  out << "\nIncome, window " << MonthText(income.window_first()) << " .. "
-      << MonthText(income.window_last()) << " (" << income.months()
-      << " months)\n";
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> excluded;
-  for (const auto& m : income.members()) {
-    for (const auto& c : m.categories()) {
-      rows.push_back(
-          {MaskedId(m.person_id()), CategoryText(c.category()),
-           EnumText(hedui::v1::CategoryIncome::Source_descriptor(), c.source()),
-           QuantityText(c.found_monthly()), QuantityText(c.declared_monthly()),
-           QuantityText(c.deducted_monthly()),
-           QuantityText(c.counted_monthly()), absl::StrCat(c.records_size())});
-      for (const auto& e : c.excluded()) {
-        excluded.push_back(
-            absl::StrCat(CategoryText(c.category()), "  ", EvidenceLine(e)));
-      }
-    }
-  }
-  WriteTable({{"PERSON"},
-              {"CATEGORY"},
-              {"SOURCE"},
-              {"FOUND/MONTH", true},
-              {"DECLARED/MONTH", true},
-              {"DEDUCTED/MONTH", true},
-              {"COUNTED/MONTH", true},
-              {"RECORDS", true}},
-             rows, out, 2);
+void WriteAssets(const hedui::v1::Report& r, std::ostream& out) {
+  if (!r.has_assets()) return;
+  const hedui::v1::Assets& a = r.assets();
+  out << "\n资产（部门数据查得）\n";
   WriteFields(
-      {{"household monthly", QuantityText(income.household_monthly())},
-       {"per capita monthly", QuantityText(income.per_capita_monthly())}},
+      {{"金融资产合计", QuantityZhText(a.financial_assets())},
+       {"住宅房产", absl::StrCat(a.residential_properties(), " 套")},
+       {"非住宅房产", absl::StrCat(a.non_residential_properties(), " 处")},
+       {"人均住宅面积", QuantityZhText(a.residential_area_per_member())},
+       {"机动车辆", absl::StrCat(a.vehicles(), " 辆（其中不可豁免 ",
+                                 a.non_exempt_vehicles(), " 辆）")},
+       {"存续企业", absl::StrCat(a.active_enterprises(), " 家")}},
       out, 2);
-  if (!excluded.empty()) {
-    out << "  records seen and not counted:\n";
-    for (const auto& line : excluded) out << "    " << line << '\n';
-  }
+  if (a.records_size() == 0) return;
+  out << "  依据记录：\n";
+  for (const auto& e : a.records()) out << "    " << EvidenceLine(e) << '\n';
 }
 
-void WriteAssets(const hedui::v1::Assets& a, std::ostream& out) {
-  out << "\nAssets found\n";
-  WriteFields(
-      {{"financial assets", QuantityText(a.financial_assets())},
-       {"residential properties", absl::StrCat(a.residential_properties())},
-       {"non-residential properties",
-        absl::StrCat(a.non_residential_properties())},
-       {"residential area per member",
-        QuantityText(a.residential_area_per_member())},
-       {"vehicles", absl::StrCat(a.vehicles(), " (", a.non_exempt_vehicles(),
-                                 " not exempt)")},
-       {"active enterprises", absl::StrCat(a.active_enterprises())}},
-      out, 2);
+// The engine names a discrepancy's item by a code (income.cc, assets.cc);
+// each maps to the enum value whose Chinese name it shares.
+struct ItemName {
+  std::string text;
+  std::string count_word;
+};
+
+ItemName DiscrepancyItem(const std::string& item) {
+  struct Category {
+    const char* item;
+    hedui::v1::IncomeCategory category;
+  };
+  static constexpr Category kCategories[] = {
+      {"WAGES", hedui::v1::WAGES},
+      {"BUSINESS", hedui::v1::BUSINESS_INCOME},
+      {"PROPERTY", hedui::v1::PROPERTY_INCOME},
+      {"TRANSFER", hedui::v1::TRANSFER_INCOME},
+      {"OTHER", hedui::v1::OTHER_INCOME},
+  };
+  struct Asset {
+    const char* item;
+    Finding::Criterion criterion;
+  };
+  static constexpr Asset kAssets[] = {
+      {"FINANCIAL_ASSETS", Finding::FINANCIAL_ASSETS},
+      {"RESIDENTIAL_PROPERTIES", Finding::RESIDENTIAL_PROPERTY},
+      {"NON_RESIDENTIAL_PROPERTIES", Finding::NON_RESIDENTIAL_PROPERTY},
+      {"VEHICLES", Finding::VEHICLES},
+  };
+  const std::string code = absl::StrCat("（", SafeText(item), "）");
+  for (const Category& c : kCategories) {
+    if (item == c.item) return {absl::StrCat(ZhLabel(c.category), code), ""};
+  }
+  for (const Asset& a : kAssets) {
+    if (item == a.item) {
+      return {absl::StrCat(ZhLabel(a.criterion), code), CountWord(a.criterion)};
+    }
+  }
+  // Corroboration only: no criterion or category of its own.
+  if (item == "HOUSING_FUND_BASE") {
+    return {absl::StrCat("公积金缴存基数", code), ""};
+  }
+  return {OrDash(item), ""};
+}
+
+// The engine's corroboration items: a department figure set against
+// another department's (never a declaration), reported and never counted.
+bool IsCorroboration(const std::string& item) {
+  return item == "HOUSING_FUND_BASE";
 }
 
 void WriteDiscrepancies(const hedui::v1::Report& r, std::ostream& out) {
   if (r.discrepancies_size() == 0) {
-    out << "\nDiscrepancies: none\n";
+    out << "\n申报与查得不一致：无\n";
     return;
   }
-  out << "\nDiscrepancies (declared vs found)\n";
+  bool corroboration = false;
+  for (const auto& d : r.discrepancies()) {
+    corroboration = corroboration || IsCorroboration(d.item());
+  }
+  out << (corroboration ? "\n申报与查得不一致（金额为月均；公积金缴存基数为"
+                          "当月数，仅作佐证）\n"
+                        : "\n申报与查得不一致（月均金额或数量）\n");
   std::vector<std::vector<std::string>> rows;
   for (const auto& d : r.discrepancies()) {
+    const ItemName item = DiscrepancyItem(d.item());
+    // A corroboration has nothing declared to set against: "-", where
+    // "未申报" would read as an omission of the household's.
+    std::string declared =
+        IsCorroboration(d.item()) ? "-" : std::string("未申报");
+    if (QuantityIsSet(d.declared())) {
+      declared = QuantityZhText(d.declared(), item.count_word);
+    }
     rows.push_back(
-        {d.person_id().empty() ? "household" : MaskedId(d.person_id()),
-         SafeText(d.item()), QuantityText(d.declared()),
-         QuantityText(d.found()), YesNo(d.changes_outcome()),
-         d.explanation().empty() ? "-" : SafeText(d.explanation())});
+        {d.person_id().empty() ? "全家" : MaskedId(d.person_id()), item.text,
+         declared, QuantityZhText(d.found(), item.count_word),
+         d.changes_outcome() ? "是" : "否", OrDash(d.explanation())});
   }
-  WriteTable({{"PERSON"},
-              {"ITEM"},
-              {"DECLARED", true},
-              {"FOUND", true},
-              {"CHANGES OUTCOME"},
-              {"EXPLANATION"}},
+  WriteTable({{"成员"},
+              {"项目"},
+              {"申报", true},
+              {"查得", true},
+              {"影响结论"},
+              {"说明"}},
              rows, out, 2);
 }
 
 void WriteDepartments(const hedui::v1::Report& r, std::ostream& out) {
-  out << "\nDepartment data used\n";
+  out << "\n部门数据\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& d : r.departments()) {
+    const bool missing = d.state() == hedui::v1::DepartmentData::MISSING;
     rows.push_back(
-        {DepartmentName(d.department()), DateText(d.as_of()),
-         absl::StrCat(d.age_days()), absl::StrCat(d.max_age_days()),
-         EnumText(hedui::v1::DepartmentData::State_descriptor(), d.state())});
+        {ZhLabel(d.department()), DateText(d.as_of()),
+         missing ? "-" : absl::StrCat(d.age_days(), " 天"),
+         d.max_age_days() > 0 ? absl::StrCat(d.max_age_days(), " 天") : "-",
+         ZhLabel(d.state())});
   }
-  WriteTable({{"DEPARTMENT"},
-              {"AS-OF"},
-              {"AGE DAYS", true},
-              {"MAX DAYS", true},
-              {"STATE"}},
+  WriteTable({{"部门"},
+              {"数据截至"},
+              {"距核对日", true},
+              {"最长有效", true},
+              {"状态"}},
              rows, out, 2);
+}
+
+// Shown in the policy block's own lines, not again among the parameters.
+bool InPolicyHeader(const std::string& name) {
+  return name == "policy_version" || name == "region_code" ||
+         name == "residence_class" || name == "effective_from";
 }
 
 void WritePolicy(const hedui::v1::Report& r, std::ostream& out) {
   const hedui::v1::PolicyUsed& p = r.policy();
-  out << "\nPolicy " << (p.version().empty() ? "-" : SafeText(p.version()))
-      << '\n';
+  out << "\n核对政策  " << OrDash(p.version()) << '\n';
   Fields fields = {
-      {"region", p.region_code().empty() ? "-" : SafeText(p.region_code())},
-      {"residence class",
-       EnumText(hedui::v1::ResidenceClass_descriptor(), p.residence_class())},
-      {"effective from", DateText(p.effective_from())},
+      {"适用地区", OrDash(p.region_code())},
+      {"城乡类别", ZhWithCode(p.residence_class())},
+      {"本版政策生效日期", DateText(p.effective_from())},
   };
   for (const auto& parameter : p.parameters()) {
-    fields.push_back({SafeText(parameter.name()), SafeText(parameter.value())});
+    if (InPolicyHeader(parameter.name())) continue;
+    PolicyParameterLine line =
+        PolicyParameterText(parameter.name(), parameter.value());
+    fields.push_back({SafeText(line.label), OrDash(line.value)});
   }
   WriteFields(fields, out, 2);
   if (!r.engine_version().empty()) {
-    out << "Engine " << SafeText(r.engine_version()) << '\n';
+    out << "核对引擎版本  " << SafeText(r.engine_version()) << '\n';
   }
 }
 
 }  // namespace
 
-std::string ResultText(hedui::v1::Finding::Result result) {
-  switch (result) {
-    case hedui::v1::Finding::PASS:
-      return "PASS 通过";
-    case hedui::v1::Finding::FAIL:
-      return "FAIL 不通过";
-    case hedui::v1::Finding::UNKNOWN:
-      return "UNKNOWN 数据缺失或过期";
-    case hedui::v1::Finding::REVIEW:
-      return "REVIEW 需人工判断";
-    default:
-      return EnumText(hedui::v1::Finding::Result_descriptor(), result);
+std::string MaskedName(const std::string& name) {
+  return name.empty() ? "-" : MaskName(name);
+}
+
+std::string EvidenceLine(const hedui::v1::Evidence& e) {
+  std::string line = ZhLabel(e.department());
+  if (e.has_as_of()) absl::StrAppend(&line, "，数据截至 ", DateText(e.as_of()));
+  if (!e.person_id().empty()) {
+    absl::StrAppend(&line, "  ", MaskedId(e.person_id()));
   }
+  absl::StrAppend(&line, "  ", OrDash(e.record()));
+  return line;
 }
 
 std::string VerdictText(hedui::v1::Verdict verdict) {
-  return WithChinese(VerdictName(verdict), VerdictChinese(verdict));
-}
-
-std::string ProgramText(hedui::v1::Program program) {
-  return WithChinese(ProgramName(program), ProgramChinese(program));
+  const std::string& zh = ZhName(verdict);
+  const std::string code = VerdictName(verdict);
+  return zh.empty() ? code : absl::StrCat(code, " ", zh);
 }
 
 void WriteReportText(const hedui::v1::Report& report, std::ostream& out) {
   WriteHeader(report, out);
   WriteHousehold(report.household(), out);
   WriteFindings(report, out);
-  WriteIncome(report.income(), out);
-  WriteAssets(report.assets(), out);
+  WriteIncomeText(report, out);
+  WriteAssets(report, out);
   WriteDiscrepancies(report, out);
   WriteDepartments(report, out);
   WritePolicy(report, out);

@@ -8,20 +8,22 @@
 
 namespace hedui::cli {
 
-// A verification report as a caseworker reads it: the header (id, program,
-// date, verdict, summary), the household as counted, every criterion with
-// its value, threshold, distance, explanation and evidence, income per member
-// and category, discrepancies, the departments' data and the policy used.
-// Resident IDs are masked and names shortened (the table never shows either
-// whole); server text is printed with control characters replaced.
+// A verification report as a caseworker reads it, in Chinese throughout:
+// the header (id, program, date, verdict, the criteria that decide it,
+// summary), the household as counted, every criterion with its value, line,
+// difference, explanation, what would change its result and its evidence,
+// income per member and category and every income record by member and
+// month, assets, discrepancies, the departments' data and the policy used
+// (parameters by their Chinese names, money in 元). Names of codes come from
+// the .proto options (zh_names.h); a code follows in parentheses where IT
+// may be asked about it. Resident IDs are masked and names shortened (the
+// text never shows either whole); server text is printed with control
+// characters replaced.
 void WriteReportText(const hedui::v1::Report& report, std::ostream& out);
 
-// "PASS 通过" etc.: the code, and the Chinese a caseworker reads.
-std::string ResultText(hedui::v1::Finding::Result result);
-// "MEETS_CRITERIA 符合" etc.
+// "MEETS_CRITERIA 符合" etc., for the one-line listings (batch results,
+// report list, stats) where the code is the column's key.
 std::string VerdictText(hedui::v1::Verdict verdict);
-// "DIBAO 最低生活保障 (低保)" etc.
-std::string ProgramText(hedui::v1::Program program);
 
 }  // namespace hedui::cli
 

@@ -10,6 +10,7 @@
 #include "client/exit_codes.h"
 #include "client/flags.h"
 #include "client/printer.h"
+#include "client/report_id.h"
 #include "client/rpc_error.h"
 #include "grpcpp/client_context.h"
 #include "hedui/v1/verification_service.grpc.pb.h"
@@ -27,18 +28,6 @@ int RpcFailure(const CommandContext& ctx, absl::string_view command,
   const CallInfo info{std::string(command), ctx.connection.server,
                       EffectiveTimeout(ctx.connection, kDefaultTimeoutSeconds)};
   return ReportRpcError(info, status, call, *ctx.err);
-}
-
-absl::Status ValidateReportId(absl::string_view id) {
-  if (id.empty()) return absl::InvalidArgumentError("ID is required");
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f) {
-      return absl::InvalidArgumentError(
-          "ID: a report id is printable ASCII without spaces");
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -124,7 +113,7 @@ absl::StatusOr<hedui::v1::GetStatsRequest> BuildStatsRequest(
 }
 
 int RunReportGet(const CommandContext& ctx, const std::string& report_id) {
-  if (absl::Status s = ValidateReportId(report_id); !s.ok()) {
+  if (absl::Status s = ValidateReportId("ID", report_id); !s.ok()) {
     return UsageError(ctx, kGetCommand, s.message());
   }
   std::shared_ptr<grpc::Channel> channel = ConnectOrReport(ctx, kGetCommand);
@@ -208,7 +197,10 @@ void AddReportCommands(CLI::App& app, CommandAction* selected) {
   auto report_id = std::make_shared<std::string>();
   CLI::App* get = report->add_subcommand(
       "get", "Show a stored report exactly as it was produced");
-  get->add_option("ID", *report_id, "Report id")->required();
+  get->add_option("ID", *report_id,
+                  "Report id as Verify returned it: R and 12 digits, e.g. "
+                  "R000000000001")
+      ->required();
   get->callback([report_id, selected] {
     *selected = [report_id](const CommandContext& ctx) {
       return RunReportGet(ctx, *report_id);

@@ -4,10 +4,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "client/cli_test_util.h"
 #include "client/exit_codes.h"
 #include "client/fake_verification_service.h"
+#include "client/report_id.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -36,7 +38,7 @@ class ReportsTest : public ::testing::Test {
     std::vector<hedui::v1::ReportSummary> reports;
     for (int i = 0; i < n; ++i) {
       hedui::v1::ReportSummary s;
-      s.set_report_id(absl::StrCat("R-", 1000 + i));
+      s.set_report_id(absl::StrFormat("R%012d", 1000 + i));
       s.set_program(hedui::v1::DIBAO);
       *s.mutable_verification_date() = TestDate(2026, 11, 1 + i % 28);
       s.set_verdict(i % 2 == 0 ? hedui::v1::MEETS_CRITERIA
@@ -54,13 +56,13 @@ class ReportsTest : public ::testing::Test {
 };
 
 TEST_F(ReportsTest, GetRendersLikeVerify) {
-  ASSERT_EQ(Run({"report", "get", "R-20261103-000042"}), kExitOk) << cli_.err();
-  EXPECT_THAT(cli_.out(), StartsWith("Report R-20261103-000042\n"));
-  EXPECT_THAT(cli_.out(), HasSubstr("DOES_NOT_MEET 不符合"));
-  EXPECT_THAT(cli_.out(), HasSubstr("INCOME  FAIL"));
+  ASSERT_EQ(Run({"report", "get", "R000000000042"}), kExitOk) << cli_.err();
+  EXPECT_THAT(cli_.out(), StartsWith("核对报告  R000000000042\n"));
+  EXPECT_THAT(cli_.out(), HasSubstr("不符合（DOES_NOT_MEET）"));
+  EXPECT_THAT(cli_.out(), HasSubstr("家庭收入（INCOME）：不通过"));
   EXPECT_THAT(cli_.out(), Not(HasSubstr(ApplicantId())));
 
-  ASSERT_EQ(Run({"report", "get", "R-20261103-000042", "--output", "json"}),
+  ASSERT_EQ(Run({"report", "get", "R000000000042", "--output", "json"}),
             kExitOk);
   hedui::v1::Report parsed;
   ASSERT_TRUE(
@@ -69,11 +71,42 @@ TEST_F(ReportsTest, GetRendersLikeVerify) {
 }
 
 TEST_F(ReportsTest, GetUnknownIsNotFound) {
-  EXPECT_EQ(Run({"report", "get", "R-nope"}), kExitNotFound);
+  EXPECT_EQ(Run({"report", "get", "R000000000007"}), kExitNotFound);
   EXPECT_EQ(cli_.err(), "hedui report get: NOT_FOUND: no such report\n");
-  EXPECT_EQ(Run({"report", "get", "R 1"}), kExitUsage);
-  EXPECT_THAT(cli_.err(), HasSubstr("hedui report get: ID: "));
   EXPECT_EQ(Run({"report", "get"}), kExitUsage);
+}
+
+// The CLI refuses an id heduid cannot have made before connecting: exit 2
+// (a call would answer NOT_FOUND, exit 7), naming the argument and the form.
+TEST_F(ReportsTest, GetRefusesAMalformedIdItself) {
+  const std::string resident_id = ApplicantId();
+  for (const std::string& bad :
+       {std::string("R-20261103-000042"), std::string("R 1"),
+        std::string("r000000000042"), std::string("R00000000042"),
+        std::string("R0000000000042"), std::string("R000000000000"),
+        std::string("X000000000042"), std::string("R00000000004x"),
+        std::string(""), resident_id}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(Run({"report", "get", bad}), kExitUsage);
+    EXPECT_THAT(cli_.err(), StartsWith("hedui report get: ID: "));
+    EXPECT_THAT(cli_.err(), HasSubstr("expected R followed by 12 digits, e.g. "
+                                      "R000000000001"));
+    EXPECT_THAT(cli_.err(), Not(HasSubstr(resident_id)));
+    EXPECT_EQ(cli_.out(), "");
+  }
+}
+
+TEST(ReportIdTest, TheServersForm) {
+  EXPECT_TRUE(ValidateReportId("ID", "R000000000001").ok());
+  EXPECT_TRUE(ValidateReportId("ID", "R999999999999").ok());
+  absl::Status s = ValidateReportId("ID", "R00000000001");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "ID: the report id has 12 characters, not 13 (expected R "
+            "followed by 12 digits, e.g. R000000000001)");
+  EXPECT_EQ(ValidateReportId("ID", "R000000000000").message(),
+            "ID: the report id is R000000000000, which no report has "
+            "(expected R followed by 12 digits, e.g. R000000000001)");
 }
 
 TEST_F(ReportsTest, ListOnePageAndAnnouncesTheNext) {
@@ -87,7 +120,7 @@ TEST_F(ReportsTest, ListOnePageAndAnnouncesTheNext) {
       absl::StrSplit(cli_.out(), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 51u);  // the header and the server's 50
   EXPECT_THAT(lines[0], StartsWith("REPORT ID"));
-  EXPECT_THAT(lines[1], HasSubstr("R-1000     2026-11-01  DIBAO"));
+  EXPECT_THAT(lines[1], HasSubstr("R000000001000  2026-11-01  DIBAO"));
   EXPECT_THAT(lines[1], HasSubstr("MEETS_CRITERIA 符合"));
   EXPECT_THAT(cli_.err(), HasSubstr("more reports: add --all, or "
                                     "--page-token 50"));
@@ -110,7 +143,7 @@ TEST_F(ReportsTest, ListAllFollowsThePageTokens) {
   ASSERT_TRUE(
       google::protobuf::util::JsonStringToMessage(cli_.out(), &parsed).ok());
   ASSERT_EQ(parsed.reports_size(), 120);
-  EXPECT_EQ(parsed.reports(119).report_id(), "R-1119");
+  EXPECT_EQ(parsed.reports(119).report_id(), "R000000001119");
   EXPECT_EQ(parsed.next_page_token(), "");
   EXPECT_EQ(cli_.err(), "");
   const auto requests = server_.verification().list_requests();
@@ -185,7 +218,7 @@ TEST_F(ReportsTest, StatsTableProgramByVerdict) {
   ASSERT_EQ(lines.size(), 5u) << cli_.out();
   EXPECT_THAT(lines[1], HasSubstr("MEETS_CRITERIA 符合"));
   EXPECT_THAT(lines[1], HasSubstr("TOTAL"));
-  EXPECT_THAT(lines[2], StartsWith("DIBAO    最低生活保障 (低保)"));
+  EXPECT_THAT(lines[2], StartsWith("DIBAO    最低生活保障"));
   EXPECT_THAT(lines[2], HasSubstr("3300/7700"));
   EXPECT_THAT(lines[2], HasSubstr("1066/2440"));
   EXPECT_THAT(lines[2], HasSubstr("5266/12240"));
@@ -217,7 +250,7 @@ TEST_F(ReportsTest, ServerErrorsMapToExitCodes) {
             kExitUnavailable);
   server_.verification().FailWith(
       {grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "region"), {}});
-  EXPECT_EQ(Run({"report", "get", "R-1"}), kExitInvalidArgument);
+  EXPECT_EQ(Run({"report", "get", "R000000000001"}), kExitInvalidArgument);
 }
 
 }  // namespace

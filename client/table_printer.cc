@@ -14,6 +14,7 @@
 #include "client/report_text.h"
 #include "client/rpc_error.h"
 #include "client/text_table.h"
+#include "client/zh_names.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::cli {
@@ -130,7 +131,7 @@ absl::Status TablePrinter::PrintBatchSummary(const BatchSummary& summary,
   for (const auto& [name, count] : summary.verdicts) {
     hedui::v1::Verdict verdict = hedui::v1::VERDICT_UNSPECIFIED;
     hedui::v1::Verdict_Parse(name, &verdict);
-    rows.push_back({name, VerdictChinese(verdict), absl::StrCat(count)});
+    rows.push_back({name, ZhName(verdict), absl::StrCat(count)});
   }
   for (const auto& [name, count] : summary.errors) {
     rows.push_back({name, "(error)", absl::StrCat(count)});
@@ -196,8 +197,7 @@ absl::Status TablePrinter::PrintStats(
   std::vector<Cell> column_totals(verdicts.size());
   for (int p : programs) {
     const auto program = static_cast<hedui::v1::Program>(p);
-    std::vector<std::string> cells = {ProgramName(program),
-                                      ProgramChinese(program)};
+    std::vector<std::string> cells = {ProgramName(program), ZhName(program)};
     Cell total;
     for (size_t i = 0; i < verdicts.size(); ++i) {
       Cell cell;

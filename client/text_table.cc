@@ -119,13 +119,6 @@ std::string MonthText(const hedui::v1::YearMonth& month) {
   return absl::StrFormat("%04d-%02d", month.year(), month.month());
 }
 
-std::string QuantityText(const hedui::v1::Quantity& quantity) {
-  if (!quantity.shown().empty()) return SafeText(quantity.shown());
-  if (quantity.denominator() == 0 && quantity.numerator() == 0) return "-";
-  if (quantity.denominator() == 1) return absl::StrCat(quantity.numerator());
-  return absl::StrCat(quantity.numerator(), "/", quantity.denominator());
-}
-
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
 }  // namespace hedui::cli

@@ -46,10 +46,6 @@ std::string MaskedId(absl::string_view id);
 std::string DateText(const hedui::v1::Date& date);
 std::string MonthText(const hedui::v1::YearMonth& month);
 
-// The quantity as the server wrote it (`shown`), else "numerator/
-// denominator"; "-" when unset.
-std::string QuantityText(const hedui::v1::Quantity& quantity);
-
 std::string YesNo(bool value);
 
 }  // namespace hedui::cli

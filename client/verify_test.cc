@@ -60,32 +60,31 @@ TEST_F(VerifyTest, PrintsTheReportAsACaseworkerReadsIt) {
   EXPECT_EQ(sent[0].consent().signer_ids_size(), 2);
 
   const std::string out = cli_.out();
-  EXPECT_THAT(out, StartsWith("Report R-20261103-000042\n"));
-  EXPECT_THAT(out, HasSubstr("DIBAO 最低生活保障 (低保)"));
+  EXPECT_THAT(out, StartsWith("核对报告  R000000000042\n"));
+  EXPECT_THAT(out, HasSubstr("救助项目        最低生活保障（DIBAO）"));
   EXPECT_THAT(out, HasSubstr("2026-11-03"));
-  EXPECT_THAT(out, HasSubstr("DOES_NOT_MEET 不符合"));
+  EXPECT_THAT(out, HasSubstr("核对结论        不符合（DOES_NOT_MEET）"));
   EXPECT_THAT(out, HasSubstr("人均月收入 2096.55 元"));
   // Each criterion with its numbers and the records it rests on.
-  EXPECT_THAT(out, HasSubstr("INCOME  FAIL 不通过"));
-  EXPECT_THAT(out, HasSubstr("2096.55 元/人·月"));
-  EXPECT_THAT(out, HasSubstr("930.00 元/人·月 (passes when the value is "
-                             "below it)"));
-  EXPECT_THAT(out, HasSubstr("-1166.55 元/人·月"));
+  EXPECT_THAT(out, HasSubstr("1. 家庭收入（INCOME）：不通过"));
+  EXPECT_THAT(out, HasSubstr("2,096.55 元/人·月"));
+  EXPECT_THAT(out, HasSubstr("930.00 元/人·月（低于此线方可通过）"));
+  EXPECT_THAT(out, HasSubstr("-1,166.55 元/人·月"));
   EXPECT_THAT(out, HasSubstr("人均月收入不低于低保标准"));
-  EXPECT_THAT(out, HasSubstr("TAX as of 2026-11-01  3205**********"));
+  EXPECT_THAT(out, HasSubstr("税务，数据截至 2026-11-01  3205**********"));
   EXPECT_THAT(out, HasSubstr("2026-03 工资 3,500.00 元"));
-  EXPECT_THAT(out, HasSubstr("VEHICLES  UNKNOWN"));
-  EXPECT_THAT(out, HasSubstr("missing or stale  VEHICLES"));
+  EXPECT_THAT(out, HasSubstr("2. 机动车辆（VEHICLES）：无法判断"));
+  EXPECT_THAT(out, HasSubstr("缺失或过期的数据  车管"));
   // The household as counted, the undeclared person, income, departments.
   EXPECT_THAT(out, HasSubstr(MaskResidentId(ApplicantId())));
   EXPECT_THAT(out, HasSubstr(MaskResidentId(SpouseId())));
   EXPECT_THAT(out, HasSubstr(MaskResidentId(UndeclaredId())));
   EXPECT_THAT(out, HasSubstr("同一户号登记，未申报"));
-  EXPECT_THAT(out, HasSubstr("4193.10 元"));
+  EXPECT_THAT(out, HasSubstr("4,193.10 元"));
   EXPECT_THAT(out, HasSubstr("申报工资少于税务记录"));
-  EXPECT_THAT(out, HasSubstr("STALE"));
-  EXPECT_THAT(out, HasSubstr("Policy 320581-2026-07"));
-  EXPECT_THAT(out, HasSubstr("dibao_standard_fen"));
+  EXPECT_THAT(out, HasSubstr("已过期"));
+  EXPECT_THAT(out, HasSubstr("核对政策  320581-2026-07"));
+  EXPECT_THAT(out, HasSubstr("低保标准          930.00 元/人·月"));
   // No resident ID or full name is printed, not even inside server text.
   for (const std::string& id : {ApplicantId(), SpouseId(), UndeclaredId()}) {
     EXPECT_THAT(out, Not(HasSubstr(id)));
@@ -115,7 +114,7 @@ TEST_F(VerifyTest, JsonOutputIsTheReportAndParsesBack) {
       kExitOk)
       << cli_.err();
   const std::string out = cli_.out();
-  EXPECT_THAT(out, StartsWith("{\"report_id\":\"R-20261103-000042\""));
+  EXPECT_THAT(out, StartsWith("{\"report_id\":\"R000000000042\""));
   EXPECT_THAT(out, HasSubstr("\"verification_date\":"));
   EXPECT_EQ(out.back(), '\n');
   hedui::v1::Report parsed;
@@ -268,7 +267,7 @@ TEST_F(VerifyTest, BatchStreamsEveryLineAndKeepsGoingPastABadItem) {
   const std::vector<std::string> lines = absl::StrSplit(cli_.out(), '\n');
   ASSERT_GE(lines.size(), 4u) << cli_.out();
   EXPECT_THAT(lines[0], HasSubstr("     0  APP-1"));
-  EXPECT_THAT(lines[0], HasSubstr("DOES_NOT_MEET 不符合  R-20261103-000042-0"));
+  EXPECT_THAT(lines[0], HasSubstr("DOES_NOT_MEET 不符合  R000000000043"));
   EXPECT_THAT(lines[1], HasSubstr("     1  APP-2"));
   EXPECT_THAT(lines[1],
               HasSubstr("FAILED_PRECONDITION: consent does not cover the "
