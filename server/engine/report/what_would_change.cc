@@ -4,10 +4,15 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "hedui/store/v1/records.pb.h"
 #include "server/engine/arithmetic/exact_amount.h"
+#include "server/engine/report/record_text.h"
 
 namespace hedui::engine {
 namespace {
@@ -303,7 +308,26 @@ std::string HousingNeedSentence(const Finding& f, const Report& report) {
 
 // --- Counts: properties, vehicles, enterprises ---
 
-std::string CountSentence(const Finding& f) {
+// "摩托车、残疾人专用车、电动自行车": the exempt vehicle types of the policy
+// used, as the report records them; empty when it records none.
+std::string ExemptVehicles(const Report& report) {
+  for (const auto& p : report.policy().parameters()) {
+    if (p.name() != "exempt_vehicle_types") continue;
+    std::vector<std::string> names;
+    for (absl::string_view code :
+         absl::StrSplit(p.value(), ',', absl::SkipWhitespace())) {
+      hedui::store::v1::VehicleType type;
+      if (!hedui::store::v1::VehicleType_Parse(std::string(code), &type)) {
+        return "";
+      }
+      names.push_back(VehicleName(type));
+    }
+    return absl::StrJoin(names, "、");
+  }
+  return "";
+}
+
+std::string CountSentence(const Finding& f, const Report& report) {
   const std::optional<Line> line = ReadLine(f, Quantity::COUNT);
   if (!line || line->comparison != Finding::AT_MOST) return "";
   // Counts move in whole units: a pass is never within 10 % of a line of 0
@@ -323,10 +347,13 @@ std::string CountSentence(const Finding& f) {
     case Finding::NON_RESIDENTIAL_PROPERTY:
       return absl::StrCat("需减少 ", fewer,
                           " 处非住宅房产（不得拥有非住宅房产），此项方可通过");
-    case Finding::VEHICLES:
-      return absl::StrCat("需减少 ", fewer,
-                          " 辆非豁免车辆（豁免类型以外的车辆不得拥有），"
+    case Finding::VEHICLES: {
+      const std::string exempt = ExemptVehicles(report);
+      return absl::StrCat("需减少 ", fewer, " 辆非豁免车辆（",
+                          exempt.empty() ? "豁免类型" : exempt,
+                          "以外的车辆不得拥有），"
                           "此项方可通过");
+    }
     case Finding::BUSINESS:
       return absl::StrCat("需减少 ", fewer,
                           " 家存续企业（不再担任其法定代表人、股东或经营者，"
@@ -400,7 +427,7 @@ std::string Sentence(const Finding& f, const Report& report) {
     case Finding::NON_RESIDENTIAL_PROPERTY:
     case Finding::VEHICLES:
     case Finding::BUSINESS:
-      return CountSentence(f);
+      return CountSentence(f, report);
     case Finding::OBLIGORS:
       return ObligorsSentence(f, report);
     default:

@@ -1054,5 +1054,111 @@ TEST(ExplainGoldenTest, FollowingTheSentenceFlipsTheEngine) {
             Finding::FAIL);
 }
 
+// Every sentence a caseworker reads: the summary, the members' reasons and
+// each finding's explanation, evidence and what would change.
+std::vector<std::string> Sentences(const Report& report) {
+  std::vector<std::string> out = {report.summary(),
+                                  report.household().single_person_note()};
+  for (const auto& m : report.household().members()) out.push_back(m.reason());
+  for (const auto& m : report.household().undeclared()) {
+    out.push_back(m.relation());
+    out.push_back(m.reason());
+  }
+  for (const Finding& f : report.findings()) {
+    out.push_back(f.explanation());
+    out.push_back(f.what_would_change());
+    for (const auto& e : f.evidence()) out.push_back(e.record());
+  }
+  for (const auto& d : report.discrepancies()) out.push_back(d.explanation());
+  return out;
+}
+
+void ExpectNoCode(const Report& report) {
+  for (const std::string& s : Sentences(report)) {
+    EXPECT_FALSE(HasCode(s)) << s;
+  }
+}
+
+// 低保, 2 persons, wages far below the line; a car (not an exempt type)
+// fails VEHICLES; the financial-assets feed of 2026-09-01 is 65 days old on
+// 2026-11-05, more than 31: FINANCIAL_ASSETS is unknown. One failure decides
+// (domain.md §7); the unknown is named as still open, its department in
+// Chinese.
+TEST(ExplainGoldenTest, DibaoCarWithStaleBankData) {
+  HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  const std::string head = h.AddMember(absl::CivilDay(1976, 9, 12));
+  h.AddMember(absl::CivilDay(1980, 3, 2), hedui::v1::SPOUSE);
+  for (absl::CivilMonth m(2025, 11); m <= absl::CivilMonth(2026, 10); ++m) {
+    h.TaxWage(head, m, 50'000);
+  }
+  store::VehicleRecord* car = h.Person(head)->add_vehicles();
+  car->set_person_id(head);
+  car->set_plate("苏E·3K2R7");
+  car->set_vehicle_type(store::CAR);
+  *car->mutable_registered() = hedui::ToProto(absl::CivilDay(2019, 4, 8));
+  h.SetAsOf(hedui::v1::FINANCIAL_ASSETS, absl::CivilDay(2026, 9, 1));
+  const Report report = h.Evaluate();
+
+  EXPECT_EQ(report.verdict(), hedui::v1::DOES_NOT_MEET) << report.summary();
+  EXPECT_EQ(Deciding(report),
+            (std::vector<Finding::Criterion>{Finding::VEHICLES}));
+  EXPECT_EQ(testing::ResultOf(report, Finding::FINANCIAL_ASSETS),
+            Finding::UNKNOWN);
+  EXPECT_EQ(
+      report.summary().rfind(
+          "核对建议：不符合。决定结果的条件：机动车辆。机动车辆（不通过）：",
+          0),
+      0u)
+      << report.summary();
+  EXPECT_NE(
+      report.summary().find("另有条件未能判定：金融资产（无法判断）："
+                            "银行/证券/保险数据截至 2026-09-01，已 65 天，"
+                            "超过上限 31 天"),
+      std::string::npos)
+      << report.summary();
+  EXPECT_EQ(FindingOf(report, Finding::VEHICLES)->what_would_change(),
+            "需减少 1 辆非豁免车辆（摩托车、残疾人专用车、电动自行车以外的车辆"
+            "不得拥有），此项方可通过");
+  // 500.00 × 0.9 / 2 = 225.00 a head, far from 930.00: nothing to say.
+  EXPECT_EQ(FindingOf(report, Finding::INCOME)->what_would_change(), "");
+  EXPECT_EQ(FindingOf(report, Finding::FINANCIAL_ASSETS)->what_would_change(),
+            "");
+  ExpectNoCode(report);
+  ExpectMatchesGolden("explain_dibao_car_stale_bank", report);
+}
+
+// 医疗救助, one person, wages 2,000.00 a month: 1,800.00 counted, not below
+// 1.5 × 930.00 = 1,395.00, so INCOME fails; but the enrollment feed of
+// 2026-09-01 is stale, and an enrolled person passes by enrollment whatever
+// the income (domain.md §5): NEEDS_REVIEW, decided by both. Below 1,395.00
+// needs 405.01 less a month (405.00 less is equal to the line).
+TEST(ExplainGoldenTest, MedicalWithUnknownEnrollment) {
+  HouseholdBuilder h(hedui::v1::MEDICAL, kDay);
+  const std::string head = h.AddMember(absl::CivilDay(1971, 2, 14));
+  for (absl::CivilMonth m(2025, 11); m <= absl::CivilMonth(2026, 10); ++m) {
+    h.TaxWage(head, m, 200'000);
+  }
+  h.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT, absl::CivilDay(2026, 9, 1));
+  const Report report = h.Evaluate();
+
+  EXPECT_EQ(report.verdict(), hedui::v1::NEEDS_REVIEW) << report.summary();
+  EXPECT_EQ(Deciding(report), (std::vector<Finding::Criterion>{
+                                  Finding::INCOME, Finding::ENROLLMENT}));
+  EXPECT_EQ(
+      report.summary().rfind("核对建议：需复核。决定结果的条件：家庭收入、"
+                             "救助在保。家庭收入（不通过）：",
+                             0),
+      0u)
+      << report.summary();
+  EXPECT_NE(report.summary().find("救助在保情况未明："), std::string::npos)
+      << report.summary();
+  EXPECT_EQ(FindingOf(report, Finding::INCOME)->what_would_change(),
+            "人均月收入需低于 1,395.00 元，即家庭月收入至少再少 405.01 元，"
+            "此项方可通过");
+  EXPECT_EQ(FindingOf(report, Finding::ENROLLMENT)->what_would_change(), "");
+  ExpectNoCode(report);
+  ExpectMatchesGolden("explain_medical_enrollment_unknown", report);
+}
+
 }  // namespace
 }  // namespace hedui::engine

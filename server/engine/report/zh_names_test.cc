@@ -1,9 +1,14 @@
 #include "server/engine/report/zh_names.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
+#include "hedui/store/v1/records.pb.h"
 #include "hedui/v1/codes.pb.h"
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
+#include "server/engine/report/finding_builder.h"
+#include "server/engine/report/record_text.h"
 
 namespace hedui::engine {
 namespace {
@@ -47,6 +52,61 @@ TEST(ZhNamesTest, ShortNameFallsBackToTheFullName) {
   EXPECT_EQ(ZhShortName(hedui::v1::TAX), "税务");
   EXPECT_EQ(ZhName(hedui::v1::Finding::DUPLICATE_ENROLLMENT), "重复享受救助");
   EXPECT_EQ(ZhName(static_cast<hedui::v1::Program>(99)), "");
+}
+
+bool HasLatinLetter(const std::string& text) {
+  for (char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return true;
+  }
+  return false;
+}
+
+// `name` of every value of `Enum` but 0: Chinese, and not `fallback` (the
+// text for a number this build does not know).
+template <typename Enum, typename Name>
+void ExpectChineseNames(Name name, const std::string& fallback) {
+  const google::protobuf::EnumDescriptor* type =
+      google::protobuf::GetEnumDescriptor<Enum>();
+  for (int i = 0; i < type->value_count(); ++i) {
+    const int number = type->value(i)->number();
+    if (number == 0) continue;
+    const std::string text = name(static_cast<Enum>(number));
+    EXPECT_FALSE(text.empty()) << type->value(i)->full_name();
+    EXPECT_FALSE(HasLatinLetter(text)) << text;
+    EXPECT_NE(text, fallback) << type->value(i)->full_name();
+  }
+}
+
+// The records' own codes, shown in evidence and explanations.
+TEST(RecordTextTest, EveryRecordCodeReadsInChinese) {
+  namespace store = hedui::store::v1;
+  ExpectChineseNames<hedui::v1::Department>(DepartmentName, "未知部门");
+  ExpectChineseNames<hedui::v1::Relation>(RelationName, "关系不明");
+  ExpectChineseNames<hedui::v1::Program>(ProgramName, "未知项目");
+  ExpectChineseNames<store::RelationToHead>(RegisteredRelationName, "关系不明");
+  ExpectChineseNames<store::RegistrationStatus>(StatusName, "状态不明");
+  ExpectChineseNames<store::BenefitType>(BenefitName, "待遇");
+  ExpectChineseNames<store::VehicleType>(VehicleName, "车辆");
+  ExpectChineseNames<store::DisabilityCategory>(DisabilityName, "类别不明");
+}
+
+// The register's relations are to its head, the declared ones to the
+// applicant: only the head's name differs, the rest is the one list.
+TEST(RecordTextTest, RegisteredRelationsUseTheDeclaredNames) {
+  namespace store = hedui::store::v1;
+  EXPECT_EQ(RegisteredRelationName(store::HEAD), "户主");
+  EXPECT_EQ(RelationName(hedui::v1::HEAD), "申请人");
+  EXPECT_EQ(RegisteredRelationName(store::CHILD_IN_LAW), "儿媳/女婿");
+  EXPECT_EQ(RelationName(hedui::v1::CHILD_IN_LAW), "儿媳/女婿");
+  EXPECT_EQ(RegisteredRelationName(static_cast<store::RelationToHead>(99)),
+            "关系不明");
+}
+
+TEST(RecordTextTest, DepartmentsByTheirFullName) {
+  EXPECT_EQ(DepartmentName(hedui::v1::TAX), "税务");
+  EXPECT_EQ(DepartmentName(hedui::v1::FINANCIAL_ASSETS), "银行/证券/保险");
+  EXPECT_EQ(DepartmentName(hedui::v1::ASSISTANCE_ENROLLMENT), "民政救助");
+  EXPECT_EQ(DepartmentName(static_cast<hedui::v1::Department>(99)), "未知部门");
 }
 
 }  // namespace
