@@ -11,10 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "server/engine/arithmetic/exact_amount.h"
 #include "server/engine/arithmetic/fen_sum.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
+#include "server/engine/report/zh_names.h"
 
 namespace hedui::engine {
 namespace {
@@ -234,11 +236,65 @@ void SetCountComparison(Finding* finding, Finding::Comparison comparison,
   *finding->mutable_distance() = CountQuantity(threshold - value);
 }
 
-// The household declares more than the records show, and the declaration
-// would fail a criterion the records pass: a person must look (domain.md §1).
-void MarkDeclaredMore(Finding* finding, std::string explanation) {
-  finding->set_result(Finding::REVIEW);
-  finding->set_explanation(std::move(explanation));
+// --- The standard a line depends on (domain.md §2). ---
+
+// One financial-asset cap: the months of a program times the 低保 standard of
+// one residence class, per counted member.
+struct Cap {
+  ExactAmount per_capita = ExactAmount::Fen(0);
+  int months = 0;
+  int64_t standard = 0;
+  hedui::store::v1::ResidenceClass residence_class =
+      hedui::store::v1::RESIDENCE_CLASS_UNSPECIFIED;
+};
+
+// The caps to judge against: the one of the applicant's registration or,
+// with no registration record, one for each residence class of the request's
+// region; none when neither is known or the policy sets no cap.
+std::vector<Cap> CapsToJudge(const EvaluationContext& ctx) {
+  std::vector<const PolicyValues*> standards;
+  if (ctx.standards_known) {
+    standards.push_back(&ctx.policy);
+  } else {
+    for (const PolicyValues& p : ctx.candidate_policies) {
+      standards.push_back(&p);
+    }
+  }
+  std::vector<Cap> caps;
+  for (const PolicyValues* p : standards) {
+    const std::optional<int> months =
+        p->FinancialAssetMonths(ctx.request->program());
+    if (!months.has_value()) return {};
+    Cap cap;
+    cap.months = *months;
+    cap.standard = p->dibao_standard_fen;
+    cap.per_capita = ExactAmount::Fen(cap.standard).Times(cap.months);
+    cap.residence_class = p->residence_class;
+    caps.push_back(cap);
+  }
+  return caps;
+}
+
+// The lowest cap: a figure within it is within every one.
+const Cap& StrictestCap(const std::vector<Cap>& caps) {
+  const Cap* strictest = &caps.front();
+  for (const Cap& cap : caps) {
+    if (cap.per_capita < strictest->per_capita) strictest = &cap;
+  }
+  return *strictest;
+}
+
+const Cap& MostLenientCap(const std::vector<Cap>& caps) {
+  const Cap* lenient = &caps.front();
+  for (const Cap& cap : caps) {
+    if (lenient->per_capita < cap.per_capita) lenient = &cap;
+  }
+  return *lenient;
+}
+
+std::string ClassName(hedui::store::v1::ResidenceClass residence_class) {
+  return ZhName(static_cast<hedui::v1::ResidenceClass>(
+      static_cast<int>(residence_class)));
 }
 
 // --- The criteria. Each returns the finding (null when not judged). ---
@@ -249,11 +305,12 @@ Finding* FinancialAssets(const EvaluationContext& ctx, const AssetFacts& facts,
   AddAllEvidence(f, facts.financial_evidence);
   const bool data_unusable = MarkUnknownIfUnusable(
       f, ctx, {hedui::v1::FINANCIAL_ASSETS}, "金融资产条件");
-  const std::optional<int> months =
-      ctx.policy.FinancialAssetMonths(ctx.request->program());
-  if (!ctx.standards_known || !months.has_value()) {
+  const std::vector<Cap> caps = CapsToJudge(ctx);
+  if (caps.empty()) {
+    const bool no_standard =
+        !ctx.standards_known && ctx.candidate_policies.empty();
     const std::string problem =
-        !ctx.standards_known
+        no_standard
             ? absl::StrCat(ctx.standards_problem, "，无法判断金融资产条件")
             : absl::StrCat("核对政策未规定",
                            ProgramName(ctx.request->program()),
@@ -266,19 +323,54 @@ Finding* FinancialAssets(const EvaluationContext& ctx, const AssetFacts& facts,
   }
   if (data_unusable) return f;
 
-  const int64_t standard = ctx.policy.dibao_standard_fen;
-  const ExactAmount threshold = ExactAmount::Fen(standard).Times(*months);
   const ExactAmount total = facts.financial_total.Amount();
   const ExactAmount per_capita = total.DividedBy(Divisor(facts));
-  SetComparison(f, Finding::AT_MOST, threshold, per_capita,
-                Quantity::FEN_PER_PERSON);
+  const std::string figure =
+      absl::StrCat("家庭金融资产合计 ", Yuan(total), "，", facts.members,
+                   " 人，人均 ", Yuan(per_capita));
   // Per capita against the cap, exactly: total ≤ months × standard × members.
-  const bool within = per_capita.Compare(threshold) <= 0;
-  f->set_result(within ? Finding::PASS : Finding::FAIL);
+  const auto within = [&](const Cap& cap) {
+    return per_capita.Compare(cap.per_capita) <= 0;
+  };
+  if (ctx.standards_known) {
+    const Cap& cap = caps.front();
+    SetComparison(f, Finding::AT_MOST, cap.per_capita, per_capita,
+                  Quantity::FEN_PER_PERSON);
+    f->set_result(within(cap) ? Finding::PASS : Finding::FAIL);
+    f->set_explanation(
+        absl::StrCat(figure, within(cap) ? "，未超过上限 " : "，超过上限 ",
+                     Yuan(cap.per_capita), "（", cap.months, " 个月低保标准 ",
+                     Yuan(cap.standard), "）"));
+    return f;
+  }
+
+  // No registration record (domain.md §2): the cap of every residence class
+  // of the region; within every one passes, over every one fails.
+  size_t passes = 0;
+  std::vector<std::string> parts;
+  for (const Cap& cap : caps) {
+    passes += within(cap) ? 1 : 0;
+    parts.push_back(absl::StrCat(
+        "按", ClassName(cap.residence_class), "低保标准 ", Yuan(cap.standard),
+        "，", cap.months, " 个月上限 ", Yuan(cap.per_capita),
+        within(cap) ? "，未超过（符合）" : "，超过（不符合）"));
+  }
+  const Finding::Result result = passes == caps.size() ? Finding::PASS
+                                 : passes == 0         ? Finding::FAIL
+                                                       : Finding::UNKNOWN;
+  // The line shown is the one the value must stay within to pass under
+  // every standard, or for a fail the highest, which it exceeds too.
+  const Cap& shown =
+      result == Finding::FAIL ? MostLenientCap(caps) : StrictestCap(caps);
+  SetComparison(f, Finding::AT_MOST, shown.per_capita, per_capita,
+                Quantity::FEN_PER_PERSON);
+  f->set_result(result);
   f->set_explanation(absl::StrCat(
-      "家庭金融资产合计 ", Yuan(total), "，", facts.members, " 人，人均 ",
-      Yuan(per_capita), within ? "，未超过上限 " : "，超过上限 ",
-      Yuan(threshold), "（", *months, " 个月低保标准 ", Yuan(standard), "）"));
+      figure, "；", ctx.standards_problem, "，按本地区各城乡标准分别比较：",
+      absl::StrJoin(parts, "；"), "；",
+      result == Finding::PASS ? "在每一标准下均未超过上限，此项通过"
+      : result == Finding::FAIL ? "在每一标准下均超过上限，此项不通过"
+                                : "各标准下结论不同，无法判断"));
   return f;
 }
 
@@ -381,6 +473,9 @@ Finding* Business(const EvaluationContext& ctx, const AssetFacts& facts,
   return f;
 }
 
+// The area limit is a rule of the region, the same for every residence class:
+// it does not depend on the standard, so a household without a registration
+// record is judged on it as usual.
 Finding* HousingNeed(const EvaluationContext& ctx, const AssetFacts& facts,
                      hedui::v1::Report* report) {
   Finding* f = AddFinding(report, Finding::HOUSING_NEED);
@@ -408,15 +503,187 @@ Finding* HousingNeed(const EvaluationContext& ctx, const AssetFacts& facts,
   return f;
 }
 
-// --- Declared against found (domain.md §1, §7). ---
+// --- Declared against found (domain.md §1, §2, §4, §7). ---
 
-Discrepancy* AddDiscrepancy(hedui::v1::Report* report, absl::string_view item,
-                            Quantity declared, Quantity found) {
-  Discrepancy* d = report->add_discrepancies();
-  d->set_item(std::string(item));
-  *d->mutable_declared() = std::move(declared);
-  *d->mutable_found() = std::move(found);
-  return d;
+// The items of DeclaredAssets, in the order their discrepancies are listed.
+enum class Item { kFinancial, kResidential, kNonResidential, kVehicles };
+constexpr Item kItems[] = {Item::kFinancial, Item::kResidential,
+                           Item::kNonResidential, Item::kVehicles};
+
+// The figure declared for `item`; nothing when the field is not set:
+// "declared nothing" is not "declared 0" (domain.md §4).
+std::optional<int64_t> DeclaredValue(const hedui::v1::DeclaredAssets& a,
+                                     Item item) {
+  switch (item) {
+    case Item::kFinancial:
+      if (a.has_financial_assets_fen()) return a.financial_assets_fen();
+      break;
+    case Item::kResidential:
+      if (a.has_residential_properties()) return a.residential_properties();
+      break;
+    case Item::kNonResidential:
+      if (a.has_non_residential_properties()) {
+        return a.non_residential_properties();
+      }
+      break;
+    case Item::kVehicles:
+      if (a.has_vehicles()) return a.vehicles();
+      break;
+  }
+  return std::nullopt;
+}
+
+const char* ItemCode(Item item) {
+  switch (item) {
+    case Item::kFinancial:
+      return "FINANCIAL_ASSETS";
+    case Item::kResidential:
+      return "RESIDENTIAL_PROPERTIES";
+    case Item::kNonResidential:
+      return "NON_RESIDENTIAL_PROPERTIES";
+    case Item::kVehicles:
+      return "VEHICLES";
+  }
+  return "";
+}
+
+const char* ItemName(Item item) {
+  switch (item) {
+    case Item::kFinancial:
+      return "金融资产";
+    case Item::kResidential:
+      return "住宅";
+    case Item::kNonResidential:
+      return "非住宅房产";
+    case Item::kVehicles:
+      return "车辆";
+  }
+  return "";
+}
+
+const char* RecordsName(Item item) {
+  switch (item) {
+    case Item::kFinancial:
+      return "金融资产部门记录";
+    case Item::kVehicles:
+      return "车管记录";
+    default:
+      return "不动产登记记录";
+  }
+}
+
+Department ItemDepartment(Item item) {
+  switch (item) {
+    case Item::kFinancial:
+      return hedui::v1::FINANCIAL_ASSETS;
+    case Item::kVehicles:
+      return hedui::v1::VEHICLES;
+    default:
+      return hedui::v1::REAL_ESTATE;
+  }
+}
+
+// An amount of the item as text: money in yuan, counts with their measure.
+std::string ItemFigure(Item item, const ExactAmount& amount) {
+  switch (item) {
+    case Item::kFinancial:
+      return Yuan(amount);
+    case Item::kResidential:
+      return absl::StrCat(amount.numerator(), " 套");
+    case Item::kNonResidential:
+      return absl::StrCat(amount.numerator(), " 处");
+    case Item::kVehicles:
+      return absl::StrCat(amount.numerator(), " 辆");
+  }
+  return "";
+}
+
+Quantity ItemQuantity(Item item, const ExactAmount& amount) {
+  return item == Item::kFinancial ? MakeQuantity(amount, Quantity::FEN)
+                                  : CountQuantity(amount.numerator());
+}
+
+// What a set of members holds of each item by their own records: a property
+// several of them hold in shares is one property.
+struct Holdings {
+  FenSum financial;
+  DistinctList residential;
+  DistinctList non_residential;
+  int64_t vehicles = 0;
+
+  ExactAmount Of(Item item) const {
+    switch (item) {
+      case Item::kFinancial:
+        return financial.Amount();
+      case Item::kResidential:
+        return ExactAmount::Fen(static_cast<int64_t>(residential.size()));
+      case Item::kNonResidential:
+        return ExactAmount::Fen(static_cast<int64_t>(non_residential.size()));
+      case Item::kVehicles:
+        return ExactAmount::Fen(vehicles);
+    }
+    return ExactAmount::Fen(0);
+  }
+};
+
+Holdings HoldingsOf(absl::Span<const MemberView* const> members) {
+  Holdings h;
+  for (const MemberView* m : members) {
+    for (const auto& r : m->records->financial_assets()) {
+      h.financial.Add(r.balance_fen());
+    }
+    for (const auto& r : m->records->real_estate()) {
+      (r.use() == store::RESIDENTIAL ? h.residential : h.non_residential)
+          .Add(r.property_id());
+    }
+    h.vehicles += m->records->vehicles_size();
+  }
+  return h;
+}
+
+// One declared figure of an item and the records it answers for.
+struct Declaration {
+  std::string person_id;  // empty: the household's, not attributed
+  // The household's figure when some members declared the item themselves:
+  // it answers for the records of the others only.
+  bool beside_members = false;
+  int64_t declared = 0;
+  ExactAmount found = ExactAmount::Fen(0);
+
+  bool More() const { return found < ExactAmount::Fen(declared); }
+};
+
+// The declarations of an item that count: under single-person coverage the
+// covered member's own only (domain.md §2); otherwise each counted member's
+// own, compared with their own records, and the household's unattributed
+// figure, compared with the records of the members who declared nothing.
+std::vector<Declaration> DeclarationsOf(const EvaluationContext& ctx,
+                                        bool single_person, Item item) {
+  std::vector<Declaration> out;
+  std::vector<const MemberView*> undeclared;
+  for (const MemberView* m : ctx.counted) {
+    const std::optional<int64_t> value =
+        DeclaredValue(m->declared->declared_assets(), item);
+    if (!value.has_value()) {
+      undeclared.push_back(m);
+      continue;
+    }
+    Declaration d;
+    d.person_id = m->declared->person_id();
+    d.declared = *value;
+    d.found = HoldingsOf({m}).Of(item);
+    out.push_back(std::move(d));
+  }
+  const std::optional<int64_t> household =
+      DeclaredValue(ctx.request->declared_assets(), item);
+  if (household.has_value() && !single_person) {
+    Declaration d;
+    d.beside_members = undeclared.size() != ctx.counted.size();
+    d.declared = *household;
+    d.found = HoldingsOf(undeclared).Of(item);
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 // The discrepancy's explanation when the declaration changes nothing.
@@ -434,135 +701,159 @@ bool Passes(const Finding* f) {
 
 struct Judged {
   Finding* financial = nullptr;
+  // The cap a declared figure must stay within to pass under every standard.
+  std::optional<ExactAmount> financial_cap;
   Finding* residential = nullptr;
   Finding* non_residential = nullptr;
   Finding* vehicles = nullptr;
   Finding* housing_need = nullptr;
 };
 
-void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
-                     const Judged& judged, hedui::v1::Report* report) {
-  const hedui::v1::DeclaredAssets& declared = ctx.request->declared_assets();
+// The household declares more than the records show, and the declaration
+// would fail a criterion the records pass: a person must look (domain.md §1).
+void MarkDeclaredMore(Finding* finding, std::string explanation) {
+  finding->set_result(Finding::REVIEW);
+  finding->set_explanation(std::move(explanation));
+}
 
-  // Compared only with data that can be relied on: a missing department shows
-  // nothing, not zero, and its criterion is UNKNOWN anyway.
-  if (ctx.freshness.Usable(hedui::v1::FINANCIAL_ASSETS) &&
-      ExactAmount::Fen(declared.financial_assets_fen()) !=
-          facts.financial_total.Amount()) {
-    const ExactAmount found = facts.financial_total.Amount();
-    const int64_t claimed = declared.financial_assets_fen();
-    Discrepancy* d =
-        AddDiscrepancy(report, "FINANCIAL_ASSETS",
-                       MakeQuantity(ExactAmount::Fen(claimed), Quantity::FEN),
-                       MakeQuantity(found, Quantity::FEN));
-    const bool more = found < ExactAmount::Fen(claimed);
-    std::string text =
-        absl::StrCat("申报金融资产 ", Yuan(claimed), more ? "，多于" : "，少于",
-                     "金融资产部门记录 ", Yuan(found));
-    Finding* f = judged.financial;
-    if (more && Passes(f)) {
-      const ExactAmount cap = ExactAmount::Fraction(
-          f->threshold().numerator(), f->threshold().denominator());
-      const ExactAmount claimed_per_capita =
-          ExactAmount::Fen(claimed).DividedBy(Divisor(facts));
-      if (cap < claimed_per_capita) {
-        d->set_changes_outcome(true);
-        absl::StrAppend(&text, "；按申报人均 ", Yuan(claimed_per_capita),
-                        "，超过上限 ", Yuan(cap), "，需人工复核");
-        MarkDeclaredMore(
-            f, absl::StrCat("家庭申报金融资产 ", Yuan(claimed),
-                            "，多于部门记录 ", Yuan(found), "（人均 ",
-                            f->value().shown(), "，未超过上限）；按申报人均 ",
-                            Yuan(claimed_per_capita), "，超过上限 ", Yuan(cap),
-                            "，需人工复核"));
+// What the records show of an item and what the declarations add to them.
+struct ItemTotals {
+  ExactAmount found = ExactAmount::Fen(0);
+  // Each declaration above its records adds what the records do not show; a
+  // declaration below them adds nothing (department data prevail), so one
+  // member's shortfall never offsets another's excess.
+  ExactAmount unseen = ExactAmount::Fen(0);
+  ExactAmount AsDeclared() const { return found.Plus(unseen); }
+};
+
+// Whether the declarations change the outcome of the item's criterion, and if
+// so makes it REVIEW; returns the sentence added to each discrepancy that
+// declares more, empty when they change nothing.
+std::string JudgeDeclaredMore(const AssetFacts& facts, const Judged& judged,
+                              Item item, const ItemTotals& t) {
+  if (!(ExactAmount::Fen(0) < t.unseen)) return "";
+  const std::string found_text = absl::StrCat("（", RecordsName(item), " ",
+                                              ItemFigure(item, t.found), "）");
+  switch (item) {
+    case Item::kFinancial: {
+      if (!Passes(judged.financial) || !judged.financial_cap.has_value()) {
+        return "";
       }
-    }
-    if (!d->changes_outcome()) absl::StrAppend(&text, NoEffect(ctx, more));
-    d->set_explanation(std::move(text));
-  }
-
-  const bool real_estate = ctx.freshness.Usable(hedui::v1::REAL_ESTATE);
-  const int64_t residential =
-      static_cast<int64_t>(facts.residential_ids.size());
-  if (real_estate && declared.residential_properties() != residential) {
-    const int64_t claimed = declared.residential_properties();
-    Discrepancy* d =
-        AddDiscrepancy(report, "RESIDENTIAL_PROPERTIES", CountQuantity(claimed),
-                       CountQuantity(residential));
-    const bool more = claimed > residential;
-    std::string text =
-        absl::StrCat("申报住宅 ", claimed, " 套，", more ? "多于" : "少于",
-                     "不动产登记记录的 ", residential, " 套");
-    if (more && claimed > 1 && Passes(judged.residential)) {
-      d->set_changes_outcome(true);
-      absl::StrAppend(&text, "；按申报超过上限 1 套，需人工复核");
+      const ExactAmount& cap = *judged.financial_cap;
+      const ExactAmount per_capita = t.AsDeclared().DividedBy(Divisor(facts));
+      if (!(cap < per_capita)) return "";
+      const std::string why =
+          absl::StrCat("按申报计家庭金融资产至少 ", Yuan(t.AsDeclared()),
+                       "，人均 ", Yuan(per_capita), "，超过上限 ", Yuan(cap));
       MarkDeclaredMore(
-          judged.residential,
-          absl::StrCat("家庭申报住宅 ", claimed, " 套，多于不动产登记记录的 ",
-                       residential, " 套；按申报超过上限 1 套，需人工复核"));
+          judged.financial,
+          absl::StrCat("家庭申报金融资产多于部门记录", found_text,
+                       "，部门记录人均 ", judged.financial->value().shown(),
+                       "，未超过上限；", why, "，需人工复核"));
+      return absl::StrCat("；", why, "，需人工复核");
     }
-    // A home the registry does not show has an area nobody can check, and it
-    // could take the household over the housing-need limit.
-    if (more && Passes(judged.housing_need)) {
-      d->set_changes_outcome(true);
-      absl::StrAppend(&text,
-                      "；未登记住宅面积无法核实，住房困难条件需人工复核");
-      MarkDeclaredMore(
-          judged.housing_need,
-          absl::StrCat("家庭申报住宅 ", claimed, " 套，多于不动产登记记录的 ",
-                       residential, " 套；未登记住宅面积无法核实，需人工复核"));
+    case Item::kResidential: {
+      std::string added;
+      if (Passes(judged.residential) && ExactAmount::Fen(1) < t.AsDeclared()) {
+        const std::string why = absl::StrCat(
+            "按申报计 ", ItemFigure(item, t.AsDeclared()), "，超过上限 1 套");
+        MarkDeclaredMore(judged.residential,
+                         absl::StrCat("家庭申报住宅多于不动产登记记录",
+                                      found_text, "；", why, "，需人工复核"));
+        absl::StrAppend(&added, "；", why, "，需人工复核");
+      }
+      // A home the registry does not show has an area nobody can check, and
+      // it could take the household over the housing-need limit.
+      if (Passes(judged.housing_need)) {
+        MarkDeclaredMore(
+            judged.housing_need,
+            absl::StrCat("家庭申报住宅多于不动产登记记录", found_text,
+                         "；未登记住宅面积无法核实，需人工复核"));
+        absl::StrAppend(&added,
+                        "；未登记住宅面积无法核实，住房困难条件需人工复核");
+      }
+      return added;
     }
-    if (!d->changes_outcome()) absl::StrAppend(&text, NoEffect(ctx, more));
-    d->set_explanation(std::move(text));
-  }
-
-  const int64_t non_residential =
-      static_cast<int64_t>(facts.non_residential_ids.size());
-  if (real_estate && declared.non_residential_properties() != non_residential) {
-    const int64_t claimed = declared.non_residential_properties();
-    Discrepancy* d =
-        AddDiscrepancy(report, "NON_RESIDENTIAL_PROPERTIES",
-                       CountQuantity(claimed), CountQuantity(non_residential));
-    const bool more = claimed > non_residential;
-    std::string text = absl::StrCat("申报非住宅房产 ", claimed, " 处，",
-                                    more ? "多于" : "少于", "不动产登记记录的 ",
-                                    non_residential, " 处");
-    if (more && Passes(judged.non_residential)) {
-      d->set_changes_outcome(true);
-      absl::StrAppend(&text, "；按申报不符合非住宅房产条件，需人工复核");
-      MarkDeclaredMore(
-          judged.non_residential,
-          absl::StrCat("家庭申报非住宅房产 ", claimed,
-                       " 处，多于不动产登记记录的 ", non_residential,
-                       " 处；按申报超过上限 0 处，需人工复核"));
+    case Item::kNonResidential: {
+      if (!Passes(judged.non_residential)) return "";
+      const std::string why = absl::StrCat(
+          "按申报计 ", ItemFigure(item, t.AsDeclared()), "，超过上限 0 处");
+      MarkDeclaredMore(judged.non_residential,
+                       absl::StrCat("家庭申报非住宅房产多于不动产登记记录",
+                                    found_text, "；", why, "，需人工复核"));
+      return absl::StrCat("；", why, "，需人工复核");
     }
-    if (!d->changes_outcome()) absl::StrAppend(&text, NoEffect(ctx, more));
-    d->set_explanation(std::move(text));
-  }
-
-  if (ctx.freshness.Usable(hedui::v1::VEHICLES) &&
-      declared.vehicles() != facts.vehicles) {
-    const int64_t claimed = declared.vehicles();
-    Discrepancy* d = AddDiscrepancy(report, "VEHICLES", CountQuantity(claimed),
-                                    CountQuantity(facts.vehicles));
-    const bool more = claimed > facts.vehicles;
-    std::string text =
-        absl::StrCat("申报车辆 ", claimed, " 辆，", more ? "多于" : "少于",
-                     "车管记录的 ", facts.vehicles, " 辆");
-    // The declaration does not say of what type the unrecorded vehicles are;
-    // one that is not exempt would fail the test the records pass.
-    if (more && Passes(judged.vehicles)) {
-      d->set_changes_outcome(true);
-      absl::StrAppend(&text, "；未登记车辆类型无法核实，需人工复核");
+    case Item::kVehicles: {
+      // The declaration does not say of what type the unrecorded vehicles
+      // are; one that is not exempt would fail the test the records pass.
+      if (!Passes(judged.vehicles)) return "";
       MarkDeclaredMore(
           judged.vehicles,
-          absl::StrCat("家庭申报车辆 ", claimed, " 辆，多于车管记录的 ",
-                       facts.vehicles, " 辆；",
+          absl::StrCat("家庭申报车辆多于车管记录", found_text, "；",
                        facts.vehicles > 0 ? "记录车辆均为豁免类型，" : "",
                        "未登记车辆类型无法核实，需人工复核"));
+      return "；未登记车辆类型无法核实，需人工复核";
     }
-    if (!d->changes_outcome()) absl::StrAppend(&text, NoEffect(ctx, more));
-    d->set_explanation(std::move(text));
+  }
+  return "";
+}
+
+std::string DiscrepancyText(Item item, const Declaration& d) {
+  const char* more = d.More() ? "，多于" : "，少于";
+  const std::string declared = ItemFigure(item, ExactAmount::Fen(d.declared));
+  const std::string found = ItemFigure(item, d.found);
+  if (!d.person_id.empty()) {
+    return absl::StrCat("本人申报", ItemName(item), " ", declared, more,
+                        "本人的", RecordsName(item), " ", found);
+  }
+  if (d.beside_members) {
+    return absl::StrCat("家庭另行申报（未归属成员）", ItemName(item), " ",
+                        declared, more, "未自行申报成员的", RecordsName(item),
+                        " ", found);
+  }
+  return absl::StrCat("申报", ItemName(item), " ", declared, more,
+                      RecordsName(item), " ", found);
+}
+
+void CompareDeclared(const EvaluationContext& ctx, const AssetFacts& facts,
+                     const Judged& judged, hedui::v1::Report* report) {
+  const bool single_person = report->household().single_person_coverage();
+  const Holdings household = HoldingsOf(ctx.counted);
+  for (const Item item : kItems) {
+    // Compared only with data that can be relied on: a missing department
+    // shows nothing, not zero, and its criterion is UNKNOWN anyway.
+    if (!ctx.freshness.Usable(ItemDepartment(item))) continue;
+    const std::vector<Declaration> declarations =
+        DeclarationsOf(ctx, single_person, item);
+    if (declarations.empty()) continue;
+
+    ItemTotals totals;
+    totals.found = household.Of(item);
+    for (const Declaration& d : declarations) {
+      if (d.More()) {
+        totals.unseen =
+            totals.unseen.Plus(ExactAmount::Fen(d.declared).Minus(d.found));
+      }
+    }
+    const std::string effect =
+        ctx.judge_assets ? JudgeDeclaredMore(facts, judged, item, totals) : "";
+    for (const Declaration& d : declarations) {
+      if (ExactAmount::Fen(d.declared) == d.found) continue;
+      Discrepancy* out = report->add_discrepancies();
+      out->set_person_id(d.person_id);
+      out->set_item(ItemCode(item));
+      *out->mutable_declared() =
+          ItemQuantity(item, ExactAmount::Fen(d.declared));
+      *out->mutable_found() = ItemQuantity(item, d.found);
+      std::string text = DiscrepancyText(item, d);
+      if (d.More() && !effect.empty()) {
+        out->set_changes_outcome(true);
+        absl::StrAppend(&text, effect);
+      } else {
+        absl::StrAppend(&text, NoEffect(ctx, d.More()));
+      }
+      out->set_explanation(std::move(text));
+    }
   }
 }
 
@@ -576,6 +867,11 @@ void EvaluateAssets(const EvaluationContext& ctx, hedui::v1::Report* report) {
   const hedui::v1::Program program = ctx.request->program();
   if (ctx.judge_assets) {
     judged.financial = FinancialAssets(ctx, facts, report);
+    if (judged.financial->result() == Finding::PASS) {
+      judged.financial_cap =
+          ExactAmount::Fraction(judged.financial->threshold().numerator(),
+                                judged.financial->threshold().denominator());
+    }
     judged.residential = ResidentialProperty(ctx, facts, report);
     judged.non_residential = NonResidentialProperty(ctx, facts, report);
     judged.vehicles = Vehicles(ctx, facts, report);

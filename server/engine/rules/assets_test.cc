@@ -1,11 +1,14 @@
-// The asset criteria (domain.md §5) and declared-against-found assets (§1, §7)
-// on the example policy. Every expected figure is worked out by hand from
-// domain.md and tests/datagen/README.md "Example policy":
+// The asset criteria (domain.md §5) and declared-against-found assets (§1, §2,
+// §4, §7) on the example policy. Every expected figure is worked out by hand
+// from domain.md and tests/datagen/README.md "Example policy":
 //   320581 URBAN 低保 88,500 fen to 2026-06-30, 93,000 from 2026-07-01;
 //   RURAL 66,000 -> 70,000; 320582 URBAN 84,000 -> 87,000 from 2026-09-01;
 //   financial assets ≤ 24 × standard × members; individual business capital
 //   ≤ 10,000,000 fen is for review; housing < 1,500 centi-m² per member;
 //   max data age REAL_ESTATE / VEHICLES / BUSINESS 92 days, FINANCIAL 31.
+// With no registration record for the applicant (domain.md §2) the caps of
+// 320581 on 2026-11-03 are URBAN 2,232,000 and RURAL 24 × 70,000 =
+// 1,680,000 a member: within both passes, over both fails, else UNKNOWN.
 
 #include "server/engine/rules/assets.h"
 
@@ -112,12 +115,23 @@ struct AssetCase {
   bool applicant_registered = true;
   // Department ages in days on the verification date; kMissing: no data.
   std::map<Department, int> ages;
-  std::string declared;  // DeclaredAssets text; empty declares zeros
+  // The household's unattributed DeclaredAssets text; empty: the request
+  // declares nothing (no declared_assets), which is not declaring zeros.
+  std::string declared;
+  // Each member's own DeclaredAssets text, by member index; empty or absent:
+  // that member declares nothing.
+  std::vector<std::string> member_declared;
+  // Single-person coverage of this member: only they are counted (as the
+  // composition rule decides in production).
+  std::optional<int> single_person;
   // Expected results, in the order the findings must come.
   Finding::Result fin = PASS, res = PASS, nonres = PASS, veh = PASS, bus = PASS,
                   housing = PASS;
   // Checked when given: (item, changes_outcome), in order.
   std::optional<std::vector<std::pair<std::string, bool>>> discrepancies;
+  // Whose each discrepancy is, in the same order: a member index, or -1 for
+  // the household's unattributed figure. Not given: all the household's.
+  std::optional<std::vector<int>> discrepancy_members;
 };
 
 // Failures name the case rather than dump its bytes.
@@ -157,7 +171,12 @@ std::unique_ptr<Evaluation> Evaluate(const AssetCase& c) {
     const std::string id = PersonId(static_cast<int>(i));
     absl::StrAppend(&request_text, " members { person_id: \"", id,
                     "\" name: \"成员", i,
-                    "\" relation: ", i == 0 ? "HEAD" : "SPOUSE", " }");
+                    "\" relation: ", i == 0 ? "HEAD" : "SPOUSE");
+    if (i < c.member_declared.size() && !c.member_declared[i].empty()) {
+      absl::StrAppend(&request_text, " declared_assets { ",
+                      c.member_declared[i], " }");
+    }
+    absl::StrAppend(&request_text, " }");
     absl::StrAppend(&records_text, "persons { person_id: \"", id, "\" ");
     if (i > 0 || c.applicant_registered) {
       absl::StrAppend(&records_text, "household_registration { person_id: \"",
@@ -179,6 +198,10 @@ std::unique_ptr<Evaluation> Evaluate(const AssetCase& c) {
   if (!c.declared.empty()) {
     absl::StrAppend(&request_text, " declared_assets { ", c.declared, " }");
   }
+  if (c.single_person.has_value()) {
+    absl::StrAppend(&request_text, " single_person_member_id: \"",
+                    PersonId(*c.single_person), "\"");
+  }
   EXPECT_TRUE(
       google::protobuf::TextFormat::ParseFromString(request_text, &e->request))
       << request_text;
@@ -192,10 +215,17 @@ std::unique_ptr<Evaluation> Evaluate(const AssetCase& c) {
   EXPECT_TRUE(ctx.ok()) << ctx.status();
   if (!ctx.ok()) return e;
   // The composition rule decides this in production.
-  const size_t counted = c.counted.value_or(static_cast<int>(c.members.size()));
-  for (size_t i = 0; i < counted; ++i) {
-    ctx->members[i].counted = true;
-    ctx->counted.push_back(&ctx->members[i]);
+  if (c.single_person.has_value()) {
+    ctx->members[*c.single_person].counted = true;
+    ctx->counted.push_back(&ctx->members[*c.single_person]);
+    e->report.mutable_household()->set_single_person_coverage(true);
+  } else {
+    const size_t counted =
+        c.counted.value_or(static_cast<int>(c.members.size()));
+    for (size_t i = 0; i < counted; ++i) {
+      ctx->members[i].counted = true;
+      ctx->counted.push_back(&ctx->members[i]);
+    }
   }
   EvaluateAssets(*ctx, &e->report);
   return e;
@@ -260,9 +290,12 @@ TEST_P(AssetTableTest, FindingsAndDiscrepancies) {
     SCOPED_TRACE(Finding::Criterion_Name(f.criterion()));
     EXPECT_TRUE(HasChinese(f.explanation())) << f.explanation();
     EXPECT_EQ(f.explanation().find('\n'), std::string::npos);
-    if (f.result() == UNKNOWN) {
+    if (f.result() == UNKNOWN && f.missing_departments_size() > 0) {
       // Missing is not zero: no value is shown as if it had been found.
       EXPECT_FALSE(f.has_value());
+    } else if (f.result() == UNKNOWN && !f.has_value()) {
+      // Nothing to compare with: no cap, or no standard of the region.
+      EXPECT_FALSE(f.has_threshold());
     } else {
       EXPECT_NE(f.comparison(), Finding::COMPARISON_UNSPECIFIED);
       EXPECT_TRUE(f.has_threshold());
@@ -277,12 +310,22 @@ TEST_P(AssetTableTest, FindingsAndDiscrepancies) {
   }
   if (c.discrepancies.has_value()) {
     std::vector<std::pair<std::string, bool>> found;
+    std::vector<std::string> whose;
     for (const Discrepancy& d : report.discrepancies()) {
       found.push_back({d.item(), d.changes_outcome()});
-      EXPECT_TRUE(d.person_id().empty());
+      whose.push_back(d.person_id());
       EXPECT_TRUE(HasChinese(d.explanation()));
     }
     EXPECT_EQ(found, *c.discrepancies);
+    std::vector<std::string> expected_whose;
+    for (size_t i = 0; i < c.discrepancies->size(); ++i) {
+      const int member =
+          c.discrepancy_members.has_value() && i < c.discrepancy_members->size()
+              ? (*c.discrepancy_members)[i]
+              : -1;
+      expected_whose.push_back(member < 0 ? "" : PersonId(member));
+    }
+    EXPECT_EQ(whose, expected_whose);
   }
 }
 
@@ -376,10 +419,48 @@ std::vector<AssetCase> FinancialCases() {
     cases.push_back(c);
   }
   {
-    // No registration of the applicant: no standard, so no cap.
-    AssetCase c = With(Case("FinancialNoStandardUnknown"), {Deposit(100)});
+    // No registration of the applicant (domain.md §2): the caps of both
+    // classes of 320581, RURAL 1,680,000 and URBAN 2,232,000 a member.
+    auto no_standard = [&](std::string name, std::vector<std::string> members,
+                           Finding::Result fin) {
+      AssetCase c = With(Case(std::move(name)), std::move(members));
+      c.applicant_registered = false;
+      c.fin = fin;
+      cases.push_back(std::move(c));
+    };
+    // Nothing held is within any cap.
+    no_standard("FinancialNoStandardNothingHeldPasses", {""}, PASS);
+    no_standard("FinancialNoStandardSmallSumPasses", {Deposit(100)}, PASS);
+    no_standard("FinancialNoStandardAtLowerCapPasses", {Deposit(1680000)},
+                PASS);
+    no_standard("FinancialNoStandardOneFenOverLowerCapUnknown",
+                {Deposit(1680001)}, UNKNOWN);
+    no_standard("FinancialNoStandardAtHigherCapUnknown", {Deposit(2232000)},
+                UNKNOWN);
+    no_standard("FinancialNoStandardOneFenOverEveryCapFails",
+                {Deposit(2232001)}, FAIL);
+    // Two members: 3,360,000 / 2 = 1,680,000; one fen more is half a fen
+    // over the lower cap; 4,464,001 / 2 half a fen over the higher one.
+    no_standard("FinancialNoStandardTwoMembersAtLowerCapPasses",
+                {Deposit(3360000), ""}, PASS);
+    no_standard("FinancialNoStandardTwoMembersHalfFenOverLowerCapUnknown",
+                {Deposit(3360001), ""}, UNKNOWN);
+    no_standard("FinancialNoStandardTwoMembersHalfFenOverEveryCapFails",
+                {Deposit(4464001), ""}, FAIL);
+    // Stale data stays unknown whatever the caps.
+    AssetCase c =
+        With(Case("FinancialNoStandardStaleDataUnknown"), {Deposit(100)});
     c.applicant_registered = false;
+    c.ages[hedui::v1::FINANCIAL_ASSETS] = 32;
     c.fin = UNKNOWN;
+    cases.push_back(c);
+    // The other asset tests do not depend on the standard: judged as usual.
+    c = With(Case("FinancialNoStandardOtherTestsJudgedAsUsual"),
+             {Deposit(100) + Property("R-1", 9000) + Property("R-2", 9000) +
+              Vehicle("CAR", "苏E1")});
+    c.applicant_registered = false;
+    c.res = FAIL;
+    c.veh = FAIL;
     cases.push_back(c);
   }
   {
@@ -587,6 +668,19 @@ std::vector<AssetCase> HousingCases() {
   add("HousingTwoSmallHomes", {Property("R-1", 1000) + Property("R-2", 499)},
       PASS, FAIL);
   {
+    // No registration record: the area limit is the region's, the same for
+    // every class (domain.md §5), so it is judged as usual (§2).
+    AssetCase c =
+        With(Case("HousingNoStandard1499Passes"), {Property("R-1", 1499)});
+    c.program = hedui::v1::HOUSING;
+    c.applicant_registered = false;
+    cases.push_back(c);
+    c.name = "HousingNoStandard1500Fails";
+    c.members = {Property("R-1", 1500)};
+    c.housing = FAIL;
+    cases.push_back(c);
+  }
+  {
     AssetCase c = With(Case("HousingAge93Unknown"), {""});
     c.program = hedui::v1::HOUSING;
     c.ages[hedui::v1::REAL_ESTATE] = 93;
@@ -691,8 +785,16 @@ std::vector<AssetCase> DeclaredCases() {
   add("DeclaredShopRecordsNoneReview", {""}, "non_residential_properties: 1",
       {{"NON_RESIDENTIAL_PROPERTIES", true}})
       ->nonres = REVIEW;
-  add("DeclaredNoShopRecordsOneFail", {Shop("S-1")}, "",
-      {{"NON_RESIDENTIAL_PROPERTIES", false}})
+  // "Declared nothing" is not "declared 0" (domain.md §4): only a declared
+  // figure makes a discrepancy; the records decide either way.
+  add("DeclaredNothingShopRecordsOneFailsNoDiscrepancy", {Shop("S-1")}, "", {})
+      ->nonres = FAIL;
+  add("DeclaredZeroShopsRecordsOneFails", {Shop("S-1")},
+      "non_residential_properties: 0", {{"NON_RESIDENTIAL_PROPERTIES", false}})
+      ->nonres = FAIL;
+  // Declaring one item says nothing of the others.
+  add("DeclaredFinancialOnlyShopRecordsOneFails",
+      {Deposit(100000) + Shop("S-1")}, "financial_assets_fen: 100000", {})
       ->nonres = FAIL;
   add("DeclaredMoreVehiclesRecordsExemptReview", {Vehicle("E_BIKE", "苏E1")},
       "vehicles: 2", {{"VEHICLES", true}})
@@ -703,9 +805,16 @@ std::vector<AssetCase> DeclaredCases() {
   add("DeclaredMoreVehiclesRecordsCarStillFail", {Vehicle("CAR", "苏E1")},
       "vehicles: 2", {{"VEHICLES", false}})
       ->veh = FAIL;
-  add("DeclaredNoVehicleHiddenCarFails", {Vehicle("CAR", "苏E1")}, "",
-      {{"VEHICLES", false}})
+  add("DeclaredNothingHiddenCarFailsNoDiscrepancy", {Vehicle("CAR", "苏E1")},
+      "", {})
       ->veh = FAIL;
+  add("DeclaredZeroVehiclesHiddenCarFails", {Vehicle("CAR", "苏E1")},
+      "vehicles: 0", {{"VEHICLES", false}})
+      ->veh = FAIL;
+  add("DeclaredZeroFinancialRecordsSomePass", {Deposit(100)},
+      "financial_assets_fen: 0", {{"FINANCIAL_ASSETS", false}});
+  add("DeclaredNothingFinancialRecordsSomeNoDiscrepancy", {Deposit(100)}, "",
+      {});
   add("DeclaredVehiclesCountAnyType",
       {Vehicle("E_BIKE", "苏E1") + Vehicle("MOTORCYCLE", "苏E2")},
       "vehicles: 2", {});
@@ -736,8 +845,12 @@ std::vector<AssetCase> DeclaredCases() {
   }
   {
     AssetCase* c =
-        add("DeclaredLessHousingFailsOnRecords", {Property("R-1", 1500)}, "",
-            {{"RESIDENTIAL_PROPERTIES", false}});
+        add("DeclaredZeroHomesHousingFailsOnRecords", {Property("R-1", 1500)},
+            "residential_properties: 0", {{"RESIDENTIAL_PROPERTIES", false}});
+    c->program = hedui::v1::HOUSING;
+    c->housing = FAIL;
+    c = add("DeclaredNothingHousingFailsOnRecordsNoDiscrepancy",
+            {Property("R-1", 1500)}, "", {});
     c->program = hedui::v1::HOUSING;
     c->housing = FAIL;
   }
@@ -752,6 +865,127 @@ std::vector<AssetCase> DeclaredCases() {
          {"RESIDENTIAL_PROPERTIES", false},
          {"VEHICLES", false}});
     c->program = program;
+  }
+  return cases;
+}
+
+// Declared figures belong to a person (domain.md §2, §4): each member's own is
+// compared with their own records; the household's unattributed figure is
+// added to them and compared with the records of the members who declared
+// nothing of the item; under single-person coverage only the covered
+// member's own counts. The cap is 2,232,000 a member.
+std::vector<AssetCase> PersonDeclaredCases() {
+  using Items = std::vector<std::pair<std::string, bool>>;
+  std::vector<AssetCase> cases;
+  auto add = [&](std::string name, std::vector<std::string> members,
+                 std::vector<std::string> member_declared,
+                 std::string household, Items discrepancies,
+                 std::vector<int> whose) {
+    AssetCase c = With(Case(std::move(name)), std::move(members));
+    c.member_declared = std::move(member_declared);
+    c.declared = std::move(household);
+    c.discrepancies = std::move(discrepancies);
+    c.discrepancy_members = std::move(whose);
+    cases.push_back(std::move(c));
+    return &cases.back();
+  };
+  const std::string kFin = "FINANCIAL_ASSETS";
+  add("EachEqualsOwnRecords", {Deposit(100000), Deposit(50000)},
+      {"financial_assets_fen: 100000", "financial_assets_fen: 50000"}, "", {},
+      {});
+  // The household's total agrees (150,000), each person's does not: one
+  // member's shortfall does not hide another's excess.
+  add("ExcessAndShortfallEachReported", {Deposit(100000), Deposit(50000)},
+      {"financial_assets_fen: 150000", "financial_assets_fen: 0"}, "",
+      {{kFin, false}, {kFin, false}}, {0, 1});
+  // 1,000,000 found + 3,464,001 the records do not show = 4,464,001 over 2
+  // members: 2,232,000.5 > 2,232,000.
+  add("MemberMoreOverCapReview", {Deposit(1000000), ""},
+      {"", "financial_assets_fen: 3464001"}, "", {{kFin, true}}, {1})
+      ->fin = REVIEW;
+  add("MemberMoreAtCapNoEffect", {Deposit(1000000), ""},
+      {"", "financial_assets_fen: 3464000"}, "", {{kFin, false}}, {1});
+  // Each within the cap alone, together 4,464,001 over 2 members.
+  add("TwoMembersMoreTogetherOverCapReview", {"", ""},
+      {"financial_assets_fen: 2232000", "financial_assets_fen: 2232001"}, "",
+      {{kFin, true}, {kFin, true}}, {0, 1})
+      ->fin = REVIEW;
+  // A member's shortfall is no credit against another's excess:
+  // 2,232,000 found + 2,232,001 unseen over 2 members, over the cap.
+  add("ShortfallDoesNotOffsetExcessReview", {Deposit(2232000), ""},
+      {"financial_assets_fen: 0", "financial_assets_fen: 2232001"}, "",
+      {{kFin, false}, {kFin, true}}, {0, 1})
+      ->fin = REVIEW;
+  // The household's figure answers for the member who declared nothing.
+  add("HouseholdFigureForTheOthersEqual", {Deposit(100000), Deposit(50000)},
+      {"financial_assets_fen: 100000"}, "financial_assets_fen: 50000", {}, {});
+  add("HouseholdFigureForTheOthersMore", {Deposit(100000), Deposit(50000)},
+      {"financial_assets_fen: 100000"}, "financial_assets_fen: 80000",
+      {{kFin, false}}, {-1});
+  // Every member declared: the household's figure is in addition to theirs.
+  add("HouseholdFigureBesideEveryMemberIsMore", {Deposit(100000)},
+      {"financial_assets_fen: 100000"}, "financial_assets_fen: 100000",
+      {{kFin, false}}, {-1});
+  add("HouseholdFigureBesideEveryMemberOverCapReview", {Deposit(100000)},
+      {"financial_assets_fen: 100000"}, "financial_assets_fen: 2132001",
+      {{kFin, true}}, {-1})
+      ->fin = REVIEW;
+  // A member who declared one item declared nothing of the others.
+  add("MemberDeclaredOtherItemOnly", {Deposit(100000) + Vehicle("CAR", "苏E1")},
+      {"vehicles: 1"}, "", {}, {})
+      ->veh = FAIL;
+  // A home held in shares by both, each declaring it: one home, no excess.
+  add("SharedHomeDeclaredByBoth",
+      {Property("R-1", 9000, 5000), Property("R-1", 9000, 5000)},
+      {"residential_properties: 1", "residential_properties: 1"}, "", {}, {});
+  // A home only the first declares, unknown to the registry, beside the
+  // second's registered one: two homes as declared.
+  add("MemberUnregisteredHomeReview", {"", Property("R-1", 9000)},
+      {"residential_properties: 1", "residential_properties: 1"}, "",
+      {{"RESIDENTIAL_PROPERTIES", true}}, {0})
+      ->res = REVIEW;
+  add("MemberMoreVehiclesRecordsAlreadyFail", {Vehicle("CAR", "苏E1"), ""},
+      {"", "vehicles: 1"}, "", {{"VEHICLES", false}}, {1})
+      ->veh = FAIL;
+  {
+    // A member not counted (left out by the composition rule): their
+    // declaration is not compared.
+    AssetCase* c = add("UncountedMemberNotCompared", {"", Deposit(500)},
+                       {"", "financial_assets_fen: 0 vehicles: 3"}, "", {}, {});
+    c->counted = 1;
+  }
+  {
+    // Single-person coverage of member 0: only their own figure counts; the
+    // household's figure and the other member's are not used.
+    AssetCase* c =
+        add("SinglePersonOwnEqualOthersIgnored",
+            {Deposit(100000), Deposit(2000000) + Vehicle("CAR", "苏E1")},
+            {"financial_assets_fen: 100000", "financial_assets_fen: 0"},
+            "financial_assets_fen: 9000000 vehicles: 2", {}, {});
+    c->single_person = 0;
+    c = add("SinglePersonOwnLess", {Deposit(100000), ""},
+            {"financial_assets_fen: 0"}, "financial_assets_fen: 100000",
+            {{kFin, false}}, {0});
+    c->single_person = 0;
+    // Over the cap of one member: 2,232,001 > 2,232,000.
+    c = add("SinglePersonOwnMoreOverCapReview", {Deposit(100000), ""},
+            {"financial_assets_fen: 2232001"}, "", {{kFin, true}}, {0});
+    c->single_person = 0;
+    c->fin = REVIEW;
+    c = add("SinglePersonOwnMoreAtCapNoEffect", {Deposit(100000), ""},
+            {"financial_assets_fen: 2232000"}, "", {{kFin, false}}, {0});
+    c->single_person = 0;
+    // Covered member 1: member 0's records and declaration are not theirs.
+    c = add("SinglePersonSecondMemberCovered", {Deposit(9000000), Deposit(500)},
+            {"financial_assets_fen: 0", "financial_assets_fen: 500"}, "", {},
+            {});
+    c->single_person = 1;
+    // Nothing declared by the covered member: nothing to compare, even with
+    // a household figure.
+    c = add("SinglePersonNothingDeclaredHouseholdFigureUnused",
+            {Vehicle("CAR", "苏E1"), ""}, {}, "vehicles: 0", {}, {});
+    c->single_person = 0;
+    c->veh = FAIL;
   }
   return cases;
 }
@@ -774,6 +1008,8 @@ INSTANTIATE_TEST_SUITE_P(Programs, AssetTableTest,
                          ::testing::ValuesIn(ProgramCases()), CaseName);
 INSTANTIATE_TEST_SUITE_P(Declared, AssetTableTest,
                          ::testing::ValuesIn(DeclaredCases()), CaseName);
+INSTANTIATE_TEST_SUITE_P(DeclaredByPerson, AssetTableTest,
+                         ::testing::ValuesIn(PersonDeclaredCases()), CaseName);
 
 // --- Figures, evidence and text of single findings. ---
 
@@ -969,14 +1205,61 @@ TEST(AssetFiguresTest, UnknownNamesTheDepartmentAndNeverShowsZero) {
   EXPECT_FALSE(e->report.assets().has_financial_assets());
 }
 
+// No registration record (domain.md §2): 20,000.00 元 is within the URBAN cap
+// of 320581 (24 × 930.00 = 22,320.00) and over the RURAL one (24 × 700.00 =
+// 16,800.00), so which standard applies decides: UNKNOWN, and the caseworker
+// reads why and both comparisons.
 TEST(AssetFiguresTest, NoStandardExplainsWhy) {
-  AssetCase c = With(Case("x"), {Deposit(100)});
+  AssetCase c = With(Case("x"), {Deposit(2000000)});
   c.applicant_registered = false;
   const auto e = Evaluate(c);
   const Finding* f = FindingOf(e->report, Finding::FINANCIAL_ASSETS);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->result(), UNKNOWN);
-  EXPECT_THAT(f->explanation(), HasSubstr("户籍"));
+  EXPECT_EQ(f->missing_departments_size(), 0);
+  EXPECT_EQ(
+      f->explanation(),
+      "家庭金融资产合计 20,000.00 元，1 人，人均 20,000.00 元；"
+      "申请人无户籍登记记录，无法确定适用的地区和城乡标准，"
+      "按本地区各城乡标准分别比较："
+      "按城市低保标准 930.00 元，24 个月上限 22,320.00 元，未超过（符合）；"
+      "按农村低保标准 700.00 元，24 个月上限 16,800.00 元，超过（不符合）；"
+      "各标准下结论不同，无法判断");
+  // The line to stay within to pass under every standard: the lower cap.
+  ExpectQuantity(f->threshold(), 1680000, 1, Quantity::FEN_PER_PERSON,
+                 "16,800.00 元/人");
+  ExpectQuantity(f->value(), 2000000, 1, Quantity::FEN_PER_PERSON,
+                 "20,000.00 元/人");
+  EXPECT_EQ(f->evidence_size(), 1);
+}
+
+TEST(AssetFiguresTest, NoStandardWithinEveryCapPasses) {
+  AssetCase c = With(Case("x"), {Deposit(1680000)});
+  c.applicant_registered = false;
+  const auto e = Evaluate(c);
+  const Finding* f = FindingOf(e->report, Finding::FINANCIAL_ASSETS);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), PASS);
+  EXPECT_THAT(f->explanation(),
+              HasSubstr("在每一标准下均未超过上限，此项通过"));
+  ExpectQuantity(f->threshold(), 1680000, 1, Quantity::FEN_PER_PERSON,
+                 "16,800.00 元/人");
+  EXPECT_EQ(f->distance().numerator(), 0);
+}
+
+TEST(AssetFiguresTest, NoStandardOverEveryCapFailsAgainstTheHigher) {
+  AssetCase c = With(Case("x"), {Deposit(2232001)});
+  c.applicant_registered = false;
+  const auto e = Evaluate(c);
+  const Finding* f = FindingOf(e->report, Finding::FINANCIAL_ASSETS);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), FAIL);
+  EXPECT_THAT(f->explanation(),
+              HasSubstr("在每一标准下均超过上限，此项不通过"));
+  // Even the higher cap is exceeded, by one fen.
+  ExpectQuantity(f->threshold(), 2232000, 1, Quantity::FEN_PER_PERSON,
+                 "22,320.00 元/人");
+  EXPECT_EQ(f->distance().numerator(), -1);
 }
 
 TEST(AssetReportTest, TemporaryFillsAssetsWithoutFindings) {
@@ -1057,6 +1340,63 @@ TEST(AssetReportTest, DeclaredLessRecordsPrevail) {
   ExpectQuantity(d.found(), 1, 1, Quantity::COUNT, "1");
   EXPECT_FALSE(d.changes_outcome());
   EXPECT_THAT(d.explanation(), HasSubstr("以部门数据为准"));
+}
+
+TEST(AssetReportTest, PersonDiscrepancyNamesThePersonAndTheirRecords) {
+  AssetCase c = With(Case("x"), {Deposit(100000), Deposit(50000)});
+  c.member_declared = {"", "financial_assets_fen: 0"};
+  const auto e = Evaluate(c);
+  ASSERT_EQ(e->report.discrepancies_size(), 1);
+  const Discrepancy& d = e->report.discrepancies(0);
+  EXPECT_EQ(d.person_id(), PersonId(1));
+  EXPECT_EQ(d.item(), "FINANCIAL_ASSETS");
+  ExpectQuantity(d.declared(), 0, 1, Quantity::FEN, "0.00 元");
+  ExpectQuantity(d.found(), 50000, 1, Quantity::FEN, "500.00 元");
+  EXPECT_FALSE(d.changes_outcome());
+  EXPECT_EQ(d.explanation(),
+            "本人申报金融资产 0.00 元，少于本人的金融资产部门记录 500.00 元；"
+            "以部门数据为准");
+}
+
+TEST(AssetReportTest, PersonDeclaringMoreOverTheCapSaysSo) {
+  // 1,000,000 found + 3,464,002 unseen = 4,464,002 over 2 members:
+  // 2,232,001 a member, one fen over the cap.
+  AssetCase c = With(Case("x"), {Deposit(1000000), ""});
+  c.member_declared = {"", "financial_assets_fen: 3464002"};
+  const auto e = Evaluate(c);
+  const Finding* f = FindingOf(e->report, Finding::FINANCIAL_ASSETS);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), REVIEW);
+  // The comparison still shows what the records say.
+  EXPECT_EQ(f->value().numerator(), 500000);
+  EXPECT_EQ(
+      f->explanation(),
+      "家庭申报金融资产多于部门记录（金融资产部门记录 10,000.00 元），"
+      "部门记录人均 5,000.00 元/人，未超过上限；按申报计家庭金融资产至少 "
+      "44,640.02 元，人均 22,320.01 元，超过上限 22,320.00 元，需人工复核");
+  ASSERT_EQ(e->report.discrepancies_size(), 1);
+  const Discrepancy& d = e->report.discrepancies(0);
+  EXPECT_EQ(d.person_id(), PersonId(1));
+  EXPECT_TRUE(d.changes_outcome());
+  EXPECT_EQ(
+      d.explanation(),
+      "本人申报金融资产 34,640.02 元，多于本人的金融资产部门记录 0.00 元；"
+      "按申报计家庭金融资产至少 44,640.02 元，人均 22,320.01 元，"
+      "超过上限 22,320.00 元，需人工复核");
+}
+
+TEST(AssetReportTest, HouseholdFigureBesideMembersSaysWhoseRecords) {
+  AssetCase c = With(Case("x"), {Deposit(100000), Deposit(50000)});
+  c.member_declared = {"financial_assets_fen: 100000"};
+  c.declared = "financial_assets_fen: 80000";
+  const auto e = Evaluate(c);
+  ASSERT_EQ(e->report.discrepancies_size(), 1);
+  const Discrepancy& d = e->report.discrepancies(0);
+  EXPECT_EQ(d.person_id(), "");
+  ExpectQuantity(d.found(), 50000, 1, Quantity::FEN, "500.00 元");
+  EXPECT_EQ(d.explanation(),
+            "家庭另行申报（未归属成员）金融资产 800.00 元，多于未自行申报成员的"
+            "金融资产部门记录 500.00 元；不影响核对结果");
 }
 
 TEST(AssetReportTest, SameInputsSameBytes) {
