@@ -50,7 +50,7 @@ class Validator {
     CheckRegion();
     CheckVerificationDate();
     CheckMembers();
-    CheckAssets();
+    CheckAssets("declared_assets", request_.declared_assets());
     CheckObligors();
     CheckSinglePerson();
     CheckProgramOptions();
@@ -180,7 +180,9 @@ class Validator {
   }
 
   // A resident ID, and that it names nobody declared before (a person is
-  // one member, obligor or obligor's spouse, never two).
+  // one member, obligor or obligor's spouse, never two; two obligors married
+  // to each other are declared as obligors and not through CheckPerson as
+  // each other's spouse).
   void CheckPerson(const std::string& prefix, absl::string_view id,
                    absl::string_view name) {
     const std::string id_field = absl::StrCat(prefix, ".person_id");
@@ -232,18 +234,25 @@ class Validator {
       CheckAmount(absl::StrCat(income, ".property_fen"), d.property_fen());
       CheckAmount(absl::StrCat(income, ".transfer_fen"), d.transfer_fen());
       CheckAmount(absl::StrCat(income, ".other_fen"), d.other_fen());
+      // A member's own figures are bounded as the household's are: they are
+      // added to them for a whole-household verification.
+      CheckAssets(absl::StrCat(prefix, ".declared_assets"),
+                  m.declared_assets());
+      // full_time_student needs no check: any member may declare it, and it
+      // only matters where domain.md gives it a meaning (a 特困 member aged
+      // 16–17, §10.1).
     }
   }
 
-  void CheckAssets() {
-    const hedui::v1::DeclaredAssets& a = request_.declared_assets();
-    CheckAmount("declared_assets.financial_assets_fen",
+  void CheckAssets(const std::string& field,
+                   const hedui::v1::DeclaredAssets& a) {
+    CheckAmount(absl::StrCat(field, ".financial_assets_fen"),
                 a.financial_assets_fen());
-    CheckDeclaredCount("declared_assets.residential_properties",
+    CheckDeclaredCount(absl::StrCat(field, ".residential_properties"),
                        a.residential_properties());
-    CheckDeclaredCount("declared_assets.non_residential_properties",
+    CheckDeclaredCount(absl::StrCat(field, ".non_residential_properties"),
                        a.non_residential_properties());
-    CheckDeclaredCount("declared_assets.vehicles", a.vehicles());
+    CheckDeclaredCount(absl::StrCat(field, ".vehicles"), a.vehicles());
   }
 
   void CheckObligors() {
@@ -272,11 +281,40 @@ class Validator {
       }
       // An empty spouse message means no spouse is declared.
       const hedui::v1::DeclaredPerson& spouse = o.spouse();
-      if (!spouse.person_id().empty() || !spouse.name().empty()) {
-        CheckPerson(absl::StrCat(prefix, ".spouse"), spouse.person_id(),
-                    spouse.name());
+      if (spouse.person_id().empty() && spouse.name().empty()) continue;
+      const std::string spouse_prefix = absl::StrCat(prefix, ".spouse");
+      const int other = OtherObligor(i, spouse.person_id());
+      if (other < 0) {
+        CheckPerson(spouse_prefix, spouse.person_id(), spouse.name());
+        continue;
+      }
+      // Two obligors married to each other (both parents, domain.md §5):
+      // each is declared as an obligor and names the other as spouse, so
+      // their joint income decides for both. The person is declared once,
+      // as obligors[other]; one-sided, the two declarations disagree on
+      // who the spouse is.
+      const std::string id_field = absl::StrCat(spouse_prefix, ".person_id");
+      CheckResidentId(id_field, spouse.person_id());
+      CheckText(absl::StrCat(spouse_prefix, ".name"), spouse.name(),
+                /*required=*/true, kMaxNameChars);
+      if (request_.obligors(other).spouse().person_id() != o.person_id()) {
+        Add(id_field,
+            absl::StrCat("names obligors[", other,
+                         "]: two obligors married to each other must each "
+                         "name the other as spouse, but obligors[",
+                         other, "].spouse does not name obligors[", i, "]"));
       }
     }
+  }
+
+  // The index of the obligor other than obligors[i] declared as `id`, or -1.
+  // Obligors are few (at most kMaxObligors), so a scan is cheap.
+  int OtherObligor(int i, absl::string_view id) const {
+    if (id.empty()) return -1;
+    for (int j = 0; j < request_.obligors_size(); ++j) {
+      if (j != i && request_.obligors(j).person_id() == id) return j;
+    }
+    return -1;
   }
 
   void CheckSinglePerson() {

@@ -635,6 +635,184 @@ TEST(ValidateRequestTest, LimitsOnBothSides) {
   }
 }
 
+// Two obligors married to each other (both parents of the applicant,
+// domain.md §5): each is declared as an obligor naming the other as spouse.
+// Obligor 1 is kObligorSpouse, who in Base is obligor 0's spouse.
+VerificationRequest MarriedObligors() {
+  VerificationRequest request = Base("TEKUN");
+  request.mutable_obligors(0)->set_relation(hedui::v1::PARENT);
+  hedui::v1::Obligor* other = request.add_obligors();
+  other->set_person_id(kObligorSpouse);
+  other->set_name("王芳");
+  other->set_relation(hedui::v1::PARENT);
+  other->set_declared_status(hedui::v1::Obligor::NORMAL);
+  other->mutable_spouse()->set_person_id(kObligor);
+  other->mutable_spouse()->set_name("张小明");
+  return request;
+}
+
+TEST(ValidateRequestTest, ObligorsMarriedToEachOther) {
+  using R = VerificationRequest;
+  const std::string kThird = Id("19770505", "023");
+  const Case cases[] = {
+      {"EachNamesTheOther", "TEKUN", [](R&) {}, {}},
+      {"SecondWithoutSpouse",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(1)->clear_spouse(); },
+       {"obligors[0].spouse.person_id"}},
+      {"SecondNamesSomeoneElse",
+       "TEKUN",
+       [&](R& r) {
+         r.mutable_obligors(1)->mutable_spouse()->set_person_id(kThird);
+       },
+       {"obligors[0].spouse.person_id"}},
+      // A third obligor naming one of the couple is not their spouse.
+      {"ThirdNamesOneOfTheCouple",
+       "TEKUN",
+       [&](R& r) {
+         hedui::v1::Obligor* third = r.add_obligors();
+         third->set_person_id(kThird);
+         third->set_name("张小红");
+         third->set_relation(hedui::v1::CHILD);
+         third->set_declared_status(hedui::v1::Obligor::NORMAL);
+         third->mutable_spouse()->set_person_id(kObligor);
+         third->mutable_spouse()->set_name("张小明");
+       },
+       {"obligors[2].spouse.person_id"}},
+      // Still one person, one declaration otherwise: obligor 1 is now a
+      // member, and obligor 0 no longer their spouse.
+      {"SpouseObligorIsAlsoAMember",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(1)->set_person_id(kSpouse); },
+       {"obligors[1].person_id", "obligors[1].spouse.person_id"}},
+      {"SpouseNameStillRequired",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->mutable_spouse()->clear_name(); },
+       {"obligors[0].spouse.name"}},
+      {"SpouseIdStillChecked",
+       "TEKUN",
+       [](R& r) {
+         r.mutable_obligors(1)->mutable_spouse()->set_person_id(
+             WrongCheck(kObligor));
+       },
+       {"obligors[0].spouse.person_id", "obligors[1].spouse.person_id"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    VerificationRequest request = MarriedObligors();
+    c.change(request);
+    EXPECT_THAT(Fields(request), ElementsAreArray(c.fields));
+    for (const auto& v : ValidateRequest(request)) {
+      for (const std::string& id : {kObligor, kObligorSpouse, kThird}) {
+        EXPECT_THAT(v.description(), Not(HasSubstr(id.substr(0, 17))));
+      }
+    }
+  }
+  const auto violations = [] {
+    VerificationRequest r = MarriedObligors();
+    r.mutable_obligors(1)->clear_spouse();
+    return ValidateRequest(r);
+  }();
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations[0].description(),
+              HasSubstr("must each name the other as spouse"));
+}
+
+// A member's own declared assets are bounded as the household's are
+// (0..10^12 fen, 0..100 of each kind), each violation naming its member.
+TEST(ValidateRequestTest, MemberDeclaredAssetsLimitsOnBothSides) {
+  using R = VerificationRequest;
+  const LimitCase cases[] = {
+      {"FinancialZero", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_assets()
+             ->set_financial_assets_fen(0);
+       },
+       "", ""},
+      {"FinancialAtLimit", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_assets()
+             ->set_financial_assets_fen(1'000'000'000'000);
+       },
+       "", ""},
+      {"FinancialNegative", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_assets()
+             ->set_financial_assets_fen(-1);
+       },
+       "members[1].declared_assets.financial_assets_fen",
+       "must be at least 0 and at most 1,000,000,000,000 fen"},
+      {"FinancialOverLimit", "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)
+             ->mutable_declared_assets()
+             ->set_financial_assets_fen(1'000'000'000'001);
+       },
+       "members[0].declared_assets.financial_assets_fen",
+       "at most 1,000,000,000,000 fen"},
+      {"HomesAtLimit", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_assets()
+             ->set_residential_properties(100);
+       },
+       "", ""},
+      {"HomesNegative", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_assets()
+             ->set_residential_properties(-1);
+       },
+       "members[1].declared_assets.residential_properties",
+       "must be at least 0 and at most 100"},
+      {"OtherProperties101", "DIBAO",
+       [](R& r) {
+         r.mutable_members(1)
+             ->mutable_declared_assets()
+             ->set_non_residential_properties(101);
+       },
+       "members[1].declared_assets.non_residential_properties", "at most 100"},
+      {"Vehicles100", "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)->mutable_declared_assets()->set_vehicles(100);
+       },
+       "", ""},
+      {"Vehicles101", "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)->mutable_declared_assets()->set_vehicles(101);
+       },
+       "members[0].declared_assets.vehicles", "at most 100"},
+      {"VehiclesNegative", "DIBAO",
+       [](R& r) {
+         r.mutable_members(0)->mutable_declared_assets()->set_vehicles(-1);
+       },
+       "members[0].declared_assets.vehicles", "at least 0"},
+      // Any member may declare full-time school; it has a meaning only
+      // where domain.md gives it one (a 特困 member aged 16–17).
+      {"FullTimeStudentAdult", "DIBAO",
+       [](R& r) { r.mutable_members(1)->set_full_time_student(true); }, "", ""},
+      {"FullTimeStudentTekun", "TEKUN",
+       [](R& r) { r.mutable_members(0)->set_full_time_student(true); }, "", ""},
+  };
+  for (const LimitCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    VerificationRequest request = Base(c.program);
+    c.change(request);
+    const auto violations = ValidateRequest(request);
+    if (c.field.empty()) {
+      EXPECT_THAT(Fields(request), IsEmpty());
+      continue;
+    }
+    ASSERT_EQ(violations.size(), 1u)
+        << ::testing::PrintToString(Fields(request));
+    EXPECT_EQ(violations[0].field(), c.field);
+    EXPECT_THAT(violations[0].description(), HasSubstr(c.description));
+  }
+}
+
 // The member and the field asking for single-person coverage both say it.
 TEST(ValidateRequestTest, SinglePersonBornAfterTheDate) {
   VerificationRequest request = Base("DIBAO");

@@ -45,20 +45,29 @@ Declared DeclaredPersons(const VerificationRequest& request) {
   // Obligors of another program are a validation error; they are not
   // declared persons whose data this program may read.
   if (request.program() != hedui::v1::TEKUN) return declared;
+  // Someone declared missing or in custody cannot sign; only their
+  // registration status is read, to confirm the declaration. As the request
+  // says, whatever the registration shows (domain.md §5: consent follows the
+  // request alone).
+  absl::flat_hash_set<absl::string_view> absent;
   for (const Obligor& obligor : request.obligors()) {
-    // Someone missing or in custody cannot sign; only their registration
-    // status is read, to confirm the declaration.
-    const bool absent = obligor.declared_status() == Obligor::MISSING ||
-                        obligor.declared_status() == Obligor::IN_CUSTODY;
-    if (absent) {
+    if (obligor.declared_status() == Obligor::MISSING ||
+        obligor.declared_status() == Obligor::IN_CUSTODY) {
+      absent.insert(obligor.person_id());
+    }
+  }
+  for (const Obligor& obligor : request.obligors()) {
+    if (absent.contains(obligor.person_id())) {
       if (!obligor.person_id().empty())
         declared.all.insert(obligor.person_id());
     } else {
       AddMustSign(&declared, obligor.person_id());
     }
     // The spouse's income is read with the obligor's, so they sign whatever
-    // the obligor's status.
-    AddMustSign(&declared, obligor.spouse().person_id());
+    // the obligor's status; unless the spouse is the other obligor of a
+    // married couple declared absent, whose income is not read.
+    const std::string& spouse = obligor.spouse().person_id();
+    if (!absent.contains(spouse)) AddMustSign(&declared, spouse);
   }
   return declared;
 }

@@ -288,6 +288,42 @@ TEST(ConsentTest, WhoMustSign) {
        {kObligorSpouse},
        {},
        false},
+      // Two obligors married to each other, each naming the other: both
+      // sign, once each.
+      {"MarriedObligorsBothMustSign",
+       Tekun(Obligor(kObligor, "NORMAL", kObligorSpouse) +
+                 Obligor(kObligorSpouse, "NORMAL", kObligor),
+             {kHead, kObligor}),
+       false,
+       {kObligorSpouse},
+       {},
+       false},
+      {"MarriedObligorsBothSigned",
+       Tekun(Obligor(kObligor, "NORMAL", kObligorSpouse) +
+                 Obligor(kObligorSpouse, "NORMAL", kObligor),
+             {kHead, kObligor, kObligorSpouse}),
+       true,
+       {},
+       {},
+       false},
+      // The other of the couple declared missing cannot sign, though named
+      // as a spouse: their income is not read.
+      {"MarriedObligorDeclaredMissingExempt",
+       Tekun(Obligor(kObligor, "NORMAL", kObligorSpouse) +
+                 Obligor(kObligorSpouse, "MISSING", kObligor),
+             {kHead, kObligor}),
+       true,
+       {},
+       {},
+       false},
+      {"MarriedObligorDeclaredMissingMaySign",
+       Tekun(Obligor(kObligor, "NORMAL", kObligorSpouse) +
+                 Obligor(kObligorSpouse, "MISSING", kObligor),
+             {kHead, kObligor, kObligorSpouse}),
+       true,
+       {},
+       {},
+       false},
       // An obligor is a declared person only for 特困.
       {"ObligorSignerOutsideTekunVoids",
        Dibao("", {kHead, kObligor}),
@@ -389,6 +425,36 @@ TEST_F(EvaluateConsentTest, FailGivesTheReasonWithMaskedIds) {
   EXPECT_THAT(f.explanation(), HasSubstr("授权书 C-1 无效"));
   EXPECT_THAT(f.explanation(), HasSubstr(MaskResidentId(kSpouse)));
   EXPECT_THAT(f.explanation(), Not(HasSubstr(kSpouse)));
+}
+
+// An obligor the registration shows missing is unable to support even when
+// declared present (domain.md §5), but the consent follows the request
+// alone: declared NORMAL, they must sign.
+TEST_F(EvaluateConsentTest, RegisteredMissingObligorDeclaredPresentMustSign) {
+  hedui::store::v1::RecordSet records;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      absl::StrCat("persons { person_id: '", kObligor,
+                   "' household_registration { person_id: '", kObligor,
+                   "' household_number: 'H2' region_code: '320581' "
+                   "residence_class: URBAN status: MISSING } }"
+                   " departments { department: HOUSEHOLD_REGISTRATION "
+                   "as_of { year: 2026 month: 11 day: 1 } }"),
+      &records));
+  for (const bool signed_by_obligor : {false, true}) {
+    SCOPED_TRACE(signed_by_obligor);
+    std::vector<std::string> signers = {kHead};
+    if (signed_by_obligor) signers.push_back(kObligor);
+    const VerificationRequest request =
+        Parse(Tekun(Obligor(kObligor, "NORMAL"), signers));
+    absl::StatusOr<EvaluationContext> ctx =
+        BuildContext(request, records, *policy_);
+    ASSERT_TRUE(ctx.ok()) << ctx.status();
+    hedui::v1::Report report;
+    EvaluateConsent(*ctx, &report);
+    ASSERT_EQ(report.findings_size(), 1);
+    EXPECT_EQ(report.findings(0).result(),
+              signed_by_obligor ? Finding::PASS : Finding::FAIL);
+  }
 }
 
 TEST_F(EvaluateConsentTest, FailWhenExpiredByThePolicysValidity) {

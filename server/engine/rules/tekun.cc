@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -89,6 +90,9 @@ const store::MarriageRecord* LatestMarriage(const store::PersonRecords& p) {
 
 // Whether one obligor can support the applicant.
 struct ObligorOutcome {
+  // Dead by the death or registration records: no obligor at all
+  // (domain.md §10.1 "Special households"); `unable` is then not used.
+  bool deceased = false;
   Tri unable = Tri::kNo;  // kNo: able to support, the criterion fails
   std::vector<Department> unusable;
   std::vector<std::string> notes;
@@ -104,9 +108,7 @@ class ObligorJudge {
 
   ObligorOutcome Judge(const Obligor& obligor) {
     ObligorOutcome out;
-    const bool absent = obligor.declared_status() == Obligor::MISSING ||
-                        obligor.declared_status() == Obligor::IN_CUSTODY;
-    if (absent) {
+    if (DeclaredAbsent(obligor)) {
       JudgeAbsent(obligor, &out);
     } else {
       JudgePresent(obligor, &out);
@@ -115,6 +117,42 @@ class ObligorJudge {
   }
 
  private:
+  static bool DeclaredAbsent(const Obligor& obligor) {
+    return obligor.declared_status() == Obligor::MISSING ||
+           obligor.declared_status() == Obligor::IN_CUSTODY;
+  }
+
+  // The registration record of a person when the registration data can be
+  // used; null otherwise.
+  const store::HouseholdRegistrationRecord* UsableRegistration(
+      const store::PersonRecords& records) const {
+    if (!Usable(hedui::v1::HOUSEHOLD_REGISTRATION)) return nullptr;
+    return RegistrationOf(records);
+  }
+
+  // Dead by a death record or by the registration (domain.md §2: either
+  // source). `id`'s record is shown as evidence when `evidence`.
+  bool Deceased(const std::string& id, const store::PersonRecords& records,
+                bool evidence, std::string* why) {
+    if (!records.death().empty()) {
+      if (evidence) {
+        AddEvidence(finding_, ctx_, hedui::v1::DEATH, id,
+                    DescribeRecord(records.death(0)));
+      }
+      *why = DescribeRecord(records.death(0));
+      return true;
+    }
+    const store::HouseholdRegistrationRecord* reg = UsableRegistration(records);
+    if (reg != nullptr && reg->status() == store::DECEASED) {
+      if (evidence) {
+        AddEvidence(finding_, ctx_, hedui::v1::HOUSEHOLD_REGISTRATION, id,
+                    DescribeRecord(*reg));
+      }
+      *why = absl::StrCat("户籍登记状态为", StatusName(reg->status()));
+      return true;
+    }
+    return false;
+  }
   bool Usable(Department d) const { return ctx_.freshness.Usable(d); }
 
   void Unusable(Department d, ObligorOutcome* out) {
@@ -147,6 +185,13 @@ class ObligorJudge {
     }
     AddEvidence(finding_, ctx_, hedui::v1::HOUSEHOLD_REGISTRATION,
                 obligor.person_id(), DescribeRecord(*reg));
+    if (reg->status() == store::DECEASED) {
+      out->deceased = true;
+      out->notes.push_back(absl::StrCat(declared_text, "，户籍登记状态为",
+                                        StatusName(reg->status()),
+                                        "，已死亡，不计为义务人"));
+      return;
+    }
     if (reg->status() == declared) {
       out->unable = Tri::kYes;
       out->notes.push_back(absl::StrCat(declared_text, "，户籍登记状态为",
@@ -161,6 +206,28 @@ class ObligorJudge {
 
   void JudgePresent(const Obligor& obligor, ObligorOutcome* out) {
     const store::PersonRecords& records = ctx_.Person(obligor.person_id());
+    std::string died;
+    if (Deceased(obligor.person_id(), records, /*evidence=*/true, &died)) {
+      out->deceased = true;
+      out->notes.push_back(absl::StrCat("已死亡（", died, "），不计为义务人"));
+      return;
+    }
+    // Missing or in custody by the registration though declared present:
+    // the department data prevail (domain.md §5), whatever else holds.
+    // Stale registration data leave the obligor judged on the rest: (a),
+    // (b) and (d) do not depend on it.
+    if (const store::HouseholdRegistrationRecord* reg =
+            UsableRegistration(records);
+        reg != nullptr && (reg->status() == store::MISSING ||
+                           reg->status() == store::IN_CUSTODY)) {
+      AddEvidence(finding_, ctx_, hedui::v1::HOUSEHOLD_REGISTRATION,
+                  obligor.person_id(), DescribeRecord(*reg));
+      out->unable = Tri::kYes;
+      out->notes.push_back(absl::StrCat("申报状态为正常，但户籍登记状态为",
+                                        StatusName(reg->status()),
+                                        "，以户籍登记为准，无履行义务能力"));
+      return;
+    }
     const int age = AgeOn(ResidentIdBirthDate(obligor.person_id()), ctx_.day);
     out->notes.push_back(absl::StrCat(age, " 岁"));
 
@@ -174,25 +241,7 @@ class ObligorJudge {
       out->unable = Tri::kYes;
       return;
     }
-    // Declared present but registered dead, missing or in custody: the
-    // declaration is in doubt and a person must judge. Stale registration
-    // data leaves the obligor judged on the rest: (a), (b) and (d) do not
-    // depend on it.
-    Tri registration = Tri::kNo;
-    if (Usable(hedui::v1::HOUSEHOLD_REGISTRATION)) {
-      const store::HouseholdRegistrationRecord* reg = RegistrationOf(records);
-      if (reg != nullptr && (reg->status() == store::DECEASED ||
-                             reg->status() == store::MISSING ||
-                             reg->status() == store::IN_CUSTODY)) {
-        AddEvidence(finding_, ctx_, hedui::v1::HOUSEHOLD_REGISTRATION,
-                    obligor.person_id(), DescribeRecord(*reg));
-        out->notes.push_back(absl::StrCat("户籍登记状态为",
-                                          StatusName(reg->status()),
-                                          "，与申报不符，需复核"));
-        registration = Tri::kReview;
-      }
-    }
-    for (Tri t : {enrolled, old_or_poor, registration}) {
+    for (Tri t : {enrolled, old_or_poor}) {
       if (t == Tri::kReview) out->unable = Tri::kReview;
     }
     if (out->unable == Tri::kReview) return;
@@ -294,7 +343,7 @@ class ObligorJudge {
     if (spouse == Tri::kReview) return Tri::kReview;
     std::vector<IncomePerson> persons = {{&records, nullptr}};
     const std::string& spouse_id = obligor.spouse().person_id();
-    if (!spouse_id.empty())
+    if (SpouseShares(spouse_id, out))
       persons.push_back({&ctx_.Person(spouse_id), nullptr});
     const IncomeResult income = ComputeIncome(ctx_, persons);
     if (!income.unusable.empty()) {
@@ -306,7 +355,10 @@ class ObligorJudge {
       out->notes.push_back(ctx_.standards_problem);
       return Tri::kUnknown;
     }
+    // Two obligors married to each other share one income: its records are
+    // shown once.
     for (const hedui::v1::MemberIncome& m : income.members) {
+      if (!income_shown_.insert(m.person_id()).second) continue;
       for (const hedui::v1::CategoryIncome& c : m.categories()) {
         for (const hedui::v1::Evidence& e : c.records()) {
           *finding_->add_evidence() = e;
@@ -322,11 +374,55 @@ class ObligorJudge {
     out->notes.push_back(absl::StrCat(
         n == 2 ? "本人及配偶" : "本人", "月人均收入 ", Yuan(out->per_person),
         below ? "，低于" : "，不低于", "低保标准 ", Yuan(standard)));
+    if (n == 2 && IsObligor(spouse_id)) {
+      out->notes.push_back("配偶同为义务人，二人共同收入对双方同样适用");
+    }
     return below ? Tri::kYes : Tri::kNo;
+  }
+
+  // The obligor declared as `id`, or null.
+  const Obligor* ObligorNamed(absl::string_view id) const {
+    if (id.empty()) return nullptr;
+    for (const Obligor& o : ctx_.request->obligors()) {
+      if (o.person_id() == id) return &o;
+    }
+    return nullptr;
+  }
+  bool IsObligor(absl::string_view id) const {
+    return ObligorNamed(id) != nullptr;
+  }
+
+  // Whether the declared spouse's income counts with the obligor's: not
+  // when dead (their own judgement shows the record), nor when they are
+  // the other obligor of a couple declared missing or in custody, whose
+  // records other than the registration are never read (they cannot sign,
+  // domain.md §1) and who does not live with the obligor (§2).
+  bool SpouseShares(const std::string& spouse_id, ObligorOutcome* out) {
+    if (spouse_id.empty()) return false;
+    const Obligor* as_obligor = ObligorNamed(spouse_id);
+    if (as_obligor != nullptr && DeclaredAbsent(*as_obligor)) {
+      out->notes.push_back(
+          absl::StrCat("配偶同为义务人，申报",
+                       as_obligor->declared_status() == Obligor::MISSING
+                           ? "失踪"
+                           : "在押/强制隔离戒毒",
+                       "，不计其收入"));
+      return false;
+    }
+    std::string died;
+    if (Deceased(spouse_id, ctx_.Person(spouse_id),
+                 /*evidence=*/as_obligor == nullptr, &died)) {
+      out->notes.push_back(
+          absl::StrCat("配偶已死亡（", died, "），按本人计算"));
+      return false;
+    }
+    return true;
   }
 
   const EvaluationContext& ctx_;
   Finding* finding_;
+  // Persons whose income records are already evidence of the finding.
+  absl::flat_hash_set<std::string> income_shown_;
 };
 
 }  // namespace
@@ -414,9 +510,11 @@ void EvaluateObligors(const EvaluationContext& ctx, hedui::v1::Report* report) {
   std::set<int> missing;  // departments, in enum order
   std::vector<std::string> lines;
   std::vector<ObligorOutcome> compared;
+  int living = 0;
   for (const Obligor& obligor : obligors) {
     ObligorOutcome out = judge.Judge(obligor);
-    switch (out.unable) {
+    living += !out.deceased;
+    switch (out.deceased ? Tri::kYes : out.unable) {
       case Tri::kNo:
         any_able = true;
         break;
@@ -435,16 +533,26 @@ void EvaluateObligors(const EvaluationContext& ctx, hedui::v1::Report* report) {
                                  absl::StrJoin(out.notes, "，")));
     if (out.compared) compared.push_back(std::move(out));
   }
-  // One obligor's income against the standard is a comparison the finding
-  // can show; with several, each is in the explanation.
-  if (compared.size() == 1) {
+  // One income against the standard is a comparison the finding can show:
+  // one obligor's, or the joint income of two obligors married to each
+  // other (the same figure for both); with several, each is in the
+  // explanation.
+  bool one_figure = !compared.empty();
+  for (const ObligorOutcome& c : compared) {
+    one_figure = one_figure && c.per_person == compared.front().per_person;
+  }
+  if (one_figure) {
     SetComparison(finding, Finding::LESS_THAN,
                   ExactAmount::Fen(ctx.policy.dibao_standard_fen),
                   compared.front().per_person,
                   hedui::v1::Quantity::FEN_PER_PERSON_MONTH);
   }
   std::string lead = "全部义务人均无履行赡养、抚养、扶养义务的能力：";
-  if (any_able) {
+  if (living == 0) {
+    // A deceased obligor counts as no obligor (domain.md §10.1), as if
+    // none had been declared.
+    lead = "申报的义务人均已死亡，视为无法定赡养、抚养、扶养义务人：";
+  } else if (any_able) {
     finding->set_result(Finding::FAIL);
     lead = "有义务人具备履行赡养、抚养、扶养义务的能力：";
   } else if (any_review) {

@@ -104,6 +104,11 @@ std::string Marriage(const std::string& id, const std::string& spouse,
                       " month: 5 day: 1 } }");
 }
 
+std::string Death(const std::string& id) {
+  return absl::StrCat("death { person_id: '", id,
+                      "' date_of_death { year: 2026 month: 3 day: 1 } }");
+}
+
 // An employee pension (transfer income, no deduction) for each month of the
 // window 2025-11 … 2026-10: `monthly` fen, and `last` for 2026-10.
 std::string Pension(const std::string& id, int64_t monthly, int64_t last) {
@@ -412,12 +417,69 @@ TEST_F(TekunTest, Obligors) {
         {"TAX", ""},
         {"MARRIAGE", ""}},
        Finding::PASS},
-      // Declared present, registered dead: a person must judge.
-      {"NormalButRegisteredDeceased",
+      // A deceased obligor counts as no obligor (domain.md §10.1), by the
+      // registration or a death record, whatever was declared.
+      {"RegisteredDeceasedIsNoObligor",
        Obligor(k40),
        Person(k40, Registration(k40, "DECEASED")),
        {},
-       Finding::REVIEW},
+       Finding::PASS},
+      {"DeathRecordIsNoObligor",
+       Obligor(k40),
+       Person(k40, reg40 + Death(k40)),
+       {},
+       Finding::PASS},
+      {"DeclaredMissingRegisteredDeceasedIsNoObligor",
+       Obligor(k40, "MISSING"),
+       Person(k40, Registration(k40, "DECEASED")),
+       {},
+       Finding::PASS},
+      {"DeceasedBesideAnAbleObligor",
+       Obligor(k40) + Obligor(k59),
+       Person(k40, reg40 + Death(k40)) + Person(k59, Registration(k59)),
+       {},
+       Finding::FAIL},
+      {"DeceasedBesideAnUnableObligor",
+       Obligor(k40) + Obligor(k70Today),
+       Person(k40, reg40 + Death(k40)) +
+           Person(k70Today, Registration(k70Today)),
+       {},
+       Finding::PASS},
+      // Missing or in custody by the registration though declared present:
+      // the department data prevail (domain.md §5). Aged 40 with nothing
+      // else, the obligor would be able to support.
+      {"DeclaredNormalRegisteredMissing",
+       Obligor(k40),
+       Person(k40, Registration(k40, "MISSING")),
+       {},
+       Finding::PASS},
+      {"DeclaredNormalRegisteredInCustody",
+       Obligor(k40),
+       Person(k40, Registration(k40, "IN_CUSTODY")),
+       {},
+       Finding::PASS},
+      {"DeclaredNormalRegisteredNormal",
+       Obligor(k40),
+       Person(k40, reg40),
+       {},
+       Finding::FAIL},
+      {"DeclaredNormalRegisteredMoved",
+       Obligor(k40),
+       Person(k40, Registration(k40, "MOVED")),
+       {},
+       Finding::FAIL},
+      // HOUSEHOLD_REGISTRATION 2026-10-09 is 32 days old (> 31): the stale
+      // status is not relied on, the rest decides.
+      {"DeclaredNormalRegisteredMissingStale",
+       Obligor(k40),
+       Person(k40, Registration(k40, "MISSING")),
+       {{"HOUSEHOLD_REGISTRATION", "2026-10-09"}},
+       Finding::FAIL},
+      {"DeclaredNormalRegisteredMissingAtMaxAge",
+       Obligor(k40),
+       Person(k40, Registration(k40, "MISSING")),
+       {{"HOUSEHOLD_REGISTRATION", "2026-10-10"}},
+       Finding::PASS},
       // (d) Aged 70+ or severely disabled, and poor.
       {"Turns70TodayNoIncome",
        Obligor(k70Today),
@@ -540,6 +602,69 @@ TEST_F(TekunTest, Obligors) {
            Person(kSpouse73, ""),
        {},
        Finding::PASS},
+      // Two obligors married to each other (both parents, each naming the
+      // other): their joint income decides for both. (100,000 + 86,000) × 12
+      // over 2 persons and 12 months is 93,000, not below; one fen less is
+      // below.
+      {"CoupleAtStandard",
+       Obligor(k75, "NORMAL", kSpouse73) + Obligor(kSpouse73, "NORMAL", k75),
+       Person(k75, reg75 + Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                       Pension(k75, 100000, 100000)) +
+           Person(kSpouse73, Registration(kSpouse73) +
+                                 Marriage(kSpouse73, k75, "MARRIED", 1975) +
+                                 Pension(kSpouse73, 86000, 86000)),
+       {},
+       Finding::FAIL},
+      {"CoupleOneFenBelow",
+       Obligor(k75, "NORMAL", kSpouse73) + Obligor(kSpouse73, "NORMAL", k75),
+       Person(k75, reg75 + Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                       Pension(k75, 100000, 100000)) +
+           Person(kSpouse73, Registration(kSpouse73) +
+                                 Marriage(kSpouse73, k75, "MARRIED", 1975) +
+                                 Pension(kSpouse73, 86000, 85999)),
+       {},
+       Finding::PASS},
+      // The joint income is poor, but one of the two is aged 40 without a
+      // severe disability: able to support.
+      {"CoupleOneAbleBodied",
+       Obligor(k75, "NORMAL", k40) + Obligor(k40, "NORMAL", k75),
+       Person(k75, reg75 + Marriage(k75, k40, "MARRIED", 1975)) +
+           Person(k40, reg40 + Marriage(k40, k75, "MARRIED", 1975)),
+       {},
+       Finding::FAIL},
+      // The other of the couple declared missing (confirmed): their records
+      // are not read, and 150,000 a month is the obligor's alone, above;
+      // 92,999 alone is below.
+      {"CoupleOtherMissingIncomeAlone",
+       Obligor(k75, "NORMAL", kSpouse73) + Obligor(kSpouse73, "MISSING", k75),
+       Person(k75, reg75 + Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                       Pension(k75, 150000, 150000)) +
+           Person(kSpouse73, Registration(kSpouse73, "MISSING")),
+       {},
+       Finding::FAIL},
+      {"CoupleOtherMissingBelowAlone",
+       Obligor(k75, "NORMAL", kSpouse73) + Obligor(kSpouse73, "MISSING", k75),
+       Person(k75, reg75 + Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                       Pension(k75, 93000, 92999)) +
+           Person(kSpouse73, Registration(kSpouse73, "MISSING")),
+       {},
+       Finding::PASS},
+      // The other of the couple dead: no obligor, and no longer sharing the
+      // income (150,000 alone is above, halved it would be below).
+      {"CoupleOtherDeceasedIncomeAlone",
+       Obligor(k75, "NORMAL", kSpouse73) + Obligor(kSpouse73, "NORMAL", k75),
+       Person(k75, reg75 + Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                       Pension(k75, 150000, 150000)) +
+           Person(kSpouse73, Registration(kSpouse73) + Death(kSpouse73)),
+       {},
+       Finding::FAIL},
+      {"CoupleOtherDeceasedBelowAlone",
+       Obligor(k75, "NORMAL", kSpouse73) + Obligor(kSpouse73, "NORMAL", k75),
+       Person(k75, reg75 + Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                       Pension(k75, 93000, 92999)) +
+           Person(kSpouse73, Registration(kSpouse73) + Death(kSpouse73)),
+       {},
+       Finding::PASS},
       // Missing is not zero.
       {"IncomeDataStale",
        Obligor(k75),
@@ -640,6 +765,70 @@ TEST_F(TekunTest, ObligorIncomeComparisonIsShownPerPerson) {
   EXPECT_EQ(marriage, 1);
   EXPECT_THAT(f.explanation(), HasSubstr("本人及配偶月人均收入"));
   EXPECT_THAT(f.explanation(), HasSubstr("低于低保标准 930.00 元"));
+}
+
+// Two obligors married to each other: one comparison, the joint income,
+// shown once with its records for both.
+TEST_F(TekunTest, MarriedObligorsShareOneIncome) {
+  const hedui::v1::Report report =
+      Run(Member(kApplicant82, "HEAD") + Obligor(k75, "NORMAL", kSpouse73) +
+              Obligor(kSpouse73, "NORMAL", k75),
+          absl::StrCat(
+              Person(kApplicant82, Registration(kApplicant82)),
+              Person(k75, Registration(k75) +
+                              Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                              Pension(k75, 100000, 100000)),
+              Person(kSpouse73, Registration(kSpouse73) +
+                                    Marriage(kSpouse73, k75, "MARRIED", 1975) +
+                                    Pension(kSpouse73, 86000, 85999)),
+              Departments({})),
+          EvaluateObligors);
+  const Finding& f = report.findings(0);
+  EXPECT_EQ(f.result(), Finding::PASS) << f.explanation();
+  EXPECT_EQ(f.comparison(), Finding::LESS_THAN);
+  EXPECT_EQ(f.threshold().numerator(), 93000);
+  // 2,231,999 fen over 2 persons and 12 months, for both.
+  EXPECT_EQ(f.value().numerator(), 2231999);
+  EXPECT_EQ(f.value().denominator(), 24);
+  int benefits = 0;
+  int marriage = 0;
+  for (const auto& e : f.evidence()) {
+    benefits += e.department() == hedui::v1::BENEFITS;
+    marriage += e.department() == hedui::v1::MARRIAGE;
+  }
+  EXPECT_EQ(benefits, 24);  // not twice
+  EXPECT_EQ(marriage, 2);   // each one's own record
+  EXPECT_THAT(f.explanation(), HasSubstr("配偶同为义务人"));
+}
+
+TEST_F(TekunTest, DeceasedAndRegisteredMissingObligorsAreExplained) {
+  {
+    const hedui::v1::Report report =
+        Run(Member(kApplicant82, "HEAD") + Obligor(k40),
+            absl::StrCat(Person(kApplicant82, Registration(kApplicant82)),
+                         Person(k40, Registration(k40) + Death(k40)),
+                         Departments({})),
+            EvaluateObligors);
+    const Finding& f = report.findings(0);
+    EXPECT_EQ(f.result(), Finding::PASS);
+    EXPECT_THAT(f.explanation(), HasSubstr("均已死亡"));
+    EXPECT_THAT(f.explanation(), HasSubstr("死亡日期 2026-03-01"));
+    ASSERT_EQ(f.evidence_size(), 1);
+    EXPECT_EQ(f.evidence(0).department(), hedui::v1::DEATH);
+  }
+  {
+    const hedui::v1::Report report =
+        Run(Member(kApplicant82, "HEAD") + Obligor(k40),
+            absl::StrCat(Person(kApplicant82, Registration(kApplicant82)),
+                         Person(k40, Registration(k40, "IN_CUSTODY")),
+                         Departments({})),
+            EvaluateObligors);
+    const Finding& f = report.findings(0);
+    EXPECT_EQ(f.result(), Finding::PASS);
+    EXPECT_THAT(f.explanation(), HasSubstr("以户籍登记为准"));
+    ASSERT_EQ(f.evidence_size(), 1);
+    EXPECT_EQ(f.evidence(0).department(), hedui::v1::HOUSEHOLD_REGISTRATION);
+  }
 }
 
 TEST_F(TekunTest, ObligorEvidenceIsTheRecordItRestsOn) {
