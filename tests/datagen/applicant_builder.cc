@@ -76,7 +76,8 @@ constexpr PlantEffect kEffects[] = {
     {Plant::kBusinessOwner, "BUSINESS", "FAIL", ""},
     {Plant::kBusinessOwnerIndividual, "BUSINESS", "REVIEW", ""},
     {Plant::kDepositsOverLimit, "FINANCIAL_ASSETS", "FAIL", ""},
-    {Plant::kStaleDepartment, "VEHICLES", "UNKNOWN", ""},
+    // Verified from 2026-11-21 on, the enrollment feed is stale too.
+    {Plant::kStaleDepartment, "VEHICLES", "UNKNOWN", "DUPLICATE_ENROLLMENT"},
     {Plant::kDeclaredDiffersNoEffect, "INCOME", "PASS", ""},
     {Plant::kDuplicateSameProgram, "DUPLICATE_ENROLLMENT", "REVIEW", ""},
     {Plant::kDuplicateExcludingProgram, "DUPLICATE_ENROLLMENT", "REVIEW", ""},

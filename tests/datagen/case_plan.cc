@@ -207,9 +207,12 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
     }
     // An obligor unable to support because of their own enrolment (domain.md
     // §5) is the control that an obligor's enrolment is no duplicate.
+    // Not with STALE_DEPARTMENT: the enrollment feed may be stale then, and
+    // OBLIGORS would rest on it.
     plan.obligor_enrolled =
         plan.tekun == TekunKind::kMinor ||
-        (plan.tekun == TekunKind::kElderWithChild && rng.PerMille(500));
+        (plan.tekun == TekunKind::kElderWithChild &&
+         !plan.Has(Plant::kStaleDepartment) && rng.PerMille(500));
     if (plan.obligor_enrolled)
       plan.plants.push_back(Plant::kEnrollmentOfObligor);
     // An urban elder has an employee pension: income a declaration can

@@ -5,7 +5,8 @@
 // taken, which months carry income records and when applications are
 // verified. They are chosen together so that staleness is decided exactly:
 // every application not planted STALE_DEPARTMENT sees every department fresh,
-// and a STALE_DEPARTMENT one sees only kStaleDepartment stale.
+// and a STALE_DEPARTMENT one sees kStaleDepartment stale, and from
+// FirstEnrollmentStaleDay() on ASSISTANCE_ENROLLMENT too.
 
 #include "absl/time/civil_time.h"
 #include "hedui/v1/codes.pb.h"
@@ -25,6 +26,9 @@ struct DepartmentSnapshot {
 // first verification date, so no application reads data "from the future".
 // VEHICLES is three months old: with its 92-day maximum it is fresh up to and
 // including 2026-11-10 (age 92) and stale from 2026-11-11 (age 93).
+// ASSISTANCE_ENROLLMENT (31 days) is fresh up to and including 2026-11-20 and
+// stale from 2026-11-21, inside the stale verification dates: there
+// DUPLICATE_ENROLLMENT is UNKNOWN unless a duplicate shows (REVIEW).
 inline constexpr DepartmentSnapshot kSnapshots[] = {
     {hedui::v1::HOUSEHOLD_REGISTRATION, 2026, 11, 1},
     {hedui::v1::MARRIAGE, 2026, 10, 30},
@@ -38,7 +42,7 @@ inline constexpr DepartmentSnapshot kSnapshots[] = {
     {hedui::v1::BUSINESS, 2026, 10, 20},
     {hedui::v1::FINANCIAL_ASSETS, 2026, 10, 31},
     {hedui::v1::DISABILITY, 2026, 10, 1},
-    {hedui::v1::ASSISTANCE_ENROLLMENT, 2026, 11, 1},
+    {hedui::v1::ASSISTANCE_ENROLLMENT, 2026, 10, 20},
 };
 
 inline absl::CivilDay AsOf(hedui::v1::Department department) {
@@ -65,6 +69,11 @@ inline absl::CivilDay FirstStaleVerificationDay() {
 }
 inline absl::CivilDay LastStaleVerificationDay() {
   return absl::CivilDay(2026, 11, 27);
+}
+// The first verification date on which the enrollment feed is stale (age 32
+// > 31); a STALE_DEPARTMENT application verified from then on sees it stale.
+inline absl::CivilDay FirstEnrollmentStaleDay() {
+  return absl::CivilDay(2026, 11, 21);
 }
 
 // Months with income records: the window plus the month before it, so that a

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "hedui/v1/verification.pb.h"
@@ -302,6 +303,13 @@ TEST(GeneratorTest, EnrollmentHouseholdsAreRegisteredHouseholdNumbers) {
 TEST(GeneratorTest, DuplicateEnrollmentFollowsItsPlants) {
   const County& county = DefaultCounty();
   std::map<std::string, std::map<std::string, int>> results;  // plant→result
+  absl::CivilDay as_of;
+  for (const auto& d : county.manifest["departments"]) {
+    if (d["department"] == "ASSISTANCE_ENROLLMENT") {
+      ASSERT_TRUE(absl::ParseCivilTime(d["as_of"].get<std::string>(), &as_of));
+    }
+  }
+  int stale_duplicates = 0;
   for (size_t i = 0; i < county.labels.size(); ++i) {
     const auto& label = county.labels[i];
     const std::string program = county.applications[i]["program"];
@@ -318,9 +326,14 @@ TEST(GeneratorTest, DuplicateEnrollmentFollowsItsPlants) {
       if (plant.rfind("DUPLICATE_", 0) == 0) duplicates.push_back(plant);
       if (plant.rfind("ENROLLMENT_", 0) == 0) controls.push_back(plant);
     }
-    if (controls.empty()) controls.push_back("none");
+    absl::CivilDay day;
+    ASSERT_TRUE(absl::ParseCivilTime(
+        county.applications[i]["verification_date"].get<std::string>(), &day));
+    const bool stale = day - as_of > 31;  // the feed's maximum age
+    if (controls.empty()) controls.push_back(stale ? "none, stale" : "none");
     for (const std::string& plant : duplicates.empty() ? controls : duplicates)
       ++results[plant][result];
+    if (stale && !duplicates.empty()) ++stale_duplicates;
   }
   const std::map<std::string, std::string> expected = {
       {"DUPLICATE_SAME_PROGRAM", "REVIEW"},
@@ -329,13 +342,17 @@ TEST(GeneratorTest, DuplicateEnrollmentFollowsItsPlants) {
       {"ENROLLMENT_NOT_ACTIVE", "PASS"},
       {"ENROLLMENT_OF_OBLIGOR", "PASS"},
       {"ENROLLMENT_OF_UNCOUNTED_MEMBER", "PASS"},
-      // The feed (as of 2026-11-01, 31 days at most) is fresh on every
-      // verification date up to 2026-11-27.
-      {"none", "PASS"}};
+      {"none", "PASS"},
+      // The feed (as of 2026-10-20, 31 days at most) is stale from
+      // 2026-11-21, for late STALE_DEPARTMENT cases: nothing shown, UNKNOWN.
+      {"none, stale", "UNKNOWN"}};
   for (const auto& [plant, result] : expected) {
     ASSERT_EQ(results[plant].size(), 1u) << plant;
     EXPECT_GE(results[plant][result], 10) << plant;
   }
+  // A duplicate shown by stale data is REVIEW all the same (the two REVIEW
+  // rows above include them).
+  EXPECT_GE(stale_duplicates, 1);
 }
 
 }  // namespace
