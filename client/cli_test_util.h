@@ -142,6 +142,13 @@ inline hedui::v1::Report SampleReport() {
       TestQuantity(465900, hedui::v1::Quantity::FEN, "4659.00 元");
   *wages->mutable_counted_monthly() =
       TestQuantity(419310, hedui::v1::Quantity::FEN, "4193.10 元");
+  // The record the finding cites, in the income section with its month.
+  auto* counted = wages->add_records();
+  *counted = *wage;
+  counted->mutable_period()->set_year(2026);
+  counted->mutable_period()->set_month(3);
+  *in->mutable_household_monthly() =
+      TestQuantity(419310, hedui::v1::Quantity::FEN, "4193.10 元");
   *in->mutable_per_capita_monthly() = TestQuantity(
       209655, hedui::v1::Quantity::FEN_PER_PERSON_MONTH, "2096.55 元/人·月");
 

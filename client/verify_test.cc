@@ -80,7 +80,10 @@ TEST_F(VerifyTest, PrintsTheReportAsACaseworkerReadsIt) {
   EXPECT_THAT(out, HasSubstr(MaskResidentId(SpouseId())));
   EXPECT_THAT(out, HasSubstr(MaskResidentId(UndeclaredId())));
   EXPECT_THAT(out, HasSubstr("同一户号登记，未申报"));
-  EXPECT_THAT(out, HasSubstr("4,193.10 元"));
+  EXPECT_THAT(out, HasSubstr("家庭月收入  4,193.10 元"));
+  // The income section prints the records it counts, by member and month.
+  EXPECT_THAT(out, HasSubstr("2026-03  税务  工资性收入  计入      2026-03 "
+                             "工资 3,500.00 元"));
   EXPECT_THAT(out, HasSubstr("申报工资少于税务记录"));
   EXPECT_THAT(out, HasSubstr("已过期"));
   EXPECT_THAT(out, HasSubstr("核对政策  320581-2026-07"));
