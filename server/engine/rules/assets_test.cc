@@ -32,6 +32,7 @@
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_loader.h"
+#include "server/engine/testing/household_builder.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
@@ -1420,6 +1421,83 @@ TEST(AssetReportTest, SameInputsSameBytes) {
   ASSERT_NE(v, nullptr);
   ASSERT_EQ(v->evidence_size(), 2);
   EXPECT_THAT(v->evidence(0).record(), HasSubstr("苏E9"));
+}
+
+// --- Through the whole engine: the composition rule decides who is counted.
+
+// 低保 on 2026-11-05: the head's wages 1,500.00 a month, × 0.9 / 2 = 675.00 a
+// person, below 1.5 × 930.00, and the spouse holds a grade-1 physical
+// disability record: single-person coverage of the spouse applies (§2).
+// The spouse declares 0 and holds 500.00; the head declares 0 and holds
+// 90,000.00; the household declares 5 vehicles.
+testing::HouseholdBuilder CoupleDeclaringAssets(bool spouse_disabled) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, absl::CivilDay(2026, 11, 5));
+  const std::string head = h.AddMember(absl::CivilDay(1980, 5, 5));
+  const std::string spouse =
+      h.AddMember(absl::CivilDay(1982, 8, 8), hedui::v1::SPOUSE);
+  for (absl::CivilMonth m(2025, 11); m <= absl::CivilMonth(2026, 10); ++m) {
+    h.TaxWage(head, m, 150'000);
+  }
+  const auto deposit = [&h](const std::string& id, int64_t fen) {
+    hedui::store::v1::FinancialAssetRecord* r =
+        h.Person(id)->add_financial_assets();
+    r->set_person_id(id);
+    r->set_institution("银行A");
+    r->set_account(absl::StrCat("A-", fen));
+    r->set_asset_type(hedui::store::v1::DEPOSIT);
+    r->set_balance_fen(fen);
+    *r->mutable_balance_date() = hedui::ToProto(absl::CivilDay(2026, 11, 1));
+  };
+  deposit(head, 9'000'000);
+  deposit(spouse, 50'000);
+  h.Member(head)->mutable_declared_assets()->set_financial_assets_fen(0);
+  h.Member(spouse)->mutable_declared_assets()->set_financial_assets_fen(0);
+  h.request().mutable_declared_assets()->set_vehicles(5);
+  if (spouse_disabled) {
+    hedui::store::v1::DisabilityRecord* d = h.Person(spouse)->add_disability();
+    d->set_person_id(spouse);
+    d->set_category(hedui::store::v1::PHYSICAL);
+    d->set_grade(1);
+  }
+  h.request().set_single_person_member_id(spouse);
+  return h;
+}
+
+TEST(AssetEngineTest, SinglePersonComparesOnlyTheCoveredMembersOwn) {
+  testing::HouseholdBuilder h = CoupleDeclaringAssets(true);
+  const std::string spouse = h.request().members(1).person_id();
+  const Report report = h.Evaluate();
+  ASSERT_TRUE(report.household().single_person_coverage());
+  // The spouse's own 500.00 against 22,320.00: the head's deposits are not
+  // theirs.
+  EXPECT_EQ(testing::ResultOf(report, Finding::FINANCIAL_ASSETS), PASS);
+  ASSERT_EQ(report.discrepancies_size(), 1) << report.DebugString();
+  const Discrepancy& d = report.discrepancies(0);
+  EXPECT_EQ(d.person_id(), spouse);
+  EXPECT_EQ(d.item(), "FINANCIAL_ASSETS");
+  EXPECT_EQ(d.found().numerator(), 50'000);
+  EXPECT_FALSE(d.changes_outcome());
+}
+
+TEST(AssetEngineTest, CoverageNotAppliedComparesEveryMembersOwn) {
+  // No disability record and no illness declared: the household is verified
+  // as a whole, exactly as without the request.
+  testing::HouseholdBuilder h = CoupleDeclaringAssets(false);
+  const Report report = h.Evaluate();
+  ASSERT_FALSE(report.household().single_person_coverage());
+  // 9,050,000 / 2 = 4,525,000 > 2,232,000: the records decide.
+  EXPECT_EQ(testing::ResultOf(report, Finding::FINANCIAL_ASSETS), FAIL);
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const Discrepancy& d : report.discrepancies()) {
+    if (d.item() == "FINANCIAL_ASSETS" || d.item() == "VEHICLES") {
+      found.push_back({d.item(), d.person_id()});
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"FINANCIAL_ASSETS", h.request().members(0).person_id()},
+      {"FINANCIAL_ASSETS", h.request().members(1).person_id()},
+      {"VEHICLES", ""}};
+  EXPECT_EQ(found, expected);
 }
 
 }  // namespace

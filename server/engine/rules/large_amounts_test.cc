@@ -102,6 +102,49 @@ TEST(LargeAmountsTest, FinancialAssetsAboveInt64FailTheCap) {
   EXPECT_GT(report.assets().financial_assets().numerator(), 0);
 }
 
+// Declared per person (issue 15): the records above int64 still prevail over
+// a member's declaration at the request limit (10^12 fen); the discrepancy
+// shows the records' sum without wrapping negative.
+TEST(LargeAmountsTest, RecordsAboveInt64PrevailOverAMembersDeclaration) {
+  HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  const std::string id = h.AddMember(kAdultBirth);
+  AddBalance(h, id, "A-1", kMax);
+  AddBalance(h, id, "A-2", kMax);
+  h.Member(id)->mutable_declared_assets()->set_financial_assets_fen(
+      1'000'000'000'000);
+  const hedui::v1::Report report = h.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::FINANCIAL_ASSETS), Finding::FAIL);
+  ASSERT_EQ(report.discrepancies_size(), 1);
+  const hedui::v1::Discrepancy& d = report.discrepancies(0);
+  EXPECT_EQ(d.person_id(), id);
+  EXPECT_FALSE(d.changes_outcome());
+  EXPECT_GT(d.found().numerator(), 0);
+  EXPECT_EQ(d.found().shown().find('-'), std::string::npos)
+      << d.found().shown();
+  EXPECT_NE(d.explanation().find("少于"), std::string::npos) << d.explanation();
+}
+
+// The other side: every member declaring the request limit while the records
+// show nothing; the declarations add up exactly and would fail the cap.
+TEST(LargeAmountsTest, MembersDeclaringTheRequestLimitNeedReview) {
+  HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  const std::string head = h.AddMember(kAdultBirth);
+  const std::string spouse =
+      h.AddMember(absl::CivilDay(1982, 1, 1), hedui::v1::SPOUSE);
+  for (const std::string& id : {head, spouse}) {
+    h.Member(id)->mutable_declared_assets()->set_financial_assets_fen(
+        1'000'000'000'000);
+  }
+  const hedui::v1::Report report = h.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::FINANCIAL_ASSETS), Finding::REVIEW)
+      << FindingOf(report, Finding::FINANCIAL_ASSETS)->explanation();
+  ASSERT_EQ(report.discrepancies_size(), 2);
+  for (const auto& d : report.discrepancies()) {
+    EXPECT_TRUE(d.changes_outcome()) << d.explanation();
+  }
+  EXPECT_EQ(report.verdict(), hedui::v1::NEEDS_REVIEW);
+}
+
 TEST(LargeAmountsTest, HugeFloorAreaByShareFailsHousingNeed) {
   // area × share overflowed int64 before the sum did.
   HouseholdBuilder h(hedui::v1::HOUSING, kDay);
