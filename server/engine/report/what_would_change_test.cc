@@ -943,6 +943,16 @@ TEST(VerdictSummaryTest, UsesTheShortNameInsideTheSentence) {
             "义务人（不通过）：义务人有赡养能力。");
 }
 
+TEST(VerdictSummaryTest, AnExplanationsFullStopIsNotDoubled) {
+  const Report report = Decided(
+      {MakeFinding(Finding::VEHICLES, Finding::FAIL, "非豁免车辆 1 辆。"),
+       MakeFinding(Finding::BUSINESS, Finding::FAIL, "存续企业 1 家")});
+  EXPECT_EQ(report.summary(),
+            "核对建议：不符合。决定结果的条件：机动车辆、经营主体。"
+            "机动车辆（不通过）：非豁免车辆 1 辆；"
+            "经营主体（不通过）：存续企业 1 家。");
+}
+
 // --- A whole report: the golden ---
 
 const absl::CivilDay kDay(2026, 11, 5);  // window 2025-11 .. 2026-10

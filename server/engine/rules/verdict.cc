@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "server/engine/report/zh_names.h"
 
 namespace hedui::engine {
@@ -20,17 +21,22 @@ std::string NameAndResult(const Finding& f) {
                       "）");
 }
 
-// "家庭收入（不通过）：家庭月收入 …".
+// "家庭收入（不通过）：家庭月收入 …". The summary punctuates the reasons
+// itself: an explanation's own closing full stop would double it.
 std::string Reason(const Finding& f) {
-  return absl::StrCat(NameAndResult(f), "：", f.explanation());
+  absl::string_view explanation = f.explanation();
+  while (absl::ConsumeSuffix(&explanation, "。")) {
+  }
+  return absl::StrCat(NameAndResult(f), "：", explanation);
 }
 
 // "家庭收入、机动车辆": the deciding criteria by name; each reason that
 // follows gives its result.
 std::string JoinNames(const std::vector<const Finding*>& findings) {
   std::vector<std::string> names;
-  for (const Finding* f : findings)
+  for (const Finding* f : findings) {
     names.push_back(ZhShortName(f->criterion()));
+  }
   return absl::StrJoin(names, "、");
 }
 
