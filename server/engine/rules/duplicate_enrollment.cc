@@ -166,6 +166,9 @@ void JudgeDuplicateEnrollment(const EvaluationContext& ctx,
 
 void EvaluateDuplicateEnrollment(const EvaluationContext& ctx,
                                  hedui::v1::Report* report) {
+  // Nobody counted (no living declared member): COMPOSITION fails and the
+  // other criteria are absent (domain.md §10.1, "Special households").
+  if (ctx.counted.empty()) return;
   JudgeDuplicateEnrollment(ctx, FeedEnrollments(ctx), report);
 }
 

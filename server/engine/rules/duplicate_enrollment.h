@@ -52,7 +52,8 @@ void JudgeDuplicateEnrollment(const EvaluationContext& ctx,
 
 // DUPLICATE_ENROLLMENT (一人一保, domain.md §10, §10.1) for 低保, 特困 and
 // margin verifications, from the assistance-enrollment feed; other programs
-// get no finding. Needs ctx.counted (the composition rule).
+// get no finding, nor does a household with nobody counted (no living
+// declared member). Needs ctx.counted (the composition rule).
 void EvaluateDuplicateEnrollment(const EvaluationContext& ctx,
                                  hedui::v1::Report* report);
 

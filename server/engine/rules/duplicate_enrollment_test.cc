@@ -212,6 +212,19 @@ std::vector<Row> Rows() {
          return h;
        },
        PASS, 0},
+      // No living declared member (§10.1 "Special households"): COMPOSITION
+      // fails and the other criteria are absent, this one included.
+      {"DibaoNoLivingMemberNoFinding",
+       [] {
+         HouseholdBuilder h(DIBAO, kDay);
+         const std::string head = h.AddMember(kElderBirth);
+         store::DeathRecord* d = h.Person(head)->add_death();
+         d->set_person_id(head);
+         *d->mutable_date_of_death() = ToProto(absl::CivilDay(2026, 9, 1));
+         Enroll(h, head, DIBAO, "H7");
+         return h;
+       },
+       ABSENT, 0},
       // 单人保 of the spouse: the head's enrolment elsewhere is not checked.
       {"SinglePersonOtherMemberIgnored",
        [] {
