@@ -77,5 +77,38 @@ TEST(LookBackWindowTest, FullMonthsBeforeTheVerificationMonth) {
   EXPECT_EQ(one.last, absl::CivilMonth(2026, 2));
 }
 
+TEST(LookBackWindowTest, DataAsOfAMonthsLastDayCoversThatMonth) {
+  // domain.md §10.1: "Data as of a month's last day covers that month."
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2026, 10, 31)),
+            absl::CivilMonth(2026, 10));
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2026, 10, 30)),
+            absl::CivilMonth(2026, 9));
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2026, 11, 1)),
+            absl::CivilMonth(2026, 10));
+  // February's last day, in a common and a leap year.
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2026, 2, 28)),
+            absl::CivilMonth(2026, 2));
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2028, 2, 28)),
+            absl::CivilMonth(2028, 1));
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2028, 2, 29)),
+            absl::CivilMonth(2028, 2));
+  // Across a year.
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2027, 1, 15)),
+            absl::CivilMonth(2026, 12));
+  EXPECT_EQ(LastFullMonthCovered(absl::CivilDay(2026, 12, 31)),
+            absl::CivilMonth(2026, 12));
+}
+
+TEST(LookBackWindowTest, NMonthsEndingWithAMonth) {
+  const LookBackWindow window =
+      LookBackEndingWith(absl::CivilMonth(2026, 9), 12);
+  EXPECT_EQ(window.first, absl::CivilMonth(2025, 10));
+  EXPECT_EQ(window.last, absl::CivilMonth(2026, 9));
+  EXPECT_EQ(window.months, 12);
+  const LookBackWindow one = LookBackEndingWith(absl::CivilMonth(2026, 1), 1);
+  EXPECT_EQ(one.first, absl::CivilMonth(2026, 1));
+  EXPECT_EQ(one.last, absl::CivilMonth(2026, 1));
+}
+
 }  // namespace
 }  // namespace hedui::engine

@@ -1,5 +1,8 @@
 #include "server/engine/context/data_freshness.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "server/engine/context/proto_dates.h"
 
 namespace hedui::engine {
@@ -17,15 +20,18 @@ DataFreshness::DataFreshness(const hedui::store::v1::RecordSet& records,
     if (d <= 0 || d >= hedui::v1::Department_ARRAYSIZE) continue;
     DepartmentData& data = data_[d];
     *data.mutable_as_of() = department.as_of();
-    const int age = static_cast<int>(day - ToCivilDay(department.as_of()));
+    // Data dated after the verification day (a backdated verification, the
+    // records read being those held today) is not older than that day: its
+    // age is 0 and it is fresh (domain.md §6). The as-of date is shown as it
+    // is, and records for months after the look-back window are outside it.
+    const int age =
+        std::max(0, static_cast<int>(day - ToCivilDay(department.as_of())));
     data.set_age_days(age);
     std::optional<int> max_days;
     if (max_age != nullptr)
       max_days = max_age->MaxDataAgeDays(department.department());
     if (max_days) data.set_max_age_days(*max_days);
-    // Data dated after the verification day (a backdated verification) is
-    // not what was known on that day: it cannot stand in for it.
-    const bool stale = age < 0 || (max_days && age > *max_days);
+    const bool stale = max_days && age > *max_days;
     data.set_state(stale ? DepartmentData::STALE : DepartmentData::FRESH);
   }
 }

@@ -14,7 +14,8 @@
 namespace hedui::engine {
 
 // Each department's data as the evaluation sees it (domain.md §1 "missing is
-// not zero", §6: stale when the age is greater than the maximum).
+// not zero", §6: stale when the age is greater than the maximum; data dated
+// after the verification date is fresh, with age 0).
 class DataFreshness {
  public:
   // `max_age` may be null (no policy for the household): every department

@@ -1,5 +1,6 @@
 #include "server/engine/context/evaluation_context.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,21 @@ absl::StatusOr<PolicyValues> RulesInForce(const Policy& policy,
 const HouseholdRegistrationRecord* RegistrationOf(const PersonRecords& person) {
   if (person.household_registration().empty()) return nullptr;
   return &person.household_registration(0);
+}
+
+LookBackWindow IncomeWindowFrom(absl::CivilDay day, int months,
+                                const DataFreshness& freshness,
+                                std::vector<WindowLimit>* limits) {
+  const LookBackWindow full = LookBackFrom(day, months);
+  absl::CivilMonth last = full.last;
+  for (const hedui::v1::Department d : kIncomeDepartments) {
+    if (!freshness.Usable(d)) continue;
+    const absl::CivilMonth covered = LastFullMonthCovered(freshness.AsOf(d));
+    if (covered >= full.last) continue;
+    last = std::min(last, covered);
+    if (limits != nullptr) limits->push_back({d, freshness.AsOf(d), covered});
+  }
+  return last == full.last ? full : LookBackEndingWith(last, months);
 }
 
 const PersonRecords& EvaluationContext::Person(absl::string_view id) const {
@@ -104,8 +120,9 @@ absl::StatusOr<EvaluationContext> BuildContext(
     }
   }
   ctx.policy = *std::move(values);
-  ctx.window = LookBackFrom(ctx.day, ctx.policy.look_back_months);
   ctx.freshness = DataFreshness(records, ctx.day, &ctx.policy);
+  ctx.window = IncomeWindowFrom(ctx.day, ctx.policy.look_back_months,
+                                ctx.freshness, &ctx.window_limits);
   return ctx;
 }
 

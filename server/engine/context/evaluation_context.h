@@ -1,6 +1,7 @@
 #ifndef HEDUI_SERVER_ENGINE_CONTEXT_EVALUATION_CONTEXT_H_
 #define HEDUI_SERVER_ENGINE_CONTEXT_EVALUATION_CONTEXT_H_
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,30 @@ struct MemberView {
   bool counted = false;  // decided by the composition rule
 };
 
+// A fresh income department whose data end before the look-back window
+// would (domain.md §10.1): a month after its as-of date is not known yet.
+struct WindowLimit {
+  hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
+  absl::CivilDay as_of;
+  absl::CivilMonth last_covered;  // LastFullMonthCovered(as_of)
+};
+
+// The departments whose records make up income (domain.md §4): they decide
+// where the look-back window ends. The housing fund only corroborates, so
+// its data neither make income unknown nor move the window.
+inline constexpr std::initializer_list<hedui::v1::Department>
+    kIncomeDepartments = {hedui::v1::TAX, hedui::v1::SOCIAL_INSURANCE,
+                          hedui::v1::BENEFITS};
+
+// The window for a verification on `day` with `months` of look-back: the N
+// full months before the verification month, ending no later than the last
+// full month covered by every FRESH income department of `freshness` (a
+// missing or stale one makes income unknown on its own account and moves
+// nothing). `limits`, if not null, receives the departments that moved it.
+LookBackWindow IncomeWindowFrom(absl::CivilDay day, int months,
+                                const DataFreshness& freshness,
+                                std::vector<WindowLimit>* limits);
+
 // Everything a rule reads: the request, the records, the policy values in
 // force and each department's freshness. Built once per evaluation; rules
 // never see the store or the clock.
@@ -48,7 +73,14 @@ struct EvaluationContext {
   std::string standards_problem;  // why not, in Chinese, for UNKNOWN findings
   const hedui::store::v1::HouseholdRegistrationRecord* applicant_registration =
       nullptr;
+  // The look-back window used: the N full months before the verification
+  // month, moved back to end no later than the last full month every fresh
+  // income department covers (domain.md §4, §10.1; IncomeWindowFrom).
   LookBackWindow window;
+  // The fresh income departments whose data end before the N months before
+  // the verification month do, each with the last month it covers: why
+  // `window` was moved back (empty when it was not).
+  std::vector<WindowLimit> window_limits;
   DataFreshness freshness;
   // The program judges assets (JudgesAssets), unless it passes otherwise: an
   // enrolled MEDICAL household's assets are shown, not judged.

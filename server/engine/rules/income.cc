@@ -1,14 +1,18 @@
 #include "server/engine/rules/income.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/engine/arithmetic/fen_sum.h"
 #include "server/engine/context/proto_dates.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
+#include "server/engine/report/zh_names.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::engine {
@@ -22,25 +26,7 @@ using hedui::v1::IncomeCategory;
 using hedui::v1::MemberIncome;
 using hedui::v1::Report;
 
-// The departments whose records make up income (domain.md §4); the housing
-// fund only corroborates, so its absence leaves income known.
-constexpr std::initializer_list<Department> kIncomeDepartments = {
-    hedui::v1::TAX, hedui::v1::SOCIAL_INSURANCE, hedui::v1::BENEFITS};
-
-std::string CategoryName(IncomeCategory category) {
-  switch (category) {
-    case hedui::v1::WAGES:
-      return "工资性收入";
-    case hedui::v1::BUSINESS_INCOME:
-      return "经营净收入";
-    case hedui::v1::PROPERTY_INCOME:
-      return "财产净收入";
-    case hedui::v1::TRANSFER_INCOME:
-      return "转移净收入";
-    default:
-      return "其他收入";
-  }
-}
+std::string CategoryName(IncomeCategory category) { return ZhName(category); }
 
 std::string DiscrepancyItem(IncomeCategory category) {
   switch (category) {
@@ -57,22 +43,36 @@ std::string DiscrepancyItem(IncomeCategory category) {
   }
 }
 
-int64_t DeclaredMonthly(const hedui::v1::DeclaredMember* d,
-                        IncomeCategory category) {
-  if (d == nullptr) return 0;
+// The monthly figure a member declared for `category`; nothing when the
+// field is not set: "declared nothing" is not "declared 0" (domain.md §4).
+std::optional<int64_t> DeclaredMonthly(const hedui::v1::DeclaredMember* d,
+                                       IncomeCategory category) {
+  if (d == nullptr || !d->has_declared_monthly_income()) return std::nullopt;
   const hedui::v1::DeclaredIncome& income = d->declared_monthly_income();
   switch (category) {
     case hedui::v1::WAGES:
+      if (!income.has_wages_fen()) return std::nullopt;
       return income.wages_fen();
     case hedui::v1::BUSINESS_INCOME:
+      if (!income.has_business_fen()) return std::nullopt;
       return income.business_fen();
     case hedui::v1::PROPERTY_INCOME:
+      if (!income.has_property_fen()) return std::nullopt;
       return income.property_fen();
     case hedui::v1::TRANSFER_INCOME:
+      if (!income.has_transfer_fen()) return std::nullopt;
       return income.transfer_fen();
     default:
+      if (!income.has_other_fen()) return std::nullopt;
       return income.other_fen();
   }
+}
+
+// No department covers the category for this member (domain.md §1, §4):
+// "other" income always, wages declared as informal work.
+bool Uncovered(const hedui::v1::DeclaredMember* d, IncomeCategory category) {
+  if (category == hedui::v1::OTHER_INCOME) return true;
+  return category == hedui::v1::WAGES && d != nullptr && d->informal_work();
 }
 
 // One category of one person while it is being added up. Totals are 128
@@ -98,6 +98,7 @@ class PersonIncomeBuilder {
     AddTax();
     AddBenefits();
     AddDeclaredOnly();
+    Corroborate(result);
     Finish(result);
   }
 
@@ -108,10 +109,14 @@ class PersonIncomeBuilder {
   }
   // A record of the member's own income: the member (MemberIncome) and the
   // department's as-of date (Report.departments) are said once, not on each
-  // of the ~12 records a category holds per member.
-  hedui::v1::Evidence Evidence(Department d, std::string text) const {
+  // of the ~12 records a category holds per member; the month it is for is
+  // on each, so a view can group the records by member and month.
+  static hedui::v1::Evidence Evidence(Department d,
+                                      const hedui::v1::YearMonth& period,
+                                      std::string text) {
     hedui::v1::Evidence evidence;
     evidence.set_department(d);
+    *evidence.mutable_period() = period;
     evidence.set_record(std::move(text));
     return evidence;
   }
@@ -120,47 +125,61 @@ class PersonIncomeBuilder {
   // social-insurance base; never both (domain.md §4).
   void AddWages() {
     CategoryTotal& wages = totals_[hedui::v1::WAGES];
-    std::map<absl::CivilMonth, bool> taxed;
     for (const store::TaxRecord& r : person_.records->tax()) {
       if (r.income_type() != store::WAGE || !InWindow(r.period())) continue;
-      taxed[ToCivilMonth(r.period())] = true;
+      wage_used_[ToCivilMonth(r.period())].Add(r.amount_fen());
       wages.found.Add(r.amount_fen());
-      *wages.proto.add_records() = Evidence(hedui::v1::TAX, DescribeRecord(r));
+      *wages.proto.add_records() =
+          Evidence(hedui::v1::TAX, r.period(), DescribeRecord(r));
     }
-    FenSum wage_used = wages.found;
+    // Months with a tax wage, before the social-insurance bases join the map.
+    std::map<absl::CivilMonth, FenSum> taxed = wage_used_;
     for (const store::SocialInsuranceRecord& r :
          person_.records->social_insurance()) {
       if (!InWindow(r.period())) continue;
-      if (taxed.count(ToCivilMonth(r.period())) != 0) {
+      const absl::CivilMonth month = ToCivilMonth(r.period());
+      if (taxed.count(month) != 0) {
         *wages.proto.add_excluded() = Evidence(
-            hedui::v1::SOCIAL_INSURANCE,
+            hedui::v1::SOCIAL_INSURANCE, r.period(),
             absl::StrCat(DescribeRecord(r), "：该月已有税务工资，不重复计入"));
         continue;
       }
+      wage_used_[month].Add(r.contribution_base_fen());
       wages.found.Add(r.contribution_base_fen());
-      wage_used.Add(r.contribution_base_fen());
       *wages.proto.add_records() =
-          Evidence(hedui::v1::SOCIAL_INSURANCE, DescribeRecord(r));
+          Evidence(hedui::v1::SOCIAL_INSURANCE, r.period(), DescribeRecord(r));
     }
-    FenSum fund;
+  }
+
+  // The housing-fund base corroborates the wage figure used, person by
+  // person and month by month (domain.md §4): a month whose base exceeds
+  // that month's figure by more than half is reported, never counted. A
+  // month with a base and no wage figure exceeds it.
+  void Corroborate(IncomeResult* result) const {
+    std::map<absl::CivilMonth, FenSum> fund;
     for (const store::HousingFundRecord& r : person_.records->housing_fund()) {
-      if (InWindow(r.period())) fund.Add(r.deposit_base_fen());
+      if (InWindow(r.period()))
+        fund[ToCivilMonth(r.period())].Add(r.deposit_base_fen());
     }
-    // Corroboration only: reported when it exceeds the figure used by more
-    // than half, never counted.
-    if (fund.CompareScaled(2, wage_used, 3) > 0) {
+    for (const auto& [month, base] : fund) {
+      const auto used = wage_used_.find(month);
+      const FenSum wage = used == wage_used_.end() ? FenSum() : used->second;
+      if (base.CompareScaled(2, wage, 3) <= 0) continue;
       Discrepancy d;
       d.set_person_id(id());
       d.set_item("HOUSING_FUND_BASE");
-      // Nothing was declared here: `found` is the fund's monthly base, the
+      // Nothing was declared here: `found` is that month's fund base, the
       // explanation names the wage figure it is set against.
-      *d.mutable_found() = MakeQuantity(fund.Amount(ctx_.window.months),
-                                        hedui::v1::Quantity::FEN);
+      *d.mutable_found() =
+          MakeQuantity(base.Amount(), hedui::v1::Quantity::FEN);
       d.set_explanation(absl::StrCat(
-          "公积金缴存基数月均 ", Yuan(fund.Amount(ctx_.window.months)),
-          "，超过计入的工资月均 ", Yuan(wage_used.Amount(ctx_.window.months)),
-          " 的 1.5 倍，仅作佐证提示，不影响结论"));
-      corroboration_.push_back(std::move(d));
+          FormatCivilMonth(month), " 公积金缴存基数 ", Yuan(base.Amount()),
+          used == wage_used_.end()
+              ? "，该月无计入的工资"
+              : absl::StrCat("，超过该月计入的工资 ", Yuan(wage.Amount()),
+                             "的 1.5 倍"),
+          "，仅作佐证提示，不影响结论"));
+      result->corroboration.push_back(std::move(d));
     }
   }
 
@@ -176,7 +195,7 @@ class PersonIncomeBuilder {
               : hedui::v1::WAGES;
       totals_[category].found.Add(r.amount_fen());
       *totals_[category].proto.add_records() =
-          Evidence(hedui::v1::TAX, DescribeRecord(r));
+          Evidence(hedui::v1::TAX, r.period(), DescribeRecord(r));
     }
   }
 
@@ -186,39 +205,53 @@ class PersonIncomeBuilder {
       if (!InWindow(r.period())) continue;
       if (ctx_.policy.IsExcludedBenefit(r.benefit_type())) {
         *transfer.proto.add_excluded() =
-            Evidence(hedui::v1::BENEFITS,
+            Evidence(hedui::v1::BENEFITS, r.period(),
                      absl::StrCat(DescribeRecord(r), "：按政策不计入收入"));
         continue;
       }
       transfer.found.Add(r.amount_fen());
       *transfer.proto.add_records() =
-          Evidence(hedui::v1::BENEFITS, DescribeRecord(r));
+          Evidence(hedui::v1::BENEFITS, r.period(), DescribeRecord(r));
     }
   }
 
   // Declared figures count only where no department covers the category:
-  // informal wages and "other" income (domain.md §1, §4).
+  // informal wages and "other" income (domain.md §1, §4). Such a category
+  // declared nothing counts 0, and the report says nothing was declared.
   void AddDeclaredOnly() {
     const hedui::v1::DeclaredMember* d = person_.declared;
     if (d == nullptr) return;
     const int64_t months = ctx_.window.months;
-    if (d->informal_work() && d->declared_monthly_income().wages_fen() > 0) {
-      CategoryTotal& wages = totals_[hedui::v1::WAGES];
-      wages.declared_used.AddProduct(d->declared_monthly_income().wages_fen(),
-                                     months);
-      wages.declared_source = true;
+    std::vector<std::string> undeclared;
+    for (const IncomeCategory category :
+         {hedui::v1::WAGES, hedui::v1::OTHER_INCOME}) {
+      if (!Uncovered(d, category)) continue;
+      const std::optional<int64_t> declared = DeclaredMonthly(d, category);
+      if (!declared.has_value()) {
+        undeclared.push_back(category == hedui::v1::WAGES
+                                 ? "非正规就业工资性收入"
+                                 : CategoryName(category));
+        continue;
+      }
+      CategoryTotal& total = totals_[category];
+      total.declared_used.AddProduct(*declared, months);
+      total.declared_source = true;
     }
-    if (d->declared_monthly_income().other_fen() > 0) {
-      CategoryTotal& other = totals_[hedui::v1::OTHER_INCOME];
-      other.declared_used.AddProduct(d->declared_monthly_income().other_fen(),
-                                     months);
-      other.declared_source = true;
+    if (!undeclared.empty()) {
+      undeclared_ = absl::StrCat(absl::StrJoin(undeclared, "、"),
+                                 "：无部门数据，未申报，按 0 计入");
     }
   }
 
   void Finish(IncomeResult* result) {
     const int64_t months = ctx_.window.months;
     const int64_t cost_percent = ctx_.policy.employment_cost_percent;
+    const auto net = [&](IncomeCategory category, const FenSum& gross) {
+      const ExactAmount total = gross.Amount();
+      return category == hedui::v1::WAGES
+                 ? total.Minus(total.TimesPercent(cost_percent))
+                 : total;
+    };
     MemberIncome member;
     member.set_person_id(id());
     for (int c = hedui::v1::WAGES; c <= hedui::v1::OTHER_INCOME; ++c) {
@@ -233,17 +266,23 @@ class PersonIncomeBuilder {
       const ExactAmount counted = gross_total.Minus(deducted);
       result->found_total = result->found_total.Plus(counted);
 
-      const int64_t declared_monthly =
+      const std::optional<int64_t> declared_monthly =
           DeclaredMonthly(person_.declared, category);
+      // Only a declared figure for a category a department covers can
+      // disagree with the records.
+      const bool compared = declared_monthly.has_value() &&
+                            !t.declared_source &&
+                            !Uncovered(person_.declared, category);
       FenSum declared_window;
-      declared_window.AddProduct(declared_monthly, months);
-      ExactAmount declared_total = declared_window.Amount();
-      if (category == hedui::v1::WAGES) {
-        declared_total = declared_total.TimesPercent(100 - cost_percent);
-      }
-      result->declared_total = result->declared_total.Plus(declared_total);
+      if (compared) declared_window.AddProduct(*declared_monthly, months);
+      const int vs_records = compared ? declared_window.Compare(gross) : 0;
+      const ExactAmount declared_counted = net(category, declared_window);
+      result->declared_above_total = result->declared_above_total.Plus(
+          vs_records > 0 ? declared_counted : counted);
+      result->declared_below_total = result->declared_below_total.Plus(
+          vs_records < 0 ? declared_counted : counted);
 
-      const bool empty = gross.IsZero() && declared_monthly == 0 &&
+      const bool empty = gross.IsZero() && !declared_monthly.has_value() &&
                          t.proto.records_size() == 0 &&
                          t.proto.excluded_size() == 0;
       if (empty) continue;
@@ -253,53 +292,53 @@ class PersonIncomeBuilder {
         return MakeQuantity(total.DividedBy(months), hedui::v1::Quantity::FEN);
       };
       *t.proto.mutable_found_monthly() = monthly(t.found.Amount());
-      *t.proto.mutable_declared_monthly() = MakeQuantity(
-          ExactAmount::Fen(declared_monthly), hedui::v1::Quantity::FEN);
+      if (declared_monthly.has_value()) {
+        *t.proto.mutable_declared_monthly() = MakeQuantity(
+            ExactAmount::Fen(*declared_monthly), hedui::v1::Quantity::FEN);
+      }
       *t.proto.mutable_deducted_monthly() = monthly(deducted);
       *t.proto.mutable_counted_monthly() = monthly(counted);
       *member.add_categories() = std::move(t.proto);
 
-      // Only a category a department covers can disagree with the records.
-      const bool covered =
-          !t.declared_source && category != hedui::v1::OTHER_INCOME;
-      if (person_.declared != nullptr && covered &&
-          declared_window.Compare(t.found) != 0) {
-        Discrepancy d;
-        d.set_person_id(id());
-        d.set_item(DiscrepancyItem(category));
-        *d.mutable_declared() = MakeQuantity(ExactAmount::Fen(declared_monthly),
-                                             hedui::v1::Quantity::FEN);
-        *d.mutable_found() = monthly(t.found.Amount());
-        d.set_explanation(absl::StrCat(
-            "申报", CategoryName(category), "月均 ", Yuan(declared_monthly),
-            "，部门数据月均 ", Yuan(t.found.Amount(months)),
-            declared_window.Compare(t.found) > 0 ? "（申报高于部门数据）"
-                                                 : "（以部门数据为准）"));
-        result->discrepancies.push_back(std::move(d));
-      }
+      if (vs_records == 0) continue;
+      DeclaredDifference difference;
+      difference.above_records = vs_records > 0;
+      Discrepancy& d = difference.discrepancy;
+      d.set_person_id(id());
+      d.set_item(DiscrepancyItem(category));
+      *d.mutable_declared() = MakeQuantity(ExactAmount::Fen(*declared_monthly),
+                                           hedui::v1::Quantity::FEN);
+      *d.mutable_found() = monthly(t.found.Amount());
+      d.set_explanation(absl::StrCat(
+          "申报", CategoryName(category), "月均 ", Yuan(*declared_monthly),
+          "，部门数据月均 ", Yuan(t.found.Amount(months)),
+          vs_records > 0 ? "（申报高于部门数据）" : "（以部门数据为准）"));
+      result->differences.push_back(std::move(difference));
     }
-    for (Discrepancy& d : corroboration_) {
-      result->discrepancies.push_back(std::move(d));
-    }
+    if (!undeclared_.empty())
+      result->undeclared.emplace_back(id(), undeclared_);
     result->members.push_back(std::move(member));
   }
 
   const EvaluationContext& ctx_;
   const IncomePerson& person_;
   CategoryTotal totals_[hedui::v1::OTHER_INCOME + 1];
-  std::vector<Discrepancy> corroboration_;
+  // The wage figure used per month (tax wage, else the social-insurance
+  // base), for the housing-fund corroboration.
+  std::map<absl::CivilMonth, FenSum> wage_used_;
+  std::string undeclared_;
 };
 
-// The income line of a program, per person per month, and the text naming it.
+// The income line of a program under one standard, per person per month, and
+// the text naming it.
 struct IncomeLine {
   ExactAmount per_capita_monthly = ExactAmount::Fen(0);
   std::string name;
 };
 
-IncomeLine LineOf(const EvaluationContext& ctx) {
-  const PolicyValues& p = ctx.policy;
+IncomeLine LineOf(hedui::v1::Program program, const PolicyValues& p) {
   const ExactAmount standard = ExactAmount::Fen(p.dibao_standard_fen);
-  switch (ctx.request->program()) {
+  switch (program) {
     case hedui::v1::LOW_INCOME_MARGIN:
     case hedui::v1::HOUSING:
     case hedui::v1::MEDICAL:
@@ -332,7 +371,8 @@ FenSum RigidSpending(const hedui::v1::VerificationRequest& request) {
 }
 
 // The figure compared with the line: per-capita monthly income, and for the
-// trade-union test (annual income − rigid spending) / 12 / members.
+// trade-union test (annual income − rigid spending) / 12 / members. It does
+// not depend on the standard.
 ExactAmount ComparedFigure(const EvaluationContext& ctx,
                            const ExactAmount& total) {
   const int64_t members = ctx.CountedSize();
@@ -346,15 +386,88 @@ ExactAmount ComparedFigure(const EvaluationContext& ctx,
       .DividedBy(members);
 }
 
-// Passes the program's income test. The margin program also needs the
-// household not to be 低保-eligible (domain.md §1).
-bool Passes(const EvaluationContext& ctx, const ExactAmount& figure,
-            const IncomeLine& line) {
-  if (!(figure < line.per_capita_monthly)) return false;
-  if (ctx.request->program() == hedui::v1::LOW_INCOME_MARGIN) {
-    return !(figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen));
+bool BelowDibao(const PolicyValues& p, const ExactAmount& figure) {
+  return figure < ExactAmount::Fen(p.dibao_standard_fen);
+}
+
+// Passes the program's income test under one standard. The margin program
+// also needs the household not to be 低保-eligible (domain.md §1).
+bool Passes(hedui::v1::Program program, const PolicyValues& p,
+            const ExactAmount& figure) {
+  if (!(figure < LineOf(program, p).per_capita_monthly)) return false;
+  return program != hedui::v1::LOW_INCOME_MARGIN || !BelowDibao(p, figure);
+}
+
+// The standards an income line is drawn from: the one of the applicant's
+// registration or, with no registration record, every residence class of
+// the request's region (domain.md §2); none when neither is known.
+std::vector<const PolicyValues*> StandardsToJudge(
+    const EvaluationContext& ctx) {
+  std::vector<const PolicyValues*> out;
+  if (ctx.standards_known) {
+    out.push_back(&ctx.policy);
+  } else {
+    for (const PolicyValues& p : ctx.candidate_policies) out.push_back(&p);
   }
-  return true;
+  return out;
+}
+
+// The outcome over the standards: pass (resp. fail) when it passes (fails)
+// under every one, either otherwise (then UNKNOWN).
+enum class Outcome { kFail, kPass, kEither };
+
+Outcome Judge(const EvaluationContext& ctx,
+              const std::vector<const PolicyValues*>& standards,
+              const ExactAmount& figure) {
+  size_t passes = 0;
+  for (const PolicyValues* p : standards) {
+    passes += Passes(ctx.request->program(), *p, figure) ? 1 : 0;
+  }
+  return passes == standards.size() ? Outcome::kPass
+         : passes == 0              ? Outcome::kFail
+                                    : Outcome::kEither;
+}
+
+hedui::v1::UnionTier TierOf(const PolicyValues& p, const ExactAmount& figure) {
+  if (BelowDibao(p, figure)) return hedui::v1::DEEP;
+  return Passes(hedui::v1::UNION_HARDSHIP, p, figure) ? hedui::v1::RELATIVE
+                                                      : hedui::v1::NONE;
+}
+
+// The tier reached under every standard: deep under all is deep; deep or
+// relative under each is relative; none under one and not all is unknown.
+hedui::v1::UnionTier TierUnderAll(
+    const std::vector<const PolicyValues*>& standards,
+    const ExactAmount& figure) {
+  bool all_deep = true, any_none = false, all_none = true;
+  for (const PolicyValues* p : standards) {
+    const hedui::v1::UnionTier tier = TierOf(*p, figure);
+    all_deep = all_deep && tier == hedui::v1::DEEP;
+    any_none = any_none || tier == hedui::v1::NONE;
+    all_none = all_none && tier == hedui::v1::NONE;
+  }
+  if (all_none) return hedui::v1::NONE;
+  if (any_none) return hedui::v1::UNION_TIER_UNSPECIFIED;
+  return all_deep ? hedui::v1::DEEP : hedui::v1::RELATIVE;
+}
+
+// The line shown as the finding's threshold. Under one standard, its line.
+// Without a registration: the strictest (lowest) line for a pass or an
+// unknown result (the value must be below it to pass under every standard),
+// the most lenient (highest) for a fail (the value is not below even that).
+ExactAmount ShownLine(const EvaluationContext& ctx,
+                      const std::vector<const PolicyValues*>& standards,
+                      Outcome outcome) {
+  std::optional<ExactAmount> shown;
+  for (const PolicyValues* p : standards) {
+    const ExactAmount line =
+        LineOf(ctx.request->program(), *p).per_capita_monthly;
+    if (!shown.has_value() ||
+        (outcome == Outcome::kFail ? *shown < line : line < *shown)) {
+      shown = line;
+    }
+  }
+  return *shown;
 }
 
 void FillIncomeSection(const EvaluationContext& ctx, const IncomeResult& income,
@@ -401,6 +514,130 @@ void AddIncomeEvidence(const EvaluationContext& ctx, const IncomeResult& income,
       }
     }
   }
+  for (const auto& [person_id, text] : income.undeclared) {
+    AddEvidence(finding, ctx, hedui::v1::DEPARTMENT_UNSPECIFIED, person_id,
+                text);
+  }
+}
+
+// The look-back window used and, when it ends before the month before the
+// verification month, which fresh income departments' data end there
+// (domain.md §10.1): the months after are not known yet, not months without
+// income.
+std::string WindowText(const EvaluationContext& ctx) {
+  std::string text =
+      absl::StrCat("核对期间 ", FormatCivilMonth(ctx.window.first), " 至 ",
+                   FormatCivilMonth(ctx.window.last));
+  std::vector<std::string> ending_here;
+  for (const WindowLimit& limit : ctx.window_limits) {
+    // A department covering more than the window does not say why it ends.
+    if (limit.last_covered != ctx.window.last) continue;
+    ending_here.push_back(absl::StrCat(DepartmentName(limit.department),
+                                       "数据截至 ",
+                                       FormatCivilDay(limit.as_of)));
+  }
+  if (ending_here.empty()) return text;
+  const absl::CivilMonth first_unknown = ctx.window.last + 1;
+  const absl::CivilMonth last_unknown =
+      LookBackFrom(ctx.day, ctx.window.months).last;
+  absl::StrAppend(&text, "（", absl::StrJoin(ending_here, "、"), "，",
+                  FormatCivilMonth(first_unknown),
+                  first_unknown == last_unknown
+                      ? ""
+                      : absl::StrCat(" 至 ", FormatCivilMonth(last_unknown)),
+                  " 尚无完整数据，不按无收入计）");
+  return text;
+}
+
+// The figure and how it was reached.
+std::string FigureText(const EvaluationContext& ctx, const IncomeResult& income,
+                       const ExactAmount& figure) {
+  const ExactAmount monthly = income.found_total.DividedBy(ctx.window.months);
+  const int members = ctx.CountedSize();
+  if (ctx.request->program() != hedui::v1::UNION_HARDSHIP) {
+    return absl::StrCat("家庭月收入 ", Yuan(monthly), "，计入 ", members,
+                        " 人，人均月收入 ", Yuan(figure));
+  }
+  const auto& rigid = ctx.request->rigid_spending();
+  return absl::StrCat("家庭年收入 ", Yuan(monthly.Times(12)), "（月收入 ",
+                      Yuan(monthly), " × 12），减申报刚性支出 ",
+                      Yuan(RigidSpending(*ctx.request).Amount()), "（医疗 ",
+                      Yuan(rigid.medical_fen()), "、教育 ",
+                      Yuan(rigid.education_fen()), "），÷ 12 ÷ ", members,
+                      " 人 = ", Yuan(figure));
+}
+
+const char* TierText(hedui::v1::UnionTier tier) {
+  switch (tier) {
+    case hedui::v1::DEEP:
+      return "达到深度困难";
+    case hedui::v1::RELATIVE:
+      return "达到相对困难";
+    default:
+      return "未达到困难标准";
+  }
+}
+
+// The comparison under one standard, as the registration decides it.
+std::string OneStandardText(const EvaluationContext& ctx, const PolicyValues& p,
+                            const ExactAmount& figure) {
+  const hedui::v1::Program program = ctx.request->program();
+  const IncomeLine line = LineOf(program, p);
+  const bool below = figure < line.per_capita_monthly;
+  std::string text;
+  if (program == hedui::v1::UNION_HARDSHIP) {
+    text = absl::StrCat(
+        "；", BelowDibao(p, figure) ? "低于" : "不低于", "低保标准 ",
+        Yuan(p.dibao_standard_fen), "，", below ? "低于" : "不低于", line.name,
+        " ", Yuan(line.per_capita_monthly), "，", TierText(TierOf(p, figure)));
+  } else {
+    text = absl::StrCat(below ? "，低于" : "，不低于", line.name, " ",
+                        Yuan(line.per_capita_monthly), "（差额 ",
+                        Yuan(line.per_capita_monthly.Minus(figure)), "）");
+  }
+  if (program == hedui::v1::LOW_INCOME_MARGIN && BelowDibao(p, figure)) {
+    absl::StrAppend(&text, "，但低于低保标准 ", Yuan(p.dibao_standard_fen),
+                    "，应按低保核对");
+  }
+  return text;
+}
+
+// The comparison under every standard of the region, for an applicant with
+// no registration record (domain.md §2).
+std::string EveryStandardText(const EvaluationContext& ctx,
+                              const std::vector<const PolicyValues*>& standards,
+                              const ExactAmount& figure, Outcome outcome) {
+  const hedui::v1::Program program = ctx.request->program();
+  std::vector<std::string> parts;
+  for (const PolicyValues* p : standards) {
+    const IncomeLine line = LineOf(program, *p);
+    const std::string& class_name =
+        ZhName(static_cast<hedui::v1::ResidenceClass>(
+            static_cast<int>(p->residence_class)));
+    std::string part;
+    if (program == hedui::v1::UNION_HARDSHIP) {
+      part = absl::StrCat("按", class_name, "低保标准 ",
+                          Yuan(p->dibao_standard_fen), "，",
+                          TierText(TierOf(*p, figure)));
+    } else {
+      part = absl::StrCat(
+          "按", class_name, line.name, " ", Yuan(line.per_capita_monthly),
+          figure < line.per_capita_monthly ? "，低于" : "，不低于");
+      if (program == hedui::v1::LOW_INCOME_MARGIN && BelowDibao(*p, figure)) {
+        absl::StrAppend(&part, "，但低于", class_name, "低保标准 ",
+                        Yuan(p->dibao_standard_fen));
+      }
+    }
+    absl::StrAppend(&part,
+                    Passes(program, *p, figure) ? "（符合）" : "（不符合）");
+    parts.push_back(std::move(part));
+  }
+  return absl::StrCat(
+      "；", ctx.standards_problem, "，按本地区各城乡标准分别比较：",
+      absl::StrJoin(parts, "；"), "；",
+      outcome == Outcome::kPass ? "在每一标准下均符合，此项通过"
+      : outcome == Outcome::kFail ? "在每一标准下均不符合，此项不通过"
+                                  : "各标准下结论不同，无法判断");
 }
 
 }  // namespace
@@ -430,81 +667,48 @@ void EvaluateIncome(const EvaluationContext& ctx, Report* report) {
   hedui::v1::Finding* finding = AddFinding(report, hedui::v1::Finding::INCOME);
   const bool union_hardship =
       ctx.request->program() == hedui::v1::UNION_HARDSHIP;
-  const IncomeLine line = LineOf(ctx);
-  const int members = ctx.CountedSize();
+  if (union_hardship) report->set_union_tier(hedui::v1::UNION_TIER_UNSPECIFIED);
+  const std::vector<const PolicyValues*> standards = StandardsToJudge(ctx);
 
-  bool outcome_known = ctx.standards_known && members > 0;
-  if (!ctx.standards_known) {
+  bool outcome_known = false;
+  if (standards.empty()) {
     finding->set_result(hedui::v1::Finding::UNKNOWN);
     finding->set_explanation(ctx.standards_problem);
-  } else if (members == 0) {
+  } else if (ctx.CountedSize() == 0) {
     finding->set_result(hedui::v1::Finding::REVIEW);
     finding->set_explanation("没有可计入的家庭成员，无法计算人均收入");
-  } else if (MarkUnknownIfUnusable(finding, ctx, kIncomeDepartments,
-                                   "家庭收入")) {
-    outcome_known = false;
+  } else if (!MarkUnknownIfUnusable(finding, ctx, kIncomeDepartments,
+                                    "家庭收入")) {
+    outcome_known = true;
   }
-  if (union_hardship) report->set_union_tier(hedui::v1::UNION_TIER_UNSPECIFIED);
 
-  bool found_passes = false;
-  bool declared_passes = false;
+  Outcome found = Outcome::kEither;
   if (outcome_known) {
     const ExactAmount figure = ComparedFigure(ctx, income.found_total);
-    const ExactAmount declared_figure =
-        ComparedFigure(ctx, income.declared_total);
-    found_passes = Passes(ctx, figure, line);
-    declared_passes = Passes(ctx, declared_figure, line);
+    found = Judge(ctx, standards, figure);
     SetComparison(finding, hedui::v1::Finding::LESS_THAN,
-                  line.per_capita_monthly, figure,
+                  ShownLine(ctx, standards, found), figure,
                   hedui::v1::Quantity::FEN_PER_PERSON_MONTH);
     AddIncomeEvidence(ctx, income, finding);
-    const ExactAmount monthly = income.found_total.DividedBy(ctx.window.months);
-    std::string text;
+    std::string text = FigureText(ctx, income, figure);
+    absl::StrAppend(&text,
+                    standards.size() == 1 && ctx.standards_known
+                        ? OneStandardText(ctx, *standards[0], figure)
+                        : EveryStandardText(ctx, standards, figure, found));
     if (union_hardship) {
-      const auto& rigid = ctx.request->rigid_spending();
-      text = absl::StrCat(
-          "家庭年收入 ", Yuan(monthly.Times(12)), "（月收入 ", Yuan(monthly),
-          " × 12），减申报刚性支出 ",
-          Yuan(RigidSpending(*ctx.request).Amount()), "（医疗 ",
-          Yuan(rigid.medical_fen()), "、教育 ", Yuan(rigid.education_fen()),
-          "），÷ 12 ÷ ", members, " 人 = ", Yuan(figure), "；",
-          figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen) ? "低于"
-                                                                   : "不低于",
-          "低保标准 ", Yuan(ctx.policy.dibao_standard_fen), "，",
-          figure < line.per_capita_monthly ? "低于" : "不低于", line.name, " ",
-          Yuan(line.per_capita_monthly));
-    } else {
-      text =
-          absl::StrCat("家庭月收入 ", Yuan(monthly), "，计入 ", members,
-                       " 人，人均月收入 ", Yuan(figure),
-                       figure < line.per_capita_monthly ? "，低于" : "，不低于",
-                       line.name, " ", Yuan(line.per_capita_monthly), "（差额 ",
-                       Yuan(line.per_capita_monthly.Minus(figure)), "）");
-    }
-    if (ctx.request->program() == hedui::v1::LOW_INCOME_MARGIN &&
-        figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen)) {
-      absl::StrAppend(&text, "，但低于低保标准 ",
-                      Yuan(ctx.policy.dibao_standard_fen), "，应按低保核对");
-    }
-    if (union_hardship) {
-      const bool deep =
-          figure < ExactAmount::Fen(ctx.policy.dibao_standard_fen);
-      report->set_union_tier(deep           ? hedui::v1::DEEP
-                             : found_passes ? hedui::v1::RELATIVE
-                                            : hedui::v1::NONE);
-      absl::StrAppend(&text,
-                      deep           ? "，达到深度困难"
-                      : found_passes ? "，达到相对困难"
-                                     : "，未达到困难标准",
-                      "（刚性支出为申报数，无部门数据）");
+      report->set_union_tier(TierUnderAll(standards, figure));
+      absl::StrAppend(&text, "（刚性支出为申报数，无部门数据）");
     }
     // Department data prevail (domain.md §1): a failure on them stands
     // whatever was declared; a declaration above the records that would
     // fail needs a person to look.
-    if (!found_passes) {
+    if (found == Outcome::kFail) {
       finding->set_result(hedui::v1::Finding::FAIL);
-    } else if (!declared_passes &&
-               income.declared_total.Compare(income.found_total) > 0) {
+    } else if (found == Outcome::kEither) {
+      finding->set_result(hedui::v1::Finding::UNKNOWN);
+    } else if (Judge(ctx, standards,
+                     ComparedFigure(ctx, income.declared_above_total)) !=
+               Outcome::kPass) {
       finding->set_result(hedui::v1::Finding::REVIEW);
       absl::StrAppend(&text,
                       "；但申报收入高于部门数据，按申报数则不符合，需复核");
@@ -513,14 +717,24 @@ void EvaluateIncome(const EvaluationContext& ctx, Report* report) {
     }
     finding->set_explanation(std::move(text));
   }
+  finding->set_explanation(
+      absl::StrCat(finding->explanation(), "；", WindowText(ctx)));
 
-  for (const Discrepancy& d : income.discrepancies) {
-    // Records that are too old cannot disagree with a declaration.
-    if (!income.unusable.empty()) break;
+  // Records that are too old cannot disagree with a declaration.
+  if (!income.unusable.empty()) return;
+  for (const DeclaredDifference& d : income.differences) {
     Discrepancy* out = report->add_discrepancies();
-    *out = d;
-    out->set_changes_outcome(outcome_known && d.item() != "HOUSING_FUND_BASE" &&
-                             found_passes != declared_passes);
+    *out = d.discrepancy;
+    // Would the household's figures, taken where they are above (resp.
+    // below) the records, change the outcome?
+    const ExactAmount& account = d.above_records ? income.declared_above_total
+                                                 : income.declared_below_total;
+    out->set_changes_outcome(
+        outcome_known &&
+        Judge(ctx, standards, ComparedFigure(ctx, account)) != found);
+  }
+  for (const Discrepancy& d : income.corroboration) {
+    *report->add_discrepancies() = d;
   }
 }
 
