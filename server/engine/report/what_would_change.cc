@@ -133,22 +133,26 @@ std::string Money(__int128 fen) {
   return absl::StrCat(ExactAmount::Fraction128(fen, 1).FormatYuanFloor(),
                       " 元");
 }
-std::string Money(Fraction f) {
-  return absl::StrCat(
+// A line is shown as it is: a line that is no whole fen (1.5 × an odd
+// standard: 1,327.515 元) keeps the digits it has, not padded to four.
+std::string Exact(Fraction f) {
+  std::string text =
       ExactAmount::Fraction128(f.num, static_cast<int64_t>(f.den))
-          .FormatYuanFloor(),
-      " 元");
+          .FormatYuanFloor();
+  const size_t point = text.find('.');
+  while (point != std::string::npos && text.size() > point + 3 &&
+         text.back() == '0') {
+    text.pop_back();
+  }
+  return text;
 }
+
+std::string Money(Fraction f) { return absl::StrCat(Exact(f), " 元"); }
 std::string Area(__int128 centi_m2) {
   return absl::StrCat(ExactAmount::Fraction128(centi_m2, 1).FormatYuanFloor(),
                       " m²");
 }
-std::string Area(Fraction f) {
-  return absl::StrCat(
-      ExactAmount::Fraction128(f.num, static_cast<int64_t>(f.den))
-          .FormatYuanFloor(),
-      " m²");
-}
+std::string Area(Fraction f) { return absl::StrCat(Exact(f), " m²"); }
 std::string Count(__int128 n) { return absl::StrCat(static_cast<int64_t>(n)); }
 
 // The 低保 standard of the policy used (the margin program's lower bound and

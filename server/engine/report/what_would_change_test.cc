@@ -842,6 +842,35 @@ INSTANTIATE_TEST_SUITE_P(Criteria, WhatWouldChangeTest,
                            return std::string(info.param.name);
                          });
 
+// 医疗救助 with a 低保 standard of 885.01 元: the line 1.5 × 885.01 =
+// 1,327.515 元 is no whole fen and is shown with its three decimals; at
+// 1,400.00 the household is 72.485 over, so 72.49 less flips it (1,327.51)
+// and 72.48 less does not (1,327.52).
+TEST(WhatWouldChangeLineTest, ALineThatIsNoWholeFenKeepsItsDigits) {
+  Report report;
+  report.set_program(hedui::v1::MEDICAL);
+  report.mutable_household()->set_counted_members(1);
+  Finding* f = report.add_findings();
+  f->set_criterion(Finding::INCOME);
+  f->set_result(Finding::FAIL);
+  f->set_comparison(Finding::LESS_THAN);
+  const ExactAmount line = ExactAmount::Fraction(265'503, 2);
+  const ExactAmount value = ExactAmount::Fen(140'000);
+  for (auto [q, a] : {std::pair(f->mutable_threshold(), line),
+                      std::pair(f->mutable_value(), value),
+                      std::pair(f->mutable_distance(), line.Minus(value))}) {
+    q->set_numerator(a.numerator());
+    q->set_denominator(a.denominator());
+    q->set_unit(Quantity::FEN_PER_PERSON_MONTH);
+  }
+  AddWhatWouldChange(&report);
+  EXPECT_EQ(report.findings(0).what_would_change(),
+            "人均月收入需低于 1,327.515 元，即家庭月收入至少再少 72.49 元，"
+            "此项方可通过");
+  EXPECT_TRUE(value.Minus(ExactAmount::Fen(7'249)) < line);
+  EXPECT_FALSE(value.Minus(ExactAmount::Fen(7'248)) < line);
+}
+
 // --- The verdict's summary and its deciding criteria ---
 
 Finding MakeFinding(Finding::Criterion criterion, Finding::Result result,
