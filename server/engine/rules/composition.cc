@@ -242,7 +242,9 @@ class CompositionRule {
   }
 
   // 单人保 (domain.md §2): a member with a severe disability or a serious
-  // illness, in a household below the margin line, verified alone.
+  // illness, in a household below the margin line, verified alone. When it
+  // does not apply the household is verified as a whole, exactly as without
+  // the request, and the report says why: that alone fails nothing.
   void SinglePerson() {
     const std::string& id = ctx_.request->single_person_member_id();
     const MemberView* member = nullptr;
@@ -250,51 +252,26 @@ class CompositionRule {
       if (m->declared->person_id() == id) member = m;
     }
     if (member == nullptr) {
-      Raise(Finding::FAIL, "单人保对象不是计入的家庭成员");
+      NotApplied({"该成员不计入家庭人口"});
       return;
     }
-    // The household's income condition, on the whole counted household.
-    const IncomeResult income = CountedIncome(ctx_, ctx_.counted);
-    const ExactAmount line =
-        ExactAmount::Fen(ctx_.policy.dibao_standard_fen)
-            .TimesPercent(ctx_.policy.margin_multiple_percent);
-    bool income_known = ctx_.standards_known && income.unusable.empty();
-    if (income_known) {
-      const ExactAmount per_capita =
-          income.found_total.DividedBy(ctx_.window.months)
-              .DividedBy(ctx_.CountedSize());
-      if (!(per_capita < line)) {
-        Raise(Finding::FAIL,
-              absl::StrCat("家庭人均月收入 ", Yuan(per_capita),
-                           "，不低于边缘标准 ", Yuan(line), "，不适用单人保"));
-        return;
-      }
-    } else {
-      Raise(Finding::UNKNOWN, "家庭收入数据不可用，无法判断单人保的收入条件");
+    std::vector<std::string> not_met;  // conditions that do not hold
+    std::vector<std::string> unknown;  // conditions the data cannot decide
+    bool review = false;
+    std::vector<const store::DisabilityRecord*> qualifying;
+    Disability(*member, &qualifying, &not_met, &unknown, &review);
+    IncomeCondition(&not_met, &unknown);
+    if (!not_met.empty()) {
+      NotApplied(not_met);
+      return;
     }
-    bool qualifies = false;
-    for (const store::DisabilityRecord& d : member->records->disability()) {
-      const bool severe = d.grade() >= 1 && d.grade() <= 2;
-      const bool mind = (d.category() == store::INTELLECTUAL ||
-                         d.category() == store::MENTAL) &&
-                        d.grade() == 3;
-      if (severe || mind) {
-        qualifies = true;
-        AddEvidence(finding_, ctx_, hedui::v1::DISABILITY, id,
-                    DescribeRecord(d));
-      }
+    for (const store::DisabilityRecord* d : qualifying) {
+      AddEvidence(finding_, ctx_, hedui::v1::DISABILITY, id,
+                  DescribeRecord(*d));
     }
-    if (!qualifies) {
-      if (ctx_.request->serious_illness()) {
-        Raise(Finding::REVIEW, "申报重病，无部门数据可核，需人工认定单人保");
-      } else if (!ctx_.freshness.Usable(hedui::v1::DISABILITY)) {
-        Raise(Finding::UNKNOWN,
-              absl::StrCat(DescribeDepartmentState(ctx_, hedui::v1::DISABILITY),
-                           "，无法核实单人保的残疾条件"));
-      } else {
-        Raise(Finding::FAIL, "单人保对象无一、二级残疾或三级智力/精神残疾记录");
-        return;
-      }
+    for (std::string& u : unknown) Raise(Finding::UNKNOWN, std::move(u));
+    if (review) {
+      Raise(Finding::REVIEW, "申报重病，无部门数据可核，需人工认定单人保");
     }
     // Verified alone, on their own income and assets.
     for (MemberView& m : ctx_.members) {
@@ -308,7 +285,93 @@ class CompositionRule {
       }
     }
     household_->set_single_person_coverage(true);
-    notes_.push_back("按单人保核对，仅计该成员本人的收入和财产");
+    std::string note = "按单人保核对，仅计该成员本人的收入和财产";
+    if (!unknown.empty() || review) {
+      note = absl::StrCat("单人保条件尚待核实，暂", note);
+    }
+    household_->set_single_person_note(note);
+    notes_.push_back(std::move(note));
+  }
+
+  // The request asked for single-person coverage and it does not apply: the
+  // household as counted stays, and the note says why. Only the note: the
+  // rest of the report is the one without the request (domain.md §2).
+  void NotApplied(const std::vector<std::string>& why) {
+    household_->set_single_person_note(
+        absl::StrCat("申请单人保，但", absl::StrJoin(why, "，且"),
+                     "，不适用单人保，按全家核对"));
+  }
+
+  // A level-1/2 disability, or level-3 intellectual or mental, on the
+  // disability records; a declared serious illness cannot be checked.
+  void Disability(const MemberView& member,
+                  std::vector<const store::DisabilityRecord*>* qualifying,
+                  std::vector<std::string>* not_met,
+                  std::vector<std::string>* unknown, bool* review) {
+    for (const store::DisabilityRecord& d : member.records->disability()) {
+      const bool severe = d.grade() >= 1 && d.grade() <= 2;
+      const bool mind = (d.category() == store::INTELLECTUAL ||
+                         d.category() == store::MENTAL) &&
+                        d.grade() == 3;
+      if (severe || mind) qualifying->push_back(&d);
+    }
+    if (!qualifying->empty()) return;
+    if (ctx_.request->serious_illness()) {
+      *review = true;
+    } else if (!ctx_.freshness.Usable(hedui::v1::DISABILITY)) {
+      unknown->push_back(
+          absl::StrCat(DescribeDepartmentState(ctx_, hedui::v1::DISABILITY),
+                       "，无法核实单人保的残疾条件"));
+    } else {
+      not_met->push_back(
+          "该成员无一、二级残疾或三级智力/精神残疾记录，也未申报重病");
+    }
+  }
+
+  // The household's per-capita income, on the whole counted household,
+  // below the margin line (1.5 × the 低保 standard). With the standard
+  // unknown, decided when every standard of the region gives the same
+  // answer (domain.md §2).
+  void IncomeCondition(std::vector<std::string>* not_met,
+                       std::vector<std::string>* unknown) {
+    const IncomeResult income = CountedIncome(ctx_, ctx_.counted);
+    if (!income.unusable.empty()) {
+      unknown->push_back("家庭收入数据不可用，无法判断单人保的收入条件");
+      return;
+    }
+    const ExactAmount per_capita =
+        income.found_total.DividedBy(ctx_.window.months)
+            .DividedBy(ctx_.CountedSize());
+    auto line_of = [](const PolicyValues& p) {
+      return ExactAmount::Fen(p.dibao_standard_fen)
+          .TimesPercent(p.margin_multiple_percent);
+    };
+    std::vector<const PolicyValues*> standards;
+    if (ctx_.standards_known) {
+      standards.push_back(&ctx_.policy);
+    } else {
+      for (const PolicyValues& p : ctx_.candidate_policies)
+        standards.push_back(&p);
+    }
+    int below = 0;
+    for (const PolicyValues* p : standards) below += per_capita < line_of(*p);
+    if (!standards.empty() && below == static_cast<int>(standards.size()))
+      return;
+    if (below == 0 && !standards.empty()) {
+      std::vector<std::string> lines;
+      for (const PolicyValues* p : standards)
+        lines.push_back(Yuan(line_of(*p)));
+      not_met->push_back(absl::StrCat("家庭人均月收入 ", Yuan(per_capita),
+                                      ctx_.standards_known
+                                          ? "，不低于边缘标准 "
+                                          : "，不低于本地区各类标准的边缘标准 ",
+                                      absl::StrJoin(lines, "、")));
+      return;
+    }
+    unknown->push_back(absl::StrCat(ctx_.standards_problem.empty()
+                                        ? "低保标准无法确定"
+                                        : ctx_.standards_problem,
+                                    "，无法判断单人保的收入条件"));
   }
 
   void Finish() {

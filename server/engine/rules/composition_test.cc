@@ -218,19 +218,190 @@ TEST_F(SinglePersonCoverage, SevereDisabilityVerifiedAloneOnOwnIncome) {
   EXPECT_EQ(report.income().members(0).person_id(), b_);
 }
 
+// When single-person coverage does not apply, the household is verified as
+// a whole exactly as without the request: the report is the one without it,
+// but for the request it echoes and the note saying why.
+void ExpectSameAsWithoutTheRequest(HouseholdBuilder& h) {
+  hedui::v1::Report asked = h.Evaluate();
+  const std::string member = h.request().single_person_member_id();
+  const bool illness = h.request().serious_illness();
+  h.request().clear_single_person_member_id();
+  h.request().clear_serious_illness();
+  hedui::v1::Report whole = h.Evaluate();
+  h.request().set_single_person_member_id(member);
+  h.request().set_serious_illness(illness);
+  EXPECT_FALSE(asked.household().single_person_coverage());
+  EXPECT_FALSE(asked.household().single_person_note().empty());
+  EXPECT_TRUE(whole.household().single_person_note().empty());
+  for (hedui::v1::Report* r : {&asked, &whole}) {
+    r->clear_request();
+    r->mutable_household()->clear_single_person_note();
+  }
+  EXPECT_EQ(asked.DebugString(), whole.DebugString());
+}
+
+std::string Note(const hedui::v1::Report& report) {
+  return report.household().single_person_note();
+}
+
 TEST_F(SinglePersonCoverage, HouseholdAtTheMarginLineDoesNotQualify) {
   Disability(store::INTELLECTUAL, 3);
   ParentPension(279'000);  // per capita exactly 139,500: not below
   const hedui::v1::Report report = h_.Evaluate();
-  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::FAIL);
+  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::PASS);
   EXPECT_FALSE(report.household().single_person_coverage());
+  EXPECT_EQ(report.household().counted_members(), 2);
+  EXPECT_EQ(Note(report),
+            "申请单人保，但家庭人均月收入 1,395.00 元，不低于边缘标准 "
+            "1,395.00 元，不适用单人保，按全家核对");
+  ExpectSameAsWithoutTheRequest(h_);
+}
+
+TEST_F(SinglePersonCoverage, HouseholdJustBelowTheMarginLineQualifies) {
+  Disability(store::INTELLECTUAL, 3);
+  ParentPension(278'999);  // per capita 139,499.5 < 139,500
+  const hedui::v1::Report report = h_.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::PASS);
+  EXPECT_TRUE(report.household().single_person_coverage());
+  EXPECT_EQ(report.household().counted_members(), 1);
+  EXPECT_EQ(Note(report), "按单人保核对，仅计该成员本人的收入和财产");
 }
 
 TEST_F(SinglePersonCoverage, DisabilityMustBeSevereEnough) {
+  struct Case {
+    std::string name;
+    store::DisabilityCategory category;
+    int grade;
+    bool applies;
+  };
+  const Case cases[] = {
+      {"Physical2", store::PHYSICAL, 2, true},
+      {"Physical3", store::PHYSICAL, 3, false},
+      {"Visual1", store::VISUAL, 1, true},
+      {"Mental3", store::MENTAL, 3, true},
+      {"Mental4", store::MENTAL, 4, false},
+      {"Intellectual4", store::INTELLECTUAL, 4, false},
+      {"Hearing3", store::HEARING, 3, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+    h.AddMember(absl::CivilDay(1970, 1, 1));
+    const std::string b =
+        h.AddMember(absl::CivilDay(2000, 1, 1), hedui::v1::CHILD);
+    h.request().set_single_person_member_id(b);
+    store::DisabilityRecord* d = h.Person(b)->add_disability();
+    d->set_person_id(b);
+    d->set_category(c.category);
+    d->set_grade(c.grade);
+    const hedui::v1::Report report = h.Evaluate();
+    EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::PASS);
+    EXPECT_EQ(report.household().single_person_coverage(), c.applies);
+    EXPECT_EQ(report.household().counted_members(), c.applies ? 1 : 2);
+    if (!c.applies) {
+      EXPECT_EQ(Note(report),
+                "申请单人保，但该成员无一、二级残疾或三级智力/精神残疾记录，"
+                "也未申报重病，不适用单人保，按全家核对");
+      ExpectSameAsWithoutTheRequest(h);
+    }
+  }
+}
+
+// A serious illness cannot be checked: coverage applies, for review.
+TEST_F(SinglePersonCoverage, DeclaredSeriousIllnessIsForReview) {
   Disability(store::PHYSICAL, 3);
-  EXPECT_EQ(ResultOf(h_.Evaluate(), Finding::COMPOSITION), Finding::FAIL);
   h_.request().set_serious_illness(true);
-  EXPECT_EQ(ResultOf(h_.Evaluate(), Finding::COMPOSITION), Finding::REVIEW);
+  const hedui::v1::Report report = h_.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::REVIEW);
+  EXPECT_TRUE(report.household().single_person_coverage());
+  EXPECT_EQ(Note(report),
+            "单人保条件尚待核实，暂按单人保核对，仅计该成员本人的收入和财产");
+}
+
+// Both conditions fail: the note gives both reasons.
+TEST_F(SinglePersonCoverage, EveryReasonIsGiven) {
+  Disability(store::PHYSICAL, 3);
+  ParentPension(279'000);
+  const hedui::v1::Report report = h_.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::PASS);
+  EXPECT_EQ(Note(report),
+            "申请单人保，但该成员无一、二级残疾或三级智力/精神残疾记录，"
+            "也未申报重病，且家庭人均月收入 1,395.00 元，不低于边缘标准 "
+            "1,395.00 元，不适用单人保，按全家核对");
+  ExpectSameAsWithoutTheRequest(h_);
+}
+
+// Stale disability data without a qualifying record cannot decide: the
+// composition is unknown (DISABILITY may be 92 days old: 2026-08-05 is 92
+// days before 11-05, 08-04 is 93).
+TEST_F(SinglePersonCoverage, StaleDisabilityDataIsUnknown) {
+  h_.SetAsOf(hedui::v1::DISABILITY, absl::CivilDay(2026, 8, 5));
+  EXPECT_EQ(ResultOf(h_.Evaluate(), Finding::COMPOSITION), Finding::PASS);
+  EXPECT_FALSE(h_.Evaluate().household().single_person_coverage());
+  h_.SetAsOf(hedui::v1::DISABILITY, absl::CivilDay(2026, 8, 4));
+  const hedui::v1::Report report = h_.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::UNKNOWN);
+  EXPECT_TRUE(report.household().single_person_coverage());
+}
+
+// Without the applicant's registration the standard is unknown: the income
+// condition holds when it holds under every standard of 320581 (margin line
+// URBAN 1.5 × 93,000 = 139,500, RURAL 1.5 × 70,000 = 105,000), fails when it
+// fails under every one, and is unknown otherwise (domain.md §2).
+TEST_F(SinglePersonCoverage, NoRegistrationDecidesUnderEveryStandard) {
+  struct Case {
+    std::string name;
+    int64_t pension;  // the parent's; per capita is half
+    bool applies;
+    Finding::Result composition_at_least;  // beside the missing registration
+  };
+  const Case cases[] = {
+      {"BelowBoth", 209'998, true, Finding::REVIEW},  // 104,999
+      {"AtRural", 210'000, true, Finding::UNKNOWN},   // 105,000
+      {"BelowUrbanOnly", 278'998, true, Finding::UNKNOWN},
+      {"AtUrban", 279'000, false, Finding::REVIEW},  // 139,500
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+    const std::string a = h.AddMember(absl::CivilDay(1970, 1, 1));
+    const std::string b =
+        h.AddMember(absl::CivilDay(2000, 1, 1), hedui::v1::CHILD);
+    h.request().set_single_person_member_id(b);
+    store::DisabilityRecord* d = h.Person(b)->add_disability();
+    d->set_person_id(b);
+    d->set_category(store::PHYSICAL);
+    d->set_grade(1);
+    h.MonthlyPension(a, absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 10),
+                     c.pension);
+    h.Person(a)->clear_household_registration();
+    const hedui::v1::Report report = h.Evaluate();
+    EXPECT_EQ(report.household().single_person_coverage(), c.applies);
+    EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), c.composition_at_least);
+    if (!c.applies) {
+      EXPECT_NE(Note(report).find("不低于本地区各类标准的边缘标准"),
+                std::string::npos)
+          << Note(report);
+      ExpectSameAsWithoutTheRequest(h);
+    }
+  }
+}
+
+// A named member who is not counted (deceased) cannot be verified alone;
+// the household is verified as it is counted, and only the death needs
+// review.
+TEST_F(SinglePersonCoverage, MemberNotCountedIsNotApplied) {
+  Disability(store::PHYSICAL, 1);
+  store::DeathRecord* d = h_.Person(b_)->add_death();
+  d->set_person_id(b_);
+  *d->mutable_date_of_death() = hedui::ToProto(absl::CivilDay(2026, 9, 1));
+  const hedui::v1::Report report = h_.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::REVIEW);
+  EXPECT_FALSE(report.household().single_person_coverage());
+  EXPECT_EQ(report.household().counted_members(), 1);
+  EXPECT_EQ(Note(report),
+            "申请单人保，但该成员不计入家庭人口，不适用单人保，按全家核对");
+  ExpectSameAsWithoutTheRequest(h_);
 }
 
 }  // namespace
