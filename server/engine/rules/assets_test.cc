@@ -30,6 +30,7 @@
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/context/evaluation_context.h"
+#include "server/engine/golden/golden_file.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_loader.h"
 #include "server/engine/testing/household_builder.h"
@@ -1498,6 +1499,50 @@ TEST(AssetEngineTest, CoverageNotAppliedComparesEveryMembersOwn) {
       {"FINANCIAL_ASSETS", h.request().members(1).person_id()},
       {"VEHICLES", ""}};
   EXPECT_EQ(found, expected);
+}
+
+// --- Golden: a caseworker's whole report. ---
+
+// 低保 on 2026-11-05 for 张三 (46), whom the registration does not know: no
+// standard can be chosen (domain.md §2). His wages of 500.00 a month,
+// × 0.9 = 450.00, are below both 320581 standards (urban 930.00, rural
+// 700.00). He holds 20,000.00 in the bank and declares exactly that: within
+// the urban cap 22,320.00, over the rural 16,800.00, so FINANCIAL_ASSETS is
+// UNKNOWN, each comparison shown; no discrepancy. He declares no vehicle and
+// has none. Expected by hand: COMPOSITION REVIEW (unknown to the
+// registration), INCOME PASS, FINANCIAL_ASSETS UNKNOWN, the other asset tests
+// PASS; verdict NEEDS_REVIEW.
+TEST(AssetGolden, DibaoNoRegistrationBetweenTheCaps) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, absl::CivilDay(2026, 11, 5));
+  const std::string id = h.AddMember(absl::CivilDay(1980, 5, 5));
+  h.Person(id)->clear_household_registration();
+  h.records().clear_household_registers();
+  for (absl::CivilMonth m(2025, 11); m <= absl::CivilMonth(2026, 10); ++m) {
+    h.TaxWage(id, m, 50'000);
+  }
+  hedui::store::v1::FinancialAssetRecord* r =
+      h.Person(id)->add_financial_assets();
+  r->set_person_id(id);
+  r->set_institution("常熟农商银行");
+  r->set_account("6222****0001");
+  r->set_asset_type(hedui::store::v1::DEPOSIT);
+  r->set_balance_fen(2'000'000);
+  *r->mutable_balance_date() = hedui::ToProto(absl::CivilDay(2026, 10, 31));
+  h.Member(id)->mutable_declared_assets()->set_financial_assets_fen(2'000'000);
+  h.Member(id)->mutable_declared_assets()->set_vehicles(0);
+
+  const Report report = h.Evaluate();
+  EXPECT_EQ(testing::ResultOf(report, Finding::COMPOSITION), REVIEW);
+  EXPECT_EQ(testing::ResultOf(report, Finding::INCOME), PASS);
+  EXPECT_EQ(testing::ResultOf(report, Finding::FINANCIAL_ASSETS), UNKNOWN);
+  for (Finding::Criterion c :
+       {Finding::RESIDENTIAL_PROPERTY, Finding::NON_RESIDENTIAL_PROPERTY,
+        Finding::VEHICLES, Finding::BUSINESS}) {
+    EXPECT_EQ(testing::ResultOf(report, c), PASS) << Finding::Criterion_Name(c);
+  }
+  EXPECT_EQ(report.discrepancies_size(), 0);
+  EXPECT_EQ(report.verdict(), hedui::v1::NEEDS_REVIEW);
+  ExpectMatchesGolden("assets_no_registration", report);
 }
 
 }  // namespace
