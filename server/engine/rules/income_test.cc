@@ -502,6 +502,47 @@ TEST(IncomeTest, NoRegistrationExplanationShowsEachStandard) {
   EXPECT_NE(text.find("各标准下结论不同，无法判断"), std::string::npos);
 }
 
+// Trade union without a registration record: deep below the 低保 standard,
+// relative below 2 × it; urban 93,000 / 186,000, rural 70,000 / 140,000. The
+// tier is the one reached under every standard (deep or relative under each
+// is relative), unknown when it is none under one and not all.
+struct UnionNoRegistrationCase {
+  const char* name;
+  int64_t monthly_pension;
+  Finding::Result expected;
+  hedui::v1::UnionTier tier;
+};
+
+class UnionNoRegistration
+    : public ::testing::TestWithParam<UnionNoRegistrationCase> {};
+
+TEST_P(UnionNoRegistration, TierUnderEveryStandard) {
+  HouseholdBuilder h(hedui::v1::UNION_HARDSHIP, kDay);
+  const std::string id = h.AddMember(kAdultBirth);
+  h.Person(id)->clear_household_registration();
+  h.MonthlyPension(id, absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 10),
+                   GetParam().monthly_pension);
+  const hedui::v1::Report report = h.Evaluate();
+  EXPECT_EQ(ResultOf(report, Finding::INCOME), GetParam().expected);
+  EXPECT_EQ(report.union_tier(), GetParam().tier);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, UnionNoRegistration,
+    ::testing::Values(
+        UnionNoRegistrationCase{"DeepUnderBoth", 69'999, Finding::PASS,
+                                hedui::v1::DEEP},
+        UnionNoRegistrationCase{"DeepUrbanRelativeRural", 70'000, Finding::PASS,
+                                hedui::v1::RELATIVE},
+        UnionNoRegistrationCase{"RelativeUnderBoth", 139'999, Finding::PASS,
+                                hedui::v1::RELATIVE},
+        UnionNoRegistrationCase{"RelativeUrbanNoneRural", 140'000,
+                                Finding::UNKNOWN,
+                                hedui::v1::UNION_TIER_UNSPECIFIED},
+        UnionNoRegistrationCase{"NoneUnderBoth", 186'000, Finding::FAIL,
+                                hedui::v1::NONE}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 TEST(IncomeTest, RuralStandardOfTheApplicantsRegistrationApplies) {
   // 320581 RURAL from 2026-07-01: 70,000. Pension 75,000: fails rural,
   // would pass urban (93,000).
