@@ -184,6 +184,30 @@ std::string PlantMissing(const std::string& plant,
     }
     return "no discrepancy with changes_outcome=false";
   }
+  if (plant == "DECLARED_NOTHING") {
+    // domain.md §4: declaring nothing is not declaring 0; only a declared
+    // figure can disagree with the records.
+    if (report.verdict() != hedui::v1::MEETS_CRITERIA) {
+      return "verdict not MEETS_CRITERIA";
+    }
+    for (const auto& d : report.discrepancies()) {
+      for (const auto& m : request.members()) {
+        if (m.person_id() != d.person_id()) continue;
+        const auto& di = m.declared_monthly_income();
+        const bool declared = d.item() == "WAGES"      ? di.has_wages_fen()
+                              : d.item() == "BUSINESS" ? di.has_business_fen()
+                              : d.item() == "PROPERTY" ? di.has_property_fen()
+                              : d.item() == "TRANSFER" ? di.has_transfer_fen()
+                              : d.item() == "OTHER"    ? di.has_other_fen()
+                                                       : true;
+        if (!declared) {
+          return absl::StrCat("a ", d.item(),
+                              " discrepancy for a figure never declared");
+        }
+      }
+    }
+    return "";
+  }
   if (plant == "DUPLICATE_SAME_PROGRAM" ||
       plant == "DUPLICATE_EXCLUDING_PROGRAM") {
     const Finding* f = FindingOf(report, Finding::DUPLICATE_ENROLLMENT);

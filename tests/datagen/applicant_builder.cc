@@ -79,6 +79,7 @@ constexpr PlantEffect kEffects[] = {
     // Verified from 2026-11-21 on, the enrollment feed is stale too.
     {Plant::kStaleDepartment, "VEHICLES", "UNKNOWN", "DUPLICATE_ENROLLMENT"},
     {Plant::kDeclaredDiffersNoEffect, "INCOME", "PASS", ""},
+    {Plant::kDeclaredNothing, "INCOME", "PASS", ""},
     {Plant::kDuplicateSameProgram, "DUPLICATE_ENROLLMENT", "REVIEW", ""},
     {Plant::kDuplicateExcludingProgram, "DUPLICATE_ENROLLMENT", "REVIEW", ""},
     {Plant::kEnrollmentOwnHousehold, "DUPLICATE_ENROLLMENT", "PASS", ""},
@@ -187,7 +188,16 @@ absl::StatusOr<BuiltApplication> Builder::Build() {
             kHousingAreaLimitCentiM2PerMember * h_.counted() * 10000;
     criteria.Set("HOUSING_NEED", need ? "PASS" : "FAIL");
   }
-  if (enrolled_) criteria.Set("ENROLLMENT", "PASS");
+  if (enrolled_) {
+    criteria.Set("ENROLLMENT", "PASS");
+  } else if (plan_.program == hedui::v1::MEDICAL &&
+             plan_.verification_date - AsOf(hedui::v1::ASSISTANCE_ENROLLMENT) >
+                 MaxDataAgeDays(hedui::v1::ASSISTANCE_ENROLLMENT)) {
+    // Not shown enrolled by a stale feed is not known to be not enrolled
+    // (domain.md §1 "missing is not zero"): UNKNOWN, income and assets
+    // judged as for any household not enrolled.
+    criteria.Set("ENROLLMENT", "UNKNOWN");
+  }
   if (const std::string duplicate = DuplicateEnrollmentResult(h_);
       !duplicate.empty()) {
     criteria.Set("DUPLICATE_ENROLLMENT", duplicate);
@@ -243,6 +253,8 @@ absl::Status Builder::Check(const Criteria& criteria,
       }
       may_move.insert(e.criterion);
       if (*e.also != '\0') may_move.insert(e.also);
+      // A late stale case meets the enrollment feed stale too (MEDICAL).
+      if (p == Plant::kStaleDepartment) may_move.insert("ENROLLMENT");
     }
     if (PlantFails(p)) {
       expected = "DOES_NOT_MEET";
@@ -266,6 +278,10 @@ absl::Status Builder::Check(const Criteria& criteria,
       return fail(
           "the declaration does not differ on the same side of the line");
     }
+  } else if (plan_.Has(Plant::kDeclaredNothing)) {
+    // What was declared is the records' less the blank category.
+    if (DeclaredIncome100(h_) >= FoundIncome100(h_))
+      return fail("DECLARED_NOTHING left no income with records blank");
   } else if (!plan_.Has(Plant::kUndeclaredWages) &&
              DeclaredIncome100(h_) != FoundIncome100(h_)) {
     return fail("declared income differs from the records");
@@ -394,12 +410,17 @@ Json Builder::Application() {
     member["person_id"] = m.person.id;
     member["name"] = m.person.name;
     member["relation"] = store::RelationToHead_Name(m.relation);
-    Json income;
-    income["WAGES"] = m.declared_wages_fen;
-    income["BUSINESS"] = 0;
-    income["PROPERTY"] = m.declared_property_fen;
-    income["TRANSFER"] = m.declared_transfer_fen;
-    income["OTHER"] = 0;
+    // A category left blank is absent (declared nothing), not 0.
+    Json income = Json::object();
+    auto put = [&income, &m](const char* category, int64_t fen) {
+      if (std::find(m.blank.begin(), m.blank.end(), category) == m.blank.end())
+        income[category] = fen;
+    };
+    put("WAGES", m.declared_wages_fen);
+    put("BUSINESS", 0);
+    put("PROPERTY", m.declared_property_fen);
+    put("TRANSFER", m.declared_transfer_fen);
+    put("OTHER", 0);
     member["declared_monthly_income_fen"] = income;
     member["informal_work"] = m.informal_wage_fen > 0;
     members.push_back(member);
@@ -575,6 +596,19 @@ std::string Builder::Why(const Criteria& criteria) {
                 1200 * n)),
             " and found ", per_capita, " are both below the line ", line));
         break;
+      case Plant::kDeclaredNothing:
+        for (const ApplicantMember& m : h_.members) {
+          if (m.blank_shown.empty()) continue;
+          parts.push_back(absl::StrCat(
+              "DECLARED_NOTHING: the ", store::RelationToHead_Name(m.relation),
+              " left ", m.blank_shown,
+              " blank though the records show it (declaring nothing is not "
+              "declaring 0: no discrepancy); income from the records, "
+              "per capita ",
+              per_capita, ", below the line ", line));
+          break;
+        }
+        break;
       case Plant::kDuplicateSameProgram:
       case Plant::kDuplicateExcludingProgram:
       case Plant::kEnrollmentOwnHousehold:
@@ -588,8 +622,9 @@ std::string Builder::Why(const Criteria& criteria) {
   // Enrollment controls leave the household otherwise clean.
   bool clean = true;
   for (Plant p : plan_.plants) {
-    clean =
-        clean && PlantHasNoEffect(p) && p != Plant::kDeclaredDiffersNoEffect;
+    clean = clean && PlantHasNoEffect(p) &&
+            p != Plant::kDeclaredDiffersNoEffect &&
+            p != Plant::kDeclaredNothing;
   }
   if (clean) {
     if (enrolled_) {

@@ -20,8 +20,7 @@ int Age(Rng& rng, int lo, int hi) {
 }
 
 bool NeedsEarner(const CasePlan& plan) {
-  return plan.Has(Plant::kUndeclaredWages) ||
-         plan.Has(Plant::kDeclaredDiffersNoEffect) ||
+  return plan.Has(Plant::kUndeclaredWages) || NeedsCoveredIncome(plan) ||
          plan.boundary == Boundary::kIncomeJustBelow ||
          plan.boundary == Boundary::kIncomeAtLine ||
          plan.boundary == Boundary::kBetweenOldAndNewStandard;

@@ -32,6 +32,10 @@ struct ApplicantMember {
   int64_t declared_wages_fen = 0;
   int64_t declared_property_fen = 0;
   int64_t declared_transfer_fen = 0;
+  // Categories left blank (declared nothing, not 0; their figure above is
+  // 0 and counts for nothing).
+  std::vector<std::string> blank;
+  std::string blank_shown;  // DECLARED_NOTHING: the one the records show
 
   bool adult() const { return age >= 18; }
 };

@@ -71,6 +71,7 @@ class IncomeMaker {
   ApplicantMember& OtherAdult();
   absl::Status Declare();
   absl::Status DifferDeclaration();
+  absl::Status LeaveBlank();
   void Emit();
 
   County& county_;
@@ -155,8 +156,7 @@ ApplicantMember& IncomeMaker::OtherAdult() {
 void IncomeMaker::Allocate(int64_t budget, bool allow_informal) {
   int64_t remaining = std::max<int64_t>(0, budget);
   const bool tekun = plan_.program == hedui::v1::TEKUN;
-  const bool force_pension =
-      tekun && plan_.Has(Plant::kDeclaredDiffersNoEffect);
+  const bool force_pension = tekun && NeedsCoveredIncome(plan_);
   for (ApplicantMember& m : h_.members) {
     if (m.deceased || m.age < 60) continue;
     const int64_t min_pension = force_pension ? 20000 : 80000;
@@ -278,6 +278,50 @@ absl::Status IncomeMaker::DifferDeclaration() {
                    ": no found income to declare differently"));
 }
 
+// DECLARED_NOTHING: one member leaves blank a category the records show
+// (wages a department reports, else a pension); and as people do, every
+// category the whole household has nothing in is left blank too.
+absl::Status IncomeMaker::LeaveBlank() {
+  bool done = false;
+  for (ApplicantMember& m : h_.members) {
+    if (m.deceased || done) continue;
+    if (FirstWageJob(m) != nullptr && m.informal_wage_fen == 0 &&
+        m.declared_wages_fen > 0) {
+      m.declared_wages_fen = 0;
+      m.blank.push_back("WAGES");
+      m.blank_shown = "WAGES";
+      done = true;
+    } else if (m.declared_transfer_fen > 0) {
+      m.declared_transfer_fen = 0;
+      m.blank.push_back("TRANSFER");
+      m.blank_shown = "TRANSFER";
+      done = true;
+    }
+  }
+  if (!done) {
+    return absl::InternalError(absl::StrCat(
+        "application ", plan_.index + 1, ": no found income to leave blank"));
+  }
+  bool wages = false, property = false, transfer = false;
+  for (const ApplicantMember& m : h_.members) {
+    wages = wages || m.declared_wages_fen > 0;
+    property = property || m.declared_property_fen > 0;
+    transfer = transfer || m.declared_transfer_fen > 0;
+  }
+  for (ApplicantMember& m : h_.members) {
+    auto blank = [&m](const char* category) {
+      if (std::find(m.blank.begin(), m.blank.end(), category) == m.blank.end())
+        m.blank.push_back(category);
+    };
+    if (!wages) blank("WAGES");
+    blank("BUSINESS");
+    if (!property) blank("PROPERTY");
+    if (!transfer) blank("TRANSFER");
+    blank("OTHER");
+  }
+  return absl::OkStatus();
+}
+
 void IncomeMaker::Emit() {
   FeedWriter& feeds = county_.feeds();
   for (const ApplicantMember& m : h_.members) {
@@ -345,8 +389,8 @@ absl::Status IncomeMaker::Make() {
             rng_.PerMille(500)
                 ? deep * rng_.Uniform(200, 800) / 1000
                 : deep + (MonthlyLine() - deep) * rng_.Uniform(250, 800) / 1000;
-        Allocate(budget, !plan_.Has(Plant::kDeclaredDiffersNoEffect));
-      } else if (plan_.Has(Plant::kDeclaredDiffersNoEffect)) {
+        Allocate(budget, !NeedsCoveredIncome(plan_));
+      } else if (NeedsCoveredIncome(plan_)) {
         Allocate(MonthlyLine() * rng_.Uniform(300, 650) / 1000, false);
       } else {
         Allocate(rng_.PerMille(120)
@@ -373,6 +417,9 @@ absl::Status IncomeMaker::Make() {
   if (absl::Status s = Declare(); !s.ok()) return s;
   if (plan_.Has(Plant::kDeclaredDiffersNoEffect)) {
     if (absl::Status s = DifferDeclaration(); !s.ok()) return s;
+  }
+  if (plan_.Has(Plant::kDeclaredNothing)) {
+    if (absl::Status s = LeaveBlank(); !s.ok()) return s;
   }
   Emit();
   return absl::OkStatus();

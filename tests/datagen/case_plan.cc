@@ -23,6 +23,10 @@ bool Applicable(Plant plant, Program program, int size) {
     case Plant::kUndeclaredWages:
     case Plant::kDeclaredDiffersNoEffect:
       return true;
+    case Plant::kDeclaredNothing:
+      // Enrolled MEDICAL households have no INCOME; the plan decides that
+      // later, so MEDICAL is left out.
+      return program != hedui::v1::MEDICAL;
     case Plant::kHiddenCar:
     case Plant::kExtraHouse:
     case Plant::kBusinessOwner:
@@ -69,12 +73,13 @@ struct Option {
 
 // The clean option's weight; the enrollment cases take theirs from it where
 // they apply, so programs without DUPLICATE_ENROLLMENT keep their mix.
-constexpr int kCleanWeight = 550;
+constexpr int kCleanWeight = 510;
 
 const std::vector<Option>& Options() {
   static const auto* options = new std::vector<Option>{
       {kCleanWeight, {}},
       {50, {Plant::kDeclaredDiffersNoEffect}},
+      {40, {Plant::kDeclaredNothing}},
       {70, {Plant::kUndeclaredWages}},
       {40, {Plant::kHiddenCar}},
       {30, {Plant::kExtraHouse}},
@@ -193,8 +198,7 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
       plan.tekun = TekunKind::kElderAlone;
     } else if (plan.boundary == Boundary::kTurns16Tomorrow) {
       plan.tekun = TekunKind::kMinor;
-    } else if (plan.Has(Plant::kUndeclaredWages) ||
-               plan.Has(Plant::kDeclaredDiffersNoEffect)) {
+    } else if (plan.Has(Plant::kUndeclaredWages) || NeedsCoveredIncome(plan)) {
       plan.tekun = TekunKind::kElderAlone;
     } else {
       // A planted asset belongs to an adult: no minors among planted cases.
@@ -217,7 +221,7 @@ void Finish(Rng& rng, CasePlan& plan, int& between_count) {
       plan.plants.push_back(Plant::kEnrollmentOfObligor);
     // An urban elder has an employee pension: income a declaration can
     // differ on.
-    if (plan.Has(Plant::kDeclaredDiffersNoEffect)) plan.urban = true;
+    if (NeedsCoveredIncome(plan)) plan.urban = true;
   }
   if (plan.Has(Plant::kStaleDepartment)) {
     plan.verification_date = plan.boundary == Boundary::kVehiclesAgeOneOver
@@ -256,6 +260,8 @@ absl::string_view PlantName(Plant plant) {
       return "STALE_DEPARTMENT";
     case Plant::kDeclaredDiffersNoEffect:
       return "DECLARED_DIFFERS_NO_EFFECT";
+    case Plant::kDeclaredNothing:
+      return "DECLARED_NOTHING";
     case Plant::kDuplicateSameProgram:
       return "DUPLICATE_SAME_PROGRAM";
     case Plant::kDuplicateExcludingProgram:
@@ -278,8 +284,14 @@ bool PlantFails(Plant plant) {
          plant == Plant::kDepositsOverLimit;
 }
 
+bool NeedsCoveredIncome(const CasePlan& plan) {
+  return plan.Has(Plant::kDeclaredDiffersNoEffect) ||
+         plan.Has(Plant::kDeclaredNothing);
+}
+
 bool PlantHasNoEffect(Plant plant) {
   return plant == Plant::kDeclaredDiffersNoEffect ||
+         plant == Plant::kDeclaredNothing ||
          plant == Plant::kEnrollmentOwnHousehold ||
          plant == Plant::kEnrollmentNotActive ||
          plant == Plant::kEnrollmentOfObligor ||

@@ -23,6 +23,9 @@ enum class Plant {
   kDepositsOverLimit,        // → FINANCIAL_ASSETS FAIL
   kStaleDepartment,          // → VEHICLES UNKNOWN
   kDeclaredDiffersNoEffect,  // declared income differs, same side: no effect
+  // A member declares nothing (leaves blank) for a category the records show:
+  // not a declared 0, so no discrepancy (domain.md §4); no effect.
+  kDeclaredNothing,
   // 一人一保 (domain.md §10, §10.1 "Duplicate enrolment"), 低保/特困/margin:
   kDuplicateSameProgram,       // → DUPLICATE_ENROLLMENT REVIEW
   kDuplicateExcludingProgram,  // → DUPLICATE_ENROLLMENT REVIEW
@@ -96,6 +99,10 @@ struct CasePlan {
 
   bool Has(Plant plant) const;
 };
+
+// The plans whose household needs income a department covers, for the
+// declaration to differ on or leave blank.
+bool NeedsCoveredIncome(const CasePlan& plan);
 
 // Plans `applications` applications: the program mix and household sizes of
 // domain.md §1, about 60% clean, 20% failing and 20% needing review, a few

@@ -116,14 +116,16 @@ TEST(GeneratorTest, RequestsMirrorTheApplications) {
       ASSERT_EQ(di.has_property_fen(), income.contains("PROPERTY"));
       ASSERT_EQ(di.has_transfer_fen(), income.contains("TRANSFER"));
       ASSERT_EQ(di.has_other_fen(), income.contains("OTHER"));
-      ASSERT_EQ(rm.declared_monthly_income().wages_fen(), income["WAGES"]);
+      ASSERT_EQ(rm.declared_monthly_income().wages_fen(),
+                income.value("WAGES", int64_t{0}));
       ASSERT_EQ(rm.declared_monthly_income().business_fen(),
-                income["BUSINESS"]);
+                income.value("BUSINESS", int64_t{0}));
       ASSERT_EQ(rm.declared_monthly_income().property_fen(),
-                income["PROPERTY"]);
+                income.value("PROPERTY", int64_t{0}));
       ASSERT_EQ(rm.declared_monthly_income().transfer_fen(),
-                income["TRANSFER"]);
-      ASSERT_EQ(rm.declared_monthly_income().other_fen(), income["OTHER"]);
+                income.value("TRANSFER", int64_t{0}));
+      ASSERT_EQ(rm.declared_monthly_income().other_fen(),
+                income.value("OTHER", int64_t{0}));
       ASSERT_EQ(rm.informal_work(), m["informal_work"]);
       informal += rm.informal_work();
     }
@@ -269,9 +271,9 @@ TEST(GeneratorTest, LabelMixIsRoughlySixtyTwentyTwenty) {
   EXPECT_NEAR(verdicts["MEETS_CRITERIA"] / n, 0.60, 0.06);
   EXPECT_NEAR(verdicts["DOES_NOT_MEET"] / n, 0.20, 0.04);
   EXPECT_NEAR(verdicts["NEEDS_REVIEW"] / n, 0.20, 0.05);
-  // Every kind, BUSINESS_OWNER_INDIVIDUAL and the six enrollment kinds
-  // included.
-  EXPECT_EQ(planted.size(), 16u);
+  // Every kind, BUSINESS_OWNER_INDIVIDUAL, DECLARED_NOTHING and the six
+  // enrollment kinds included.
+  EXPECT_EQ(planted.size(), 17u);
   for (const auto& [kind, count] : planted) EXPECT_GE(count, 10) << kind;
   EXPECT_GE(two_plants, 30);
   EXPECT_EQ(boundaries.size(), 14u);

@@ -30,9 +30,9 @@ int Age(const std::string& id, absl::CivilDay day) {
 // Plants that leave every criterion PASS.
 const std::set<std::string>& NoEffectPlants() {
   static const auto* plants = new std::set<std::string>{
-      "DECLARED_DIFFERS_NO_EFFECT", "ENROLLMENT_OWN_HOUSEHOLD",
-      "ENROLLMENT_NOT_ACTIVE", "ENROLLMENT_OF_OBLIGOR",
-      "ENROLLMENT_OF_UNCOUNTED_MEMBER"};
+      "DECLARED_DIFFERS_NO_EFFECT", "DECLARED_NOTHING",
+      "ENROLLMENT_OWN_HOUSEHOLD",   "ENROLLMENT_NOT_ACTIVE",
+      "ENROLLMENT_OF_OBLIGOR",      "ENROLLMENT_OF_UNCOUNTED_MEMBER"};
   return *plants;
 }
 
@@ -99,6 +99,7 @@ class Checker {
   void CheckStaleness(const json& label);
   void CheckTekun(const json& app, const json& label);
   void CheckDuplicateEnrollment(const json& app, const json& label);
+  bool EnrollmentFeedStale() const;
 
   const County& county_;
   const Table& hr_;
@@ -173,13 +174,31 @@ bool Checker::UndeclaredSpouse(const std::set<std::string>& declared,
 }
 
 void Checker::CheckIncome(const json& app, const json& label) {
-  const absl::CivilMonth last = absl::CivilMonth(day_) - 1;
+  // The window ends before the verification month, and no later than the
+  // last full month every fresh income department covers (domain.md §10.1:
+  // data as of a month's last day covers that month; a later month is not
+  // known yet, not zero).
+  absl::CivilMonth last = absl::CivilMonth(day_) - 1;
+  for (const auto& d : county_.manifest["departments"]) {
+    const std::string department = d["department"];
+    if (department != "SOCIAL_INSURANCE" && department != "BENEFITS" &&
+        department != "TAX") {
+      continue;
+    }
+    hedui::v1::Department code = hedui::v1::DEPARTMENT_UNSPECIFIED;
+    hedui::v1::Department_Parse(department, &code);
+    const absl::CivilDay as_of = *ParseCivilDay(d["as_of"].get<std::string>());
+    if (day_ - as_of > MaxDataAgeDays(code)) continue;  // stale: UNKNOWN
+    const absl::CivilMonth covered = absl::CivilMonth(as_of + 1) - 1;
+    last = std::min(last, covered);
+  }
   const absl::CivilMonth first = last - (kLookBackMonths - 1);
   auto in_window = [&](absl::string_view period) {
     const auto m = ParseCivilMonth(period);
     return m.ok() && *m >= first && *m <= last;
   };
   int64_t wages = 0, other = 0, declared100 = 0;
+  bool blank_shown = false;
   for (const auto& m : app["members"]) {
     const std::string pid = m["person_id"];
     if (std::find(counted_.begin(), counted_.end(), pid) == counted_.end())
@@ -214,25 +233,34 @@ void Checker::CheckIncome(const json& app, const json& label) {
     }
     if (months != 0 && months != kLookBackMonths)
       Error("wage records do not cover the window");
+    int64_t member_transfer = 0;
     for (size_t r : benefits_.OfPerson(pid)) {
       if (!in_window(benefits_.at(r, 1))) continue;
       const absl::string_view type = benefits_.at(r, 2);
       if (type == "EMPLOYEE_PENSION" || type == "UNEMPLOYMENT_BENEFIT" ||
           (type == "RESIDENTS_BASIC_PENSION" &&
            !kResidentsBasicPensionExcluded)) {
-        other += Fen(benefits_.at(r, 3));
+        member_transfer += Fen(benefits_.at(r, 3));
       }
     }
+    other += member_transfer;
+    // A category absent is declared nothing (domain.md §4), not 0.
     const json& d = m["declared_monthly_income_fen"];
+    auto declared = [&d](const char* category) {
+      return d.value(category, int64_t{0});
+    };
     if (m["informal_work"].get<bool>()) {
       if (months != 0) Error("informal worker with wage records");
-      wages += 12 * d["WAGES"].get<int64_t>();  // no department covers it
+      if (!d.contains("WAGES")) Error("informal wages not declared");
+      wages += 12 * declared("WAGES");  // no department covers it
     }
-    declared100 +=
-        12 * (d["WAGES"].get<int64_t>() * (100 - kEmploymentCostPercent) +
-              (d["BUSINESS"].get<int64_t>() + d["PROPERTY"].get<int64_t>() +
-               d["TRANSFER"].get<int64_t>() + d["OTHER"].get<int64_t>()) *
-                  100);
+    // A blank category the member's records show (wages, or transfers).
+    blank_shown = blank_shown || (!d.contains("WAGES") && months != 0) ||
+                  (!d.contains("TRANSFER") && member_transfer > 0);
+    declared100 += 12 * (declared("WAGES") * (100 - kEmploymentCostPercent) +
+                         (declared("BUSINESS") + declared("PROPERTY") +
+                          declared("TRANSFER") + declared("OTHER")) *
+                             100);
   }
   const int64_t n = static_cast<int64_t>(counted_.size());
   const int64_t rigid100 =
@@ -255,6 +283,9 @@ void Checker::CheckIncome(const json& app, const json& label) {
   }
   const bool undeclared = Planted(label, "UNDECLARED_WAGES");
   const bool differs = Planted(label, "DECLARED_DIFFERS_NO_EFFECT");
+  const bool blank = Planted(label, "DECLARED_NOTHING");
+  if (blank != blank_shown)
+    Error("DECLARED_NOTHING planted iff a category the records show is blank");
   if (undeclared != !pass) Error("UNDECLARED_WAGES planted iff income fails");
   if (undeclared &&
       !(declared100 - rigid100 < line100 && declared100 < found100)) {
@@ -265,7 +296,9 @@ void Checker::CheckIncome(const json& app, const json& label) {
       (declared100 == found100 || declared100 - rigid100 >= line100)) {
     Error("DECLARED_DIFFERS_NO_EFFECT: declaration equal or on the other side");
   }
-  if (!undeclared && !differs && declared100 != found100) {
+  if (blank && declared100 >= found100)
+    Error("DECLARED_NOTHING: the declaration leaves nothing out");
+  if (!undeclared && !differs && !blank && declared100 != found100) {
     Error(absl::StrCat("declared income differs from the records: ",
                        declared100, " vs ", found100));
   }
@@ -492,6 +525,17 @@ void Checker::CheckTekun(const json& app, const json& label) {
 // is the 户号 it names, the applicant's own in the same program is no
 // duplicate, programs that exclude each other count in any household; a
 // duplicate is REVIEW whatever the feed's age, else a stale feed is UNKNOWN.
+bool Checker::EnrollmentFeedStale() const {
+  bool stale = true;  // no file: missing, as stale
+  for (const auto& d : county_.manifest["departments"]) {
+    if (d["department"] != "ASSISTANCE_ENROLLMENT") continue;
+    const absl::CivilDay as_of = *ParseCivilDay(d["as_of"].get<std::string>());
+    // Data dated after a backdated verification date is not stale (§6).
+    stale = day_ - as_of > MaxDataAgeDays(hedui::v1::ASSISTANCE_ENROLLMENT);
+  }
+  return stale;
+}
+
 void Checker::CheckDuplicateEnrollment(const json& app, const json& label) {
   bool same = false, excluding = false, own = false, not_active = false,
        obligor = false, uncounted = false;
@@ -542,13 +586,7 @@ void Checker::CheckDuplicateEnrollment(const json& app, const json& label) {
       Error("DUPLICATE_ENROLLMENT for a program without it");
     return;
   }
-  bool stale = true;  // no file: missing, as stale
-  for (const auto& d : county_.manifest["departments"]) {
-    if (d["department"] != "ASSISTANCE_ENROLLMENT") continue;
-    const absl::CivilDay as_of = *ParseCivilDay(d["as_of"].get<std::string>());
-    // Data dated after a backdated verification date is not stale (§6).
-    stale = day_ - as_of > MaxDataAgeDays(hedui::v1::ASSISTANCE_ENROLLMENT);
-  }
+  const bool stale = EnrollmentFeedStale();
   const std::string expected = same || excluding ? "REVIEW"
                                : stale           ? "UNKNOWN"
                                                  : "PASS";
@@ -622,12 +660,20 @@ void Checker::Check(const json& app, const json& label) {
   if (Criterion(label, "CONSENT") != "PASS") Error("CONSENT");
 
   // Which criteria the program has (domain.md §5).
-  const bool enrolled = label["criteria"].contains("ENROLLMENT");
+  const bool enrolled = Criterion(label, "ENROLLMENT") == "PASS";
+  // A MEDICAL household not shown enrolled, the enrollment feed stale: not
+  // knowing is not "not enrolled" (domain.md §1), so ENROLLMENT is UNKNOWN
+  // beside the income and asset tests.
+  const bool enrollment_unknown =
+      program_ == "MEDICAL" && !enrolled && EnrollmentFeedStale();
+  if (enrollment_unknown != (Criterion(label, "ENROLLMENT") == "UNKNOWN"))
+    Error("ENROLLMENT UNKNOWN iff a MEDICAL household meets a stale feed");
   const bool asset_tested =
       !enrolled && (program_ == "DIBAO" || program_ == "TEKUN" ||
                     program_ == "HOUSING" || program_ == "MEDICAL");
   std::set<std::string> expected = {"CONSENT", "COMPOSITION"};
   expected.insert(enrolled ? "ENROLLMENT" : "INCOME");
+  if (enrollment_unknown) expected.insert("ENROLLMENT");
   if (asset_tested) {
     expected.insert({"FINANCIAL_ASSETS", "RESIDENTIAL_PROPERTY",
                      "NON_RESIDENTIAL_PROPERTY", "VEHICLES", "BUSINESS"});

@@ -60,11 +60,17 @@ absl::StatusOr<hedui::v1::VerificationRequest> ApplicationToRequest(
     const Json& income = m.at("declared_monthly_income_fen");
     hedui::v1::DeclaredIncome* declared =
         member->mutable_declared_monthly_income();
-    declared->set_wages_fen(income.at("WAGES").get<int64_t>());
-    declared->set_business_fen(income.at("BUSINESS").get<int64_t>());
-    declared->set_property_fen(income.at("PROPERTY").get<int64_t>());
-    declared->set_transfer_fen(income.at("TRANSFER").get<int64_t>());
-    declared->set_other_fen(income.at("OTHER").get<int64_t>());
+    // A category absent is declared nothing: left unset, not 0.
+    if (income.contains("WAGES"))
+      declared->set_wages_fen(income.at("WAGES").get<int64_t>());
+    if (income.contains("BUSINESS"))
+      declared->set_business_fen(income.at("BUSINESS").get<int64_t>());
+    if (income.contains("PROPERTY"))
+      declared->set_property_fen(income.at("PROPERTY").get<int64_t>());
+    if (income.contains("TRANSFER"))
+      declared->set_transfer_fen(income.at("TRANSFER").get<int64_t>());
+    if (income.contains("OTHER"))
+      declared->set_other_fen(income.at("OTHER").get<int64_t>());
     member->set_informal_work(m.at("informal_work").get<bool>());
   }
 
