@@ -91,7 +91,14 @@ absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
   AddDepartments(ctx, report);
 
   EvaluateConsent(ctx, report);
-  EvaluateComposition(&ctx, report);
+  if (!EvaluateComposition(&ctx, report)) {
+    // No living declared member: the other criteria are absent and the
+    // household does not meet them (domain.md §10.1). The consent, judged
+    // before any record was read, stays.
+    DecideVerdict(report);
+    AddWhatWouldChange(report);
+    return absl::OkStatus();
+  }
   switch (request.program()) {
     case hedui::v1::MEDICAL: {
       // Enrolled households pass by enrollment: income and assets are

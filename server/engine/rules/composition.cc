@@ -43,7 +43,7 @@ class CompositionRule {
   CompositionRule(EvaluationContext* ctx, Report* report)
       : ctx_(*ctx), report_(report), household_(report->mutable_household()) {}
 
-  void Run() {
+  bool Run() {
     finding_ = AddFinding(report_, Finding::COMPOSITION);
     for (const auto& m : ctx_.request->members())
       declared_.insert(m.person_id());
@@ -60,11 +60,20 @@ class CompositionRule {
     for (MemberView& member : ctx_.members) {
       if (member.counted) ctx_.counted.push_back(&member);
     }
+    if (deceased_ == static_cast<int>(ctx_.members.size())) {
+      // No living declared member (domain.md §10.1 "Special households"):
+      // there is no household left to verify.
+      Raise(Finding::FAIL, "申报成员均已死亡，没有在世的家庭成员");
+      household_->set_counted_members(0);
+      Finish();
+      return false;
+    }
     for (const MemberView* member : ctx_.counted) CheckSpouse(*member);
     CheckRegister();
     if (!ctx_.request->single_person_member_id().empty()) SinglePerson();
     household_->set_counted_members(ctx_.CountedSize());
     Finish();
+    return true;
   }
 
  private:
@@ -99,6 +108,7 @@ class CompositionRule {
                     DescribeRecord(records.death(0)));
       }
       member.counted = false;
+      ++deceased_;
       out->set_reason(
           absl::StrCat("已死亡（", when, "），不计入家庭人口及收入"));
       Raise(Finding::REVIEW, absl::StrCat("申报成员", Who(member), "已死亡"));
@@ -411,6 +421,7 @@ class CompositionRule {
   std::vector<std::string> notes_;
   absl::flat_hash_set<std::string> declared_;
   absl::flat_hash_set<std::string> reported_;
+  int deceased_ = 0;  // declared members dead by the records
   bool registered_indexed_ = false;
   absl::flat_hash_map<absl::string_view,
                       const store::HouseholdRegistrationRecord*>
@@ -419,8 +430,8 @@ class CompositionRule {
 
 }  // namespace
 
-void EvaluateComposition(EvaluationContext* ctx, Report* report) {
-  CompositionRule(ctx, report).Run();
+bool EvaluateComposition(EvaluationContext* ctx, Report* report) {
+  return CompositionRule(ctx, report).Run();
 }
 
 }  // namespace hedui::engine

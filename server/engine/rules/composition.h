@@ -10,8 +10,10 @@ namespace hedui::engine {
 // registration, death and marriage records; the register of the applicant's
 // 户号 for undeclared spouses and minor children; single-person coverage.
 // Sets ctx->counted and each member's `counted`, fills report->household and
-// appends the COMPOSITION finding.
-void EvaluateComposition(EvaluationContext* ctx, hedui::v1::Report* report);
+// appends the COMPOSITION finding. False when no declared member is alive:
+// COMPOSITION then fails, and no other criterion is judged (domain.md §10.1
+// "Special households").
+bool EvaluateComposition(EvaluationContext* ctx, hedui::v1::Report* report);
 
 }  // namespace hedui::engine
 

@@ -2,8 +2,11 @@
 // differences between the declaration and the registers need review.
 #include "server/engine/rules/composition.h"
 
+#include <array>
 #include <string>
+#include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/engine/testing/household_builder.h"
 
@@ -80,6 +83,103 @@ TEST(CompositionTest, DeceasedMemberIsNotCountedNorTheirIncome) {
   EXPECT_EQ(ResultOf(report, Finding::INCOME), Finding::PASS);
   EXPECT_EQ(report.income().members_size(), 1);
   EXPECT_EQ(report.verdict(), hedui::v1::NEEDS_REVIEW);
+}
+
+void Dies(HouseholdBuilder& h, const std::string& id, bool death_record,
+          bool registration) {
+  if (death_record) {
+    store::DeathRecord* d = h.Person(id)->add_death();
+    d->set_person_id(id);
+    *d->mutable_date_of_death() = hedui::ToProto(absl::CivilDay(2026, 9, 1));
+  }
+  if (registration) {
+    h.Person(id)->mutable_household_registration(0)->set_status(
+        store::DECEASED);
+  }
+}
+
+std::vector<Finding::Criterion> Criteria(const hedui::v1::Report& report) {
+  std::vector<Finding::Criterion> criteria;
+  for (const auto& f : report.findings()) criteria.push_back(f.criterion());
+  return criteria;
+}
+
+// domain.md §10.1 "Special households": with no living declared member,
+// COMPOSITION fails, the other criteria are absent and the verdict is
+// DOES_NOT_MEET. One living member, or one only missing, is a household.
+TEST(CompositionTest, NoLivingDeclaredMember) {
+  struct Case {
+    std::string name;
+    hedui::v1::Program program;
+    // Per member: {death record, registered DECEASED, registered MISSING}.
+    std::vector<std::array<bool, 3>> members;
+    bool none_living;
+    int counted;
+  };
+  const Case cases[] = {
+      {"ApplicantDeadByRecord",
+       hedui::v1::DIBAO,
+       {{true, false, false}},
+       true,
+       0},
+      {"ApplicantDeadByRegistration",
+       hedui::v1::DIBAO,
+       {{false, true, false}},
+       true,
+       0},
+      {"BothDead",
+       hedui::v1::TEKUN,
+       {{true, true, false}, {false, true, false}},
+       true,
+       0},
+      {"BothDeadMargin",
+       hedui::v1::LOW_INCOME_MARGIN,
+       {{true, false, false}, {true, false, false}},
+       true,
+       0},
+      {"OneAlive",
+       hedui::v1::DIBAO,
+       {{true, true, false}, {false, false, false}},
+       false,
+       1},
+      {"OneDeadOneMissing",
+       hedui::v1::TEKUN,
+       {{true, true, false}, {false, false, true}},
+       false,
+       0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    HouseholdBuilder h(c.program, kDay);
+    for (size_t i = 0; i < c.members.size(); ++i) {
+      const std::string id =
+          h.AddMember(absl::CivilDay(1940 + static_cast<int>(i), 1, 1),
+                      i == 0 ? hedui::v1::HEAD : hedui::v1::SPOUSE);
+      Dies(h, id, c.members[i][0], c.members[i][1]);
+      if (c.members[i][2]) {
+        h.Person(id)->mutable_household_registration(0)->set_status(
+            store::MISSING);
+      }
+    }
+    const hedui::v1::Report report = h.Evaluate();
+    EXPECT_EQ(report.household().counted_members(), c.counted);
+    if (c.none_living) {
+      EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::FAIL);
+      EXPECT_THAT(
+          Criteria(report),
+          ::testing::ElementsAre(Finding::CONSENT, Finding::COMPOSITION));
+      EXPECT_EQ(report.verdict(), hedui::v1::DOES_NOT_MEET);
+      EXPECT_FALSE(report.has_income());
+      EXPECT_NE(testing::FindingOf(report, Finding::COMPOSITION)
+                    ->explanation()
+                    .find("申报成员均已死亡"),
+                std::string::npos);
+    } else {
+      EXPECT_EQ(ResultOf(report, Finding::COMPOSITION), Finding::REVIEW);
+      EXPECT_NE(ResultOf(report, Finding::INCOME), Finding::RESULT_UNSPECIFIED);
+      EXPECT_NE(report.verdict(), hedui::v1::DOES_NOT_MEET);
+    }
+  }
 }
 
 TEST(CompositionTest, UndeclaredSpouseFromTheMarriageRecordNeedsReview) {

@@ -25,6 +25,7 @@ using hedui::v1::Finding;
 using hedui::v1::Obligor;
 
 constexpr int kWorkingAgeFrom = 16;
+constexpr int kAdultAge = 18;
 constexpr int kWorkingAgeUntil = 60;  // 60 and over cannot work
 constexpr int kObligorOldAge = 70;
 constexpr int kDibaoObligorAge = 60;
@@ -438,19 +439,29 @@ void EvaluateCannotWork(const EvaluationContext& ctx,
   const bool disability_usable = ctx.freshness.Usable(hedui::v1::DISABILITY);
   const MemberView* failed = nullptr;
   const MemberView* unknown = nullptr;
+  const MemberView* review = nullptr;
   std::vector<std::string> lines;
   for (const MemberView* m : ctx.counted) {
     std::string line = absl::StrCat(
         Who(m->declared->relation(), m->declared->name()), " ", m->age, " 岁");
+    // Aged 16–17 and declared in full-time school (domain.md §10.1 "Special
+    // households"): a person judges, unless a disability already settles it.
+    const bool school_minor =
+        m->age < kAdultAge && m->declared->full_time_student();
     if (m->age >= kWorkingAgeUntil) {
       absl::StrAppend(&line, "，已满 60 周岁，视为无劳动能力");
     } else if (m->age < kWorkingAgeFrom) {
       absl::StrAppend(&line, "，未满 16 周岁，视为无劳动能力");
     } else if (!disability_usable) {
-      if (unknown == nullptr) unknown = m;
       absl::StrAppend(&line, "，",
-                      DescribeDepartmentState(ctx, hedui::v1::DISABILITY),
-                      "，无法判断是否丧失劳动能力");
+                      DescribeDepartmentState(ctx, hedui::v1::DISABILITY));
+      if (school_minor) {
+        if (review == nullptr) review = m;
+        absl::StrAppend(&line, "；申报为全日制在校学生，需人工认定劳动能力");
+      } else {
+        if (unknown == nullptr) unknown = m;
+        absl::StrAppend(&line, "，无法判断是否丧失劳动能力");
+      }
     } else {
       const store::DisabilityRecord* disabling = nullptr;
       for (const store::DisabilityRecord& r : m->records->disability()) {
@@ -461,6 +472,11 @@ void EvaluateCannotWork(const EvaluationContext& ctx,
       if (disabling != nullptr) {
         absl::StrAppend(&line, "，", DescribeRecord(*disabling),
                         "，视为无劳动能力");
+      } else if (school_minor) {
+        if (review == nullptr) review = m;
+        absl::StrAppend(&line,
+                        "，未满 18 周岁，申报为全日制在校学生，"
+                        "需人工认定劳动能力");
       } else {
         if (failed == nullptr) failed = m;
         std::vector<std::string> held;
@@ -491,6 +507,10 @@ void EvaluateCannotWork(const EvaluationContext& ctx,
     finding->add_missing_departments(hedui::v1::DISABILITY);
     deciding = unknown;
     lead = "残联数据不可用，无法判断劳动能力（缺失不视为零）：";
+  } else if (review != nullptr) {
+    finding->set_result(Finding::REVIEW);
+    deciding = review;
+    lead = "有计入成员为 16 至 17 周岁的全日制在校学生，需人工认定：";
   }
   *finding->mutable_value() = YearsQuantity(deciding->age);
   finding->set_explanation(absl::StrCat(lead, absl::StrJoin(lines, "；")));

@@ -46,6 +46,8 @@ const std::string kSpouse73 = Id("19530202", "032");
 const std::string kOther = Id("19540303", "034");  // never declared
 const std::string k16Today = Id("20101110", "041");
 const std::string k15 = Id("20101111", "043");  // 16 tomorrow
+const std::string k17 = Id("20081111", "045");  // 18 tomorrow
+const std::string k18Today = Id("20081110", "047");
 
 constexpr char kAllFresh[] = "2026-11-01";
 
@@ -304,6 +306,78 @@ TEST_F(TekunTest, CannotWorkEveryMember) {
     EXPECT_EQ(f.result(), c.expected) << f.explanation();
     EXPECT_EQ(f.value().numerator(), c.value_age);
     EXPECT_THAT(f.explanation(), HasSubstr("70 岁"));
+  }
+}
+
+std::string Student(const std::string& id, const std::string& relation) {
+  return absl::StrCat("members { person_id: '", id,
+                      "' name: '张三' relation: ", relation,
+                      " full_time_student: true }");
+}
+
+struct SchoolCase {
+  std::string name;
+  std::string members;  // request text
+  std::string persons;  // records
+  std::string disability_as_of;
+  Finding::Result expected;
+  int value_age;
+};
+
+// domain.md §10.1 "Special households": a 特困 person aged 16–17 declared in
+// full-time school is REVIEW; otherwise (not in school, or 18) FAIL.
+TEST_F(TekunTest, CannotWorkSchoolChildrenAged16To17) {
+  auto reg = [](const std::string& id, const std::string& more = "") {
+    return Person(id, Registration(id) + more);
+  };
+  const SchoolCase cases[] = {
+      {"StudentTurns16Today", Student(k16Today, "HEAD"), reg(k16Today),
+       kAllFresh, Finding::REVIEW, 16},
+      {"NotStudentTurns16Today", Member(k16Today, "HEAD"), reg(k16Today),
+       kAllFresh, Finding::FAIL, 16},
+      {"StudentDayBefore18th", Student(k17, "HEAD"), reg(k17), kAllFresh,
+       Finding::REVIEW, 17},
+      {"NotStudentDayBefore18th", Member(k17, "HEAD"), reg(k17), kAllFresh,
+       Finding::FAIL, 17},
+      {"StudentTurns18Today", Student(k18Today, "HEAD"), reg(k18Today),
+       kAllFresh, Finding::FAIL, 18},
+      // Under 16 or disabled, school changes nothing.
+      {"StudentDayBefore16th", Student(k15, "HEAD"), reg(k15), kAllFresh,
+       Finding::PASS, 15},
+      {"StudentDisabled", Student(k17, "HEAD"),
+       reg(k17, Disability(k17, "INTELLECTUAL", 1)), kAllFresh, Finding::PASS,
+       17},
+      {"StudentNotDisablingRecord", Student(k17, "HEAD"),
+       reg(k17, Disability(k17, "PHYSICAL", 3)), kAllFresh, Finding::REVIEW,
+       17},
+      // Without disability data the declared school still calls for a
+      // person: a disability could only make it PASS.
+      {"StudentNoDisabilityData", Student(k17, "HEAD"), reg(k17), "",
+       Finding::REVIEW, 17},
+      // With the others of the household.
+      {"ElderAndStudent", Member(kMember70, "HEAD") + Student(k17, "CHILD"),
+       reg(kMember70) + reg(k17), kAllFresh, Finding::REVIEW, 17},
+      {"StudentAndWorkingAge", Member(k40, "HEAD") + Student(k17, "CHILD"),
+       reg(k40) + reg(k17), kAllFresh, Finding::FAIL, 40},
+      {"StudentAndWorkingAgeNoData",
+       Member(k40, "HEAD") + Student(k17, "CHILD"), reg(k40) + reg(k17), "",
+       Finding::UNKNOWN, 40},
+  };
+  for (const SchoolCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const hedui::v1::Report report =
+        Run(c.members,
+            absl::StrCat(c.persons,
+                         Departments({{"DISABILITY", c.disability_as_of}})),
+            EvaluateCannotWork);
+    ASSERT_EQ(report.findings_size(), 1);
+    const Finding& f = report.findings(0);
+    EXPECT_EQ(f.result(), c.expected) << f.explanation();
+    EXPECT_EQ(f.value().numerator(), c.value_age);
+    if (c.expected == Finding::REVIEW) {
+      EXPECT_THAT(f.explanation(), HasSubstr("全日制在校学生"));
+      EXPECT_EQ(f.missing_departments_size(), 0);
+    }
   }
 }
 
