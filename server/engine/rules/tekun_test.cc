@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,9 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "server/engine/context/evaluation_context.h"
+#include "server/engine/golden/golden_file.h"
 #include "server/engine/policy/policy_loader.h"
+#include "server/engine/testing/household_builder.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::engine {
@@ -939,6 +942,55 @@ TEST_F(TekunTest, ObligorEvidenceIsTheRecordItRestsOn) {
     EXPECT_EQ(f.evidence(0).person_id(), k40);
     EXPECT_THAT(f.evidence(0).record(), HasSubstr(c.record_part));
   }
+}
+
+// Golden report (read as a caseworker would): a 40-year-old with an
+// intellectual disability of grade 1 applies for 特困; the obligors are the
+// parents, 72 and 70, married to each other, each declared naming the other.
+// Their pensions, 1,000.00 and 859.99 yuan a month, are 929.995 yuan a
+// person, below the 930.00 standard: both unable to support, MEETS_CRITERIA.
+TEST(TekunGolden, ParentsMarriedToEachOther) {
+  namespace store = hedui::store::v1;
+  testing::HouseholdBuilder h(hedui::v1::TEKUN, absl::CivilDay(2026, 11, 10));
+  const std::string applicant = h.AddMember(absl::CivilDay(1986, 5, 5));
+  store::DisabilityRecord* d = h.Person(applicant)->add_disability();
+  d->set_person_id(applicant);
+  d->set_category(store::INTELLECTUAL);
+  d->set_grade(1);
+  const std::string father = testing::PersonId(absl::CivilDay(1954, 3, 3), 601);
+  const std::string mother = testing::PersonId(absl::CivilDay(1956, 5, 5), 602);
+  for (const auto& [id, spouse, name, spouse_name, pension] :
+       {std::make_tuple(father, mother, "张父", "李母", int64_t{100'000}),
+        std::make_tuple(mother, father, "李母", "张父", int64_t{85'999})}) {
+    hedui::v1::Obligor* o = h.request().add_obligors();
+    o->set_person_id(id);
+    o->set_name(name);
+    o->set_relation(hedui::v1::PARENT);
+    o->set_declared_status(hedui::v1::Obligor::NORMAL);
+    o->mutable_spouse()->set_person_id(spouse);
+    o->mutable_spouse()->set_name(spouse_name);
+    h.request().mutable_consent()->add_signer_ids(id);
+    store::PersonRecords* p = h.Person(id);
+    store::HouseholdRegistrationRecord* r = p->add_household_registration();
+    r->set_person_id(id);
+    r->set_name(name);
+    r->set_household_number("H2");
+    r->set_relation_to_head(id == father ? store::HEAD : store::SPOUSE);
+    r->set_region_code("320581");
+    r->set_residence_class(store::URBAN);
+    r->set_status(store::NORMAL);
+    store::MarriageRecord* m = p->add_marriage();
+    m->set_person_id(id);
+    m->set_spouse_id(spouse);
+    m->set_status(store::MARRIED);
+    *m->mutable_date() = hedui::ToProto(absl::CivilDay(1980, 10, 1));
+    h.MonthlyPension(id, absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 10),
+                     pension);
+  }
+  const hedui::v1::Report report = h.Evaluate();
+  EXPECT_EQ(testing::ResultOf(report, Finding::OBLIGORS), Finding::PASS);
+  EXPECT_EQ(report.verdict(), hedui::v1::MEETS_CRITERIA);
+  ExpectMatchesGolden("tekun_married_obligors", report);
 }
 
 }  // namespace
