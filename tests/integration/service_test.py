@@ -33,6 +33,11 @@ def date(text):
     return {"year": y, "month": m, "day": d}
 
 
+INCOME_FIELDS = [("WAGES", "wages_fen"), ("BUSINESS", "business_fen"),
+                 ("PROPERTY", "property_fen"), ("TRANSFER", "transfer_fen"),
+                 ("OTHER", "other_fen")]
+
+
 def to_request(app, pb):
     """applications.jsonl (datagen) -> hedui.v1.VerificationRequest."""
     members = []
@@ -41,10 +46,12 @@ def to_request(app, pb):
         members.append({
             "person_id": m["person_id"], "name": m["name"],
             "relation": m["relation"],
+            # A category absent from the application was declared nothing,
+            # which the request says by leaving the field unset (domain.md
+            # §4: not the same as declaring 0).
             "declared_monthly_income": {
-                "wages_fen": income["WAGES"], "business_fen": income["BUSINESS"],
-                "property_fen": income["PROPERTY"],
-                "transfer_fen": income["TRANSFER"], "other_fen": income["OTHER"]},
+                field: income[key] for key, field in INCOME_FIELDS
+                if key in income},
             "informal_work": m["informal_work"]})
     request = {
         "application_id": app["application_id"], "program": app["program"],
