@@ -11,6 +11,8 @@
 #include "absl/strings/strip.h"
 #include "client/amount_text.h"
 #include "client/zh_names.h"
+#include "hedui/policy/v1/policy.pb.h"
+#include "hedui/store/v1/records.pb.h"
 #include "hedui/v1/codes.pb.h"
 #include "hedui/v1/report.pb.h"
 
@@ -93,49 +95,30 @@ const Family kFamilies[] = {
      &hedui::v1::Department_descriptor, false},
 };
 
-struct CodeName {
-  const char* code;
-  const char* name;
-};
-
-// Codes of the policy's own enums (hedui.store.v1, hedui.policy.v1), which
-// carry no Chinese option: named here, the one client file of policy text.
-constexpr CodeName kCapBases[] = {
-    {"DIBAO_STANDARD_PER_MEMBER", "按低保标准、每位计入成员计"},
-};
-constexpr CodeName kVehicleTypes[] = {
-    {"CAR", "小汽车"},        {"TRUCK", "货车"},
-    {"MOTORCYCLE", "摩托车"}, {"DISABILITY_VEHICLE", "残疾人专用车"},
-    {"E_BIKE", "电动自行车"},
-};
-constexpr CodeName kBenefitTypes[] = {
-    {"EMPLOYEE_PENSION", "职工养老金"},
-    {"RESIDENTS_BASIC_PENSION", "城乡居民基础养老金"},
-    {"UNEMPLOYMENT_BENEFIT", "失业保险金"},
-    {"SPECIAL_CARE_PENSION", "优待抚恤金"},
-    {"SURVIVOR_PENSION", "遗属抚恤"},
-    {"DISABILITY_SUBSIDY", "残疾人补贴"},
-    {"ASSISTANCE_PAYMENT", "社会救助金"},
-};
-
-template <size_t N>
-std::string CodeText(const CodeName (&names)[N], absl::string_view code) {
-  for (const CodeName& n : names) {
-    if (code == n.code) return absl::StrCat(n.name, "（", code, "）");
-  }
-  return std::string(code);
+// The Chinese name of a code of one of the policy's own enums, read from the
+// enum value's (hedui.v1.zh) option like every other name the CLI prints.
+std::string CodeName(const google::protobuf::EnumDescriptor* type,
+                     absl::string_view code) {
+  const google::protobuf::EnumValueDescriptor* value =
+      type->FindValueByName(std::string(code));
+  if (value == nullptr) return "";
+  return ZhNameOf(type, value->number());
 }
 
-template <size_t N>
-std::string CodeListText(const CodeName (&names)[N], absl::string_view value) {
+std::string CodeText(const google::protobuf::EnumDescriptor* type,
+                     absl::string_view code) {
+  const std::string name = CodeName(type, code);
+  if (name.empty()) return std::string(code);
+  return absl::StrCat(name, "（", code, "）");
+}
+
+std::string CodeListText(const google::protobuf::EnumDescriptor* type,
+                         absl::string_view value) {
   if (value.empty()) return "无";
   std::vector<std::string> out;
   for (absl::string_view code : absl::StrSplit(value, ',')) {
-    std::string text(code);
-    for (const CodeName& n : names) {
-      if (code == n.code) text = n.name;
-    }
-    out.push_back(std::move(text));
+    const std::string name = CodeName(type, code);
+    out.push_back(name.empty() ? std::string(code) : name);
   }
   return absl::StrJoin(out, "、");
 }
@@ -194,11 +177,12 @@ std::string ValueText(Kind kind, absl::string_view value) {
       }
       break;
     case Kind::kCapBasis:
-      return CodeText(kCapBases, value);
+      return CodeText(hedui::policy::v1::FinancialAssetCapBasis_descriptor(),
+                      value);
     case Kind::kVehicleTypes:
-      return CodeListText(kVehicleTypes, value);
+      return CodeListText(hedui::store::v1::VehicleType_descriptor(), value);
     case Kind::kBenefitTypes:
-      return CodeListText(kBenefitTypes, value);
+      return CodeListText(hedui::store::v1::BenefitType_descriptor(), value);
   }
   return std::string(value);
 }
