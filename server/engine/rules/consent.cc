@@ -199,15 +199,23 @@ void EvaluateConsent(const EvaluationContext& ctx, hedui::v1::Report* report) {
   const Checked checked =
       Check(request, ctx.day, ctx.policy.consent_validity_months);
   const ConsentCheck& check = checked.check;
-  const std::string& id = request.consent().consent_id();
+  // Masked as in the refusal: a county may number consents by the
+  // applicant's resident ID.
+  const std::string id = MaskResidentIdsInText(request.consent().consent_id());
   Finding* finding = AddFinding(report, Finding::CONSENT,
                                 check.valid ? Finding::PASS : Finding::FAIL);
   if (check.valid) {
+    // With no adult declared there is no signer to count: a guardian's
+    // signature covers minors (domain.md §1), and the guardian, not being
+    // declared, is not among the consent's signers.
+    const std::string signers =
+        checked.adults == 0
+            ? "申报人员均未成年，无须本人签署，由监护人签署授权"
+            : absl::StrCat("已覆盖全部 ", checked.adults, " 名成年申报人员");
     finding->set_explanation(
         absl::StrCat("授权书 ", id, " 签于 ", FormatCivilDay(checked.signed_on),
                      "，有效至 ", FormatCivilDay(checked.valid_through),
-                     "，覆盖", ProgramName(request.program()), "，已覆盖全部 ",
-                     checked.adults, " 名成年申报人员"));
+                     "，覆盖", ProgramName(request.program()), "，", signers));
     return;
   }
   std::vector<std::string> reasons;

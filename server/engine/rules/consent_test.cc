@@ -416,6 +416,43 @@ TEST_F(EvaluateConsentTest, PassNamesConsentAndValidity) {
   EXPECT_THAT(f.explanation(), HasSubstr("已覆盖全部 3 名成年申报人员"));
 }
 
+// A household of minors only has no adult to sign: a guardian's signature
+// covers minors (domain.md §1), and the report says so rather than counting
+// "all 0 adults".
+TEST_F(EvaluateConsentTest, PassForMinorsOnlySaysTheGuardianSigns) {
+  const hedui::v1::Report report = Evaluate(Parse(absl::StrCat(
+      "program: DIBAO region_code: '320581' verification_date ", Date(kDay),
+      " ", Member(kMinor, "HEAD"), Consent(D(2026, 10, 20), {}))));
+  ASSERT_EQ(report.findings_size(), 1);
+  const Finding& f = report.findings(0);
+  EXPECT_EQ(f.result(), Finding::PASS);
+  EXPECT_EQ(f.explanation(),
+            "授权书 C-1 签于 2026-10-20，有效至 2027-10-19，覆盖低保，"
+            "申报人员均未成年，无须本人签署，由监护人签署授权");
+}
+
+// A county may number consents by the applicant's resident ID: the report a
+// caseworker reads and the refusal the caller gets both mask it.
+TEST_F(EvaluateConsentTest, AConsentNumberedByResidentIdIsMasked) {
+  for (const bool valid : {true, false}) {
+    SCOPED_TRACE(valid);
+    VerificationRequest request =
+        Parse(Dibao(Member(kSpouse, "SPOUSE"),
+                    valid ? std::vector<std::string>{kHead, kSpouse}
+                          : std::vector<std::string>{kHead}));
+    request.mutable_consent()->set_consent_id(absl::StrCat("SQ-", kHead));
+    const hedui::v1::Report report = Evaluate(request);
+    ASSERT_EQ(report.findings_size(), 1);
+    const std::string& text = report.findings(0).explanation();
+    EXPECT_THAT(text,
+                HasSubstr(absl::StrCat("授权书 SQ-", MaskResidentId(kHead))));
+    EXPECT_THAT(text, Not(HasSubstr(kHead)));
+    const ConsentCheck check = CheckConsent(request, kDay, 12);
+    EXPECT_EQ(check.valid, valid);
+    EXPECT_THAT(check.problem, Not(HasSubstr(kHead)));
+  }
+}
+
 TEST_F(EvaluateConsentTest, FailGivesTheReasonWithMaskedIds) {
   const hedui::v1::Report report =
       Evaluate(Parse(Dibao(Member(kSpouse, "SPOUSE"), {kHead})));
