@@ -190,15 +190,13 @@ int64_t Divisor(const AssetFacts& facts) {
   return std::max<int64_t>(1, facts.members);
 }
 
-bool Present(const EvaluationContext& ctx, Department department) {
-  return ctx.freshness.Data(department).state() !=
-         hedui::v1::DepartmentData::MISSING;
-}
-
 void FillAssets(const EvaluationContext& ctx, const AssetFacts& facts,
                 hedui::v1::Assets* assets) {
-  // A missing department leaves its quantities unset: missing is not zero.
-  if (Present(ctx, hedui::v1::FINANCIAL_ASSETS)) {
+  // A missing or stale department leaves its quantities unset (domain.md §1:
+  // missing is not zero): a stale total is no figure the criteria used, and
+  // a missing one would read as nothing held. The report's departments say
+  // which data were not usable.
+  if (ctx.freshness.Usable(hedui::v1::FINANCIAL_ASSETS)) {
     *assets->mutable_financial_assets() =
         MakeQuantity(facts.financial_total.Amount(), Quantity::FEN);
   }
@@ -206,7 +204,7 @@ void FillAssets(const EvaluationContext& ctx, const AssetFacts& facts,
       static_cast<int32_t>(facts.residential_ids.size()));
   assets->set_non_residential_properties(
       static_cast<int32_t>(facts.non_residential_ids.size()));
-  if (Present(ctx, hedui::v1::REAL_ESTATE)) {
+  if (ctx.freshness.Usable(hedui::v1::REAL_ESTATE)) {
     *assets->mutable_residential_area_per_member() =
         MakeQuantity(facts.residential_area.DividedBy(Divisor(facts)),
                      Quantity::CENTI_M2_PER_PERSON);

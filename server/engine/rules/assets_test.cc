@@ -1207,6 +1207,30 @@ TEST(AssetFiguresTest, UnknownNamesTheDepartmentAndNeverShowsZero) {
   EXPECT_FALSE(e->report.assets().has_financial_assets());
 }
 
+// Stale data are no figure either (domain.md §1: missing or too old is
+// unknown, never zero): the stale bank and real-estate records hold a
+// deposit and a home, but the report's totals are left unset, as for
+// missing data, rather than showing a figure that nothing was judged on.
+TEST(AssetFiguresTest, StaleDataShowNoTotal) {
+  AssetCase c = With(Case("x"), {Deposit(500000), Property("P-1", 6000)});
+  c.ages[hedui::v1::FINANCIAL_ASSETS] = 32;  // 31 days at most
+  c.ages[hedui::v1::REAL_ESTATE] = 93;       // 92 days at most
+  const auto e = Evaluate(c);
+  EXPECT_EQ(FindingOf(e->report, Finding::FINANCIAL_ASSETS)->result(), UNKNOWN);
+  EXPECT_EQ(FindingOf(e->report, Finding::HOUSING_NEED), nullptr);
+  EXPECT_FALSE(e->report.assets().has_financial_assets())
+      << e->report.assets().financial_assets().shown();
+  EXPECT_FALSE(e->report.assets().has_residential_area_per_member())
+      << e->report.assets().residential_area_per_member().shown();
+
+  // One day younger each, the same records are figures.
+  c.ages[hedui::v1::FINANCIAL_ASSETS] = 31;
+  c.ages[hedui::v1::REAL_ESTATE] = 92;
+  const auto fresh = Evaluate(c);
+  EXPECT_EQ(fresh->report.assets().financial_assets().shown(), "5,000.00 元");
+  EXPECT_TRUE(fresh->report.assets().has_residential_area_per_member());
+}
+
 // No registration record (domain.md §2): 20,000.00 元 is within the URBAN cap
 // of 320581 (24 × 930.00 = 22,320.00) and over the RURAL one (24 × 700.00 =
 // 16,800.00), so which standard applies decides: UNKNOWN, and the caseworker
