@@ -104,6 +104,17 @@ TEST(ReportIdTest, TheServersForm) {
   EXPECT_EQ(s.message(),
             "ID: the report id has 12 characters, not 13 (expected R "
             "followed by 12 digits, e.g. R000000000001)");
+  // Characters are counted, not bytes: fullwidth and Arabic-Indic forms.
+  EXPECT_EQ(ValidateReportId("ID", "\uFF3200000000001").message(),
+            "ID: the report id has 12 characters, not 13 (expected R "
+            "followed by 12 digits, e.g. R000000000001)");
+  EXPECT_EQ(ValidateReportId("ID",
+                             "R\u0660\u0660\u0660\u0660\u0660\u0660"
+                             "\u0660\u0660\u0660\u0660\u0660\u0661")
+                .message(),
+            "ID: the report id has characters other than R and the digits "
+            "0-9 (fullwidth?) (expected R followed by 12 digits, e.g. "
+            "R000000000001)");
   EXPECT_EQ(ValidateReportId("ID", "R000000000000").message(),
             "ID: the report id is R000000000000, which no report has "
             "(expected R followed by 12 digits, e.g. R000000000001)");

@@ -17,6 +17,16 @@ int ParseDigits(absl::string_view s) {
   return value;
 }
 
+// Bytes that start a UTF-8 sequence (anything but a continuation byte); a
+// malformed sequence counts each stray byte, which is still a fair count.
+size_t Utf8Characters(absl::string_view text) {
+  size_t count = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
 }  // namespace
 
 char ResidentIdCheckCharacter(absl::string_view first17) {
@@ -27,8 +37,17 @@ char ResidentIdCheckCharacter(absl::string_view first17) {
 
 absl::Status ValidateResidentId(absl::string_view id, absl::string_view field) {
   if (id.size() != kResidentIdLength) {
+    // Counted in characters, not bytes: an ID typed in fullwidth digits is
+    // 18 characters long, and saying "got 54" would mislead whoever typed it.
+    const size_t characters = Utf8Characters(id);
+    if (characters == kResidentIdLength) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field,
+          ": a resident ID is written in ASCII digits 0-9 and X; this one has "
+          "other characters (fullwidth digits?)"));
+    }
     return absl::InvalidArgumentError(absl::StrCat(
-        field, ": a resident ID has 18 characters, got ", id.size()));
+        field, ": a resident ID has 18 characters, got ", characters));
   }
   for (int i = 0; i < 17; ++i) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(id[i]))) {

@@ -40,6 +40,18 @@ TEST(ResidentIdTest, ErrorNamesFieldButNotTheId) {
   EXPECT_EQ(status.message().find("110105194912310021"), std::string::npos);
 }
 
+TEST(ResidentIdTest, LengthIsCountedInCharacters) {
+  // 18 fullwidth digits are 54 bytes: the message must not say 54.
+  std::string fullwidth;
+  for (int i = 0; i < 18; ++i) fullwidth += "\uFF11";
+  const absl::Status wide = ValidateResidentId(fullwidth, "person_id");
+  EXPECT_EQ(wide.message(),
+            "person_id: a resident ID is written in ASCII digits 0-9 and X; "
+            "this one has other characters (fullwidth digits?)");
+  const absl::Status short_one = ValidateResidentId("\uFF11\uFF12", "x");
+  EXPECT_EQ(short_one.message(), "x: a resident ID has 18 characters, got 2");
+}
+
 TEST(ResidentIdTest, EveryCheckCharacterRoundTrips) {
   // Vary the sequence so that each of the 11 check characters occurs.
   std::set<char> seen;
