@@ -303,6 +303,14 @@ class Validator {
                          "]: two obligors married to each other must each "
                          "name the other as spouse, but obligors[",
                          other, "].spouse does not name obligors[", i, "]"));
+      } else if (!spouse.name().empty() &&
+                 spouse.name() != request_.obligors(other).name()) {
+        // The same person under two names: one of the declarations is wrong,
+        // and which one decides whose records are read.
+        Add(absl::StrCat(spouse_prefix, ".name"),
+            absl::StrCat("differs from obligors[", other,
+                         "].name: the spouse is declared as obligors[", other,
+                         "] and must carry the same name"));
       }
     }
   }

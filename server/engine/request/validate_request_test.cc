@@ -689,6 +689,10 @@ TEST(ValidateRequestTest, ObligorsMarriedToEachOther) {
        "TEKUN",
        [](R& r) { r.mutable_obligors(0)->mutable_spouse()->clear_name(); },
        {"obligors[0].spouse.name"}},
+      {"SpouseNameDiffersFromTheObligorsOwn",
+       "TEKUN",
+       [](R& r) { r.mutable_obligors(0)->mutable_spouse()->set_name("王五"); },
+       {"obligors[0].spouse.name"}},
       {"SpouseIdStillChecked",
        "TEKUN",
        [](R& r) {
