@@ -369,13 +369,18 @@ std::string CountSentence(const Finding& f, const Report& report) {
 
 // --- 义务人 ---
 
-// The finding compares one obligor's income (per person with their spouse)
-// only when one obligor's income was judged; it then decides the result only
-// when that obligor is the one declared.
+// The finding compares an income (per person with the spouse) only when
+// every obligor whose income was judged had the same one: one obligor's, or
+// the joint income of two obligors married to each other. A failure rests
+// on it only when that obligor is the one declared (another may be able to
+// support for another reason). A pass rests on it whenever it is shown: every
+// living obligor is unable to support, and one whose income was judged is
+// so only by that income being below the standard, so the income reaching
+// the standard fails the criterion however many obligors there are.
 std::string ObligorsSentence(const Finding& f, const Report& report) {
   const std::optional<Line> line = ReadLine(f, Quantity::FEN_PER_PERSON_MONTH);
-  const bool one_compared = line && line->comparison == Finding::LESS_THAN &&
-                            report.request().obligors_size() == 1;
+  const bool compared = line && line->comparison == Finding::LESS_THAN;
+  const bool one_compared = compared && report.request().obligors_size() == 1;
   if (f.result() == Finding::FAIL) {
     if (one_compared && !line->on_pass_side) {
       return absl::StrCat("义务人人均月收入需低于低保标准 ",
@@ -387,7 +392,7 @@ std::string ObligorsSentence(const Finding& f, const Report& report) {
            "失踪或在押，或年满 70 周岁或重度残疾且与配偶人均月收入低于低保"
            "标准），此项方可通过";
   }
-  if (f.result() == Finding::PASS && one_compared && line->on_pass_side &&
+  if (f.result() == Finding::PASS && compared && line->on_pass_side &&
       PassNearLine(*line, false)) {
     return absl::StrCat("义务人人均月收入再增加 ",
                         Money(Step(line->gap, PastTheLineToFail(*line))),

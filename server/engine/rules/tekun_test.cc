@@ -990,6 +990,11 @@ TEST(TekunGolden, ParentsMarriedToEachOther) {
   const hedui::v1::Report report = h.Evaluate();
   EXPECT_EQ(testing::ResultOf(report, Finding::OBLIGORS), Finding::PASS);
   EXPECT_EQ(report.verdict(), hedui::v1::MEETS_CRITERIA);
+  // Half a fen a person below the line, within 10 % of it: what would fail
+  // it is said, as for an income that passes near its line.
+  EXPECT_EQ(testing::FindingOf(report, Finding::OBLIGORS)->what_would_change(),
+            "义务人人均月收入再增加 0.01 元即达到低保标准 930.00 元，"
+            "此项将不通过");
   ExpectMatchesGolden("tekun_married_obligors", report);
 }
 
