@@ -141,11 +141,8 @@ std::string DescribeDepartmentState(const EvaluationContext& ctx,
     case DepartmentData::MISSING:
       return absl::StrCat(DepartmentName(department), "数据缺失");
     case DepartmentData::STALE:
-      if (data.age_days() < 0) {
-        return absl::StrCat(DepartmentName(department), "数据截至 ",
-                            FormatCivilDay(ctx.freshness.AsOf(department)),
-                            "，晚于核对日期");
-      }
+      // Only by age: data dated after the verification date is fresh
+      // (data_freshness.h, domain.md §6).
       return absl::StrCat(DepartmentName(department), "数据截至 ",
                           FormatCivilDay(ctx.freshness.AsOf(department)),
                           "，已 ", data.age_days(), " 天，超过上限 ",

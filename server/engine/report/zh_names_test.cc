@@ -9,6 +9,7 @@
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
+#include "server/engine/testing/household_builder.h"
 
 namespace hedui::engine {
 namespace {
@@ -107,6 +108,21 @@ TEST(RecordTextTest, DepartmentsByTheirFullName) {
   EXPECT_EQ(DepartmentName(hedui::v1::FINANCIAL_ASSETS), "银行/证券/保险");
   EXPECT_EQ(DepartmentName(hedui::v1::ASSISTANCE_ENROLLMENT), "民政救助");
   EXPECT_EQ(DepartmentName(static_cast<hedui::v1::Department>(99)), "未知部门");
+}
+
+// A backdated verification reads the records held today, dated after the
+// verification date: they are fresh (domain.md §6) and their state says
+// only their as-of date, as it is.
+TEST(RecordTextTest, DataDatedAfterTheVerificationDateReadAsFresh) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, absl::CivilDay(2026, 10, 20),
+                              /*as_of=*/absl::CivilDay(2026, 11, 1));
+  h.AddMember(absl::CivilDay(1970, 1, 1));
+  absl::StatusOr<EvaluationContext> ctx =
+      BuildContext(h.request(), h.records(), testing::ExamplePolicy());
+  ASSERT_TRUE(ctx.ok()) << ctx.status();
+  EXPECT_TRUE(ctx->freshness.Usable(hedui::v1::TAX));
+  EXPECT_EQ(DescribeDepartmentState(*ctx, hedui::v1::TAX),
+            "税务数据截至 2026-11-01");
 }
 
 }  // namespace
