@@ -134,10 +134,12 @@ std::string StatusName(store::RegistrationStatus status) {
       return "死亡";
     case store::MOVED:
       return "迁出";
+    // The names of the statuses an obligor can be declared in: the one
+    // wording for both (proto/hedui/v1/verification.proto).
     case store::MISSING:
-      return "失踪";
+      return ZhName(hedui::v1::Obligor::MISSING);
     case store::IN_CUSTODY:
-      return "在押/强制隔离戒毒";
+      return ZhName(hedui::v1::Obligor::IN_CUSTODY);
     default:
       return "状态不明";
   }

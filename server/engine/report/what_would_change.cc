@@ -13,6 +13,7 @@
 #include "hedui/store/v1/records.pb.h"
 #include "server/engine/arithmetic/exact_amount.h"
 #include "server/engine/report/record_text.h"
+#include "server/engine/report/zh_names.h"
 
 namespace hedui::engine {
 namespace {
@@ -388,9 +389,12 @@ std::string ObligorsSentence(const Finding& f, const Report& report) {
                           Money(Step(line->gap, PastTheLineToPass(*line))),
                           "），此项方可通过");
     }
-    return "需每位义务人均无履行义务的能力（特困人员、60 周岁以上低保对象、"
-           "失踪或在押，或年满 70 周岁或重度残疾且与配偶人均月收入低于低保"
-           "标准），此项方可通过";
+    return absl::StrCat(
+        "需每位义务人均无履行义务的能力（特困人员、60 周岁以上低保对象、",
+        ZhName(hedui::v1::Obligor::MISSING), "、",
+        ZhName(hedui::v1::Obligor::IN_CUSTODY),
+        "，或年满 70 周岁或重度残疾且与配偶人均月收入低于低保标准），"
+        "此项方可通过");
   }
   if (f.result() == Finding::PASS && compared && line->on_pass_side &&
       PassNearLine(*line, false)) {

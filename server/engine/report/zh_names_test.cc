@@ -103,6 +103,16 @@ TEST(RecordTextTest, RegisteredRelationsUseTheDeclaredNames) {
             "关系不明");
 }
 
+// A registration status an obligor can be declared in reads as the
+// declaration does: one name for custody, the proto's.
+TEST(RecordTextTest, StatusesAnObligorCanBeDeclaredInShareItsNames) {
+  namespace store = hedui::store::v1;
+  EXPECT_EQ(StatusName(store::IN_CUSTODY), "服刑或强制隔离戒毒");
+  EXPECT_EQ(StatusName(store::IN_CUSTODY),
+            ZhName(hedui::v1::Obligor::IN_CUSTODY));
+  EXPECT_EQ(StatusName(store::MISSING), ZhName(hedui::v1::Obligor::MISSING));
+}
+
 TEST(RecordTextTest, DepartmentsByTheirFullName) {
   EXPECT_EQ(DepartmentName(hedui::v1::TAX), "税务");
   EXPECT_EQ(DepartmentName(hedui::v1::FINANCIAL_ASSETS), "银行/证券/保险");

@@ -13,6 +13,7 @@
 #include "server/engine/arithmetic/exact_amount.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
+#include "server/engine/report/zh_names.h"
 #include "server/engine/rules/income.h"
 #include "storage/types/resident_id.h"
 
@@ -169,7 +170,7 @@ class ObligorJudge {
     const store::RegistrationStatus declared =
         missing ? store::MISSING : store::IN_CUSTODY;
     const std::string declared_text =
-        missing ? "申报失踪" : "申报在押/强制隔离戒毒";
+        absl::StrCat("申报", ZhName(obligor.declared_status()));
     if (!Usable(hedui::v1::HOUSEHOLD_REGISTRATION)) {
       out->unable = Tri::kUnknown;
       Unusable(hedui::v1::HOUSEHOLD_REGISTRATION, out);
@@ -402,12 +403,9 @@ class ObligorJudge {
     if (spouse_id.empty()) return false;
     const Obligor* as_obligor = ObligorNamed(spouse_id);
     if (as_obligor != nullptr && DeclaredAbsent(*as_obligor)) {
-      out->notes.push_back(
-          absl::StrCat("配偶同为义务人，申报",
-                       as_obligor->declared_status() == Obligor::MISSING
-                           ? "失踪"
-                           : "在押/强制隔离戒毒",
-                       "，不计其收入"));
+      out->notes.push_back(absl::StrCat("配偶同为义务人，申报",
+                                        ZhName(as_obligor->declared_status()),
+                                        "，不计其收入"));
       return false;
     }
     std::string died;

@@ -30,6 +30,7 @@ using hedui::v1::Department;
 using hedui::v1::Finding;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Id(const std::string& birth, const std::string& seq) {
   const std::string first17 = absl::StrCat("320581", birth, seq);
@@ -905,6 +906,46 @@ TEST_F(TekunTest, DeceasedAndRegisteredMissingObligorsAreExplained) {
     EXPECT_THAT(f.explanation(), HasSubstr("以户籍登记为准"));
     ASSERT_EQ(f.evidence_size(), 1);
     EXPECT_EQ(f.evidence(0).department(), hedui::v1::HOUSEHOLD_REGISTRATION);
+  }
+}
+
+// Custody has one name, the proto's (服刑或强制隔离戒毒), whether declared,
+// registered or a spouse's: never another wording beside it.
+TEST_F(TekunTest, CustodyReadsByTheOneName) {
+  {
+    const hedui::v1::Report report =
+        Run(Member(kApplicant82, "HEAD") + Obligor(k40, "IN_CUSTODY"),
+            absl::StrCat(Person(kApplicant82, Registration(kApplicant82)),
+                         Person(k40, Registration(k40, "IN_CUSTODY")),
+                         Departments({})),
+            EvaluateObligors);
+    const Finding& f = report.findings(0);
+    EXPECT_EQ(f.result(), Finding::PASS);
+    EXPECT_THAT(f.explanation(),
+                HasSubstr("申报服刑或强制隔离戒毒，户籍登记状态为服刑或强制隔离"
+                          "戒毒，无履行义务能力"));
+    ASSERT_EQ(f.evidence_size(), 1);
+    EXPECT_THAT(f.evidence(0).record(), HasSubstr("状态 服刑或强制隔离戒毒"));
+    EXPECT_THAT(f.explanation(), Not(HasSubstr("在押")));
+  }
+  {
+    // A couple of obligors, the mother declared in custody: the father's
+    // income is his own.
+    const hedui::v1::Report report = Run(
+        Member(kApplicant82, "HEAD") + Obligor(k75, "NORMAL", kSpouse73) +
+            Obligor(kSpouse73, "IN_CUSTODY", k75),
+        absl::StrCat(Person(kApplicant82, Registration(kApplicant82)),
+                     Person(k75, Registration(k75) +
+                                     Marriage(k75, kSpouse73, "MARRIED", 1975) +
+                                     Pension(k75, 100000, 100000)),
+                     Person(kSpouse73, Registration(kSpouse73, "IN_CUSTODY")),
+                     Departments({})),
+        EvaluateObligors);
+    const Finding& f = report.findings(0);
+    EXPECT_THAT(
+        f.explanation(),
+        HasSubstr("配偶同为义务人，申报服刑或强制隔离戒毒，不计其收入"));
+    EXPECT_THAT(f.explanation(), Not(HasSubstr("在押")));
   }
 }
 
