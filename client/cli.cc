@@ -28,6 +28,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   // No require_subcommand(): CLI11 would then report "hedui frobnicate" as
   // a missing subcommand instead of naming the unknown word.
 
+  // The version comes from CMake's project() so the package, heduid and
+  // the CLI cannot disagree.
+  app.set_version_flag("--version", std::string("hedui ") + HEDUI_VERSION,
+                       "Print the version and exit");
+
   CommandContext ctx;
   ctx.out = &out;
   ctx.err = &err;

@@ -69,6 +69,12 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_THAT(out_.str(), HasSubstr("--as-of"));
 }
 
+TEST_F(CliTest, VersionIsTheProjectVersion) {
+  EXPECT_EQ(Run({"--version"}), kExitOk);
+  EXPECT_EQ(out_.str(), "hedui " HEDUI_EXPECTED_VERSION "\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
 TEST_F(CliTest, UsageErrorsNameTheFlag) {
   const std::string file = WriteTempFile("tax.csv", "a\n");
   struct Case {
