@@ -976,10 +976,38 @@ TEST(VerdictSummaryTest, UnknownEnrollmentKeepsAFailureOpen) {
 TEST(VerdictSummaryTest, AFailedConsentDecidesWhateverTheEnrollment) {
   const Report report = Decided(
       {MakeFinding(Finding::ENROLLMENT, Finding::UNKNOWN, "民政救助数据缺失"),
-       MakeFinding(Finding::CONSENT, Finding::FAIL, "授权书已到期")});
+       MakeFinding(Finding::CONSENT, Finding::FAIL, "授权书已到期"),
+       MakeFinding(Finding::INCOME, Finding::FAIL, "人均月收入 1,500.00 元")});
   EXPECT_EQ(report.verdict(), hedui::v1::DOES_NOT_MEET);
   EXPECT_EQ(Deciding(report),
             (std::vector<Finding::Criterion>{Finding::CONSENT}));
+  EXPECT_NE(report.summary().find("不作为决定条件：家庭收入（不通过）"),
+            std::string::npos)
+      << report.summary();
+  EXPECT_EQ(report.summary().find("未能判定：救助在保（无法判断）："
+                                  "民政救助数据缺失；家庭收入"),
+            std::string::npos)
+      << report.summary();
+}
+
+// A failed composition decides whatever the enrollment; the income, judged
+// and failed, is no undetermined criterion: it is listed as failed, and as
+// not deciding because an enrolled household would pass without it.
+TEST(VerdictSummaryTest, AFailureTheEnrollmentMayWaiveIsNotUndetermined) {
+  const Report report = Decided(
+      {MakeFinding(Finding::ENROLLMENT, Finding::UNKNOWN, "民政救助数据缺失"),
+       MakeFinding(Finding::INCOME, Finding::FAIL, "人均月收入 1,500.00 元"),
+       MakeFinding(Finding::COMPOSITION, Finding::FAIL, "申报成员已死亡")});
+  EXPECT_EQ(report.verdict(), hedui::v1::DOES_NOT_MEET);
+  EXPECT_EQ(Deciding(report),
+            (std::vector<Finding::Criterion>{Finding::COMPOSITION}));
+  EXPECT_EQ(report.summary(),
+            "核对建议：不符合。决定结果的条件：家庭成员。"
+            "家庭成员（不通过）：申报成员已死亡。"
+            "另有条件未能判定：救助在保（无法判断）：民政救助数据缺失。"
+            "另有条件不通过，但救助在保情况未明（如已在保，则按在保通过，"
+            "收入和财产不再判断），不作为决定条件："
+            "家庭收入（不通过）：人均月收入 1,500.00 元。");
 }
 
 TEST(VerdictSummaryTest, UsesTheShortNameInsideTheSentence) {

@@ -64,7 +64,8 @@ void DecideVerdict(hedui::v1::Report* report) {
   }
   std::vector<const Finding*> failed;    // definitive failures
   std::vector<const Finding*> doubtful;  // unknown, for review, or waived
-  bool any_waived = false;
+  std::vector<const Finding*> open;      // unknown or for review
+  std::vector<const Finding*> waived;    // failed, unless enrolled
   for (const Finding& f : *findings) {
     if (f.result() == Finding::PASS) continue;
     const bool waived_by_enrollment = enrollment_unknown &&
@@ -72,10 +73,10 @@ void DecideVerdict(hedui::v1::Report* report) {
                                       f.criterion() != Finding::COMPOSITION;
     if (f.result() == Finding::FAIL && !waived_by_enrollment) {
       failed.push_back(&f);
-    } else {
-      any_waived |= f.result() == Finding::FAIL;
-      doubtful.push_back(&f);
+      continue;
     }
+    doubtful.push_back(&f);
+    (f.result() == Finding::FAIL ? waived : open).push_back(&f);
   }
 
   // The criteria that decide: the failures for DOES_NOT_MEET; for
@@ -94,16 +95,25 @@ void DecideVerdict(hedui::v1::Report* report) {
     summary = absl::StrCat("核对建议：", ZhName(hedui::v1::DOES_NOT_MEET),
                            "。决定结果的条件：", JoinNames(failed), "。",
                            JoinReasons(failed), "。");
-    if (!doubtful.empty()) {
-      absl::StrAppend(&summary, "另有条件未能判定：", JoinReasons(doubtful),
-                      "。");
+    if (!open.empty()) {
+      absl::StrAppend(&summary, "另有条件未能判定：", JoinReasons(open), "。");
+    }
+    // A failure the unknown enrollment may waive was judged: it failed, it
+    // is not undetermined; it only does not decide, the verdict being
+    // decided already.
+    if (!waived.empty()) {
+      absl::StrAppend(&summary, "另有条件不通过，但",
+                      ZhShortName(Finding::ENROLLMENT),
+                      "情况未明（如已在保，则按在保通过，收入和财产不再判断），"
+                      "不作为决定条件：",
+                      JoinReasons(waived), "。");
     }
   } else if (!doubtful.empty()) {
     report->set_verdict(hedui::v1::NEEDS_REVIEW);
     summary = absl::StrCat("核对建议：", ZhName(hedui::v1::NEEDS_REVIEW),
                            "。决定结果的条件：", JoinNames(doubtful), "。",
                            JoinReasons(doubtful), "。");
-    if (any_waived) {
+    if (!waived.empty()) {
       absl::StrAppend(&summary, ZhShortName(Finding::ENROLLMENT),
                       "情况未明：如已在保，则按在保通过，收入和财产不再判断；"
                       "如未在保，则因上列不通过的条件不符合。");
