@@ -24,84 +24,36 @@ std::string Share(int32_t per_10000) {
   return absl::StrCat(ExactAmount::Fen(per_10000).FormatYuanFloor(), "%");
 }
 
+// The value's Chinese name from its (hedui.v1.zh) option, or `fallback`
+// for an unset value or one this build does not know.
+template <typename Enum>
+std::string ZhNameOr(Enum value, const char* fallback) {
+  const std::string& name = ZhName(value);
+  return name.empty() ? fallback : name;
+}
+
 std::string TaxTypeName(store::TaxIncomeType type) {
-  switch (type) {
-    case store::WAGE:
-      return "工资薪金";
-    case store::LABOUR:
-      return "劳务报酬";
-    case store::BUSINESS_INCOME:
-      return "经营所得";
-    case store::PROPERTY_INCOME:
-      return "财产性所得";
-    default:
-      return "其他";
-  }
+  return ZhNameOr(type, "其他");
 }
 
 std::string EnterpriseTypeName(store::EnterpriseType type) {
-  switch (type) {
-    case store::COMPANY:
-      return "公司";
-    case store::INDIVIDUAL_BUSINESS:
-      return "个体工商户";
-    case store::FARMERS_COOPERATIVE:
-      return "农民专业合作社";
-    default:
-      return "企业";
-  }
+  return ZhNameOr(type, "企业");
 }
 
 std::string RoleName(store::BusinessRole role) {
-  switch (role) {
-    case store::LEGAL_REPRESENTATIVE:
-      return "法定代表人";
-    case store::SHAREHOLDER:
-      return "股东";
-    case store::OPERATOR:
-      return "经营者";
-    default:
-      return "相关人";
-  }
+  return ZhNameOr(role, "相关人");
 }
 
 std::string EnterpriseStatusName(store::EnterpriseStatus status) {
-  switch (status) {
-    case store::ACTIVE:
-      return "存续";
-    case store::DISSOLVED:
-      return "注销";
-    case store::REVOKED:
-      return "吊销";
-    default:
-      return "状态不明";
-  }
+  return ZhNameOr(status, "状态不明");
 }
 
 std::string AssetTypeName(store::FinancialAssetType type) {
-  switch (type) {
-    case store::DEPOSIT:
-      return "存款";
-    case store::SECURITIES:
-      return "证券";
-    case store::INSURANCE_CASH_VALUE:
-      return "保险现金价值";
-    default:
-      return "金融资产";
-  }
+  return ZhNameOr(type, "金融资产");
 }
 
 std::string EnrollmentStatusName(store::EnrollmentStatus status) {
-  switch (status) {
-    case store::ENROLLED:
-      return "在保";
-    case store::SUSPENDED:
-      return "暂停";
-    case store::ENDED:
-      return "已终止";
-    default:
-      return "状态不明";
-  }
+  return ZhNameOr(status, "状态不明");
 }
 
 }  // namespace
@@ -127,81 +79,19 @@ std::string RegisteredRelationName(store::RelationToHead relation) {
 }
 
 std::string StatusName(store::RegistrationStatus status) {
-  switch (status) {
-    case store::NORMAL:
-      return "正常";
-    case store::DECEASED:
-      return "死亡";
-    case store::MOVED:
-      return "迁出";
-    // The names of the statuses an obligor can be declared in: the one
-    // wording for both (proto/hedui/v1/verification.proto).
-    case store::MISSING:
-      return ZhName(hedui::v1::Obligor::MISSING);
-    case store::IN_CUSTODY:
-      return ZhName(hedui::v1::Obligor::IN_CUSTODY);
-    default:
-      return "状态不明";
-  }
+  return ZhNameOr(status, "状态不明");
 }
 
 std::string BenefitName(store::BenefitType type) {
-  switch (type) {
-    case store::EMPLOYEE_PENSION:
-      return "职工养老金";
-    case store::RESIDENTS_BASIC_PENSION:
-      return "城乡居民基础养老金";
-    case store::UNEMPLOYMENT_BENEFIT:
-      return "失业保险金";
-    case store::SPECIAL_CARE_PENSION:
-      return "优待抚恤金";
-    case store::SURVIVOR_PENSION:
-      return "遗属抚恤";
-    case store::DISABILITY_SUBSIDY:
-      return "残疾人补贴";
-    case store::ASSISTANCE_PAYMENT:
-      return "社会救助金";
-    default:
-      return "待遇";
-  }
+  return ZhNameOr(type, "待遇");
 }
 
 std::string VehicleName(store::VehicleType type) {
-  switch (type) {
-    case store::CAR:
-      return "小汽车";
-    case store::TRUCK:
-      return "货车";
-    case store::MOTORCYCLE:
-      return "摩托车";
-    case store::DISABILITY_VEHICLE:
-      return "残疾人专用车";
-    case store::E_BIKE:
-      return "电动自行车";
-    default:
-      return "车辆";
-  }
+  return ZhNameOr(type, "车辆");
 }
 
 std::string DisabilityName(store::DisabilityCategory category) {
-  switch (category) {
-    case store::PHYSICAL:
-      return "肢体";
-    case store::INTELLECTUAL:
-      return "智力";
-    case store::MENTAL:
-      return "精神";
-    case store::VISUAL:
-      return "视力";
-    case store::HEARING:
-      return "听力";
-    case store::SPEECH:
-      return "言语";
-    case store::MULTIPLE:
-      return "多重";
-    default:
-      return "类别不明";
-  }
+  return ZhNameOr(category, "类别不明");
 }
 
 std::string DescribeRecord(const store::HouseholdRegistrationRecord& r) {
@@ -213,8 +103,7 @@ std::string DescribeRecord(const store::HouseholdRegistrationRecord& r) {
 }
 
 std::string DescribeRecord(const store::MarriageRecord& r) {
-  return absl::StrCat(r.status() == store::MARRIED ? "结婚登记" : "离婚登记",
-                      " ", Day(r.date()));
+  return absl::StrCat(ZhNameOr(r.status(), "婚姻登记"), " ", Day(r.date()));
 }
 
 std::string DescribeRecord(const store::DeathRecord& r) {
@@ -245,10 +134,10 @@ std::string DescribeRecord(const store::HousingFundRecord& r) {
 }
 
 std::string DescribeRecord(const store::RealEstateRecord& r) {
-  return absl::StrCat("不动产权证 ", r.property_id(),
-                      r.use() == store::RESIDENTIAL ? " 住宅" : " 非住宅", " ",
-                      Area(r.area_centi_m2()), "，份额 ",
-                      Share(r.share_per_10000()), "，登记 ", Day(r.acquired()));
+  return absl::StrCat("不动产权证 ", r.property_id(), " ",
+                      ZhNameOr(r.use(), "房产"), " ", Area(r.area_centi_m2()),
+                      "，份额 ", Share(r.share_per_10000()), "，登记 ",
+                      Day(r.acquired()));
 }
 
 std::string DescribeRecord(const store::VehicleRecord& r) {

@@ -9,6 +9,7 @@
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/record_text.h"
 #include "server/engine/report/zh_names.h"
+#include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::engine {
@@ -161,7 +162,11 @@ void JudgeDuplicateEnrollment(const EvaluationContext& ctx,
                          ZhShortName(applied), "；")
           : "",
       who, single ? "未" : "均未", "在其他家庭享受", ZhShortName(applied),
-      "，也未享受", ExcludedNames(applied), "，无重复享受救助"));
+      "，也未享受", ExcludedNames(applied),
+      "，无重复享受救助（救助在保数据截至 ",
+      // A pass is only as good as the feed's date: say which day it holds.
+      FormatCivilDay(ctx.freshness.AsOf(hedui::v1::ASSISTANCE_ENROLLMENT)),
+      "）"));
 }
 
 void EvaluateDuplicateEnrollment(const EvaluationContext& ctx,

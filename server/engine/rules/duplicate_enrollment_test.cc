@@ -531,7 +531,7 @@ TEST(DuplicateEnrollmentTest, PassNamesTheProgramsChecked) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->explanation(),
             "计入的家庭成员均未在其他家庭享受特困供养，也未享受低保、低保边缘，"
-            "无重复享受救助");
+            "无重复享受救助（救助在保数据截至 2026-11-01）");
 
   HouseholdBuilder own = Family(DIBAO);
   Enroll(own, Id(own, 0), DIBAO, "H1");
@@ -540,15 +540,19 @@ TEST(DuplicateEnrollmentTest, PassNamesTheProgramsChecked) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->explanation(),
             "计入的家庭成员在本户（户号 H1）享受低保；计入的家庭成员均未在其他"
-            "家庭享受低保，也未享受特困供养、低保边缘，无重复享受救助");
+            "家庭享受低保，也未享受特困供养、低保边缘，无重复享受救助（救助在保"
+            "数据截至 2026-11-01）");
 
   HouseholdBuilder single = SinglePersonFamily();
+  // The date said is the enrollment feed's own, not any other department's.
+  single.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT,
+                 absl::CivilDay(2026, 10, 20));
   const Report single_report = single.Evaluate();
   f = testing::FindingOf(single_report, Finding::DUPLICATE_ENROLLMENT);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->explanation(),
             "单人保对象未在其他家庭享受低保，也未享受特困供养、低保边缘，"
-            "无重复享受救助");
+            "无重复享受救助（救助在保数据截至 2026-10-20）");
 }
 
 TEST(DuplicateEnrollmentTest, MissingFeedIsUnknownNeverPass) {
