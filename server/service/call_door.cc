@@ -160,10 +160,10 @@ grpc::Status Call::Finish(absl::Status outcome) {
     records.push_back(ItemRecord(outcome, subject_));
     // An answer whose audit entry is not durable is not given.
     absl::Status audited = door_->log_->Append(std::move(records)).status();
-    if (!audited.ok()) return ToGrpcStatus(audited, context_);
+    if (!audited.ok()) return ToGrpcStatus(audited, context_, method_.name);
     audited_ = true;
   }
-  return ToGrpcStatus(outcome, context_);
+  return ToGrpcStatus(outcome, context_, method_.name);
 }
 
 CallDoor::CallDoor(CallerSource callers, storage::ServiceLog* log,

@@ -2,12 +2,19 @@
 #define HEDUI_SERVER_SERVICE_ERROR_DETAILS_H_
 
 // Field-level error details travel inside absl::Status (as a payload) from
-// the layer that finds them to the one gRPC mapping (status_mapping.h).
+// the layer that finds them to the one gRPC mapping (status_mapping.h),
+// which sends them twice: as the standard google.rpc.Status in
+// `grpc-status-details-bin` (RpcStatusOf below) and, for the CLI's feed
+// lines and columns and the tests that read it, as hedui.v1.ErrorDetails in
+// `hedui-error-bin`.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/rpc/status.pb.h"
 #include "hedui/v1/codes.pb.h"
 
 namespace hedui::server {
@@ -26,6 +33,9 @@ absl::Status InvalidArgumentWithDetails(absl::string_view message,
 // turned 60 invalid members into RESOURCE_EXHAUSTED.
 inline constexpr size_t kMaxListedViolations = 20;
 inline constexpr size_t kMaxViolationChars = 200;
+// ... and at most this many bytes of field and description text in all: the
+// same violations travel in the message and in both trailers.
+inline constexpr size_t kMaxListedViolationBytes = 1500;
 
 // INVALID_ARGUMENT "`what`: field: description; ... (and N more)" with the
 // first kMaxListedViolations in the details and total_violations counting
@@ -40,6 +50,33 @@ absl::Status FieldViolation(absl::string_view field,
 
 std::optional<hedui::v1::ErrorDetails> GetErrorDetails(
     const absl::Status& status);
+
+// ErrorInfo's domain for every refusal of heduid.
+inline constexpr char kErrorDomain[] = "hedui";
+
+// `status` with the reason its ErrorInfo names, for a refusal whose origin
+// knows it better than the code and message do (RpcStatusOf classifies the
+// others).
+absl::Status WithReason(absl::Status status, absl::string_view reason);
+
+// The reason a refusal's ErrorInfo names (UPPER_SNAKE_CASE, stable for
+// clients to switch on): the one set by WithReason, else one read from the
+// code and the message, e.g. INVALID_REQUEST, CONSENT_NOT_COVERING,
+// NO_POLICY_IN_FORCE, METHOD_NOT_ALLOWED, PROGRAM_NOT_ALLOWED,
+// COUNTY_NOT_ALLOWED, CALLER_NOT_AUTHENTICATED, OVERLOADED, STORE_FULL,
+// DEADLINE_EXHAUSTED, STREAM_IDLE, REPORT_NOT_FOUND; otherwise the code's
+// name.
+std::string RefusalReason(const absl::Status& status);
+
+// The standard google.rpc.Status of a refusal (for grpc-status-details-bin):
+// the code, the message, and as details BadRequest (field violations),
+// PreconditionFailure (FAILED_PRECONDITION: the consent, the policy) or
+// QuotaFailure (RESOURCE_EXHAUSTED: overload, a full store) as fits, and
+// always ErrorInfo (reason, domain "hedui", metadata: the method and counts,
+// nothing personal). Every text in it has resident IDs masked. `method`:
+// "/hedui.v1.VerificationService/Verify", or empty when not known.
+google::rpc::Status RpcStatusOf(const absl::Status& status,
+                                absl::string_view method = {});
 
 }  // namespace hedui::server
 

@@ -6,7 +6,8 @@
 namespace hedui::server {
 
 grpc::Status ToGrpcStatus(const absl::Status& status,
-                          grpc::ServerContextBase* context) {
+                          grpc::ServerContextBase* context,
+                          absl::string_view method) {
   if (status.ok()) return grpc::Status::OK;
   if (auto details = GetErrorDetails(status); details && context != nullptr) {
     for (auto& violation : *details->mutable_field_violations()) {
@@ -17,7 +18,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
   }
   // absl and gRPC share the canonical code numbers.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      MaskResidentIdsInText(status.message()));
+                      MaskResidentIdsInText(status.message()),
+                      RpcStatusOf(status, method).SerializeAsString());
 }
 
 }  // namespace hedui::server

@@ -4,7 +4,9 @@ through server reflection, is refused to a client without a certificate
 (UNAUTHENTICATED) and to a caller without the role (PERMISSION_DENIED),
 validates its input (INVALID_ARGUMENT naming the problem), and is audited,
 allowed or refused, with the caller and the outcome; each VerifyBatch item
-has its own entry."""
+has its own entry. Every refusal carries the standard google.rpc.Status in
+grpc-status-details-bin: ErrorInfo (domain hedui, the reason, the method),
+and BadRequest naming a field for INVALID_ARGUMENT."""
 import os
 import subprocess
 import sys
@@ -13,7 +15,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import (Server, check, dev_certificates, fail,  # noqa: E402
                      generate_county, workdir)
 import grpc  # noqa: E402
-from grpc_python import channel, generate_stubs  # noqa: E402
+from grpc_python import (channel, check_standard_details,  # noqa: E402
+                         generate_stubs)
 
 HEDUI_SERVICES = ("hedui.v1.VerificationService", "hedui.v1.AuditService",
                   "hedui.v1.AdminService", "hedui.v1.RetentionService")
@@ -67,9 +70,10 @@ def served_methods(server, refl):
     return methods
 
 
-def call(ch, method, payload, client_streaming, server_streaming):
+def call(ch, method, payload, client_streaming, server_streaming,
+         errors=None):
     """Calls `method` with serialized `payload` (a list for a stream);
-    returns the status code."""
+    returns the status code, and appends the refusal to `errors`."""
     ident = lambda b: b  # noqa: E731
     try:
         if client_streaming and server_streaming:
@@ -82,6 +86,8 @@ def call(ch, method, payload, client_streaming, server_streaming):
             ch.unary_unary(method, ident, ident)(payload, timeout=30)
         return grpc.StatusCode.OK
     except grpc.RpcError as e:
+        if errors is not None:
+            errors.append(e)
         return e.code()
 
 
@@ -154,23 +160,39 @@ def main():
         one = payload if cs else payload[0]
         before = len(entries())
         # No client certificate.
-        code = call(channel(server, None), method, one, cs, ss)
+        errors = []
+        code = call(channel(server, None), method, one, cs, ss, errors)
         check(code == grpc.StatusCode.UNAUTHENTICATED,
               "%s without a certificate: %s" % (method, code))
+        check_standard_details(errors[-1], stubs,
+                               reason="CALLER_NOT_AUTHENTICATED", method=method)
         expected = [("(unauthenticated)", 16)]
         if short in without_role:
-            code = call(channel(server, without_role[short]), method, one, cs, ss)
+            code = call(channel(server, without_role[short]), method, one, cs,
+                        ss, errors)
             check(code == grpc.StatusCode.PERMISSION_DENIED,
                   "%s as %s: %s" % (method, without_role[short], code))
+            check_standard_details(errors[-1], stubs,
+                                   reason="METHOD_NOT_ALLOWED", method=method)
             expected.append((without_role[short], 7))
         if invalid.get(short) is not None:
-            code = call(channel(server, "admin-1"), method, one, cs, ss)
+            code = call(channel(server, "admin-1"), method, one, cs, ss,
+                        errors)
             if ss and cs:  # VerifyBatch: the item fails, the stream is OK
                 check(code == grpc.StatusCode.OK, "%s stream: %s" % (method, code))
                 expected += [("admin-1", 3), ("admin-1", 0)]
             else:
                 check(code == grpc.StatusCode.INVALID_ARGUMENT,
                       "%s with invalid input: %s" % (method, code))
+                details = check_standard_details(errors[-1], stubs,
+                                                 method=method)
+                violations = details["BadRequest"].field_violations
+                check(len(violations) >= 1 and all(
+                    v.description for v in violations),
+                      "%s: BadRequest has a problem per field: %s"
+                      % (method, violations))
+                print("  %s refused: %s" % (short, "; ".join(
+                    "%s: %s" % (v.field, v.description) for v in violations)))
                 expected.append(("admin-1", 3))
         new = entries()[before:]
         # ListAudit calls above are audited too; look at this method's only.
