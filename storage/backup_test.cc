@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "storage/audit_chain.h"
+#include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
 #include "storage/types/resident_id.h"
 
@@ -195,6 +196,60 @@ TEST_F(BackupTest, BackupWhileWritesContinueRestoresAConsistentStore) {
   verified = VerifyAudit();
   EXPECT_TRUE(verified.intact()) << verified.problem();
   EXPECT_EQ(verified.entries(), restored->audit_sequence + 25);
+}
+
+// The roll families are part of the store: a restore brings back the roll
+// as it was at the backup, with its request ids, and numbering goes on.
+TEST_F(BackupTest, RollsAreBackedUpAndRestored) {
+  Open();
+  auto enrol = [&](RollStore& rolls, const std::string& request_id) {
+    hedui::v1::RollEntry entry;
+    {
+      absl::MutexLock lock(&rolls.mu());
+      entry.set_entry_id(rolls.AllocateEntryId().value());
+    }
+    entry.set_program(hedui::v1::DIBAO);
+    entry.set_region_code("320581");
+    entry.set_applicant_id(PersonId(7));
+    entry.set_state(hedui::v1::RollEntry::ACTIVE);
+    entry.mutable_request()->add_members()->set_person_id(PersonId(7));
+    RollChange change;
+    change.entries = {entry};
+    change.caller = "caller-a";
+    change.request_id = request_id;
+    ServiceRecord record = Record(0);
+    record.report.reset();
+    record.audit.set_method("/hedui.v1.RollService/Enroll");
+    record.writes = rolls.Writes(change);
+    std::vector<ServiceRecord> records;
+    records.push_back(std::move(record));
+    EXPECT_TRUE(log_->Append(std::move(records)).ok());
+    return entry.entry_id();
+  };
+  auto rolls = RollStore::Open(store_->service_tables());
+  ASSERT_TRUE(rolls.ok()) << rolls.status();
+  const std::string kept = enrol(**rolls, "before-backup");
+  auto made = backups_->Create("admin-1");
+  ASSERT_TRUE(made.ok()) << made.status();
+  const std::string discarded = enrol(**rolls, "after-backup");
+  rolls->reset();
+  Close();
+
+  ASSERT_TRUE(RestoreBackup(Restore("restored")).ok());
+  Open("restored");
+  rolls = RollStore::Open(store_->service_tables());
+  ASSERT_TRUE(rolls.ok()) << rolls.status();
+  auto got = (*rolls)->Get(kept);
+  ASSERT_TRUE(got.ok() && got->has_value()) << kept;
+  auto request = (*rolls)->FindRequest("caller-a", "before-backup");
+  ASSERT_TRUE(request.ok() && request->has_value());
+  auto later = (*rolls)->Get(discarded);
+  ASSERT_TRUE(later.ok());
+  EXPECT_FALSE(later->has_value());
+  auto active = (*rolls)->FindActive(hedui::v1::DIBAO, PersonId(7));
+  ASSERT_TRUE(active.ok() && active->has_value());
+  EXPECT_EQ((*active)->entry_id(), kept);
+  EXPECT_TRUE(VerifyAudit().intact());
 }
 
 TEST_F(BackupTest, ListVerifyAndPrune) {

@@ -97,8 +97,8 @@ absl::Status OpenFailure(const rocksdb::Status& status, const std::string& path,
 }  // namespace
 
 void ColumnFamilies::Close(rocksdb::DB* db) {
-  for (auto** handle :
-       {&default_family, &records, &meta, &households, &reports, &audit}) {
+  for (auto** handle : {&default_family, &records, &meta, &households, &reports,
+                        &audit, &rolls, &roll_requests, &roll_persons}) {
     if (*handle != nullptr) {
       db->DestroyColumnFamilyHandle(*handle).PermitUncheckedError();
       *handle = nullptr;
@@ -147,7 +147,9 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
     for (const std::string& name : existing) {
       if (name != rocksdb::kDefaultColumnFamilyName && name != kRecordsFamily &&
           name != kMetaFamily && name != kHouseholdsFamily &&
-          name != kReportsFamily && name != kAuditFamily) {
+          name != kReportsFamily && name != kAuditFamily &&
+          name != kRollsFamily && name != kRollRequestsFamily &&
+          name != kRollPersonsFamily) {
         return absl::FailedPreconditionError(absl::StrCat(
             "store at ", path, " has column family '", name,
             "' that this heduid does not know: it was written by a newer "
@@ -165,6 +167,9 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
       {kHouseholdsFamily, families->households_options},
       {kReportsFamily, ReportsOptions()},
       {kAuditFamily, rocksdb::ColumnFamilyOptions()},
+      {kRollsFamily, ReportsOptions()},
+      {kRollRequestsFamily, rocksdb::ColumnFamilyOptions()},
+      {kRollPersonsFamily, rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -177,6 +182,9 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   families->households = handles[3];
   families->reports = handles[4];
   families->audit = handles[5];
+  families->rolls = handles[6];
+  families->roll_requests = handles[7];
+  families->roll_persons = handles[8];
   return std::unique_ptr<rocksdb::DB>(raw);
 }
 

@@ -10,6 +10,9 @@
 //   households  register of each household number (storage/keys.h)
 //   reports   verification reports as produced, and their indexes (format 2)
 //   audit     the HMAC-chained audit trail (format 2)
+//   rolls     roll entries and their indexes (format 3, storage/rolls/)
+//   roll_requests  results of roll calls by request id (format 3)
+//   roll_persons   person index of active roll entries (format 3)
 
 #include <memory>
 #include <string>
@@ -26,6 +29,9 @@ inline constexpr char kMetaFamily[] = "meta";
 inline constexpr char kHouseholdsFamily[] = "households";
 inline constexpr char kReportsFamily[] = "reports";
 inline constexpr char kAuditFamily[] = "audit";
+inline constexpr char kRollsFamily[] = "rolls";
+inline constexpr char kRollRequestsFamily[] = "roll_requests";
+inline constexpr char kRollPersonsFamily[] = "roll_persons";
 
 struct ColumnFamilyConfig {
   size_t block_cache_bytes = 512ull << 20;
@@ -42,6 +48,9 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* households = nullptr;
   rocksdb::ColumnFamilyHandle* reports = nullptr;
   rocksdb::ColumnFamilyHandle* audit = nullptr;
+  rocksdb::ColumnFamilyHandle* rolls = nullptr;
+  rocksdb::ColumnFamilyHandle* roll_requests = nullptr;
+  rocksdb::ColumnFamilyHandle* roll_persons = nullptr;
   rocksdb::ColumnFamilyOptions records_options;
   rocksdb::ColumnFamilyOptions households_options;
 

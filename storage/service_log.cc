@@ -51,6 +51,7 @@ struct Prepared {
   std::string report_rest;  // the report serialized without its report_id
   ReportSummary summary;    // without its report_id
   std::vector<std::string> member_ids;  // sorted, unique
+  std::vector<StoreWrite> writes;
 };
 
 struct Pending {
@@ -103,6 +104,16 @@ absl::StatusOr<uint32_t> OptionalDate(bool present, const hedui::v1::Date& d,
   return DateNumber(d);
 }
 
+std::vector<rocksdb::ColumnFamilyHandle*> OtherFamilies(
+    const Store::ServiceTables& tables) {
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  for (rocksdb::ColumnFamilyHandle* family :
+       {tables.rolls, tables.roll_requests, tables.roll_persons}) {
+    if (family != nullptr) families.push_back(family);
+  }
+  return families;
+}
+
 class ServiceLogImpl : public ServiceLog {
  public:
   ServiceLogImpl(Store::ServiceTables tables, ServiceLogOptions options,
@@ -110,6 +121,7 @@ class ServiceLogImpl : public ServiceLog {
       : db_(tables.db),
         reports_(tables.reports),
         audit_(tables.audit),
+        others_(OtherFamilies(tables)),
         options_(std::move(options)),
         hmac_(std::move(hmac)) {}
 
@@ -171,6 +183,8 @@ class ServiceLogImpl : public ServiceLog {
   rocksdb::DB* const db_;
   rocksdb::ColumnFamilyHandle* const reports_;
   rocksdb::ColumnFamilyHandle* const audit_;
+  // The other families records write to (StoreWrite): the rolls.
+  const std::vector<rocksdb::ColumnFamilyHandle*> others_;
   const ServiceLogOptions options_;
   const std::unique_ptr<HmacSha256> hmac_;
   std::atomic<uint64_t> length_{0};
@@ -294,6 +308,7 @@ absl::Status ServiceLogImpl::Resume() {
 absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
   Prepared p;
   p.audit = std::move(record.audit);
+  p.writes = std::move(record.writes);
   p.audit.clear_sequence();
   p.audit.clear_previous_mac();
   p.audit.clear_mac();
@@ -434,6 +449,13 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
       for (const std::string& token : p.person_tokens) {
         batch.Put(audit_, AuditPersonKey(token, sequence), rocksdb::Slice());
       }
+      for (const StoreWrite& write : p.writes) {
+        if (write.value.has_value()) {
+          batch.Put(write.family, write.key, *write.value);
+        } else {
+          batch.Delete(write.family, write.key);
+        }
+      }
       previous = std::move(mac);
       results[w].push_back(std::move(appended));
     }
@@ -531,6 +553,10 @@ void ServiceLogImpl::TryRecover() {
                                            "recovered"));
     marker.Delete(audit_, rocksdb::Slice("\xff"
                                          "recovered"));
+    for (rocksdb::ColumnFamilyHandle* family : others_) {
+      marker.Delete(family, rocksdb::Slice("\xff"
+                                           "recovered"));
+    }
     rocksdb::WriteOptions memtable_only;
     memtable_only.disableWAL = true;
     s = FromRocks(db_->Write(memtable_only, &marker),
@@ -540,8 +566,10 @@ void ServiceLogImpl::TryRecover() {
     rocksdb::FlushOptions flush;
     flush.wait = true;
     flush.allow_write_stall = true;
-    s = FromRocks(db_->Flush(flush, {reports_, audit_}),
-                  "flushing after a recovery");
+    // Every family a record writes, so that none replays the failed batch.
+    std::vector<rocksdb::ColumnFamilyHandle*> families = {reports_, audit_};
+    families.insert(families.end(), others_.begin(), others_.end());
+    s = FromRocks(db_->Flush(flush, families), "flushing after a recovery");
   }
   if (s.ok()) s = ReadChainState();
   if (!s.ok()) return;  // the next attempt tries again; failed_ stays

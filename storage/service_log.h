@@ -25,6 +25,14 @@
 
 namespace hedui::storage {
 
+// A key another service family (the rolls) writes in the same synced batch
+// as the call's audit entry: the change and its entry are durable together.
+struct StoreWrite {
+  rocksdb::ColumnFamilyHandle* family = nullptr;
+  std::string key;
+  std::optional<std::string> value;  // nullopt: delete the key
+};
+
 // What one call appends: its audit entry and, for a verification that
 // produced a report, the report.
 struct ServiceRecord {
@@ -37,6 +45,8 @@ struct ServiceRecord {
   // declared members, if any. audit.persons_hash, when empty, is filled in
   // from the same IDs.
   std::vector<std::string> person_ids;
+  // Written in the same batch, after the entry (a roll change).
+  std::vector<StoreWrite> writes;
 };
 
 struct Appended {

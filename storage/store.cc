@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -69,7 +71,8 @@ BatchRecord MakeBatchRecord(const BatchHeader& header, bool delta,
 class RocksStore final : public Store {
  public:
   ServiceTables service_tables() override {
-    return {db_.get(), cfs_.reports, cfs_.audit};
+    return {db_.get(),  cfs_.reports,       cfs_.audit,
+            cfs_.rolls, cfs_.roll_requests, cfs_.roll_persons};
   }
   ~RocksStore() override;
 
@@ -232,14 +235,39 @@ absl::Status RocksStore::CheckFormat() {
         "writing the data-format marker");
   }
   if (!s.ok()) return s;
-  if (format.version() == 1) {
-    // Version 2 only added column families, which the open created.
+  if (format.version() >= 1 && format.version() < kFormatVersion) {
+    // Versions 2 and 3 only added column families, which the open created
+    // empty: nothing else to convert. A version-2 store holding roll data
+    // was not written by a version-2 heduid (it refuses unknown families):
+    // refused rather than adopted. The marker is raised once, synced, so a
+    // store that an older heduid can no longer read says so by its marker.
+    const uint32_t from = format.version();
+    for (auto [family, name] :
+         {std::pair{cfs_.rolls, kRollsFamily},
+          std::pair{cfs_.roll_requests, kRollRequestsFamily},
+          std::pair{cfs_.roll_persons, kRollPersonsFamily}}) {
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(rocksdb::ReadOptions(), family));
+      it->SeekToFirst();
+      if (it->Valid()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "store at ", options_.path, " has data-format version ", from,
+            " but its column family '", name,
+            "' holds data: damaged or written by another program; refusing "
+            "to upgrade it"));
+      }
+    }
+    std::fprintf(stderr,
+                 "hedui: upgrading the store's data format from version %u "
+                 "to %u (the roll column families were created empty)\n",
+                 from, kFormatVersion);
     format.set_version(kFormatVersion);
     rocksdb::WriteOptions sync;
     sync.sync = true;
     return FromRocks(
         db_->Put(sync, cfs_.meta, FormatKey(), format.SerializeAsString()),
-        "upgrading the data-format marker to version 2");
+        absl::StrCat("upgrading the data-format marker from version ", from,
+                     " to ", kFormatVersion));
   }
   if (format.version() != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(

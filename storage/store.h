@@ -34,9 +34,10 @@ class ColumnFamilyHandle;
 namespace hedui::storage {
 
 // The data-format version this build writes and reads (storage/FORMAT.md).
-// 2: adds the `reports` and `audit` column families; a version-1 store is
-// upgraded in place at open (the families are created empty).
-inline constexpr uint32_t kFormatVersion = 2;
+// 2: adds the `reports` and `audit` column families; 3: adds `rolls`,
+// `roll_requests` and `roll_persons`. An older store is upgraded in place at
+// open (its missing families are created empty, then the marker is raised).
+inline constexpr uint32_t kFormatVersion = 3;
 
 struct StoreOptions {
   std::string path;  // directory of the RocksDB instance; created if missing
@@ -153,6 +154,10 @@ class Store {
     rocksdb::DB* db = nullptr;
     rocksdb::ColumnFamilyHandle* reports = nullptr;
     rocksdb::ColumnFamilyHandle* audit = nullptr;
+    // Rolls (storage/rolls/roll_store.h, format 3).
+    rocksdb::ColumnFamilyHandle* rolls = nullptr;
+    rocksdb::ColumnFamilyHandle* roll_requests = nullptr;
+    rocksdb::ColumnFamilyHandle* roll_persons = nullptr;
   };
   virtual ServiceTables service_tables() = 0;
 

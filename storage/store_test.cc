@@ -351,6 +351,9 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreInPlace) {
     // A version-1 store had neither of the service families.
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.reports).ok());
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.audit).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.rolls).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_requests).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_persons).ok());
     cfs.Close(db->get());
   }
   StoreOptions options;
@@ -368,8 +371,85 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreInPlace) {
       (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
   hedui::store::v1::StoreFormat format;
   ASSERT_TRUE(format.ParseFromString(value));
-  EXPECT_EQ(format.version(), 2u);
+  EXPECT_EQ(format.version(), kFormatVersion);
   cfs.Close(db->get());
+}
+
+// Format 3 (the rolls): a version-2 store, which has no roll families, is
+// upgraded explicitly at open; its records, reports and audit stay.
+TEST_F(StoreTest, UpgradesAVersionTwoStoreToThreeInPlace) {
+  ASSERT_EQ(kFormatVersion, 3u);
+  OpenStore().reset();
+  {
+    ColumnFamilies cfs;
+    auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+    ASSERT_TRUE(db.ok());
+    hedui::store::v1::StoreFormat format;
+    format.set_version(2);
+    ASSERT_TRUE((*db)
+                    ->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                          format.SerializeAsString())
+                    .ok());
+    ASSERT_TRUE(
+        (*db)->Put(rocksdb::WriteOptions(), cfs.reports, "kept", "v2").ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.rolls).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_requests).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_persons).ok());
+    cfs.Close(db->get());
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const Store::ServiceTables tables = (*store)->service_tables();
+  EXPECT_NE(tables.rolls, nullptr);
+  EXPECT_NE(tables.roll_requests, nullptr);
+  EXPECT_NE(tables.roll_persons, nullptr);
+  std::string kept;
+  ASSERT_TRUE(
+      tables.db->Get(rocksdb::ReadOptions(), tables.reports, "kept", &kept)
+          .ok());
+  EXPECT_EQ(kept, "v2");
+  store->reset();
+  ColumnFamilies cfs;
+  auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+  ASSERT_TRUE(db.ok());
+  std::string value;
+  ASSERT_TRUE(
+      (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
+  hedui::store::v1::StoreFormat format;
+  ASSERT_TRUE(format.ParseFromString(value));
+  EXPECT_EQ(format.version(), 3u);
+  cfs.Close(db->get());
+}
+
+// A store marked version 2 whose roll families hold data was not written by
+// a version-2 heduid: not adopted silently.
+TEST_F(StoreTest, RefusesToUpgradeAVersionTwoStoreHoldingRolls) {
+  OpenStore().reset();
+  {
+    ColumnFamilies cfs;
+    auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+    ASSERT_TRUE(db.ok());
+    hedui::store::v1::StoreFormat format;
+    format.set_version(2);
+    ASSERT_TRUE((*db)
+                    ->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                          format.SerializeAsString())
+                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            ->Put(rocksdb::WriteOptions(), cfs.rolls, "eE000000000001", "x")
+            .ok());
+    cfs.Close(db->get());
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("'rolls'"), std::string::npos)
+      << store.status();
 }
 
 TEST_F(StoreTest, RefusesColumnFamiliesItDoesNotKnow) {

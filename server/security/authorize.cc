@@ -32,6 +32,11 @@ const PolicyTable& Table() {
         {"/hedui.v1.VerificationService/GetReport", everyone_with_a_role},
         {"/hedui.v1.VerificationService/ListReports", everyone_with_a_role},
         {"/hedui.v1.VerificationService/GetStats", staff},
+        // Program and county checked per request, as for Verify.
+        {"/hedui.v1.RollService/Enroll", everyone_with_a_role},
+        {"/hedui.v1.RollService/Withdraw", everyone_with_a_role},
+        {"/hedui.v1.RollService/GetRollEntry", everyone_with_a_role},
+        {"/hedui.v1.RollService/ListRoll", everyone_with_a_role},
         {"/hedui.v1.AdminService/Ingest", admin},
         {"/hedui.v1.AdminService/ListDepartments", staff},
         {"/hedui.v1.AdminService/CreateBackup", admin},

@@ -10,6 +10,7 @@
 #include "hedui/v1/admin.pb.h"
 #include "hedui/v1/audit.pb.h"
 #include "hedui/v1/retention.pb.h"
+#include "hedui/v1/roll_service.pb.h"
 #include "hedui/v1/verification_service.pb.h"
 #include "server/security/authenticate.h"
 
@@ -63,6 +64,10 @@ constexpr Expected kTable[] = {
     {"/hedui.v1.VerificationService/GetReport", true, true, true},
     {"/hedui.v1.VerificationService/ListReports", true, true, true},
     {"/hedui.v1.VerificationService/GetStats", false, true, true},
+    {"/hedui.v1.RollService/Enroll", true, true, true},
+    {"/hedui.v1.RollService/Withdraw", true, true, true},
+    {"/hedui.v1.RollService/GetRollEntry", true, true, true},
+    {"/hedui.v1.RollService/ListRoll", true, true, true},
     {"/hedui.v1.AdminService/Ingest", false, false, true},
     {"/hedui.v1.AdminService/ListDepartments", false, true, true},
     {"/hedui.v1.AdminService/CreateBackup", false, false, true},
@@ -114,7 +119,8 @@ TEST(AuthorizeMethodTest, EveryHeduiMethodIsInTheTable) {
        {hedui::v1::GetStatsRequest::descriptor()->file(),
         hedui::v1::ListDepartmentsRequest::descriptor()->file(),
         hedui::v1::ListAuditRequest::descriptor()->file(),
-        hedui::v1::PurgeRequest::descriptor()->file()}) {
+        hedui::v1::PurgeRequest::descriptor()->file(),
+        hedui::v1::EnrollRequest::descriptor()->file()}) {
     ASSERT_GT(file->service_count(), 0) << file->name();
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);

@@ -109,10 +109,14 @@ absl::Status PowerLossStore::Open() {
   auto log = storage::ServiceLog::Open(store_->service_tables(), log_options);
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
+  auto rolls = storage::RollStore::Open(store_->service_tables());
+  if (!rolls.ok()) return rolls.status();
+  rolls_ = std::move(*rolls);
   return absl::OkStatus();
 }
 
 void PowerLossStore::Close() {
+  rolls_.reset();
   log_.reset();
   store_.reset();
 }
@@ -134,6 +138,33 @@ absl::StatusOr<storage::Appended> PowerLossStore::Append(
     record.person_ids = {FeedPersonId(static_cast<int>(n % kFeedPersons))};
   }
   std::optional<hedui::v1::Report> sent = record.report;
+  std::string entry_id;
+  const std::string request_id = absl::StrCat("enrol-", n);
+  if (with_report) {
+    // Each entry its own applicant's: nothing to check against the others,
+    // so the calls still share group commits (what the cuts hit).
+    absl::StatusOr<std::string> allocated;
+    {
+      absl::MutexLock lock(&rolls_->mu());
+      allocated = rolls_->AllocateEntryId();
+    }
+    if (!allocated.ok()) return allocated.status();
+    entry_id = *allocated;
+    hedui::v1::RollEntry entry;
+    entry.set_entry_id(entry_id);
+    entry.set_program(hedui::v1::DIBAO);
+    entry.set_region_code("320581");
+    entry.set_applicant_id(FeedPersonId(static_cast<int>(n)));
+    entry.set_state(hedui::v1::RollEntry::ACTIVE);
+    *entry.mutable_request() = record.report->request();
+    storage::RollChange change;
+    change.entries.push_back(std::move(entry));
+    change.caller = "faults";
+    change.request_id = request_id;
+    change.result.set_method("/hedui.v1.RollService/Enroll");
+    change.result.set_response(entry_id);
+    record.writes = rolls_->Writes(change);
+  }
   std::vector<storage::ServiceRecord> records;
   records.push_back(std::move(record));
   ++in_flight_;
@@ -149,6 +180,7 @@ absl::StatusOr<storage::Appended> PowerLossStore::Append(
   if (sent.has_value()) {
     sent->set_report_id(one.report_id);
     ledger->reports[one.report_id] = *sent;
+    ledger->roll_entries[entry_id] = request_id;
   }
   return one;
 }
@@ -204,6 +236,17 @@ void PowerLossStore::CheckAcknowledged(Ledger& ledger) {
     ASSERT_TRUE(report.ParseFromString(**stored)) << "report " << id;
     EXPECT_TRUE(MessageDifferencer::Equals(report, sent))
         << "report " << id << " differs from the one acknowledged";
+  }
+
+  for (const auto& [entry_id, request_id] : ledger.roll_entries) {
+    auto entry = rolls_->Get(entry_id);
+    ASSERT_TRUE(entry.ok()) << entry.status();
+    EXPECT_TRUE(entry->has_value())
+        << "acknowledged roll entry " << entry_id << " is gone";
+    auto result = rolls_->FindRequest("faults", request_id);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->has_value() && (*result)->response() == entry_id)
+        << "the result of acknowledged request " << request_id << " is gone";
   }
 
   std::map<uint64_t, hedui::v1::AuditEntry> entries;
@@ -298,11 +341,15 @@ void PowerLossStore::CheckNoReuse(Ledger& ledger) {
   ASSERT_TRUE(before.ok()) << before.status();
 
   std::set<std::string> acknowledged_ids;
+  std::set<std::string> acknowledged_entries;
   uint64_t last_sequence = 0;
   uint64_t last_generation = 0;
   {
     absl::MutexLock lock(&ledger.mu);
     for (const auto& [id, report] : ledger.reports) acknowledged_ids.insert(id);
+    for (const auto& [id, request] : ledger.roll_entries) {
+      acknowledged_entries.insert(id);
+    }
     if (!ledger.audits.empty()) last_sequence = ledger.audits.rbegin()->first;
     for (const auto& batch : ledger.batches) {
       last_generation = std::max(last_generation, batch.generation);
@@ -320,6 +367,13 @@ void PowerLossStore::CheckNoReuse(Ledger& ledger) {
         << " handed out again";
     EXPECT_EQ(present.count(appended->report_id), 0u)
         << "stored report id " << appended->report_id << " handed out again";
+  }
+  {
+    absl::MutexLock lock(&after.mu);
+    for (const auto& [id, request] : after.roll_entries) {
+      EXPECT_EQ(acknowledged_entries.count(id), 0u)
+          << "acknowledged roll entry id " << id << " handed out again";
+    }
   }
   auto verified = log_->VerifyAudit();
   ASSERT_TRUE(verified.ok()) << verified.status();

@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "hedui/v1/report.pb.h"
+#include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
 #include "tests/faults/power_cut_fs.h"
@@ -48,6 +49,9 @@ struct Ledger {
   absl::Mutex mu;
   std::map<uint64_t, Audit> audits ABSL_GUARDED_BY(mu);  // by sequence
   std::map<std::string, hedui::v1::Report> reports ABSL_GUARDED_BY(mu);
+  // Roll entries enrolled with a report's call (the same synced batch), by
+  // entry id, with the request id that made them.
+  std::map<std::string, std::string> roll_entries ABSL_GUARDED_BY(mu);
   // In the order sent; once a send fails the power is gone, so only the
   // last one can be unacknowledged.
   std::vector<Batch> batches ABSL_GUARDED_BY(mu);
@@ -73,8 +77,9 @@ class PowerLossStore {
   // Calls inside ServiceLog::Append right now (for "cut while waiting").
   int appends_in_flight() const { return in_flight_.load(); }
 
-  // One verification call's record (with a report when `with_report`);
-  // acknowledged ones go into the ledger.
+  // One verification call's record (with a report when `with_report`, and
+  // then a roll entry written in the same batch, as an enrolment writes
+  // its entry with its audit entry); acknowledged ones go into the ledger.
   absl::StatusOr<storage::Appended> Append(const std::string& purpose,
                                            bool with_report, Ledger* ledger);
   // A TAX feed through the server's ingest path (FeedIngestor); the
@@ -96,6 +101,7 @@ class PowerLossStore {
   std::function<void()> before_switch_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::ServiceLog> log_;
+  std::unique_ptr<storage::RollStore> rolls_;
   std::atomic<int> in_flight_{0};
   std::atomic<int64_t> clock_{0};
 };

@@ -1,0 +1,107 @@
+#ifndef HEDUI_STORAGE_ROLLS_ROLL_STORE_H_
+#define HEDUI_STORAGE_ROLLS_ROLL_STORE_H_
+
+// The rolls (domain.md §10): entries, their indexes, the results of roll
+// calls by request id and the person index, in the store's roll families
+// (format 3, storage/rolls/roll_keys.h, storage/FORMAT.md). The rules of
+// enrolment live in the service (server/service/roll_service.h); this layer
+// keeps the indexes in step with the entries. A roll change is written as
+// StoreWrites that go into the synced WriteBatch of the call's audit entry
+// (ServiceLog::Append), so a call is acknowledged only once both are
+// durable, and neither is without the other.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "hedui/store/v1/rolls.pb.h"
+#include "hedui/v1/roll_service.pb.h"
+#include "storage/service_log.h"
+#include "storage/store.h"
+
+namespace hedui::storage {
+
+// What one roll call changes.
+struct RollChange {
+  // Entries written whole, each with the indexes its state calls for. An
+  // entry this change ends goes before the entry that replaces it (they may
+  // share the applicant and 户号 keys).
+  std::vector<hedui::v1::RollEntry> entries;
+  // Entries as they were before this change (by entry id), whose indexes
+  // the change must move; absent for a new entry.
+  std::vector<hedui::v1::RollEntry> previous;
+  std::string caller;  // identity; the request id is scoped to it
+  std::string request_id;
+  hedui::store::v1::RollRequestResult result;
+};
+
+struct RollListQuery {
+  hedui::v1::Program program = hedui::v1::PROGRAM_UNSPECIFIED;
+  // Counties listed (empty: every county).
+  std::vector<std::string> regions;
+  hedui::v1::ListRollRequest::StateFilter state =
+      hedui::v1::ListRollRequest::ACTIVE_ONLY;
+  int page_size = 50;
+  std::string page_token;
+};
+
+// The persons an entry's declaration names: members, obligors and the
+// spouses declared with them (the persons whose records a re-verification
+// reads), sorted and de-duplicated.
+std::vector<std::string> RollEntryPersons(
+    const hedui::v1::VerificationRequest& request);
+
+// Thread-safe. Reads run concurrently; a call that changes a roll holds mu()
+// from its first read until its write is durable, so that what it checked
+// still holds when it writes.
+class RollStore {
+ public:
+  // Over the store's roll families (the store must outlive it): resumes the
+  // entry numbering after the highest entry stored or purged.
+  static absl::StatusOr<std::unique_ptr<RollStore>> Open(
+      Store::ServiceTables tables);
+
+  absl::Mutex& mu() { return mu_; }
+
+  // A new entry id, never given before (one whose write fails is skipped).
+  absl::StatusOr<std::string> AllocateEntryId()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The writes of a change, for ServiceRecord::writes.
+  std::vector<StoreWrite> Writes(const RollChange& change) const;
+
+  absl::StatusOr<std::optional<hedui::v1::RollEntry>> Get(
+      absl::string_view entry_id);
+  // The active entry of a program and applicant, or of a program and 户号.
+  absl::StatusOr<std::optional<hedui::v1::RollEntry>> FindActive(
+      hedui::v1::Program program, absl::string_view applicant_id);
+  absl::StatusOr<std::optional<hedui::v1::RollEntry>> FindActiveByHousehold(
+      hedui::v1::Program program, absl::string_view household_number);
+  absl::StatusOr<std::optional<hedui::store::v1::RollRequestResult>>
+  FindRequest(absl::string_view caller, absl::string_view request_id);
+  // Entries without their stored request, in key order (county, entry id).
+  // A page stops after 10,000 index entries examined, with a token.
+  // INVALID_ARGUMENT for a page token that is not one this returned.
+  absl::StatusOr<hedui::v1::ListRollResponse> List(const RollListQuery& query);
+  // Ids of the active entries whose declaration names the person.
+  absl::StatusOr<std::vector<std::string>> ActiveEntriesOf(
+      absl::string_view person_id);
+
+ private:
+  explicit RollStore(Store::ServiceTables tables) : tables_(tables) {}
+  absl::StatusOr<std::optional<hedui::v1::RollEntry>> GetByIndex(
+      const std::string& index_key);
+
+  const Store::ServiceTables tables_;
+  absl::Mutex mu_;
+  uint64_t next_number_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace hedui::storage
+
+#endif  // HEDUI_STORAGE_ROLLS_ROLL_STORE_H_

@@ -1,0 +1,240 @@
+#include "storage/rolls/roll_store.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "storage/rolls/roll_keys.h"
+#include "storage/testing/service_log_fixture.h"
+#include "storage/testing/sync_counting_env.h"
+#include "storage/types/civil_date.h"
+#include "storage/types/resident_id.h"
+
+namespace hedui::storage {
+namespace {
+
+using hedui::v1::ListRollRequest;
+using hedui::v1::RollEntry;
+
+std::string Person(int n) {
+  const std::string first17 = absl::StrFormat("32058219800101%03d", n);
+  return first17 + ResidentIdCheckCharacter(first17);
+}
+
+RollEntry Entry(const std::string& id, int applicant,
+                const std::string& region = "320581",
+                const std::string& household = "") {
+  RollEntry entry;
+  entry.set_entry_id(id);
+  entry.set_program(hedui::v1::DIBAO);
+  entry.set_region_code(region);
+  entry.set_applicant_id(Person(applicant));
+  entry.set_household_number(household);
+  entry.set_state(RollEntry::ACTIVE);
+  entry.set_report_id("R000000000001");
+  *entry.mutable_approval_date() = ToProto(absl::CivilDay(2026, 11, 20));
+  auto* request = entry.mutable_request();
+  request->set_program(hedui::v1::DIBAO);
+  request->add_members()->set_person_id(Person(applicant));
+  request->add_members()->set_person_id(Person(applicant + 1));
+  return entry;
+}
+
+RollEntry Ended(RollEntry entry, RollEntry::EndReason reason) {
+  entry.set_state(RollEntry::ENDED);
+  entry.set_end_reason(reason);
+  *entry.mutable_ended_on() = ToProto(absl::CivilDay(2026, 11, 25));
+  return entry;
+}
+
+class RollStoreTest : public testing::ServiceLogFixture {
+ protected:
+  void OpenRolls(rocksdb::Env* env = nullptr) {
+    rolls_.reset();
+    ASSERT_TRUE(Open("db", env).ok());
+    auto rolls = RollStore::Open(store_->service_tables());
+    ASSERT_TRUE(rolls.ok()) << rolls.status();
+    rolls_ = std::move(*rolls);
+  }
+
+  // One roll call: the change in the batch of its audit entry.
+  absl::Status Commit(RollChange change) {
+    ServiceRecord record;
+    record.audit.set_caller(change.caller);
+    record.audit.set_method("/hedui.v1.RollService/Enroll");
+    record.audit.set_outcome("OK");
+    record.writes = rolls_->Writes(change);
+    std::vector<ServiceRecord> records;
+    records.push_back(std::move(record));
+    return log_->Append(std::move(records)).status();
+  }
+
+  RollChange Change(std::vector<RollEntry> entries,
+                    std::vector<RollEntry> previous = {},
+                    const std::string& request_id = "") {
+    RollChange change;
+    change.entries = std::move(entries);
+    change.previous = std::move(previous);
+    change.caller = "dibao-system";
+    change.request_id = request_id;
+    change.result.set_method("/hedui.v1.RollService/Enroll");
+    change.result.set_response("first answer");
+    return change;
+  }
+
+  std::unique_ptr<RollStore> rolls_;
+};
+
+TEST_F(RollStoreTest, KeysAreDocumentedLayouts) {
+  EXPECT_EQ(FormatEntryId(42), "E000000000042");
+  EXPECT_EQ(ParseEntryId("E000000000042"), 42u);
+  EXPECT_FALSE(ParseEntryId("E000000000000").has_value());
+  EXPECT_FALSE(ParseEntryId("R000000000042").has_value());
+  EXPECT_FALSE(ParseEntryId("E00000000042").has_value());
+  EXPECT_EQ(RollActiveKey(hedui::v1::TEKUN, "X"), std::string("a\x02X", 3));
+  EXPECT_EQ(RollListKey(hedui::v1::DIBAO, "320581", "E000000000001"),
+            std::string("c\x01"
+                        "320581E000000000001",
+                        21));
+  EXPECT_EQ(RollEndedKey(20261125, "E000000000001"),
+            std::string("x\x01\x35\x29\x05"
+                        "E000000000001",
+                        18));
+  EXPECT_EQ(RollPersonKey(Person(1), "E000000000001"),
+            Person(1) + "E000000000001");
+  // Scoped to the caller, who cannot read another's results.
+  EXPECT_NE(RollRequestKey("a", "r1"), RollRequestKey("b", "r1"));
+  EXPECT_EQ(RollRequestKey("a", "r1").size(), 32u + 2u);
+}
+
+TEST_F(RollStoreTest, AnAcknowledgedEnrolmentIsSyncedWithItsAuditEntry) {
+  testing::SyncCountingEnv counting;
+  OpenRolls(counting.env.get());
+  std::string id;
+  {
+    absl::MutexLock lock(&rolls_->mu());
+    auto allocated = rolls_->AllocateEntryId();
+    ASSERT_TRUE(allocated.ok());
+    id = *allocated;
+  }
+  EXPECT_EQ(id, "E000000000001");
+  const int64_t before = counting.fs->wal_syncs();
+  ASSERT_TRUE(Commit(Change({Entry(id, 1, "320581", "H1")}, {}, "req-1")).ok());
+  // The call is acknowledged after its write was synced, not merely queued.
+  EXPECT_GT(counting.fs->wal_syncs(), before);
+
+  auto got = rolls_->Get(id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->applicant_id(), Person(1));
+  auto active = rolls_->FindActive(hedui::v1::DIBAO, Person(1));
+  ASSERT_TRUE(active.ok() && active->has_value());
+  EXPECT_EQ((*active)->entry_id(), id);
+  auto by_household = rolls_->FindActiveByHousehold(hedui::v1::DIBAO, "H1");
+  ASSERT_TRUE(by_household.ok() && by_household->has_value());
+  auto other_program = rolls_->FindActive(hedui::v1::TEKUN, Person(1));
+  ASSERT_TRUE(other_program.ok());
+  EXPECT_FALSE(other_program->has_value());
+  // Every declared member is in the person index.
+  auto of_member = rolls_->ActiveEntriesOf(Person(2));
+  ASSERT_TRUE(of_member.ok());
+  EXPECT_EQ(*of_member, std::vector<std::string>{id});
+  auto request = rolls_->FindRequest("dibao-system", "req-1");
+  ASSERT_TRUE(request.ok() && request->has_value());
+  EXPECT_EQ((*request)->response(), "first answer");
+  auto other_caller = rolls_->FindRequest("tekun-system", "req-1");
+  ASSERT_TRUE(other_caller.ok());
+  EXPECT_FALSE(other_caller->has_value());
+
+  // Durable across a reopen, and numbering goes on after it.
+  OpenRolls();
+  auto reread = rolls_->Get(id);
+  ASSERT_TRUE(reread.ok() && reread->has_value());
+  absl::MutexLock lock(&rolls_->mu());
+  EXPECT_EQ(*rolls_->AllocateEntryId(), "E000000000002");
+}
+
+TEST_F(RollStoreTest, ReplacingAndEndingMoveTheIndexes) {
+  OpenRolls();
+  const RollEntry first = Entry("E000000000001", 1, "320581", "H1");
+  ASSERT_TRUE(Commit(Change({first})).ok());
+  // Another applicant of the same 户号 replaces the entry.
+  RollEntry second = Entry("E000000000002", 3, "320581", "H1");
+  RollEntry replaced = Ended(first, RollEntry::REPLACED);
+  replaced.set_replaced_by_entry_id(second.entry_id());
+  ASSERT_TRUE(Commit(Change({replaced, second}, {first})).ok());
+
+  auto old_applicant = rolls_->FindActive(hedui::v1::DIBAO, Person(1));
+  ASSERT_TRUE(old_applicant.ok());
+  EXPECT_FALSE(old_applicant->has_value());
+  auto household = rolls_->FindActiveByHousehold(hedui::v1::DIBAO, "H1");
+  ASSERT_TRUE(household.ok() && household->has_value());
+  EXPECT_EQ((*household)->entry_id(), "E000000000002");
+  auto of_old_member = rolls_->ActiveEntriesOf(Person(1));
+  ASSERT_TRUE(of_old_member.ok());
+  EXPECT_TRUE(of_old_member->empty());
+  auto ended = rolls_->Get("E000000000001");
+  ASSERT_TRUE(ended.ok() && ended->has_value());
+  EXPECT_EQ((*ended)->state(), RollEntry::ENDED);
+
+  // Withdrawn: no active keys left, the entry kept.
+  ASSERT_TRUE(
+      Commit(Change({Ended(second, RollEntry::INCOME)}, {second})).ok());
+  auto none = rolls_->FindActiveByHousehold(hedui::v1::DIBAO, "H1");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  auto of_member = rolls_->ActiveEntriesOf(Person(4));
+  ASSERT_TRUE(of_member.ok());
+  EXPECT_TRUE(of_member->empty());
+
+  RollListQuery query;
+  query.program = hedui::v1::DIBAO;
+  auto active = rolls_->List(query);
+  ASSERT_TRUE(active.ok());
+  EXPECT_EQ(active->entries_size(), 0);
+  query.state = ListRollRequest::ENDED_ONLY;
+  auto ended_list = rolls_->List(query);
+  ASSERT_TRUE(ended_list.ok());
+  ASSERT_EQ(ended_list->entries_size(), 2);
+  EXPECT_FALSE(ended_list->entries(0).has_request());
+}
+
+TEST_F(RollStoreTest, ListsByCountyInPagesThatResume) {
+  OpenRolls();
+  std::vector<RollEntry> entries;
+  for (int i = 1; i <= 7; ++i) {
+    entries.push_back(
+        Entry(FormatEntryId(i), 10 * i, i % 2 == 0 ? "320582" : "320581"));
+  }
+  ASSERT_TRUE(Commit(Change(entries)).ok());
+  RollListQuery query;
+  query.program = hedui::v1::DIBAO;
+  query.regions = {"320581"};
+  query.page_size = 2;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto listed = rolls_->List(query);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    for (const auto& e : listed->entries()) {
+      EXPECT_EQ(e.region_code(), "320581");
+      seen.push_back(e.entry_id());
+    }
+    if (listed->next_page_token().empty()) break;
+    query.page_token = listed->next_page_token();
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"E000000000001", "E000000000003",
+                                            "E000000000005", "E000000000007"}));
+  query.regions.clear();
+  query.page_token.clear();
+  query.page_size = 0;
+  auto all = rolls_->List(query);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->entries_size(), 7);
+  EXPECT_TRUE(all->next_page_token().empty());
+  query.page_token = "not a token";
+  EXPECT_EQ(rolls_->List(query).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hedui::storage
