@@ -1,8 +1,11 @@
 #include "client/rpc_error.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "client/exit_codes.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "hedui/v1/codes.pb.h"
 
 namespace hedui::cli {
@@ -75,6 +78,41 @@ std::string ViolationLine(const hedui::v1::ErrorDetails::FieldViolation& v) {
   return absl::StrCat("  ", where, ": ", description, "\n");
 }
 
+std::string FieldLine(absl::string_view field, absl::string_view description) {
+  if (field.empty()) return absl::StrCat("  ", Printable(description), "\n");
+  return absl::StrCat("  ", Printable(field), ": ", Printable(description),
+                      "\n");
+}
+
+// The standard details, unpacked; absent ones stay empty.
+struct StandardDetails {
+  bool decoded = false;
+  google::rpc::BadRequest bad_request;
+  google::rpc::PreconditionFailure precondition;
+  google::rpc::QuotaFailure quota;
+  google::rpc::ErrorInfo info;
+};
+
+StandardDetails Unpack(const std::string& bytes) {
+  StandardDetails out;
+  google::rpc::Status status;
+  if (!status.ParseFromString(bytes)) return out;
+  out.decoded = true;
+  for (const auto& any : status.details()) {
+    // A detail of a type not known here is skipped, as the AIP asks.
+    if (any.Is<google::rpc::BadRequest>()) {
+      any.UnpackTo(&out.bad_request);
+    } else if (any.Is<google::rpc::PreconditionFailure>()) {
+      any.UnpackTo(&out.precondition);
+    } else if (any.Is<google::rpc::QuotaFailure>()) {
+      any.UnpackTo(&out.quota);
+    } else if (any.Is<google::rpc::ErrorInfo>()) {
+      any.UnpackTo(&out.info);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int ExitCodeForStatus(grpc::StatusCode code) {
@@ -127,21 +165,71 @@ RpcErrorReport DescribeRpcError(
   }
   m += '\n';
 
-  if (!error_details.has_value()) return report;
-  hedui::v1::ErrorDetails details;
-  if (!details.ParseFromString(*error_details)) {
-    absl::StrAppend(&m, "  (the server's error details could not be decoded: ",
-                    error_details->size(), " bytes in ", kErrorDetailsTrailer,
-                    ")\n");
-    return report;
+  StandardDetails standard;
+  if (!status.error_details().empty()) {
+    standard = Unpack(status.error_details());
+    if (!standard.decoded) {
+      absl::StrAppend(&m,
+                      "  (the server's standard error details could not be "
+                      "decoded: ",
+                      status.error_details().size(), " bytes in ",
+                      kStatusDetailsTrailer, ")\n");
+    }
   }
-  for (const auto& violation : details.field_violations()) {
-    m += ViolationLine(violation);
+
+  // The field lines: hedui's own details carry a feed's lines and columns,
+  // so they are preferred when the server sent both.
+  bool fields_done = false;
+  if (error_details.has_value()) {
+    hedui::v1::ErrorDetails details;
+    if (!details.ParseFromString(*error_details)) {
+      absl::StrAppend(
+          &m, "  (the server's error details could not be decoded: ",
+          error_details->size(), " bytes in ", kErrorDetailsTrailer, ")\n");
+    } else {
+      for (const auto& violation : details.field_violations()) {
+        m += ViolationLine(violation);
+      }
+      const int64_t listed = details.field_violations_size();
+      if (details.total_violations() > listed) {
+        absl::StrAppend(&m, "  ... and ", details.total_violations() - listed,
+                        " more\n");
+      }
+      fields_done = true;
+    }
   }
-  const int64_t listed = details.field_violations_size();
-  if (details.total_violations() > listed) {
-    absl::StrAppend(&m, "  ... and ", details.total_violations() - listed,
-                    " more\n");
+  if (!fields_done) {
+    for (const auto& v : standard.bad_request.field_violations()) {
+      m += FieldLine(v.field(), v.description());
+    }
+    const auto total = standard.info.metadata().find("violations");
+    int64_t all = 0;
+    const int64_t listed = standard.bad_request.field_violations_size();
+    if (total != standard.info.metadata().end() &&
+        absl::SimpleAtoi(total->second, &all) && all > listed) {
+      absl::StrAppend(&m, "  ... and ", all - listed, " more\n");
+    }
+  }
+  for (const auto& v : standard.precondition.violations()) {
+    absl::StrAppend(&m, "  precondition ", Printable(v.type()), " not met");
+    if (!v.subject().empty()) {
+      absl::StrAppend(&m, " (", Printable(v.subject()), ")");
+    }
+    m += '\n';
+  }
+  for (const auto& v : standard.quota.violations()) {
+    absl::StrAppend(&m, "  quota reached");
+    if (!v.subject().empty()) {
+      absl::StrAppend(&m, " (", Printable(v.subject()), ")");
+    }
+    m += '\n';
+  }
+  if (!standard.info.reason().empty()) {
+    absl::StrAppend(&m, "  reason: ", Printable(standard.info.reason()));
+    if (standard.info.domain() != "hedui") {
+      absl::StrAppend(&m, " (", Printable(standard.info.domain()), ")");
+    }
+    m += '\n';
   }
   return report;
 }

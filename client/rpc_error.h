@@ -12,8 +12,12 @@
 namespace hedui::cli {
 
 // Binary trailing metadata in which heduid sends a serialized
-// hedui.v1.ErrorDetails (google.rpc's protos are not packaged on Debian).
+// hedui.v1.ErrorDetails: field violations with a feed's line and column,
+// which google.rpc.BadRequest has no place for.
 inline constexpr char kErrorDetailsTrailer[] = "hedui-error-bin";
+// Where every refusal's standard google.rpc.Status travels; gRPC hands it
+// to the client as grpc::Status::error_details().
+inline constexpr char kStatusDetailsTrailer[] = "grpc-status-details-bin";
 
 // What was being done when a call failed, for the message's prefix and
 // hints.
@@ -37,7 +41,12 @@ int ExitCodeForStatus(grpc::StatusCode code);
 // The one mapping from a non-OK status to what the user sees: a first line
 // "hedui <command>: <CODE>: <message>", then one line per field violation of
 // `error_details` (a serialized hedui.v1.ErrorDetails, when the server sent
-// one) and "... and N more" when the server found more than it listed.
+// one) or else of the standard google.rpc.Status in
+// `status.error_details()` (BadRequest: "  field: problem"), and
+// "... and N more" when the server found more than it listed; then the
+// standard status's PreconditionFailure ("  precondition CONSENT not met
+// (request.consent)") and QuotaFailure ("  quota reached (server)") lines,
+// and its ErrorInfo reason ("  reason: CONSENT_NOT_COVERING").
 // Server text is printed with control characters replaced, so a message
 // cannot drive the terminal.
 RpcErrorReport DescribeRpcError(

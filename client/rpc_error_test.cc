@@ -1,8 +1,11 @@
 #include "client/rpc_error.h"
 
 #include <string>
+#include <vector>
 
 #include "client/exit_codes.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "hedui/v1/codes.pb.h"
 
@@ -20,6 +23,24 @@ hedui::v1::ErrorDetails::FieldViolation* AddViolation(
   v->set_line(line);
   v->set_column(column);
   return v;
+}
+
+// A google.rpc.Status as heduid sends it in grpc-status-details-bin.
+std::string Standard(grpc::StatusCode code, const std::string& message,
+                     const std::vector<google::protobuf::Message*>& details) {
+  google::rpc::Status status;
+  status.set_code(static_cast<int>(code));
+  status.set_message(message);
+  for (const auto* detail : details) status.add_details()->PackFrom(*detail);
+  return status.SerializeAsString();
+}
+
+google::rpc::ErrorInfo Info(const std::string& reason) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(reason);
+  info.set_domain("hedui");
+  (*info.mutable_metadata())["method"] = "/hedui.v1.VerificationService/Verify";
+  return info;
 }
 
 TEST(ExitCodeForStatusTest, Table) {
@@ -149,6 +170,143 @@ TEST(DescribeRpcErrorTest, Utf8TextIsKept) {
       kIngestCall, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "编码错误"),
       absl::nullopt);
   EXPECT_EQ(report.message, "hedui ingest: INVALID_ARGUMENT: 编码错误\n");
+}
+
+const CallInfo kVerifyCall{"verify", "10.0.0.5:7441", 30};
+
+TEST(DescribeRpcErrorTest, StandardBadRequestFieldsAndReason) {
+  google::rpc::BadRequest bad;
+  auto* v = bad.add_field_violations();
+  v->set_field("members[0].person_id");
+  v->set_description("the check character of the resident ID does not match");
+  v = bad.add_field_violations();
+  v->set_field("consent");
+  v->set_description("is required");
+  google::rpc::ErrorInfo info = Info("INVALID_REQUEST");
+  (*info.mutable_metadata())["violations"] = "5";
+  const std::string message = "invalid verification request: ...";
+  const RpcErrorReport report = DescribeRpcError(
+      kVerifyCall,
+      grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT, message,
+          Standard(grpc::StatusCode::INVALID_ARGUMENT, message, {&bad, &info})),
+      absl::nullopt);
+  EXPECT_EQ(report.exit_code, kExitInvalidArgument);
+  EXPECT_EQ(report.message,
+            "hedui verify: INVALID_ARGUMENT: invalid verification request: "
+            "...\n"
+            "  members[0].person_id: the check character of the resident ID "
+            "does not match\n"
+            "  consent: is required\n"
+            "  ... and 3 more\n"
+            "  reason: INVALID_REQUEST\n");
+}
+
+TEST(DescribeRpcErrorTest, HeduiDetailsPreferredForTheirLinesReasonStillShown) {
+  hedui::v1::ErrorDetails details;
+  AddViolation(&details, "person_id", "check character does not match", 3, 2);
+  details.set_total_violations(1);
+  google::rpc::BadRequest bad;
+  auto* v = bad.add_field_violations();
+  v->set_field("person_id");
+  v->set_description("line 3, column 2: check character does not match");
+  google::rpc::ErrorInfo info = Info("INVALID_FEED");
+  const RpcErrorReport report = DescribeRpcError(
+      kIngestCall,
+      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad feed",
+                   Standard(grpc::StatusCode::INVALID_ARGUMENT, "bad feed",
+                            {&bad, &info})),
+      details.SerializeAsString());
+  EXPECT_EQ(report.message,
+            "hedui ingest: INVALID_ARGUMENT: bad feed\n"
+            "  line 3, column 2 (person_id): check character does not match\n"
+            "  reason: INVALID_FEED\n");
+}
+
+TEST(DescribeRpcErrorTest, ConsentPreconditionAndReason) {
+  google::rpc::PreconditionFailure failure;
+  auto* v = failure.add_violations();
+  v->set_type("CONSENT");
+  v->set_subject("request.consent");
+  v->set_description("consent does not cover this verification: expired");
+  google::rpc::ErrorInfo info = Info("CONSENT_NOT_COVERING");
+  const std::string message =
+      "consent does not cover this verification: expired";
+  const RpcErrorReport report = DescribeRpcError(
+      kVerifyCall,
+      grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, message,
+                   Standard(grpc::StatusCode::FAILED_PRECONDITION, message,
+                            {&failure, &info})),
+      absl::nullopt);
+  EXPECT_EQ(report.exit_code, kExitFailedPrecondition);
+  EXPECT_EQ(report.message,
+            "hedui verify: FAILED_PRECONDITION: consent does not cover this "
+            "verification: expired\n"
+            "  precondition CONSENT not met (request.consent)\n"
+            "  reason: CONSENT_NOT_COVERING\n");
+}
+
+TEST(DescribeRpcErrorTest, QuotaFailureAndReason) {
+  google::rpc::QuotaFailure quota;
+  auto* v = quota.add_violations();
+  v->set_subject("caller");
+  v->set_description("the server is at its limit of 64 calls for one caller");
+  google::rpc::ErrorInfo info = Info("OVERLOADED");
+  const RpcErrorReport report = DescribeRpcError(
+      kVerifyCall,
+      grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "at its limit",
+                   Standard(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "at its limit", {&quota, &info})),
+      absl::nullopt);
+  EXPECT_EQ(report.exit_code, kExitUnavailable);
+  EXPECT_EQ(report.message,
+            "hedui verify: RESOURCE_EXHAUSTED: at its limit\n"
+            "  quota reached (caller)\n"
+            "  reason: OVERLOADED\n");
+}
+
+TEST(DescribeRpcErrorTest, ReasonOfAnotherDomainNamesIt) {
+  google::rpc::ErrorInfo info;
+  info.set_reason("API_DISABLED");
+  info.set_domain("proxy.example");
+  const RpcErrorReport report = DescribeRpcError(
+      kVerifyCall,
+      grpc::Status(
+          grpc::StatusCode::PERMISSION_DENIED, "no",
+          Standard(grpc::StatusCode::PERMISSION_DENIED, "no", {&info})),
+      absl::nullopt);
+  EXPECT_EQ(report.message,
+            "hedui verify: PERMISSION_DENIED: no\n"
+            "  reason: API_DISABLED (proxy.example)\n");
+}
+
+TEST(DescribeRpcErrorTest, UndecodableStandardDetailsAreSaid) {
+  const RpcErrorReport report = DescribeRpcError(
+      kVerifyCall,
+      grpc::Status(grpc::StatusCode::INTERNAL, "x", std::string("\xff\xff", 2)),
+      absl::nullopt);
+  EXPECT_EQ(report.message,
+            "hedui verify: INTERNAL: x\n"
+            "  (the server's standard error details could not be decoded: 2 "
+            "bytes in grpc-status-details-bin)\n");
+}
+
+TEST(DescribeRpcErrorTest, StandardDetailsTextIsNeutralised) {
+  google::rpc::BadRequest bad;
+  auto* v = bad.add_field_violations();
+  v->set_field("a\x1b[2J");
+  v->set_description("b\r\n");
+  google::rpc::ErrorInfo info = Info("X\x07");
+  const RpcErrorReport report = DescribeRpcError(
+      kVerifyCall,
+      grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT, "x",
+          Standard(grpc::StatusCode::INVALID_ARGUMENT, "x", {&bad, &info})),
+      absl::nullopt);
+  EXPECT_EQ(report.message,
+            "hedui verify: INVALID_ARGUMENT: x\n"
+            "  a?[2J: b??\n"
+            "  reason: X?\n");
 }
 
 }  // namespace
