@@ -22,7 +22,8 @@ from harness import (Server, check, dev_certificates, fail,  # noqa: E402
                      generate_county, workdir)
 import grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
-from grpc_python import channel, generate_stubs  # noqa: E402
+from grpc_python import (STATUS_DETAILS_TRAILER, channel,  # noqa: E402
+                         check_standard_details, generate_stubs)
 
 RESIDENTS = int(os.environ.get("HEDUI_SERVICE_RESIDENTS", "100000"))
 APPLICATIONS = int(os.environ.get("HEDUI_SERVICE_APPLICATIONS", "6586"))
@@ -110,6 +111,17 @@ def expect_error(code, call, *args, **kwargs):
     fail("wanted %s, the call succeeded" % code)
 
 
+def check_nothing_personal(error, app):
+    """No member's resident ID or name in the standard details' bytes."""
+    raw = dict(error.trailing_metadata() or ()).get(STATUS_DETAILS_TRAILER, b"")
+    for person in app["members"]:
+        for key in ("person_id", "name"):
+            value = person.get(key)
+            if value:
+                check(value.encode() not in raw,
+                      "%s of a member unmasked in %s" % (key, STATUS_DETAILS_TRAILER))
+
+
 def main():
     work = workdir("service")
     tls = dev_certificates(os.path.join(work, "tls"))
@@ -173,19 +185,35 @@ def main():
     check(response.report.report_id, "the report is stored with an id")
 
     # Errors, each on purpose.
+    # Each refusal also carries the standard google.rpc.Status with its
+    # ErrorInfo reason (grpc-status-details-bin).
+    verify_method = "/hedui.v1.VerificationService/Verify"
     other_program = next(i for i, a in enumerate(apps) if a["program"] == "TEKUN")
-    expect_error(grpc.StatusCode.PERMISSION_DENIED, dibao.Verify,
-                 vs_pb.VerifyRequest(request=requests[other_program]), timeout=30)
+    e = expect_error(grpc.StatusCode.PERMISSION_DENIED, dibao.Verify,
+                     vs_pb.VerifyRequest(request=requests[other_program]), timeout=30)
+    check_standard_details(e, stubs, reason="PROGRAM_NOT_ALLOWED",
+                           method=verify_method)
+    check_nothing_personal(e, apps[other_program])
     other_county = next(i for i, a in enumerate(apps)
                         if a["program"] == "DIBAO" and a["region_code"] == "320582")
-    expect_error(grpc.StatusCode.PERMISSION_DENIED, dibao.Verify,
-                 vs_pb.VerifyRequest(request=requests[other_county]), timeout=30)
-    expect_error(grpc.StatusCode.UNAUTHENTICATED, stub("verify", None).Verify,
-                 vs_pb.VerifyRequest(request=requests[own]), timeout=30)
-    expect_error(grpc.StatusCode.PERMISSION_DENIED, stub("admin", "dibao-system").ListDepartments,
-                 a_pb.ListDepartmentsRequest(), timeout=30)
-    expect_error(grpc.StatusCode.PERMISSION_DENIED, stub("audit", "dibao-system").VerifyAudit,
-                 audit_pb.VerifyAuditRequest(), timeout=30)
+    e = expect_error(grpc.StatusCode.PERMISSION_DENIED, dibao.Verify,
+                     vs_pb.VerifyRequest(request=requests[other_county]), timeout=30)
+    check_standard_details(e, stubs, reason="COUNTY_NOT_ALLOWED",
+                           method=verify_method)
+    check_nothing_personal(e, apps[other_county])
+    e = expect_error(grpc.StatusCode.UNAUTHENTICATED, stub("verify", None).Verify,
+                     vs_pb.VerifyRequest(request=requests[own]), timeout=30)
+    check_standard_details(e, stubs, reason="CALLER_NOT_AUTHENTICATED",
+                           method=verify_method)
+    e = expect_error(grpc.StatusCode.PERMISSION_DENIED,
+                     stub("admin", "dibao-system").ListDepartments,
+                     a_pb.ListDepartmentsRequest(), timeout=30)
+    check_standard_details(e, stubs, reason="METHOD_NOT_ALLOWED",
+                           method="/hedui.v1.AdminService/ListDepartments")
+    e = expect_error(grpc.StatusCode.PERMISSION_DENIED,
+                     stub("audit", "dibao-system").VerifyAudit,
+                     audit_pb.VerifyAuditRequest(), timeout=30)
+    check_standard_details(e, stubs, reason="METHOD_NOT_ALLOWED")
     no_consent = v_pb.VerificationRequest()
     no_consent.CopyFrom(requests[own])
     del no_consent.consent.signer_ids[:]
@@ -194,6 +222,13 @@ def main():
     check("consent" in e.details(), "the refusal names the consent: " + e.details())
     for person in apps[own]["members"]:
         check(person["person_id"] not in e.details(), "no raw ID in the refusal")
+    d = check_standard_details(e, stubs, reason="CONSENT_NOT_COVERING",
+                               method=verify_method)
+    consent = d["PreconditionFailure"].violations
+    check(len(consent) == 1 and consent[0].type == "CONSENT"
+          and "consent" in consent[0].subject and consent[0].description,
+          "PreconditionFailure names the consent: %s" % consent)
+    check_nothing_personal(e, apps[own])
     bad = v_pb.VerificationRequest()
     bad.CopyFrom(requests[own])
     bad.members[0].person_id = "320581199001011234"  # wrong check character
@@ -205,10 +240,25 @@ def main():
     check(any(v.field == "members[0].person_id" for v in parsed.field_violations),
           "the violation names the field: %s" % parsed)
     check("320581199001011234" not in e.details(), "the bad ID is masked")
-    expect_error(grpc.StatusCode.NOT_FOUND, staff.GetReport,
-                 vs_pb.GetReportRequest(report_id="R999999999999"), timeout=30)
-    expect_error(grpc.StatusCode.DEADLINE_EXCEEDED, dibao.Verify,
-                 vs_pb.VerifyRequest(request=requests[own]), timeout=0.000001)
+    d = check_standard_details(e, stubs, reason="INVALID_REQUEST",
+                               field="members[0].person_id",
+                               method=verify_method)
+    check(all(v.description for v in d["BadRequest"].field_violations),
+          "every BadRequest violation says the problem: %s" % d["BadRequest"])
+    check(int(d["ErrorInfo"].metadata["violations"]) >=
+          len(d["BadRequest"].field_violations), "ErrorInfo counts the violations")
+    raw = dict(e.trailing_metadata())[STATUS_DETAILS_TRAILER]
+    check(b"320581199001011234" not in raw, "the bad ID is masked in the details")
+    check_nothing_personal(e, apps[own])
+    e = expect_error(grpc.StatusCode.NOT_FOUND, staff.GetReport,
+                     vs_pb.GetReportRequest(report_id="R999999999999"), timeout=30)
+    check_standard_details(e, stubs, reason="REPORT_NOT_FOUND")
+    e = expect_error(grpc.StatusCode.DEADLINE_EXCEEDED, dibao.Verify,
+                     vs_pb.VerifyRequest(request=requests[own]), timeout=0.000001)
+    # The client's own timer usually ends this call before any answer: the
+    # details are checked when the server's refusal arrived.
+    if STATUS_DETAILS_TRAILER in dict(e.trailing_metadata() or ()):
+        check_standard_details(e, stubs, reason="DEADLINE_EXHAUSTED")
 
     # One bad item in a batch fails alone.
     mixed = list(staff.VerifyBatch(iter([vs_pb.VerifyRequest(request=requests[0]),
@@ -292,12 +342,14 @@ def main():
                     policy=policy, extra_args=["--max-in-flight", "1"]).start()
     staff = stub("verify", "staff-1")
     codes = []
+    refusals = []
 
     def one(i):
         try:
             staff.Verify(vs_pb.VerifyRequest(request=requests[i]), timeout=60)
             return grpc.StatusCode.OK
         except grpc.RpcError as e:
+            refusals.append(e)
             return e.code()
     with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
         codes = list(pool.map(one, range(64)))
@@ -306,6 +358,14 @@ def main():
           "some calls refused for overload, some served: %s" % codes)
     check(set(codes) <= {grpc.StatusCode.OK, grpc.StatusCode.RESOURCE_EXHAUSTED},
           "only OK and RESOURCE_EXHAUSTED: %s" % set(codes))
+    for e in refusals:
+        d = check_standard_details(e, stubs, reason="OVERLOADED",
+                                   method="/hedui.v1.VerificationService/Verify")
+        quota = d["QuotaFailure"].violations
+        check(len(quota) == 1 and quota[0].subject == "server"
+              and quota[0].description, "QuotaFailure names the cap: %s" % quota)
+        check(d["ErrorInfo"].metadata.get("limit") == "1",
+              "ErrorInfo names the limit: %s" % dict(d["ErrorInfo"].metadata))
     audit = stub("audit", "admin-1")
     logged, token = 0, ""
     while True:
