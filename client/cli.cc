@@ -13,6 +13,7 @@
 #include "client/reports.h"
 #include "client/retention.h"
 #include "client/verify.h"
+#include "client/yaml_output.h"
 
 namespace hedui::cli {
 
@@ -39,7 +40,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   ctx.progress = err_is_terminal;
   std::string output = "table";
   AddConnectionFlags(app, &ctx.connection);
-  app.add_option("--output", output, "Output format: table or json")
+  app.add_option("-o,--output", output, "Output format: table, json or yaml")
       ->capture_default_str();
 
   CommandAction selected;
@@ -80,7 +81,17 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
         << std::flush;
     return kExitUsage;
   }
-  return selected(ctx);
+  if (*format != OutputFormat::kYaml) return selected(ctx);
+  // YAML is rendered from the command's JSON lines, so it shows exactly the
+  // data --output json does.
+  ctx.output = OutputFormat::kJson;
+  YamlLineBuffer yaml(&out);
+  std::ostream yaml_out(&yaml);
+  ctx.out = &yaml_out;
+  const int code = selected(ctx);
+  yaml_out.flush();
+  yaml.Finish();
+  return code;
 }
 
 }  // namespace hedui::cli

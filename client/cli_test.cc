@@ -101,7 +101,8 @@ TEST_F(CliTest, UsageErrorsNameTheFlag) {
        "--encoding"},
       {{"--timeout", "0", "departments"}, "--timeout"},
       {{"--timeout", "soon", "departments"}, "--timeout"},
-      {{"--output", "yaml", "departments"}, "--output"},
+      {{"--output", "xml", "departments"}, "--output"},
+      {{"-o", "xml", "departments"}, "expected table, json or yaml"},
       {{"data"}, "a command is required"},
       {{"data", "frobnicate"}, "frobnicate"},
       {{"report"}, "a command is required"},
@@ -148,6 +149,35 @@ TEST_F(CliTest, GlobalFlagsAfterTheCommandAndFromTheEnvironment) {
   // --server beats the environment.
   EXPECT_EQ(Run({"departments", "--server", "127.0.0.1:1"}), kExitUnavailable);
   EXPECT_THAT(err_.str(), HasSubstr("127.0.0.1:1"));
+}
+
+TEST_F(CliTest, ShortOutputFlagAndYaml) {
+  FakeAdminServer server;
+  server.service().SetDepartments(Departments());
+  const std::vector<std::string> at = {"--insecure", "--server",
+                                       server.address()};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), at.begin(), at.end());
+    return args;
+  };
+  ASSERT_EQ(Run(with({"departments", "--output", "json"})), kExitOk);
+  const std::string json = out_.str();
+  ASSERT_EQ(Run(with({"-o", "json", "departments"})), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), json);
+  ASSERT_EQ(Run(with({"departments", "-o", "json"})), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), json);
+
+  // The same data as the JSON, field for field.
+  ASSERT_EQ(Run(with({"departments", "-o", "yaml"})), kExitOk) << err_.str();
+  const std::string yaml = out_.str();
+  EXPECT_THAT(yaml, StartsWith("departments:\n"
+                               "  - department: \"TAX\"\n"
+                               "    present: true\n"
+                               "    rows: \"7\"\n"));
+  EXPECT_THAT(yaml, HasSubstr("    generation: \"0\"\n"));
+  EXPECT_THAT(yaml, HasSubstr("    retainedGenerations: []\n"));
+  ASSERT_EQ(Run(with({"--output", "YAML", "data", "status"})), kExitOk);
+  EXPECT_EQ(out_.str(), yaml);
 }
 
 TEST_F(CliTest, IngestEndToEnd) {

@@ -11,8 +11,10 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text) {
   const std::string lower = absl::AsciiStrToLower(text);
   if (lower == "table") return OutputFormat::kTable;
   if (lower == "json") return OutputFormat::kJson;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--output: unknown format \"", text, "\" (expected table or json)"));
+  if (lower == "yaml") return OutputFormat::kYaml;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--output: unknown format \"", text,
+                   "\" (expected table, json or yaml)"));
 }
 
 double RowsPerSecond(const IngestSummary& summary) {
@@ -23,6 +25,7 @@ double RowsPerSecond(const IngestSummary& summary) {
 std::unique_ptr<Printer> MakePrinter(OutputFormat format) {
   switch (format) {
     case OutputFormat::kJson:
+    case OutputFormat::kYaml:
       return std::make_unique<JsonPrinter>();
     case OutputFormat::kTable:
       break;

@@ -17,9 +17,11 @@
 
 namespace hedui::cli {
 
-enum class OutputFormat { kTable, kJson };
+// kYaml never reaches a command: cli.cc runs the command with kJson and
+// renders its JSON lines as YAML (yaml_output.h).
+enum class OutputFormat { kTable, kJson, kYaml };
 
-// "table" or "json" (--output).
+// "table", "json" or "yaml", in any case (--output).
 absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text);
 
 // What `hedui ingest` reports: the server's answer and the client's view of

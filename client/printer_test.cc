@@ -49,10 +49,11 @@ IngestSummary Summary() {
   return summary;
 }
 
-TEST(ParseOutputFormatTest, TableAndJsonOnly) {
+TEST(ParseOutputFormatTest, TableJsonAndYamlOnly) {
   EXPECT_EQ(*ParseOutputFormat("table"), OutputFormat::kTable);
   EXPECT_EQ(*ParseOutputFormat("JSON"), OutputFormat::kJson);
-  absl::StatusOr<OutputFormat> bad = ParseOutputFormat("yaml");
+  EXPECT_EQ(*ParseOutputFormat("yaml"), OutputFormat::kYaml);
+  absl::StatusOr<OutputFormat> bad = ParseOutputFormat("yml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("--output"), std::string::npos);
 }
