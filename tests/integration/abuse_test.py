@@ -26,7 +26,8 @@ from harness import (Server, check, cli, departments,  # noqa: E402
                      dev_certificates, fail, generate_county, ingest_county,
                      workdir)
 import grpc  # noqa: E402
-from grpc_python import channel, generate_stubs  # noqa: E402
+from grpc_python import (STATUS_DETAILS_TRAILER, channel,  # noqa: E402
+                         check_standard_details, generate_stubs)
 from service_test import to_request  # noqa: E402
 
 # The server's today is 2026-11-30 (harness.TEST_TODAY); the example policy's
@@ -112,10 +113,24 @@ class Probe:
         fail("%s: wanted %s, the call succeeded" % (what, code))
 
     def details(self, error):
+        """hedui-error-bin's details; the standard google.rpc.Status in
+        grpc-status-details-bin must list the same fields in its
+        BadRequest and count them all in ErrorInfo."""
         raw = dict(error.trailing_metadata() or ()).get("hedui-error-bin")
         check(raw is not None, "INVALID_ARGUMENT without hedui-error-bin: %s"
               % error.details())
-        return self.codes.ErrorDetails.FromString(raw)
+        d = self.codes.ErrorDetails.FromString(raw)
+        standard = check_standard_details(error, self.stubs)
+        fields = [v.field for v in standard["BadRequest"].field_violations]
+        check(fields == [v.field for v in d.field_violations],
+              "BadRequest lists the fields hedui-error-bin does: %s, %s"
+              % (fields[:5], [v.field for v in d.field_violations][:5]))
+        info = standard["ErrorInfo"]
+        check(int(info.metadata["violations"]) == max(
+            d.total_violations, len(d.field_violations)),
+              "ErrorInfo counts every violation: %s, %d"
+              % (dict(info.metadata), d.total_violations))
+        return d
 
     def names(self, error, field, what, also=None):
         """The error names `field` (in a violation or its message), and
@@ -302,8 +317,11 @@ def many_members(p):
         check(d.total_violations >= at_least, "%s: total_violations %d"
               % (what, d.total_violations))
         text = e.details() + str(d)
+        raw = dict(e.trailing_metadata())[STATUS_DETAILS_TRAILER]
         for person in bad:
             check(person not in text, "%s: a raw ID in the refusal" % what)
+            check(person.encode() not in raw,
+                  "%s: a raw ID in %s" % (what, STATUS_DETAILS_TRAILER))
         print("  %s: INVALID_ARGUMENT, %d listed of %d" % (
             what, len(d.field_violations), d.total_violations))
     p.still_serving("51 members and many violations")
@@ -468,6 +486,10 @@ def idle_streams(p):
     except grpc.RpcError as e:
         check(e.code() == grpc.StatusCode.RESOURCE_EXHAUSTED,
               "a third stream of staff-1: %s %s" % (e.code(), e.details()))
+        quota = check_standard_details(e, p.stubs, reason="OVERLOADED",
+                                       method=VERIFY_BATCH)["QuotaFailure"]
+        check([v.subject for v in quota.violations] == ["caller"],
+              "the caller's share is the quota reached: %s" % quota)
     # Other callers are served meanwhile, unary and streaming.
     p.verifier("dibao-system").Verify(one, timeout=30)
     results = list(p.verifier("admin-1").VerifyBatch(iter([one]), timeout=30))
