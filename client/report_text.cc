@@ -184,18 +184,52 @@ void WriteFindings(const hedui::v1::Report& r, std::ostream& out) {
   for (const auto& f : r.findings()) WriteFinding(++number, f, out);
 }
 
+// Why a department's figures cannot be read as figures, or "" when they can
+// (domain.md §1: missing or too old is never zero). The engine leaves an
+// unusable amount unset, but the counts are plain integers whose 0 would
+// otherwise read as "none held".
+std::string UnusableData(const hedui::v1::Report& r,
+                         hedui::v1::Department department) {
+  for (const auto& d : r.departments()) {
+    if (d.department() != department) continue;
+    switch (d.state()) {
+      case hedui::v1::DepartmentData::MISSING:
+        return absl::StrCat("数据不可用（", ZhLabel(department), "数据缺失）");
+      case hedui::v1::DepartmentData::STALE:
+        return absl::StrCat("数据不可用（", ZhLabel(department), "数据截至 ",
+                            DateText(d.as_of()), "，已过期）");
+      default:
+        return "";
+    }
+  }
+  return "";
+}
+
 void WriteAssets(const hedui::v1::Report& r, std::ostream& out) {
   if (!r.has_assets()) return;
   const hedui::v1::Assets& a = r.assets();
+  const auto usable_or = [&r](hedui::v1::Department department,
+                              std::string text) {
+    std::string unusable = UnusableData(r, department);
+    return unusable.empty() ? text : unusable;
+  };
   out << "\n资产（部门数据查得）\n";
   WriteFields(
-      {{"金融资产合计", QuantityZhText(a.financial_assets())},
-       {"住宅房产", absl::StrCat(a.residential_properties(), " 套")},
-       {"非住宅房产", absl::StrCat(a.non_residential_properties(), " 处")},
-       {"人均住宅面积", QuantityZhText(a.residential_area_per_member())},
-       {"机动车辆", absl::StrCat(a.vehicles(), " 辆（其中不可豁免 ",
-                                 a.non_exempt_vehicles(), " 辆）")},
-       {"存续企业", absl::StrCat(a.active_enterprises(), " 家")}},
+      {{"金融资产合计", usable_or(hedui::v1::FINANCIAL_ASSETS,
+                                  QuantityZhText(a.financial_assets()))},
+       {"住宅房产", usable_or(hedui::v1::REAL_ESTATE,
+                              absl::StrCat(a.residential_properties(), " 套"))},
+       {"非住宅房产",
+        usable_or(hedui::v1::REAL_ESTATE,
+                  absl::StrCat(a.non_residential_properties(), " 处"))},
+       {"人均住宅面积",
+        usable_or(hedui::v1::REAL_ESTATE,
+                  QuantityZhText(a.residential_area_per_member()))},
+       {"机动车辆", usable_or(hedui::v1::VEHICLES,
+                              absl::StrCat(a.vehicles(), " 辆（其中不可豁免 ",
+                                           a.non_exempt_vehicles(), " 辆）"))},
+       {"存续企业", usable_or(hedui::v1::BUSINESS,
+                              absl::StrCat(a.active_enterprises(), " 家"))}},
       out, 2);
   if (a.records_size() == 0) return;
   out << "  依据记录：\n";

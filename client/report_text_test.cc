@@ -98,6 +98,32 @@ TEST(ReportTextTest, FractionsToTheFenRoundedDown) {
               HasSubstr("16.50 m²/人"));
 }
 
+// A department whose data are missing or stale gives no figure: its counts
+// must not read as "none held" (domain.md §1).
+TEST(ReportTextTest, AssetsOfUnusableDepartmentsAreNotZero) {
+  hedui::v1::Report report = ProgramSampleReport(hedui::v1::DIBAO);
+  report.mutable_assets()->clear_financial_assets();
+  report.mutable_assets()->set_vehicles(0);
+  for (auto& d : *report.mutable_departments()) {
+    if (d.department() == hedui::v1::FINANCIAL_ASSETS) {
+      d.set_state(hedui::v1::DepartmentData::STALE);
+      d.mutable_as_of()->set_year(2026);
+      d.mutable_as_of()->set_month(6);
+      d.mutable_as_of()->set_day(30);
+    }
+    if (d.department() == hedui::v1::VEHICLES) {
+      d.set_state(hedui::v1::DepartmentData::MISSING);
+    }
+  }
+  const std::string text = Render(report);
+  EXPECT_THAT(text, HasSubstr("数据不可用（银行/证券/保险数据截至 2026-06-30，"
+                              "已过期）"));
+  EXPECT_THAT(text, HasSubstr("数据不可用（车管数据缺失）"));
+  EXPECT_THAT(text, Not(HasSubstr("0 辆（其中不可豁免")));
+  // The real-estate data are fresh: their figures stay.
+  EXPECT_THAT(text, HasSubstr(" 套"));
+}
+
 // The income section prints each record by member and month, counted or
 // not and why.
 TEST(ReportTextTest, IncomeRecordsByMemberAndMonth) {
