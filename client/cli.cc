@@ -12,6 +12,7 @@
 #include "client/ingest.h"
 #include "client/reports.h"
 #include "client/retention.h"
+#include "client/suggest.h"
 #include "client/verify.h"
 #include "client/yaml_output.h"
 
@@ -60,6 +61,15 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       app.exit(e, out, err);
       return kExitOk;
+    }
+    const Suggestion suggestion = DidYouMean(app);
+    if (!suggestion.message.empty()) {
+      const std::string command =
+          suggestion.command.empty() ? "hedui" : "hedui " + suggestion.command;
+      err << command << ": " << suggestion.message << "\nRun '" << command
+          << " --help' for usage.\n"
+          << std::flush;
+      return kExitUsage;
     }
     err << "hedui: " << e.what() << "\nRun 'hedui --help' for usage.\n"
         << std::flush;

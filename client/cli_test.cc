@@ -119,6 +119,41 @@ TEST_F(CliTest, UsageErrorsNameTheFlag) {
   }
 }
 
+TEST_F(CliTest, MistypedCommandOrFlagSaysWhatWasMeant) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{"verfy"},
+       "hedui: unknown command 'verfy'; did you mean 'verify'?\n"
+       "Run 'hedui --help' for usage.\n"},
+      {{"report", "lsit"},
+       "hedui report: unknown command 'lsit'; did you mean 'list'?\n"
+       "Run 'hedui report --help' for usage.\n"},
+      {{"admin", "backpu"},
+       "hedui admin: unknown command 'backpu'; did you mean 'backup'?\n"
+       "Run 'hedui admin --help' for usage.\n"},
+      {{"verify", "--housheold", "h.json"},
+       "hedui verify: unknown flag '--housheold'; did you mean "
+       "'--household'?\nRun 'hedui verify --help' for usage.\n"},
+      // A global flag is known after any command.
+      {{"report", "get", "R000000000042", "--outptu=json"},
+       "hedui report get: unknown flag '--outptu'; did you mean "
+       "'--output'?\nRun 'hedui report get --help' for usage.\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.args));
+    EXPECT_EQ(Run(c.args), kExitUsage);
+    EXPECT_EQ(err_.str(), c.expected);
+    EXPECT_EQ(out_.str(), "");
+  }
+  // Nothing close: CLI11's own words.
+  EXPECT_EQ(Run({"frobnicate"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("not expected: frobnicate"));
+  EXPECT_THAT(err_.str(), ::testing::Not(HasSubstr("did you mean")));
+}
+
 TEST_F(CliTest, DepartmentsAndItsAlias) {
   FakeAdminServer server;
   server.service().SetDepartments(Departments());
