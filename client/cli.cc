@@ -1,6 +1,9 @@
 #include "client/cli.h"
 
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "client/audit.h"
@@ -17,6 +20,38 @@
 #include "client/yaml_output.h"
 
 namespace hedui::cli {
+namespace {
+
+// CLI11's help, plus, in a command's help, the global flags: they are
+// accepted after the command too, and a caseworker reading
+// `hedui verify --help` should not need the top-level help for --server.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_help(const CLI::App* app, std::string name,
+                        CLI::AppFormatMode mode) const override {
+    if (mode == CLI::AppFormatMode::Sub || app->get_parent() == nullptr) {
+      return Formatter::make_help(app, std::move(name), mode);
+    }
+    const CLI::App* root = app;
+    while (root->get_parent() != nullptr) root = root->get_parent();
+    const std::vector<const CLI::Option*> global =
+        root->get_options([root](const CLI::Option* option) {
+          return option != root->get_help_ptr() &&
+                 option != root->get_version_ptr();
+        });
+    std::string help = make_description(app);
+    help += make_usage(app, std::move(name));
+    help += make_positionals(app);
+    help += make_groups(app, mode);
+    help += make_group("Global options (before or after the command)", false,
+                       global);
+    help += make_subcommands(app, mode);
+    help += '\n' + make_footer(app);
+    return help;
+  }
+};
+
+}  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out,
            std::ostream& err, bool err_is_terminal) {
@@ -27,6 +62,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   // Global flags may also follow the subcommand
   // (`hedui ingest ... --output json`); subcommands inherit this.
   app.fallthrough();
+  // Before any subcommand is added: each copies its parent's formatter.
+  app.formatter(std::make_shared<HelpFormatter>());
   // No require_subcommand(): CLI11 would then report "hedui frobnicate" as
   // a missing subcommand instead of naming the unknown word.
 

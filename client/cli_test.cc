@@ -69,6 +69,27 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_THAT(out_.str(), HasSubstr("--as-of"));
 }
 
+TEST_F(CliTest, CommandHelpShowsTheGlobalFlags) {
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{
+           {"verify"}, {"report", "list"}, {"admin", "backup"}, {"audit"}}) {
+    SCOPED_TRACE(::testing::PrintToString(command));
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    ASSERT_EQ(Run(args), kExitOk);
+    const std::string help = out_.str();
+    const size_t global = help.find("Global options");
+    ASSERT_NE(global, std::string::npos) << help;
+    for (const char* flag : {"--server", "--timeout", "--ca", "--cert", "--key",
+                             "--insecure", "-o,--output"}) {
+      EXPECT_NE(help.find(flag, global), std::string::npos) << flag;
+    }
+  }
+  // The command's own flags come first.
+  ASSERT_EQ(Run({"verify", "--help"}), kExitOk);
+  EXPECT_LT(out_.str().find("--household"), out_.str().find("Global options"));
+}
+
 TEST_F(CliTest, VersionIsTheProjectVersion) {
   EXPECT_EQ(Run({"--version"}), kExitOk);
   EXPECT_EQ(out_.str(), "hedui " HEDUI_EXPECTED_VERSION "\n");
