@@ -199,9 +199,9 @@ TEST_F(CliTest, GlobalFlagsAfterTheCommandAndFromTheEnvironment) {
   EXPECT_EQ(Run({"departments", "--output", "json"}), kExitOk) << err_.str();
   EXPECT_EQ(out_.str(),
             "{\"departments\":[{\"department\":\"TAX\",\"present\":true,"
-            "\"rows\":\"7\",\"batchId\":\"\",\"generation\":\"0\","
-            "\"ingestedUnixSeconds\":\"0\",\"deltasApplied\":\"0\","
-            "\"retainedGenerations\":[]}]}\n");
+            "\"rows\":\"7\",\"batch_id\":\"\",\"generation\":\"0\","
+            "\"ingested_unix_seconds\":\"0\",\"deltas_applied\":\"0\","
+            "\"retained_generations\":[]}]}\n");
   // --server beats the environment.
   EXPECT_EQ(Run({"departments", "--server", "127.0.0.1:1"}), kExitUnavailable);
   EXPECT_THAT(err_.str(), HasSubstr("127.0.0.1:1"));
@@ -231,7 +231,7 @@ TEST_F(CliTest, ShortOutputFlagAndYaml) {
                                "    present: true\n"
                                "    rows: \"7\"\n"));
   EXPECT_THAT(yaml, HasSubstr("    generation: \"0\"\n"));
-  EXPECT_THAT(yaml, HasSubstr("    retainedGenerations: []\n"));
+  EXPECT_THAT(yaml, HasSubstr("    retained_generations: []\n"));
   ASSERT_EQ(Run(with({"--output", "YAML", "data", "status"})), kExitOk);
   EXPECT_EQ(out_.str(), yaml);
 }

@@ -41,6 +41,7 @@ int PrintOutcome(const CommandContext& ctx, absl::string_view command,
 int PrintMessageJson(const CommandContext& ctx, absl::string_view command,
                      const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
   std::string json;
   const auto status =

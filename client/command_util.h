@@ -33,8 +33,8 @@ std::shared_ptr<grpc::Channel> ConnectOrReport(const CommandContext& ctx,
 int PrintOutcome(const CommandContext& ctx, absl::string_view command,
                  const absl::Status& printed);
 
-// `message` as one line of JSON (camelCase names, zeros printed, as the
-// other commands' --output json); kExitOk, or a local error.
+// `message` as one line of JSON (the proto's field names, zeros printed, as
+// every command's --output json); kExitOk, or a local error.
 int PrintMessageJson(const CommandContext& ctx, absl::string_view command,
                      const google::protobuf::Message& message);
 

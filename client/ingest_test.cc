@@ -242,11 +242,11 @@ TEST_F(IngestCommandTest, JsonSummary) {
   IngestOptions options = ValidOptions();
   options.file = WriteTempFile("tax.csv", CsvOfSize(100));
   ASSERT_EQ(RunIngest(ctx_, options), kExitOk) << err_.str();
-  EXPECT_THAT(out_.str(), HasSubstr("\"batchId\":\"from-server\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"batch_id\":\"from-server\""));
   EXPECT_THAT(out_.str(), HasSubstr("\"rows\":\"41\""));
   EXPECT_THAT(out_.str(), HasSubstr("\"deletions\":\"0\""));
-  EXPECT_THAT(out_.str(), HasSubstr("\"clientSeconds\":"));
-  EXPECT_THAT(out_.str(), HasSubstr("\"rowsPerSecond\":"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"client_seconds\":"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"rows_per_second\":"));
 }
 
 TEST_F(IngestCommandTest, ProgressOnATerminal) {

@@ -9,12 +9,10 @@
 namespace hedui::cli {
 namespace {
 
-enum class Names { kCamelCase, kProto };
-
-absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message,
-                                   Names names = Names::kCamelCase) {
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = names == Names::kProto;
+  // One convention for every command (README "JSON"): the .proto's names.
+  options.preserve_proto_field_names = true;
   // A department with no data must still show "rows": "0", not omit it.
   options.always_print_primitive_fields = true;
   std::string json;
@@ -30,7 +28,7 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message,
 
 absl::Status PrintLine(const google::protobuf::Message& message,
                        std::ostream& out) {
-  absl::StatusOr<std::string> json = ToJson(message, Names::kProto);
+  absl::StatusOr<std::string> json = ToJson(message);
   if (!json.ok()) return json.status();
   out << *json << '\n' << std::flush;
   return absl::OkStatus();
@@ -80,8 +78,8 @@ absl::Status JsonPrinter::PrintIngestSummary(const IngestSummary& summary,
   }
   json->pop_back();
   absl::StrAppend(
-      &*json, absl::StrFormat(",\"clientSeconds\":%.3f,"
-                              "\"rowsPerSecond\":%.1f}",
+      &*json, absl::StrFormat(",\"client_seconds\":%.3f,"
+                              "\"rows_per_second\":%.1f}",
                               summary.client_seconds, RowsPerSecond(summary)));
   out << *json << '\n' << std::flush;
   return absl::OkStatus();
@@ -104,7 +102,7 @@ absl::Status JsonPrinter::PrintReport(const hedui::v1::Report& report,
 absl::Status JsonPrinter::PrintBatchResult(
     const hedui::v1::VerifyBatchResult& result,
     const std::string& application_id, std::ostream& out) const {
-  absl::StatusOr<std::string> json = ToJson(result, Names::kProto);
+  absl::StatusOr<std::string> json = ToJson(result);
   if (!json.ok()) return json.status();
   // An error result carries no report, so the request's application id is
   // added for scripts to match results to requests without counting lines.

@@ -7,10 +7,10 @@ namespace hedui::cli {
 
 // One JSON document per line, from protobuf's JSON printer (int64 as
 // strings, enums by name, zero values included) so scripts see the same
-// shape as any other proto3 JSON client. Names: camelCase for ingest and
-// departments (scripts already read those); the proto's own field names
-// (report_id, verification_date) for everything else, so a report printed
-// here reads like the .proto that documents it.
+// shape as any other proto3 JSON client. Names are the proto's own field
+// names (report_id, verification_date) for every command, so what is printed
+// reads like the .proto that documents it; members the client adds follow
+// suit (client_seconds).
 class JsonPrinter : public Printer {
  public:
   absl::Status PrintIngestSummary(const IngestSummary& summary,

@@ -1,11 +1,20 @@
 #include "client/printer.h"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "client/cli_test_util.h"
+#include "client/command_util.h"
+#include "client/exit_codes.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "hedui/v1/retention.pb.h"
+#include "nlohmann/json.hpp"
 
 namespace hedui::cli {
 namespace {
@@ -101,7 +110,7 @@ TEST(JsonPrinterTest, DepartmentsPrintZeroValues) {
   EXPECT_EQ(json.back(), '\n');
   EXPECT_NE(json.find("\"department\":\"TAX\""), std::string::npos);
   EXPECT_NE(json.find("\"rows\":\"1234567\""), std::string::npos);
-  EXPECT_NE(json.find("\"retainedGenerations\":[\"11\",\"12\"]"),
+  EXPECT_NE(json.find("\"retained_generations\":[\"11\",\"12\"]"),
             std::string::npos);
   // The absent department still shows its zero values.
   EXPECT_NE(json.find("\"department\":\"DEATH\",\"present\":false"),
@@ -120,14 +129,94 @@ TEST(JsonPrinterTest, IngestSummaryIsOneValidObject) {
       << json;
   const auto& f = parsed.fields();
   EXPECT_EQ(f.at("department").string_value(), "TAX");
-  EXPECT_EQ(f.at("batchId").string_value(), "batch-2026-10");
+  EXPECT_EQ(f.at("batch_id").string_value(), "batch-2026-10");
   EXPECT_EQ(f.at("rows").string_value(), "1000");  // int64 as a string
   EXPECT_EQ(f.at("deletions").string_value(), "0");
-  EXPECT_FALSE(f.at("alreadyApplied").bool_value());
-  EXPECT_EQ(f.at("asOf").struct_value().fields().at("day").number_value(), 31);
-  EXPECT_DOUBLE_EQ(f.at("serverSeconds").number_value(), 1.5);
-  EXPECT_DOUBLE_EQ(f.at("clientSeconds").number_value(), 2.0);
-  EXPECT_DOUBLE_EQ(f.at("rowsPerSecond").number_value(), 500.0);
+  EXPECT_FALSE(f.at("already_applied").bool_value());
+  EXPECT_EQ(f.at("as_of").struct_value().fields().at("day").number_value(), 31);
+  EXPECT_DOUBLE_EQ(f.at("server_seconds").number_value(), 1.5);
+  EXPECT_DOUBLE_EQ(f.at("client_seconds").number_value(), 2.0);
+  EXPECT_DOUBLE_EQ(f.at("rows_per_second").number_value(), 500.0);
+}
+
+}  // namespace
+}  // namespace hedui::cli
+
+namespace hedui::cli {
+namespace {
+
+// Keys that start lowercase and have an uppercase letter: camelCase field
+// names. Enum names used as keys (MEETS_CRITERIA) start uppercase.
+void CollectCamelCaseKeys(const nlohmann::json& value,
+                          std::vector<std::string>* found) {
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      if (!key.empty() && absl::ascii_islower(key[0]) &&
+          std::any_of(key.begin(), key.end(), absl::ascii_isupper)) {
+        found->push_back(key);
+      }
+      CollectCamelCaseKeys(child, found);
+    }
+  } else if (value.is_array()) {
+    for (const auto& child : value) CollectCamelCaseKeys(child, found);
+  }
+}
+
+std::vector<std::string> CamelCaseKeys(const std::string& lines) {
+  std::vector<std::string> found;
+  for (absl::string_view line :
+       absl::StrSplit(lines, '\n', absl::SkipEmpty())) {
+    CollectCamelCaseKeys(nlohmann::json::parse(line), &found);
+  }
+  return found;
+}
+
+// README "JSON": every command prints the .proto's field names, so a script
+// reads `batch_id` from ingest as it reads `report_id` from verify.
+TEST(JsonNamesTest, EveryCommandPrintsTheProtosFieldNames) {
+  const auto printer = MakePrinter(OutputFormat::kJson);
+  std::ostringstream out;
+  ASSERT_TRUE(printer->PrintIngestSummary(Summary(), out).ok());
+  ASSERT_TRUE(printer->PrintDepartments(TwoDepartments(), out).ok());
+  ASSERT_TRUE(printer->PrintReport(testing::SampleReport(), out).ok());
+  hedui::v1::VerifyBatchResult result;
+  *result.mutable_report() = testing::SampleReport();
+  ASSERT_TRUE(printer->PrintBatchResult(result, "APP-1", out).ok());
+  BatchSummary batch;
+  batch.verdicts["MEETS_CRITERIA"] = 1;
+  ASSERT_TRUE(printer->PrintBatchSummary(batch, out).ok());
+  hedui::v1::ListReportsResponse reports;
+  reports.add_reports()->set_report_id("R000000000042");
+  ASSERT_TRUE(printer->PrintReportList(reports, out).ok());
+  ASSERT_TRUE(printer->PrintStats(hedui::v1::GetStatsResponse(), out).ok());
+  ASSERT_TRUE(
+      printer->PrintAuditCheck(hedui::v1::VerifyAuditResponse(), out).ok());
+  hedui::v1::ListAuditResponse audit;
+  audit.add_entries()->set_sequence(1);
+  ASSERT_TRUE(printer->PrintAuditEntries(audit, out).ok());
+  ASSERT_TRUE(printer->PrintHealth(HealthSummary(), out).ok());
+
+  // The admin commands print their answers whole.
+  CommandContext ctx;
+  ctx.out = &out;
+  hedui::v1::ListBackupsResponse backups;
+  backups.add_backups()->set_backup_id(1);
+  EXPECT_EQ(PrintMessageJson(ctx, "admin backups", backups), kExitOk);
+  EXPECT_EQ(PrintMessageJson(ctx, "admin purge", hedui::v1::PurgeResponse()),
+            kExitOk);
+  EXPECT_EQ(
+      PrintMessageJson(ctx, "health --details", hedui::v1::ServerStatus()),
+      kExitOk);
+
+  const std::string printed = out.str();
+  EXPECT_EQ(CamelCaseKeys(printed), std::vector<std::string>()) << printed;
+  for (const char* key :
+       {"\"batch_id\"", "\"client_seconds\"", "\"rows_per_second\"",
+        "\"retained_generations\"", "\"report_id\"", "\"application_id\"",
+        "\"backup_id\"", "\"size_bytes\"", "\"reports_purged\"",
+        "\"uptime_seconds\""}) {
+    EXPECT_NE(printed.find(key), std::string::npos) << key;
+  }
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include "client/command_util.h"
 #include "client/exit_codes.h"
 #include "client/rpc_error.h"
-#include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
 #include "hedui/v1/retention.grpc.pb.h"
 
@@ -42,16 +41,7 @@ int RunPurge(const CommandContext& ctx, bool dry_run) {
   }
   std::ostream& out = *ctx.out;
   if (ctx.output == OutputFormat::kJson) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    options.always_print_primitive_fields = true;
-    std::string text;
-    if (!google::protobuf::util::MessageToJsonString(response, &text, options)
-             .ok()) {
-      return LocalError(ctx, kPurgeCommand, "cannot print the answer as JSON");
-    }
-    out << text << '\n' << std::flush;
-    return kExitOk;
+    return PrintMessageJson(ctx, kPurgeCommand, response);
   }
   const char* verb = response.dry_run() ? "would purge" : "purged";
   if (response.has_report_cutoff()) {
