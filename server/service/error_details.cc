@@ -253,6 +253,21 @@ google::rpc::Status RpcStatusOf(const absl::Status& status,
     }
     case absl::StatusCode::kFailedPrecondition: {
       google::rpc::PreconditionFailure failure;
+      // A refusal about fields of the request (a payload of violations)
+      // names each as the subject the state of the store refuses.
+      if (std::optional<hedui::v1::ErrorDetails> details =
+              GetErrorDetails(status)) {
+        for (const auto& v : details->field_violations()) {
+          auto* violation = failure.add_violations();
+          violation->set_type("STATE");
+          violation->set_subject(Masked(v.field()));
+          violation->set_description(Masked(v.description()));
+        }
+        if (failure.violations_size() > 0) {
+          rpc.add_details()->PackFrom(failure);
+          break;
+        }
+      }
       auto* violation = failure.add_violations();
       if (info.reason() == "CONSENT_NOT_COVERING") {
         violation->set_type("CONSENT");
@@ -284,6 +299,12 @@ google::rpc::Status RpcStatusOf(const absl::Status& status,
       break;
     }
     default:
+      // NOT_FOUND, ALREADY_EXISTS, ... about a field of the request.
+      if (std::optional<hedui::v1::ErrorDetails> details =
+              GetErrorDetails(status);
+          details && details->field_violations_size() > 0) {
+        metadata["field"] = Masked(details->field_violations(0).field());
+      }
       break;
   }
   rpc.add_details()->PackFrom(info);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -125,6 +126,35 @@ TEST(RpcStatusOfTest, ConsentIsAPreconditionFailure) {
       "no policy in force for region 320581 on 2020-01-01: none"));
   EXPECT_EQ(policy.preconditions[0].violations(0).type(), "POLICY");
   EXPECT_EQ(policy.infos[0].reason(), "NO_POLICY_IN_FORCE");
+}
+
+// A refusal by the store's state about one field of the request: the
+// field is the precondition's subject (FAILED_PRECONDITION) or named in
+// ErrorInfo (another code).
+absl::Status AboutField(absl::StatusCode code, const std::string& field) {
+  hedui::v1::ErrorDetails details;
+  auto* v = details.add_field_violations();
+  v->set_field(field);
+  v->set_description(absl::StrCat("held by ", kRawId));
+  details.set_total_violations(1);
+  absl::Status status(code, absl::StrCat(field, ": held"));
+  status.SetPayload(kErrorDetailsPayloadUrl,
+                    absl::Cord(details.SerializeAsString()));
+  return status;
+}
+
+TEST(RpcStatusOfTest, AFieldTheStoreRefusesIsNamed) {
+  const Unpacked failed =
+      Sent(AboutField(absl::StatusCode::kFailedPrecondition, "roll_id"));
+  ASSERT_EQ(failed.preconditions.size(), 1u);
+  ASSERT_EQ(failed.preconditions[0].violations_size(), 1);
+  EXPECT_EQ(failed.preconditions[0].violations(0).type(), "STATE");
+  EXPECT_EQ(failed.preconditions[0].violations(0).subject(), "roll_id");
+  EXPECT_THAT(failed.preconditions[0].violations(0).description(),
+              Not(HasSubstr(kRawId)));
+  const Unpacked missing =
+      Sent(AboutField(absl::StatusCode::kNotFound, "roll_id"));
+  EXPECT_EQ(missing.infos[0].metadata().at("field"), "roll_id");
 }
 
 TEST(RpcStatusOfTest, OverloadAndAFullStoreAreQuotaFailures) {
