@@ -54,7 +54,7 @@ class HelpFormatter : public CLI::Formatter {
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out,
-           std::ostream& err, bool err_is_terminal) {
+           std::ostream& err, bool err_is_terminal, bool out_is_terminal) {
   CLI::App app(
       "hedui: staff command line of the Hedui household income verification "
       "service",
@@ -76,6 +76,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   ctx.out = &out;
   ctx.err = &err;
   ctx.progress = err_is_terminal;
+  ctx.out_is_terminal = out_is_terminal;
   std::string output = "table";
   AddConnectionFlags(app, &ctx.connection);
   app.add_option("-o,--output", output, "Output format: table, json or yaml")

@@ -19,6 +19,9 @@ struct CommandContext {
   std::ostream* err = &std::cerr;  // errors and progress
   // Draw an updating progress line on `err` (set when stderr is a terminal).
   bool progress = false;
+  // stdout is a terminal: a progress line on the same screen must make way
+  // for results printed while it is shown (verify --batch).
+  bool out_is_terminal = false;
 };
 
 // A parsed command, run once the whole command line has been accepted;

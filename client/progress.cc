@@ -40,6 +40,19 @@ std::string FormatProgressLine(const ProgressSample& s) {
       mb_per_second);
 }
 
+std::string FormatBatchProgressLine(int64_t results, int64_t total,
+                                    double elapsed_seconds) {
+  const double percent =
+      total > 0 ? std::min(100.0, 100.0 * static_cast<double>(results) /
+                                      static_cast<double>(total))
+                : 100.0;
+  const double per_second =
+      elapsed_seconds > 0 ? static_cast<double>(results) / elapsed_seconds : 0;
+  return absl::StrFormat("%5.1f%%  %s of %s results  %s results/s", percent,
+                         WithThousands(results), WithThousands(total),
+                         WithThousands(static_cast<int64_t>(per_second + 0.5)));
+}
+
 int64_t RowsSent(int64_t newlines_sent) {
   return std::max<int64_t>(0, newlines_sent - 1);
 }
@@ -78,6 +91,48 @@ void ProgressReporter::Draw(int64_t bytes_sent, int64_t rows_sent,
   *out_ << '\r' << FormatProgressLine(sample);
   if (!note.empty()) *out_ << "  " << note;
   *out_ << "\033[K" << std::flush;
+  last_draw_ = now;
+  line_open_ = true;
+  ++redraws_;
+}
+
+BatchProgress::BatchProgress(std::ostream* err, bool enabled,
+                             bool out_is_terminal, int64_t total,
+                             absl::Time start)
+    : err_(err),
+      enabled_(enabled),
+      out_is_terminal_(out_is_terminal),
+      total_(total),
+      start_(start) {}
+
+void BatchProgress::BeforeResult() {
+  if (!line_open_ || !out_is_terminal_) return;
+  *err_ << "\r\033[K" << std::flush;
+  line_open_ = false;
+}
+
+void BatchProgress::AfterResult(int64_t results, absl::Time now) {
+  if (!enabled_) return;
+  // A line erased for the result is drawn again at once; otherwise at most
+  // every ProgressReporter::kMinInterval.
+  if (!out_is_terminal_ && now - last_draw_ < ProgressReporter::kMinInterval) {
+    return;
+  }
+  Draw(results, now);
+}
+
+void BatchProgress::End(int64_t results, absl::Time now) {
+  if (!enabled_) return;
+  Draw(results, now);
+  *err_ << '\n' << std::flush;
+  line_open_ = false;
+}
+
+void BatchProgress::Draw(int64_t results, absl::Time now) {
+  *err_ << '\r'
+        << FormatBatchProgressLine(results, total_,
+                                   absl::ToDoubleSeconds(now - start_))
+        << "\033[K" << std::flush;
   last_draw_ = now;
   line_open_ = true;
   ++redraws_;

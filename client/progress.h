@@ -26,6 +26,11 @@ std::string FormatProgressLine(const ProgressSample& sample);
 // the first line of a feed is its column header.
 int64_t RowsSent(int64_t newlines_sent);
 
+// "  42.0%  2,766 of 6,586 results  1,383 results/s": where
+// `verify --batch` stands, by results received of requests in the file.
+std::string FormatBatchProgressLine(int64_t results, int64_t total,
+                                    double elapsed_seconds);
+
 // Keeps one updating progress line on a terminal (stderr), redrawn at most
 // every kMinInterval. When disabled (stderr is not a terminal: a log or a
 // pipe) it prints nothing, so logs get only the final summary.
@@ -58,6 +63,37 @@ class ProgressReporter {
   absl::Time last_draw_ = absl::InfinitePast();
   int redraws_ = 0;
   bool line_open_ = false;
+};
+
+// The progress line of `verify --batch`, on stderr when it is a terminal,
+// like ingest's. Results are printed on stdout as they arrive; when stdout is
+// the same terminal (`out_is_terminal`) the line is erased before each result
+// and drawn again after it, so results never land in the middle of it.
+class BatchProgress {
+ public:
+  BatchProgress(std::ostream* err, bool enabled, bool out_is_terminal,
+                int64_t total, absl::Time start);
+
+  // Before a result is printed on stdout.
+  void BeforeResult();
+  // After it: `results` received so far.
+  void AfterResult(int64_t results, absl::Time now);
+  // The last state, then the end of the line, before the summary.
+  void End(int64_t results, absl::Time now);
+
+  int redraws() const { return redraws_; }
+
+ private:
+  void Draw(int64_t results, absl::Time now);
+
+  std::ostream* err_;
+  bool enabled_;
+  bool out_is_terminal_;
+  int64_t total_;
+  absl::Time start_;
+  absl::Time last_draw_ = absl::InfinitePast();
+  bool line_open_ = false;
+  int redraws_ = 0;
 };
 
 }  // namespace hedui::cli

@@ -90,5 +90,60 @@ TEST(ProgressReporterTest, OneUpdatingLineEndedOnce) {
   EXPECT_EQ(out.str(), drawn + "\n");
 }
 
+TEST(FormatBatchProgressLineTest, ResultsOfRequestsAndRate) {
+  EXPECT_EQ(FormatBatchProgressLine(2766, 6586, 2.0),
+            " 42.0%  2,766 of 6,586 results  1,383 results/s");
+  EXPECT_EQ(FormatBatchProgressLine(0, 3, 0),
+            "  0.0%  0 of 3 results  0 results/s");
+  // More results than lines (a confused server) never shows 150%.
+  EXPECT_EQ(FormatBatchProgressLine(3, 2, 1.0),
+            "100.0%  3 of 2 results  3 results/s");
+}
+
+TEST(BatchProgressTest, DisabledPrintsNothing) {
+  std::ostringstream err;
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  BatchProgress progress(&err, /*enabled=*/false, /*out_is_terminal=*/true, 2,
+                         t0);
+  progress.AfterResult(0, t0);
+  progress.BeforeResult();
+  progress.AfterResult(1, t0 + absl::Seconds(1));
+  progress.End(2, t0 + absl::Seconds(2));
+  EXPECT_EQ(err.str(), "");
+}
+
+TEST(BatchProgressTest, ThrottledWhenResultsGoElsewhere) {
+  std::ostringstream err;
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  BatchProgress progress(&err, true, /*out_is_terminal=*/false, 1000, t0);
+  for (int i = 0; i < 1000; ++i) {
+    progress.BeforeResult();  // stdout is a file: nothing to erase
+    progress.AfterResult(i + 1, t0 + absl::Milliseconds(i));
+  }
+  EXPECT_LE(progress.redraws(), 5);
+  progress.End(1000, t0 + absl::Seconds(1));
+  const std::string drawn = err.str();
+  EXPECT_EQ(drawn.find("\033[K\r\033[K"), std::string::npos);
+  EXPECT_EQ(std::count(drawn.begin(), drawn.end(), '\n'), 1);
+  EXPECT_NE(drawn.find("\r100.0%  1,000 of 1,000 results  1,000 results/s"
+                       "\033[K\n"),
+            std::string::npos);
+}
+
+TEST(BatchProgressTest, MakesWayForResultsOnTheSameTerminal) {
+  std::ostringstream err;
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  BatchProgress progress(&err, true, /*out_is_terminal=*/true, 4, t0);
+  progress.AfterResult(0, t0);
+  progress.BeforeResult();
+  EXPECT_EQ(err.str(),
+            "\r  0.0%  0 of 4 results  0 results/s\033[K"
+            "\r\033[K");
+  progress.AfterResult(1, t0 + absl::Milliseconds(10));  // at once
+  EXPECT_EQ(progress.redraws(), 2);
+  progress.End(1, t0 + absl::Seconds(1));
+  EXPECT_EQ(err.str().back(), '\n');
+}
+
 }  // namespace
 }  // namespace hedui::cli

@@ -11,11 +11,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/types/optional.h"
 #include "client/command_util.h"
 #include "client/exit_codes.h"
 #include "client/flags.h"
 #include "client/printer.h"
+#include "client/progress.h"
 #include "client/rpc_error.h"
 #include "client/text_table.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -234,6 +236,10 @@ int RunBatch(const CommandContext& ctx, const VerifyOptions& options) {
   });
 
   const std::unique_ptr<Printer> printer = MakePrinter(ctx.output);
+  BatchProgress progress(ctx.err, ctx.progress, ctx.out_is_terminal,
+                         static_cast<int64_t>(application_ids.size()),
+                         absl::Now());
+  progress.AfterResult(0, absl::Now());
   BatchSummary summary;
   int exit_code = kExitOk;
   hedui::v1::VerifyBatchResult result;
@@ -251,15 +257,19 @@ int RunBatch(const CommandContext& ctx, const VerifyOptions& options) {
       ++summary.errors[StatusCodeName(code)];
       exit_code = MoreSevereExit(exit_code, ExitCodeForStatus(code));
     }
-    if (absl::Status s =
-            printer->PrintBatchResult(result, application_id, *ctx.out);
-        !s.ok()) {
+    progress.BeforeResult();
+    const absl::Status printed =
+        printer->PrintBatchResult(result, application_id, *ctx.out);
+    progress.AfterResult(summary.results, absl::Now());
+    if (!printed.ok()) {
+      progress.End(summary.results, absl::Now());
       call.TryCancel();
       writer.join();
       stream->Finish();
-      return LocalError(ctx, kCommand, s.message());
+      return LocalError(ctx, kCommand, printed.message());
     }
   }
+  progress.End(summary.results, absl::Now());
   writer.join();
   const grpc::Status status = stream->Finish();
   summary.sent = sent;

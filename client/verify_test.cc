@@ -1,5 +1,7 @@
 #include "client/verify.h"
 
+#include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -304,6 +306,39 @@ TEST_F(VerifyTest, BatchAllOkExitsZeroAndPrintsJsonLines) {
   EXPECT_EQ(lines[2],
             "{\"summary\":{\"sent\":2,\"results\":2,\"verdicts\":{"
             "\"DOES_NOT_MEET\":2},\"errors\":{}}}");
+}
+
+TEST_F(VerifyTest, BatchShowsProgressOnATerminal) {
+  const std::string file =
+      WriteTempFile("requests.jsonl",
+                    absl::StrCat(BatchLine("APP-1"), "\n", BatchLine("APP-2"),
+                                 "\n", BatchLine("APP-3"), "\n"));
+  std::ostringstream out;
+  std::ostringstream err;
+  CommandContext ctx;
+  ctx.connection.server = server_.address();
+  ctx.connection.insecure = true;
+  ctx.out = &out;
+  ctx.err = &err;
+  ctx.progress = true;  // stderr is a terminal, stdout a file
+  VerifyOptions options;
+  options.batch = file;
+  ASSERT_EQ(RunVerify(ctx, options), kExitOk) << err.str();
+  // As ingest: one updating line, its last state ended by a newline.
+  EXPECT_THAT(err.str(), StartsWith("\r  0.0%  0 of 3 results"));
+  EXPECT_THAT(err.str(), HasSubstr("\r100.0%  3 of 3 results"));
+  const std::string drawn = err.str();
+  EXPECT_EQ(std::count(drawn.begin(), drawn.end(), '\n'), 1);
+  EXPECT_EQ(err.str().back(), '\n');
+  // Results and summary on stdout are untouched by it.
+  EXPECT_EQ(out.str().find('\r'), std::string::npos);
+  EXPECT_THAT(out.str(), HasSubstr("3 results for 3 requests"));
+
+  // Without a terminal nothing but results (verify_test's other cases).
+  ctx.progress = false;
+  err.str("");
+  ASSERT_EQ(RunVerify(ctx, options), kExitOk);
+  EXPECT_EQ(err.str(), "");
 }
 
 TEST_F(VerifyTest, BatchExitCodeIsTheMostSevereItems) {
