@@ -30,6 +30,7 @@
 #include "server/service/call_door.h"
 #include "server/service/policy_holder.h"
 #include "server/service/retention_service.h"
+#include "server/service/roll_service.h"
 #include "server/service/verification_service.h"
 #include "server/service/verifier.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -309,6 +310,18 @@ int main(int argc, char** argv) {
                                                       log->get());
   if (metrics_on) verification.set_metrics(&service_metrics);
   hedui::server::AuditServiceImpl audit(&door, log->get());
+  auto rolls = hedui::storage::RollStore::Open((*store)->service_tables());
+  if (!rolls.ok()) {
+    spdlog::error("cannot open the rolls: {}",
+                  std::string(rolls.status().message()));
+    return 1;
+  }
+  hedui::server::RollServiceImpl roll_service(&door, rolls->get(), log->get(),
+                                              &policies);
+  if (!config.test_today.empty()) {
+    const absl::CivilDay today = *hedui::ParseCivilDay(config.test_today);
+    roll_service.set_today([today] { return today; });
+  }
   hedui::storage::RetentionOptions retention;
   retention.report_retention_days = config.report_retention_days;
   retention.retired_snapshot_retention_days =
@@ -333,6 +346,7 @@ int main(int argc, char** argv) {
   builder.RegisterService(&verification);
   builder.RegisterService(&audit);
   builder.RegisterService(&retention_service);
+  builder.RegisterService(&roll_service);
   if (metrics_on) {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

@@ -125,9 +125,11 @@ absl::StatusOr<std::vector<storage::Appended>> Call::AppendItems(
 }
 
 absl::StatusOr<storage::Appended> Call::AuditNow(
-    const absl::Status& outcome, std::optional<hedui::v1::Report> report) {
+    const absl::Status& outcome, std::optional<hedui::v1::Report> report,
+    std::vector<storage::StoreWrite> writes) {
   std::vector<storage::ServiceRecord> records;
   records.push_back(ItemRecord(outcome, subject_, std::move(report)));
+  records.back().writes = std::move(writes);
   absl::StatusOr<std::vector<storage::Appended>> appended =
       door_->log_->Append(std::move(records));
   if (!appended.ok()) return appended.status();

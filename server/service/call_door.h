@@ -80,9 +80,11 @@ class Call {
   // Audits the call now, with `report` stored in the same synced write, for
   // work that must not answer before its entry is durable (a report, an
   // export). The door does not audit the call again.
+  // `writes` (a roll change) go into the same synced batch as the entry.
   absl::StatusOr<storage::Appended> AuditNow(
       const absl::Status& outcome,
-      std::optional<hedui::v1::Report> report = std::nullopt);
+      std::optional<hedui::v1::Report> report = std::nullopt,
+      std::vector<storage::StoreWrite> writes = {});
   // The work's own durable write holds the call's entry (a purge audits
   // itself with its counts).
   void MarkAudited() { audited_ = true; }

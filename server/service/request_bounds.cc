@@ -12,6 +12,7 @@
 #include "server/security/caller.h"
 #include "server/service/error_details.h"
 #include "server/service/utf8_text.h"
+#include "storage/rolls/roll_keys.h"
 #include "storage/service_log_keys.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
@@ -89,7 +90,143 @@ class Violations {
   std::vector<Violation> all_;
 };
 
+bool IsRequestIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
+}
+
+void RequestId(Violations& v, const std::string& id) {
+  if (id.empty()) {
+    v.Add("request_id",
+          "required: a client-chosen id, the same on every retry of the call");
+    return;
+  }
+  if (id.size() > kMaxRequestIdChars ||
+      !std::all_of(id.begin(), id.end(), IsRequestIdChar)) {
+    v.Add("request_id", absl::StrCat("1 to ", kMaxRequestIdChars,
+                                     " characters of A-Z a-z 0-9 . _ : -"));
+  }
+}
+
+// Text of at most `max` characters; `required`: at least one.
+void Text(Violations& v, const std::string& text, size_t max, bool required,
+          const char* field) {
+  const size_t chars = Utf8Length(text);
+  if (chars == std::string::npos || chars > max) {
+    v.Add(field, absl::StrCat("at most ", max, " characters"));
+  } else if (required && chars == 0) {
+    v.Add(field, "required");
+  }
+}
+
+void RollProgram(Violations& v, hedui::v1::Program program) {
+  if (program == hedui::v1::PROGRAM_UNSPECIFIED) {
+    v.Add("program", "required");
+  } else if (!hedui::v1::Program_IsValid(program)) {
+    v.Add("program", absl::StrCat("unknown value ", program));
+  } else if (!HasRoll(program)) {
+    v.Add("program", absl::StrCat(hedui::v1::Program_Name(program),
+                                  " has no roll: temporary and medical "
+                                  "assistance are one-off"));
+  }
+}
+
+void EntryId(Violations& v, const std::string& id, bool required) {
+  if (id.empty() && !required) return;
+  if (!storage::ParseEntryId(id).has_value()) {
+    v.Add("entry_id", "must be E followed by 12 digits, as Enroll returned it");
+  }
+}
+
 }  // namespace
+
+bool HasRoll(hedui::v1::Program program) {
+  switch (program) {
+    case hedui::v1::DIBAO:
+    case hedui::v1::TEKUN:
+    case hedui::v1::LOW_INCOME_MARGIN:
+    case hedui::v1::HOUSING:
+    case hedui::v1::UNION_HARDSHIP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status BoundEnroll(const hedui::v1::EnrollRequest& request) {
+  Violations v;
+  RequestId(v, request.request_id());
+  RollProgram(v, request.program());
+  if (!security::IsRegionCode(request.region_code())) {
+    v.Add("region_code", "required: the 6-digit county code of the report");
+  }
+  if (!storage::ParseReportId(request.report_id()).has_value()) {
+    v.Add("report_id",
+          "required: R followed by 12 digits, as Verify returned it");
+  }
+  v.RequiredDate(request.has_approval_date(), request.approval_date(),
+                 "approval_date");
+  if (request.has_resolution()) {
+    Text(v, request.resolution().caseworker(), kMaxCaseworkerChars, true,
+         "resolution.caseworker");
+    Text(v, request.resolution().reason(), kMaxRollTextChars, true,
+         "resolution.reason");
+  }
+  return v.Result("invalid Enroll request");
+}
+
+absl::Status BoundWithdraw(const hedui::v1::WithdrawRequest& request) {
+  Violations v;
+  RequestId(v, request.request_id());
+  EntryId(v, request.entry_id(), true);
+  const auto reason = request.reason();
+  if (reason == hedui::v1::RollEntry::END_REASON_UNSPECIFIED) {
+    v.Add("reason",
+          "required: INCOME, ASSETS, DEATH, MOVED_AWAY, VOLUNTARY or OTHER");
+  } else if (!hedui::v1::RollEntry::EndReason_IsValid(reason) ||
+             reason == hedui::v1::RollEntry::REPLACED) {
+    v.Add("reason", absl::StrCat("must be INCOME, ASSETS, DEATH, MOVED_AWAY, "
+                                 "VOLUNTARY or OTHER, not ",
+                                 hedui::v1::RollEntry::EndReason_IsValid(reason)
+                                     ? "REPLACED (the server's own)"
+                                     : absl::StrCat(reason)));
+  }
+  Text(v, request.note(), kMaxRollTextChars, false, "note");
+  return v.Result("invalid Withdraw request");
+}
+
+absl::Status BoundGetRollEntry(const hedui::v1::GetRollEntryRequest& request) {
+  Violations v;
+  if (!request.entry_id().empty()) {
+    EntryId(v, request.entry_id(), true);
+    if (request.program() != hedui::v1::PROGRAM_UNSPECIFIED ||
+        !request.applicant_id().empty()) {
+      v.Add("entry_id", "either entry_id, or program and applicant_id");
+    }
+  } else {
+    RollProgram(v, request.program());
+    if (request.applicant_id().empty()) {
+      v.Add("applicant_id", "required without entry_id");
+    } else {
+      v.OptionalPerson(request.applicant_id(), "applicant_id");
+    }
+  }
+  return v.Result("invalid GetRollEntry request");
+}
+
+absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request) {
+  Violations v;
+  RollProgram(v, request.program());
+  if (!request.region_code().empty() &&
+      !security::IsRegionCode(request.region_code())) {
+    v.Add("region_code", "must be empty or a 6-digit county code");
+  }
+  v.OptionalEnum(request.state(),
+                 &hedui::v1::ListRollRequest::StateFilter_IsValid, "state");
+  v.PageSize(request.page_size());
+  v.Token(request.page_token());
+  return v.Result("invalid ListRoll request");
+}
 
 absl::Status BoundVerify(const hedui::v1::VerifyRequest& request) {
   const hedui::v1::VerificationRequest& r = request.request();

@@ -5,6 +5,7 @@
 #include "hedui/v1/admin.pb.h"
 #include "hedui/v1/audit.pb.h"
 #include "hedui/v1/retention.pb.h"
+#include "hedui/v1/roll_service.pb.h"
 #include "hedui/v1/verification_service.pb.h"
 #include "server/service/audit_entry.h"
 
@@ -29,6 +30,21 @@ absl::Status BoundListAudit(const hedui::v1::ListAuditRequest& request);
 absl::Status BoundExportAudit(const hedui::v1::ExportAuditRequest& request);
 absl::Status BoundVerifyBackup(const hedui::v1::VerifyBackupRequest& request);
 absl::Status BoundPruneBackups(const hedui::v1::PruneBackupsRequest& request);
+
+// RollService. Every changing call's request_id is 1..64 characters of
+// A-Z a-z 0-9 . _ : - (it is stored and audited); texts are valid UTF-8
+// within their character limits; programs without a roll (TEMPORARY,
+// MEDICAL) are refused here, before any work.
+inline constexpr size_t kMaxRequestIdChars = 64;
+inline constexpr size_t kMaxCaseworkerChars = 64;
+inline constexpr size_t kMaxRollTextChars = 200;
+absl::Status BoundEnroll(const hedui::v1::EnrollRequest& request);
+absl::Status BoundWithdraw(const hedui::v1::WithdrawRequest& request);
+absl::Status BoundGetRollEntry(const hedui::v1::GetRollEntryRequest& request);
+absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request);
+// Programs with a roll (domain.md §10.1: temporary and medical assistance are
+// one-off).
+bool HasRoll(hedui::v1::Program program);
 
 }  // namespace hedui::server
 

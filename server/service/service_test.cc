@@ -1,4 +1,4 @@
-// The four services in process, through the call door, on a real store with
+// The services in process, through the call door, on a real store with
 // a small synthetic county, over a real gRPC channel (plaintext on loopback:
 // TLS and the callers file are tested in server/security; here the caller is
 // named by a test header, so that roles and scopes can vary per call). Runs
@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "hedui/v1/admin.grpc.pb.h"
 #include "hedui/v1/audit.grpc.pb.h"
 #include "hedui/v1/retention.grpc.pb.h"
+#include "hedui/v1/roll_service.grpc.pb.h"
 #include "hedui/v1/verification_service.grpc.pb.h"
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
@@ -37,9 +39,11 @@
 #include "server/service/error_details.h"
 #include "server/service/policy_holder.h"
 #include "server/service/retention_service.h"
+#include "server/service/roll_service.h"
 #include "server/service/verification_service.h"
 #include "server/service/verifier.h"
 #include "storage/retention.h"
+#include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
 #include "storage/types/civil_date.h"
@@ -177,6 +181,12 @@ class Services : public ::testing::Environment {
                                                 storage::RetentionOptions{});
     retention_ =
         std::make_unique<RetentionServiceImpl>(door_.get(), purger_.get());
+    auto rolls = storage::RollStore::Open(store_->service_tables());
+    ASSERT_TRUE(rolls.ok()) << rolls.status();
+    rolls_ = std::move(*rolls);
+    roll_service_ = std::make_unique<RollServiceImpl>(
+        door_.get(), rolls_.get(), log_.get(), policies_.get());
+    roll_service_->set_today([today] { return today; });
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -185,6 +195,7 @@ class Services : public ::testing::Environment {
     builder.RegisterService(admin_.get());
     builder.RegisterService(audit_.get());
     builder.RegisterService(retention_.get());
+    builder.RegisterService(roll_service_.get());
     builder.SetMaxReceiveMessageSize(16 << 20);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
@@ -195,6 +206,8 @@ class Services : public ::testing::Environment {
   void TearDown() override {
     if (server_) server_->Shutdown();
     server_.reset();
+    roll_service_.reset();
+    rolls_.reset();
     retention_.reset();
     audit_.reset();
     admin_.reset();
@@ -217,6 +230,8 @@ class Services : public ::testing::Environment {
   std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<storage::Purger> purger_;
   std::unique_ptr<RetentionServiceImpl> retention_;
+  std::unique_ptr<storage::RollStore> rolls_;
+  std::unique_ptr<RollServiceImpl> roll_service_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   int port_ = 0;
@@ -555,6 +570,10 @@ TEST(ServiceTest, EveryMethodRefusesTheUnauthenticatedAndAuditsIt) {
       "/hedui.v1.AuditService/ListAudit",
       "/hedui.v1.AuditService/VerifyAudit",
       "/hedui.v1.RetentionService/Purge",
+      "/hedui.v1.RollService/Enroll",
+      "/hedui.v1.RollService/Withdraw",
+      "/hedui.v1.RollService/GetRollEntry",
+      "/hedui.v1.RollService/ListRoll",
   };
   // Valid requests of every method where the empty one is not.
   std::map<std::string, std::string> bodies;
@@ -575,6 +594,24 @@ TEST(ServiceTest, EveryMethodRefusesTheUnauthenticatedAndAuditsIt) {
     pb::PruneBackupsRequest prune;
     prune.set_keep_last(1);
     bodies[methods[8]] = prune.SerializeAsString();
+    pb::EnrollRequest enroll;
+    enroll.set_request_id("unauthenticated-1");
+    enroll.set_program(pb::DIBAO);
+    enroll.set_region_code("320581");
+    enroll.set_report_id("R000000000001");
+    *enroll.mutable_approval_date() = ToProto(absl::CivilDay(2026, 11, 1));
+    bodies[methods[13]] = enroll.SerializeAsString();
+    pb::WithdrawRequest withdraw;
+    withdraw.set_request_id("unauthenticated-2");
+    withdraw.set_entry_id("E000000000001");
+    withdraw.set_reason(pb::RollEntry::VOLUNTARY);
+    bodies[methods[14]] = withdraw.SerializeAsString();
+    pb::GetRollEntryRequest get_entry;
+    get_entry.set_entry_id("E000000000001");
+    bodies[methods[15]] = get_entry.SerializeAsString();
+    pb::ListRollRequest list_roll;
+    list_roll.set_program(pb::DIBAO);
+    bodies[methods[16]] = list_roll.SerializeAsString();
   }
   for (const char* method : methods) {
     const uint64_t before = AuditLength();
@@ -659,6 +696,383 @@ TEST(ServiceTest, IdleStreamsTakeOnlyTheirCallersShareAndAreClosed) {
   }
   EXPECT_EQ(closed_idle, kMaxStreamsPerCaller);
   ExpectChainIntact();
+}
+
+// ---- RollService (issue 16 item 1): the same door as Verify. ----
+
+// Verifies the `nth` application labelled `verdict` of `program` as
+// `caller`: the report a program would enrol.
+pb::Report VerifiedReport(pb::Program program, pb::Verdict verdict, int nth,
+                          const std::string& caller = "county-system") {
+  int seen = 0;
+  for (size_t i = 0; i < env->requests_.size(); ++i) {
+    if (env->requests_[i].program() != program ||
+        env->labels_[i].verdict != verdict || seen++ < nth) {
+      continue;
+    }
+    pb::VerifyRequest request;
+    *request.mutable_request() = env->requests_[i];
+    pb::VerifyResponse response;
+    auto context = As(caller);
+    grpc::Status s = pb::VerificationService::NewStub(env->channel_)
+                         ->Verify(context.get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(response.report().verdict(), verdict);
+    return response.report();
+  }
+  ADD_FAILURE() << "no application labelled " << pb::Verdict_Name(verdict);
+  return pb::Report();
+}
+
+pb::EnrollRequest EnrollOf(const pb::Report& report,
+                           const std::string& request_id) {
+  pb::EnrollRequest request;
+  request.set_request_id(request_id);
+  request.set_program(report.program());
+  request.set_region_code(report.policy().region_code());
+  request.set_report_id(report.report_id());
+  *request.mutable_approval_date() = report.verification_date();
+  return request;
+}
+
+grpc::Status Enroll(const pb::EnrollRequest& request,
+                    pb::EnrollResponse* response,
+                    const std::string& caller = "county-system",
+                    pb::ErrorDetails* details = nullptr) {
+  auto context = As(caller);
+  grpc::Status s = pb::RollService::NewStub(env->channel_)
+                       ->Enroll(context.get(), request, response);
+  if (details != nullptr) *details = DetailsOf(*context);
+  return s;
+}
+
+grpc::Status Withdraw(const pb::WithdrawRequest& request,
+                      pb::WithdrawResponse* response,
+                      const std::string& caller = "county-system") {
+  auto context = As(caller);
+  return pb::RollService::NewStub(env->channel_)
+      ->Withdraw(context.get(), request, response);
+}
+
+std::set<std::string> FieldsOf(const pb::ErrorDetails& details) {
+  std::set<std::string> fields;
+  for (const auto& v : details.field_violations()) fields.insert(v.field());
+  return fields;
+}
+
+std::string FieldOf(const pb::ErrorDetails& details) {
+  return details.field_violations_size() > 0
+             ? details.field_violations(0).field()
+             : "";
+}
+
+TEST(RollServiceTest, EnrolRetryAndWithdrawTwice) {
+  const pb::Report report = VerifiedReport(pb::DIBAO, pb::MEETS_CRITERIA, 0);
+  ASSERT_FALSE(report.report_id().empty());
+  const std::string applicant = report.request().members(0).person_id();
+
+  uint64_t before = AuditLength();
+  pb::EnrollResponse first;
+  grpc::Status s = Enroll(EnrollOf(report, "svc-enrol-1"), &first);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(AuditLength(), before + 1) << "one entry for the call";
+  const pb::RollEntry& entry = first.entry();
+  EXPECT_EQ(entry.entry_id().size(), 13u);
+  EXPECT_EQ(entry.state(), pb::RollEntry::ACTIVE);
+  EXPECT_EQ(entry.applicant_id(), applicant);
+  EXPECT_EQ(entry.report_id(), report.report_id());
+  EXPECT_EQ(entry.region_code(), report.policy().region_code());
+  EXPECT_EQ(entry.enrolled_by(), "county-system");
+  EXPECT_FALSE(entry.has_request()) << "the response leaves the request out";
+
+  // A retry with the same id: the first answer, byte for byte, audited,
+  // and no second entry.
+  before = AuditLength();
+  pb::EnrollResponse retried;
+  s = Enroll(EnrollOf(report, "svc-enrol-1"), &retried);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retried.SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(AuditLength(), before + 1);
+  pb::GetRollEntryRequest by_applicant;
+  by_applicant.set_program(pb::DIBAO);
+  by_applicant.set_applicant_id(applicant);
+  pb::RollEntry active;
+  auto get_context = As("county-system");
+  ASSERT_TRUE(pb::RollService::NewStub(env->channel_)
+                  ->GetRollEntry(get_context.get(), by_applicant, &active)
+                  .ok());
+  EXPECT_EQ(active.entry_id(), entry.entry_id());
+  EXPECT_EQ(active.request().SerializeAsString(),
+            report.request().SerializeAsString());
+
+  // The same id for another request is refused, naming request_id.
+  pb::EnrollRequest changed = EnrollOf(report, "svc-enrol-1");
+  changed.mutable_approval_date()->set_day(
+      report.verification_date().day() == 1 ? 2 : 1);
+  pb::EnrollResponse refused;
+  pb::ErrorDetails details;
+  s = Enroll(changed, &refused, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << s.error_message();
+  EXPECT_EQ(FieldOf(details), "request_id");
+  // Another caller's ids are its own.
+  pb::EnrollResponse other;
+  s = Enroll(EnrollOf(report, "svc-enrol-1"), &other, "other-system");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(other.entry().entry_id(), entry.entry_id());
+  ASSERT_EQ(other.replaced_size(), 1) << "enrolling again replaces";
+  EXPECT_EQ(other.replaced(0).entry_id(), entry.entry_id());
+  EXPECT_EQ(other.replaced(0).end_reason(), pb::RollEntry::REPLACED);
+  EXPECT_EQ(other.entry().replaces_entry_id(), entry.entry_id());
+
+  // Withdrawn once, its retry answered alike, a second withdrawal refused.
+  pb::WithdrawRequest withdraw;
+  withdraw.set_request_id("svc-withdraw-1");
+  withdraw.set_entry_id(other.entry().entry_id());
+  withdraw.set_reason(pb::RollEntry::INCOME);
+  withdraw.set_note("收入超过标准");
+  pb::WithdrawResponse ended;
+  s = Withdraw(withdraw, &ended, "other-system");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(ended.entry().state(), pb::RollEntry::ENDED);
+  EXPECT_EQ(ended.entry().end_reason(), pb::RollEntry::INCOME);
+  EXPECT_EQ(ended.entry().end_note(), "收入超过标准");
+  pb::WithdrawResponse again;
+  s = Withdraw(withdraw, &again, "other-system");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(again.SerializeAsString(), ended.SerializeAsString());
+  withdraw.set_request_id("svc-withdraw-2");
+  s = Withdraw(withdraw, &again, "other-system");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("entry_id"));
+  EXPECT_THAT(s.error_message(), HasSubstr("already ended"));
+  // No active entry is left for the applicant.
+  auto gone_context = As("county-system");
+  s = pb::RollService::NewStub(env->channel_)
+          ->GetRollEntry(gone_context.get(), by_applicant, &active);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  ExpectChainIntact();
+}
+
+TEST(RollServiceTest, RefusesReportsThatCannotBeEnrolledNamingTheField) {
+  const pb::Report fails = VerifiedReport(pb::DIBAO, pb::DOES_NOT_MEET, 0);
+  pb::EnrollResponse response;
+  pb::ErrorDetails details;
+  grpc::Status s = Enroll(EnrollOf(fails, "svc-refuse-1"), &response,
+                          "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "report_id");
+  EXPECT_THAT(s.error_message(), HasSubstr("DOES_NOT_MEET"));
+
+  // An unknown report.
+  pb::EnrollRequest unknown = EnrollOf(fails, "svc-refuse-2");
+  unknown.set_report_id("R999999999999");
+  s = Enroll(unknown, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(FieldOf(details), "report_id");
+
+  const pb::Report meets = VerifiedReport(pb::DIBAO, pb::MEETS_CRITERIA, 1);
+  const std::string county = meets.policy().region_code();
+  const std::string other = county == "320581" ? "320582" : "320581";
+  // Another program's name for the report.
+  pb::EnrollRequest wrong_program = EnrollOf(meets, "svc-refuse-3");
+  wrong_program.set_program(pb::TEKUN);
+  s = Enroll(wrong_program, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "report_id");
+  // A caller of another county: refused for the report's county before any
+  // work, and its own county's name does not reveal the report.
+  s = Enroll(EnrollOf(meets, "svc-refuse-4"), &response, "only-" + other);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << s.error_message();
+  pb::EnrollRequest as_other = EnrollOf(meets, "svc-refuse-5");
+  as_other.set_region_code(other);
+  s = Enroll(as_other, &response, "only-" + other, &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  EXPECT_EQ(FieldOf(details), "report_id");
+  // A one-off program has no roll.
+  pb::EnrollRequest temporary = EnrollOf(meets, "svc-refuse-6");
+  temporary.set_program(pb::TEMPORARY);
+  s = Enroll(temporary, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(details), "program");
+  // Approval dates: not after today, not before the verification.
+  pb::EnrollRequest future = EnrollOf(meets, "svc-refuse-7");
+  *future.mutable_approval_date() = ToProto(env->today_ + 1);
+  s = Enroll(future, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(details), "approval_date");
+  pb::EnrollRequest early = EnrollOf(meets, "svc-refuse-8");
+  *early.mutable_approval_date() =
+      ToProto(*FromProto(meets.verification_date(), "") - 1);
+  s = Enroll(early, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "approval_date");
+  // A MEETS_CRITERIA report needs no caseworker.
+  pb::EnrollRequest resolved = EnrollOf(meets, "svc-refuse-9");
+  resolved.mutable_resolution()->set_caseworker("张三");
+  resolved.mutable_resolution()->set_reason("核实");
+  s = Enroll(resolved, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "resolution");
+  // A refused id may be used again once the cause is fixed.
+  s = Enroll(EnrollOf(meets, "svc-refuse-9"), &response);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  ExpectChainIntact();
+}
+
+TEST(RollServiceTest, NeedsReviewIsEnrolledOnlyWithACaseworkerAndAReason) {
+  const pb::Report review = VerifiedReport(pb::DIBAO, pb::NEEDS_REVIEW, 0);
+  pb::EnrollResponse response;
+  pb::ErrorDetails details;
+  grpc::Status s = Enroll(EnrollOf(review, "svc-review-1"), &response,
+                          "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "resolution");
+  pb::EnrollRequest half = EnrollOf(review, "svc-review-2");
+  half.mutable_resolution()->set_caseworker("王五");
+  s = Enroll(half, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(details), "resolution.reason");
+  pb::EnrollRequest full = EnrollOf(review, "svc-review-3");
+  full.mutable_resolution()->set_caseworker("王五");
+  full.mutable_resolution()->set_reason("入户调查后确认收入");
+  s = Enroll(full, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.entry().report_verdict(), pb::NEEDS_REVIEW);
+  EXPECT_EQ(response.entry().resolution().caseworker(), "王五");
+}
+
+TEST(RollServiceTest, EveryFieldIsBoundedBeforeAnyWork) {
+  pb::EnrollResponse response;
+  pb::ErrorDetails details;
+  const uint64_t before = AuditLength();
+  grpc::Status s =
+      Enroll(pb::EnrollRequest(), &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::set<std::string> fields;
+  for (const auto& v : details.field_violations()) fields.insert(v.field());
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"request_id", "program", "region_code",
+                                   "report_id", "approval_date"}));
+  EXPECT_EQ(AuditLength(), before + 1) << "a refused call is audited";
+
+  pb::EnrollRequest odd;
+  odd.set_request_id(std::string(65, 'a'));
+  odd.set_program(pb::DIBAO);
+  odd.set_region_code("320581");
+  odd.set_report_id("R000000000001");
+  *odd.mutable_approval_date() = ToProto(absl::CivilDay(2026, 11, 1));
+  odd.mutable_resolution()->set_caseworker(std::string(65, 'x'));
+  odd.mutable_resolution()->set_reason("理由");
+  s = Enroll(odd, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  fields.clear();
+  for (const auto& v : details.field_violations()) fields.insert(v.field());
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"request_id", "resolution.caseworker"}));
+  odd.set_request_id("has space");
+  odd.clear_resolution();
+  s = Enroll(odd, &response, "county-system", &details);
+  EXPECT_EQ(FieldOf(details), "request_id");
+
+  pb::WithdrawRequest withdraw;
+  withdraw.set_request_id("w");
+  withdraw.set_entry_id("E1");
+  withdraw.set_reason(pb::RollEntry::REPLACED);
+  withdraw.set_note(std::string(201, 'n'));
+  pb::WithdrawResponse withdrawn;
+  auto context = As("county-system");
+  s = pb::RollService::NewStub(env->channel_)
+          ->Withdraw(context.get(), withdraw, &withdrawn);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  fields = FieldsOf(DetailsOf(*context));
+  EXPECT_EQ(fields, (std::set<std::string>{"entry_id", "reason", "note"}));
+
+  pb::ListRollRequest list;
+  list.set_program(pb::MEDICAL);
+  list.set_region_code("32058");
+  list.set_page_size(-1);
+  pb::ListRollResponse listed;
+  auto list_context = As("county-system");
+  s = pb::RollService::NewStub(env->channel_)
+          ->ListRoll(list_context.get(), list, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  fields = FieldsOf(DetailsOf(*list_context));
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"program", "region_code", "page_size"}));
+}
+
+TEST(RollServiceTest, ListsARollInPagesWithinTheCallersCounties) {
+  // Households of one program enrolled for this test: HOUSING.
+  std::set<std::string> enrolled;
+  std::string county;
+  for (int nth = 0; nth < 4; ++nth) {
+    const pb::Report report =
+        VerifiedReport(pb::HOUSING, pb::MEETS_CRITERIA, nth);
+    if (report.report_id().empty()) break;
+    if (county.empty()) county = report.policy().region_code();
+    pb::EnrollResponse response;
+    grpc::Status s =
+        Enroll(EnrollOf(report, absl::StrCat("svc-list-", nth)), &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    if (report.policy().region_code() == county) {
+      enrolled.insert(response.entry().entry_id());
+    }
+  }
+  ASSERT_GE(enrolled.size(), 2u);
+  auto stub = pb::RollService::NewStub(env->channel_);
+  pb::ListRollRequest request;
+  request.set_program(pb::HOUSING);
+  request.set_region_code(county);
+  request.set_page_size(1);
+  std::set<std::string> listed;
+  int pages = 0;
+  do {
+    pb::ListRollResponse page;
+    auto context = As("only-" + county);
+    grpc::Status s = stub->ListRoll(context.get(), request, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_LE(page.entries_size(), 1);
+    for (const auto& e : page.entries()) {
+      EXPECT_EQ(e.region_code(), county);
+      EXPECT_FALSE(e.has_request());
+      listed.insert(e.entry_id());
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && ++pages < 20);
+  EXPECT_EQ(listed, enrolled);
+
+  // The other county's caller: refused for this county, and its own roll
+  // does not hold these entries.
+  const std::string other = county == "320581" ? "320582" : "320581";
+  request.clear_page_token();
+  pb::ListRollResponse page;
+  auto refused = As("only-" + other);
+  EXPECT_EQ(stub->ListRoll(refused.get(), request, &page).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  request.clear_region_code();
+  auto own = As("only-" + other);
+  ASSERT_TRUE(stub->ListRoll(own.get(), request, &page).ok());
+  for (const auto& e : page.entries()) {
+    EXPECT_EQ(e.region_code(), other);
+    EXPECT_EQ(enrolled.count(e.entry_id()), 0u);
+  }
+  // Nor may it read or withdraw one of them.
+  pb::GetRollEntryRequest get;
+  get.set_entry_id(*enrolled.begin());
+  pb::RollEntry entry;
+  auto get_context = As("only-" + other);
+  EXPECT_EQ(stub->GetRollEntry(get_context.get(), get, &entry).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  pb::WithdrawRequest withdraw;
+  withdraw.set_request_id("svc-list-withdraw");
+  withdraw.set_entry_id(*enrolled.begin());
+  withdraw.set_reason(pb::RollEntry::OTHER);
+  pb::WithdrawResponse withdrawn;
+  EXPECT_EQ(Withdraw(withdraw, &withdrawn, "only-" + other).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

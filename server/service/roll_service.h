@@ -1,0 +1,65 @@
+#ifndef HEDUI_SERVER_SERVICE_ROLL_SERVICE_H_
+#define HEDUI_SERVER_SERVICE_ROLL_SERVICE_H_
+
+#include <functional>
+
+#include "absl/time/civil_time.h"
+#include "hedui/v1/roll_service.pb.h"
+#include "server/service/call_door.h"
+#include "server/service/policy_holder.h"
+#include "server/service/raw_service.h"
+#include "storage/rolls/roll_store.h"
+#include "storage/service_log.h"
+
+namespace hedui::server {
+
+// hedui.v1.RollService (domain.md §10, §10.1 "Rolls"), every method through
+// the call door like Verify: bounded, authenticated, authorised by role and
+// then by program and county, admitted, audited. A call that changes a roll
+// holds the roll store's lock from its first read to its durable write, and
+// writes the change, its request-id result and its audit entry in one
+// synced batch; a retry with the same request id gets the first response.
+class RollServiceImpl final : public RawService {
+ public:
+  // All must outlive the service.
+  RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
+                  storage::ServiceLog* log, const PolicyHolder* policies);
+
+  // The server's today (Asia/Shanghai); the test hook and tests fix it.
+  void set_today(std::function<absl::CivilDay()> today) {
+    today_ = std::move(today);
+  }
+
+ private:
+  absl::Status Enroll(Call& call, const hedui::v1::EnrollRequest& request,
+                      hedui::v1::EnrollResponse* response);
+  absl::Status Withdraw(Call& call, const hedui::v1::WithdrawRequest& request,
+                        hedui::v1::WithdrawResponse* response);
+  absl::Status GetRollEntry(Call& call,
+                            const hedui::v1::GetRollEntryRequest& request,
+                            hedui::v1::RollEntry* response);
+  absl::Status ListRoll(Call& call, const hedui::v1::ListRollRequest& request,
+                        hedui::v1::ListRollResponse* response);
+
+  // A retry: the first response when `request_id` was used by this caller
+  // for this very request (true), nothing when it is new (false),
+  // ALREADY_EXISTS when it was used for another request.
+  absl::StatusOr<bool> Replay(Call& call, const std::string& request_id,
+                              const std::string& fingerprint,
+                              google::protobuf::Message* response);
+  // The change, its result and the call's audit entry, durably.
+  absl::Status Commit(Call& call, storage::RollChange change,
+                      const google::protobuf::Message& response,
+                      const std::string& fingerprint);
+  absl::CivilDay Today() const;
+
+  CallDoor* door_;
+  storage::RollStore* rolls_;
+  storage::ServiceLog* log_;
+  const PolicyHolder* policies_;
+  std::function<absl::CivilDay()> today_;
+};
+
+}  // namespace hedui::server
+
+#endif  // HEDUI_SERVER_SERVICE_ROLL_SERVICE_H_
