@@ -9,6 +9,7 @@
 #include "client/audit.h"
 #include "client/backup.h"
 #include "client/command_context.h"
+#include "client/completion.h"
 #include "client/departments.h"
 #include "client/exit_codes.h"
 #include "client/health.h"
@@ -91,6 +92,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   AddHealthCommand(app, &selected);
   AddAdminCommands(app, &selected);
   AddRetentionCommands(app, &selected);  // after: joins the admin group
+  AddCompletionCommand(app, &selected);
 
   try {
     app.parse(argc, argv);
@@ -124,7 +126,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
     err << "hedui: a command is required (ingest, departments, data status, "
            "verify, report get, report list, stats, audit verify, audit "
            "list, health, admin backup, admin backups, admin verify-backup, "
-           "admin prune-backups, admin purge)"
+           "admin prune-backups, admin purge, completion bash)"
            "\nRun 'hedui --help' for usage.\n"
         << std::flush;
     return kExitUsage;

@@ -170,6 +170,12 @@ int YamlLineBuffer::sync() {
 }
 
 void YamlLineBuffer::EmitLine() {
+  // Text that is not JSON (`hedui completion bash`) is not a document.
+  if (!Json::accept(line_)) {
+    *target_ << line_ << '\n';
+    line_.clear();
+    return;
+  }
   if (!first_document_) *target_ << "---\n";
   first_document_ = false;
   *target_ << JsonToYaml(line_);

@@ -20,7 +20,8 @@ namespace hedui::cli {
 std::string JsonToYaml(absl::string_view json);
 
 // A stream that passes each line written to it through JsonToYaml() to
-// `target`, with "---" between documents. Lines are forwarded as they are
+// `target`, with "---" between documents; a line that is not JSON is passed
+// on unchanged. Lines are forwarded as they are
 // completed, so `verify --batch` results still appear as they arrive.
 class YamlLineBuffer : public std::streambuf {
  public:

@@ -70,5 +70,14 @@ TEST(YamlLineBufferTest, OneDocumentPerLineAsTheyComplete) {
             "index: \"0\"\n---\nindex: \"1\"\n---\nsummary:\n  sent: 2\n");
 }
 
+TEST(YamlLineBufferTest, LinesThatAreNotJsonPassUnchanged) {
+  std::ostringstream target;
+  YamlLineBuffer buffer(&target);
+  std::ostream out(&buffer);
+  out << "_hedui() {\n\n  local x\n}\n";
+  buffer.Finish();
+  EXPECT_EQ(target.str(), "_hedui() {\n\n  local x\n}\n");
+}
+
 }  // namespace
 }  // namespace hedui::cli
