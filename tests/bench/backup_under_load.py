@@ -70,7 +70,7 @@ def main():
         _, out, _ = cli(server, "--output", "json", "admin", "backup",
                         check_exit=0)
         info = json.loads(out)["backup"]
-        return start, time.monotonic(), int(info["sizeBytes"]), info["files"]
+        return start, time.monotonic(), int(info["size_bytes"]), info["files"]
 
     deadline = time.monotonic() + 300
     while not stamps and time.monotonic() < deadline and batch.poll() is None:

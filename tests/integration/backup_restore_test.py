@@ -98,15 +98,15 @@ def main():
     covered = int(match.group(2))
     _, out, _ = cli(server, "--output", "json", "admin", "backups", check_exit=0)
     listed = json.loads(out)["backups"]
-    check([b["backupId"] for b in listed] == [1, 2], "two backups: %s" % listed)
-    check(all(b["requestedBy"] == "admin-1" and b["formatVersion"] >= 2
+    check([b["backup_id"] for b in listed] == [1, 2], "two backups: %s" % listed)
+    check(all(b["requested_by"] == "admin-1" and b["format_version"] >= 2
               for b in listed), "who and which format: %s" % listed)
-    check(int(listed[1]["auditSequence"]) == covered, "audit entry covered")
+    check(int(listed[1]["audit_sequence"]) == covered, "audit entry covered")
     cli(server, "admin", "verify-backup", "2", check_exit=0)
     _, out, _ = cli(server, "admin", "prune-backups", "--keep", "1", check_exit=0)
     check("deleted backups 1" in out, "backup 1 pruned: " + out)
     _, out, _ = cli(server, "--output", "json", "admin", "backups", check_exit=0)
-    check([b["backupId"] for b in json.loads(out)["backups"]] == [2],
+    check([b["backup_id"] for b in json.loads(out)["backups"]] == [2],
           "backup 2 kept: " + out)
     print("backups: made 1 and 2 (audit entry %d), verified, pruned to 2" % covered)
 

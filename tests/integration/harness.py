@@ -184,11 +184,11 @@ def departments(server):
     for d in json.loads(out).get("departments", []):
         if not d.get("present"):
             continue
-        a = d.get("asOf", {})
+        a = d.get("as_of", {})
         as_of = "%04d-%02d-%02d" % (a.get("year", 0), a.get("month", 0),
                                     a.get("day", 0))
         result[d["department"]] = (int(d.get("rows", 0)), as_of,
-                                   d.get("batchId", ""))
+                                   d.get("batch_id", ""))
     return result
 
 

@@ -146,6 +146,7 @@ has_file '-rwxr-xr-x' /usr/sbin/heduid
 has_file '-rwxr-xr-x' /usr/bin/hedui
 has_file '-rw-r--r--' /usr/lib/systemd/system/heduid.service
 has_file '-rw-r--r--' /usr/lib/sysusers.d/hedui.conf
+has_file '-rw-r--r--' /usr/share/bash-completion/completions/hedui
 has_file '-rw-r--r--' /usr/lib/tmpfiles.d/hedui.conf
 has_file '-rw-r--r--' /etc/hedui/heduid.conf
 has_file '-rw-r--r--' /etc/hedui/policy/example.textproto
