@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "storage/audit_chain.h"
 #include "storage/audit_range.h"
+#include "storage/rolls/roll_store.h"
 #include "storage/service_log_keys.h"
 #include "storage/testing/audit_mac_vector.h"
 #include "storage/types/civil_date.h"
@@ -178,6 +179,60 @@ TEST_F(RetentionTest, PurgesReportsBeforeTheCutoffWithTheirIndexes) {
   *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
   *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
   EXPECT_EQ(log_->Stats(stats, {})->households(), 5);
+}
+
+// domain.md §10.1: reports that active roll entries rest on are kept by the
+// purge whatever their age; once the entry ends, the next run takes them.
+TEST_F(RetentionTest, ReportsOfActiveRollEntriesSurviveThePurge) {
+  const std::vector<std::string> ids = AddReports();
+  auto rolls = RollStore::Open(store_->service_tables());
+  ASSERT_TRUE(rolls.ok()) << rolls.status();
+  auto enrol = [&](const RollChange& change) {
+    ServiceRecord record;
+    record.audit.set_caller("dibao-system");
+    record.audit.set_method("/hedui.v1.RollService/Enroll");
+    record.audit.set_outcome("OK");
+    record.writes = (*rolls)->Writes(change);
+    std::vector<ServiceRecord> records;
+    records.push_back(std::move(record));
+    ASSERT_TRUE(log_->Append(std::move(records)).ok());
+  };
+  hedui::v1::RollEntry entry;
+  entry.set_entry_id("E000000000001");
+  entry.set_program(hedui::v1::DIBAO);
+  entry.set_region_code("320581");
+  entry.set_applicant_id(PersonId(2));
+  entry.set_state(hedui::v1::RollEntry::ACTIVE);
+  entry.set_report_id(ids[2]);  // verified 2026-10-03, past the cutoff
+  entry.mutable_request()->add_members()->set_person_id(PersonId(2));
+  RollChange enrolled;
+  enrolled.entries = {entry};
+  enrol(enrolled);
+
+  auto purged = MakePurger(30)->Run(kAdmin, /*dry_run=*/false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(purged->reports_purged(), 9);
+  for (int i = 0; i < 15; ++i) {
+    auto report = log_->GetReport(ids[i]);
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->has_value(), i >= 10 || i == 2) << ids[i];
+  }
+  EXPECT_EQ(CountReports(PersonId(2)), 1) << "its indexes stay with it";
+
+  hedui::v1::RollEntry ended = entry;
+  ended.set_state(hedui::v1::RollEntry::ENDED);
+  ended.set_end_reason(hedui::v1::RollEntry::VOLUNTARY);
+  *ended.mutable_ended_on() = ToProto(absl::CivilDay(2026, 11, 30));
+  RollChange withdrawn;
+  withdrawn.entries = {ended};
+  withdrawn.previous = {entry};
+  enrol(withdrawn);
+  purged = MakePurger(30)->Run(kAdmin, /*dry_run=*/false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(purged->reports_purged(), 1);
+  auto report = log_->GetReport(ids[2]);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->has_value());
 }
 
 TEST_F(RetentionTest, ChainStaysIntactAndThePurgeIsAudited) {

@@ -11,6 +11,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "storage/rocks_status.h"
+#include "storage/rolls/roll_store.h"
 #include "storage/service_log_keys.h"
 
 namespace hedui::storage {
@@ -90,6 +91,11 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
       return absl::DataLossError(
           "a report date-index entry is damaged; purge stopped");
     }
+    // A report an active roll entry rests on stays: the entry's baseline
+    // and the declaration its re-verifications use.
+    absl::StatusOr<bool> in_use = ReportInUse(tables, report_id);
+    if (!in_use.ok()) return in_use.status();
+    if (*in_use) continue;
     ++purged;
     if (batching.dry_run) continue;
     // The person keys are named by the declared members, which only the

@@ -21,7 +21,8 @@ struct PurgeBatching {
 };
 
 // Deletes the reports whose verification date is before `before_yyyymmdd`
-// (e.g. 20251101) and returns how many there were. Keeps the highest
+// (e.g. 20251101), except those an active roll entry rests on (kept
+// whatever their age), and returns how many there were. Keeps the highest
 // deleted report number (ReportNumberFloorKey) in the same batches, so ids
 // are never reused.
 // The highest report number a purge deleted (0: none); DATA_LOSS when the

@@ -61,6 +61,19 @@ std::string RollListKey(hedui::v1::Program program, absl::string_view region,
   return key;
 }
 
+std::string RollReportPrefix(absl::string_view report_id) {
+  std::string key(1, kRollReportTag);
+  key.append(report_id.data(), report_id.size());
+  return key;
+}
+
+std::string RollReportKey(absl::string_view report_id,
+                          absl::string_view entry_id) {
+  std::string key = RollReportPrefix(report_id);
+  key.append(entry_id.data(), entry_id.size());
+  return key;
+}
+
 std::string RollEndedPrefix(uint32_t yyyymmdd) {
   std::string key(1, kRollEndedTag);
   AppendBigEndian32(yyyymmdd, &key);

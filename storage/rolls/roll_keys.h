@@ -11,6 +11,9 @@
 //   'h' | program (1) | household_number (var.)   -> entry_id   (active only)
 //   'c' | program (1) | region (6) | entry_id     -> state (1 byte: 1 active,
 //                                                    2 ended)  (the roll list)
+//   'r' | report_id (13) | entry_id (13)          -> ""  the report an
+//                                                    active entry rests on
+//                                                    (the purge keeps it)
 //   'x' | YYYYMMDD (BE32) | entry_id              -> ""  ended entries by
 //                                                    their end day (purge)
 //   'n'                                           -> BE64: the highest entry
@@ -35,6 +38,7 @@ inline constexpr char kRollActiveTag = 'a';
 inline constexpr char kRollHouseholdTag = 'h';
 inline constexpr char kRollListTag = 'c';
 inline constexpr char kRollEndedTag = 'x';
+inline constexpr char kRollReportTag = 'r';
 inline constexpr char kRollNumberFloorTag = 'n';
 inline constexpr size_t kEntryIdBytes = 13;
 inline constexpr size_t kRegionBytes = 6;
@@ -56,6 +60,10 @@ std::string RollHouseholdKey(hedui::v1::Program program,
 std::string RollListPrefix(hedui::v1::Program program);
 std::string RollListKey(hedui::v1::Program program, absl::string_view region,
                         absl::string_view entry_id);
+// The report an active entry rests on.
+std::string RollReportPrefix(absl::string_view report_id);
+std::string RollReportKey(absl::string_view report_id,
+                          absl::string_view entry_id);
 std::string RollEndedPrefix(uint32_t yyyymmdd);
 std::string RollEndedKey(uint32_t yyyymmdd, absl::string_view entry_id);
 std::string RollNumberFloorKey();

@@ -121,6 +121,8 @@ std::vector<StoreWrite> RollStore::Writes(const RollChange& change) const {
     if (old.state() != RollEntry::ACTIVE) continue;
     writes.push_back(Delete(tables_.rolls,
                             RollActiveKey(old.program(), old.applicant_id())));
+    writes.push_back(
+        Delete(tables_.rolls, RollReportKey(old.report_id(), old.entry_id())));
     if (!old.household_number().empty()) {
       writes.push_back(
           Delete(tables_.rolls,
@@ -143,6 +145,9 @@ std::vector<StoreWrite> RollStore::Writes(const RollChange& change) const {
       writes.push_back(Put(tables_.rolls,
                            RollActiveKey(entry.program(), entry.applicant_id()),
                            entry.entry_id()));
+      writes.push_back(Put(tables_.rolls,
+                           RollReportKey(entry.report_id(), entry.entry_id()),
+                           ""));
       if (!entry.household_number().empty()) {
         writes.push_back(
             Put(tables_.rolls,
@@ -311,6 +316,19 @@ absl::StatusOr<std::vector<std::string>> RollStore::ActiveEntriesOf(
     return FromRocks(it->status(), "reading the roll person index");
   }
   return ids;
+}
+
+absl::StatusOr<bool> ReportInUse(Store::ServiceTables tables,
+                                 absl::string_view report_id) {
+  if (tables.rolls == nullptr) return false;
+  const std::string prefix = RollReportPrefix(report_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables.db->NewIterator(rocksdb::ReadOptions(), tables.rolls));
+  it->Seek(prefix);
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the roll report index");
+  }
+  return it->Valid() && HasPrefix(it->key(), prefix);
 }
 
 }  // namespace hedui::storage

@@ -57,6 +57,11 @@ struct RollListQuery {
 std::vector<std::string> RollEntryPersons(
     const hedui::v1::VerificationRequest& request);
 
+// Whether an active roll entry rests on the report: the purge keeps it
+// (domain.md §10.1), whatever its age.
+absl::StatusOr<bool> ReportInUse(Store::ServiceTables tables,
+                                 absl::string_view report_id);
+
 // Thread-safe. Reads run concurrently; a call that changes a roll holds mu()
 // from its first read until its write is durable, so that what it checked
 // still holds when it writes.

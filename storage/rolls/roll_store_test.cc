@@ -101,6 +101,8 @@ TEST_F(RollStoreTest, KeysAreDocumentedLayouts) {
             std::string("x\x01\x35\x29\x05"
                         "E000000000001",
                         18));
+  EXPECT_EQ(RollReportKey("R000000000007", "E000000000001"),
+            "rR000000000007E000000000001");
   EXPECT_EQ(RollPersonKey(Person(1), "E000000000001"),
             Person(1) + "E000000000001");
   // Scoped to the caller, who cannot read another's results.
