@@ -7,6 +7,7 @@ allowed or refused, with the caller and the outcome; each VerifyBatch item
 has its own entry. Every refusal carries the standard google.rpc.Status in
 grpc-status-details-bin: ErrorInfo (domain hedui, the reason, the method),
 and BadRequest naming a field for INVALID_ARGUMENT."""
+import importlib
 import os
 import subprocess
 import sys
@@ -19,7 +20,8 @@ from grpc_python import (channel, check_standard_details,  # noqa: E402
                          generate_stubs)
 
 HEDUI_SERVICES = ("hedui.v1.VerificationService", "hedui.v1.AuditService",
-                  "hedui.v1.AdminService", "hedui.v1.RetentionService")
+                  "hedui.v1.AdminService", "hedui.v1.RetentionService",
+                  "hedui.v1.RollService")
 
 
 def reflection_stubs(out_dir):
@@ -100,13 +102,14 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 16,
-          "16 methods (5 verification, 3 audit, 7 admin, 1 retention): %s"
-          % names)
+    check(len(names) == 20,
+          "20 methods (5 verification, 3 audit, 7 admin, 1 retention, "
+          "4 roll): %s" % names)
 
     vs = stubs["verification_service_pb2"]
     au = stubs["audit_pb2"]
     ad = stubs["admin_pb2"]
+    ro = importlib.import_module("hedui.v1.roll_service_pb2")
     bad_request = stubs["verification_pb2"].VerificationRequest(
         program=1, region_code="320581", purpose="t")
     bad_request.members.add(person_id="320581199001011234", name="x", relation=1)
@@ -134,6 +137,17 @@ def main():
         "CreateBackup": None,
         "ListBackups": None,
         "GetServerStatus": None,
+        # Rolls: every field bounded before any work, whoever calls.
+        "Enroll": [ro.EnrollRequest(request_id="has space", program=4,
+                                    region_code="32058",
+                                    report_id="R1").SerializeToString()],
+        "Withdraw": [ro.WithdrawRequest(
+            request_id="w", entry_id="E1",
+            reason=ro.RollEntry.REPLACED).SerializeToString()],
+        "GetRollEntry": [ro.GetRollEntryRequest(
+            entry_id="not an id").SerializeToString()],
+        "ListRoll": [ro.ListRollRequest(program=5, page_size=-1)
+                     .SerializeToString()],
     }
     without_role = {"GetStats": "dibao-system", "ListAudit": "dibao-system",
                     "VerifyAudit": "dibao-system", "Ingest": "staff-1",
