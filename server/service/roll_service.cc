@@ -321,10 +321,18 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
   if (!verified.ok()) {
     return absl::DataLossError("the stored report has no verification date");
   }
-  if (approval < *verified) {
+  if (!request.moved_in() && approval < *verified) {
     return FieldError(
         absl::StatusCode::kFailedPrecondition, "approval_date",
         absl::StrCat("must not be before the report's verification date (",
+                     FormatCivilDay(*verified),
+                     "), unless an existing roll is moved in (moved_in)"));
+  }
+  if (request.moved_in() && approval >= *verified) {
+    return FieldError(
+        absl::StatusCode::kFailedPrecondition, "approval_date",
+        absl::StrCat("a moved-in entry carries its original approval date, "
+                     "before the report's verification date (",
                      FormatCivilDay(*verified), ")"));
   }
   // The consent as of today: expired, the household's records may not be
@@ -337,6 +345,16 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
       engine::RulesInForce(*policy, region, today);
   if (!rules.ok()) {
     return absl::FailedPreconditionError(rules.status().message());
+  }
+  // A moved-in household is verified afresh: its report within the
+  // backdating limit of today (the same bound a verification date has).
+  if (request.moved_in() && *verified < today - rules->max_backdating_days) {
+    return FieldError(
+        absl::StatusCode::kFailedPrecondition, "report_id",
+        absl::StrCat("a moved-in entry needs a fresh verification: this "
+                     "report was verified on ",
+                     FormatCivilDay(*verified), ", more than ",
+                     rules->max_backdating_days, " days before today"));
   }
   const engine::ConsentCheck consent = engine::CheckConsent(
       report.request(), today, rules->consent_validity_months);
@@ -393,6 +411,7 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
   entry.set_report_verdict(report.verdict());
   *entry.mutable_report_verification_date() = report.verification_date();
   *entry.mutable_approval_date() = request.approval_date();
+  entry.set_moved_in(request.moved_in());
   if (request.has_resolution()) {
     *entry.mutable_resolution() = request.resolution();
   }

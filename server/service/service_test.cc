@@ -944,6 +944,52 @@ TEST(RollServiceTest, NeedsReviewIsEnrolledOnlyWithACaseworkerAndAReason) {
   EXPECT_EQ(response.entry().resolution().caseworker(), "王五");
 }
 
+// domain.md §10.1: an existing roll moved in keeps its original approval
+// date, before its report's (fresh) verification date.
+TEST(RollServiceTest, AMovedInEntryKeepsItsOriginalApprovalDate) {
+  const pb::Report report = VerifiedReport(pb::DIBAO, pb::MEETS_CRITERIA, 2);
+  const absl::CivilDay verified = *FromProto(report.verification_date(), "");
+  pb::EnrollResponse response;
+  pb::ErrorDetails details;
+  pb::EnrollRequest not_before = EnrollOf(report, "svc-moved-1");
+  not_before.set_moved_in(true);
+  grpc::Status s = Enroll(not_before, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "approval_date");
+  // Without moved_in, an approval before the verification is refused.
+  pb::EnrollRequest early = EnrollOf(report, "svc-moved-2");
+  *early.mutable_approval_date() = ToProto(verified - 400);
+  s = Enroll(early, &response, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(details), "approval_date");
+  early.set_request_id("svc-moved-3");
+  early.set_moved_in(true);
+  s = Enroll(early, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(response.entry().moved_in());
+  EXPECT_EQ(*FromProto(response.entry().approval_date(), ""), verified - 400);
+  EXPECT_EQ(response.entry().report_verification_date().SerializeAsString(),
+            report.verification_date().SerializeAsString());
+
+  // Its report must be a fresh verification: 31 days on, past the example
+  // policy's 30-day backdating limit, another report is refused for it.
+  const pb::Report later = VerifiedReport(pb::DIBAO, pb::MEETS_CRITERIA, 3);
+  const absl::CivilDay later_verified =
+      *FromProto(later.verification_date(), "");
+  const absl::CivilDay today = later_verified + 31;
+  env->roll_service_->set_today([today] { return today; });
+  pb::EnrollRequest stale = EnrollOf(later, "svc-moved-4");
+  *stale.mutable_approval_date() = ToProto(later_verified - 100);
+  stale.set_moved_in(true);
+  s = Enroll(stale, &response, "county-system", &details);
+  const absl::CivilDay env_today = env->today_;
+  env->roll_service_->set_today([env_today] { return env_today; });
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  EXPECT_EQ(FieldOf(details), "report_id");
+  EXPECT_THAT(s.error_message(), HasSubstr("fresh verification"));
+}
+
 TEST(RollServiceTest, EveryFieldIsBoundedBeforeAnyWork) {
   pb::EnrollResponse response;
   pb::ErrorDetails details;
