@@ -35,6 +35,7 @@ const PolicyTable& Table() {
         // Program and county checked per request, as for Verify.
         {"/hedui.v1.RollService/Enroll", everyone_with_a_role},
         {"/hedui.v1.RollService/Withdraw", everyone_with_a_role},
+        {"/hedui.v1.RollService/AttachConsent", everyone_with_a_role},
         {"/hedui.v1.RollService/GetRollEntry", everyone_with_a_role},
         {"/hedui.v1.RollService/ListRoll", everyone_with_a_role},
         {"/hedui.v1.AdminService/Ingest", admin},

@@ -66,6 +66,7 @@ constexpr Expected kTable[] = {
     {"/hedui.v1.VerificationService/GetStats", false, true, true},
     {"/hedui.v1.RollService/Enroll", true, true, true},
     {"/hedui.v1.RollService/Withdraw", true, true, true},
+    {"/hedui.v1.RollService/AttachConsent", true, true, true},
     {"/hedui.v1.RollService/GetRollEntry", true, true, true},
     {"/hedui.v1.RollService/ListRoll", true, true, true},
     {"/hedui.v1.AdminService/Ingest", false, false, true},

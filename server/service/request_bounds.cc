@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "hedui/v1/codes.pb.h"
 #include "server/engine/evaluate.h"
@@ -193,6 +194,27 @@ absl::Status BoundWithdraw(const hedui::v1::WithdrawRequest& request) {
   }
   Text(v, request.note(), kMaxRollTextChars, false, "note");
   return v.Result("invalid Withdraw request");
+}
+
+absl::Status BoundAttachConsent(
+    const hedui::v1::AttachConsentRequest& request) {
+  Violations v;
+  RequestId(v, request.request_id());
+  EntryId(v, request.entry_id(), true);
+  // The consent bounded as a verification request's is (the engine's
+  // limits), in a request holding nothing else: only its consent's
+  // violations count.
+  hedui::v1::VerificationRequest holder;
+  holder.set_program(hedui::v1::DIBAO);
+  holder.set_region_code("000000");
+  *holder.mutable_verification_date() = ToProto(TodayInChina());
+  if (request.has_consent()) *holder.mutable_consent() = request.consent();
+  for (Violation& violation : engine::ValidateRequest(holder)) {
+    if (absl::StartsWith(violation.field(), "consent")) {
+      v.Add(violation.field(), violation.description());
+    }
+  }
+  return v.Result("invalid AttachConsent request");
 }
 
 absl::Status BoundGetRollEntry(const hedui::v1::GetRollEntryRequest& request) {

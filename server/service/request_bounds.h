@@ -40,6 +40,7 @@ inline constexpr size_t kMaxCaseworkerChars = 64;
 inline constexpr size_t kMaxRollTextChars = 200;
 absl::Status BoundEnroll(const hedui::v1::EnrollRequest& request);
 absl::Status BoundWithdraw(const hedui::v1::WithdrawRequest& request);
+absl::Status BoundAttachConsent(const hedui::v1::AttachConsentRequest& request);
 absl::Status BoundGetRollEntry(const hedui::v1::GetRollEntryRequest& request);
 absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request);
 // Programs with a roll (domain.md §10.1: temporary and medical assistance are

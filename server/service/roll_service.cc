@@ -37,6 +37,8 @@ constexpr MethodSpec kEnroll{"/hedui.v1.RollService/Enroll",
                              CallClass::kVerify};
 constexpr MethodSpec kWithdraw{"/hedui.v1.RollService/Withdraw",
                                CallClass::kVerify};
+constexpr MethodSpec kAttachConsent{"/hedui.v1.RollService/AttachConsent",
+                                    CallClass::kVerify};
 constexpr MethodSpec kGetRollEntry{"/hedui.v1.RollService/GetRollEntry",
                                    CallClass::kRead};
 constexpr MethodSpec kListRoll{"/hedui.v1.RollService/ListRoll",
@@ -127,6 +129,13 @@ const RequestRules<WithdrawRequest>& WithdrawRules() {
   return *rules;
 }
 
+const RequestRules<hedui::v1::AttachConsentRequest>& AttachConsentRules() {
+  static const auto* const rules =
+      new RequestRules<hedui::v1::AttachConsentRequest>{&BoundAttachConsent,
+                                                        nullptr, nullptr};
+  return *rules;
+}
+
 const RequestRules<GetRollEntryRequest>& GetRollEntryRules() {
   static const auto* const rules = new RequestRules<GetRollEntryRequest>{
       &BoundGetRollEntry, nullptr, [](const GetRollEntryRequest& request) {
@@ -186,6 +195,16 @@ RollServiceImpl::RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
                    return Withdraw(call, request, response);
                  });
            });
+  AddUnary(kAttachConsent.name, [this](grpc::ServerContext* context,
+                                       const Bytes* in, Bytes* out) {
+    return door_->Unary<hedui::v1::AttachConsentRequest,
+                        hedui::v1::AttachConsentResponse>(
+        context, kAttachConsent, in, out, AttachConsentRules(),
+        [this](Call& call, const hedui::v1::AttachConsentRequest& request,
+               hedui::v1::AttachConsentResponse* response) {
+          return AttachConsent(call, request, response);
+        });
+  });
   AddUnary(kGetRollEntry.name,
            [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
              return door_->Unary<GetRollEntryRequest, RollEntry>(
@@ -494,6 +513,79 @@ absl::Status RollServiceImpl::Withdraw(Call& call,
   call.subject().detail =
       absl::StrCat("entry ", entry.entry_id(),
                    " ended: ", RollEntry::EndReason_Name(request.reason()));
+  absl::Status committed =
+      Commit(call, std::move(change), *response, fingerprint);
+  if (!committed.ok()) response->Clear();
+  return committed;
+}
+
+absl::Status RollServiceImpl::AttachConsent(
+    Call& call, const hedui::v1::AttachConsentRequest& request,
+    hedui::v1::AttachConsentResponse* response) {
+  const std::string fingerprint = Fingerprint(kAttachConsent.name, request);
+  absl::MutexLock lock(&rolls_->mu());
+  absl::StatusOr<bool> replayed =
+      Replay(call, request.request_id(), fingerprint, response);
+  if (!replayed.ok() || *replayed) return replayed.status();
+
+  absl::StatusOr<std::optional<RollEntry>> found =
+      rolls_->Get(request.entry_id());
+  if (!found.ok()) return found.status();
+  if (!found->has_value() ||
+      !security::MaySee(call.caller(), (*found)->program(),
+                        (*found)->region_code())) {
+    return FieldError(absl::StatusCode::kNotFound, "entry_id",
+                      absl::StrCat("no roll entry ", request.entry_id(),
+                                   " that this caller may see"));
+  }
+  const RollEntry& entry = **found;
+  call.subject().program = entry.program();
+  call.subject().region_code = entry.region_code();
+  call.subject().person_ids = ValidPersons(entry.request());
+  if (entry.state() != RollEntry::ACTIVE) {
+    return FieldError(absl::StatusCode::kFailedPrecondition, "entry_id",
+                      absl::StrCat("entry ", entry.entry_id(),
+                                   " has ended; coming back is a new "
+                                   "enrolment"));
+  }
+  // Checked like any consent, against the stored declaration, on the day
+  // it is attached: every declared adult that day signs, the dead and the
+  // moved away included (the program re-applies instead).
+  const absl::CivilDay today = Today();
+  const std::shared_ptr<const engine::Policy> policy = policies_->Current();
+  if (policy == nullptr) {
+    return absl::FailedPreconditionError("no verification policy is loaded");
+  }
+  absl::StatusOr<engine::PolicyValues> rules =
+      engine::RulesInForce(*policy, entry.region_code(), today);
+  if (!rules.ok()) {
+    return absl::FailedPreconditionError(rules.status().message());
+  }
+  hedui::v1::VerificationRequest renewed = entry.request();
+  *renewed.mutable_consent() = request.consent();
+  const engine::ConsentCheck consent =
+      engine::CheckConsent(renewed, today, rules->consent_validity_months);
+  if (!consent.valid) {
+    return FieldError(
+        absl::StatusCode::kFailedPrecondition, "consent",
+        absl::StrCat("does not cover the entry on ", FormatCivilDay(today),
+                     ": ", consent.problem));
+  }
+  RollEntry attached = entry;
+  hedui::v1::AttachedConsent* history = attached.add_consent_history();
+  *history->mutable_consent() = request.consent();
+  *history->mutable_attached_on() = ToProto(today);
+  history->set_attached_by(call.caller().identity);
+  *history->mutable_replaced() = entry.request().consent();
+  *attached.mutable_request()->mutable_consent() = request.consent();
+  *response->mutable_entry() = WithoutRequest(attached);
+
+  storage::RollChange change;
+  change.entries = {std::move(attached)};
+  change.previous = {entry};
+  change.request_id = request.request_id();
+  call.subject().detail =
+      absl::StrCat("entry ", entry.entry_id(), ": consent renewed");
   absl::Status committed =
       Commit(call, std::move(change), *response, fingerprint);
   if (!committed.ok()) response->Clear();

@@ -35,6 +35,9 @@ class RollServiceImpl final : public RawService {
                       hedui::v1::EnrollResponse* response);
   absl::Status Withdraw(Call& call, const hedui::v1::WithdrawRequest& request,
                         hedui::v1::WithdrawResponse* response);
+  absl::Status AttachConsent(Call& call,
+                             const hedui::v1::AttachConsentRequest& request,
+                             hedui::v1::AttachConsentResponse* response);
   absl::Status GetRollEntry(Call& call,
                             const hedui::v1::GetRollEntryRequest& request,
                             hedui::v1::RollEntry* response);

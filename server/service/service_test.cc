@@ -574,6 +574,7 @@ TEST(ServiceTest, EveryMethodRefusesTheUnauthenticatedAndAuditsIt) {
       "/hedui.v1.RollService/Withdraw",
       "/hedui.v1.RollService/GetRollEntry",
       "/hedui.v1.RollService/ListRoll",
+      "/hedui.v1.RollService/AttachConsent",
   };
   // Valid requests of every method where the empty one is not.
   std::map<std::string, std::string> bodies;
@@ -612,6 +613,11 @@ TEST(ServiceTest, EveryMethodRefusesTheUnauthenticatedAndAuditsIt) {
     pb::ListRollRequest list_roll;
     list_roll.set_program(pb::DIBAO);
     bodies[methods[16]] = list_roll.SerializeAsString();
+    pb::AttachConsentRequest attach;
+    attach.set_request_id("unauthenticated-3");
+    attach.set_entry_id("E000000000001");
+    *attach.mutable_consent() = env->requests_[0].consent();
+    bodies[methods[17]] = attach.SerializeAsString();
   }
   for (const char* method : methods) {
     const uint64_t before = AuditLength();
@@ -988,6 +994,67 @@ TEST(RollServiceTest, AMovedInEntryKeepsItsOriginalApprovalDate) {
       << s.error_message();
   EXPECT_EQ(FieldOf(details), "report_id");
   EXPECT_THAT(s.error_message(), HasSubstr("fresh verification"));
+}
+
+// domain.md §10.1: a renewed consent is checked against the stored
+// declaration on the day it is attached.
+TEST(RollServiceTest, ARenewedConsentIsCheckedAgainstTheStoredDeclaration) {
+  const pb::Report report = VerifiedReport(pb::DIBAO, pb::MEETS_CRITERIA, 4);
+  pb::EnrollResponse enrolled;
+  grpc::Status s = Enroll(EnrollOf(report, "svc-consent-enrol"), &enrolled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  auto stub = pb::RollService::NewStub(env->channel_);
+  auto attach = [&](const pb::AttachConsentRequest& request,
+                    pb::AttachConsentResponse* response,
+                    pb::ErrorDetails* details) {
+    auto context = As("county-system");
+    grpc::Status status = stub->AttachConsent(context.get(), request, response);
+    *details = DetailsOf(*context);
+    return status;
+  };
+  pb::AttachConsentRequest request;
+  request.set_request_id("svc-consent-1");
+  request.set_entry_id(enrolled.entry().entry_id());
+  *request.mutable_consent() = report.request().consent();
+  request.mutable_consent()->set_consent_id("renewed-1");
+  *request.mutable_consent()->mutable_signed_on() = ToProto(env->today_);
+  ASSERT_GT(request.consent().signer_ids_size(), 0);
+  // Without the signers the declaration needs: refused, naming consent.
+  pb::AttachConsentRequest unsigned_request = request;
+  unsigned_request.set_request_id("svc-consent-2");
+  unsigned_request.mutable_consent()->clear_signer_ids();
+  pb::AttachConsentResponse response;
+  pb::ErrorDetails details;
+  s = attach(unsigned_request, &response, &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  EXPECT_EQ(FieldOf(details), "consent");
+  // A consent that is not there at all is out of bounds.
+  pb::AttachConsentRequest none = request;
+  none.set_request_id("svc-consent-3");
+  none.clear_consent();
+  s = attach(none, &response, &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(details), "consent");
+
+  s = attach(request, &response, &details);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(response.entry().consent_history_size(), 1);
+  EXPECT_EQ(response.entry().consent_history(0).consent().consent_id(),
+            "renewed-1");
+  EXPECT_EQ(response.entry().consent_history(0).replaced().consent_id(),
+            report.request().consent().consent_id());
+  pb::AttachConsentResponse again;
+  s = attach(request, &again, &details);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(again.SerializeAsString(), response.SerializeAsString());
+  pb::GetRollEntryRequest get;
+  get.set_entry_id(enrolled.entry().entry_id());
+  pb::RollEntry stored;
+  auto context = As("county-system");
+  ASSERT_TRUE(stub->GetRollEntry(context.get(), get, &stored).ok());
+  EXPECT_EQ(stored.request().consent().consent_id(), "renewed-1");
+  EXPECT_EQ(stored.consent_history_size(), 1);
 }
 
 TEST(RollServiceTest, EveryFieldIsBoundedBeforeAnyWork) {

@@ -102,9 +102,9 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 20,
-          "20 methods (5 verification, 3 audit, 7 admin, 1 retention, "
-          "4 roll): %s" % names)
+    check(len(names) == 21,
+          "21 methods (5 verification, 3 audit, 7 admin, 1 retention, "
+          "5 roll): %s" % names)
 
     vs = stubs["verification_service_pb2"]
     au = stubs["audit_pb2"]
@@ -144,6 +144,8 @@ def main():
         "Withdraw": [ro.WithdrawRequest(
             request_id="w", entry_id="E1",
             reason=ro.RollEntry.REPLACED).SerializeToString()],
+        "AttachConsent": [ro.AttachConsentRequest(
+            request_id="c", entry_id="E000000000001").SerializeToString()],
         "GetRollEntry": [ro.GetRollEntryRequest(
             entry_id="not an id").SerializeToString()],
         "ListRoll": [ro.ListRollRequest(program=5, page_size=-1)
