@@ -171,6 +171,19 @@ const RequestRules<ListRollRequest>& ListRollRules() {
   return *rules;
 }
 
+// A retry of a withdrawal or a renewed consent answers only a caller who may
+// still see the entry (its grants may have changed since).
+absl::Status StillVisible(Call& call, const RollEntry& entry) {
+  if (security::MaySee(call.caller(), entry.program(), entry.region_code())) {
+    call.subject().program = entry.program();
+    call.subject().region_code = entry.region_code();
+    return absl::OkStatus();
+  }
+  return FieldError(absl::StatusCode::kNotFound, "entry_id",
+                    absl::StrCat("no roll entry ", entry.entry_id(),
+                                 " that this caller may see"));
+}
+
 }  // namespace
 
 RollServiceImpl::RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
@@ -474,7 +487,8 @@ absl::Status RollServiceImpl::Withdraw(Call& call,
   absl::MutexLock lock(&rolls_->mu());
   absl::StatusOr<bool> replayed =
       Replay(call, request.request_id(), fingerprint, response);
-  if (!replayed.ok() || *replayed) return replayed.status();
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return StillVisible(call, response->entry());
 
   absl::StatusOr<std::optional<RollEntry>> found =
       rolls_->Get(request.entry_id());
@@ -526,7 +540,8 @@ absl::Status RollServiceImpl::AttachConsent(
   absl::MutexLock lock(&rolls_->mu());
   absl::StatusOr<bool> replayed =
       Replay(call, request.request_id(), fingerprint, response);
-  if (!replayed.ok() || *replayed) return replayed.status();
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return StillVisible(call, response->entry());
 
   absl::StatusOr<std::optional<RollEntry>> found =
       rolls_->Get(request.entry_id());
