@@ -480,6 +480,26 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
   return committed;
 }
 
+absl::StatusOr<RollEntry> RollServiceImpl::VisibleEntry(
+    Call& call, const std::string& entry_id) {
+  absl::StatusOr<std::optional<RollEntry>> found = rolls_->Get(entry_id);
+  if (!found.ok()) return found.status();
+  // One answer for "none" and "not yours": a caller learns nothing of
+  // another program's or county's roll.
+  if (!found->has_value() ||
+      !security::MaySee(call.caller(), (*found)->program(),
+                        (*found)->region_code())) {
+    return FieldError(
+        absl::StatusCode::kNotFound, "entry_id",
+        absl::StrCat("no roll entry ", entry_id, " that this caller may see"));
+  }
+  RollEntry entry = std::move(**found);
+  call.subject().program = entry.program();
+  call.subject().region_code = entry.region_code();
+  call.subject().person_ids = ValidPersons(entry.request());
+  return entry;
+}
+
 absl::Status RollServiceImpl::Withdraw(Call& call,
                                        const WithdrawRequest& request,
                                        WithdrawResponse* response) {
@@ -490,20 +510,9 @@ absl::Status RollServiceImpl::Withdraw(Call& call,
   if (!replayed.ok()) return replayed.status();
   if (*replayed) return StillVisible(call, response->entry());
 
-  absl::StatusOr<std::optional<RollEntry>> found =
-      rolls_->Get(request.entry_id());
+  absl::StatusOr<RollEntry> found = VisibleEntry(call, request.entry_id());
   if (!found.ok()) return found.status();
-  if (!found->has_value() ||
-      !security::MaySee(call.caller(), (*found)->program(),
-                        (*found)->region_code())) {
-    return FieldError(absl::StatusCode::kNotFound, "entry_id",
-                      absl::StrCat("no roll entry ", request.entry_id(),
-                                   " that this caller may see"));
-  }
-  const RollEntry& entry = **found;
-  call.subject().program = entry.program();
-  call.subject().region_code = entry.region_code();
-  call.subject().person_ids = ValidPersons(entry.request());
+  const RollEntry& entry = *found;
   if (entry.state() != RollEntry::ACTIVE) {
     return FieldError(
         absl::StatusCode::kFailedPrecondition, "entry_id",
@@ -543,20 +552,9 @@ absl::Status RollServiceImpl::AttachConsent(
   if (!replayed.ok()) return replayed.status();
   if (*replayed) return StillVisible(call, response->entry());
 
-  absl::StatusOr<std::optional<RollEntry>> found =
-      rolls_->Get(request.entry_id());
+  absl::StatusOr<RollEntry> found = VisibleEntry(call, request.entry_id());
   if (!found.ok()) return found.status();
-  if (!found->has_value() ||
-      !security::MaySee(call.caller(), (*found)->program(),
-                        (*found)->region_code())) {
-    return FieldError(absl::StatusCode::kNotFound, "entry_id",
-                      absl::StrCat("no roll entry ", request.entry_id(),
-                                   " that this caller may see"));
-  }
-  const RollEntry& entry = **found;
-  call.subject().program = entry.program();
-  call.subject().region_code = entry.region_code();
-  call.subject().person_ids = ValidPersons(entry.request());
+  const RollEntry& entry = *found;
   if (entry.state() != RollEntry::ACTIVE) {
     return FieldError(absl::StatusCode::kFailedPrecondition, "entry_id",
                       absl::StrCat("entry ", entry.entry_id(),

@@ -2,7 +2,9 @@
 #define HEDUI_SERVER_SERVICE_ROLL_SERVICE_H_
 
 #include <functional>
+#include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "hedui/v1/roll_service.pb.h"
 #include "server/service/call_door.h"
@@ -55,6 +57,10 @@ class RollServiceImpl final : public RawService {
                       const google::protobuf::Message& response,
                       const std::string& fingerprint);
   absl::CivilDay Today() const;
+  // The entry `entry_id` when this caller may see it, the call's audit
+  // subject set from it; NOT_FOUND naming entry_id otherwise.
+  absl::StatusOr<hedui::v1::RollEntry> VisibleEntry(
+      Call& call, const std::string& entry_id);
 
   CallDoor* door_;
   storage::RollStore* rolls_;
