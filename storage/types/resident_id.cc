@@ -129,7 +129,7 @@ std::string MaskResidentIdsInText(absl::string_view text) {
   }
   // RocksDB prints keys in hex too ("3131303130..."): an ID there is 17
   // pairs "3d" and a last "3d" or "58" (X). Mask the digits of the middle.
-  constexpr size_t kHexIdLength = 2 * kResidentIdLength;
+  constexpr size_t kHexIdLength = size_t{2} * kResidentIdLength;
   for (size_t start = 0; start + kHexIdLength <= out.size(); ++start) {
     bool is_id = true;
     for (size_t pair = 0; pair < kResidentIdLength && is_id; ++pair) {

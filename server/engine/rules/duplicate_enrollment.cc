@@ -50,7 +50,7 @@ std::string DescribeDuplicate(const ActiveEnrollment& e,
       e.household_number.empty()
           ? std::string("（救助家庭户号空缺）")
           : absl::StrCat("户号 ", e.household_number, " ");
-  const std::string held =
+  std::string held =
       absl::StrCat(Who(*e.member), "在", where, "享受", ZhShortName(e.program));
   switch (standing) {
     case EnrollmentStanding::kOtherHousehold:
