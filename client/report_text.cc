@@ -209,7 +209,7 @@ void WriteAssets(const hedui::v1::Report& r, std::ostream& out) {
   if (!r.has_assets()) return;
   const hedui::v1::Assets& a = r.assets();
   const auto usable_or = [&r](hedui::v1::Department department,
-                              std::string text) {
+                              const std::string& text) {
     std::string unusable = UnusableData(r, department);
     return unusable.empty() ? text : unusable;
   };

@@ -295,7 +295,7 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
         absl::StrCat("must not be after today (", FormatCivilDay(today), ")"));
   }
 
-  const absl::Status unknown =
+  absl::Status unknown =
       FieldError(absl::StatusCode::kNotFound, "report_id",
                  absl::StrCat("no report ", request.report_id(),
                               " that this caller may see"));

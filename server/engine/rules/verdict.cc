@@ -34,6 +34,7 @@ std::string Reason(const Finding& f) {
 // follows gives its result.
 std::string JoinNames(const std::vector<const Finding*>& findings) {
   std::vector<std::string> names;
+  names.reserve(findings.size());
   for (const Finding* f : findings) {
     names.push_back(ZhShortName(f->criterion()));
   }
@@ -42,6 +43,7 @@ std::string JoinNames(const std::vector<const Finding*>& findings) {
 
 std::string JoinReasons(const std::vector<const Finding*>& findings) {
   std::vector<std::string> reasons;
+  reasons.reserve(findings.size());
   for (const Finding* f : findings) reasons.push_back(Reason(*f));
   return absl::StrJoin(reasons, "；");
 }
