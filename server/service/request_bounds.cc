@@ -110,13 +110,41 @@ void RequestId(Violations& v, const std::string& id) {
 }
 
 // Text of at most `max` characters; `required`: at least one.
+// Names and reasons are shown to people and printed by terminals: a control
+// character (an escape sequence, a NUL, a line break) has no place in them,
+// and a required one of spaces only names no one.
+bool HasControlCharacter(absl::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+}
+
+bool OnlySpaces(absl::string_view text) {
+  // ASCII spaces and the ideographic space U+3000 a Chinese IME types.
+  while (!text.empty()) {
+    if (text[0] == ' ') {
+      text.remove_prefix(1);
+    } else if (absl::StartsWith(text, "\u3000")) {
+      text.remove_prefix(3);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 void Text(Violations& v, const std::string& text, size_t max, bool required,
           const char* field) {
   const size_t chars = Utf8Length(text);
   if (chars == std::string::npos || chars > max) {
     v.Add(field, absl::StrCat("at most ", max, " characters"));
-  } else if (required && chars == 0) {
-    v.Add(field, "required");
+  } else if (HasControlCharacter(text)) {
+    v.Add(field,
+          "must not contain control characters (line breaks, tabs, "
+          "escape sequences)");
+  } else if (required && OnlySpaces(text)) {
+    v.Add(field, chars == 0 ? "required" : "required: not only spaces");
   }
 }
 

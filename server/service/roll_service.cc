@@ -8,6 +8,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -652,7 +653,9 @@ absl::Status RollServiceImpl::ListRoll(Call& call,
   absl::StatusOr<ListRollResponse> listed = rolls_->List(query);
   if (!listed.ok()) {
     if (listed.status().code() == absl::StatusCode::kInvalidArgument) {
-      return FieldViolation("page_token", "not a next_page_token of this roll");
+      return FieldViolation(
+          "page_token",
+          absl::StripPrefix(listed.status().message(), "page_token: "));
     }
     return listed.status();
   }

@@ -941,6 +941,21 @@ TEST(RollServiceTest, NeedsReviewIsEnrolledOnlyWithACaseworkerAndAReason) {
   s = Enroll(half, &response, "county-system", &details);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(FieldOf(details), "resolution.reason");
+  // A name of spaces names no one; a control character would reach the
+  // terminal of whoever reads the roll.
+  const std::pair<std::string, std::string> unnamed[] = {
+      {"svc-review-4", "   "},
+      {"svc-review-5", "\u3000\u3000"},
+      {"svc-review-6", "\x1b[2J\n伪造"},
+      {"svc-review-7", std::string("\0", 1)}};
+  for (const auto& [request_id, caseworker] : unnamed) {
+    pb::EnrollRequest blank = EnrollOf(review, request_id);
+    blank.mutable_resolution()->set_caseworker(caseworker);
+    blank.mutable_resolution()->set_reason("复核通过");
+    s = Enroll(blank, &response, "county-system", &details);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << request_id;
+    EXPECT_EQ(FieldOf(details), "resolution.caseworker") << request_id;
+  }
   pb::EnrollRequest full = EnrollOf(review, "svc-review-3");
   full.mutable_resolution()->set_caseworker("王五");
   full.mutable_resolution()->set_reason("入户调查后确认收入");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "storage/rocks_status.h"
@@ -229,6 +230,28 @@ RollStore::FindRequest(absl::string_view caller, absl::string_view request_id) {
   return std::optional<Result>(std::move(result));
 }
 
+namespace {
+
+// A page token names the last key listed and the filters that listed it
+// (AIP-158): "<region><entry id>.<tag>", the tag 16 hex digits of a digest of
+// program, counties and state, so a token brought to another query is
+// refused instead of silently listing from the wrong place.
+std::string FilterTag(const RollListQuery& query) {
+  std::string filters = absl::StrCat(static_cast<int>(query.program), "|",
+                                     static_cast<int>(query.state));
+  for (const std::string& region : query.regions) {
+    absl::StrAppend(&filters, "|", region);
+  }
+  return absl::BytesToHexString(Sha256(filters).substr(0, 8));
+}
+
+bool AllDigits(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
 absl::StatusOr<hedui::v1::ListRollResponse> RollStore::List(
     const RollListQuery& query) {
   const std::string prefix = RollListPrefix(query.program);
@@ -239,15 +262,25 @@ absl::StatusOr<hedui::v1::ListRollResponse> RollStore::List(
           ? prefix + query.regions[0]
           : prefix;
   std::string start = scanned;
+  const std::string tag = FilterTag(query);
   if (!query.page_token.empty()) {
-    if (query.page_token.size() != suffix_bytes ||
-        !ParseEntryId(
-            absl::string_view(query.page_token).substr(kRegionBytes))) {
+    const absl::string_view token = query.page_token;
+    const absl::string_view last_key = token.substr(0, suffix_bytes);
+    if (token.size() != suffix_bytes + 1 + tag.size() ||
+        token[suffix_bytes] != '.' ||
+        !AllDigits(last_key.substr(0, kRegionBytes)) ||
+        !ParseEntryId(last_key.substr(kRegionBytes))) {
       return absl::InvalidArgumentError(
           "page_token: not a next_page_token of this roll");
     }
+    if (token.substr(suffix_bytes + 1) != tag) {
+      return absl::InvalidArgumentError(
+          "page_token: made by a listing with other filters (program, "
+          "counties or state); start again without a token");
+    }
     // Just past the token's key.
-    start = std::max(scanned, prefix + query.page_token + std::string(1, '\0'));
+    start = std::max(
+        scanned, absl::StrCat(prefix, last_key, absl::string_view("\0", 1)));
   }
   const int page_size = query.page_size <= 0
                             ? kDefaultPageSize
@@ -272,7 +305,7 @@ absl::StatusOr<hedui::v1::ListRollResponse> RollStore::List(
     if (key.size() != prefix.size() + suffix_bytes) continue;
     const absl::string_view suffix = key.substr(prefix.size());
     if (response.entries_size() == page_size || examined == kScanBudget) {
-      response.set_next_page_token(last);
+      response.set_next_page_token(absl::StrCat(last, ".", tag));
       break;
     }
     ++examined;

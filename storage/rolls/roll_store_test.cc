@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/rolls/roll_keys.h"
 #include "storage/testing/service_log_fixture.h"
@@ -16,6 +18,7 @@ namespace {
 
 using hedui::v1::ListRollRequest;
 using hedui::v1::RollEntry;
+using ::testing::HasSubstr;
 
 std::string Person(int n) {
   const std::string first17 = absl::StrFormat("32058219800101%03d", n);
@@ -236,6 +239,42 @@ TEST_F(RollStoreTest, ListsByCountyInPagesThatResume) {
   query.page_token = "not a token";
   EXPECT_EQ(rolls_->List(query).status().code(),
             absl::StatusCode::kInvalidArgument);
+
+  // A token is tied to the filters that made it (AIP-158), and one made up
+  // from a valid-looking key is refused, not read as "the roll is empty".
+  RollListQuery one_county;
+  one_county.program = hedui::v1::DIBAO;
+  one_county.regions = {"320581"};
+  one_county.page_size = 1;
+  auto first = rolls_->List(one_county);
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->next_page_token().empty());
+  RollListQuery other_county = one_county;
+  other_county.regions = {"320582"};
+  other_county.page_token = first->next_page_token();
+  const absl::Status moved = rolls_->List(other_county).status();
+  EXPECT_EQ(moved.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(moved.message()), HasSubstr("other filters"));
+  RollListQuery other_state = one_county;
+  other_state.state = hedui::v1::ListRollRequest::ALL;
+  other_state.page_token = first->next_page_token();
+  EXPECT_EQ(rolls_->List(other_state).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  for (const std::string& made_up :
+       {std::string("abcdefE000000000001"), std::string("000000E000000000001"),
+        absl::StrCat("abcdefE000000000001",
+                     first->next_page_token().substr(19))}) {
+    RollListQuery forged = one_county;
+    forged.page_token = made_up;
+    EXPECT_EQ(rolls_->List(forged).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << made_up;
+  }
+  one_county.page_token = first->next_page_token();
+  auto second = rolls_->List(one_county);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->entries_size(), 1);
+  EXPECT_EQ(second->entries(0).entry_id(), "E000000000003");
 }
 
 }  // namespace
