@@ -2,24 +2,16 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "storage/types/utf8_count.h"
 
 namespace hedui::cli {
 namespace {
 
 constexpr size_t kDigits = 12;
 
-// Characters, not bytes, so "Ｒ00000000001" is said to be 12 characters long.
-size_t Utf8Characters(absl::string_view text) {
-  size_t count = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 std::string Problem(absl::string_view id) {
   if (id.empty()) return "missing";
-  const size_t characters = Utf8Characters(id);
+  const size_t characters = Utf8CharacterCount(id);
   if (characters != kDigits + 1) {
     return absl::StrCat("has ", characters, " characters, not ", kDigits + 1);
   }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "storage/types/utf8_count.h"
 
 namespace hedui {
 namespace {
@@ -17,16 +18,6 @@ int ParseDigits(absl::string_view s) {
   return value;
 }
 
-// Bytes that start a UTF-8 sequence (anything but a continuation byte); a
-// malformed sequence counts each stray byte, which is still a fair count.
-size_t Utf8Characters(absl::string_view text) {
-  size_t count = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 }  // namespace
 
 char ResidentIdCheckCharacter(absl::string_view first17) {
@@ -39,7 +30,7 @@ absl::Status ValidateResidentId(absl::string_view id, absl::string_view field) {
   if (id.size() != kResidentIdLength) {
     // Counted in characters, not bytes: an ID typed in fullwidth digits is
     // 18 characters long, and saying "got 54" would mislead whoever typed it.
-    const size_t characters = Utf8Characters(id);
+    const size_t characters = Utf8CharacterCount(id);
     if (characters == kResidentIdLength) {
       return absl::InvalidArgumentError(absl::StrCat(
           field,
