@@ -4,21 +4,19 @@
 #include <string>
 
 #include "google/protobuf/generated_enum_reflection.h"
+#include "storage/types/zh_names.h"
 
 namespace hedui::cli {
 
 // The Chinese names of codes, read from the options on the enum values in
-// the .proto files ((hedui.v1.zh), (hedui.v1.zh_short)): the one place each
-// name is written, shared with the engine's report text. The CLI reads them
-// from the generated descriptors, never from the engine.
+// the .proto files ((hedui.v1.zh), (hedui.v1.zh_short)) by the one reader
+// the engine's report text uses too (storage/types/zh_names.h); here are the
+// forms the text view prints.
+using ::hedui::ZhName;
+using ::hedui::ZhNameOf;
+using ::hedui::ZhShortName;
+using ::hedui::ZhShortNameOf;
 
-// The full name ("最低生活保障"); empty for a value without one (the
-// UNSPECIFIED zeros, or a number this build does not know).
-const std::string& ZhNameOf(const google::protobuf::EnumDescriptor* type,
-                            int number);
-// The name used inside a sentence ("低保"); the full name when none is set.
-const std::string& ZhShortNameOf(const google::protobuf::EnumDescriptor* type,
-                                 int number);
 // The value's code ("DIBAO"), or its number for a value added to the proto
 // after this build, so a newer server's report still prints.
 std::string CodeOf(const google::protobuf::EnumDescriptor* type, int number);
@@ -30,18 +28,6 @@ std::string ZhLabelOf(const google::protobuf::EnumDescriptor* type, int number);
 // for. A value without a Chinese name: "未知（CODE）".
 std::string ZhWithCodeOf(const google::protobuf::EnumDescriptor* type,
                          int number);
-
-template <typename Enum>
-const std::string& ZhName(Enum value) {
-  return ZhNameOf(google::protobuf::GetEnumDescriptor<Enum>(),
-                  static_cast<int>(value));
-}
-
-template <typename Enum>
-const std::string& ZhShortName(Enum value) {
-  return ZhShortNameOf(google::protobuf::GetEnumDescriptor<Enum>(),
-                       static_cast<int>(value));
-}
 
 template <typename Enum>
 std::string ZhLabel(Enum value) {

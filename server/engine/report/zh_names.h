@@ -1,33 +1,15 @@
 #ifndef HEDUI_SERVER_ENGINE_REPORT_ZH_NAMES_H_
 #define HEDUI_SERVER_ENGINE_REPORT_ZH_NAMES_H_
 
-#include <string>
-
-#include "google/protobuf/generated_enum_reflection.h"
+// The engine reads the one list of Chinese names shared with the CLI.
+#include "storage/types/zh_names.h"
 
 namespace hedui::engine {
 
-// The Chinese names written once, as options on the enum values in the
-// .proto files ((hedui.v1.zh), (hedui.v1.zh_short)), so the report text and
-// the CLI's text view cannot disagree. Empty for a value without a name (the
-// UNSPECIFIED ones, or a number this build does not know).
-const std::string& ZhNameOf(const google::protobuf::EnumDescriptor* type,
-                            int number);
-// The name used inside a sentence ("低保"); the full name when none is set.
-const std::string& ZhShortNameOf(const google::protobuf::EnumDescriptor* type,
-                                 int number);
-
-template <typename Enum>
-const std::string& ZhName(Enum value) {
-  return ZhNameOf(google::protobuf::GetEnumDescriptor<Enum>(),
-                  static_cast<int>(value));
-}
-
-template <typename Enum>
-const std::string& ZhShortName(Enum value) {
-  return ZhShortNameOf(google::protobuf::GetEnumDescriptor<Enum>(),
-                       static_cast<int>(value));
-}
+using ::hedui::ZhName;
+using ::hedui::ZhNameOf;
+using ::hedui::ZhShortName;
+using ::hedui::ZhShortNameOf;
 
 }  // namespace hedui::engine
 
