@@ -832,6 +832,26 @@ TEST(ReportChangesTest, AGradualExitIsKeptWithoutAnEvent) {
   EXPECT_FALSE(out.event.gradual_exit_cleared());
 }
 
+TEST(ReportChangesTest, AnEventOfAKeptGradualExitCarriesItsDate) {
+  // Still in gradual exit, and the bank data went missing: the event names
+  // the date found before, not a new one.
+  Report before = Again(Baseline());
+  F(before, Finding::INCOME)->set_result(FAIL);
+  before.set_verdict(hedui::v1::DOES_NOT_MEET);
+  Report after = before;
+  *after.mutable_verification_date() = D(2027, 1, 10);
+  F(after, Finding::FINANCIAL_ASSETS)->set_result(UNKNOWN);
+  EntryChangeState entry = Entry();
+  entry.gradual_exit_date = absl::CivilDay(2027, 5, 31);
+  const ReportChanges out = CompareReports(before, after, entry);
+  EXPECT_TRUE(out.makes_event);
+  EXPECT_EQ(out.gradual_exit_date, absl::CivilDay(2027, 5, 31));
+  EXPECT_EQ(hedui::FormatCivilDay(ToCivilDay(out.event.gradual_exit_date())),
+            "2027-05-31");
+  EXPECT_THAT(out.event.summary(),
+              HasSubstr("仍在渐退期，渐退期至 2027-05-31"));
+}
+
 TEST(ReportChangesTest, AGradualExitThatStopsIsClearedWithAnEvent) {
   struct {
     const char* name;
