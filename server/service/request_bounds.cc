@@ -278,6 +278,28 @@ absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request) {
   return v.Result("invalid ListRoll request");
 }
 
+absl::Status BoundListReviewsDue(
+    const hedui::v1::ListReviewsDueRequest& request) {
+  Violations v;
+  RollProgram(v, request.program());
+  if (!request.region_code().empty() &&
+      !security::IsRegionCode(request.region_code())) {
+    v.Add("region_code", "must be empty or a 6-digit county code");
+  }
+  if (request.within_days() < 0 ||
+      request.within_days() > kMaxReviewsDueWithinDays) {
+    v.Add("within_days",
+          absl::StrCat("must be between 0 (due today or overdue) and ",
+                       kMaxReviewsDueWithinDays, " days"));
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxReviewsDuePageSize) {
+    v.Add("page_size", absl::StrCat("must be between 0 (the default, 50) and ",
+                                    kMaxReviewsDuePageSize));
+  }
+  v.Token(request.page_token());
+  return v.Result("invalid ListReviewsDue request");
+}
+
 absl::Status BoundVerify(const hedui::v1::VerifyRequest& request) {
   const hedui::v1::VerificationRequest& r = request.request();
   std::vector<Violation> violations;

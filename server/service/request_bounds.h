@@ -43,6 +43,13 @@ absl::Status BoundWithdraw(const hedui::v1::WithdrawRequest& request);
 absl::Status BoundAttachConsent(const hedui::v1::AttachConsentRequest& request);
 absl::Status BoundGetRollEntry(const hedui::v1::GetRollEntryRequest& request);
 absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request);
+// program required and with a roll, region_code empty or 6 digits,
+// within_days 0..366, page_size 0..500 (0: the default 50), page_token
+// bounded like every token.
+inline constexpr int kMaxReviewsDueWithinDays = 366;
+inline constexpr int kMaxReviewsDuePageSize = 500;
+absl::Status BoundListReviewsDue(
+    const hedui::v1::ListReviewsDueRequest& request);
 // Programs with a roll (domain.md §10.1: temporary and medical assistance are
 // one-off).
 bool HasRoll(hedui::v1::Program program);
