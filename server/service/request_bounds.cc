@@ -41,6 +41,7 @@ class Violations {
     if (all_.empty()) return absl::OkStatus();
     return InvalidArgumentWithViolations(what, all_);
   }
+  std::vector<Violation> TakeAll() { return std::move(all_); }
 
   void OptionalPerson(const std::string& id, const char* field) {
     if (id.empty()) return;
@@ -312,9 +313,15 @@ absl::Status BoundVerify(const hedui::v1::VerifyRequest& request) {
     *dated.mutable_verification_date() = ToProto(TodayInChina());
     violations = engine::ValidateRequest(dated);
   }
+  // Optional here (AIP-155): without one a call is not deduplicated.
+  if (!request.request_id().empty()) {
+    Violations id;
+    RequestId(id, request.request_id());
+    for (Violation& v : id.TakeAll()) violations.push_back(std::move(v));
+  }
   if (violations.empty()) return absl::OkStatus();
   // Paths are within the VerificationRequest, as the engine and the CLI
-  // name them ("members[0].person_id").
+  // name them ("members[0].person_id"); request_id is the VerifyRequest's.
   return InvalidArgumentWithViolations("invalid verification request",
                                        violations);
 }

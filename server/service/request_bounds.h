@@ -17,7 +17,8 @@ namespace hedui::server {
 
 // Verify and every VerifyBatch item: the engine's validation (limits,
 // resident IDs, dates, codes) on the request as sent; an absent
-// verification_date stands for today.
+// verification_date stands for today. A request_id, when set, is 1..64
+// characters of A-Z a-z 0-9 . _ : - (named request_id).
 absl::Status BoundVerify(const hedui::v1::VerifyRequest& request);
 // What a verification's audit entry records: program, purpose, county and
 // the valid resident IDs of the persons it names.
