@@ -33,6 +33,7 @@
 #include "hedui/v1/retention.grpc.pb.h"
 #include "hedui/v1/roll_service.grpc.pb.h"
 #include "hedui/v1/verification_service.grpc.pb.h"
+#include "rocksdb/db.h"
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
 #include "server/service/call_door.h"
@@ -42,7 +43,9 @@
 #include "server/service/roll_service.h"
 #include "server/service/verification_service.h"
 #include "server/service/verifier.h"
+#include "storage/request_ids.h"
 #include "storage/retention.h"
+#include "storage/rolls/roll_keys.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
@@ -173,7 +176,7 @@ class Services : public ::testing::Environment {
     door_options.stream_idle_timeout = absl::Seconds(2);
     door_ = std::make_unique<CallDoor>(&TestCaller, log_.get(), door_options);
     verification_ = std::make_unique<VerificationServiceImpl>(
-        door_.get(), verifier_.get(), log_.get());
+        door_.get(), verifier_.get(), log_.get(), store_->service_tables());
     admin_ = std::make_unique<AdminServiceImpl>(door_.get(), store_.get(),
                                                 IngestLimits{});
     audit_ = std::make_unique<AuditServiceImpl>(door_.get(), log_.get());
@@ -1201,6 +1204,365 @@ TEST(RollServiceTest, ListsARollInPagesWithinTheCallersCounties) {
   pb::WithdrawResponse withdrawn;
   EXPECT_EQ(Withdraw(withdraw, &withdrawn, "only-" + other).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+// ---- Request ids (issue 17 item 3, AIP-155). ----
+
+// Labelled applications of distinct applicants from the end of the
+// county's list (the other tests take theirs from the start), skipping
+// `skip`.
+std::vector<size_t> LastApplications(size_t n, size_t skip) {
+  std::vector<size_t> out;
+  std::set<std::string> applicants;
+  for (size_t i = env->requests_.size(); i-- > 0 && out.size() < n;) {
+    if (env->labels_[i].verdict == pb::VERDICT_UNSPECIFIED) continue;
+    if (!applicants.insert(env->requests_[i].members(0).person_id()).second) {
+      continue;
+    }
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    out.push_back(i);
+  }
+  return out;
+}
+
+pb::VerifyRequest WithId(size_t i, const std::string& request_id) {
+  pb::VerifyRequest request;
+  *request.mutable_request() = env->requests_[i];
+  request.set_request_id(request_id);
+  return request;
+}
+
+grpc::Status VerifyAs(const pb::VerifyRequest& request,
+                      pb::VerifyResponse* response,
+                      const std::string& caller = "county-system",
+                      pb::ErrorDetails* details = nullptr) {
+  auto context = As(caller);
+  grpc::Status s = pb::VerificationService::NewStub(env->channel_)
+                       ->Verify(context.get(), request, response);
+  if (details != nullptr) *details = DetailsOf(*context);
+  return s;
+}
+
+// Stored reports of the application's applicant and program.
+int ReportsOf(const pb::VerificationRequest& application) {
+  pb::ListReportsRequest list;
+  list.set_person_id(application.members(0).person_id());
+  list.set_program(application.program());
+  list.set_page_size(500);
+  pb::ListReportsResponse listed;
+  auto context = As("county-system");
+  grpc::Status s = pb::VerificationService::NewStub(env->channel_)
+                       ->ListReports(context.get(), list, &listed);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return listed.reports_size();
+}
+
+// Households GetStats counts on the application's date in its county.
+int64_t HouseholdsCounted(const pb::VerificationRequest& application) {
+  pb::GetStatsRequest stats;
+  *stats.mutable_from() = application.verification_date();
+  *stats.mutable_to() = application.verification_date();
+  stats.set_region_code(application.region_code());
+  pb::GetStatsResponse answered;
+  auto context = As("staff");
+  grpc::Status s = pb::VerificationService::NewStub(env->channel_)
+                       ->GetStats(context.get(), stats, &answered);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return answered.households();
+}
+
+// The last audit entry.
+pb::AuditEntry LastAuditEntry() {
+  pb::ListAuditRequest all;
+  all.set_page_token(absl::StrCat(AuditLength() - 1));
+  pb::ListAuditResponse listed;
+  auto context = As("staff");
+  grpc::Status s = pb::AuditService::NewStub(env->channel_)
+                       ->ListAudit(context.get(), all, &listed);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return listed.entries_size() > 0 ? listed.entries(listed.entries_size() - 1)
+                                   : pb::AuditEntry();
+}
+
+TEST(RequestIdTest, ARetryReturnsTheFirstReportAndStoresNoOther) {
+  const std::vector<size_t> apps = LastApplications(2, 0);
+  ASSERT_EQ(apps.size(), 2u);
+  const pb::VerificationRequest& application = env->requests_[apps[0]];
+  const int reports = ReportsOf(application);
+  const int64_t households = HouseholdsCounted(application);
+
+  pb::VerifyResponse first;
+  grpc::Status s = VerifyAs(WithId(apps[0], "svc-verify:1"), &first);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_FALSE(first.report().report_id().empty());
+  EXPECT_THAT(LastAuditEntry().outcome(), HasSubstr("request svc-verify:1"));
+  EXPECT_EQ(first.report().verdict(), env->labels_[apps[0]].verdict);
+  EXPECT_EQ(ReportsOf(application), reports + 1);
+  EXPECT_EQ(HouseholdsCounted(application), households + 1);
+
+  // The retry: the first report byte for byte, audited as a replay naming
+  // it, no second report, counted once.
+  const uint64_t before = AuditLength();
+  pb::VerifyResponse retried;
+  s = VerifyAs(WithId(apps[0], "svc-verify:1"), &retried);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retried.SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(AuditLength(), before + 1);
+  const pb::AuditEntry replay = LastAuditEntry();
+  EXPECT_EQ(replay.code(), 0);
+  EXPECT_EQ(replay.report_id(), first.report().report_id());
+  EXPECT_THAT(replay.outcome(), HasSubstr("retry of request svc-verify:1"));
+  EXPECT_EQ(ReportsOf(application), reports + 1);
+  EXPECT_EQ(HouseholdsCounted(application), households + 1);
+  pb::GetReportRequest get;
+  get.set_report_id(first.report().report_id());
+  pb::Report stored;
+  auto get_context = As("county-system");
+  ASSERT_TRUE(pb::VerificationService::NewStub(env->channel_)
+                  ->GetReport(get_context.get(), get, &stored)
+                  .ok());
+  EXPECT_EQ(stored.SerializeAsString(), retried.report().SerializeAsString());
+
+  // Another request under the id: ALREADY_EXISTS naming request_id, and
+  // nothing stored.
+  const int other_reports = ReportsOf(env->requests_[apps[1]]);
+  pb::VerifyResponse refused;
+  pb::ErrorDetails details;
+  s = VerifyAs(WithId(apps[1], "svc-verify:1"), &refused, "county-system",
+               &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << s.error_message();
+  EXPECT_EQ(FieldOf(details), "request_id");
+  EXPECT_EQ(ReportsOf(env->requests_[apps[1]]), other_reports);
+  // The same request with the date the server filled in is another request
+  // as sent.
+  pb::VerifyRequest dated = WithId(apps[0], "svc-verify:1");
+  dated.mutable_request()->clear_verification_date();
+  s = VerifyAs(dated, &refused, "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(FieldOf(details), "request_id");
+
+  // Ids are per caller: another caller's same id is a call of its own.
+  pb::VerifyResponse other;
+  s = VerifyAs(WithId(apps[0], "svc-verify:1"), &other, "other-system");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(other.report().report_id(), first.report().report_id());
+  EXPECT_EQ(ReportsOf(application), reports + 2);
+
+  // One id space per caller across methods (the roll calls' too).
+  pb::EnrollResponse enrolled;
+  s = Enroll(EnrollOf(first.report(), "svc-verify:1"), &enrolled,
+             "county-system", &details);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << s.error_message();
+  EXPECT_EQ(FieldOf(details), "request_id");
+  ExpectChainIntact();
+}
+
+TEST(RequestIdTest, AnIdOutOfBoundsIsRefusedNamingRequestId) {
+  const std::vector<size_t> apps = LastApplications(1, 2);
+  ASSERT_EQ(apps.size(), 1u);
+  const int reports = ReportsOf(env->requests_[apps[0]]);
+  for (const std::string& bad :
+       {std::string(65, 'a'), std::string("a b"), std::string("请求-1"),
+        std::string("a/b"), std::string("a\nb")}) {
+    pb::VerifyResponse response;
+    pb::ErrorDetails details;
+    grpc::Status s =
+        VerifyAs(WithId(apps[0], bad), &response, "county-system", &details);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_EQ(FieldsOf(details), std::set<std::string>{"request_id"}) << bad;
+  }
+  pb::VerifyResponse response;
+  grpc::Status s = VerifyAs(WithId(apps[0], std::string(64, 'Z')), &response);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  s = VerifyAs(WithId(apps[0], "A-Za-z0-9._:-"), &response);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(ReportsOf(env->requests_[apps[0]]), reports + 2);
+}
+
+TEST(RequestIdTest, ConcurrentRetriesWaitForTheFirstAndShareItsReport) {
+  const std::vector<size_t> apps = LastApplications(1, 3);
+  ASSERT_EQ(apps.size(), 1u);
+  const pb::VerificationRequest& application = env->requests_[apps[0]];
+  const int reports = ReportsOf(application);
+  const int64_t households = HouseholdsCounted(application);
+  constexpr int kCalls = 8;
+  std::vector<std::string> answers(kCalls);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kCalls; ++t) {
+    threads.emplace_back([&, t] {
+      pb::VerifyResponse response;
+      grpc::Status s = VerifyAs(WithId(apps[0], "svc-concurrent"), &response);
+      if (!s.ok()) ++failures;
+      answers[t] = response.SerializeAsString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 1; t < kCalls; ++t) EXPECT_EQ(answers[t], answers[0]) << t;
+  EXPECT_EQ(ReportsOf(application), reports + 1);
+  EXPECT_EQ(HouseholdsCounted(application), households + 1);
+  ExpectChainIntact();
+}
+
+TEST(RequestIdTest, BatchItemsCarryTheirOwnIds) {
+  const std::vector<size_t> apps = LastApplications(3, 4);
+  ASSERT_EQ(apps.size(), 3u);
+  const int reports_a = ReportsOf(env->requests_[apps[0]]);
+  const int reports_b = ReportsOf(env->requests_[apps[1]]);
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  auto context = As("county-system");
+  auto stream = stub->VerifyBatch(context.get());
+  // 0: A as batch-a; 1: B as batch-b; 2: A as batch-a again (a retry in the
+  // same group); 3: C under batch-a (another request); 4: an id out of
+  // bounds; 5: A without an id (a new report).
+  std::vector<pb::VerifyRequest> items = {
+      WithId(apps[0], "svc-batch-a"), WithId(apps[1], "svc-batch-b"),
+      WithId(apps[0], "svc-batch-a"), WithId(apps[2], "svc-batch-a"),
+      WithId(apps[2], "svc batch"),   WithId(apps[0], "")};
+  for (const auto& item : items) ASSERT_TRUE(stream->Write(item));
+  stream->WritesDone();
+  std::vector<pb::VerifyBatchResult> results;
+  pb::VerifyBatchResult result;
+  while (stream->Read(&result)) results.push_back(result);
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(results.size(), items.size());
+  for (size_t k = 0; k < results.size(); ++k) {
+    EXPECT_EQ(results[k].index(), static_cast<int64_t>(k));
+  }
+  EXPECT_EQ(results[0].code(), 0) << results[0].message();
+  EXPECT_EQ(results[1].code(), 0) << results[1].message();
+  EXPECT_EQ(results[2].code(), 0) << results[2].message();
+  EXPECT_EQ(results[2].report().SerializeAsString(),
+            results[0].report().SerializeAsString());
+  EXPECT_EQ(results[3].code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(FieldOf(results[3].details()), "request_id");
+  EXPECT_EQ(results[4].code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(results[4].details()),
+            std::set<std::string>{"request_id"});
+  EXPECT_EQ(results[5].code(), 0) << results[5].message();
+  EXPECT_NE(results[5].report().report_id(), results[0].report().report_id());
+  // A then the id-less A; B once.
+  EXPECT_EQ(ReportsOf(env->requests_[apps[0]]), reports_a + 2);
+  EXPECT_EQ(ReportsOf(env->requests_[apps[1]]), reports_b + 1);
+
+  // A batch item and a unary call are one method for their ids: either
+  // retries the other.
+  pb::VerifyResponse unary;
+  grpc::Status s = VerifyAs(WithId(apps[1], "svc-batch-b"), &unary);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(unary.report().SerializeAsString(),
+            results[1].report().SerializeAsString());
+  auto again_context = As("county-system");
+  auto again = stub->VerifyBatch(again_context.get());
+  ASSERT_TRUE(again->Write(WithId(apps[1], "svc-batch-b")));
+  again->WritesDone();
+  ASSERT_TRUE(again->Read(&result));
+  EXPECT_EQ(result.code(), 0) << result.message();
+  EXPECT_EQ(result.report().SerializeAsString(),
+            results[1].report().SerializeAsString());
+  EXPECT_FALSE(again->Read(&result));
+  EXPECT_TRUE(again->Finish().ok());
+  EXPECT_EQ(ReportsOf(env->requests_[apps[1]]), reports_b + 1);
+  ExpectChainIntact();
+}
+
+TEST(RequestIdTest, ARefusedCallIsNotRememberedAndIsRetriedOnceFixed) {
+  const std::vector<size_t> apps = LastApplications(1, 7);
+  ASSERT_EQ(apps.size(), 1u);
+  const pb::VerificationRequest& application = env->requests_[apps[0]];
+  const int reports = ReportsOf(application);
+  // The consent covers another program only: refused before any data is
+  // read (domain.md §1), and not remembered.
+  pb::VerifyRequest uncovered = WithId(apps[0], "svc-refused-1");
+  uncovered.mutable_request()->mutable_consent()->clear_programs();
+  uncovered.mutable_request()->mutable_consent()->add_programs(
+      application.program() == pb::TEMPORARY ? pb::DIBAO : pb::TEMPORARY);
+  pb::VerifyResponse response;
+  grpc::Status s = VerifyAs(uncovered, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  // Refused again alike: nothing was kept under the id.
+  s = VerifyAs(uncovered, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  // Fixed, under the same id: a new call, then remembered.
+  pb::VerifyResponse fixed;
+  s = VerifyAs(WithId(apps[0], "svc-refused-1"), &fixed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  pb::VerifyResponse retried;
+  s = VerifyAs(WithId(apps[0], "svc-refused-1"), &retried);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retried.SerializeAsString(), fixed.SerializeAsString());
+  s = VerifyAs(uncovered, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << s.error_message();
+  EXPECT_EQ(ReportsOf(application), reports + 1);
+}
+
+// A power cut can lose the link from the result to its report (written
+// after the synced batch): the retry finds the report by the first call's
+// audit entry and links it again. A report purged since makes the id
+// forgotten.
+TEST(RequestIdTest, AnUnlinkedResultIsLinkedAgainFromTheAudit) {
+  const std::vector<size_t> apps = LastApplications(1, 8);
+  ASSERT_EQ(apps.size(), 1u);
+  const pb::VerificationRequest& application = env->requests_[apps[0]];
+  const int reports = ReportsOf(application);
+  pb::VerifyResponse first;
+  grpc::Status s = VerifyAs(WithId(apps[0], "svc-unlinked"), &first);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // Other calls of the caller in the same second.
+  const std::vector<size_t> others = LastApplications(2, 9);
+  for (size_t k = 0; k < others.size(); ++k) {
+    pb::VerifyResponse response;
+    ASSERT_TRUE(
+        VerifyAs(WithId(others[k], absl::StrCat("svc-unlinked-", k)), &response)
+            .ok());
+  }
+  const storage::Store::ServiceTables tables = env->store_->service_tables();
+  auto stored =
+      storage::FindRequestResult(tables, "county-system", "svc-unlinked");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->report_id(), first.report().report_id());
+  storage::RequestResult unlinked = **stored;
+  unlinked.clear_report_id();
+  ASSERT_TRUE(
+      tables.db
+          ->Put(rocksdb::WriteOptions(), tables.roll_requests,
+                storage::RollRequestKey("county-system", "svc-unlinked"),
+                unlinked.SerializeAsString())
+          .ok());
+  pb::VerifyResponse retried;
+  s = VerifyAs(WithId(apps[0], "svc-unlinked"), &retried);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retried.SerializeAsString(), first.SerializeAsString());
+  stored = storage::FindRequestResult(tables, "county-system", "svc-unlinked");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->report_id(), first.report().report_id())
+      << "linked again";
+  EXPECT_EQ(ReportsOf(application), reports + 1);
+
+  // Its report gone (purged), the id is forgotten: a new call.
+  storage::RequestResult purged = **stored;
+  purged.set_report_id("R999999999999");
+  ASSERT_TRUE(
+      tables.db
+          ->Put(rocksdb::WriteOptions(), tables.roll_requests,
+                storage::RollRequestKey("county-system", "svc-unlinked"),
+                purged.SerializeAsString())
+          .ok());
+  pb::VerifyResponse renewed;
+  s = VerifyAs(WithId(apps[0], "svc-unlinked"), &renewed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(renewed.report().report_id(), first.report().report_id());
+  EXPECT_EQ(ReportsOf(application), reports + 2);
+  ExpectChainIntact();
 }
 
 }  // namespace

@@ -1,16 +1,22 @@
 #include "server/service/verification_service.h"
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "server/security/authorize.h"
 #include "server/service/error_details.h"
 #include "server/service/request_bounds.h"
+#include "server/service/utf8_text.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {
@@ -113,12 +119,124 @@ hedui::v1::VerifyBatchResult ErrorResult(int64_t index,
   return result;
 }
 
+// Calls holding request ids at once: more than the door admits (unary
+// calls, and a group of items per stream), so reached only by a flood.
+constexpr size_t kMaxRequestIdsInFlight = 4096;
+// How often a retry waiting for its first call looks at its own deadline
+// and cancellation (neither wakes it).
+constexpr absl::Duration kWaitTick = absl::Milliseconds(50);
+// Where the first call's audit entry is searched for, around the time its
+// result records (entry times may stray from sequence order a little).
+constexpr absl::Duration kAuditSlackBefore = absl::Seconds(2);
+constexpr absl::Duration kAuditSlackAfter = absl::Seconds(3);
+
+// A refusal about one field of the request with a code of its own, named
+// in the details as a violation, as the standard details then name it.
+absl::Status FieldError(absl::StatusCode code, absl::string_view field,
+                        absl::string_view description) {
+  hedui::v1::ErrorDetails details;
+  auto* violation = details.add_field_violations();
+  violation->set_field(std::string(field));
+  violation->set_description(CutUtf8(description, kMaxViolationChars));
+  details.set_total_violations(1);
+  absl::Status status(code, absl::StrCat(field, ": ", description));
+  status.SetPayload(kErrorDetailsPayloadUrl,
+                    absl::Cord(details.SerializeAsString()));
+  return status;
+}
+
+// What the audit entry of the first call says: found again by it when its
+// result was not linked to the report before a power cut.
+std::string FirstDetail(const std::string& request_id) {
+  return absl::StrCat("request ", request_id);
+}
+
+// The county a report belongs to: its policy's, or the asking county's for
+// a report made without a policy (as the report index has it).
+const std::string& RegionOf(const hedui::v1::Report& report) {
+  return report.policy().region_code().empty() ? report.request().region_code()
+                                               : report.policy().region_code();
+}
+
 }  // namespace
 
-VerificationServiceImpl::VerificationServiceImpl(CallDoor* door,
-                                                 Verifier* verifier,
-                                                 storage::ServiceLog* log)
-    : door_(door), verifier_(verifier), log_(log) {
+class VerificationServiceImpl::InFlight {
+ public:
+  enum class Try { kHeld, kBusy, kFull };
+
+  Try TryHold(const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    return HoldLocked(key);
+  }
+
+  // Waits while another call holds the key; DEADLINE_EXCEEDED or CANCELLED
+  // when the call cannot wait longer.
+  absl::Status Hold(const std::string& key, Call& call) {
+    const absl::Time deadline = absl::FromChrono(call.context().deadline());
+    absl::MutexLock lock(&mu_);
+    for (;;) {
+      switch (HoldLocked(key)) {
+        case Try::kHeld:
+          return absl::OkStatus();
+        case Try::kFull:
+          return Full();
+        case Try::kBusy:
+          break;
+      }
+      if (call.context().IsCancelled()) {
+        return absl::CancelledError("the call was cancelled");
+      }
+      const absl::Time now = absl::Now();
+      if (now >= deadline) {
+        return absl::DeadlineExceededError(
+            "the deadline passed while an earlier call with this request_id "
+            "was still running; retry with the same id");
+      }
+      Free free{this, &key};
+      mu_.AwaitWithDeadline(absl::Condition(&IsFree, &free),
+                            std::min(deadline, now + kWaitTick));
+    }
+  }
+
+  void Release(const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    held_.erase(key);
+  }
+
+  static absl::Status Full() {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("more than ", kMaxRequestIdsInFlight,
+                     " calls with request ids are running; retry later"));
+  }
+
+ private:
+  struct Free {
+    InFlight* self;
+    const std::string* key;
+  };
+  static bool IsFree(Free* free) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return !free->self->held_.contains(*free->key);
+  }
+
+  Try HoldLocked(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (held_.contains(key)) return Try::kBusy;
+    if (held_.size() >= kMaxRequestIdsInFlight) return Try::kFull;
+    held_.insert(key);
+    return Try::kHeld;
+  }
+
+  absl::Mutex mu_;
+  absl::flat_hash_set<std::string> held_ ABSL_GUARDED_BY(mu_);
+};
+
+VerificationServiceImpl::VerificationServiceImpl(
+    CallDoor* door, Verifier* verifier, storage::ServiceLog* log,
+    storage::Store::ServiceTables requests)
+    : door_(door),
+      verifier_(verifier),
+      log_(log),
+      requests_(requests),
+      in_flight_(std::make_unique<InFlight>()) {
   AddUnary(kVerify.name,
            [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
              return door_->Unary<VerifyRequest, hedui::v1::VerifyResponse>(
@@ -171,6 +289,8 @@ VerificationServiceImpl::VerificationServiceImpl(CallDoor* door,
   });
 }
 
+VerificationServiceImpl::~VerificationServiceImpl() = default;
+
 void VerificationServiceImpl::CountVerdict(const hedui::v1::Report& report) {
   if (metrics_ == nullptr) return;
   metrics_->verdicts
@@ -179,9 +299,158 @@ void VerificationServiceImpl::CountVerdict(const hedui::v1::Report& report) {
       .Add();
 }
 
+std::string VerificationServiceImpl::InFlightKey(
+    const Call& call, const std::string& request_id) {
+  return absl::StrCat(call.caller().identity, std::string(1, '\0'), request_id);
+}
+
+absl::StatusOr<std::optional<hedui::v1::Report>>
+VerificationServiceImpl::FirstReport(const Call& call,
+                                     const std::string& request_id,
+                                     const std::string& fingerprint) {
+  const std::string& caller = call.caller().identity;
+  absl::StatusOr<std::optional<storage::RequestResult>> found =
+      storage::FindRequestResult(requests_, caller, request_id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return std::optional<hedui::v1::Report>();
+  const storage::RequestResult& first = **found;
+  if (first.method() != kVerify.name || first.fingerprint() != fingerprint) {
+    return FieldError(
+        absl::StatusCode::kAlreadyExists, "request_id",
+        absl::StrCat("already used by this caller for another request (",
+                     first.method(),
+                     "); a retry must repeat the request exactly as sent, a "
+                     "new request needs a new id"));
+  }
+  std::string report_id = first.report_id();
+  if (report_id.empty()) {
+    // Durable with its report, but the link to the report's id was lost (a
+    // power cut right after the call): the first call's audit entry names
+    // both.
+    AuditSubject named;
+    named.detail = FirstDetail(request_id);
+    // Built by the one builder, so caller and outcome read as stored.
+    const storage::ServiceRecord expected =
+        BuildAuditRecord(caller, kVerify.name, absl::OkStatus(), named, *log_);
+    const absl::Time at = absl::FromUnixSeconds(first.first_unix_seconds());
+    absl::StatusOr<std::optional<std::string>> audited =
+        storage::FindAuditedReport(
+            requests_, at - kAuditSlackBefore, at + kAuditSlackAfter,
+            [&](const hedui::v1::AuditEntry& entry) {
+              return entry.code() == 0 &&
+                     (entry.method() == kVerify.name ||
+                      entry.method() == kVerifyBatch.name) &&
+                     entry.caller() == expected.audit.caller() &&
+                     entry.outcome() == expected.audit.outcome();
+            });
+    if (!audited.ok()) return audited.status();
+    if (!audited->has_value()) {
+      // The id is not echoed: it is the client's text.
+      return absl::DataLossError(
+          "the first call under this request_id stored a report that cannot "
+          "be found; run VerifyAudit");
+    }
+    report_id = **audited;
+    LinkReport(call, request_id, first, report_id);
+  }
+  absl::StatusOr<std::optional<std::string>> bytes = log_->GetReport(report_id);
+  if (!bytes.ok()) return bytes.status();
+  // Purged after the retention period: the id is forgotten with it.
+  if (!bytes->has_value()) return std::optional<hedui::v1::Report>();
+  hedui::v1::Report report;
+  if (!report.ParseFromString(**bytes)) {
+    return absl::DataLossError("the stored report cannot be read");
+  }
+  // The caller's grants may have changed since the first call: a retry
+  // answers only what a new call could.
+  if (!security::MaySee(call.caller(), report.program(), RegionOf(report))) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "caller ", caller, " may not verify households registered in region ",
+        RegionOf(report)));
+  }
+  return std::optional<hedui::v1::Report>(std::move(report));
+}
+
+storage::ServiceRecord VerificationServiceImpl::ReplayRecord(
+    const Call& call, AuditSubject subject, const std::string& request_id,
+    const std::string& report_id) const {
+  subject.detail = absl::StrCat("retry of request ", request_id, ": report ",
+                                report_id, " returned");
+  storage::ServiceRecord record =
+      call.ItemRecord(absl::OkStatus(), subject, std::nullopt);
+  // Named without being stored again: the report this call answered.
+  record.audit.set_report_id(report_id);
+  return record;
+}
+
+storage::ServiceRecord VerificationServiceImpl::FirstRecord(
+    const Call& call, AuditSubject subject, const std::string& request_id,
+    const std::string& fingerprint, hedui::v1::Report report,
+    storage::RequestResult* result) const {
+  subject.detail = FirstDetail(request_id);
+  storage::ServiceRecord record =
+      call.ItemRecord(absl::OkStatus(), subject, std::move(report));
+  result->set_method(kVerify.name);
+  result->set_fingerprint(fingerprint);
+  // The audit entry's own second: where a lost link is searched for.
+  result->set_first_unix_seconds(record.audit.time_unix_micros() / 1000000);
+  record.writes.push_back(storage::RequestResultWrite(
+      requests_, call.caller().identity, request_id, *result));
+  return record;
+}
+
+void VerificationServiceImpl::LinkReport(const Call& call,
+                                         const std::string& request_id,
+                                         const storage::RequestResult& result,
+                                         const std::string& report_id) const {
+  // Not fatal: the answer is durable already, and a retry links the result
+  // again from the audit.
+  absl::Status linked = storage::LinkRequestReport(
+      requests_, call.caller().identity, request_id, result, report_id);
+  (void)linked;
+}
+
 absl::Status VerificationServiceImpl::Verify(
     Call& call, const VerifyRequest& request,
     hedui::v1::VerifyResponse* response) {
+  const std::string& request_id = request.request_id();
+  if (!request_id.empty() && requests_.roll_requests == nullptr) {
+    return FieldError(absl::StatusCode::kUnimplemented, "request_id",
+                      "this server keeps no request ids");
+  }
+  std::string key;
+  if (!request_id.empty()) {
+    key = InFlightKey(call, request_id);
+    if (absl::Status s = in_flight_->Hold(key, call); !s.ok()) return s;
+  }
+  struct Release {
+    InFlight* in_flight;
+    const std::string& key;
+    ~Release() {
+      if (!key.empty()) in_flight->Release(key);
+    }
+  } release{in_flight_.get(), key};
+
+  // As sent: before the verifier fills in the date.
+  const std::string fingerprint =
+      request_id.empty() ? "" : storage::RequestFingerprint(request);
+  if (!request_id.empty()) {
+    absl::StatusOr<std::optional<hedui::v1::Report>> first =
+        FirstReport(call, request_id, fingerprint);
+    if (!first.ok()) return first.status();
+    if (first->has_value()) {
+      std::vector<storage::ServiceRecord> records;
+      records.push_back(ReplayRecord(call, call.subject(), request_id,
+                                     (*first)->report_id()));
+      absl::StatusOr<std::vector<storage::Appended>> appended =
+          call.AppendItems(std::move(records));
+      if (!appended.ok()) return appended.status();
+      call.MarkAudited();
+      *response->mutable_report() = std::move(**first);
+      return absl::OkStatus();
+    }
+  }
+
   hedui::v1::VerificationRequest verification = request.request();
   hedui::v1::Report report;
   if (absl::Status s = verifier_->Evaluate(call.info(), verification, &report);
@@ -190,16 +459,46 @@ absl::Status VerificationServiceImpl::Verify(
   }
   // Handed back as stored, with its id: a copy before the log takes it.
   *response->mutable_report() = report;
-  absl::StatusOr<storage::Appended> appended =
-      call.AuditNow(absl::OkStatus(), std::move(report));
+  std::vector<storage::ServiceRecord> records;
+  storage::RequestResult result;
+  if (request_id.empty()) {
+    records.push_back(
+        call.ItemRecord(absl::OkStatus(), call.subject(), std::move(report)));
+  } else {
+    records.push_back(FirstRecord(call, call.subject(), request_id, fingerprint,
+                                  std::move(report), &result));
+  }
+  absl::StatusOr<std::vector<storage::Appended>> appended =
+      call.AppendItems(std::move(records));
   if (!appended.ok()) {
     response->Clear();
     return appended.status();
   }
-  response->mutable_report()->set_report_id(appended->report_id);
+  call.MarkAudited();
+  const std::string& report_id = appended->front().report_id;
+  response->mutable_report()->set_report_id(report_id);
+  if (!request_id.empty()) LinkReport(call, request_id, result, report_id);
   CountVerdict(response->report());
   return absl::OkStatus();
 }
+
+namespace {
+
+// A batch item on its way to the group's durable write.
+struct PendingItem {
+  int64_t index = 0;
+  absl::Status status;
+  // Evaluated (stored by the write, which names it), or a retry's first
+  // report as stored.
+  hedui::v1::Report report;
+  bool fresh = false;
+  // A fresh item's request id, held until its result is written.
+  std::string request_id;
+  std::string key;
+  storage::RequestResult result;
+};
+
+}  // namespace
 
 absl::Status VerificationServiceImpl::VerifyBatch(Call& call,
                                                   BatchReader& requests,
@@ -218,63 +517,147 @@ absl::Status VerificationServiceImpl::VerifyBatch(Call& call,
     ahead.CloseInput();
   });
 
+  std::vector<PendingItem> pending;
+  std::vector<storage::ServiceRecord> records;
+  // The pending items' entries and reports in one synced write, then their
+  // results in order. False once the client stopped reading.
+  auto flush = [&]() -> bool {
+    absl::StatusOr<std::vector<storage::Appended>> appended =
+        records.empty() ? std::vector<storage::Appended>()
+                        : call.AppendItems(std::move(records));
+    records.clear();
+    for (size_t i = 0; i < pending.size(); ++i) {
+      PendingItem& item = pending[i];
+      if (appended.ok() && item.fresh && item.status.ok()) {
+        item.report.set_report_id((*appended)[i].report_id);
+        if (!item.request_id.empty()) {
+          LinkReport(call, item.request_id, item.result,
+                     item.report.report_id());
+        }
+      }
+      if (!item.key.empty()) in_flight_->Release(item.key);
+    }
+    bool written = true;
+    for (size_t i = 0; i < pending.size() && written; ++i) {
+      PendingItem& item = pending[i];
+      hedui::v1::VerifyBatchResult result;
+      if (!appended.ok()) {
+        // Not durable, so not answered: every item fails alike.
+        result = ErrorResult(item.index, appended.status());
+      } else if (!item.status.ok()) {
+        result = ErrorResult(item.index, item.status);
+      } else {
+        result.set_index(item.index);
+        if (item.fresh) CountVerdict(item.report);
+        *result.mutable_report() = std::move(item.report);
+      }
+      written = write(result);
+    }
+    pending.clear();
+    return written;
+  };
+
   int64_t next_index = 0;
   absl::Status outcome = absl::OkStatus();
-  while (true) {
+  bool reading = true;
+  while (reading) {
     std::vector<BatchItem> group = ahead.PopUpTo(kBatchGroup);
     if (group.empty()) break;
     // Each item as a unary Verify: checked, evaluated, audited; the group's
     // entries and reports in one synced write.
-    std::vector<absl::Status> statuses(group.size());
-    std::vector<storage::ServiceRecord> records;
-    std::vector<hedui::v1::Report> reports(group.size());
-    std::vector<int64_t> indices(group.size());
-    records.reserve(group.size());
-    for (size_t i = 0; i < group.size(); ++i) {
-      indices[i] = next_index++;
-      const VerifyRequest& item = group[i].request;
+    for (BatchItem& batch_item : group) {
+      PendingItem item;
+      item.index = next_index++;
+      const VerifyRequest& request = batch_item.request;
       AuditSubject subject;
-      absl::Status s = group[i].undecodable;
+      absl::Status s = batch_item.undecodable;
       if (s.ok()) {
-        subject = VerifySubject(item);
-        s = call.CheckItem(VerifyRules(), item);
+        subject = VerifySubject(request);
+        s = call.CheckItem(VerifyRules(), request);
         if (!s.ok() && s.code() == absl::StatusCode::kInvalidArgument) {
           subject.person_ids.clear();
         }
       }
-      subject.batch_index = indices[i];
-      if (s.ok()) {
-        hedui::v1::VerificationRequest verification = item.request();
-        s = verifier_->Evaluate(call.info(), verification, &reports[i]);
+      subject.batch_index = item.index;
+      const std::string& request_id = request.request_id();
+      std::string fingerprint;
+      std::optional<hedui::v1::Report> first;
+      if (s.ok() && !request_id.empty()) {
+        if (requests_.roll_requests == nullptr) {
+          s = FieldError(absl::StatusCode::kUnimplemented, "request_id",
+                         "this server keeps no request ids");
+        } else {
+          const std::string key = InFlightKey(call, request_id);
+          switch (in_flight_->TryHold(key)) {
+            case InFlight::Try::kHeld:
+              break;
+            case InFlight::Try::kFull:
+              s = InFlight::Full();
+              break;
+            case InFlight::Try::kBusy:
+              // Held by an item of this group or by another call: the group
+              // so far is written first, so that no call waits holding ids.
+              if (!flush()) {
+                reading = false;
+                s = absl::CancelledError("the client stopped reading results");
+                break;
+              }
+              s = in_flight_->Hold(key, call);
+              break;
+          }
+          if (s.ok()) {
+            fingerprint = storage::RequestFingerprint(request);
+            absl::StatusOr<std::optional<hedui::v1::Report>> found =
+                FirstReport(call, request_id, fingerprint);
+            if (!found.ok()) {
+              s = found.status();
+            } else {
+              first = std::move(*found);
+            }
+            if (s.ok() && !first.has_value()) {
+              item.key = key;  // held until the group's write
+              item.request_id = request_id;
+            } else {
+              in_flight_->Release(key);
+            }
+          }
+        }
       }
-      statuses[i] = s;
-      records.push_back(
-          call.ItemRecord(s, subject,
-                          s.ok() ? std::optional<hedui::v1::Report>(reports[i])
-                                 : std::nullopt));
-    }
-    absl::StatusOr<std::vector<storage::Appended>> appended =
-        call.AppendItems(std::move(records));
-    bool written = true;
-    for (size_t i = 0; i < group.size() && written; ++i) {
-      hedui::v1::VerifyBatchResult result;
-      if (!appended.ok()) {
-        // Not durable, so not answered: every item fails alike.
-        result = ErrorResult(indices[i], appended.status());
-      } else if (!statuses[i].ok()) {
-        result = ErrorResult(indices[i], statuses[i]);
-      } else {
-        result.set_index(indices[i]);
-        reports[i].set_report_id((*appended)[i].report_id);
-        CountVerdict(reports[i]);
-        *result.mutable_report() = std::move(reports[i]);
+      if (!reading) break;
+      if (s.ok() && first.has_value()) {
+        records.push_back(
+            ReplayRecord(call, subject, request_id, first->report_id()));
+        item.report = std::move(*first);
+      } else if (s.ok()) {
+        hedui::v1::VerificationRequest verification = request.request();
+        s = verifier_->Evaluate(call.info(), verification, &item.report);
+        if (s.ok()) {
+          item.fresh = true;
+          if (request_id.empty()) {
+            records.push_back(call.ItemRecord(
+                s, subject, std::optional<hedui::v1::Report>(item.report)));
+          } else {
+            records.push_back(FirstRecord(call, subject, request_id,
+                                          fingerprint, item.report,
+                                          &item.result));
+          }
+        }
       }
-      written = write(result);
+      if (!s.ok()) {
+        item.report.Clear();
+        records.push_back(call.ItemRecord(s, subject));
+      }
+      item.status = s;
+      pending.push_back(std::move(item));
     }
-    if (!written) {
+    if (reading && !flush()) reading = false;
+    if (!reading) {
       outcome = absl::CancelledError("the client stopped reading results");
-      break;
     }
+  }
+  // Ids still held by items never written (the client went away).
+  for (const PendingItem& item : pending) {
+    if (!item.key.empty()) in_flight_->Release(item.key);
   }
   ahead.Stop();
   if (!outcome.ok()) call.context().TryCancel();
