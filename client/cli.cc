@@ -8,6 +8,7 @@
 #include "CLI/CLI.hpp"
 #include "client/audit.h"
 #include "client/backup.h"
+#include "client/changes.h"
 #include "client/command_context.h"
 #include "client/completion.h"
 #include "client/departments.h"
@@ -16,6 +17,8 @@
 #include "client/ingest.h"
 #include "client/reports.h"
 #include "client/retention.h"
+#include "client/reviews.h"
+#include "client/roll.h"
 #include "client/suggest.h"
 #include "client/verify.h"
 #include "client/yaml_output.h"
@@ -88,6 +91,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   AddDepartmentsCommands(app, &selected);
   AddVerifyCommand(app, &selected);
   AddReportCommands(app, &selected);
+  AddRollCommands(app, &selected);
+  AddReviewsCommands(app, &selected);
+  AddChangesCommands(app, &selected);
   AddAuditCommands(app, &selected);
   AddHealthCommand(app, &selected);
   AddAdminCommands(app, &selected);
@@ -124,8 +130,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   ctx.output = *format;
   if (!selected) {
     err << "hedui: a command is required (ingest, departments, data status, "
-           "verify, report get, report list, stats, audit verify, audit "
-           "list, health, admin backup, admin backups, admin verify-backup, "
+           "verify, report get, report list, stats, roll enroll, roll "
+           "withdraw, roll attach-consent, roll get, roll list, roll reverify, "
+           "reviews due, changes list, changes get, changes watch, changes "
+           "resolve, changes stats, audit verify, audit list, health, admin "
+           "backup, admin backups, admin verify-backup, "
            "admin prune-backups, admin purge, completion bash)"
            "\nRun 'hedui --help' for usage.\n"
         << std::flush;

@@ -13,8 +13,10 @@ namespace hedui::cli {
 
 // A bash completion script for `root`'s whole command tree: commands, each
 // command's flags (the global ones included, as they are accepted after any
-// command), and the values of --output, --program, --verdict, --department
-// and --encoding; other flag values and positionals complete as file names.
+// command), and the values of --output, --program, --verdict, --department,
+// --encoding, --state, --outcome and `roll withdraw --reason` (a command's
+// own values first: `roll list --program` offers only programs with a roll);
+// other flag values and positionals complete as file names.
 // Generated from the same CLI11 tree that parses the command line, so a new
 // command or flag is completed without editing the script.
 std::string BashCompletionScript(const CLI::App& root);

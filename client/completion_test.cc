@@ -25,8 +25,12 @@ using ::testing::UnorderedElementsAreArray;
 
 // Every command of README "Commands", by where it is typed.
 const std::vector<std::string> kTopLevel = {
-    "ingest", "departments", "data",   "verify", "report",
-    "stats",  "audit",       "health", "admin",  "completion"};
+    "ingest",  "departments", "data",  "verify", "report", "stats",     "roll",
+    "reviews", "changes",     "audit", "health", "admin",  "completion"};
+const std::vector<std::string> kRoll = {"enroll", "withdraw", "attach-consent",
+                                        "get",    "list",     "reverify"};
+const std::vector<std::string> kChanges = {"list", "get", "watch", "resolve",
+                                           "stats"};
 const std::vector<std::string> kAdmin = {"backup", "backups", "verify-backup",
                                          "prune-backups", "purge"};
 
@@ -46,6 +50,10 @@ TEST(CompletionTest, ScriptListsEveryCommand) {
        {"\"data\") echo \"status\"", "\"report\") echo \"get list\"",
         "\"audit\") echo \"verify export list\"",
         "\"completion\") echo \"bash\"",
+        "\"roll\") echo \"enroll withdraw attach-consent get list "
+        "reverify\"",
+        "\"reviews\") echo \"due\"",
+        "\"changes\") echo \"list get watch resolve stats\"",
         "\"admin\") echo \"backup backups verify-backup prune-backups "
         "purge\""}) {
     EXPECT_THAT(script, HasSubstr(line));
@@ -98,6 +106,39 @@ TEST(CompletionTest, BashCompletesCommandsFlagsAndValues) {
                             "--server", "--output", "--help"}));
   EXPECT_THAT(Complete(file, {"hedui", "ingest", "--department", "TA"}),
               UnorderedElementsAreArray({"TAX"}));
+}
+
+TEST(CompletionTest, RollsChangesAndReviews) {
+  if (std::system("bash -c true") != 0) GTEST_SKIP() << "no bash";
+  const std::string file = WriteTempFile("hedui.bash", Script());
+  EXPECT_THAT(Complete(file, {"hedui", "roll", ""}),
+              UnorderedElementsAreArray(kRoll));
+  EXPECT_THAT(Complete(file, {"hedui", "changes", ""}),
+              UnorderedElementsAreArray(kChanges));
+  EXPECT_THAT(Complete(file, {"hedui", "reviews", ""}),
+              UnorderedElementsAreArray({"due"}));
+  EXPECT_THAT(Complete(file, {"hedui", "roll", "enroll", "--"}),
+              IsSupersetOf({"--program", "--region", "--report",
+                            "--approval-date", "--request-id", "--moved-in",
+                            "--caseworker", "--reason", "--output"}));
+  // A roll's programs only; a consent may cover any program.
+  EXPECT_THAT(Complete(file, {"hedui", "roll", "list", "--program", ""}),
+              UnorderedElementsAreArray({"DIBAO", "TEKUN", "LOW_INCOME_MARGIN",
+                                         "HOUSING", "UNION_HARDSHIP"}));
+  EXPECT_THAT(
+      Complete(file, {"hedui", "roll", "attach-consent", "--program", "ME"}),
+      UnorderedElementsAreArray({"MEDICAL"}));
+  EXPECT_THAT(Complete(file, {"hedui", "roll", "withdraw", "E000000000001",
+                              "--reason", ""}),
+              UnorderedElementsAreArray({"income", "assets", "death",
+                                         "moved-away", "voluntary", "other"}));
+  EXPECT_THAT(Complete(file, {"hedui", "roll", "list", "--state", ""}),
+              UnorderedElementsAreArray({"active", "ended", "all"}));
+  EXPECT_THAT(
+      Complete(file, {"hedui", "changes", "resolve", "3", "--outcome", "s"}),
+      UnorderedElementsAreArray({"source-wrong"}));
+  EXPECT_THAT(Complete(file, {"hedui", "changes", "watch", "--"}),
+              IsSupersetOf({"--after", "--program", "--region"}));
 }
 
 }  // namespace
