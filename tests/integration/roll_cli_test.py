@@ -182,7 +182,8 @@ def changes_on_an_empty_store(server):
         [HEDUI, "--server", "localhost:%d" % server.port, "changes", "watch"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=cli_env(server, PROGRAM_SYSTEM))
-    time.sleep(2)
+    # Time to start and install its Ctrl-C handler, even on a busy machine.
+    time.sleep(3)
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
