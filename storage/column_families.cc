@@ -46,7 +46,8 @@ rocksdb::ColumnFamilyOptions HouseholdsOptions(
   return options;
 }
 
-// Reports are written once and read rarely: compress them hard.
+// Reports (and change events) are written once and read rarely: compress
+// them hard.
 rocksdb::ColumnFamilyOptions ReportsOptions() {
   rocksdb::ColumnFamilyOptions options;
   options.compression = rocksdb::kLZ4Compression;
@@ -97,8 +98,9 @@ absl::Status OpenFailure(const rocksdb::Status& status, const std::string& path,
 }  // namespace
 
 void ColumnFamilies::Close(rocksdb::DB* db) {
-  for (auto** handle : {&default_family, &records, &meta, &households, &reports,
-                        &audit, &rolls, &roll_requests, &roll_persons}) {
+  for (auto** handle :
+       {&default_family, &records, &meta, &households, &reports, &audit, &rolls,
+        &roll_requests, &roll_persons, &events}) {
     if (*handle != nullptr) {
       db->DestroyColumnFamilyHandle(*handle).PermitUncheckedError();
       *handle = nullptr;
@@ -149,7 +151,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
           name != kMetaFamily && name != kHouseholdsFamily &&
           name != kReportsFamily && name != kAuditFamily &&
           name != kRollsFamily && name != kRollRequestsFamily &&
-          name != kRollPersonsFamily) {
+          name != kRollPersonsFamily && name != kEventsFamily) {
         return absl::FailedPreconditionError(absl::StrCat(
             "store at ", path, " has column family '", name,
             "' that this heduid does not know: it was written by a newer "
@@ -170,6 +172,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
       {kRollsFamily, ReportsOptions()},
       {kRollRequestsFamily, rocksdb::ColumnFamilyOptions()},
       {kRollPersonsFamily, rocksdb::ColumnFamilyOptions()},
+      {kEventsFamily, ReportsOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -185,6 +188,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   families->rolls = handles[6];
   families->roll_requests = handles[7];
   families->roll_persons = handles[8];
+  families->events = handles[9];
   return std::unique_ptr<rocksdb::DB>(raw);
 }
 

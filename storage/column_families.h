@@ -13,6 +13,8 @@
 //   rolls     roll entries and their indexes (format 3, storage/rolls/)
 //   roll_requests  results of roll calls by request id (format 3)
 //   roll_persons   person index of active roll entries (format 3)
+//   events    numbered change events and their indexes (format 4,
+//             storage/events/)
 
 #include <memory>
 #include <string>
@@ -32,6 +34,7 @@ inline constexpr char kAuditFamily[] = "audit";
 inline constexpr char kRollsFamily[] = "rolls";
 inline constexpr char kRollRequestsFamily[] = "roll_requests";
 inline constexpr char kRollPersonsFamily[] = "roll_persons";
+inline constexpr char kEventsFamily[] = "events";
 
 struct ColumnFamilyConfig {
   size_t block_cache_bytes = 512ull << 20;
@@ -51,6 +54,7 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* rolls = nullptr;
   rocksdb::ColumnFamilyHandle* roll_requests = nullptr;
   rocksdb::ColumnFamilyHandle* roll_persons = nullptr;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
   rocksdb::ColumnFamilyOptions records_options;
   rocksdb::ColumnFamilyOptions households_options;
 

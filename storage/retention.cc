@@ -27,7 +27,8 @@ absl::Status ValidateRetentionOptions(const RetentionOptions& options) {
   return absl::OkStatus();
 }
 
-std::string DescribePurge(const hedui::v1::PurgeResponse& r) {
+std::string DescribePurge(const hedui::v1::PurgeResponse& r,
+                          int64_t events_purged) {
   std::string text = r.dry_run() ? "dry run, would purge " : "purged ";
   if (r.has_report_cutoff()) {
     absl::StrAppend(&text, r.reports_purged(), " reports verified before ",
@@ -36,6 +37,10 @@ std::string DescribePurge(const hedui::v1::PurgeResponse& r) {
                                                   r.report_cutoff().day())),
                     ", ", r.person_index_keys_dropped(),
                     " audit person-index keys");
+    if (events_purged >= 0) {
+      absl::StrAppend(&text, ", ", events_purged,
+                      " change events that occurred before the same day");
+    }
   } else {
     absl::StrAppend(&text, "no reports (report retention off)");
   }
@@ -56,7 +61,8 @@ Purger::Purger(Store* store, ServiceLog* log, RetentionOptions options)
     : store_(store), log_(log), options_(options) {}
 
 absl::Status Purger::Purge(bool dry_run, absl::Time now,
-                           hedui::v1::PurgeResponse* response) {
+                           hedui::v1::PurgeResponse* response,
+                           int64_t* events_purged) {
   PurgeBatching batching;
   batching.batch_size = options_.batch_size;
   batching.dry_run = dry_run;
@@ -83,6 +89,12 @@ absl::Status Purger::Purge(bool dry_run, absl::Time now,
         DropAuditPersonIndex(tables, through, batching);
     if (!keys.ok()) return keys.status();
     response->set_person_index_keys_dropped(*keys);
+    // Events are kept as long as the reports they compare (domain.md §10),
+    // measured by the day they occurred on.
+    absl::StatusOr<int64_t> events =
+        PurgeEvents(tables, DateNumber(response->report_cutoff()), batching);
+    if (!events.ok()) return events.status();
+    *events_purged = *events;
   }
   if (options_.retired_snapshot_retention_days > 0) {
     const absl::Time cutoff =
@@ -102,7 +114,8 @@ absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
   absl::MutexLock lock(&mu_);
   hedui::v1::PurgeResponse response;
   response.set_dry_run(dry_run);
-  const absl::Status purged = Purge(dry_run, now, &response);
+  int64_t events_purged = -1;
+  const absl::Status purged = Purge(dry_run, now, &response, &events_purged);
 
   std::vector<ServiceRecord> records(1);
   hedui::v1::AuditEntry& entry = records[0].audit;
@@ -112,10 +125,11 @@ absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
   entry.set_batch_index(-1);
   entry.set_code(static_cast<int>(purged.code()));
   // Counts and dates only: nothing personal to mask.
-  entry.set_outcome(purged.ok()
-                        ? DescribePurge(response)
-                        : absl::StrCat(absl::StatusCodeToString(purged.code()),
-                                       " after: ", DescribePurge(response)));
+  entry.set_outcome(
+      purged.ok()
+          ? DescribePurge(response, events_purged)
+          : absl::StrCat(absl::StatusCodeToString(purged.code()),
+                         " after: ", DescribePurge(response, events_purged)));
   absl::StatusOr<std::vector<Appended>> appended =
       log_->Append(std::move(records));
   if (!appended.ok()) return appended.status();

@@ -63,7 +63,7 @@ class Purger {
 
  private:
   absl::Status Purge(bool dry_run, absl::Time now,
-                     hedui::v1::PurgeResponse* response)
+                     hedui::v1::PurgeResponse* response, int64_t* events_purged)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Store* const store_;
@@ -73,9 +73,11 @@ class Purger {
 };
 
 // The audit outcome of a run: "purged 12 reports verified before
-// 2025-11-01, 40 person-index keys, 1 retired snapshot retired before
-// 2026-10-02 08:00:00".
-std::string DescribePurge(const hedui::v1::PurgeResponse& response);
+// 2025-11-01, 40 person-index keys, 3 change events, 1 retired snapshot
+// retired before 2026-10-02 08:00:00". Change events (which PurgeResponse
+// does not count) are named when `events_purged` is not negative.
+std::string DescribePurge(const hedui::v1::PurgeResponse& response,
+                          int64_t events_purged = -1);
 
 }  // namespace hedui::storage
 

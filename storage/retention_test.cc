@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "storage/audit_chain.h"
 #include "storage/audit_range.h"
+#include "storage/events/event_store.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log_keys.h"
 #include "storage/testing/audit_mac_vector.h"
@@ -250,7 +251,8 @@ TEST_F(RetentionTest, ChainStaysIntactAndThePurgeIsAudited) {
   EXPECT_EQ(entry.code(), 0);
   EXPECT_EQ(entry.outcome(),
             "purged 10 reports verified before 2026-11-01, 20 audit "
-            "person-index keys, no snapshots (snapshot retention off)");
+            "person-index keys, 0 change events that occurred before the "
+            "same day, no snapshots (snapshot retention off)");
   EXPECT_TRUE(entry.persons_hash().empty());
 }
 
@@ -403,6 +405,95 @@ TEST(AuditMacVectorTest, ServerMacMatchesTheSharedVector) {
   EXPECT_EQ(absl::BytesToHexString(mac1), hedui::testing::kAuditVectorMac1Hex);
   EXPECT_EQ(absl::BytesToHexString((*hmac)->Mac({mac1, body})),
             hedui::testing::kAuditVectorMac2Hex);
+}
+
+// Change events are kept for the reports' retention period, measured by the
+// day they occurred on (domain.md §10), each deleted whole with its
+// indexes; their numbers are never given again, and the purge's audit
+// entry counts them.
+TEST_F(RetentionTest, ChangeEventsArePurgedLikeReports) {
+  auto event = [](absl::CivilDay day, const char* entry) {
+    hedui::v1::ChangeEvent e;
+    e.set_kind(hedui::v1::ChangeEvent::REVERIFICATION);
+    e.set_trigger(hedui::v1::ChangeEvent::FEED);
+    e.set_program(hedui::v1::DIBAO);
+    e.set_region_code("320581");
+    e.set_entry_id(entry);
+    *e.mutable_occurred_on() = ToProto(day);
+    return e;
+  };
+  std::vector<uint64_t> numbers;
+  for (int i = 0; i < 4; ++i) {
+    // Two in October, then two in November; the last one committed is old.
+    const absl::CivilDay day = i == 3   ? absl::CivilDay(2026, 10, 20)
+                               : i == 0 ? absl::CivilDay(2026, 10, 5)
+                                        : absl::CivilDay(2026, 11, 2 + i);
+    ServiceRecord record = Verification(day, {PersonId(i)});
+    record.reverification_trigger = hedui::v1::ChangeEvent::FEED;
+    record.events = {event(day, "E000000000001")};
+    std::vector<ServiceRecord> records;
+    records.push_back(std::move(record));
+    auto appended = log_->Append(std::move(records));
+    ASSERT_TRUE(appended.ok()) << appended.status();
+    numbers.push_back((*appended)[0].event_numbers.at(0));
+  }
+  ASSERT_EQ(numbers, (std::vector<uint64_t>{1, 2, 3, 4}));
+  // A refused re-verification in October, counted by GetStats until purged.
+  ServiceRecord refused;
+  refused.audit.set_caller("(server)");
+  refused.audit.set_method("internal/reverify");
+  refused.audit.set_program(hedui::v1::DIBAO);
+  refused.audit.set_region_code("320581");
+  refused.audit.set_time_unix_micros(ChinaMicros(absl::CivilDay(2026, 10, 9)));
+  refused.reverification_trigger = hedui::v1::ChangeEvent::REVIEW;
+  std::vector<ServiceRecord> records;
+  records.push_back(std::move(refused));
+  ASSERT_TRUE(log_->Append(std::move(records)).ok());
+  hedui::v1::GetStatsRequest stats;
+  *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
+  *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  auto before = log_->Stats(stats, {});
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->reverifications_by_trigger_size(), 2);
+  EXPECT_EQ(before->reverifications_by_trigger(1).refused(), 1);
+
+  auto purged = MakePurger(30)->Run(kAdmin, /*dry_run=*/false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_NE(LastEntry().outcome().find(
+                "2 change events that occurred before the same day"),
+            std::string::npos)
+      << LastEntry().outcome();
+  auto events = EventStore::Open(store_->service_tables());
+  ASSERT_TRUE(events.ok());
+  const uint64_t through = log_->HighestDurableEvent();
+  EXPECT_EQ(through, 4u);
+  for (uint64_t n = 1; n <= 4; ++n) {
+    EXPECT_EQ((*events)->Get(n, through).value().has_value(), n == 2 || n == 3)
+        << n;
+  }
+  EXPECT_EQ((*events)->PurgedThrough().value(), 4u);
+  EventQuery entry;
+  entry.entry_id = "E000000000001";
+  entry.through = through;
+  auto listed = (*events)->List(entry);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->events.size(), 2u);
+  auto after = log_->Stats(stats, {});
+  ASSERT_TRUE(after.ok());
+  for (const auto& row : after->reverifications_by_trigger()) {
+    EXPECT_EQ(row.refused(), 0) << "the refused October one went too";
+  }
+
+  Open();  // numbering resumes after the purged number 4
+  EXPECT_EQ(log_->HighestDurableEvent(), 4u);
+  ServiceRecord next =
+      Verification(absl::CivilDay(2026, 11, 30), {PersonId(9)});
+  next.events = {event(absl::CivilDay(2026, 11, 30), "E000000000002")};
+  records.clear();
+  records.push_back(std::move(next));
+  auto appended = log_->Append(std::move(records));
+  ASSERT_TRUE(appended.ok());
+  EXPECT_EQ((*appended)[0].event_numbers, (std::vector<uint64_t>{5}));
 }
 
 }  // namespace

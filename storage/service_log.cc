@@ -19,6 +19,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "storage/audit_chain.h"
+#include "storage/events/event_keys.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
 #include "storage/service_purge.h"
@@ -52,6 +53,10 @@ struct Prepared {
   ReportSummary summary;    // without its report_id
   std::vector<std::string> member_ids;  // sorted, unique
   std::vector<StoreWrite> writes;
+  std::vector<hedui::v1::ChangeEvent> events;  // numbered by the writer
+  // A refused re-verification (a trigger, no report): counted in GetStats.
+  bool refused_reverification = false;
+  ReportSummary refused;  // program, region, trigger, date
 };
 
 struct Pending {
@@ -108,7 +113,8 @@ std::vector<rocksdb::ColumnFamilyHandle*> OtherFamilies(
     const Store::ServiceTables& tables) {
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   for (rocksdb::ColumnFamilyHandle* family :
-       {tables.rolls, tables.roll_requests, tables.roll_persons}) {
+       {tables.rolls, tables.roll_requests, tables.roll_persons,
+        tables.events}) {
     if (family != nullptr) families.push_back(family);
   }
   return families;
@@ -121,6 +127,7 @@ class ServiceLogImpl : public ServiceLog {
       : db_(tables.db),
         reports_(tables.reports),
         audit_(tables.audit),
+        events_(tables.events),
         others_(OtherFamilies(tables)),
         options_(std::move(options)),
         hmac_(std::move(hmac)) {}
@@ -131,6 +138,8 @@ class ServiceLogImpl : public ServiceLog {
       stopping_ = true;
     }
     if (writer_.joinable()) writer_.join();
+    absl::MutexLock lock(&event_mu_);
+    events_stopping_ = true;
   }
 
   // Reads where the chain and the numbering stopped; starts the writer.
@@ -166,6 +175,27 @@ class ServiceLogImpl : public ServiceLog {
         Store::ServiceTables{db_, reports_, audit_});
   }
 
+  uint64_t HighestDurableEvent() const override {
+    return highest_durable_event_.load();
+  }
+
+  uint64_t AwaitEventAbove(uint64_t after, absl::Time deadline) override {
+    struct Wanted {
+      ServiceLogImpl* self;
+      uint64_t after;
+    } wanted{this, after};
+    absl::MutexLock lock(&event_mu_);
+    event_mu_.AwaitWithDeadline(
+        absl::Condition(
+            +[](Wanted* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->self->event_mu_) {
+              return w->self->highest_durable_event_.load() > w->after ||
+                     w->self->events_stopping_;
+            },
+            &wanted),
+        deadline);
+    return highest_durable_event_.load();
+  }
+
  private:
   absl::StatusOr<Prepared> Prepare(ServiceRecord record) const;
   // Where the store's chain and report numbering stop.
@@ -179,10 +209,13 @@ class ServiceLogImpl : public ServiceLog {
   void WritesFailed(const absl::Status& why);
   void TryRecover();
   void Announce(bool durable, const absl::Status& why);
+  // Makes events up to `number` visible and wakes their watchers.
+  void PublishEvents(uint64_t number);
 
   rocksdb::DB* const db_;
   rocksdb::ColumnFamilyHandle* const reports_;
   rocksdb::ColumnFamilyHandle* const audit_;
+  rocksdb::ColumnFamilyHandle* const events_;  // null: a store without them
   // The other families records write to (StoreWrite): the rolls.
   const std::vector<rocksdb::ColumnFamilyHandle*> others_;
   const ServiceLogOptions options_;
@@ -198,6 +231,7 @@ class ServiceLogImpl : public ServiceLog {
   uint64_t last_sequence_ = 0;
   std::string last_mac_ = std::string(kAuditMacBytes, '\0');
   uint64_t next_report_ = 1;
+  uint64_t next_event_ = 1;
   uint64_t head_sequence_ = 0;  // the last one written to the head file
   // After a failed write RocksDB may or may not hold the batch, and may
   // replay it after a crash: the chain state is unknown until TryRecover has
@@ -209,8 +243,19 @@ class ServiceLogImpl : public ServiceLog {
   absl::Time last_attempt_;
   int attempts_ = 0;
 
+  // The highest durable event (HighestDurableEvent); written under
+  // event_mu_ so that waiters' conditions see it change.
+  std::atomic<uint64_t> highest_durable_event_{0};
+  absl::Mutex event_mu_;
+  bool events_stopping_ ABSL_GUARDED_BY(event_mu_) = false;
+
   std::thread writer_;
 };
+
+void ServiceLogImpl::PublishEvents(uint64_t number) {
+  absl::MutexLock lock(&event_mu_);
+  if (number > highest_durable_event_.load()) highest_durable_event_ = number;
+}
 
 absl::Status ServiceLogImpl::ReadChainState() {
   {
@@ -245,6 +290,37 @@ absl::Status ServiceLogImpl::ReadChainState() {
   if (!floor.ok()) return floor.status();
   next_report_ = std::max(next_report, *floor + 1);
   length_ = last_sequence_;
+  if (events_ != nullptr) {
+    // Events are numbered like reports: after the highest stored, or purged
+    // (the purge leaves its highest number behind), never a number twice.
+    uint64_t highest = 0;
+    std::unique_ptr<rocksdb::Iterator> events(
+        db_->NewIterator(rocksdb::ReadOptions(), events_));
+    events->SeekForPrev(EventKey(~uint64_t{0}));
+    if (events->Valid() && !events->key().empty() &&
+        events->key()[0] == kEventTag) {
+      std::optional<uint64_t> number = DecodeEventKey(View(events->key()));
+      if (!number) return absl::DataLossError("an event key is malformed");
+      highest = *number;
+    }
+    if (!events->status().ok()) {
+      return FromRocks(events->status(), "reading the events");
+    }
+    std::string stored;
+    rocksdb::Status got = db_->Get(rocksdb::ReadOptions(), events_,
+                                   EventNumberFloorKey(), &stored);
+    if (got.ok()) {
+      if (stored.size() != 8) {
+        return absl::DataLossError(
+            "the purged-event number floor is malformed");
+      }
+      highest = std::max(highest, ReadBigEndian64(stored));
+    } else if (!got.IsNotFound()) {
+      return FromRocks(got, "reading the events");
+    }
+    next_event_ = highest + 1;
+    PublishEvents(highest);
+  }
   return absl::OkStatus();
 }
 
@@ -309,6 +385,25 @@ absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
   Prepared p;
   p.audit = std::move(record.audit);
   p.writes = std::move(record.writes);
+  if (!record.events.empty() && events_ == nullptr) {
+    return absl::FailedPreconditionError("the store has no events family");
+  }
+  const int64_t now_seconds = absl::ToUnixSeconds(absl::Now());
+  for (hedui::v1::ChangeEvent& event : record.events) {
+    if (event.program() == hedui::v1::PROGRAM_UNSPECIFIED ||
+        !hedui::v1::Program_IsValid(event.program()) ||
+        event.region_code().size() != kEventRegionBytes ||
+        !FromProto(event.occurred_on(), "occurred_on").ok()) {
+      return absl::InvalidArgumentError(
+          "a change event needs its program, 6-digit region_code and "
+          "occurred_on");
+    }
+    event.clear_number();
+    if (event.created_unix_seconds() == 0) {
+      event.set_created_unix_seconds(now_seconds);
+    }
+  }
+  p.events = std::move(record.events);
   p.audit.clear_sequence();
   p.audit.clear_previous_mac();
   p.audit.clear_mac();
@@ -334,7 +429,19 @@ absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
                                 : report.policy().region_code());
     summary.set_persons(report.request().members_size());
     summary.set_application_id(report.request().application_id());
+    summary.set_reverification_trigger(record.reverification_trigger);
     p.report_rest = report.SerializeAsString();
+  } else if (record.reverification_trigger !=
+                 hedui::v1::ChangeEvent::TRIGGER_UNSPECIFIED &&
+             events_ != nullptr) {
+    p.refused_reverification = true;
+    p.refused.set_program(p.audit.program());
+    p.refused.set_region_code(p.audit.region_code());
+    p.refused.set_reverification_trigger(record.reverification_trigger);
+    *p.refused.mutable_verification_date() = ToProto(
+        record.reverification_date.has_value()
+            ? *record.reverification_date
+            : TodayInChina(absl::FromUnixMicros(p.audit.time_unix_micros())));
   }
   absl::Status s = ValidatePersons(persons);
   if (!s.ok()) return s;
@@ -415,6 +522,7 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
   uint64_t sequence = last_sequence_;
   std::string previous = last_mac_;
   uint64_t next_report = next_report_;
+  uint64_t next_event = next_event_;
   rocksdb::WriteBatch batch;
   std::vector<std::vector<Appended>> results(work.size());
   absl::Status status;
@@ -456,6 +564,27 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
           batch.Delete(write.family, write.key);
         }
       }
+      // Numbers in commit order: the batch that holds an event holds every
+      // lower number not yet durable, so publishing after the sync makes
+      // no event visible before a lower one.
+      for (hedui::v1::ChangeEvent& event : p.events) {
+        const uint64_t number = next_event++;
+        event.set_number(number);
+        if (p.has_report && event.new_report_id().empty()) {
+          event.set_new_report_id(appended.report_id);
+        }
+        batch.Put(events_, EventKey(number), event.SerializeAsString());
+        for (const auto& [key, value] : EventIndexEntries(event)) {
+          batch.Put(events_, key, value);
+        }
+        appended.event_numbers.push_back(number);
+      }
+      if (p.refused_reverification) {
+        batch.Put(events_,
+                  RefusedReverificationKey(
+                      DateNumber(p.refused.verification_date()), sequence),
+                  p.refused.SerializeAsString());
+      }
       previous = std::move(mac);
       results[w].push_back(std::move(appended));
     }
@@ -479,6 +608,10 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
   last_mac_ = std::move(previous);
   next_report_ = next_report;
   length_ = sequence;
+  if (next_event != next_event_) {
+    next_event_ = next_event;
+    PublishEvents(next_event - 1);
+  }
   for (size_t w = 0; w < work.size(); ++w) {
     work[w]->done.set_value(std::move(results[w]));
   }
@@ -727,7 +860,11 @@ absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
   read_options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, reports_));
-  std::map<std::pair<int, int>, std::pair<int64_t, int64_t>> rows;
+  // Applications and re-verifications apart (domain.md §10): by program and
+  // verdict, households and persons; re-verifications also by trigger.
+  using Rows = std::map<std::pair<int, int>, std::pair<int64_t, int64_t>>;
+  Rows applications, reverifications;
+  std::map<int, std::pair<int64_t, int64_t>> by_trigger;  // run, refused
   ReportSummary summary;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     if (!summary.ParseFromArray(it->value().data(),
@@ -737,12 +874,41 @@ absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
     if (!allowed.empty() && !Contains(allowed, summary.region_code())) {
       continue;
     }
-    auto& row = rows[{summary.program(), summary.verdict()}];
+    const bool reverification = summary.reverification_trigger() !=
+                                hedui::v1::ChangeEvent::TRIGGER_UNSPECIFIED;
+    auto& row =
+        (reverification ? reverifications
+                        : applications)[{summary.program(), summary.verdict()}];
     row.first += 1;
     row.second += summary.persons();
+    if (reverification) by_trigger[summary.reverification_trigger()].first++;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "computing stats");
-  for (const auto& [key, counts] : rows) {
+  if (events_ != nullptr) {
+    // Refused re-verifications: no report, a key each in `events`.
+    const std::string refused_lower = RefusedReverificationPrefix(*from);
+    const std::string refused_upper = RefusedReverificationPrefix(*to + 1);
+    const rocksdb::Slice rl(refused_lower), ru(refused_upper);
+    rocksdb::ReadOptions refused_options;
+    refused_options.iterate_lower_bound = &rl;
+    refused_options.iterate_upper_bound = &ru;
+    std::unique_ptr<rocksdb::Iterator> refused(
+        db_->NewIterator(refused_options, events_));
+    for (refused->Seek(rl); refused->Valid(); refused->Next()) {
+      if (!summary.ParseFromArray(refused->value().data(),
+                                  static_cast<int>(refused->value().size()))) {
+        return absl::DataLossError("a refused re-verification is damaged");
+      }
+      if (!allowed.empty() && !Contains(allowed, summary.region_code())) {
+        continue;
+      }
+      by_trigger[summary.reverification_trigger()].second++;
+    }
+    if (!refused->status().ok()) {
+      return FromRocks(refused->status(), "computing stats");
+    }
+  }
+  for (const auto& [key, counts] : applications) {
     hedui::v1::StatsRow* row = response.add_rows();
     row->set_program(static_cast<hedui::v1::Program>(key.first));
     row->set_verdict(static_cast<hedui::v1::Verdict>(key.second));
@@ -750,6 +916,20 @@ absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
     row->set_persons(counts.second);
     response.set_households(response.households() + counts.first);
     response.set_persons(response.persons() + counts.second);
+  }
+  for (const auto& [key, counts] : reverifications) {
+    hedui::v1::StatsRow* row = response.add_reverification_rows();
+    row->set_program(static_cast<hedui::v1::Program>(key.first));
+    row->set_verdict(static_cast<hedui::v1::Verdict>(key.second));
+    row->set_households(counts.first);
+    row->set_persons(counts.second);
+    response.set_reverifications(response.reverifications() + counts.first);
+  }
+  for (const auto& [trigger, counts] : by_trigger) {
+    hedui::v1::TriggerCount* row = response.add_reverifications_by_trigger();
+    row->set_trigger(static_cast<hedui::v1::ChangeEvent::Trigger>(trigger));
+    row->set_reverifications(counts.first);
+    row->set_refused(counts.second);
   }
   return response;
 }

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "hedui/v1/audit.pb.h"
+#include "hedui/v1/change_service.pb.h"
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification_service.pb.h"
 #include "storage/audit_range.h"
@@ -47,11 +48,29 @@ struct ServiceRecord {
   std::vector<std::string> person_ids;
   // Written in the same batch, after the entry (a roll change).
   std::vector<StoreWrite> writes;
+  // Change events the call made (domain.md §10), numbered by the log in
+  // commit order and stored in the same synced batch (storage/events/):
+  // `number` is assigned, `created_unix_seconds` set when 0, and
+  // `new_report_id` set to this record's report id when the record has a
+  // report and the event names none. Each needs program, a 6-digit
+  // region_code and occurred_on.
+  std::vector<hedui::v1::ChangeEvent> events;
+  // A re-verification of a roll entry rather than an application: copied
+  // into the report's summary (GetStats counts it apart, by trigger). A
+  // record with a trigger and no report is a refused re-verification (its
+  // consent had expired): counted as refused under its trigger, program and
+  // county (audit.program, audit.region_code) on `reverification_date`.
+  hedui::v1::ChangeEvent::Trigger reverification_trigger =
+      hedui::v1::ChangeEvent::TRIGGER_UNSPECIFIED;
+  // The day a refused re-verification counts under (its re-verification
+  // date); unset: the audit entry's day (Asia/Shanghai).
+  std::optional<absl::CivilDay> reverification_date;
 };
 
 struct Appended {
   uint64_t sequence = 0;
-  std::string report_id;  // empty without a report
+  std::string report_id;                // empty without a report
+  std::vector<uint64_t> event_numbers;  // ServiceRecord::events, in order
 };
 
 struct ServiceLogOptions {
@@ -136,6 +155,16 @@ class ServiceLog {
 
   // A reader of the chain as stored now, for exports (audit_range.h).
   virtual std::unique_ptr<AuditReader> NewAuditReader() = 0;
+
+  // The highest change-event number that is durable, every lower number
+  // with it (events are numbered in commit order and published after their
+  // synced write): a reader shows no event above it, so a watcher resuming
+  // after N never misses one below N. At open: the highest stored or
+  // purged. 0: none yet.
+  virtual uint64_t HighestDurableEvent() const = 0;
+  // Waits until an event numbered above `after` is durable, `deadline`
+  // passes or the log shuts down; returns HighestDurableEvent() then.
+  virtual uint64_t AwaitEventAbove(uint64_t after, absl::Time deadline) = 0;
 };
 
 }  // namespace hedui::storage

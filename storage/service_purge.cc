@@ -10,6 +10,7 @@
 #include "hedui/v1/verification_service.pb.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "storage/events/event_keys.h"
 #include "storage/rocks_status.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log_keys.h"
@@ -140,6 +141,105 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
     absl::Status c =
         CompactRange(db, tables.reports, std::string(1, '\0'),
                      std::string(1, '\xff'), "compacting purged reports");
+    if (!c.ok()) return c;
+  }
+  return purged;
+}
+
+absl::StatusOr<int64_t> PurgeEvents(Store::ServiceTables tables,
+                                    uint32_t before_yyyymmdd,
+                                    const PurgeBatching& batching) {
+  if (tables.events == nullptr) return 0;
+  rocksdb::DB* db = tables.db;
+  std::string stored;
+  uint64_t floor = 0;
+  rocksdb::Status got = db->Get(rocksdb::ReadOptions(), tables.events,
+                                EventNumberFloorKey(), &stored);
+  if (got.ok()) {
+    if (stored.size() != 8) {
+      return absl::DataLossError("the purged-event number floor is malformed");
+    }
+    floor = ReadBigEndian64(stored);
+  } else if (!got.IsNotFound()) {
+    return FromRocks(got, "reading the events");
+  }
+
+  const std::string lower_key = EventByDayPrefix(0);
+  const std::string upper_key = EventByDayPrefix(before_yyyymmdd);
+  const rocksdb::Slice lower(lower_key), upper(upper_key);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, tables.events));
+  int64_t purged = 0;
+  int in_batch = 0;
+  rocksdb::WriteBatch batch;
+  hedui::v1::ChangeEvent view;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    // The day index holds what names every key of the event.
+    if (!view.ParseFromArray(it->value().data(),
+                             static_cast<int>(it->value().size())) ||
+        view.number() == 0) {
+      return absl::DataLossError(
+          "a change event's day index is damaged; purge stopped");
+    }
+    ++purged;
+    if (batching.dry_run) continue;
+    batch.Delete(tables.events, EventKey(view.number()));
+    for (const auto& entry : EventIndexEntries(view)) {
+      batch.Delete(tables.events, entry.first);
+    }
+    if (view.number() > floor) {
+      floor = view.number();
+      std::string value;
+      AppendBigEndian64(floor, &value);
+      batch.Put(tables.events, EventNumberFloorKey(), value);
+    }
+    if (++in_batch == batching.batch_size) {
+      absl::Status w = WriteSynced(db, &batch, "purging change events");
+      if (!w.ok()) return w;
+      in_batch = 0;
+    }
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "purging change events");
+  }
+  absl::Status w = WriteSynced(db, &batch, "purging change events");
+  if (!w.ok()) return w;
+  in_batch = 0;
+  if (batching.dry_run) return purged;
+  // The refused re-verifications of those days: counts, no personal data,
+  // but nothing to keep them for once their days' reports are gone.
+  const std::string refused_lower = RefusedReverificationPrefix(0);
+  const std::string refused_upper =
+      RefusedReverificationPrefix(before_yyyymmdd);
+  const rocksdb::Slice refused_from(refused_lower), refused_to(refused_upper);
+  rocksdb::ReadOptions refused_read;
+  refused_read.iterate_lower_bound = &refused_from;
+  refused_read.iterate_upper_bound = &refused_to;
+  refused_read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> refused(
+      db->NewIterator(refused_read, tables.events));
+  int64_t refused_purged = 0;
+  for (refused->Seek(refused_from); refused->Valid(); refused->Next()) {
+    batch.Delete(tables.events, refused->key());
+    ++refused_purged;
+    if (++in_batch == batching.batch_size) {
+      w = WriteSynced(db, &batch, "purging refused re-verifications");
+      if (!w.ok()) return w;
+      in_batch = 0;
+    }
+  }
+  if (!refused->status().ok()) {
+    return FromRocks(refused->status(), "purging refused re-verifications");
+  }
+  w = WriteSynced(db, &batch, "purging refused re-verifications");
+  if (!w.ok()) return w;
+  if (purged + refused_purged > 0) {
+    absl::Status c =
+        CompactRange(db, tables.events, std::string(1, '\0'),
+                     std::string(1, '\xff'), "compacting purged events");
     if (!c.ok()) return c;
   }
   return purged;

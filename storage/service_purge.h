@@ -33,6 +33,16 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
                                      uint32_t before_yyyymmdd,
                                      const PurgeBatching& batching);
 
+// Deletes the change events that occurred before `before_yyyymmdd`, each
+// whole with its index entries (storage/events/event_keys.h), and the
+// refused re-verifications counted on those days; returns how many events
+// there were. Keeps the highest deleted event number (EventNumberFloorKey)
+// in the same batches, so numbers are never reused and a watcher resuming
+// below it is told it missed purged events.
+absl::StatusOr<int64_t> PurgeEvents(Store::ServiceTables tables,
+                                    uint32_t before_yyyymmdd,
+                                    const PurgeBatching& batching);
+
 // Drops the person-index keys of audit entries 1..through_sequence (the
 // entries themselves stay) and returns how many there were.
 absl::StatusOr<int64_t> DropAuditPersonIndex(Store::ServiceTables tables,

@@ -71,8 +71,10 @@ BatchRecord MakeBatchRecord(const BatchHeader& header, bool delta,
 class RocksStore final : public Store {
  public:
   ServiceTables service_tables() override {
-    return {db_.get(),  cfs_.reports,       cfs_.audit,
-            cfs_.rolls, cfs_.roll_requests, cfs_.roll_persons};
+    ServiceTables tables{db_.get(),  cfs_.reports,       cfs_.audit,
+                         cfs_.rolls, cfs_.roll_requests, cfs_.roll_persons};
+    tables.events = cfs_.events;
+    return tables;
   }
   ~RocksStore() override;
 
@@ -236,30 +238,38 @@ absl::Status RocksStore::CheckFormat() {
   }
   if (!s.ok()) return s;
   if (format.version() >= 1 && format.version() < kFormatVersion) {
-    // Versions 2 and 3 only added column families, which the open created
-    // empty: nothing else to convert. A version-2 store holding roll data
-    // was not written by a version-2 heduid (it refuses unknown families):
-    // refused rather than adopted. The marker is raised once, synced, so a
-    // store that an older heduid can no longer read says so by its marker.
+    // Versions 2, 3 and 4 only added column families, which the open
+    // created empty: nothing else to convert. A family the marked version
+    // did not have and that holds data was not written by a heduid of that
+    // version (it refuses unknown families): refused rather than adopted.
+    // The marker is raised once, synced, so a store that an older heduid can
+    // no longer read says so by its marker.
     const uint32_t from = format.version();
-    for (auto [family, name] :
-         {std::pair{cfs_.rolls, kRollsFamily},
-          std::pair{cfs_.roll_requests, kRollRequestsFamily},
-          std::pair{cfs_.roll_persons, kRollPersonsFamily}}) {
+    struct Added {
+      rocksdb::ColumnFamilyHandle* family;
+      const char* name;
+      uint32_t since;
+    };
+    for (const Added& added :
+         {Added{cfs_.rolls, kRollsFamily, 3},
+          Added{cfs_.roll_requests, kRollRequestsFamily, 3},
+          Added{cfs_.roll_persons, kRollPersonsFamily, 3},
+          Added{cfs_.events, kEventsFamily, 4}}) {
+      if (from >= added.since) continue;
       std::unique_ptr<rocksdb::Iterator> it(
-          db_->NewIterator(rocksdb::ReadOptions(), family));
+          db_->NewIterator(rocksdb::ReadOptions(), added.family));
       it->SeekToFirst();
       if (it->Valid()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "store at ", options_.path, " has data-format version ", from,
-            " but its column family '", name,
+            " but its column family '", added.name,
             "' holds data: damaged or written by another program; refusing "
             "to upgrade it"));
       }
     }
     std::fprintf(stderr,
                  "hedui: upgrading the store's data format from version %u "
-                 "to %u (the roll column families were created empty)\n",
+                 "to %u (the column families it lacked were created empty)\n",
                  from, kFormatVersion);
     format.set_version(kFormatVersion);
     rocksdb::WriteOptions sync;

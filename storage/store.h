@@ -35,9 +35,10 @@ namespace hedui::storage {
 
 // The data-format version this build writes and reads (storage/FORMAT.md).
 // 2: adds the `reports` and `audit` column families; 3: adds `rolls`,
-// `roll_requests` and `roll_persons`. An older store is upgraded in place at
-// open (its missing families are created empty, then the marker is raised).
-inline constexpr uint32_t kFormatVersion = 3;
+// `roll_requests` and `roll_persons`; 4: adds `events`. An older store is
+// upgraded in place at open (its missing families are created empty, then
+// the marker is raised).
+inline constexpr uint32_t kFormatVersion = 4;
 
 struct StoreOptions {
   std::string path;  // directory of the RocksDB instance; created if missing
@@ -158,6 +159,8 @@ class Store {
     rocksdb::ColumnFamilyHandle* rolls = nullptr;
     rocksdb::ColumnFamilyHandle* roll_requests = nullptr;
     rocksdb::ColumnFamilyHandle* roll_persons = nullptr;
+    // Change events (storage/events/event_store.h, format 4).
+    rocksdb::ColumnFamilyHandle* events = nullptr;
   };
   virtual ServiceTables service_tables() = 0;
 

@@ -354,6 +354,7 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreInPlace) {
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.rolls).ok());
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_requests).ok());
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_persons).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.events).ok());
     cfs.Close(db->get());
   }
   StoreOptions options;
@@ -375,10 +376,11 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreInPlace) {
   cfs.Close(db->get());
 }
 
-// Format 3 (the rolls): a version-2 store, which has no roll families, is
-// upgraded explicitly at open; its records, reports and audit stay.
-TEST_F(StoreTest, UpgradesAVersionTwoStoreToThreeInPlace) {
-  ASSERT_EQ(kFormatVersion, 3u);
+// Format 3 (the rolls) and 4 (the events): a version-2 store, which has
+// neither, is upgraded explicitly at open; its records, reports and audit
+// stay.
+TEST_F(StoreTest, UpgradesAVersionTwoStoreToFourInPlace) {
+  ASSERT_EQ(kFormatVersion, 4u);
   OpenStore().reset();
   {
     ColumnFamilies cfs;
@@ -395,6 +397,7 @@ TEST_F(StoreTest, UpgradesAVersionTwoStoreToThreeInPlace) {
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.rolls).ok());
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_requests).ok());
     ASSERT_TRUE((*db)->DropColumnFamily(cfs.roll_persons).ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.events).ok());
     cfs.Close(db->get());
   }
   StoreOptions options;
@@ -405,6 +408,7 @@ TEST_F(StoreTest, UpgradesAVersionTwoStoreToThreeInPlace) {
   EXPECT_NE(tables.rolls, nullptr);
   EXPECT_NE(tables.roll_requests, nullptr);
   EXPECT_NE(tables.roll_persons, nullptr);
+  EXPECT_NE(tables.events, nullptr);
   std::string kept;
   ASSERT_TRUE(
       tables.db->Get(rocksdb::ReadOptions(), tables.reports, "kept", &kept)
@@ -419,8 +423,83 @@ TEST_F(StoreTest, UpgradesAVersionTwoStoreToThreeInPlace) {
       (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
   hedui::store::v1::StoreFormat format;
   ASSERT_TRUE(format.ParseFromString(value));
-  EXPECT_EQ(format.version(), 3u);
+  EXPECT_EQ(format.version(), 4u);
   cfs.Close(db->get());
+}
+
+// Format 4: a version-3 store (rolls, no events) is upgraded the same way;
+// its rolls stay.
+TEST_F(StoreTest, UpgradesAVersionThreeStoreToFourInPlace) {
+  OpenStore().reset();
+  {
+    ColumnFamilies cfs;
+    auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+    ASSERT_TRUE(db.ok());
+    hedui::store::v1::StoreFormat format;
+    format.set_version(3);
+    ASSERT_TRUE((*db)
+                    ->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                          format.SerializeAsString())
+                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            ->Put(rocksdb::WriteOptions(), cfs.rolls, "eE000000000001", "v3")
+            .ok());
+    ASSERT_TRUE((*db)->DropColumnFamily(cfs.events).ok());
+    cfs.Close(db->get());
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const Store::ServiceTables tables = (*store)->service_tables();
+  ASSERT_NE(tables.events, nullptr);
+  std::string kept;
+  ASSERT_TRUE(
+      tables.db
+          ->Get(rocksdb::ReadOptions(), tables.rolls, "eE000000000001", &kept)
+          .ok());
+  EXPECT_EQ(kept, "v3");
+  store->reset();
+  ColumnFamilies cfs;
+  auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+  ASSERT_TRUE(db.ok());
+  std::string value;
+  ASSERT_TRUE(
+      (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
+  hedui::store::v1::StoreFormat format;
+  ASSERT_TRUE(format.ParseFromString(value));
+  EXPECT_EQ(format.version(), 4u);
+  cfs.Close(db->get());
+}
+
+// A store marked version 3 whose events family holds data was not written
+// by a version-3 heduid: not adopted silently.
+TEST_F(StoreTest, RefusesToUpgradeAVersionThreeStoreHoldingEvents) {
+  OpenStore().reset();
+  {
+    ColumnFamilies cfs;
+    auto db = OpenDatabase(path_.string(), ColumnFamilyConfig(), &cfs);
+    ASSERT_TRUE(db.ok());
+    hedui::store::v1::StoreFormat format;
+    format.set_version(3);
+    ASSERT_TRUE((*db)
+                    ->Put(rocksdb::WriteOptions(), cfs.meta, FormatKey(),
+                          format.SerializeAsString())
+                    .ok());
+    ASSERT_TRUE(
+        (*db)->Put(rocksdb::WriteOptions(), cfs.events, "v12345678", "x").ok());
+    cfs.Close(db->get());
+  }
+  StoreOptions options;
+  options.path = path_.string();
+  auto store = Store::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("'events'"), std::string::npos)
+      << store.status();
+  EXPECT_NE(store.status().message().find("version 3"), std::string::npos)
+      << store.status();
 }
 
 // A store marked version 2 whose roll families hold data was not written by
