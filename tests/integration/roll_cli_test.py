@@ -199,6 +199,58 @@ def changes_on_an_empty_store(server):
     print("changes on an empty store: none listed, none watched")
 
 
+def reviews_due(server, entry_id):
+    """Reviews due (domain.md §10.1) with one active entry: its first review
+    is 6 or 12 months after the approval date, so within a year of today,
+    and not overdue."""
+    code, out, err = hedui(server, "reviews", "due", "--program", "DIBAO",
+                           "--region", "320581", "--within-days", "366",
+                           "-o", "json")
+    if unimplemented(code, err, "RollService.ListReviewsDue"):
+        return
+    check(code == 0, "reviews due: exit %d: %s" % (code, err))
+    due = json.loads(out).get("reviews", [])
+    check([r["entry_id"] for r in due] == [entry_id],
+          "the entry is due within 366 days: %s" % out)
+    check(due[0]["reason"] == "PERIODIC" and not due[0]["overdue"],
+          "a periodic review, not overdue: %s" % out)
+    check(0 < days_from_today(due[0]["due_on"]) <= 366,
+          "due within the year: %s" % due[0])
+    code, out, err = hedui(server, "reviews", "due", "--program", "DIBAO",
+                           "--within-days", "0", want=0)
+    check(entry_id not in out,
+          "nothing is due today or overdue: %s" % out)
+    code, out, err = hedui(server, "reviews", "due", "--program", "DIBAO",
+                           "--within-days", "366", want=0)
+    check(out.startswith("条目编号") and entry_id in out
+          and "定期复核" in out,
+          "reviews due in the table view: %s" % out)
+    print("reviews due: the entry, periodic, within the year")
+
+
+def reverify(server, entry_id, report_id):
+    """Re-verification on request (domain.md §10 (c)) of the one active
+    entry: the same data on the same day give the same results, so a new
+    report and no event; the whole roll is one job over that entry."""
+    code, out, err = hedui(server, "roll", "reverify", entry_id, "-o", "json")
+    if unimplemented(code, err, "RollService.Reverify"):
+        return
+    check(code == 0, "roll reverify: exit %d: %s" % (code, err))
+    answer = json.loads(out)
+    check(answer["report_id"].startswith("R")
+          and answer["report_id"] != report_id
+          and answer["event_number"] == "0"
+          and not answer["consent_expired"],
+          "a new report and no event: %s" % out)
+    code, out, err = hedui(server, "roll", "reverify", "--program",
+                           "DIBAO", "--region", "320581", "-o", "json",
+                           want=0)
+    job = json.loads(out)
+    check(job["job_id"] and job["entries"] == 1,
+          "the whole roll queued, one active entry: %s" % out)
+    print("re-verified on request: a new report, no event")
+
+
 def main():
     work = workdir("roll-cli")
     tls = dev_certificates(os.path.join(work, "tls"))
@@ -306,49 +358,8 @@ def main():
           "a listed entry leaves its declaration out")
     print("read and listed in table and JSON")
 
-    # Reviews due (domain.md §10.1): the first review is 6 or 12 months
-    # after the approval date, so within a year of today, and not overdue.
-    code, out, err = hedui(server, "reviews", "due", "--program", "DIBAO",
-                           "--region", "320581", "--within-days", "366",
-                           "-o", "json")
-    if not unimplemented(code, err, "RollService.ListReviewsDue"):
-        check(code == 0, "reviews due: exit %d: %s" % (code, err))
-        due = json.loads(out).get("reviews", [])
-        check([r["entry_id"] for r in due] == [entry_id],
-              "the entry is due within 366 days: %s" % out)
-        check(due[0]["reason"] == "PERIODIC" and not due[0]["overdue"],
-              "a periodic review, not overdue: %s" % out)
-        check(0 < days_from_today(due[0]["due_on"]) <= 366,
-              "due within the year: %s" % due[0])
-        code, out, err = hedui(server, "reviews", "due", "--program", "DIBAO",
-                               "--within-days", "0", want=0)
-        check(entry_id not in out,
-              "nothing is due today or overdue: %s" % out)
-        code, out, err = hedui(server, "reviews", "due", "--program", "DIBAO",
-                               "--within-days", "366", want=0)
-        check(out.startswith("条目编号") and entry_id in out
-              and "定期复核" in out,
-              "reviews due in the table view: %s" % out)
-        print("reviews due: the entry, periodic, within the year")
-
-    # Re-verification on request (domain.md §10 (c)): the same data on the
-    # same day give the same results, so no event.
-    code, out, err = hedui(server, "roll", "reverify", entry_id, "-o", "json")
-    if not unimplemented(code, err, "RollService.Reverify"):
-        check(code == 0, "roll reverify: exit %d: %s" % (code, err))
-        answer = json.loads(out)
-        check(answer["report_id"].startswith("R")
-              and answer["report_id"] != report_id
-              and answer["event_number"] == "0"
-              and not answer["consent_expired"],
-              "a new report and no event: %s" % out)
-        code, out, err = hedui(server, "roll", "reverify", "--program",
-                               "DIBAO", "--region", "320581", "-o", "json",
-                               want=0)
-        job = json.loads(out)
-        check(job["job_id"] and job["entries"] == 1,
-              "the whole roll queued, one active entry: %s" % out)
-        print("re-verified on request: a new report, no event")
+    reviews_due(server, entry_id)
+    reverify(server, entry_id, report_id)
 
     # Withdrawal, then a second one under another request id refused.
     code, out, err = hedui(server, "roll", "withdraw", entry_id, "--reason",
