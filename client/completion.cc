@@ -84,6 +84,7 @@ std::string EnumNames(const google::protobuf::EnumDescriptor* descriptor) {
 std::string Words(const google::protobuf::EnumDescriptor* type,
                   const std::vector<int>& numbers) {
   std::vector<std::string> words;
+  words.reserve(numbers.size());
   for (int number : numbers) words.push_back(WordOf(type, number));
   return absl::StrJoin(words, " ");
 }

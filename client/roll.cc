@@ -25,7 +25,6 @@
 #include "client/rpc_error.h"
 #include "client/text_table.h"
 #include "client/zh_names.h"
-#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
@@ -382,6 +381,7 @@ absl::StatusOr<int> ParseWordFlag(const google::protobuf::EnumDescriptor* type,
     if (value != nullptr && value->number() == number) return number;
   }
   std::vector<std::string> words;
+  words.reserve(allowed.size());
   for (int number : allowed) words.push_back(WordOf(type, number));
   return absl::InvalidArgumentError(
       absl::StrCat(flag, ": unknown ", what, " \"", SafeText(text),

@@ -20,7 +20,6 @@ namespace {
 
 using ::hedui::cli::testing::ApplicantId;
 using ::hedui::cli::testing::CliRunner;
-using ::hedui::cli::testing::FakeError;
 using ::hedui::cli::testing::FakeRollServer;
 using ::hedui::cli::testing::SpouseId;
 using ::hedui::cli::testing::TestDate;
