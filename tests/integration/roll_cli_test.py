@@ -32,6 +32,7 @@ RESIDENTS = int(os.environ.get("HEDUI_ROLL_CLI_RESIDENTS", "20000"))
 APPLICATIONS = int(os.environ.get("HEDUI_ROLL_CLI_APPLICATIONS", "400"))
 PROGRAM_SYSTEM = "dibao-system"
 TODAY = (2026, 11, 30)  # harness.TEST_TODAY
+RUNNING = []  # servers started, killed if a check fails
 
 
 def masked(person_id):
@@ -257,6 +258,7 @@ def main():
     county = os.path.join(work, "county")
     manifest = generate_county(county, RESIDENTS, applications=APPLICATIONS)
     server = Server(work, os.path.join(work, "data"), tls_dir=tls).start()
+    RUNNING.append(server)
     ingest_county(server, county, manifest)
     apps = [json.loads(line) for line in
             open(os.path.join(county, manifest["applications_file"]))]
@@ -402,5 +404,15 @@ def main():
     print("roll CLI test passed")
 
 
+def run():
+    try:
+        main()
+    finally:
+        # A failed check exits at once: leave no heduid behind.
+        for server in RUNNING:
+            if server.proc is not None and server.proc.poll() is None:
+                server.proc.kill()
+
+
 if __name__ == "__main__":
-    main()
+    run()
