@@ -28,6 +28,7 @@
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
 #include "server/service/call_door.h"
+#include "server/service/change_service.h"
 #include "server/service/policy_holder.h"
 #include "server/service/retention_service.h"
 #include "server/service/roll_service.h"
@@ -35,6 +36,7 @@
 #include "server/service/verifier.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
+#include "storage/events/event_store.h"
 #include "storage/retention.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
@@ -306,8 +308,8 @@ int main(int argc, char** argv) {
   admin.set_status_source([&ops_sources] {
     return hedui::server::metrics::ReadServerStatus(ops_sources, absl::Now());
   });
-  hedui::server::VerificationServiceImpl verification(&door, &verifier,
-                                                      log->get());
+  hedui::server::VerificationServiceImpl verification(
+      &door, &verifier, log->get(), (*store)->service_tables());
   if (metrics_on) verification.set_metrics(&service_metrics);
   hedui::server::AuditServiceImpl audit(&door, log->get());
   auto rolls = hedui::storage::RollStore::Open((*store)->service_tables());
@@ -318,9 +320,40 @@ int main(int argc, char** argv) {
   }
   hedui::server::RollServiceImpl roll_service(&door, rolls->get(), log->get(),
                                               &policies);
+  hedui::server::Reverifier reverifier(log->get(), &verifier);
+  hedui::server::ReverificationRunnerOptions runner_options;
+  runner_options.batch_size = config.reverify_batch_size;
   if (!config.test_today.empty()) {
     const absl::CivilDay today = *hedui::ParseCivilDay(config.test_today);
     roll_service.set_today([today] { return today; });
+    runner_options.today = [today] { return today; };
+  }
+  if (config.test_pause_reverify_ms > 0) {
+    const int pause = config.test_pause_reverify_ms;
+    runner_options.test_hook = [pause](const char* point, int64_t done) {
+      // The crash test waits for these lines to kill the server there.
+      std::fprintf(stderr, "test-hook: reverify %s %lld\n", point,
+                   static_cast<long long>(done));
+      std::fflush(stderr);
+      absl::SleepFor(absl::Milliseconds(pause));
+    };
+  }
+  hedui::server::ReverificationRunner runner(store->get(), log->get(),
+                                             rolls->get(), &reverifier,
+                                             std::move(runner_options));
+  roll_service.set_runner(&runner);
+  runner.Start();
+  auto events = hedui::storage::EventStore::Open((*store)->service_tables());
+  if (!events.ok()) {
+    spdlog::error("cannot open the change events: {}",
+                  std::string(events.status().message()));
+    return 1;
+  }
+  hedui::server::ChangeServiceImpl change_service(&door, events->get(),
+                                                  rolls->get(), log->get());
+  if (!config.test_today.empty()) {
+    change_service.set_today(
+        [today = *hedui::ParseCivilDay(config.test_today)] { return today; });
   }
   hedui::storage::RetentionOptions retention;
   retention.report_retention_days = config.report_retention_days;
@@ -347,6 +380,7 @@ int main(int argc, char** argv) {
   builder.RegisterService(&audit);
   builder.RegisterService(&retention_service);
   builder.RegisterService(&roll_service);
+  builder.RegisterService(&change_service);
   if (metrics_on) {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -407,6 +441,8 @@ int main(int argc, char** argv) {
     sd_notify(0, "STOPPING=1");
     stopping.store(true);
     update_health();
+    // Open watches would hold the server for its whole grace period.
+    change_service.StopWatches();
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(config.shutdown_grace_seconds));
   });
@@ -418,6 +454,7 @@ int main(int argc, char** argv) {
   // store it writes to closes.
   audit_checker.reset();
   purge_task.reset();
+  runner.Stop();
   metrics_endpoint.reset();
   log->reset();
   store->reset();

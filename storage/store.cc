@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -21,6 +22,7 @@
 #include "storage/keys.h"
 #include "storage/record_codec.h"
 #include "storage/rocks_status.h"
+#include "storage/switch_log.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::storage {
@@ -73,6 +75,9 @@ class RocksStore final : public Store {
   ServiceTables service_tables() override {
     ServiceTables tables{db_.get(),  cfs_.reports,       cfs_.audit,
                          cfs_.rolls, cfs_.roll_requests, cfs_.roll_persons};
+    tables.meta = cfs_.meta;
+    tables.records = cfs_.records;
+    tables.households = cfs_.households;
     tables.events = cfs_.events;
     return tables;
   }
@@ -561,6 +566,22 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   flip.Put(cfs_.meta, BatchKey(header.department, header.batch_id),
            batch.SerializeAsString());
   flip.Delete(cfs_.meta, PendingGenerationKey(header.department));
+  {
+    hedui::store::v1::SwitchRecord switched;
+    switched.set_department(header.department);
+    switched.set_previous_generation(
+        state.has_current()
+            ? static_cast<uint32_t>(state.current().generation())
+            : 0);
+    switched.set_generation(static_cast<uint32_t>(generation));
+    switched.set_acknowledged_unix_seconds(now);
+    switched.set_batch_id(header.batch_id);
+    if (absl::Status s =
+            AddSwitchRecord(db_.get(), cfs_.meta, std::move(switched), &flip);
+        !s.ok()) {
+      return s;
+    }
+  }
   if (absl::Status s = FromRocks(db_->Write(sync, &flip), "switching snapshot");
       !s.ok()) {
     return s;
@@ -622,6 +643,10 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
                 key_slices.data(), values.data(), statuses.data());
 
   rocksdb::WriteBatch batch_write;
+  // What really changes, for the re-verification of roll entries: an upsert
+  // equal to the stored row is no change (domain.md §10.1).
+  absl::flat_hash_set<std::string> changed_persons;
+  absl::flat_hash_set<std::string> changed_households;
   int64_t rows = state.current().rows();
   const bool registration =
       header.department == hedui::v1::HOUSEHOLD_REGISTRATION;
@@ -631,6 +656,13 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
       return FromRocks(statuses[i], "reading a record for a delta");
     }
     const RecordView record = records[i];
+    const bool same_row =
+        exists && !record.erase &&
+        absl::string_view(values[i].data(), values[i].size()) ==
+            absl::string_view(record.value.data(), record.value.size());
+    if (!same_row && (exists || !record.erase)) {
+      changed_persons.insert(std::string(record.person_id));
+    }
     if (registration) {
       // The household index follows the registration: out of the old
       // household, into the new one.
@@ -640,6 +672,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
         batch_write.Delete(cfs_.households,
                            EncodeHouseholdKey(old_record.household_number(),
                                               generation, record.person_id));
+        if (!same_row) changed_households.insert(old_record.household_number());
       }
       hedui::store::v1::HouseholdRegistrationRecord new_record;
       if (!record.erase &&
@@ -650,6 +683,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
             EncodeHouseholdKey(new_record.household_number(), generation,
                                record.person_id),
             rocksdb::Slice(record.value.data(), record.value.size()));
+        if (!same_row) changed_households.insert(new_record.household_number());
       }
     }
     if (record.erase) {
@@ -686,6 +720,32 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
   batch_write.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
   batch_write.Put(cfs_.meta, BatchKey(header.department, header.batch_id),
                   batch.SerializeAsString());
+  {
+    hedui::store::v1::SwitchRecord switched;
+    switched.set_department(header.department);
+    switched.set_delta(true);
+    switched.set_previous_generation(generation);
+    switched.set_generation(generation);
+    switched.set_acknowledged_unix_seconds(now);
+    switched.set_batch_id(header.batch_id);
+    std::vector<std::string> persons(changed_persons.begin(),
+                                     changed_persons.end());
+    std::sort(persons.begin(), persons.end());
+    for (std::string& person : persons) {
+      switched.add_changed_persons(std::move(person));
+    }
+    std::vector<std::string> households(changed_households.begin(),
+                                        changed_households.end());
+    std::sort(households.begin(), households.end());
+    for (std::string& household : households) {
+      switched.add_changed_households(std::move(household));
+    }
+    if (absl::Status s = AddSwitchRecord(db_.get(), cfs_.meta,
+                                         std::move(switched), &batch_write);
+        !s.ok()) {
+      return s;
+    }
+  }
   rocksdb::WriteOptions sync;
   sync.sync = true;
   if (absl::Status s =

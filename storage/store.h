@@ -161,6 +161,11 @@ class Store {
     rocksdb::ColumnFamilyHandle* roll_persons = nullptr;
     // Change events (storage/events/event_store.h, format 4).
     rocksdb::ColumnFamilyHandle* events = nullptr;
+    // The department data, for the re-verification runner's comparison of
+    // generations and its jobs in `meta` (storage/switch_log.h).
+    rocksdb::ColumnFamilyHandle* meta = nullptr;
+    rocksdb::ColumnFamilyHandle* records = nullptr;
+    rocksdb::ColumnFamilyHandle* households = nullptr;
   };
   virtual ServiceTables service_tables() = 0;
 

@@ -77,6 +77,11 @@ struct ServerConfig {
   // Test only: pause this long between ingesting a snapshot's files and
   // making it current (the crash test kills the server there).
   int test_pause_before_switch_ms = 0;
+  // TEST ONLY: pause at each point of a re-verification pass (job recorded,
+  // batch written), announced on stderr, so the crash test can kill there.
+  int test_pause_reverify_ms = 0;
+  // Entries a re-verification pass writes per synced write.
+  int reverify_batch_size = 64;
   // Test only: the server's "today" (YYYY-MM-DD) instead of the date in
   // Asia/Shanghai, for the synthetic county, whose applications are dated
   // November 2026: verification dates and feed as-of dates are bounded by

@@ -110,6 +110,14 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
                  config.test_pause_before_switch_ms,
                  "TEST ONLY: pause between ingesting and switching a snapshot")
       ->configurable(false);
+  app.add_option("--test-pause-reverify-ms", config.test_pause_reverify_ms,
+                 "TEST ONLY: pause at each point of a re-verification pass")
+      ->configurable(false);
+  app.add_option("--reverify-batch-size", config.reverify_batch_size,
+                 "roll entries a re-verification pass writes per synced "
+                 "write (1..1000)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   app.add_option("--test-today", config.test_today,
                  "TEST ONLY: the server's today (YYYY-MM-DD), for the "
                  "synthetic county")

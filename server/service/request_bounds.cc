@@ -168,6 +168,16 @@ void EntryId(Violations& v, const std::string& id, bool required) {
   }
 }
 
+// ChangeService's program and county filters: empty or a known program, and
+// empty or a 6-digit county.
+void ChangeScope(Violations& v, hedui::v1::Program program,
+                 const std::string& region) {
+  v.OptionalEnum(program, &hedui::v1::Program_IsValid, "program");
+  if (!region.empty() && !security::IsRegionCode(region)) {
+    v.Add("region_code", "must be empty or a 6-digit county code");
+  }
+}
+
 }  // namespace
 
 bool HasRoll(hedui::v1::Program program) {
@@ -277,6 +287,30 @@ absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request) {
   v.PageSize(request.page_size());
   v.Token(request.page_token());
   return v.Result("invalid ListRoll request");
+}
+
+absl::Status BoundReverify(const hedui::v1::ReverifyRequest& request) {
+  Violations v;
+  RequestId(v, request.request_id());
+  EntryId(v, request.entry_id(), false);
+  if (request.entry_id().empty()) {
+    // A whole roll: its program (and, optionally, one county).
+    RollProgram(v, request.program());
+    if (!request.region_code().empty() &&
+        !security::IsRegionCode(request.region_code())) {
+      v.Add("region_code", "must be empty or a 6-digit county code");
+    }
+  } else {
+    // One entry names everything; a program or county beside it would be
+    // ignored, so it is refused rather than misread.
+    if (request.program() != hedui::v1::PROGRAM_UNSPECIFIED) {
+      v.Add("program", "must be empty when entry_id names one entry");
+    }
+    if (!request.region_code().empty()) {
+      v.Add("region_code", "must be empty when entry_id names one entry");
+    }
+  }
+  return v.Result("invalid Reverify request");
 }
 
 absl::Status BoundListReviewsDue(
@@ -412,6 +446,68 @@ absl::Status BoundPruneBackups(const hedui::v1::PruneBackupsRequest& request) {
                           "backup");
   }
   return absl::OkStatus();
+}
+
+absl::Status BoundListChanges(const hedui::v1::ListChangesRequest& request) {
+  Violations v;
+  ChangeScope(v, request.program(), request.region_code());
+  EntryId(v, request.entry_id(), false);
+  v.PageSize(request.page_size());
+  v.Token(request.page_token());
+  return v.Result("invalid ListChanges request");
+}
+
+absl::Status BoundWatchChanges(const hedui::v1::WatchChangesRequest& request) {
+  Violations v;
+  ChangeScope(v, request.program(), request.region_code());
+  return v.Result("invalid WatchChanges request");
+}
+
+absl::Status BoundGetChange(const hedui::v1::GetChangeRequest& request) {
+  if (request.number() == 0) {
+    return FieldViolation("number", "required: events are numbered from 1");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BoundResolveChange(
+    const hedui::v1::ResolveChangeRequest& request) {
+  Violations v;
+  RequestId(v, request.request_id());
+  if (request.number() == 0) {
+    v.Add("number", "required: events are numbered from 1");
+  }
+  switch (request.outcome()) {
+    case hedui::v1::Resolution::CONFIRMED:
+    case hedui::v1::Resolution::EXPLAINED:
+    case hedui::v1::Resolution::SOURCE_WRONG:
+      break;
+    case hedui::v1::Resolution::OUTCOME_UNSPECIFIED:
+      v.Add("outcome", "required: CONFIRMED, EXPLAINED or SOURCE_WRONG");
+      break;
+    default:
+      v.Add("outcome", absl::StrCat("unknown value ", request.outcome(),
+                                    ": CONFIRMED, EXPLAINED or SOURCE_WRONG"));
+  }
+  Text(v, request.caseworker(), kMaxCaseworkerChars, true, "caseworker");
+  Text(v, request.note(), kMaxRollTextChars, false, "note");
+  return v.Result("invalid ResolveChange request");
+}
+
+absl::Status BoundGetChangeStats(
+    const hedui::v1::GetChangeStatsRequest& request) {
+  Violations v;
+  ChangeScope(v, request.program(), request.region_code());
+  v.OptionalDate(request.has_first_day(), request.first_day(), "first_day");
+  v.OptionalDate(request.has_last_day(), request.last_day(), "last_day");
+  if (request.has_first_day() && request.has_last_day() &&
+      FromProto(request.first_day(), "").ok() &&
+      FromProto(request.last_day(), "").ok() &&
+      *FromProto(request.first_day(), "") >
+          *FromProto(request.last_day(), "")) {
+    v.Add("last_day", "must not be before first_day");
+  }
+  return v.Result("invalid GetChangeStats request");
 }
 
 }  // namespace hedui::server

@@ -4,6 +4,7 @@
 #include "absl/status/status.h"
 #include "hedui/v1/admin.pb.h"
 #include "hedui/v1/audit.pb.h"
+#include "hedui/v1/change_service.pb.h"
 #include "hedui/v1/retention.pb.h"
 #include "hedui/v1/roll_service.pb.h"
 #include "hedui/v1/verification_service.pb.h"
@@ -49,11 +50,25 @@ absl::Status BoundListRoll(const hedui::v1::ListRollRequest& request);
 // bounded like every token.
 inline constexpr int kMaxReviewsDueWithinDays = 366;
 inline constexpr int kMaxReviewsDuePageSize = 500;
+absl::Status BoundReverify(const hedui::v1::ReverifyRequest& request);
 absl::Status BoundListReviewsDue(
     const hedui::v1::ListReviewsDueRequest& request);
 // Programs with a roll (domain.md §10.1: temporary and medical assistance are
 // one-off).
 bool HasRoll(hedui::v1::Program program);
+
+// ChangeService. Program empty or a known one, region_code empty or 6
+// digits, entry_id empty or E + 12 digits, page fields as everywhere;
+// number required where it names an event; a resolution's outcome is
+// CONFIRMED, EXPLAINED or SOURCE_WRONG (domain.md §10.1), its caseworker
+// 1..64 characters and its note at most 200, without control characters.
+absl::Status BoundListChanges(const hedui::v1::ListChangesRequest& request);
+absl::Status BoundWatchChanges(const hedui::v1::WatchChangesRequest& request);
+absl::Status BoundGetChange(const hedui::v1::GetChangeRequest& request);
+absl::Status BoundResolveChange(
+    const hedui::v1::ResolveChangeRequest& request);
+absl::Status BoundGetChangeStats(
+    const hedui::v1::GetChangeStatsRequest& request);
 
 }  // namespace hedui::server
 

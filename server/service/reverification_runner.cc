@@ -1,1 +1,557 @@
-// Placeholder: filled in by this session's work on issue 16/17.
+#include "server/service/reverification_runner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "spdlog/spdlog.h"
+#include "storage/rocks_status.h"
+#include "storage/service_log_keys.h"
+#include "storage/switch_log.h"
+#include "storage/types/civil_date.h"
+
+namespace hedui::server {
+namespace {
+
+using hedui::store::v1::ReverificationCursor;
+using hedui::store::v1::ReverificationJob;
+using hedui::store::v1::SwitchRecord;
+using hedui::v1::ChangeEvent;
+using hedui::v1::RollEntry;
+
+absl::Status WriteSynced(rocksdb::DB* db, rocksdb::WriteBatch* batch,
+                         const char* what) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return storage::FromRocks(db->Write(sync, batch), what);
+}
+
+}  // namespace
+
+ReverificationRunner::ReverificationRunner(storage::Store* store,
+                                           storage::ServiceLog* log,
+                                           storage::RollStore* rolls,
+                                           const Reverifier* reverifier,
+                                           ReverificationRunnerOptions options)
+    : store_(store),
+      log_(log),
+      rolls_(rolls),
+      reverifier_(reverifier),
+      options_(std::move(options)),
+      tables_(store->service_tables()) {}
+
+ReverificationRunner::~ReverificationRunner() { Stop(); }
+
+void ReverificationRunner::Start() {
+  absl::MutexLock lock(&mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ReverificationRunner::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void ReverificationRunner::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+absl::CivilDay ReverificationRunner::Today() const {
+  return options_.today ? options_.today() : TodayInChina();
+}
+
+void ReverificationRunner::Hook(const char* point, int64_t done) const {
+  if (options_.test_hook) options_.test_hook(point, done);
+}
+
+int64_t ReverificationRunner::BacklogEntries() const {
+  absl::MutexLock lock(&mu_);
+  return backlog_;
+}
+int64_t ReverificationRunner::PendingSwitchRecords() const {
+  absl::MutexLock lock(&mu_);
+  return pending_switches_;
+}
+double ReverificationRunner::LagSeconds() const {
+  absl::MutexLock lock(&mu_);
+  if (oldest_unix_ == 0) return 0;
+  return std::max<double>(
+      0,
+      absl::ToDoubleSeconds(absl::Now() - absl::FromUnixSeconds(oldest_unix_)));
+}
+int64_t ReverificationRunner::EntriesDone() const {
+  absl::MutexLock lock(&mu_);
+  return done_;
+}
+
+void ReverificationRunner::Loop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stop_) return;
+      busy_ = true;
+      woken_ = false;
+    }
+    absl::Status failed;
+    auto taken = TakeUpSwitches();
+    if (!taken.ok()) failed = taken.status();
+    auto jobs = UnfinishedJobs();
+    if (!jobs.ok()) {
+      failed = jobs.status();
+    } else {
+      for (const ReverificationJob& job : *jobs) {
+        {
+          absl::MutexLock lock(&mu_);
+          if (stop_) break;
+        }
+        if (absl::Status s = RunJob(job); !s.ok()) {
+          failed = s;
+          break;
+        }
+      }
+    }
+    if (!failed.ok()) {
+      // Retried at the next turn: a full disk or a store being recovered
+      // heals, and the job resumes after its cursor.
+      spdlog::error("re-verification: {}", std::string(failed.message()));
+    }
+    absl::MutexLock lock(&mu_);
+    busy_ = false;
+    if (stop_) return;
+    auto wake = [this]()
+                    ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
+    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.poll);
+  }
+}
+
+bool ReverificationRunner::WaitIdle(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    Wake();
+    absl::SleepFor(absl::Milliseconds(20));
+    {
+      absl::MutexLock lock(&mu_);
+      if (busy_ || woken_) continue;
+    }
+    auto pending = storage::PendingSwitches(tables_);
+    auto jobs = UnfinishedJobs();
+    if (pending.ok() && pending->empty() && jobs.ok() && jobs->empty()) {
+      absl::MutexLock lock(&mu_);
+      if (!busy_ && !woken_) return true;
+    }
+  }
+  return false;
+}
+
+absl::StatusOr<std::vector<ReverificationJob>>
+ReverificationRunner::UnfinishedJobs() {
+  std::vector<ReverificationJob> jobs;
+  const std::string prefix = storage::ReverificationJobPrefix();
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables_.db->NewIterator(rocksdb::ReadOptions(), tables_.meta));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    if (it->key().size() != prefix.size() + 8) continue;  // a cursor
+    ReverificationJob job;
+    if (!job.ParseFromArray(it->value().data(),
+                            static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a re-verification job does not parse");
+    }
+    jobs.push_back(std::move(job));
+  }
+  if (absl::Status s =
+          storage::FromRocks(it->status(), "reading re-verification jobs");
+      !s.ok()) {
+    return s;
+  }
+  return jobs;
+}
+
+absl::StatusOr<uint64_t> ReverificationRunner::RecordJob(
+    ReverificationJob job, const std::vector<SwitchRecord>& consumed) {
+  absl::MutexLock lock(&job_mu_);
+  std::string next;
+  uint64_t id = 1;
+  rocksdb::Status got =
+      tables_.db->Get(rocksdb::ReadOptions(), tables_.meta,
+                      storage::NextReverificationJobKey(), &next);
+  if (got.ok() && next.size() == 8) {
+    id = storage::ReadBigEndian64(next);
+  } else if (!got.ok() && !got.IsNotFound()) {
+    return storage::FromRocks(got, "reading the job counter");
+  }
+  job.set_id(id);
+  if (job.created_unix_seconds() == 0) {
+    job.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
+  }
+  std::sort(job.mutable_entry_ids()->begin(), job.mutable_entry_ids()->end());
+  rocksdb::WriteBatch batch;
+  std::string raised;
+  storage::AppendBigEndian64(id + 1, &raised);
+  batch.Put(tables_.meta, storage::NextReverificationJobKey(), raised);
+  if (job.entry_ids_size() > 0) {
+    batch.Put(tables_.meta, storage::ReverificationJobKey(id),
+              job.SerializeAsString());
+  }
+  for (const SwitchRecord& record : consumed) {
+    batch.Delete(tables_.meta, storage::SwitchRecordKey(record.sequence()));
+  }
+  if (absl::Status s =
+          WriteSynced(tables_.db, &batch, "recording a re-verification job");
+      !s.ok()) {
+    return s;
+  }
+  Hook("job recorded", 0);
+  Wake();
+  return id;
+}
+
+absl::StatusOr<uint64_t> ReverificationRunner::QueueJob(
+    ChangeEvent::Trigger trigger, std::vector<std::string> entry_ids,
+    const std::string& caller) {
+  ReverificationJob job;
+  job.set_trigger(trigger);
+  *job.mutable_date() = ToProto(Today());
+  job.set_caller(caller);
+  for (std::string& id : entry_ids) job.add_entry_ids(std::move(id));
+  return RecordJob(std::move(job), {});
+}
+
+absl::StatusOr<bool> ReverificationRunner::TakeUpSwitches() {
+  auto pending = storage::PendingSwitches(tables_);
+  if (!pending.ok()) return pending.status();
+  {
+    absl::MutexLock lock(&mu_);
+    pending_switches_ = static_cast<int64_t>(pending->size());
+    if (!pending->empty() && oldest_unix_ == 0) {
+      oldest_unix_ = pending->front().acknowledged_unix_seconds();
+    }
+  }
+  if (pending->empty()) return false;
+  auto entries = EntriesTouchedBy(*pending);
+  if (!entries.ok()) return entries.status();
+  ReverificationJob job;
+  job.set_trigger(ChangeEvent::FEED);
+  *job.mutable_date() = ToProto(Today());
+  job.set_caller("(server)");
+  job.set_created_unix_seconds(pending->front().acknowledged_unix_seconds());
+  std::set<int> departments;
+  for (const SwitchRecord& record : *pending) {
+    departments.insert(record.department());
+  }
+  for (int department : departments) {
+    job.add_departments(static_cast<hedui::v1::Department>(department));
+  }
+  for (std::string& id : *entries) job.add_entry_ids(std::move(id));
+  auto recorded = RecordJob(std::move(job), *pending);
+  if (!recorded.ok()) return recorded.status();
+  absl::MutexLock lock(&mu_);
+  pending_switches_ = 0;
+  return true;
+}
+
+absl::StatusOr<std::vector<std::string>> ReverificationRunner::EntriesTouchedBy(
+    const std::vector<SwitchRecord>& switches) {
+  // What the roll holds now: active entries, and those whose latest report
+  // found a department missing or stale (a file of it re-verifies them).
+  std::vector<std::string> active;
+  absl::flat_hash_map<int, std::vector<std::string>> unusable;
+  if (absl::Status s = rolls_->ForEachEntry([&](const RollEntry& entry) {
+        if (entry.state() != RollEntry::ACTIVE) return;
+        active.push_back(entry.entry_id());
+        for (int department : entry.latest_unusable_departments()) {
+          unusable[department].push_back(entry.entry_id());
+        }
+      });
+      !s.ok()) {
+    return s;
+  }
+  if (active.empty()) return std::vector<std::string>{};
+  absl::flat_hash_set<std::string> touched;
+  auto add_entries_of =
+      [&](const std::vector<std::string>& persons) -> absl::Status {
+    for (const std::string& person : persons) {
+      auto ids = rolls_->ActiveEntriesOf(person);
+      if (!ids.ok()) return ids.status();
+      touched.insert(ids->begin(), ids->end());
+    }
+    return absl::OkStatus();
+  };
+  auto add_entries_of_households =
+      [&](const absl::flat_hash_set<std::string>& changed) -> absl::Status {
+    if (changed.empty()) return absl::OkStatus();
+    auto households = rolls_->ActiveHouseholds();
+    if (!households.ok()) return households.status();
+    for (const auto& [household, entry_id] : *households) {
+      if (changed.contains(household)) touched.insert(entry_id);
+    }
+    return absl::OkStatus();
+  };
+  std::optional<std::vector<std::string>> roll_persons;
+  for (const SwitchRecord& record : switches) {
+    const auto department = record.department();
+    if (auto it = unusable.find(department); it != unusable.end()) {
+      touched.insert(it->second.begin(), it->second.end());
+    }
+    if (record.delta()) {
+      std::vector<std::string> persons(record.changed_persons().begin(),
+                                       record.changed_persons().end());
+      if (absl::Status s = add_entries_of(persons); !s.ok()) return s;
+      absl::flat_hash_set<std::string> households(
+          record.changed_households().begin(),
+          record.changed_households().end());
+      if (absl::Status s = add_entries_of_households(households); !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    auto kept = storage::GenerationKept(store_, department,
+                                        record.previous_generation());
+    if (!kept.ok()) return kept.status();
+    if (!*kept) {
+      // The generation it replaced is gone (retired meanwhile): what
+      // changed cannot be known, so every entry is checked.
+      spdlog::warn(
+          "re-verification: the snapshot before {} batch was retired before "
+          "it could be compared; re-verifying every active entry",
+          hedui::v1::Department_Name(department));
+      touched.insert(active.begin(), active.end());
+      continue;
+    }
+    if (!roll_persons.has_value()) {
+      auto persons = rolls_->ActivePersons();
+      if (!persons.ok()) return persons.status();
+      roll_persons = *std::move(persons);
+    }
+    auto changed = storage::PersonsChangedBetween(
+        tables_, department, record.previous_generation(), record.generation(),
+        *roll_persons);
+    if (!changed.ok()) return changed.status();
+    if (absl::Status s = add_entries_of(*changed); !s.ok()) return s;
+    if (department == hedui::v1::HOUSEHOLD_REGISTRATION) {
+      auto households = rolls_->ActiveHouseholds();
+      if (!households.ok()) return households.status();
+      std::vector<std::string> numbers;
+      for (const auto& entry : *households) numbers.push_back(entry.first);
+      std::sort(numbers.begin(), numbers.end());
+      numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+      auto changed_households = storage::HouseholdsChangedBetween(
+          tables_, record.previous_generation(), record.generation(), numbers);
+      if (!changed_households.ok()) return changed_households.status();
+      absl::flat_hash_set<std::string> set(changed_households->begin(),
+                                           changed_households->end());
+      if (absl::Status s = add_entries_of_households(set); !s.ok()) return s;
+    }
+  }
+  std::vector<std::string> ids(touched.begin(), touched.end());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
+  ReverificationCursor cursor;
+  std::string bytes;
+  rocksdb::Status got =
+      tables_.db->Get(rocksdb::ReadOptions(), tables_.meta,
+                      storage::ReverificationCursorKey(job.id()), &bytes);
+  if (got.ok()) {
+    if (!cursor.ParseFromString(bytes)) {
+      return absl::DataLossError("a re-verification cursor does not parse");
+    }
+  } else if (!got.IsNotFound()) {
+    return storage::FromRocks(got, "reading a re-verification cursor");
+  }
+  const auto date = FromProto(job.date(), "date");
+  if (!date.ok()) return date.status();
+  std::vector<hedui::v1::Department> departments;
+  for (int department : job.departments()) {
+    departments.push_back(static_cast<hedui::v1::Department>(department));
+  }
+  auto first = std::upper_bound(job.entry_ids().begin(), job.entry_ids().end(),
+                                cursor.last_entry_id());
+  {
+    absl::MutexLock lock(&mu_);
+    backlog_ = job.entry_ids().end() - first;
+    if (oldest_unix_ == 0) oldest_unix_ = job.created_unix_seconds();
+  }
+  const auto trigger = static_cast<ChangeEvent::Trigger>(job.trigger());
+  while (first != job.entry_ids().end()) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stop_) return absl::OkStatus();
+    }
+    const auto last =
+        first +
+        std::min<ptrdiff_t>(options_.batch_size, job.entry_ids().end() - first);
+    std::vector<std::string> ids(first, last);
+    ReverificationCursor next = cursor;
+    next.set_last_entry_id(ids.back());
+    next.set_done(cursor.done() + static_cast<int64_t>(ids.size()));
+    std::vector<PreparedReverification> written;
+    auto appended =
+        WriteBatch(ids, *date, trigger, departments, job.id(), &next, &written);
+    if (!appended.ok()) return appended.status();
+    cursor = next;
+    first = last;
+    {
+      absl::MutexLock lock(&mu_);
+      backlog_ = job.entry_ids().end() - first;
+      done_ += static_cast<int64_t>(ids.size());
+    }
+    Hook("batch written", cursor.done());
+  }
+  rocksdb::WriteBatch finish;
+  finish.Delete(tables_.meta, storage::ReverificationJobKey(job.id()));
+  finish.Delete(tables_.meta, storage::ReverificationCursorKey(job.id()));
+  if (absl::Status s =
+          WriteSynced(tables_.db, &finish, "finishing a re-verification job");
+      !s.ok()) {
+    return s;
+  }
+  absl::MutexLock lock(&mu_);
+  backlog_ = 0;
+  oldest_unix_ = 0;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
+    const std::vector<std::string>& entry_ids, absl::CivilDay date,
+    ChangeEvent::Trigger trigger,
+    const std::vector<hedui::v1::Department>& departments, uint64_t job_id,
+    const ReverificationCursor* cursor,
+    std::vector<PreparedReverification>* written) {
+  // Evaluated before taking the roll lock (the reads and the engine are
+  // the work); each entry is checked again under it, and one that changed
+  // meanwhile (a consent attached, withdrawn) is evaluated again or left.
+  struct Pending {
+    std::string base;  // the entry as evaluated, serialized
+    PreparedReverification prepared;
+  };
+  std::vector<Pending> pending;
+  for (const std::string& id : entry_ids) {
+    auto entry = rolls_->Get(id);
+    if (!entry.ok()) return entry.status();
+    if (!entry->has_value() || (*entry)->state() != RollEntry::ACTIVE) continue;
+    auto prepared =
+        reverifier_->Prepare(**entry, date, trigger, departments, job_id);
+    if (!prepared.ok()) {
+      if (absl::IsUnavailable(prepared.status()) ||
+          absl::IsResourceExhausted(prepared.status()) ||
+          absl::IsDataLoss(prepared.status())) {
+        return prepared.status();
+      }
+      // This household cannot be evaluated (no policy for its county that
+      // day, a permission change): counted as refused, the pass goes on.
+      spdlog::warn("re-verification of entry {} refused: {}", id,
+                   std::string(prepared.status().message()));
+      continue;
+    }
+    pending.push_back({(*entry)->SerializeAsString(), *std::move(prepared)});
+  }
+
+  absl::MutexLock roll_lock(&rolls_->mu());
+  std::vector<storage::ServiceRecord> records;
+  written->clear();
+  for (Pending& item : pending) {
+    auto now = rolls_->Get(item.prepared.entry.entry_id());
+    if (!now.ok()) return now.status();
+    if (!now->has_value() || (*now)->state() != RollEntry::ACTIVE) continue;
+    if ((*now)->SerializeAsString() != item.base) {
+      auto again =
+          reverifier_->Prepare(**now, date, trigger, departments, job_id);
+      if (!again.ok()) continue;
+      item.prepared = *std::move(again);
+    }
+    item.prepared.record.writes.push_back(
+        rolls_->EntryStateWrite(item.prepared.entry));
+    written->push_back(std::move(item.prepared));
+  }
+  for (PreparedReverification& prepared : *written) {
+    records.push_back(prepared.record);
+  }
+  std::vector<storage::Appended> appended;
+  if (cursor != nullptr && job_id != 0) {
+    storage::StoreWrite cursor_write{tables_.meta,
+                                     storage::ReverificationCursorKey(job_id),
+                                     cursor->SerializeAsString()};
+    if (records.empty()) {
+      rocksdb::WriteBatch batch;
+      batch.Put(tables_.meta, cursor_write.key, *cursor_write.value);
+      if (absl::Status s = WriteSynced(tables_.db, &batch,
+                                       "advancing a re-verification job");
+          !s.ok()) {
+        return s;
+      }
+      return appended;
+    }
+    records.back().writes.push_back(std::move(cursor_write));
+  }
+  if (records.empty()) return appended;
+  auto done = log_->Append(std::move(records));
+  if (!done.ok()) return done.status();
+  appended = *std::move(done);
+  // The ids the log assigned, kept with the entries for callers to read.
+  // Not synced: a crash may lose it, and the runner finds an entry's latest
+  // report by the reports' own index, never by this copy.
+  rocksdb::WriteBatch ids;
+  for (size_t i = 0; i < written->size() && i < appended.size(); ++i) {
+    RollEntry& entry = (*written)[i].entry;
+    if (!appended[i].report_id.empty()) {
+      entry.set_latest_report_id(appended[i].report_id);
+    }
+    if (!appended[i].event_numbers.empty()) {
+      entry.set_latest_event_number(appended[i].event_numbers.back());
+    }
+    const storage::StoreWrite write = rolls_->EntryStateWrite(entry);
+    ids.Put(write.family, write.key, *write.value);
+  }
+  if (ids.Count() > 0) {
+    tables_.db->Write(rocksdb::WriteOptions(), &ids).PermitUncheckedError();
+  }
+  return appended;
+}
+
+absl::StatusOr<SingleReverification> ReverificationRunner::ReverifyNow(
+    const std::string& entry_id, ChangeEvent::Trigger trigger) {
+  auto entry = rolls_->Get(entry_id);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) {
+    return absl::NotFoundError(absl::StrCat("no roll entry ", entry_id));
+  }
+  if ((*entry)->state() != RollEntry::ACTIVE) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("roll entry ", entry_id,
+                     " has ended: an ended entry is never re-verified"));
+  }
+  std::vector<PreparedReverification> written;
+  auto appended =
+      WriteBatch({entry_id}, Today(), trigger, {}, 0, nullptr, &written);
+  if (!appended.ok()) return appended.status();
+  if (written.empty() || appended->empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("roll entry ", entry_id, " could not be re-verified now"));
+  }
+  SingleReverification result;
+  result.consent_expired = written.front().consent_expired;
+  result.report_id = appended->front().report_id;
+  if (!appended->front().event_numbers.empty()) {
+    result.event_number = appended->front().event_numbers.front();
+  }
+  return result;
+}
+
+}  // namespace hedui::server

@@ -17,6 +17,7 @@
 #include "server/security/authorize.h"
 #include "server/service/error_details.h"
 #include "server/service/request_bounds.h"
+#include "server/service/reviews_due.h"
 #include "server/service/utf8_text.h"
 #include "storage/rolls/roll_keys.h"
 #include "storage/types/civil_date.h"
@@ -44,6 +45,10 @@ constexpr MethodSpec kGetRollEntry{"/hedui.v1.RollService/GetRollEntry",
                                    CallClass::kRead};
 constexpr MethodSpec kListRoll{"/hedui.v1.RollService/ListRoll",
                                CallClass::kRead};
+constexpr MethodSpec kReverify{"/hedui.v1.RollService/Reverify",
+                               CallClass::kVerify};
+constexpr MethodSpec kListReviewsDue{"/hedui.v1.RollService/ListReviewsDue",
+                                     CallClass::kRead};
 
 // A refusal about one field of the request with a code other than
 // INVALID_ARGUMENT (the state of the store refuses it): "field: description",
@@ -172,6 +177,51 @@ const RequestRules<ListRollRequest>& ListRollRules() {
   return *rules;
 }
 
+// A program's roll (or one county of it): the caller must act for both.
+absl::Status AuthorizeRoll(const security::Caller& caller,
+                           hedui::v1::Program program,
+                           const std::string& region_code) {
+  if (!region_code.empty()) {
+    return security::AuthorizeVerify(caller, program, region_code);
+  }
+  if (!security::VisiblePrograms(caller).Contains(program)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("caller ", caller.identity, " may not act for program ",
+                     hedui::v1::Program_Name(program)));
+  }
+  return absl::OkStatus();
+}
+
+const RequestRules<hedui::v1::ReverifyRequest>& ReverifyRules() {
+  static const auto* const rules = new RequestRules<hedui::v1::ReverifyRequest>{
+      &BoundReverify,
+      [](const security::Caller& caller,
+         const hedui::v1::ReverifyRequest& request) -> absl::Status {
+        // One entry: its program and county are known once it is read.
+        if (!request.entry_id().empty()) return absl::OkStatus();
+        return AuthorizeRoll(caller, request.program(), request.region_code());
+      },
+      [](const hedui::v1::ReverifyRequest& request) {
+        return ProgramAndCounty(request.program(), request.region_code());
+      }};
+  return *rules;
+}
+
+const RequestRules<hedui::v1::ListReviewsDueRequest>& ListReviewsDueRules() {
+  static const auto* const rules =
+      new RequestRules<hedui::v1::ListReviewsDueRequest>{
+          &BoundListReviewsDue,
+          [](const security::Caller& caller,
+             const hedui::v1::ListReviewsDueRequest& request) {
+            return AuthorizeRoll(caller, request.program(),
+                                 request.region_code());
+          },
+          [](const hedui::v1::ListReviewsDueRequest& request) {
+            return ProgramAndCounty(request.program(), request.region_code());
+          }};
+  return *rules;
+}
+
 // A retry of a withdrawal or a renewed consent answers only a caller who may
 // still see the entry (its grants may have changed since).
 absl::Status StillVisible(Call& call, const RollEntry& entry) {
@@ -237,6 +287,26 @@ RollServiceImpl::RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
                    return ListRoll(call, request, response);
                  });
            });
+  AddUnary(kReverify.name, [this](grpc::ServerContext* context, const Bytes* in,
+                                  Bytes* out) {
+    return door_
+        ->Unary<hedui::v1::ReverifyRequest, hedui::v1::ReverifyResponse>(
+            context, kReverify, in, out, ReverifyRules(),
+            [this](Call& call, const hedui::v1::ReverifyRequest& request,
+                   hedui::v1::ReverifyResponse* response) {
+              return Reverify(call, request, response);
+            });
+  });
+  AddUnary(kListReviewsDue.name, [this](grpc::ServerContext* context,
+                                        const Bytes* in, Bytes* out) {
+    return door_->Unary<hedui::v1::ListReviewsDueRequest,
+                        hedui::v1::ListReviewsDueResponse>(
+        context, kListReviewsDue, in, out, ListReviewsDueRules(),
+        [this](Call& call, const hedui::v1::ListReviewsDueRequest& request,
+               hedui::v1::ListReviewsDueResponse* response) {
+          return ListReviewsDue(call, request, response);
+        });
+  });
 }
 
 absl::CivilDay RollServiceImpl::Today() const {
@@ -466,6 +536,8 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
     change.entries.push_back(std::move(ended));
   }
   if (!replaced_ids.empty()) entry.set_replaces_entry_id(replaced_ids[0]);
+  // The new report is the baseline and every clock restarts (§10.1).
+  InitReviewState(report, &entry, today);
   *response->mutable_entry() = WithoutRequest(entry);
   change.entries.push_back(std::move(entry));
   change.previous = std::move(previous);
@@ -602,7 +674,22 @@ absl::Status RollServiceImpl::AttachConsent(
       absl::StrCat("entry ", entry.entry_id(), ": consent renewed");
   absl::Status committed =
       Commit(call, std::move(change), *response, fingerprint);
-  if (!committed.ok()) response->Clear();
+  if (!committed.ok()) {
+    response->Clear();
+    return committed;
+  }
+  // Once accepted, the entry is re-verified at once (§10.1 "Consent"), by
+  // the runner: the roll lock held here is the one its write takes.
+  if (runner_ != nullptr) {
+    auto job = runner_->QueueJob(hedui::v1::ChangeEvent::CONSENT_ATTACHED,
+                                 {entry.entry_id()}, call.caller().identity);
+    if (!job.ok()) {
+      return absl::UnavailableError(absl::StrCat(
+          "the consent is attached, but its re-verification could not be "
+          "queued (",
+          job.status().message(), "); re-verify the entry with Reverify"));
+    }
+  }
   return committed;
 }
 
@@ -665,6 +752,92 @@ absl::Status RollServiceImpl::ListRoll(Call& call,
     }
   }
   response->set_next_page_token(listed->next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status RollServiceImpl::Reverify(
+    Call& call, const hedui::v1::ReverifyRequest& request,
+    hedui::v1::ReverifyResponse* response) {
+  if (runner_ == nullptr) {
+    return absl::UnavailableError("re-verification is not running");
+  }
+  const std::string fingerprint = Fingerprint(kReverify.name, request);
+  absl::MutexLock lock(&reverify_mu_);
+  absl::StatusOr<bool> replayed =
+      Replay(call, request.request_id(), fingerprint, response);
+  if (!replayed.ok() || *replayed) return replayed.status();
+
+  if (!request.entry_id().empty()) {
+    absl::StatusOr<RollEntry> entry = VisibleEntry(call, request.entry_id());
+    if (!entry.ok()) return entry.status();
+    if (entry->state() != RollEntry::ACTIVE) {
+      return FieldError(absl::StatusCode::kFailedPrecondition, "entry_id",
+                        "the entry has ended: an ended entry is never "
+                        "re-verified (a new enrolment is)");
+    }
+    auto done = runner_->ReverifyNow(request.entry_id(),
+                                     hedui::v1::ChangeEvent::REQUEST);
+    if (!done.ok()) return done.status();
+    response->set_report_id(done->report_id);
+    response->set_event_number(done->event_number);
+    response->set_consent_expired(done->consent_expired);
+    response->set_entries(1);
+    call.subject().detail = absl::StrCat(
+        "entry ", request.entry_id(), " re-verified",
+        done->report_id.empty() ? " (consent expired: nothing read)"
+                                : absl::StrCat(": ", done->report_id));
+  } else {
+    // The whole roll the caller may see, as a background job.
+    storage::RollListQuery query;
+    query.program = request.program();
+    if (!request.region_code().empty()) {
+      query.regions = {request.region_code()};
+    } else {
+      query.regions = call.info().regions;
+    }
+    query.state = hedui::v1::ListRollRequest::ACTIVE_ONLY;
+    query.page_size = 500;
+    std::vector<std::string> ids;
+    while (true) {
+      absl::StatusOr<hedui::v1::ListRollResponse> page = rolls_->List(query);
+      if (!page.ok()) return page.status();
+      for (const RollEntry& entry : page->entries()) {
+        if (security::MaySee(call.caller(), entry.program(),
+                             entry.region_code())) {
+          ids.push_back(entry.entry_id());
+        }
+      }
+      if (page->next_page_token().empty()) break;
+      query.page_token = page->next_page_token();
+    }
+    const int count = static_cast<int>(ids.size());
+    auto job = runner_->QueueJob(hedui::v1::ChangeEvent::REQUEST,
+                                 std::move(ids), call.caller().identity);
+    if (!job.ok()) return job.status();
+    response->set_job_id(absl::StrCat(*job));
+    response->set_entries(count);
+    call.subject().detail =
+        absl::StrCat("job ", *job, " queued over ", count, " entries");
+  }
+  storage::RollChange change;
+  change.request_id = request.request_id();
+  return Commit(call, std::move(change), *response, fingerprint);
+}
+
+absl::Status RollServiceImpl::ListReviewsDue(
+    Call& call, const hedui::v1::ListReviewsDueRequest& request,
+    hedui::v1::ListReviewsDueResponse* response) {
+  absl::StatusOr<hedui::v1::ListReviewsDueResponse> listed =
+      server::ListReviewsDue(rolls_, request, call.info().regions, Today());
+  if (!listed.ok()) {
+    if (listed.status().code() == absl::StatusCode::kInvalidArgument) {
+      return FieldViolation(
+          "page_token",
+          absl::StripPrefix(listed.status().message(), "page_token: "));
+    }
+    return listed.status();
+  }
+  *response = *std::move(listed);
   return absl::OkStatus();
 }
 

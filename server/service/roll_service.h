@@ -10,6 +10,7 @@
 #include "server/service/call_door.h"
 #include "server/service/policy_holder.h"
 #include "server/service/raw_service.h"
+#include "server/service/reverification_runner.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
 
@@ -31,6 +32,9 @@ class RollServiceImpl final : public RawService {
   void set_today(std::function<absl::CivilDay()> today) {
     today_ = std::move(today);
   }
+  // The re-verification runner (Reverify; the re-verification that follows
+  // an attached consent). Without one Reverify is UNAVAILABLE.
+  void set_runner(ReverificationRunner* runner) { runner_ = runner; }
 
  private:
   absl::Status Enroll(Call& call, const hedui::v1::EnrollRequest& request,
@@ -45,6 +49,11 @@ class RollServiceImpl final : public RawService {
                             hedui::v1::RollEntry* response);
   absl::Status ListRoll(Call& call, const hedui::v1::ListRollRequest& request,
                         hedui::v1::ListRollResponse* response);
+  absl::Status Reverify(Call& call, const hedui::v1::ReverifyRequest& request,
+                        hedui::v1::ReverifyResponse* response);
+  absl::Status ListReviewsDue(Call& call,
+                              const hedui::v1::ListReviewsDueRequest& request,
+                              hedui::v1::ListReviewsDueResponse* response);
 
   // A retry: the first response when `request_id` was used by this caller
   // for this very request (true), nothing when it is new (false),
@@ -67,6 +76,10 @@ class RollServiceImpl final : public RawService {
   storage::ServiceLog* log_;
   const PolicyHolder* policies_;
   std::function<absl::CivilDay()> today_;
+  ReverificationRunner* runner_ = nullptr;
+  // A Reverify call from its request-id check to its recorded result: a
+  // retry arriving meanwhile waits and gets the first result.
+  absl::Mutex reverify_mu_;
 };
 
 }  // namespace hedui::server

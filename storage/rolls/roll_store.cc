@@ -351,6 +351,65 @@ absl::StatusOr<std::vector<std::string>> RollStore::ActiveEntriesOf(
   return ids;
 }
 
+absl::Status RollStore::ForEachEntry(
+    const std::function<void(const RollEntry&)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables_.db->NewIterator(rocksdb::ReadOptions(), tables_.rolls));
+  const std::string prefix(1, kRollEntryTag);
+  RollEntry entry;
+  for (it->Seek(prefix); it->Valid() && HasPrefix(it->key(), prefix);
+       it->Next()) {
+    if (!entry.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a roll entry does not parse");
+    }
+    visit(entry);
+  }
+  return FromRocks(it->status(), "reading the roll entries");
+}
+
+absl::StatusOr<std::vector<std::string>> RollStore::ActivePersons() {
+  std::vector<std::string> persons;
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables_.db->NewIterator(rocksdb::ReadOptions(), tables_.roll_persons));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const absl::string_view key = View(it->key());
+    if (key.size() <= kEntryIdBytes) continue;
+    const absl::string_view person = key.substr(0, key.size() - kEntryIdBytes);
+    if (persons.empty() || persons.back() != person) {
+      persons.emplace_back(person);
+    }
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the roll person index");
+  }
+  return persons;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+RollStore::ActiveHouseholds() {
+  std::vector<std::pair<std::string, std::string>> households;
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables_.db->NewIterator(rocksdb::ReadOptions(), tables_.rolls));
+  const std::string prefix(1, kRollHouseholdTag);
+  for (it->Seek(prefix); it->Valid() && HasPrefix(it->key(), prefix);
+       it->Next()) {
+    const absl::string_view key = View(it->key());
+    if (key.size() < 3) continue;
+    households.emplace_back(std::string(key.substr(2)),
+                            std::string(View(it->value())));
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the roll household index");
+  }
+  return households;
+}
+
+StoreWrite RollStore::EntryStateWrite(const RollEntry& entry) const {
+  return StoreWrite{tables_.rolls, RollEntryKey(entry.entry_id()),
+                    entry.SerializeAsString()};
+}
+
 absl::StatusOr<bool> ReportInUse(Store::ServiceTables tables,
                                  absl::string_view report_id) {
   if (tables.rolls == nullptr) return false;

@@ -11,9 +11,11 @@
 // durable, and neither is without the other.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -96,6 +98,19 @@ class RollStore {
   // Ids of the active entries whose declaration names the person.
   absl::StatusOr<std::vector<std::string>> ActiveEntriesOf(
       absl::string_view person_id);
+
+  // For the re-verification runner (server/service/reverification_runner.h):
+  // every entry, active or ended, in entry id order (with its stored
+  // request); the persons of active entries, sorted and unique; the 户号 of
+  // every active entry with the entry's id.
+  absl::Status ForEachEntry(
+      const std::function<void(const hedui::v1::RollEntry&)>& visit);
+  absl::StatusOr<std::vector<std::string>> ActivePersons();
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  ActiveHouseholds();
+  // The write that stores an entry's new state when none of its index keys
+  // moves (a re-verification's).
+  StoreWrite EntryStateWrite(const hedui::v1::RollEntry& entry) const;
 
  private:
   explicit RollStore(Store::ServiceTables tables) : tables_(tables) {}
