@@ -1,0 +1,2 @@
+// Placeholder: the re-verification pass benchmark (issue 16).
+int main() { return 0; }
