@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/audit_range.h"
+#include "storage/request_ids.h"
 #include "storage/service_log_keys.h"
 #include "storage/service_purge.h"
 #include "storage/types/civil_date.h"
@@ -28,7 +29,7 @@ absl::Status ValidateRetentionOptions(const RetentionOptions& options) {
 }
 
 std::string DescribePurge(const hedui::v1::PurgeResponse& r,
-                          int64_t events_purged) {
+                          int64_t events_purged, int64_t request_ids_purged) {
   std::string text = r.dry_run() ? "dry run, would purge " : "purged ";
   if (r.has_report_cutoff()) {
     absl::StrAppend(&text, r.reports_purged(), " reports verified before ",
@@ -40,6 +41,9 @@ std::string DescribePurge(const hedui::v1::PurgeResponse& r,
     if (events_purged >= 0) {
       absl::StrAppend(&text, ", ", events_purged,
                       " change events that occurred before the same day");
+    }
+    if (request_ids_purged >= 0) {
+      absl::StrAppend(&text, ", ", request_ids_purged, " request ids");
     }
   } else {
     absl::StrAppend(&text, "no reports (report retention off)");
@@ -62,7 +66,8 @@ Purger::Purger(Store* store, ServiceLog* log, RetentionOptions options)
 
 absl::Status Purger::Purge(bool dry_run, absl::Time now,
                            hedui::v1::PurgeResponse* response,
-                           int64_t* events_purged) {
+                           int64_t* events_purged,
+                           int64_t* request_ids_purged) {
   PurgeBatching batching;
   batching.batch_size = options_.batch_size;
   batching.dry_run = dry_run;
@@ -95,6 +100,12 @@ absl::Status Purger::Purge(bool dry_run, absl::Time now,
         PurgeEvents(tables, DateNumber(response->report_cutoff()), batching);
     if (!events.ok()) return events.status();
     *events_purged = *events;
+    // Request ids are kept as long as the reports they answered (AIP-155,
+    // issue 17): a retry after that is a new call.
+    absl::StatusOr<int64_t> ids = PurgeRequestIds(
+        tables, absl::FromCivil(cutoff, ChinaTimeZone()), batching);
+    if (!ids.ok()) return ids.status();
+    *request_ids_purged = *ids;
   }
   if (options_.retired_snapshot_retention_days > 0) {
     const absl::Time cutoff =
@@ -115,7 +126,9 @@ absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
   hedui::v1::PurgeResponse response;
   response.set_dry_run(dry_run);
   int64_t events_purged = -1;
-  const absl::Status purged = Purge(dry_run, now, &response, &events_purged);
+  int64_t request_ids_purged = -1;
+  const absl::Status purged =
+      Purge(dry_run, now, &response, &events_purged, &request_ids_purged);
 
   std::vector<ServiceRecord> records(1);
   hedui::v1::AuditEntry& entry = records[0].audit;
@@ -127,9 +140,10 @@ absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
   // Counts and dates only: nothing personal to mask.
   entry.set_outcome(
       purged.ok()
-          ? DescribePurge(response, events_purged)
-          : absl::StrCat(absl::StatusCodeToString(purged.code()),
-                         " after: ", DescribePurge(response, events_purged)));
+          ? DescribePurge(response, events_purged, request_ids_purged)
+          : absl::StrCat(
+                absl::StatusCodeToString(purged.code()), " after: ",
+                DescribePurge(response, events_purged, request_ids_purged)));
   absl::StatusOr<std::vector<Appended>> appended =
       log_->Append(std::move(records));
   if (!appended.ok()) return appended.status();

@@ -63,7 +63,8 @@ class Purger {
 
  private:
   absl::Status Purge(bool dry_run, absl::Time now,
-                     hedui::v1::PurgeResponse* response, int64_t* events_purged)
+                     hedui::v1::PurgeResponse* response, int64_t* events_purged,
+                     int64_t* request_ids_purged)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Store* const store_;
@@ -75,9 +76,12 @@ class Purger {
 // The audit outcome of a run: "purged 12 reports verified before
 // 2025-11-01, 40 person-index keys, 3 change events, 1 retired snapshot
 // retired before 2026-10-02 08:00:00". Change events (which PurgeResponse
-// does not count) are named when `events_purged` is not negative.
+// does not count) are named when `events_purged` is not negative, and the
+// request ids forgotten (kept as long as the reports they answered) when
+// `request_ids_purged` is not.
 std::string DescribePurge(const hedui::v1::PurgeResponse& response,
-                          int64_t events_purged = -1);
+                          int64_t events_purged = -1,
+                          int64_t request_ids_purged = -1);
 
 }  // namespace hedui::storage
 

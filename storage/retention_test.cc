@@ -252,7 +252,7 @@ TEST_F(RetentionTest, ChainStaysIntactAndThePurgeIsAudited) {
   EXPECT_EQ(entry.outcome(),
             "purged 10 reports verified before 2026-11-01, 20 audit "
             "person-index keys, 0 change events that occurred before the "
-            "same day, no snapshots (snapshot retention off)");
+            "same day, 0 request ids, no snapshots (snapshot retention off)");
   EXPECT_TRUE(entry.persons_hash().empty());
 }
 
