@@ -86,11 +86,11 @@ absl::Status MayAskFor(const security::Caller& caller,
         "PROGRAM_NOT_ALLOWED");
   }
   if (!region.empty() && !security::VisibleRegions(caller).Contains(region)) {
-    return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                          "caller ", caller.identity,
-                          " may not see the events of county \"", region,
-                          "\"")),
-                      "COUNTY_NOT_ALLOWED");
+    return WithReason(
+        absl::PermissionDeniedError(
+            absl::StrCat("caller ", caller.identity,
+                         " may not see the events of county \"", region, "\"")),
+        "COUNTY_NOT_ALLOWED");
   }
   return absl::OkStatus();
 }
@@ -180,16 +180,16 @@ ChangeServiceImpl::ChangeServiceImpl(CallDoor* door,
                    return ListChanges(call, request, response);
                  });
            });
-  AddServerStream(kWatchChanges.name, [this](grpc::ServerContext* context,
-                                             const Bytes* in,
-                                             grpc::ServerWriter<Bytes>* writer) {
-    return door_->ServerStream<WatchChangesRequest, ChangeEvent>(
-        context, kWatchChanges, in, writer, WatchChangesRules(),
-        [this](Call& call, const WatchChangesRequest& request,
-               const EventWriter& write) {
-          return WatchChanges(call, request, write);
-        });
-  });
+  AddServerStream(
+      kWatchChanges.name, [this](grpc::ServerContext* context, const Bytes* in,
+                                 grpc::ServerWriter<Bytes>* writer) {
+        return door_->ServerStream<WatchChangesRequest, ChangeEvent>(
+            context, kWatchChanges, in, writer, WatchChangesRules(),
+            [this](Call& call, const WatchChangesRequest& request,
+                   const EventWriter& write) {
+              return WatchChanges(call, request, write);
+            });
+      });
   AddUnary(kGetChange.name,
            [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
              return door_->Unary<GetChangeRequest, ChangeEvent>(
@@ -269,8 +269,9 @@ absl::Status ChangeServiceImpl::ListChanges(Call& call,
   return absl::OkStatus();
 }
 
-absl::Status ChangeServiceImpl::WatchChanges(
-    Call& call, const WatchChangesRequest& request, const EventWriter& write) {
+absl::Status ChangeServiceImpl::WatchChanges(Call& call,
+                                             const WatchChangesRequest& request,
+                                             const EventWriter& write) {
   if (stopping_) return absl::UnavailableError("the server is stopping");
   const uint64_t highest = log_->HighestDurableEvent();
   if (request.after() > highest) {
@@ -362,7 +363,8 @@ absl::Status ChangeServiceImpl::ResolveChange(
   // with the roll calls, and a resolution is read, changed and written
   // whole under it.
   absl::MutexLock lock(&rolls_->mu());
-  auto found = rolls_->FindRequest(call.caller().identity, request.request_id());
+  auto found =
+      rolls_->FindRequest(call.caller().identity, request.request_id());
   if (!found.ok()) return found.status();
   if (found->has_value()) {
     const hedui::store::v1::RollRequestResult& first = **found;
@@ -416,11 +418,10 @@ absl::Status ChangeServiceImpl::ResolveChange(
     writes.push_back(std::move(write));
   }
   call.subject().detail = absl::StrCat(
-      "event ", event->number(), " resolved: ",
-      hedui::v1::Resolution::Outcome_Name(request.outcome()));
+      "event ", event->number(),
+      " resolved: ", hedui::v1::Resolution::Outcome_Name(request.outcome()));
   absl::Status committed =
-      call.AuditNow(absl::OkStatus(), std::nullopt, std::move(writes))
-          .status();
+      call.AuditNow(absl::OkStatus(), std::nullopt, std::move(writes)).status();
   if (!committed.ok()) response->Clear();
   return committed;
 }

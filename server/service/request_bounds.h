@@ -65,8 +65,7 @@ bool HasRoll(hedui::v1::Program program);
 absl::Status BoundListChanges(const hedui::v1::ListChangesRequest& request);
 absl::Status BoundWatchChanges(const hedui::v1::WatchChangesRequest& request);
 absl::Status BoundGetChange(const hedui::v1::GetChangeRequest& request);
-absl::Status BoundResolveChange(
-    const hedui::v1::ResolveChangeRequest& request);
+absl::Status BoundResolveChange(const hedui::v1::ResolveChangeRequest& request);
 absl::Status BoundGetChangeStats(
     const hedui::v1::GetChangeStatsRequest& request);
 

@@ -21,7 +21,7 @@ from grpc_python import (channel, check_standard_details,  # noqa: E402
 
 HEDUI_SERVICES = ("hedui.v1.VerificationService", "hedui.v1.AuditService",
                   "hedui.v1.AdminService", "hedui.v1.RetentionService",
-                  "hedui.v1.RollService")
+                  "hedui.v1.RollService", "hedui.v1.ChangeService")
 
 
 def reflection_stubs(out_dir):
@@ -102,14 +102,15 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 21,
-          "21 methods (5 verification, 3 audit, 7 admin, 1 retention, "
-          "5 roll): %s" % names)
+    check(len(names) == 28,
+          "28 methods (5 verification, 3 audit, 7 admin, 1 retention, "
+          "7 roll, 5 change): %s" % names)
 
     vs = stubs["verification_service_pb2"]
     au = stubs["audit_pb2"]
     ad = stubs["admin_pb2"]
     ro = importlib.import_module("hedui.v1.roll_service_pb2")
+    ch = importlib.import_module("hedui.v1.change_service_pb2")
     bad_request = stubs["verification_pb2"].VerificationRequest(
         program=1, region_code="320581", purpose="t")
     bad_request.members.add(person_id="320581199001011234", name="x", relation=1)
@@ -150,6 +151,23 @@ def main():
             entry_id="not an id").SerializeToString()],
         "ListRoll": [ro.ListRollRequest(program=5, page_size=-1)
                      .SerializeToString()],
+        # One entry (a malformed id) under a malformed request id.
+        "Reverify": [ro.ReverifyRequest(request_id="has space",
+                                        entry_id="E1").SerializeToString()],
+        # The program is required; at most 366 days ahead.
+        "ListReviewsDue": [ro.ListReviewsDueRequest(
+            within_days=400, page_size=-1).SerializeToString()],
+        # Change events: the same bounds, whoever calls.
+        "ListChanges": [ch.ListChangesRequest(
+            region_code="32058", entry_id="E1").SerializeToString()],
+        "WatchChanges": [ch.WatchChangesRequest(region_code="1")
+                         .SerializeToString()],
+        "GetChange": [ch.GetChangeRequest(number=0).SerializeToString()],
+        "ResolveChange": [ch.ResolveChangeRequest(
+            request_id="r", number=0, outcome=ch.Resolution.CONFIRMED,
+            caseworker="x").SerializeToString()],
+        "GetChangeStats": [ch.GetChangeStatsRequest(
+            region_code="abc").SerializeToString()],
     }
     without_role = {"GetStats": "dibao-system", "ListAudit": "dibao-system",
                     "VerifyAudit": "dibao-system", "Ingest": "staff-1",
