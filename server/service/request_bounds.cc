@@ -114,11 +114,22 @@ void RequestId(Violations& v, const std::string& id) {
 // Names and reasons are shown to people and printed by terminals: a control
 // character (an escape sequence, a NUL, a line break) has no place in them,
 // and a required one of spaces only names no one.
+// C1 controls count too (U+0085 is a line break, U+009B a terminal's CSI,
+// ESC [ in one character), as do the line and paragraph separators U+2028 and
+// U+2029. `text` is valid UTF-8 here.
 bool HasControlCharacter(absl::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte < 0x20 || byte == 0x7F;
-  });
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F) return true;
+    const auto next =
+        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) return true;
+    if (byte == 0xE2 && next == 0x80 && i + 2 < text.size()) {
+      const auto third = static_cast<unsigned char>(text[i + 2]);
+      if (third == 0xA8 || third == 0xA9) return true;
+    }
+  }
+  return false;
 }
 
 bool OnlySpaces(absl::string_view text) {
