@@ -45,14 +45,10 @@ def hedui(server, *args, identity=PROGRAM_SYSTEM, want=None):
 
 
 def unimplemented(code, err, method):
-    """True when the server does not offer `method` yet, as the CLI says it:
-    exit 1, UNIMPLEMENTED, the method named."""
-    if code == 1 and "UNIMPLEMENTED" in err:
-        check("does not offer %s yet" % method in err,
-              "the CLI names the missing method %s: %s" % (method, err))
-        print("SKIP: %s answers UNIMPLEMENTED on this server; its checks "
-              "are left out" % method, flush=True)
-        return True
+    """Every method the CLI calls is served: an UNIMPLEMENTED answer fails
+    the test (it was a SKIP while the server side was being built)."""
+    check(not (code == 1 and "UNIMPLEMENTED" in err),
+          "heduid serves %s: %s" % (method, err))
     return False
 
 
@@ -231,8 +227,13 @@ def reviews_due(server, entry_id):
 
 def reverify(server, entry_id, report_id):
     """Re-verification on request (domain.md §10 (c)) of the one active
-    entry: the same data on the same day give the same results, so a new
-    report and no event; the whole roll is one job over that entry."""
+    entry, today (2026-11-30), with no new file: a new report; the one
+    difference from the enrolment's report is data gone stale since (the
+    county's VEHICLES, as of 2026-08-10, the manifest's stale department,
+    among them), so the event changes criteria to UNKNOWN only, each naming
+    its stale department (§10.1: data gone stale shows at the next
+    re-verification). The whole
+    roll is one job over that entry."""
     code, out, err = hedui(server, "roll", "reverify", entry_id, "-o", "json")
     if unimplemented(code, err, "RollService.Reverify"):
         return
@@ -240,16 +241,25 @@ def reverify(server, entry_id, report_id):
     answer = json.loads(out)
     check(answer["report_id"].startswith("R")
           and answer["report_id"] != report_id
-          and answer["event_number"] == "0"
           and not answer["consent_expired"],
-          "a new report and no event: %s" % out)
+          "a new report: %s" % out)
+    if answer["event_number"] != "0":
+        code, out, err = hedui(server, "changes", "get",
+                               answer["event_number"], "-o", "json", want=0)
+        event = json.loads(out)
+        changed = {c["criterion"]: c.get("after") for c in event["criteria"]}
+        check("VEHICLES" in changed and all(
+            c.get("after") == "UNKNOWN" and c["data_after"]
+            and all(d["state"] == "STALE" for d in c["data_after"])
+            for c in event["criteria"]),
+            "only data gone stale changed, VEHICLES among it: %s" % out)
     code, out, err = hedui(server, "roll", "reverify", "--program",
                            "DIBAO", "--region", "320581", "-o", "json",
                            want=0)
     job = json.loads(out)
     check(job["job_id"] and job["entries"] == 1,
           "the whole roll queued, one active entry: %s" % out)
-    print("re-verified on request: a new report, no event")
+    print("re-verified on request: a new report; only stale data changed")
 
 
 def main():
