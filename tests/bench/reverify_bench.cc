@@ -101,6 +101,18 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 std::string LoadAverage() {
   std::ifstream in("/proc/loadavg");
   std::string line;
@@ -458,6 +470,9 @@ int main(int argc, char** argv) {
   // The hook marks the runner's durable points while a pass is measured.
   std::atomic<bool> measuring{false};
   std::atomic<int64_t> job_recorded_ns{0}, last_batch_ns{0};
+  // The runner thread's CPU at those points: wall time it did not spend on
+  // a core was spent waiting (for the log's synced write, for the cores).
+  std::atomic<double> job_recorded_cpu{0}, last_batch_cpu{0};
   hedui::server::ReverificationRunnerOptions runner_options;
   runner_options.batch_size = batch_size;
   runner_options.today = [] { return kToday; };
@@ -466,8 +481,10 @@ int main(int argc, char** argv) {
     const int64_t now = Clock::now().time_since_epoch().count();
     if (std::string(point) == "job recorded") {
       job_recorded_ns.store(now);
+      job_recorded_cpu.store(ThreadCpuSeconds());
     } else {
       last_batch_ns.store(now);
+      last_batch_cpu.store(ThreadCpuSeconds());
     }
   };
   hedui::server::ReverificationRunner runner(store.get(), log.get(),
@@ -552,9 +569,12 @@ int main(int argc, char** argv) {
     }
   };
   Run(1, verify);  // warms the block cache as the pass will find it
-  std::vector<double> verify_1, verify_2;
+  std::vector<double> verify_1, verify_2, verify_cpu_us;
   for (int r = 0; r < (runs + 1) / 2; ++r) {
+    const double cpu0 = ThreadCpuSeconds();
     verify_1.push_back(static_cast<double>(items) / Run(1, verify));
+    verify_cpu_us.push_back(1e6 * (ThreadCpuSeconds() - cpu0) /
+                            static_cast<double>(items));
     verify_2.push_back(static_cast<double>(items) / Run(2, verify));
   }
 
@@ -572,11 +592,13 @@ int main(int argc, char** argv) {
   auto applied = store->ApplyFullSnapshot(header, snapshot.batch);
   if (!applied.ok()) Fail("apply", applied.status());
   const auto ack = Clock::now();
+  const double process_cpu0 = ProcessCpuSeconds();
   runner.Wake();
   if (!runner.WaitIdle(absl::Minutes(30))) {
     Fail("runner", absl::DeadlineExceededError("the pass did not finish"));
   }
   const auto idle = Clock::now();
+  const double process_cpu = ProcessCpuSeconds() - process_cpu0;
   measuring = false;
   const uint32_t new_generation =
       static_cast<uint32_t>(applied->current.generation());
@@ -593,13 +615,16 @@ int main(int argc, char** argv) {
   std::printf("load average after the pass: %s\n", LoadAverage().c_str());
 
   for (int r = 0; r < runs / 2; ++r) {
+    const double cpu0 = ThreadCpuSeconds();
     verify_1.push_back(static_cast<double>(items) / Run(1, verify));
+    verify_cpu_us.push_back(1e6 * (ThreadCpuSeconds() - cpu0) /
+                            static_cast<double>(items));
     verify_2.push_back(static_cast<double>(items) / Run(2, verify));
   }
   const double rate_1 = Median(verify_1);
   const double rate_2 = Median(verify_2);
 
-  // (c) changed persons: the runner's comparison next to the bare scan, in
+  // (b) changed persons: the runner's comparison next to the bare scan, in
   // turn, median of the runs.
   std::vector<double> library, bare;
   std::vector<std::string> by_library, by_bare;
@@ -640,6 +665,13 @@ int main(int argc, char** argv) {
   std::printf("  pass, ack to last event:  %8.0f entries/s\n", pass_rate);
   std::printf("  pass, job to last event:  %8.0f entries/s\n", proper_rate);
   std::printf(
+      "  runner thread CPU, job to last event: %.1f us/entry of %.1f us/entry "
+      "wall; in-process verify CPU %.1f us/household (1 thread); process CPU "
+      "ack to idle %.2f s over %.2f s wall\n",
+      1e6 * (last_batch_cpu - job_recorded_cpu) / static_cast<double>(entries),
+      1e6 * (to_last - to_job) / static_cast<double>(entries),
+      Median(verify_cpu_us), process_cpu, Seconds(ack, idle));
+  std::printf(
       "  in-process verify (server::Verifier, same %zu households, median of "
       "%zu runs): %8.0f /s on 1 thread, %8.0f /s on 2 threads\n",
       n, verify_1.size(), rate_1, rate_2);
@@ -669,6 +701,101 @@ int main(int argc, char** argv) {
       by_bare.size());
   if (by_library != by_bare) {
     std::printf("  WARNING: the two found different persons\n");
+  }
+
+  // (c) where the pass's time goes: its steps again, each alone over the
+  // same entries (after the pass: the latest report is now the pass's), so
+  // a shortfall can be placed without a profiler.
+  {
+    std::vector<RollEntry> touched;
+    for (const RollEntry& entry : roll) {
+      if (expected.contains(entry.entry_id())) touched.push_back(entry);
+    }
+    const double count = static_cast<double>(touched.size());
+    auto per_entry_us = [&](const std::function<void(const RollEntry&)>& f) {
+      const auto t = Clock::now();
+      for (const RollEntry& entry : touched) f(entry);
+      return 1e6 * Seconds(t) / count;
+    };
+    int64_t failures = 0;
+    const double get_us = per_entry_us([&](const RollEntry& entry) {
+      if (!rolls->Get(entry.entry_id()).ok()) ++failures;
+    });
+    const double evaluate_us = per_entry_us([&](const RollEntry& entry) {
+      hedui::server::CallInfo call;
+      call.caller = entry.enrolled_by();
+      call.method = hedui::server::kReverifyMethod;
+      call.regions = {entry.region_code()};
+      VerificationRequest request = entry.request();
+      request.set_application_id(entry.entry_id());
+      *request.mutable_verification_date() = hedui::ToProto(kToday);
+      Report report;
+      if (!verifier.Evaluate(call, request, &report).ok()) ++failures;
+    });
+    const double latest_us = per_entry_us([&](const RollEntry& entry) {
+      if (!reverifier.LatestReportId(entry).ok()) ++failures;
+    });
+    const double get_report_us = per_entry_us([&](const RollEntry& entry) {
+      auto bytes = log->GetReport(entry.report_id());
+      Report report;
+      if (!bytes.ok() || !bytes->has_value() ||
+          !report.ParseFromString(**bytes)) {
+        ++failures;
+      }
+    });
+    const double prepare_us = per_entry_us([&](const RollEntry& entry) {
+      auto now = rolls->Get(entry.entry_id());
+      if (!now.ok() || !now->has_value() ||
+          !reverifier
+               .Prepare(**now, kToday, hedui::v1::ChangeEvent::FEED,
+                        {hedui::v1::TAX}, 1)
+               .ok()) {
+        ++failures;
+      }
+    });
+    const double pass_us =
+        1e6 * (to_last - to_job) / static_cast<double>(entries);
+    std::printf(
+        "\n(c) the pass's steps alone over the %zu entries, us per entry\n",
+        touched.size());
+    std::printf("  RollStore::Get                      %8.1f  (twice a pass)\n",
+                get_us);
+    std::printf("  Verifier::Evaluate as re-verified   %8.1f\n", evaluate_us);
+    std::printf("  Reverifier::LatestReportId          %8.1f\n", latest_us);
+    std::printf("  ServiceLog::GetReport + parse       %8.1f\n", get_report_us);
+    std::printf(
+        "  Get + Reverifier::Prepare           %8.1f  (all above, the "
+        "comparison, the audit record)\n",
+        prepare_us);
+    std::printf(
+        "  the pass, job to last event         %8.1f  (so the writes: ~%.1f)\n",
+        pass_us, pass_us - prepare_us - get_us);
+    // What finding the touched entries reads besides the comparison.
+    auto t = Clock::now();
+    int64_t visited = 0;
+    if (!rolls->ForEachEntry([&](const RollEntry&) { ++visited; }).ok()) {
+      ++failures;
+    }
+    const double for_each_s = Seconds(t);
+    t = Clock::now();
+    auto persons = rolls->ActivePersons();
+    const double persons_s = Seconds(t);
+    t = Clock::now();
+    for (const std::string& person : by_library) {
+      if (!rolls->ActiveEntriesOf(person).ok()) ++failures;
+    }
+    const double entries_of_s = Seconds(t);
+    std::printf(
+        "  finding the entries: ForEachEntry (%lld entries) %.3f s, "
+        "ActivePersons %.3f s, PersonsChangedBetween %.3f s (warm), "
+        "ActiveEntriesOf x %zu %.3f s; in the pass: %.3f s from the ack to the "
+        "job\n",
+        static_cast<long long>(visited), for_each_s, persons_s, library_s,
+        by_library.size(), entries_of_s, to_job);
+    if (failures > 0 || !persons.ok()) {
+      std::printf("  WARNING: %lld steps failed\n",
+                  static_cast<long long>(failures));
+    }
   }
 
   std::printf("\nload average at the end: %s\n", LoadAverage().c_str());
