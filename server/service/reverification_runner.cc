@@ -70,6 +70,11 @@ void ReverificationRunner::Wake() {
   woken_ = true;
 }
 
+void ReverificationRunner::JobRecorded() {
+  Hook("job recorded", 0);
+  Wake();
+}
+
 absl::CivilDay ReverificationRunner::Today() const {
   return options_.today ? options_.today() : TodayInChina();
 }
@@ -181,31 +186,75 @@ ReverificationRunner::UnfinishedJobs() {
   return jobs;
 }
 
+absl::StatusOr<uint64_t> ReverificationRunner::AllocateJobId() {
+  absl::MutexLock lock(&job_mu_);
+  if (next_job_id_ == 0) {
+    uint64_t next = 1;
+    std::string stored;
+    rocksdb::Status got =
+        tables_.db->Get(rocksdb::ReadOptions(), tables_.meta,
+                        storage::NextReverificationJobKey(), &stored);
+    if (got.ok() && stored.size() == 8) {
+      next = storage::ReadBigEndian64(stored);
+    } else if (!got.ok() && !got.IsNotFound()) {
+      return storage::FromRocks(got, "reading the job counter");
+    }
+    auto jobs = UnfinishedJobs();
+    if (!jobs.ok()) return jobs.status();
+    for (const ReverificationJob& job : *jobs) {
+      next = std::max<uint64_t>(next, job.id() + 1);
+    }
+    next_job_id_ = next;
+  }
+  return next_job_id_++;
+}
+
+absl::StatusOr<ReverificationRunner::JobWrites>
+ReverificationRunner::PrepareJob(ChangeEvent::Trigger trigger,
+                                 std::vector<std::string> entry_ids,
+                                 const std::string& caller) {
+  auto id = AllocateJobId();
+  if (!id.ok()) return id.status();
+  ReverificationJob job;
+  job.set_id(*id);
+  job.set_trigger(trigger);
+  *job.mutable_date() = ToProto(Today());
+  job.set_caller(caller);
+  job.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
+  std::sort(entry_ids.begin(), entry_ids.end());
+  for (std::string& entry_id : entry_ids)
+    job.add_entry_ids(std::move(entry_id));
+  JobWrites result;
+  result.id = *id;
+  std::string raised;
+  storage::AppendBigEndian64(*id + 1, &raised);
+  result.writes.push_back(
+      {tables_.meta, storage::NextReverificationJobKey(), raised});
+  if (job.entry_ids_size() > 0) {
+    result.writes.push_back({tables_.meta, storage::ReverificationJobKey(*id),
+                             job.SerializeAsString()});
+  }
+  return result;
+}
+
 absl::StatusOr<uint64_t> ReverificationRunner::RecordJob(
     ReverificationJob job, const std::vector<SwitchRecord>& consumed) {
-  absl::MutexLock lock(&job_mu_);
-  std::string next;
-  uint64_t id = 1;
-  rocksdb::Status got =
-      tables_.db->Get(rocksdb::ReadOptions(), tables_.meta,
-                      storage::NextReverificationJobKey(), &next);
-  if (got.ok() && next.size() == 8) {
-    id = storage::ReadBigEndian64(next);
-  } else if (!got.ok() && !got.IsNotFound()) {
-    return storage::FromRocks(got, "reading the job counter");
-  }
-  job.set_id(id);
-  if (job.created_unix_seconds() == 0) {
-    job.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
-  }
-  std::sort(job.mutable_entry_ids()->begin(), job.mutable_entry_ids()->end());
+  std::vector<std::string> ids(job.entry_ids().begin(), job.entry_ids().end());
+  auto prepared = PrepareJob(static_cast<ChangeEvent::Trigger>(job.trigger()),
+                             std::move(ids), job.caller());
+  if (!prepared.ok()) return prepared.status();
   rocksdb::WriteBatch batch;
-  std::string raised;
-  storage::AppendBigEndian64(id + 1, &raised);
-  batch.Put(tables_.meta, storage::NextReverificationJobKey(), raised);
-  if (job.entry_ids_size() > 0) {
-    batch.Put(tables_.meta, storage::ReverificationJobKey(id),
-              job.SerializeAsString());
+  for (const storage::StoreWrite& write : prepared->writes) {
+    if (write.key == storage::ReverificationJobKey(prepared->id)) {
+      // The job as given: its date and creation time (a FEED job's are the
+      // switch's).
+      job.set_id(prepared->id);
+      std::sort(job.mutable_entry_ids()->begin(),
+                job.mutable_entry_ids()->end());
+      batch.Put(write.family, write.key, job.SerializeAsString());
+    } else {
+      batch.Put(write.family, write.key, *write.value);
+    }
   }
   for (const SwitchRecord& record : consumed) {
     batch.Delete(tables_.meta, storage::SwitchRecordKey(record.sequence()));
@@ -217,7 +266,7 @@ absl::StatusOr<uint64_t> ReverificationRunner::RecordJob(
   }
   Hook("job recorded", 0);
   Wake();
-  return id;
+  return prepared->id;
 }
 
 absl::StatusOr<uint64_t> ReverificationRunner::QueueJob(
@@ -227,6 +276,7 @@ absl::StatusOr<uint64_t> ReverificationRunner::QueueJob(
   job.set_trigger(trigger);
   *job.mutable_date() = ToProto(Today());
   job.set_caller(caller);
+  job.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
   for (std::string& id : entry_ids) job.add_entry_ids(std::move(id));
   return RecordJob(std::move(job), {});
 }

@@ -70,6 +70,9 @@ class ReverificationRunner {
   void Stop();
   // A department file was acknowledged: look for switch records now.
   void Wake();
+  // A job prepared by PrepareJob is durable: wakes the thread (and passes
+  // the crash test's "job recorded" point).
+  void JobRecorded();
 
   // Re-verifies one active entry now, synchronously (Reverify with an
   // entry id). NOT_FOUND / FAILED_PRECONDITION for an entry that is not
@@ -82,6 +85,18 @@ class ReverificationRunner {
   absl::StatusOr<uint64_t> QueueJob(hedui::v1::ChangeEvent::Trigger trigger,
                                     std::vector<std::string> entry_ids,
                                     const std::string& caller);
+
+  // A job as writes for the caller's own synced batch, so that the call
+  // that asks for it (Reverify, AttachConsent) records the job, its request
+  // id and its audit entry together: a retry after a crash finds the job
+  // already asked for. JobRecorded() once the batch is durable.
+  struct JobWrites {
+    uint64_t id = 0;
+    std::vector<storage::StoreWrite> writes;
+  };
+  absl::StatusOr<JobWrites> PrepareJob(hedui::v1::ChangeEvent::Trigger trigger,
+                                       std::vector<std::string> entry_ids,
+                                       const std::string& caller);
 
   // Entries waiting in recorded jobs, and switch records not yet taken up
   // (metrics: the backlog and whether it drains).
@@ -136,8 +151,12 @@ class ReverificationRunner {
   int64_t pending_switches_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t oldest_unix_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
-  // Job ids are handed out one at a time (the runner and Reverify calls).
+  // Job ids are handed out from memory (the runner and Reverify calls), so
+  // no lock is held while a call's batch is written; an id whose write
+  // fails is skipped, never handed out twice.
+  absl::StatusOr<uint64_t> AllocateJobId();
   absl::Mutex job_mu_;
+  uint64_t next_job_id_ ABSL_GUARDED_BY(job_mu_) = 0;  // 0: not loaded
   std::thread thread_;
 };
 

@@ -339,13 +339,16 @@ absl::StatusOr<bool> RollServiceImpl::Replay(
 
 absl::Status RollServiceImpl::Commit(Call& call, storage::RollChange change,
                                      const google::protobuf::Message& response,
-                                     const std::string& fingerprint) {
+                                     const std::string& fingerprint,
+                                     std::vector<storage::StoreWrite> extra) {
   change.caller = call.caller().identity;
   change.result.set_method(call.info().method);
   change.result.set_fingerprint(fingerprint);
   change.result.set_first_unix_seconds(absl::ToUnixSeconds(absl::Now()));
   change.result.set_response(response.SerializeAsString());
-  return call.AuditNow(absl::OkStatus(), std::nullopt, rolls_->Writes(change))
+  std::vector<storage::StoreWrite> writes = rolls_->Writes(change);
+  for (storage::StoreWrite& write : extra) writes.push_back(std::move(write));
+  return call.AuditNow(absl::OkStatus(), std::nullopt, std::move(writes))
       .status();
 }
 
@@ -672,24 +675,23 @@ absl::Status RollServiceImpl::AttachConsent(
   change.request_id = request.request_id();
   call.subject().detail =
       absl::StrCat("entry ", entry.entry_id(), ": consent renewed");
-  absl::Status committed =
-      Commit(call, std::move(change), *response, fingerprint);
+  // Once accepted, the entry is re-verified at once (§10.1 "Consent"), by
+  // the runner (the roll lock held here is the one its write takes): the
+  // job is recorded in this call's own synced batch.
+  std::vector<storage::StoreWrite> job_writes;
+  if (runner_ != nullptr) {
+    auto job = runner_->PrepareJob(hedui::v1::ChangeEvent::CONSENT_ATTACHED,
+                                   {entry.entry_id()}, call.caller().identity);
+    if (!job.ok()) return job.status();
+    job_writes = std::move(job->writes);
+  }
+  absl::Status committed = Commit(call, std::move(change), *response,
+                                  fingerprint, std::move(job_writes));
   if (!committed.ok()) {
     response->Clear();
     return committed;
   }
-  // Once accepted, the entry is re-verified at once (§10.1 "Consent"), by
-  // the runner: the roll lock held here is the one its write takes.
-  if (runner_ != nullptr) {
-    auto job = runner_->QueueJob(hedui::v1::ChangeEvent::CONSENT_ATTACHED,
-                                 {entry.entry_id()}, call.caller().identity);
-    if (!job.ok()) {
-      return absl::UnavailableError(absl::StrCat(
-          "the consent is attached, but its re-verification could not be "
-          "queued (",
-          job.status().message(), "); re-verify the entry with Reverify"));
-    }
-  }
+  if (runner_ != nullptr) runner_->JobRecorded();
   return committed;
 }
 
@@ -763,13 +765,20 @@ absl::Status RollServiceImpl::Reverify(
   }
   const std::string fingerprint = Fingerprint(kReverify.name, request);
   absl::MutexLock lock(&reverify_mu_);
+  // A retry answers only a caller who may still see the entry.
+  std::optional<RollEntry> visible;
+  if (!request.entry_id().empty()) {
+    absl::StatusOr<RollEntry> entry = VisibleEntry(call, request.entry_id());
+    if (!entry.ok()) return entry.status();
+    visible = *std::move(entry);
+  }
   absl::StatusOr<bool> replayed =
       Replay(call, request.request_id(), fingerprint, response);
   if (!replayed.ok() || *replayed) return replayed.status();
 
-  if (!request.entry_id().empty()) {
-    absl::StatusOr<RollEntry> entry = VisibleEntry(call, request.entry_id());
-    if (!entry.ok()) return entry.status();
+  std::vector<storage::StoreWrite> job_writes;
+  if (visible.has_value()) {
+    const RollEntry* entry = &*visible;
     if (entry->state() != RollEntry::ACTIVE) {
       return FieldError(absl::StatusCode::kFailedPrecondition, "entry_id",
                         "the entry has ended: an ended entry is never "
@@ -811,17 +820,24 @@ absl::Status RollServiceImpl::Reverify(
       query.page_token = page->next_page_token();
     }
     const int count = static_cast<int>(ids.size());
-    auto job = runner_->QueueJob(hedui::v1::ChangeEvent::REQUEST,
-                                 std::move(ids), call.caller().identity);
+    // The job, this call's request id and its audit entry in one synced
+    // write: a retry after a crash finds the job already asked for.
+    auto job = runner_->PrepareJob(hedui::v1::ChangeEvent::REQUEST,
+                                   std::move(ids), call.caller().identity);
     if (!job.ok()) return job.status();
-    response->set_job_id(absl::StrCat(*job));
+    job_writes = std::move(job->writes);
+    response->set_job_id(absl::StrCat(job->id));
     response->set_entries(count);
     call.subject().detail =
-        absl::StrCat("job ", *job, " queued over ", count, " entries");
+        absl::StrCat("job ", job->id, " queued over ", count, " entries");
   }
+  const bool queued = !job_writes.empty();
   storage::RollChange change;
   change.request_id = request.request_id();
-  return Commit(call, std::move(change), *response, fingerprint);
+  absl::Status committed = Commit(call, std::move(change), *response,
+                                  fingerprint, std::move(job_writes));
+  if (committed.ok() && queued) runner_->JobRecorded();
+  return committed;
 }
 
 absl::Status RollServiceImpl::ListReviewsDue(

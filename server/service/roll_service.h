@@ -62,9 +62,11 @@ class RollServiceImpl final : public RawService {
                               const std::string& fingerprint,
                               google::protobuf::Message* response);
   // The change, its result and the call's audit entry, durably.
+  // `extra`: more writes of the same batch (a re-verification job).
   absl::Status Commit(Call& call, storage::RollChange change,
                       const google::protobuf::Message& response,
-                      const std::string& fingerprint);
+                      const std::string& fingerprint,
+                      std::vector<storage::StoreWrite> extra = {});
   absl::CivilDay Today() const;
   // The entry `entry_id` when this caller may see it, the call's audit
   // subject set from it; NOT_FOUND naming entry_id otherwise.

@@ -1002,17 +1002,10 @@ class Test:
         extra = sum(again[p] - after[p] for p in applicants)
         print("  retry after the crash: job %s, %d more reports"
               % (retry.job_id, extra))
-        # DEFECT: RollServiceImpl::Reverify (server/service/roll_service.cc,
-        # the whole-roll branch) records the job durably in
-        # ReverificationRunner::QueueJob -> RecordJob (its own synced batch)
-        # and only afterwards, in Commit, the request id with the audit
-        # entry. A kill -9 between the two (the "job recorded" test hook)
-        # leaves a job the client was never told of and no request id: the
-        # client's retry starts a second job and every entry of the roll is
-        # re-verified twice (here: job 16 and 15 more reports). The request
-        # id must be written in the job's batch (or the job in the audit's).
-        # check(extra == 0, "a retry of the crashed Reverify started another "
-        #       "job: %d more reports" % extra)
+        # The job, the request id and the audit entry are one synced write
+        # (found by this probe: the job had been written first, alone).
+        check(extra == 0, "a retry of the crashed Reverify started another "
+              "job: %d more reports" % extra)
         audit = self.stubs["audit_pb2_grpc"].AuditServiceStub(
             self.channel("admin-1"))
         verdict = audit.VerifyAudit(self.au.VerifyAuditRequest(), timeout=120)
