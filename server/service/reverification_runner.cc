@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "server/service/reviews_due.h"
 #include "spdlog/spdlog.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
@@ -112,6 +113,13 @@ void ReverificationRunner::Loop() {
       woken_ = false;
     }
     absl::Status failed;
+    if (const absl::CivilDay today = Today(); scheduled_for_ != today) {
+      if (absl::Status s = ScheduleDue(); s.ok()) {
+        scheduled_for_ = today;
+      } else {
+        failed = s;
+      }
+    }
     auto taken = TakeUpSwitches();
     if (!taken.ok()) failed = taken.status();
     auto jobs = UnfinishedJobs();
@@ -279,6 +287,57 @@ absl::StatusOr<uint64_t> ReverificationRunner::QueueJob(
   job.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
   for (std::string& id : entry_ids) job.add_entry_ids(std::move(id));
   return RecordJob(std::move(job), {});
+}
+
+absl::Status ReverificationRunner::ScheduleDue() {
+  const absl::CivilDay today = Today();
+  auto jobs = UnfinishedJobs();
+  if (!jobs.ok()) return jobs.status();
+  absl::flat_hash_set<std::string> held;
+  for (const ReverificationJob& job : *jobs) {
+    held.insert(job.entry_ids().begin(), job.entry_ids().end());
+  }
+  std::vector<std::string> reviews;
+  std::vector<std::string> rechecks;
+  std::vector<std::string> consents;
+  if (absl::Status s = rolls_->ForEachEntry([&](const RollEntry& entry) {
+        if (entry.state() != RollEntry::ACTIVE ||
+            held.contains(entry.entry_id())) {
+          return;
+        }
+        // Nothing of a household is read on a day its consent is invalid:
+        // its review waits (overdue) for a new consent.
+        if (reverifier_->ConsentExpiryToReport(entry, today)) {
+          consents.push_back(entry.entry_id());
+          return;
+        }
+        if (entry.consent_expired_event_for() ==
+            entry.request().consent().consent_id()) {
+          return;
+        }
+        const std::optional<ReviewDueOn> due = EarliestReview(entry);
+        if (!due.has_value() || due->day > today) return;
+        (due->reason == hedui::v1::ReviewDue::DEATH_RECHECK ? rechecks
+                                                            : reviews)
+            .push_back(entry.entry_id());
+      });
+      !s.ok()) {
+    return s;
+  }
+  const std::pair<ChangeEvent::Trigger, std::vector<std::string>*> kinds[] = {
+      {ChangeEvent::CONSENT_CHECK, &consents},
+      {ChangeEvent::REVIEW, &reviews},
+      {ChangeEvent::DEATH_RECHECK, &rechecks}};
+  for (const auto& [trigger, ids] : kinds) {
+    if (ids->empty()) continue;
+    const size_t count = ids->size();
+    auto job = QueueJob(trigger, std::move(*ids), "(server)");
+    if (!job.ok()) return job.status();
+    spdlog::info("re-verification: job {} for {} entries ({}, due by {})", *job,
+                 count, ChangeEvent::Trigger_Name(trigger),
+                 FormatCivilDay(today));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> ReverificationRunner::TakeUpSwitches() {

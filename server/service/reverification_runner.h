@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -134,6 +135,10 @@ class ReverificationRunner {
       const std::vector<hedui::store::v1::SwitchRecord>& consumed);
   absl::StatusOr<std::vector<hedui::store::v1::ReverificationJob>>
   UnfinishedJobs();
+  // Once a day (and at start, catching up after downtime): jobs for the
+  // reviews and death re-checks due by today and for consents found
+  // expired today, leaving out entries an unfinished job already holds.
+  absl::Status ScheduleDue();
   void Hook(const char* point, int64_t done) const;
 
   storage::Store* store_;
@@ -151,6 +156,8 @@ class ReverificationRunner {
   int64_t pending_switches_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t oldest_unix_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
+  // The day ScheduleDue last ran for (runner thread only).
+  std::optional<absl::CivilDay> scheduled_for_;
   // Job ids are handed out from memory (the runner and Reverify calls), so
   // no lock is held while a call's batch is written; an id whose write
   // fails is skipped, never handed out twice.

@@ -41,6 +41,20 @@ std::optional<absl::CivilDay> DayOf(const hedui::v1::Date& date) {
 
 }  // namespace
 
+bool Reverifier::ConsentExpiryToReport(const RollEntry& entry,
+                                       absl::CivilDay date) const {
+  if (entry.consent_expired_event_for() ==
+      entry.request().consent().consent_id()) {
+    return false;
+  }
+  hedui::v1::VerificationRequest request = entry.request();
+  *request.mutable_verification_date() = ToProto(date);
+  const absl::Status checked = verifier_->Precheck(request);
+  return absl::IsFailedPrecondition(checked) &&
+         absl::StartsWith(checked.message(),
+                          "consent does not cover this verification");
+}
+
 absl::StatusOr<std::string> Reverifier::LatestReportId(
     const RollEntry& entry) const {
   hedui::v1::ListReportsRequest query;
@@ -166,6 +180,19 @@ absl::StatusOr<PreparedReverification> Reverifier::Prepare(
         ToProto(engine::DeathRecheckDate(date));
   }
   next.set_review_period_months(engine::ReviewPeriodMonths(report));
+  // A review that fell due (or could not run: consent expired) is done by
+  // the first re-verification that succeeds on or after its day, whatever
+  // started it; the grid from the approval date is kept (§10.1 "Reviews").
+  if (auto due = DayOf(entry.next_review_date()); due && *due <= date) {
+    if (auto approval = DayOf(entry.approval_date())) {
+      *next.mutable_next_review_date() = ToProto(
+          engine::NextReviewDate(*approval, next.review_period_months(), date));
+    }
+  }
+  if (auto recheck = DayOf(entry.death_recheck_date());
+      recheck && *recheck <= date && !changes.found_death) {
+    next.clear_death_recheck_date();
+  }
   next.clear_latest_unusable_departments();
   for (const hedui::v1::DepartmentData& data : report.departments()) {
     if (data.state() != hedui::v1::DepartmentData::FRESH) {

@@ -46,6 +46,12 @@ class Reverifier {
       const std::vector<hedui::v1::Department>& departments,
       uint64_t job) const;
 
+  // Whether the entry's stored consent no longer covers a verification on
+  // `date` (nothing is read to know it), and no event has said so yet for
+  // this consent: the scheduled consent check's question.
+  bool ConsentExpiryToReport(const hedui::v1::RollEntry& entry,
+                             absl::CivilDay date) const;
+
   // The entry's latest stored report: the newest re-verification of this
   // entry (its reports name the entry as their application id), else the
   // report of its enrolment.

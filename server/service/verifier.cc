@@ -23,6 +23,25 @@ bool Allowed(const std::vector<std::string>& regions,
 
 }  // namespace
 
+absl::Status Verifier::Precheck(
+    const hedui::v1::VerificationRequest& request) const {
+  const absl::CivilDay today = today_ ? today_() : TodayInChina();
+  const std::shared_ptr<const engine::Policy> policy = policies_->Current();
+  if (policy == nullptr) {
+    return absl::FailedPreconditionError("no verification policy is loaded");
+  }
+  const engine::PreReadCheck check =
+      engine::CheckBeforeRead(request, today, *policy);
+  if (!check.violations.empty()) {
+    return InvalidArgumentWithViolations("invalid verification request",
+                                         check.violations);
+  }
+  if (!check.precondition_failure.empty()) {
+    return absl::FailedPreconditionError(check.precondition_failure);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Verifier::Evaluate(const CallInfo& call,
                                 hedui::v1::VerificationRequest& request,
                                 hedui::v1::Report* report) const {

@@ -29,6 +29,11 @@ class Verifier {
     today_ = std::move(today);
   }
 
+  // What Evaluate checks before reading anything (validation, the date's
+  // bounds, the consent), for a request already dated: the scheduled
+  // consent check reads nothing of a household to find its consent expired.
+  absl::Status Precheck(const hedui::v1::VerificationRequest& request) const;
+
   // Fills in verification_date (today) when absent.
   absl::Status Evaluate(const CallInfo& call,
                         hedui::v1::VerificationRequest& request,

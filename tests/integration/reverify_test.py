@@ -15,10 +15,17 @@ domain.md §10.1 by construction, never by asking the server:
 - a full TAX snapshot raising the wages of D and E, with heduid killed -9
   right after the job is recorded and again after its first entry is
   written: after the restart D and E each have exactly one event, and the
-  audit chain verifies.
+  audit chain verifies;
+- the server's today moved to the first review due: the server runs those
+  reviews by itself (reports with trigger REVIEW, the next date on along the
+  grid) and makes a consent-expired event for every consent expired by
+  then; moved past every consent: one such event per entry, however often
+  the server restarts, and nothing read.
 The server's today is 2026-11-10, when the county's data are all fresh, so
 a household untouched by a file re-verifies to the same results."""
+import calendar
 import csv
+import datetime
 import importlib
 import json
 import os
@@ -274,6 +281,78 @@ def main():
     audit = stubs["audit_pb2_grpc"].AuditServiceStub(channel(server, "admin-1"))
     verdict = audit.VerifyAudit(audit_pb.VerifyAuditRequest(), timeout=120)
     check(verdict.intact, "the audit chain verifies: %s" % verdict)
+
+    # 5. Time passes: the server runs each review on its due day by itself,
+    # and makes one "consent expired" event per consent on its first
+    # invalid day, reading nothing of that household.
+    def day_of(d):
+        return datetime.date(d.year, d.month, d.day)
+
+    def consent_last_day(app):
+        """Valid up to and including signed_on + 12 months - 1 day (the
+        test policy's consent_validity_months, domain.md §1)."""
+        signed = datetime.date.fromisoformat(app["consent"]["signed_on"])
+        month = signed.month + 12
+        year, month = signed.year + (month - 1) // 12, (month - 1) % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return (datetime.date(year, month, min(signed.day, last))
+                - datetime.timedelta(days=1))
+
+    def reports_by_trigger(app, trigger):
+        listed = verify.ListReports(vs_pb.ListReportsRequest(
+            person_id=app["members"][0]["person_id"]), timeout=30).reports
+        return [r for r in listed if r.reverification_trigger == trigger]
+
+    def restart_on(day):
+        nonlocal server, verify, rolls, changes
+        server.stop()
+        server = Server(work, data, tls_dir=tls)
+        server.today = day.isoformat()
+        server.start()
+        verify, rolls, changes = stubs_of("dibao-system")
+
+    state = {k: entry(k) for k in names}
+    first_due = min(day_of(e.next_review_date) for e in state.values())
+    check(first_due > datetime.date(2026, 11, 10),
+          "no review is due at enrolment: %s" % first_due)
+    restart_on(first_due)
+    reviewed = [k for k, e in state.items()
+                if day_of(e.next_review_date) == first_due
+                and consent_last_day(names[k]) >= first_due]
+    expired = [k for k in names if consent_last_day(names[k]) < first_due]
+    for k in reviewed:
+        wait_for(lambda: reports_by_trigger(names[k], Event.REVIEW),
+                 "%s's review on %s" % (k, first_due))
+        check(day_of(entry(k).next_review_date) > first_due,
+              "%s's next review moved on along its grid" % k)
+    for k in expired:
+        wait_for(lambda: [e for e in of(k, events())
+                          if e.kind == Event.CONSENT_EXPIRED],
+                 "%s's consent-expired event" % k)
+    print("%s: reviews %s, consents expired %s"
+          % (first_due, reviewed, expired))
+
+    # 6. Every consent expired: one event per consent, whatever the restarts.
+    late = max(consent_last_day(app) for app in names.values()) \
+        + datetime.timedelta(days=30)
+    restart_on(late)
+    for k in names:
+        wait_for(lambda: [e for e in of(k, events())
+                          if e.kind == Event.CONSENT_EXPIRED],
+                 "%s's consent-expired event" % k)
+    count_before = {k: len(reports_by_trigger(names[k], Event.REVIEW))
+                    for k in names}
+    restart_on(late)
+    time.sleep(3)
+    for k in names:
+        expired_events = [e for e in of(k, events())
+                          if e.kind == Event.CONSENT_EXPIRED]
+        check(len(expired_events) == 1,
+              "one consent-expired event for %s: %s" % (k, expired_events))
+        check(len(reports_by_trigger(names[k], Event.REVIEW))
+              == count_before[k],
+              "nothing of %s is read while its consent is invalid" % k)
+    print("%s: one consent-expired event per entry, nothing read" % late)
     server.stop()
     print("reverify_test: OK")
 
