@@ -550,26 +550,51 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     std::string base;  // the entry as evaluated, serialized
     PreparedReverification prepared;
   };
-  std::vector<Pending> pending;
-  for (const std::string& id : entry_ids) {
-    auto entry = rolls_->Get(id);
-    if (!entry.ok()) return entry.status();
-    if (!entry->has_value() || (*entry)->state() != RollEntry::ACTIVE) continue;
-    auto prepared =
-        reverifier_->Prepare(**entry, date, trigger, departments, job_id);
-    if (!prepared.ok()) {
-      if (absl::IsUnavailable(prepared.status()) ||
-          absl::IsResourceExhausted(prepared.status()) ||
-          absl::IsDataLoss(prepared.status())) {
-        return prepared.status();
+  // Evaluated on as many threads as the options say, each entry in its
+  // slot, so the batch keeps the order of the job.
+  std::vector<std::optional<Pending>> slots(entry_ids.size());
+  std::vector<absl::Status> failures(entry_ids.size());
+  auto evaluate = [&](size_t first, size_t step) {
+    for (size_t i = first; i < entry_ids.size(); i += step) {
+      const std::string& id = entry_ids[i];
+      auto entry = rolls_->Get(id);
+      if (!entry.ok()) {
+        failures[i] = entry.status();
+        continue;
       }
-      // This household cannot be evaluated (no policy for its county that
-      // day, a permission change): counted as refused, the pass goes on.
-      spdlog::warn("re-verification of entry {} refused: {}", id,
-                   std::string(prepared.status().message()));
-      continue;
+      if (!entry->has_value() || (*entry)->state() != RollEntry::ACTIVE) {
+        continue;
+      }
+      auto prepared =
+          reverifier_->Prepare(**entry, date, trigger, departments, job_id);
+      if (!prepared.ok()) {
+        if (absl::IsUnavailable(prepared.status()) ||
+            absl::IsResourceExhausted(prepared.status()) ||
+            absl::IsDataLoss(prepared.status())) {
+          failures[i] = prepared.status();
+          continue;
+        }
+        // This household cannot be evaluated (no policy for its county that
+        // day, a permission change): counted as refused, the pass goes on.
+        spdlog::warn("re-verification of entry {} refused: {}", id,
+                     std::string(prepared.status().message()));
+        continue;
+      }
+      slots[i] = Pending{(*entry)->SerializeAsString(), *std::move(prepared)};
     }
-    pending.push_back({(*entry)->SerializeAsString(), *std::move(prepared)});
+  };
+  const size_t threads =
+      std::max<size_t>(1, std::min<size_t>(options_.threads, entry_ids.size()));
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) {
+    workers.emplace_back(evaluate, t, threads);
+  }
+  evaluate(0, threads);
+  for (std::thread& worker : workers) worker.join();
+  std::vector<Pending> pending;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (!failures[i].ok()) return failures[i];
+    if (slots[i].has_value()) pending.push_back(*std::move(slots[i]));
   }
 
   absl::MutexLock roll_lock(&rolls_->mu());
@@ -590,7 +615,7 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     written->push_back(std::move(item.prepared));
   }
   for (PreparedReverification& prepared : *written) {
-    records.push_back(prepared.record);
+    records.push_back(std::move(prepared.record));
   }
   std::vector<storage::Appended> appended;
   if (cursor != nullptr && job_id != 0) {

@@ -39,6 +39,8 @@ namespace hedui::server {
 struct ReverificationRunnerOptions {
   // Entries written per synced write.
   int batch_size = 64;
+  // Threads evaluating a batch's entries (the write is one).
+  int threads = 2;
   // How often pending switch records are looked for when nobody wakes the
   // runner.
   absl::Duration poll = absl::Milliseconds(500);
