@@ -144,6 +144,11 @@ void ReverificationRunner::Loop() {
     }
     absl::MutexLock lock(&mu_);
     busy_ = false;
+    if (failed.ok() && !stop_) {
+      // Every job of this turn ran to its end: nothing is waiting.
+      oldest_unix_ = 0;
+      backlog_ = 0;
+    }
     if (stop_) return;
     auto wake = [this]()
                     ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
@@ -686,6 +691,34 @@ absl::StatusOr<SingleReverification> ReverificationRunner::ReverifyNow(
     result.event_number = appended->front().event_numbers.front();
   }
   return result;
+}
+
+void AddReverificationMetrics(metrics::Registry& registry,
+                              const ReverificationRunner* runner,
+                              const storage::ServiceLog* log) {
+  registry.AddCollector([runner, log](metrics::GaugeWriter& out) {
+    out.Declare("hedui_reverification_backlog_entries",
+                "Roll entries waiting in recorded re-verification jobs");
+    out.Sample("hedui_reverification_backlog_entries",
+               static_cast<double>(runner->BacklogEntries()));
+    out.Declare("hedui_reverification_pending_files",
+                "Department files acknowledged but not yet taken up by a "
+                "re-verification job");
+    out.Sample("hedui_reverification_pending_files",
+               static_cast<double>(runner->PendingSwitchRecords()));
+    out.Declare("hedui_reverification_lag_seconds",
+                "Seconds since the oldest unfinished re-verification work was "
+                "acknowledged (0 when idle)");
+    out.Sample("hedui_reverification_lag_seconds", runner->LagSeconds());
+    out.DeclareCounter("hedui_reverifications_total",
+                       "Roll entries re-verified since heduid started");
+    out.Sample("hedui_reverifications_total",
+               static_cast<double>(runner->EntriesDone()));
+    out.DeclareCounter("hedui_change_events_total",
+                       "Change events made (the highest durable event number)");
+    out.Sample("hedui_change_events_total",
+               static_cast<double>(log->HighestDurableEvent()));
+  });
 }
 
 }  // namespace hedui::server

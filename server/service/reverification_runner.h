@@ -29,6 +29,7 @@
 #include "absl/time/time.h"
 #include "hedui/store/v1/meta.pb.h"
 #include "hedui/v1/change_service.pb.h"
+#include "server/metrics/metric_registry.h"
 #include "server/service/reverifier.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
@@ -168,6 +169,14 @@ class ReverificationRunner {
   uint64_t next_job_id_ ABSL_GUARDED_BY(job_mu_) = 0;  // 0: not loaded
   std::thread thread_;
 };
+
+// Gauges read at scrape time: the re-verification backlog (entries in
+// recorded jobs, files not yet taken up), its lag (seconds since the oldest
+// unfinished work was acknowledged), entries re-verified since start, and
+// the change events made (the highest durable event number).
+void AddReverificationMetrics(metrics::Registry& registry,
+                              const ReverificationRunner* runner,
+                              const storage::ServiceLog* log);
 
 }  // namespace hedui::server
 
