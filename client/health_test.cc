@@ -16,22 +16,11 @@ using ::hedui::cli::testing::CliRunner;
 using ::hedui::cli::testing::FakeVerificationServer;
 using ::testing::HasSubstr;
 
-TEST(HealthCodingTest, RequestBytes) {
-  EXPECT_EQ(EncodeHealthCheckRequest(""), "");
-  EXPECT_EQ(EncodeHealthCheckRequest("hedui.v1.AdminService"),
-            std::string("\x0a\x15hedui.v1.AdminService"));
-}
-
-TEST(HealthCodingTest, ResponseStatus) {
-  EXPECT_EQ(*DecodeServingStatus(""), 0);
-  EXPECT_EQ(*DecodeServingStatus(std::string("\x08\x01", 2)), 1);
-  EXPECT_EQ(*DecodeServingStatus(std::string("\x08\x02", 2)), 2);
-  // Unknown fields are skipped.
-  EXPECT_EQ(*DecodeServingStatus(std::string("\x12\x02hi\x08\x01", 6)), 1);
-  EXPECT_FALSE(DecodeServingStatus(std::string("\x08", 1)).ok());
-  EXPECT_FALSE(DecodeServingStatus(std::string("\x12\x05hi", 4)).ok());
+TEST(HealthStatusNameTest, NamesAndUnknownValues) {
+  EXPECT_EQ(ServingStatusName(0), "UNKNOWN");
   EXPECT_EQ(ServingStatusName(1), "SERVING");
   EXPECT_EQ(ServingStatusName(2), "NOT_SERVING");
+  EXPECT_EQ(ServingStatusName(3), "SERVICE_UNKNOWN");
   EXPECT_EQ(ServingStatusName(9), "STATUS_9");
 }
 

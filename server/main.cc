@@ -9,7 +9,6 @@
 #include "CLI/CLI.hpp"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "server/config/server_config.h"
 #include "server/config/server_flags.h"
@@ -29,7 +28,9 @@
 #include "server/service/audit_service.h"
 #include "server/service/call_door.h"
 #include "server/service/change_service.h"
+#include "server/service/health_service.h"
 #include "server/service/policy_holder.h"
+#include "server/service/reflection_v1.h"
 #include "server/service/retention_service.h"
 #include "server/service/roll_service.h"
 #include "server/service/verification_service.h"
@@ -223,13 +224,14 @@ int main(int argc, char** argv) {
   std::atomic<grpc::Server*> serving{nullptr};
   std::atomic<bool> stopping{false};
   hedui::storage::ServiceLog* durable_log = nullptr;
+  hedui::server::HealthServiceImpl health;
   const auto update_health = [&] {
     grpc::Server* server = serving.load();
     if (server == nullptr) return;
     const bool healthy = !stopping.load() && durable_log != nullptr &&
                          durable_log->WritesDurable() &&
                          !hedui::storage::StoreDamage().has_value();
-    server->GetHealthCheckService()->SetServingStatus(healthy);
+    health.SetServing(healthy);
   };
   hedui::storage::ServiceLogOptions log_options;
   log_options.audit_key = *std::move(audit_key);
@@ -370,9 +372,10 @@ int main(int argc, char** argv) {
         [&purger] { hedui::server::RunScheduledPurge(purger); });
   }
 
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  hedui::server::AddReflectionV1(builder);
+  builder.RegisterService(&health);
   int port = 0;
   builder.AddListeningPort(config.listen_address, credentials, &port);
   builder.RegisterService(&admin);
@@ -443,6 +446,7 @@ int main(int argc, char** argv) {
     update_health();
     // Open watches would hold the server for its whole grace period.
     change_service.StopWatches();
+    health.Shutdown();
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(config.shutdown_grace_seconds));
   });
