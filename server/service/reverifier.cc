@@ -101,7 +101,7 @@ absl::StatusOr<PreparedReverification> Reverifier::Prepare(
                    ChangeEvent::Trigger_Name(trigger),
                    job != 0 ? absl::StrCat(", job ", job) : std::string());
   // Audited as the program that enrolled the household.
-  const std::string requester = entry.enrolled_by();
+  const std::string& requester = entry.enrolled_by();
 
   CallInfo call;
   call.caller = requester;
