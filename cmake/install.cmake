@@ -8,7 +8,9 @@
 #   bin/hedui                   the staff CLI
 #   lib/systemd/system/heduid.service, lib/sysusers.d/hedui.conf, lib/tmpfiles.d/hedui.conf
 #   share/hedui/dev-ca.sh       development CA (not for production)
-#   share/doc/hedui/            README-certificates.md, the policy README, the example configuration
+#   share/doc/hedui/            README-certificates.md, the policy README, the example
+#                               configuration, copyright, changelog.gz
+#   share/man/man{1,5,8}/       hedui(1), heduid.conf(5), heduid(8) (cmake/manpages.cmake)
 #   ETC/hedui/heduid.conf       the configuration (from deploy/heduid.example.conf)
 #   ETC/hedui/policy/example.textproto
 # where ETC is /etc when PREFIX is /usr or / (the .deb, a system install) and
@@ -112,11 +114,36 @@ install(CODE [[
   endif()
 ]])
 
+include(${CMAKE_CURRENT_LIST_DIR}/manpages.cmake)
+
+# What Debian requires of every package's documentation directory: the
+# machine-readable copyright file, and the changelog, compressed with gzip -9n.
+# Hedui is a native package (the version has no Debian revision: it is packaged
+# where it is written), so the changelog is changelog.gz, not
+# changelog.Debian.gz; its first entry must name the project's version (the
+# packaging test checks it).
+find_program(HEDUI_GZIP gzip REQUIRED)
+add_custom_command(
+  OUTPUT ${PROJECT_BINARY_DIR}/debian/changelog.gz
+  COMMAND sh -c "\"$0\" -9nc \"$1\" > \"$2\""
+          ${HEDUI_GZIP} ${PROJECT_SOURCE_DIR}/deploy/debian/changelog
+          ${PROJECT_BINARY_DIR}/debian/changelog.gz
+  DEPENDS ${PROJECT_SOURCE_DIR}/deploy/debian/changelog
+  COMMENT "Compressing the Debian changelog"
+  VERBATIM)
+add_custom_target(hedui_debian_changelog ALL
+  DEPENDS ${PROJECT_BINARY_DIR}/debian/changelog.gz)
+file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/debian)
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/debian/copyright
+              ${PROJECT_BINARY_DIR}/debian/changelog.gz
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
 # ---- the Debian package -----------------------------------------------------
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME hedui)
 set(CPACK_PACKAGE_VENDOR "Hedui")
-set(CPACK_PACKAGE_CONTACT "Hedui maintainers <hedui@localhost>")
+# A real address: Debian (and lintian) refuse a maintainer @localhost.
+set(CPACK_PACKAGE_CONTACT "Hedui maintainers <hedui-maintainers@example.org>")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
   "household income verification service (居民家庭经济状况核对)")

@@ -19,6 +19,8 @@ PACKAGES=(
   python3 python3-grpcio python3-protobuf
   openssl procps
   dpkg-dev      # dpkg-shlibdeps: CPack computes the .deb's Depends with it
+  help2man      # the manual pages, from the binaries' --help
+  lintian       # the packaging test checks the .deb with it
   rocksdb-tools
   prometheus    # the metrics test scrapes heduid with the real server
 )

@@ -1,5 +1,8 @@
 #include "server/config/server_flags.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -7,6 +10,17 @@
 namespace hedui::server {
 
 void AddServerFlags(CLI::App& app, ServerConfig& config) {
+  // Printed and exited here rather than with CLI11's set_version_flag, whose
+  // CallForVersion main() would report as an invalid configuration (exit 2);
+  // help2man reads it for heduid(8). Nothing has started yet.
+  app.add_flag_callback(
+         "--version",
+         [] {
+           std::fputs("heduid " HEDUI_VERSION "\n", stdout);
+           std::exit(0);
+         },
+         "print the version and exit")
+      ->configurable(false);
   app.set_config("--config", "",
                  "configuration file: `key = value` lines, keys are the flag "
                  "names without '--' (deploy/heduid.example.conf)");

@@ -4,8 +4,11 @@
 # its Depends are Debian runtime packages (every library the binaries load,
 # no -dev package), it holds the binaries, the unit, the configuration and
 # the policy, its maintainer scripts parse, the unit passes systemd-analyze,
-# and the extracted binaries run. Then checks `cmake --install` lays the same
-# files out under a prefix and keeps an operator's edited configuration.
+# and the extracted binaries run; lintian finds no error and no warning
+# (issue 18: copyright, changelog, maintainer address, manual pages,
+# deb-systemd-helper in the maintainer scripts). Then checks `cmake --install`
+# lays the same files out under a prefix and keeps an operator's edited
+# configuration.
 #
 #   HEDUI_BUILD_DIR=build/release tests/packaging/deb_test.sh
 # (ctest sets HEDUI_BUILD_DIR, HEDUI_SOURCE_DIR and HEDUI_VERSION.)
@@ -22,7 +25,7 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
 # A missing tool is a broken machine, not a skipped test: install-deps.sh has them.
-for tool in cpack dpkg-deb dpkg-shlibdeps readelf; do
+for tool in cpack dpkg-deb dpkg-shlibdeps dpkg-parsechangelog readelf lintian; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool not found (deploy/install-deps.sh)" >&2; exit 1; }
 done
 for bin in server/heduid client/hedui; do
@@ -154,11 +157,81 @@ has_file '-rwxr-xr-x' /usr/share/hedui/dev-ca.sh
 has_file '-rw-r--r--' /usr/share/doc/hedui/README-certificates.md
 has_file '-rw-r--r--' /usr/share/doc/hedui/heduid.example.conf
 has_file '-rw-r--r--' /usr/share/doc/hedui/policy/README.md
+has_file '-rw-r--r--' /usr/share/doc/hedui/copyright
+has_file '-rw-r--r--' /usr/share/doc/hedui/changelog.gz
+has_file '-rw-r--r--' /usr/share/man/man1/hedui.1.gz
+has_file '-rw-r--r--' /usr/share/man/man5/heduid.conf.5.gz
+has_file '-rw-r--r--' /usr/share/man/man8/heduid.8.gz
 if grep -E ' \./usr/(local|etc)/' "$TMP/contents.txt" >&2; then
   fail "files under /usr/local or /usr/etc (above): the .deb must use /usr and /etc"
 fi
 cmp -s "$TMP/root/etc/hedui/policy/example.textproto" "$SOURCE/deploy/policy/example.textproto" ||
   fail "/etc/hedui/policy/example.textproto differs from deploy/policy/example.textproto"
+
+# The changelog's newest entry is this version (a native package: no Debian
+# revision), so a version bump without an entry fails here.
+if [ -f "$TMP/root/usr/share/doc/hedui/changelog.gz" ]; then
+  gzip -dc "$TMP/root/usr/share/doc/hedui/changelog.gz" >"$TMP/changelog"
+  changelog_version=$(dpkg-parsechangelog -l "$TMP/changelog" -S Version 2>&1) || true
+  [ "$changelog_version" = "$VERSION" ] && ok "changelog.gz: newest entry $VERSION" ||
+    fail "changelog.gz: newest entry is '$changelog_version', not $VERSION (deploy/debian/changelog)"
+fi
+# The manual pages are the binaries' own: each page documents every option
+# its --help lists (help2man), and heduid.conf(5) every key of the example.
+man_text() { LC_ALL=C MANWIDTH=200 man --nh --nj -l "$1" 2>/dev/null | col -b; }
+if command -v man >/dev/null && command -v col >/dev/null; then
+  for page in man1/hedui.1:usr/bin/hedui man8/heduid.8:usr/sbin/heduid; do
+    bin=${page#*:} page=${page%:*}
+    [ -f "$TMP/root/usr/share/man/$page.gz" ] || continue
+    text=$(man_text "$TMP/root/usr/share/man/$page.gz")
+    missing=""
+    for opt in $("$TMP/root/$bin" --help 2>/dev/null | grep -oE '^ +(-[a-z],)?--[a-z][a-z0-9-]*' | sed 's/.*--/--/'); do
+      grep -qF -- "$opt" <<<"$text" || missing="$missing $opt"
+    done
+    [ -z "$missing" ] && ok "$(basename "$page"): every option of /$bin --help" ||
+      fail "$(basename "$page") lacks$missing"
+  done
+  if [ -f "$TMP/root/usr/share/man/man5/heduid.conf.5.gz" ]; then
+    text=$(man_text "$TMP/root/usr/share/man/man5/heduid.conf.5.gz")
+    missing=""
+    while read -r key; do
+      grep -qE "^ +$key( |$)" <<<"$text" || missing="$missing $key"
+    done < <(sed -nE 's/^#? *([a-z][a-z0-9-]*) = .*/\1/p' "$SOURCE/deploy/heduid.example.conf" | sort -u)
+    [ -z "$missing" ] && ok "heduid.conf.5: every key of the example configuration" ||
+      fail "heduid.conf.5 lacks the keys$missing"
+  fi
+else
+  echo "skipped: man or col not installed, the manual pages' text is not read"
+fi
+
+# lintian, Debian's package checker: no error and no warning. Overrides, if
+# any, live in /usr/share/lintian/overrides/hedui, each naming its tag after a
+# comment that says why; nothing is suppressed on this command line.
+if lintian --version >/dev/null 2>&1; then
+  lintian_status=0
+  lintian --show-overrides "$DEB" >"$TMP/lintian.log" 2>&1 || lintian_status=$?
+  # As root lintian says so on stderr; that is not a finding.
+  sed -i '/running with root privileges is not recommended/d' "$TMP/lintian.log"
+  if [ "$lintian_status" -eq 0 ] && ! grep -Eq '^[EW]: ' "$TMP/lintian.log"; then
+    ok "lintian: no error, no warning$(grep -c '^O: ' "$TMP/lintian.log" | sed 's/^0$//; s/^[1-9][0-9]*$/ (& overridden, below)/')"
+    grep '^O: ' "$TMP/lintian.log" || true
+  else
+    cat "$TMP/lintian.log" >&2
+    fail "lintian (exit $lintian_status): errors or warnings above"
+  fi
+fi
+OVERRIDES=$TMP/root/usr/share/lintian/overrides/hedui
+if [ -f "$OVERRIDES" ]; then
+  # No blanket override: every line names the package and one tag, after a
+  # comment; a bare tag or a wildcard would hide whatever comes next.
+  if awk '/^#/ { why = 1; next } /^[[:space:]]*$/ { next }
+          !why || $0 !~ /^hedui: [a-z0-9-]+( |$)/ || /\*/ { bad = 1; print > "/dev/stderr" }
+          { why = 0 } END { exit bad }' "$OVERRIDES"; then
+    ok "lintian overrides: each names its tag after a comment"
+  else
+    fail "lintian overrides (above) without a comment, a tag or with a wildcard"
+  fi
+fi
 
 # Maintainer scripts: present, executable, parsable by the shell dpkg runs
 # them with (/bin/sh = dash) and by bash; conffiles name files in the package.
@@ -295,7 +368,7 @@ for f in sbin/heduid bin/hedui share/hedui/dev-ca.sh; do
   [ -x "$P/$f" ] && ok "prefix: $f" || fail "cmake --install: $f missing or not executable"
 done
 for f in lib/systemd/system/heduid.service lib/sysusers.d/hedui.conf lib/tmpfiles.d/hedui.conf etc/hedui/heduid.conf \
-    etc/hedui/policy/example.textproto share/doc/hedui/README-certificates.md; do
+    etc/hedui/policy/example.textproto share/doc/hedui/README-certificates.md share/man/man8/heduid.8.gz; do
   [ -f "$P/$f" ] && ok "prefix: $f" || fail "cmake --install: $f missing"
 done
 # Outside /usr the unit names the prefix's binary and configuration.
