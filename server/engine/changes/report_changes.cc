@@ -242,7 +242,7 @@ std::string QuantityText(const Finding* f, bool threshold) {
 std::string FromTo(const Finding* before, const Finding* after,
                    bool threshold) {
   const std::string b = QuantityText(before, threshold);
-  const std::string a = QuantityText(after, threshold);
+  std::string a = QuantityText(after, threshold);
   if (a == "无" && b == "无") return "";
   if (a == b) return a;
   return absl::StrCat(b, " → ", a);
