@@ -345,6 +345,9 @@ int main(int argc, char** argv) {
                                              std::move(runner_options));
   roll_service.set_runner(&runner);
   runner.Start();
+  if (metrics_on) {
+    hedui::server::AddReverificationMetrics(registry, &runner, log->get());
+  }
   auto events = hedui::storage::EventStore::Open((*store)->service_tables());
   if (!events.ok()) {
     spdlog::error("cannot open the change events: {}",

@@ -269,6 +269,14 @@ def test_metrics_and_readiness(base, tls):
                  lambda r: value(r) > 0, "RocksDB's live data size")
         wait_for(prom_port, "hedui_calls_in_flight",
                  lambda r: value(r) >= 0, "calls in flight")
+        # Nothing is enrolled here: the county's files were taken up and
+        # nothing waits.
+        wait_for(prom_port, "hedui_reverification_backlog_entries",
+                 lambda r: value(r) == 0, "the re-verification backlog")
+        wait_for(prom_port, "hedui_reverification_lag_seconds",
+                 lambda r: value(r) == 0, "the re-verification lag")
+        wait_for(prom_port, "hedui_reverification_pending_files",
+                 lambda r: value(r) == 0, "files taken up")
         wait_for(prom_port, "count(hedui_certificate_not_after_timestamp_seconds)",
                  lambda r: value(r) == 2, "server and CA certificate expiry")
         wait_for(prom_port, 'ALERTS{alertname="HeduiCertificateExpiringSoon"}',
