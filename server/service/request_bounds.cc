@@ -124,9 +124,16 @@ bool HasControlCharacter(absl::string_view text) {
     const auto next =
         i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
     if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) return true;
-    if (byte == 0xE2 && next == 0x80 && i + 2 < text.size()) {
+    if (byte == 0xE2 && (next == 0x80 || next == 0x81) && i + 2 < text.size()) {
       const auto third = static_cast<unsigned char>(text[i + 2]);
-      if (third == 0xA8 || third == 0xA9) return true;
+      // U+2028/U+2029 break lines; the bidirectional embeddings, overrides
+      // and isolates (U+202A-U+202E, U+2066-U+2069) make a terminal show a
+      // name in another order than it is stored.
+      if (next == 0x80 && (third == 0xA8 || third == 0xA9 ||
+                           (third >= 0xAA && third <= 0xAE))) {
+        return true;
+      }
+      if (next == 0x81 && third >= 0xA6 && third <= 0xA9) return true;
     }
   }
   return false;

@@ -487,7 +487,9 @@ class Test:
                     # terminals read as ESC [.
                     "nel\u0085x", "csi\u009b31m",
                     # Line and paragraph separators.
-                    "ls\u2028x", "ps\u2029x"]
+                    "ls\u2028x", "ps\u2029x",
+                    # Bidirectional overrides and isolates.
+                    "rlo\u202ex", "rli\u2067x"]
         for text in controls:
             bad("ResolveChange caseworker %r" % text, ch.ResolveChange,
                 resolve(caseworker=text), "caseworker")
