@@ -360,7 +360,12 @@ absl::StatusOr<bool> ReverificationRunner::TakeUpSwitches() {
   if (!entries.ok()) return entries.status();
   ReverificationJob job;
   job.set_trigger(ChangeEvent::FEED);
-  *job.mutable_date() = ToProto(Today());
+  // The day the first file was acknowledged (§10.1), even when the server
+  // takes it up after a restart past midnight; a test clock decides alone.
+  *job.mutable_date() = ToProto(
+      options_.today ? Today()
+                     : TodayInChina(absl::FromUnixSeconds(
+                           pending->front().acknowledged_unix_seconds())));
   job.set_caller("(server)");
   job.set_created_unix_seconds(pending->front().acknowledged_unix_seconds());
   std::set<int> departments;
