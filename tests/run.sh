@@ -43,13 +43,16 @@ if [ "${HEDUI_SKIP_SANITIZERS:-0}" != 1 ]; then
     || status=1
   took[asan_tests]=$(( $(now) - t ))
   # The service end to end under the sanitizers: the abuse test's probes,
-  # VerifyBatch streams, refusals and a SIGHUP reload against an ASan+UBSan
-  # heduid (a sanitizer report kills it, and the test fails). Leaks are the
-  # unit tests' to find: gRPC's process-lifetime objects at exit are not.
+  # VerifyBatch streams, refusals and a SIGHUP reload, and the re-verification
+  # runner's passes, jobs and kills (its evaluating threads, the watch
+  # streams) against an ASan+UBSan heduid (a sanitizer report kills it, and
+  # the test fails). Leaks are the unit tests' to find: gRPC's
+  # process-lifetime objects at exit are not.
   t=$(now)
   ninja -C build/asan -j"$JOBS" heduid hedui hedui-datagen
   ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build/asan -R '^integration_abuse$' --output-on-failure \
+    ctest --test-dir build/asan -R '^integration_(abuse|reverify|issue16_abuse)$' \
+    --output-on-failure \
     --timeout 1500 || status=1
   took[asan_e2e]=$(( $(now) - t ))
 fi
