@@ -48,22 +48,6 @@ constexpr int kWatchPage = 32;
 // client is gone, its grants still hold or the server is stopping.
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(500);
 
-// A refusal about one field with a code other than INVALID_ARGUMENT (the
-// state of the store refuses it), the field named in the details as the
-// standard details then name it. As the roll service's.
-absl::Status FieldError(absl::StatusCode code, absl::string_view field,
-                        absl::string_view description) {
-  hedui::v1::ErrorDetails details;
-  auto* violation = details.add_field_violations();
-  violation->set_field(std::string(field));
-  violation->set_description(CutUtf8(description, kMaxViolationChars));
-  details.set_total_violations(1);
-  absl::Status status(code, absl::StrCat(field, ": ", description));
-  status.SetPayload(kErrorDetailsPayloadUrl,
-                    absl::Cord(details.SerializeAsString()));
-  return status;
-}
-
 AuditSubject ProgramAndCounty(hedui::v1::Program program,
                               const std::string& region) {
   AuditSubject subject;

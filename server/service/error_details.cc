@@ -311,4 +311,17 @@ google::rpc::Status RpcStatusOf(const absl::Status& status,
   return rpc;
 }
 
+absl::Status FieldError(absl::StatusCode code, absl::string_view field,
+                        absl::string_view description) {
+  hedui::v1::ErrorDetails details;
+  auto* violation = details.add_field_violations();
+  violation->set_field(std::string(field));
+  violation->set_description(CutUtf8(description, kMaxViolationChars));
+  details.set_total_violations(1);
+  absl::Status status(code, absl::StrCat(field, ": ", description));
+  status.SetPayload(kErrorDetailsPayloadUrl,
+                    absl::Cord(details.SerializeAsString()));
+  return status;
+}
+
 }  // namespace hedui::server

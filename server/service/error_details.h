@@ -48,6 +48,13 @@ absl::Status InvalidArgumentWithViolations(
 absl::Status FieldViolation(absl::string_view field,
                             absl::string_view description);
 
+// A refusal about one field with a code other than INVALID_ARGUMENT (the
+// store's state refuses it: NOT_FOUND, FAILED_PRECONDITION, ALREADY_EXISTS):
+// "field: description", the field named in the details as a violation, as
+// the standard details then name it.
+absl::Status FieldError(absl::StatusCode code, absl::string_view field,
+                        absl::string_view description);
+
 std::optional<hedui::v1::ErrorDetails> GetErrorDetails(
     const absl::Status& status);
 

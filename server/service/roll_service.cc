@@ -50,23 +50,6 @@ constexpr MethodSpec kReverify{"/hedui.v1.RollService/Reverify",
 constexpr MethodSpec kListReviewsDue{"/hedui.v1.RollService/ListReviewsDue",
                                      CallClass::kRead};
 
-// A refusal about one field of the request with a code other than
-// INVALID_ARGUMENT (the state of the store refuses it): "field: description",
-// the field named in the details as a violation, as the standard details
-// then name it.
-absl::Status FieldError(absl::StatusCode code, absl::string_view field,
-                        absl::string_view description) {
-  hedui::v1::ErrorDetails details;
-  auto* violation = details.add_field_violations();
-  violation->set_field(std::string(field));
-  violation->set_description(CutUtf8(description, kMaxViolationChars));
-  details.set_total_violations(1);
-  absl::Status status(code, absl::StrCat(field, ": ", description));
-  status.SetPayload(kErrorDetailsPayloadUrl,
-                    absl::Cord(details.SerializeAsString()));
-  return status;
-}
-
 // What a retry must repeat: the method and the request as decoded, in
 // deterministic bytes (map order and unknown fields aside, the same request
 // gives the same bytes).
@@ -155,28 +138,6 @@ const RequestRules<GetRollEntryRequest>& GetRollEntryRules() {
   return *rules;
 }
 
-const RequestRules<ListRollRequest>& ListRollRules() {
-  static const auto* const rules = new RequestRules<ListRollRequest>{
-      &BoundListRoll,
-      [](const security::Caller& caller,
-         const ListRollRequest& request) -> absl::Status {
-        if (!request.region_code().empty()) {
-          return security::AuthorizeVerify(caller, request.program(),
-                                           request.region_code());
-        }
-        if (!security::VisiblePrograms(caller).Contains(request.program())) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "caller ", caller.identity, " may not act for program ",
-              hedui::v1::Program_Name(request.program())));
-        }
-        return absl::OkStatus();
-      },
-      [](const ListRollRequest& request) {
-        return ProgramAndCounty(request.program(), request.region_code());
-      }};
-  return *rules;
-}
-
 // A program's roll (or one county of it): the caller must act for both.
 absl::Status AuthorizeRoll(const security::Caller& caller,
                            hedui::v1::Program program,
@@ -190,6 +151,18 @@ absl::Status AuthorizeRoll(const security::Caller& caller,
                      hedui::v1::Program_Name(program)));
   }
   return absl::OkStatus();
+}
+
+const RequestRules<ListRollRequest>& ListRollRules() {
+  static const auto* const rules = new RequestRules<ListRollRequest>{
+      &BoundListRoll,
+      [](const security::Caller& caller, const ListRollRequest& request) {
+        return AuthorizeRoll(caller, request.program(), request.region_code());
+      },
+      [](const ListRollRequest& request) {
+        return ProgramAndCounty(request.program(), request.region_code());
+      }};
+  return *rules;
 }
 
 const RequestRules<hedui::v1::ReverifyRequest>& ReverifyRules() {

@@ -130,21 +130,6 @@ constexpr absl::Duration kWaitTick = absl::Milliseconds(50);
 constexpr absl::Duration kAuditSlackBefore = absl::Seconds(2);
 constexpr absl::Duration kAuditSlackAfter = absl::Seconds(3);
 
-// A refusal about one field of the request with a code of its own, named
-// in the details as a violation, as the standard details then name it.
-absl::Status FieldError(absl::StatusCode code, absl::string_view field,
-                        absl::string_view description) {
-  hedui::v1::ErrorDetails details;
-  auto* violation = details.add_field_violations();
-  violation->set_field(std::string(field));
-  violation->set_description(CutUtf8(description, kMaxViolationChars));
-  details.set_total_violations(1);
-  absl::Status status(code, absl::StrCat(field, ": ", description));
-  status.SetPayload(kErrorDetailsPayloadUrl,
-                    absl::Cord(details.SerializeAsString()));
-  return status;
-}
-
 // What the audit entry of the first call says: found again by it when its
 // result was not linked to the report before a power cut.
 std::string FirstDetail(const std::string& request_id) {
