@@ -10,8 +10,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/rules/consent.h"
 #include "server/security/authorize.h"
@@ -19,6 +17,7 @@
 #include "server/service/request_bounds.h"
 #include "server/service/reviews_due.h"
 #include "server/service/utf8_text.h"
+#include "storage/events/event_store.h"
 #include "storage/rolls/roll_keys.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
@@ -49,22 +48,6 @@ constexpr MethodSpec kReverify{"/hedui.v1.RollService/Reverify",
                                CallClass::kVerify};
 constexpr MethodSpec kListReviewsDue{"/hedui.v1.RollService/ListReviewsDue",
                                      CallClass::kRead};
-
-// What a retry must repeat: the method and the request as decoded, in
-// deterministic bytes (map order and unknown fields aside, the same request
-// gives the same bytes).
-std::string Fingerprint(absl::string_view method,
-                        const google::protobuf::Message& request) {
-  std::string bytes(method);
-  bytes.push_back('\0');
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&coded);
-  }
-  return storage::Sha256(bytes);
-}
 
 // The county a report belongs to: its policy's region, or the asking
 // county's for a report made without a policy (as the report index does).
@@ -327,7 +310,8 @@ absl::Status RollServiceImpl::Commit(Call& call, storage::RollChange change,
 
 absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
                                      EnrollResponse* response) {
-  const std::string fingerprint = Fingerprint(kEnroll.name, request);
+  const std::string fingerprint =
+      storage::RequestFingerprint(kEnroll.name, request);
   // Held to the durable write: what is checked below still holds then.
   absl::MutexLock lock(&rolls_->mu());
   absl::StatusOr<bool> replayed =
@@ -552,7 +536,8 @@ absl::StatusOr<RollEntry> RollServiceImpl::VisibleEntry(
 absl::Status RollServiceImpl::Withdraw(Call& call,
                                        const WithdrawRequest& request,
                                        WithdrawResponse* response) {
-  const std::string fingerprint = Fingerprint(kWithdraw.name, request);
+  const std::string fingerprint =
+      storage::RequestFingerprint(kWithdraw.name, request);
   absl::MutexLock lock(&rolls_->mu());
   absl::StatusOr<bool> replayed =
       Replay(call, request.request_id(), fingerprint, response);
@@ -594,7 +579,8 @@ absl::Status RollServiceImpl::Withdraw(Call& call,
 absl::Status RollServiceImpl::AttachConsent(
     Call& call, const hedui::v1::AttachConsentRequest& request,
     hedui::v1::AttachConsentResponse* response) {
-  const std::string fingerprint = Fingerprint(kAttachConsent.name, request);
+  const std::string fingerprint =
+      storage::RequestFingerprint(kAttachConsent.name, request);
   absl::MutexLock lock(&rolls_->mu());
   absl::StatusOr<bool> replayed =
       Replay(call, request.request_id(), fingerprint, response);
@@ -736,7 +722,8 @@ absl::Status RollServiceImpl::Reverify(
   if (runner_ == nullptr) {
     return absl::UnavailableError("re-verification is not running");
   }
-  const std::string fingerprint = Fingerprint(kReverify.name, request);
+  const std::string fingerprint =
+      storage::RequestFingerprint(kReverify.name, request);
   absl::MutexLock lock(&reverify_mu_);
   // A retry answers only a caller who may still see the entry.
   std::optional<RollEntry> visible;
