@@ -32,6 +32,16 @@ struct AuditSubject {
   std::string detail;
 };
 
+// The subject of a call about one program's roll or events in one county
+// (empty: several).
+inline AuditSubject ProgramAndCounty(hedui::v1::Program program,
+                                     const std::string& region) {
+  AuditSubject subject;
+  subject.program = program;
+  subject.region_code = region;
+  return subject;
+}
+
 // What an entry keeps of each field, in characters: every call, an
 // unauthenticated one included, adds a bounded entry.
 inline constexpr size_t kAuditCallerChars = 128;

@@ -48,14 +48,6 @@ constexpr int kWatchPage = 32;
 // client is gone, its grants still hold or the server is stopping.
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(500);
 
-AuditSubject ProgramAndCounty(hedui::v1::Program program,
-                              const std::string& region) {
-  AuditSubject subject;
-  subject.program = program;
-  subject.region_code = region;
-  return subject;
-}
-
 // A listing, a watch or statistics narrowed to a program or a county the
 // caller may not see is refused (as ListRoll); left open, they cover every
 // program and county it may see.

@@ -72,14 +72,6 @@ RollEntry WithoutRequest(RollEntry entry) {
   return entry;
 }
 
-AuditSubject ProgramAndCounty(hedui::v1::Program program,
-                              const std::string& region) {
-  AuditSubject subject;
-  subject.program = program;
-  subject.region_code = region;
-  return subject;
-}
-
 const RequestRules<EnrollRequest>& EnrollRules() {
   static const auto* const rules = new RequestRules<EnrollRequest>{
       &BoundEnroll,
