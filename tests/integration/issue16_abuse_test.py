@@ -853,12 +853,26 @@ class Test:
         P = self.ch_pb
         start_after = max(e.number for e in self.events("dibao-system"))
         # The per-caller cap: 16 watches that never read.
-        streams = [ch.WatchChanges(P.WatchChangesRequest(after=start_after))
-                   for _ in range(WATCHES_PER_CALLER)]
-        time.sleep(1.5)
+        # Earlier watches of this caller ended by their deadline free their
+        # slots when the server next polls (every 500 ms); on a slow
+        # machine that can come after this test starts, so a stream refused
+        # for the cap is retried a few times before the check.
+        for attempt in range(6):
+            streams = [ch.WatchChanges(
+                P.WatchChangesRequest(after=start_after))
+                for _ in range(WATCHES_PER_CALLER)]
+            time.sleep(1.5)
+            early = [s for s in streams if not s.is_active()]
+            if not early or attempt == 5 or any(
+                    s.code() != grpc.StatusCode.RESOURCE_EXHAUSTED
+                    for s in early):
+                break
+            for s in streams:
+                s.cancel()
+            time.sleep(2)
         for s in streams:
             check(s.is_active(), "a watch that does not read is held open: "
-                  "%s" % (None if s.is_active() else (s.code(), s.details())))
+                  "%s" % ((None if s.is_active() else (s.code(), s.details())),))
         self.refused("a 17th watch of one caller",
                      grpc.StatusCode.RESOURCE_EXHAUSTED,
                      lambda r, timeout: list(ch.WatchChanges(r,
