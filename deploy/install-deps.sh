@@ -23,6 +23,13 @@ PACKAGES=(
   lintian       # the packaging test checks the .deb with it
   rocksdb-tools
   prometheus    # the metrics test scrapes heduid with the real server
+  prometheus-cpp-dev  # the metrics registry and exposition (core + pull)
+  # client/java: the example Java client, built with javac from Debian's jars
+  # only (libgrpc-java declares few of its dependencies, so they are listed).
+  default-jdk-headless libgrpc-java protobuf-compiler-grpc-java-plugin
+  libprotobuf-java libgoogle-common-protos-java
+  libgeronimo-annotation-1.3-spec-java libnetty-java libnetty-tcnative-java
+  libnetty-tcnative-jni libguava-java libperfmark-java libgoogle-gson-java
 )
 
 missing=()
