@@ -1,0 +1,1 @@
+#include "server/ops/grpc_core_log.h"

@@ -1,0 +1,1 @@
+#include "server/service/duplicate_scan.h"

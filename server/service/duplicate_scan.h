@@ -1,0 +1,6 @@
+#ifndef HEDUI_SERVER_SERVICE_DUPLICATE_SCAN_H_
+#define HEDUI_SERVER_SERVICE_DUPLICATE_SCAN_H_
+
+// Placeholder registered in CMake by the lead; its owner fills it in.
+
+#endif  // HEDUI_SERVER_SERVICE_DUPLICATE_SCAN_H_

@@ -1,0 +1,1 @@
+#include "server/service/feed_preview.h"

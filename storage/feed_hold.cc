@@ -1,0 +1,1 @@
+#include "storage/feed_hold.h"
