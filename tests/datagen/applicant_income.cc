@@ -268,9 +268,19 @@ absl::Status IncomeMaker::DifferDeclaration() {
     if (declared == nullptr || *declared < 1000) continue;
     const int64_t factor =
         rng_.PerMille(500) ? rng_.Uniform(850, 950) : rng_.Uniform(1050, 1150);
-    int64_t changed = RoundDown(*declared * factor / 1000, 100);
-    if (changed == *declared) changed -= 100;
+    const int64_t original = *declared;
+    int64_t changed = RoundDown(original * factor / 1000, 100);
+    if (changed == original) changed -= 100;
     *declared = changed;
+    // A trade-union household's line is on income net of rigid spending, so
+    // +15% of a gross wage can cross it (APP-44749 of 80,000): the
+    // declaration must stay on the found side, so it goes as far down
+    // instead, drawing nothing more (other households keep their bytes).
+    if (DeclaredIncome100(h_) - offset100_ >= line100_) {
+      changed = RoundDown(original * (2000 - factor) / 1000, 100);
+      if (changed == original) changed -= 100;
+      *declared = changed;
+    }
     return absl::OkStatus();
   }
   return absl::InternalError(
