@@ -217,10 +217,12 @@ absl::Status Authenticator::CheckPeerCertificate(
     if (peers_.size() >= 10'000) peers_.clear();
     peers_.emplace(std::string(pem), *peer);
   }
-  const bool expired = absl::Now() > peer->not_after;
+  const absl::Time now = absl::Now();
+  const bool expired = now > peer->not_after;
+  const bool early = now < peer->not_before;
   const bool revoked =
       revocations != nullptr && revocations->IsRevoked(peer->serial_hex);
-  if (!expired && !revoked) return absl::OkStatus();
+  if (!expired && !early && !revoked) return absl::OkStatus();
   const std::vector<std::string> names =
       PropertyValues(*auth, GRPC_X509_CN_PROPERTY_NAME);
   const std::string shown = names.empty() ? "(no name)" : names.front();
@@ -228,6 +230,12 @@ absl::Status Authenticator::CheckPeerCertificate(
     return absl::UnauthenticatedError(absl::StrCat(
         "client certificate \"", shown, "\" expired on ",
         absl::FormatTime("%Y-%m-%d", peer->not_after, absl::UTCTimeZone())));
+  }
+  if (early) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("client certificate \"", shown, "\" is not valid until ",
+                     absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", peer->not_before,
+                                      absl::UTCTimeZone())));
   }
   return absl::UnauthenticatedError(
       absl::StrCat("client certificate \"", shown, "\" (serial ",

@@ -52,6 +52,9 @@ const PolicyTable& Table() {
         {"/hedui.v1.AdminService/VerifyBackup", admin},
         {"/hedui.v1.AdminService/PruneBackups", admin},
         {"/hedui.v1.AdminService/GetServerStatus", staff},
+        {"/hedui.v1.AdminService/ListHeldFeeds", staff},
+        {"/hedui.v1.AdminService/ConfirmHeldFeed", admin},
+        {"/hedui.v1.AdminService/DiscardHeldFeed", admin},
         {"/hedui.v1.AuditService/*", staff},
         {"/hedui.v1.RetentionService/Purge", admin},
         // Load balancers and tools probe these without a certificate.

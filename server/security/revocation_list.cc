@@ -89,8 +89,11 @@ absl::StatusOr<PeerCertificate> ParsePeerCertificate(const std::string& pem) {
   }
   absl::StatusOr<absl::Time> not_after = TimeOf(X509_get0_notAfter(cert.get()));
   if (!not_after.ok()) return not_after.status();
+  absl::StatusOr<absl::Time> not_before =
+      TimeOf(X509_get0_notBefore(cert.get()));
+  if (!not_before.ok()) return not_before.status();
   return PeerCertificate{SerialHexOf(X509_get0_serialNumber(cert.get())),
-                         *not_after};
+                         *not_after, *not_before};
 }
 
 }  // namespace hedui::security

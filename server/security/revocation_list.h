@@ -38,6 +38,7 @@ class RevocationList {
 struct PeerCertificate {
   std::string serial_hex;
   absl::Time not_after;
+  absl::Time not_before;
 };
 absl::StatusOr<PeerCertificate> ParsePeerCertificate(const std::string& pem);
 

@@ -21,6 +21,7 @@
 #include "server/security/authenticate.h"
 #include "server/security/authorize.h"
 #include "server/security/callers_file.h"
+#include "server/security/client_chain_verifier.h"
 #include "server/security/tls_credentials.h"
 
 namespace hedui::security {
@@ -85,6 +86,32 @@ class TlsAuthenticateTest : public ::testing::Test {
         std::system(
             ("bash " + script + " " + *dir_ + "/other >/dev/null").c_str()),
         0);
+    // staff-1 again, issued by the same CA with validity periods in the past
+    // and in the future ("dated/expired", "dated/early").
+    ASSERT_EQ(
+        std::system(("bash -c '" + DatedCertificatesScript() + "'").c_str()),
+        0);
+  }
+
+  // `openssl x509 -req` has no start date, so `openssl ca` signs with one.
+  static std::string DatedCertificatesScript() {
+    const std::string d = *dir_ + "/dated";
+    return "set -e; mkdir -p " + d + "; cd " + d +
+           "; touch index.txt; echo 01 > serial;"
+           " printf \"[ca]\\ndefault_ca=c\\n[c]\\ndatabase=index.txt\\n"
+           "new_certs_dir=.\\nserial=serial\\ndefault_md=sha256\\n"
+           "policy=p\\nunique_subject=no\\n[p]\\ncommonName=supplied\\n"
+           "organizationName=optional\\n[x]\\nextendedKeyUsage=clientAuth\\n\" "
+           "> ca.cnf;"
+           " for w in expired:20200101000000Z:20210101000000Z "
+           "early:20990101000000Z:21000101000000Z; do"
+           " n=${w%%:*}; r=${w#*:}; s=${r%%:*}; e=${r#*:};"
+           " openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256"
+           " -out $n.key 2>/dev/null;"
+           " openssl req -new -key $n.key -subj /CN=staff-1 -out $n.csr;"
+           " openssl ca -batch -config ca.cnf -extensions x -cert ../ca.crt"
+           " -keyfile ../ca.key -startdate $s -enddate $e -in $n.csr"
+           " -out $n.crt >/dev/null 2>&1; done";
   }
 
   static void TearDownTestSuite() {
@@ -205,6 +232,52 @@ TEST_F(TlsAuthenticateTest, CertificateFromAnotherCaFailsTheHandshake) {
   EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << answer.status.error_message();
   EXPECT_EQ(answer.caller, "");
+}
+
+// The handshake leaves the validity period to the per-call check, which
+// names it (issue 18): the caller learns why, and the refusal is audited.
+TEST_F(TlsAuthenticateTest, ExpiredCertificateIsRefusedPerCallNamingTheDate) {
+  StartTlsServer();
+  const Answer answer = Call("dated/expired");
+  EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << answer.status.error_message();
+  EXPECT_EQ(answer.status.error_message(),
+            "client certificate \"staff-1\" expired on 2021-01-01");
+  EXPECT_EQ(answer.caller, "");
+}
+
+TEST_F(TlsAuthenticateTest, NotYetValidCertificateIsRefusedPerCall) {
+  StartTlsServer();
+  const Answer answer = Call("dated/early");
+  EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << answer.status.error_message();
+  EXPECT_EQ(answer.status.error_message(),
+            "client certificate \"staff-1\" is not valid until 2099-01-01 "
+            "00:00:00 UTC");
+}
+
+TEST(VerifyClientChainTest, NoCertificatePassesAndGarbageDoesNot) {
+  // No certificate passes the handshake (refused per call instead);
+  // anything unreadable does not.
+  EXPECT_TRUE(VerifyClientChain("", "irrelevant").ok());
+  EXPECT_EQ(VerifyClientChain("not a certificate", "neither").code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(TlsAuthenticateTest, ChainCheckRefusesAnotherCaAndAcceptsExpiredLeaf) {
+  const std::string ca = ReadAll(Path("ca.crt"));
+  EXPECT_TRUE(VerifyClientChain(ReadAll(Path("staff-1.crt")), ca).ok());
+  EXPECT_TRUE(VerifyClientChain(ReadAll(Path("dated/expired.crt")), ca).ok());
+  const absl::Status other =
+      VerifyClientChain(ReadAll(Path("other/dibao-system.crt")), ca);
+  EXPECT_EQ(other.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(other.message()),
+              HasSubstr("unable to get local issuer certificate"));
+  // The server certificate is for serverAuth only: not a client's.
+  const absl::Status server =
+      VerifyClientChain(ReadAll(Path("server.crt")), ca);
+  EXPECT_EQ(server.code(), absl::StatusCode::kUnauthenticated)
+      << server.message();
 }
 
 TEST_F(TlsAuthenticateTest, UnknownIdentityIsPermissionDenied) {

@@ -16,7 +16,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_certificate_verifier.h"
 #include "grpcpp/security/tls_credentials_options.h"
+#include "server/security/client_chain_verifier.h"
 #include "spdlog/spdlog.h"
 
 namespace hedui::security {
@@ -150,8 +152,14 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   grpc::experimental::TlsServerCredentialsOptions tls_options(provider);
   tls_options.watch_root_certs();
   tls_options.watch_identity_key_cert_pairs();
+  // The chain is checked by ClientChainVerifier, which leaves the leaf's
+  // validity period to the per-call check so that an expired certificate is
+  // told why and audited instead of failing the handshake unexplained.
   tls_options.set_cert_request_type(
-      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  tls_options.set_certificate_verifier(
+      grpc::experimental::ExternalCertificateVerifier::Create<
+          ClientChainVerifier>(files.ca_cert));
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::experimental::TlsServerCredentials(tls_options);
   if (credentials == nullptr) {

@@ -27,7 +27,9 @@ struct TlsOptions {
 // verify it against `ca_cert` when one is presented, but do not REQUIRE one:
 // a client without a certificate completes the handshake and is refused per
 // call with UNAUTHENTICATED (Authenticate), which says more than a failed
-// handshake; a certificate from another CA fails the handshake.
+// handshake; a certificate from another CA fails the handshake. An expired
+// or not yet valid certificate from the CA completes it and is refused per
+// call, naming the date (ClientChainVerifier).
 //
 // The files are checked first, so that a mistake is reported at startup
 // naming the file (gRPC would only log it and fail every handshake):
