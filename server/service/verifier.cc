@@ -10,6 +10,7 @@
 #include "server/engine/evaluate.h"
 #include "server/engine/request/check_before_read.h"
 #include "server/service/error_details.h"
+#include "storage/rolls/roll_store.h"
 #include "storage/types/civil_date.h"
 
 namespace hedui::server {
@@ -70,6 +71,19 @@ absl::Status Verifier::Evaluate(const CallInfo& call,
   if (absl::Status s = store_->ReadPersonsWithHouseholds(ids, &records);
       !s.ok()) {
     return s;
+  }
+  // Hedui's own rolls, the second source of duplicate enrolment and of the
+  // medical enrolment test (domain.md §10.1), read for the same persons.
+  absl::StatusOr<std::vector<hedui::store::v1::RollEnrollmentRecord>> rolls =
+      storage::ActiveRollEnrollments(store_->service_tables(), ids);
+  if (!rolls.ok()) return rolls.status();
+  for (hedui::store::v1::RollEnrollmentRecord& roll : *rolls) {
+    for (hedui::store::v1::PersonRecords& person : *records.mutable_persons()) {
+      if (person.person_id() == roll.person_id()) {
+        *person.add_roll_enrollments() = std::move(roll);
+        break;
+      }
+    }
   }
   if (absl::Status s = engine::Evaluate(request, records, *policy, report);
       !s.ok()) {

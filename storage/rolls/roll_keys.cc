@@ -74,6 +74,19 @@ std::string RollReportKey(absl::string_view report_id,
   return key;
 }
 
+std::string RollPairPrefix(absl::string_view entry_id) {
+  std::string key(1, kRollPairTag);
+  key.append(entry_id.data(), entry_id.size());
+  return key;
+}
+
+std::string RollPairKey(absl::string_view entry_id,
+                        absl::string_view other_entry_id) {
+  std::string key = RollPairPrefix(entry_id);
+  key.append(other_entry_id.data(), other_entry_id.size());
+  return key;
+}
+
 std::string RollEndedPrefix(uint32_t yyyymmdd) {
   std::string key(1, kRollEndedTag);
   AppendBigEndian32(yyyymmdd, &key);

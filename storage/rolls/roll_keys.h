@@ -18,6 +18,9 @@
 //                                                    their end day (purge)
 //   'n'                                           -> BE64: the highest entry
 //                                                    number a purge deleted
+//   'p' | entry_id (13) | entry_id (13)           -> ""  a duplicate pair of
+//                                                    active entries already
+//                                                    reported (both orders)
 // `roll_requests`:
 //   SHA-256(caller identity) (32) | request_id    -> hedui.store.v1.
 //                                                    RollRequestResult
@@ -40,6 +43,7 @@ inline constexpr char kRollListTag = 'c';
 inline constexpr char kRollEndedTag = 'x';
 inline constexpr char kRollReportTag = 'r';
 inline constexpr char kRollNumberFloorTag = 'n';
+inline constexpr char kRollPairTag = 'p';
 inline constexpr size_t kEntryIdBytes = 13;
 inline constexpr size_t kRegionBytes = 6;
 inline constexpr size_t kCallerHashBytes = 32;
@@ -67,6 +71,11 @@ std::string RollReportKey(absl::string_view report_id,
 std::string RollEndedPrefix(uint32_t yyyymmdd);
 std::string RollEndedKey(uint32_t yyyymmdd, absl::string_view entry_id);
 std::string RollNumberFloorKey();
+// Duplicate pairs already reported (server/service/duplicate_scan.h): every
+// pair of one entry, and one pair in one order.
+std::string RollPairPrefix(absl::string_view entry_id);
+std::string RollPairKey(absl::string_view entry_id,
+                        absl::string_view other_entry_id);
 
 // SHA-256 of the caller's identity: identities are the callers' choice (a
 // certificate name may be anything), so only their hash is a key.

@@ -71,6 +71,84 @@ std::vector<std::string> RollEntryPersons(
   return ids;
 }
 
+std::vector<std::string> RollEntryEnrolledMembers(const RollEntry& entry) {
+  const hedui::v1::VerificationRequest& request = entry.request();
+  std::vector<std::string> ids;
+  for (const auto& member : request.members()) {
+    if (!request.single_person_member_id().empty() &&
+        member.person_id() != request.single_person_member_id()) {
+      continue;
+    }
+    if (std::find(entry.persons_gone().begin(), entry.persons_gone().end(),
+                  member.person_id()) != entry.persons_gone().end()) {
+      continue;
+    }
+    if (!member.person_id().empty()) ids.push_back(member.person_id());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+absl::StatusOr<std::vector<hedui::store::v1::RollEnrollmentRecord>>
+ActiveRollEnrollments(Store::ServiceTables tables,
+                      const std::vector<std::string>& persons) {
+  std::vector<hedui::store::v1::RollEnrollmentRecord> out;
+  if (tables.rolls == nullptr || tables.roll_persons == nullptr ||
+      persons.empty()) {
+    return out;
+  }
+  rocksdb::ReadOptions options;
+  const rocksdb::Snapshot* snapshot = tables.db->GetSnapshot();
+  options.snapshot = snapshot;
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{tables.db, snapshot};
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables.db->NewIterator(options, tables.roll_persons));
+  for (const std::string& person : persons) {
+    if (person.empty()) continue;
+    std::vector<std::string> entry_ids;
+    for (it->Seek(person); it->Valid() && HasPrefix(it->key(), person);
+         it->Next()) {
+      if (it->key().size() != person.size() + kEntryIdBytes) continue;
+      entry_ids.emplace_back(View(it->key()).substr(person.size()));
+    }
+    if (!it->status().ok()) {
+      return FromRocks(it->status(), "reading the roll person index");
+    }
+    for (const std::string& entry_id : entry_ids) {
+      std::string value;
+      rocksdb::Status s =
+          tables.db->Get(options, tables.rolls, RollEntryKey(entry_id), &value);
+      if (s.IsNotFound()) continue;
+      if (!s.ok()) return FromRocks(s, "reading a roll entry");
+      RollEntry entry;
+      if (!entry.ParseFromString(value)) {
+        return absl::DataLossError(
+            absl::StrCat("roll entry ", entry_id, " cannot be read"));
+      }
+      if (entry.state() != RollEntry::ACTIVE) continue;
+      const std::vector<std::string> enrolled = RollEntryEnrolledMembers(entry);
+      if (!std::binary_search(enrolled.begin(), enrolled.end(), person)) {
+        continue;
+      }
+      hedui::store::v1::RollEnrollmentRecord record;
+      record.set_person_id(person);
+      record.set_program(entry.program());
+      record.set_region_code(entry.region_code());
+      record.set_entry_id(entry.entry_id());
+      record.set_applicant_id(entry.applicant_id());
+      record.set_household_number(entry.household_number());
+      *record.mutable_approval_date() = entry.approval_date();
+      out.push_back(std::move(record));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<RollStore>> RollStore::Open(
     Store::ServiceTables tables) {
   if (tables.rolls == nullptr || tables.roll_requests == nullptr ||
@@ -403,6 +481,53 @@ RollStore::ActiveHouseholds() {
     return FromRocks(it->status(), "reading the roll household index");
   }
   return households;
+}
+
+absl::StatusOr<std::vector<std::string>> RollStore::KnownPairsOf(
+    absl::string_view entry_id) {
+  std::vector<std::string> others;
+  const std::string prefix = RollPairPrefix(entry_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables_.db->NewIterator(rocksdb::ReadOptions(), tables_.rolls));
+  for (it->Seek(prefix); it->Valid() && HasPrefix(it->key(), prefix);
+       it->Next()) {
+    if (it->key().size() != prefix.size() + kEntryIdBytes) continue;
+    others.emplace_back(View(it->key()).substr(prefix.size()));
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the duplicate pairs");
+  }
+  return others;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+RollStore::KnownPairs() {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  const std::string prefix(1, kRollPairTag);
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables_.db->NewIterator(rocksdb::ReadOptions(), tables_.rolls));
+  for (it->Seek(prefix); it->Valid() && HasPrefix(it->key(), prefix);
+       it->Next()) {
+    if (it->key().size() != 1 + 2 * kEntryIdBytes) continue;
+    const absl::string_view key = View(it->key());
+    pairs.emplace_back(std::string(key.substr(1, kEntryIdBytes)),
+                       std::string(key.substr(1 + kEntryIdBytes)));
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the duplicate pairs");
+  }
+  return pairs;
+}
+
+std::vector<StoreWrite> RollStore::PairWrites(absl::string_view a,
+                                              absl::string_view b,
+                                              bool known) const {
+  std::vector<StoreWrite> writes;
+  for (const auto& [first, second] : {std::pair(a, b), std::pair(b, a)}) {
+    writes.push_back(known ? Put(tables_.rolls, RollPairKey(first, second), "")
+                           : Delete(tables_.rolls, RollPairKey(first, second)));
+  }
+  return writes;
 }
 
 StoreWrite RollStore::EntryStateWrite(const RollEntry& entry) const {

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "hedui/store/v1/records.pb.h"
 #include "hedui/store/v1/rolls.pb.h"
 #include "hedui/v1/roll_service.pb.h"
 #include "storage/service_log.h"
@@ -58,6 +59,22 @@ struct RollListQuery {
 // reads), sorted and de-duplicated.
 std::vector<std::string> RollEntryPersons(
     const hedui::v1::VerificationRequest& request);
+
+// The declared members an entry enrols, as the duplicate checks count them
+// (domain.md §10.1): its declared members (never obligors or their
+// spouses), only the covered member when the declaration asks for
+// single-person coverage, less the persons its re-verifications found dead
+// or moved away. Sorted and unique.
+std::vector<std::string> RollEntryEnrolledMembers(
+    const hedui::v1::RollEntry& entry);
+
+// The active roll entries (any program, any county) that enrol any of
+// `persons` (RollEntryEnrolledMembers), one record per person and entry, in
+// the order of `persons` then entry id, read from one snapshot of the person
+// index and the entries. No roll families: none.
+absl::StatusOr<std::vector<hedui::store::v1::RollEnrollmentRecord>>
+ActiveRollEnrollments(Store::ServiceTables tables,
+                      const std::vector<std::string>& persons);
 
 // Whether an active roll entry rests on the report: the purge keeps it
 // (domain.md §10.1), whatever its age.
@@ -108,6 +125,16 @@ class RollStore {
   absl::StatusOr<std::vector<std::string>> ActivePersons();
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   ActiveHouseholds();
+  // Duplicate pairs already reported (server/service/duplicate_scan.h):
+  // the other entries paired with `entry_id`, and every pair (each in both
+  // orders).
+  absl::StatusOr<std::vector<std::string>> KnownPairsOf(
+      absl::string_view entry_id);
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> KnownPairs();
+  // The writes that remember or forget a pair (both orders).
+  std::vector<StoreWrite> PairWrites(absl::string_view a, absl::string_view b,
+                                     bool known) const;
+
   // The write that stores an entry's new state when none of its index keys
   // moves (a re-verification's).
   StoreWrite EntryStateWrite(const hedui::v1::RollEntry& entry) const;

@@ -277,5 +277,98 @@ TEST_F(RollStoreTest, ListsByCountyInPagesThatResume) {
   EXPECT_EQ(second->entries(0).entry_id(), "E000000000003");
 }
 
+// The members an entry enrols for the duplicate checks: declared members
+// only, the covered member alone under single-person coverage, less those
+// found dead or moved away.
+TEST(RollEntryEnrolledMembersTest, MembersOnly) {
+  RollEntry entry = Entry("E000000000001", 10);
+  hedui::v1::Obligor* obligor = entry.mutable_request()->add_obligors();
+  obligor->set_person_id(Person(30));
+  obligor->mutable_spouse()->set_person_id(Person(31));
+  EXPECT_THAT(RollEntryEnrolledMembers(entry),
+              ::testing::ElementsAre(Person(10), Person(11)));
+  entry.add_persons_gone(Person(10));
+  EXPECT_THAT(RollEntryEnrolledMembers(entry),
+              ::testing::ElementsAre(Person(11)));
+  entry.clear_persons_gone();
+  entry.mutable_request()->set_single_person_member_id(Person(10));
+  EXPECT_THAT(RollEntryEnrolledMembers(entry),
+              ::testing::ElementsAre(Person(10)));
+}
+
+TEST_F(RollStoreTest, ActiveRollEnrollmentsOfThePersonsAsked) {
+  OpenRolls();
+  RollEntry dibao = Entry("E000000000001", 10, "320581", "H1");
+  RollEntry tekun = Entry("E000000000002", 11, "320582", "H2");
+  tekun.set_program(hedui::v1::TEKUN);
+  // 13 is an obligor of the 特困 entry: never enrolled by it.
+  tekun.mutable_request()->add_obligors()->set_person_id(Person(13));
+  RollEntry ended = Entry("E000000000003", 11, "320581", "H3");
+  ended.set_program(hedui::v1::LOW_INCOME_MARGIN);
+  ASSERT_TRUE(Commit(Change({dibao, tekun, ended})).ok());
+  ASSERT_TRUE(
+      Commit(Change({Ended(ended, RollEntry::VOLUNTARY)}, {ended})).ok());
+
+  auto found = ActiveRollEnrollments(store_->service_tables(),
+                                     {Person(11), Person(13), Person(40)});
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].person_id(), Person(11));
+  EXPECT_EQ((*found)[0].entry_id(), "E000000000001");
+  EXPECT_EQ((*found)[0].program(), hedui::v1::DIBAO);
+  EXPECT_EQ((*found)[0].applicant_id(), Person(10));
+  EXPECT_EQ((*found)[0].household_number(), "H1");
+  EXPECT_EQ((*found)[0].region_code(), "320581");
+  EXPECT_EQ(FormatCivilDay(*FromProto((*found)[0].approval_date(), "")),
+            "2026-11-20");
+  EXPECT_EQ((*found)[1].person_id(), Person(11));
+  EXPECT_EQ((*found)[1].entry_id(), "E000000000002");
+  EXPECT_EQ((*found)[1].program(), hedui::v1::TEKUN);
+  EXPECT_EQ((*found)[1].region_code(), "320582");
+}
+
+TEST_F(RollStoreTest, DuplicatePairsRememberedInBothOrdersAndForgotten) {
+  OpenRolls();
+  std::vector<StoreWrite> writes =
+      rolls_->PairWrites("E000000000001", "E000000000002", true);
+  for (StoreWrite& w :
+       rolls_->PairWrites("E000000000001", "E000000000005", true)) {
+    writes.push_back(std::move(w));
+  }
+  ServiceRecord record;
+  record.audit.set_caller("dibao-system");
+  record.audit.set_method("/hedui.v1.RollService/Enroll");
+  record.audit.set_outcome("OK");
+  record.writes = writes;
+  std::vector<ServiceRecord> records;
+  records.push_back(std::move(record));
+  ASSERT_TRUE(log_->Append(std::move(records)).ok());
+  EXPECT_THAT(*rolls_->KnownPairsOf("E000000000001"),
+              ::testing::ElementsAre("E000000000002", "E000000000005"));
+  EXPECT_THAT(*rolls_->KnownPairsOf("E000000000002"),
+              ::testing::ElementsAre("E000000000001"));
+  EXPECT_EQ(rolls_->KnownPairs()->size(), 4u);
+
+  ServiceRecord forget;
+  forget.audit.set_caller("dibao-system");
+  forget.audit.set_method("/hedui.v1.RollService/Withdraw");
+  forget.audit.set_outcome("OK");
+  forget.writes = rolls_->PairWrites("E000000000002", "E000000000001", false);
+  records.clear();
+  records.push_back(std::move(forget));
+  ASSERT_TRUE(log_->Append(std::move(records)).ok());
+  EXPECT_THAT(*rolls_->KnownPairsOf("E000000000001"),
+              ::testing::ElementsAre("E000000000005"));
+  EXPECT_TRUE(rolls_->KnownPairsOf("E000000000002")->empty());
+  // The pairs are not entries: the numbering and the listing ignore them.
+  OpenRolls();
+  auto id = [&] {
+    absl::MutexLock lock(&rolls_->mu());
+    return rolls_->AllocateEntryId();
+  }();
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, "E000000000001");
+}
+
 }  // namespace
 }  // namespace hedui::storage

@@ -60,6 +60,29 @@ void Enroll(HouseholdBuilder& h, const std::string& id, Program program,
   r->set_status(status);
 }
 
+// An active Hedui roll entry listing `id` as an enrolled member (what the
+// server reads from its rolls into PersonRecords.roll_enrollments).
+void RollEnroll(HouseholdBuilder& h, const std::string& id, Program program,
+                const std::string& applicant, const std::string& household,
+                const std::string& entry_id = "E000000000007",
+                const std::string& region = "320581") {
+  store::RollEnrollmentRecord* r = h.Person(id)->add_roll_enrollments();
+  r->set_person_id(id);
+  r->set_program(program);
+  r->set_region_code(region);
+  r->set_entry_id(entry_id);
+  r->set_applicant_id(applicant);
+  r->set_household_number(household);
+  *r->mutable_approval_date() = ToProto(absl::CivilDay(2026, 10, 1));
+}
+
+// Another household's applicant (not declared here).
+const std::string& OtherApplicant() {
+  static const std::string* const id =
+      new std::string(testing::PersonId(absl::CivilDay(1970, 1, 1), 201));
+  return *id;
+}
+
 // Head, spouse and a child of 11 in H1; the head's wages keep the income
 // well inside every line (45,000 a person a month), which this rule does not
 // read anyway.
@@ -122,7 +145,8 @@ struct Row {
   std::string name;
   std::function<HouseholdBuilder()> build;
   Finding::Result result = ABSENT;
-  int evidence = 0;  // enrollment records shown as evidence
+  int evidence = 0;       // enrollment records shown as evidence
+  int roll_evidence = 0;  // of which roll entries (no department, no as-of)
 };
 
 void PrintTo(const Row& row, std::ostream* os) { *os << row.name; }
@@ -384,6 +408,166 @@ std::vector<Row> Rows() {
          return h;
        },
        UNKNOWN, 0},
+      // --- Hedui's rolls as a second source (§10.1) ---
+      // The applicant's own entry in the applied program is this household's
+      // own, whatever 户号 it was enrolled under (a 户号 changed since).
+      {"RollOwnEntryOfTheApplicant",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 0), DIBAO, Id(h, 0), "H9");
+         return h;
+       },
+       PASS, 1, 1},
+      // Another applicant's entry under the applicant's 户号: own too.
+      {"RollOwnByHouseholdNumber",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 1), DIBAO, Id(h, 1), "H1");
+         return h;
+       },
+       PASS, 1, 1},
+      {"RollOtherHouseholdSameProgram",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 1), DIBAO, OtherApplicant(), "H7");
+         return h;
+       },
+       REVIEW, 1, 1},
+      // 特困 excludes 低保 in any household, this one's own entry included.
+      {"RollExcludingProgramOwnHousehold",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 2), TEKUN, Id(h, 0), "H1");
+         return h;
+       },
+       REVIEW, 1, 1},
+      {"RollExcludingProgramOtherCounty",
+       [] {
+         HouseholdBuilder h = Family(TEKUN);
+         RollEnroll(h, Id(h, 0), MARGIN, OtherApplicant(), "H8",
+                    "E000000000009", "320582");
+         return h;
+       },
+       REVIEW, 1, 1},
+      // A duplicate shown by any source is REVIEW, the feed stale or
+      // missing.
+      {"RollDuplicateFeedStale",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 1), DIBAO, OtherApplicant(), "H7");
+         h.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT,
+                   absl::CivilDay(2026, 10, 4));
+         return h;
+       },
+       REVIEW, 1, 1},
+      {"RollDuplicateFeedMissing",
+       [] {
+         HouseholdBuilder h = Family(MARGIN);
+         RollEnroll(h, Id(h, 2), DIBAO, OtherApplicant(), "H7");
+         h.RemoveDepartment(hedui::v1::ASSISTANCE_ENROLLMENT);
+         return h;
+       },
+       REVIEW, 1, 1},
+      // Only the household's own entry, the feed stale or missing: no
+      // duplicate shown anywhere, and none can be ruled out.
+      {"RollOwnOnlyFeedStale",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 0), DIBAO, Id(h, 0), "H1");
+         h.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT,
+                   absl::CivilDay(2026, 10, 4));
+         return h;
+       },
+       UNKNOWN, 1, 1},
+      {"RollOwnOnlyFeedMissing",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 0), DIBAO, Id(h, 0), "H1");
+         h.RemoveDepartment(hedui::v1::ASSISTANCE_ENROLLMENT);
+         return h;
+       },
+       UNKNOWN, 1, 1},
+      // Both sources show the same duplicate: both are shown.
+      {"RollAndFeedAgree",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         Enroll(h, Id(h, 1), DIBAO, "H7");
+         RollEnroll(h, Id(h, 1), DIBAO, OtherApplicant(), "H7");
+         return h;
+       },
+       REVIEW, 2, 1},
+      {"RollDeceasedMemberIgnored",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         const std::string spouse = Id(h, 1);
+         store::DeathRecord* d = h.Person(spouse)->add_death();
+         d->set_person_id(spouse);
+         *d->mutable_date_of_death() = ToProto(absl::CivilDay(2026, 5, 1));
+         RollEnroll(h, spouse, TEKUN, OtherApplicant(), "H7");
+         return h;
+       },
+       PASS, 0, 0},
+      {"RollSinglePersonOtherMemberIgnored",
+       [] {
+         HouseholdBuilder h = SinglePersonFamily();
+         RollEnroll(h, Id(h, 0), DIBAO, OtherApplicant(), "H7");
+         return h;
+       },
+       PASS, 0, 0},
+      {"RollSinglePersonCoveredMember",
+       [] {
+         HouseholdBuilder h = SinglePersonFamily();
+         RollEnroll(h, Id(h, 1), MARGIN, OtherApplicant(), "H7");
+         return h;
+       },
+       REVIEW, 1, 1},
+      {"RollObligorIgnored",
+       [] {
+         HouseholdBuilder h(TEKUN, kDay);
+         h.AddMember(kElderBirth);
+         const std::string obligor = AddObligor(h);
+         RollEnroll(h, obligor, DIBAO, obligor, "H2");
+         return h;
+       },
+       PASS, 0, 0},
+      {"RollOtherProgramsIgnored",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 0), hedui::v1::HOUSING, OtherApplicant(), "H7");
+         RollEnroll(h, Id(h, 1), hedui::v1::UNION_HARDSHIP, OtherApplicant(),
+                    "H7", "E000000000008");
+         return h;
+       },
+       PASS, 0, 0},
+      // A record read for another person is not this member's.
+      {"RollRecordOfAnotherPersonIgnored",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         RollEnroll(h, Id(h, 1), DIBAO, OtherApplicant(), "H7");
+         h.Person(Id(h, 1))->mutable_roll_enrollments(0)->set_person_id(
+             OtherApplicant());
+         return h;
+       },
+       PASS, 0, 0},
+      // No 户号 for the applicant: the applicant's own entry is still own;
+      // another applicant's entry in the same program cannot be shown to be
+      // this household's.
+      {"RollNoHouseholdNumberOwnApplicant",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         NoHouseholdNumber(h);
+         RollEnroll(h, Id(h, 0), DIBAO, Id(h, 0), "H1");
+         return h;
+       },
+       PASS, 1, 1},
+      {"RollNoHouseholdNumberOtherApplicant",
+       [] {
+         HouseholdBuilder h = Family(DIBAO);
+         NoHouseholdNumber(h);
+         RollEnroll(h, Id(h, 1), DIBAO, OtherApplicant(), "H1");
+         return h;
+       },
+       REVIEW, 1, 1},
       // --- Programs without the criterion, whatever the enrolments ---
       {"HousingNoFinding",
        [] {
@@ -433,10 +617,20 @@ TEST_P(DuplicateEnrollmentTable, ResultAndEvidence) {
   EXPECT_EQ(Finding::Result_Name(f->result()),
             Finding::Result_Name(row.result));
   EXPECT_EQ(f->evidence_size(), row.evidence);
+  int roll = 0;
   for (const auto& e : f->evidence()) {
+    if (e.department() == hedui::v1::DEPARTMENT_UNSPECIFIED) {
+      // A roll entry: named by program, county and entry id.
+      ++roll;
+      EXPECT_FALSE(e.has_as_of());
+      EXPECT_NE(e.record().find("核对系统名册"), std::string::npos);
+      EXPECT_EQ(e.record().find(OtherApplicant()), std::string::npos);
+      continue;
+    }
     EXPECT_EQ(e.department(), hedui::v1::ASSISTANCE_ENROLLMENT);
     EXPECT_TRUE(e.has_as_of());
   }
+  EXPECT_EQ(roll, row.roll_evidence);
   EXPECT_FALSE(f->explanation().empty());
   EXPECT_EQ(f->explanation().find('\n'), std::string::npos);
   // Only an unknown names the feed as missing or stale.
@@ -567,6 +761,131 @@ TEST(DuplicateEnrollmentTest, MissingFeedIsUnknownNeverPass) {
   ASSERT_EQ(f->missing_departments_size(), 1);
   EXPECT_EQ(f->missing_departments(0), hedui::v1::ASSISTANCE_ENROLLMENT);
   EXPECT_EQ(report.verdict(), hedui::v1::NEEDS_REVIEW);
+}
+
+// --- The rolls in words, written out by hand. ---
+
+TEST(DuplicateEnrollmentTest, RollDuplicateNamesEntryAndSaysTheFeedDisagrees) {
+  HouseholdBuilder h = Family(DIBAO);
+  const std::string spouse = Id(h, 1);
+  RollEnroll(h, spouse, DIBAO, OtherApplicant(), "H7");
+  const Report report = h.Evaluate();
+  const Finding* f = testing::FindingOf(report, Finding::DUPLICATE_ENROLLMENT);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), REVIEW);
+  EXPECT_EQ(
+      f->explanation(),
+      absl::StrCat("配偶（", MaskResidentId(spouse),
+                   "）在核对系统名册（320581 条目 E000000000007，户号 H7）享受"
+                   "低保，不是本户（户号 H1）：一人一保，需人工核实是转移还是"
+                   "重复享受；民政救助数据与核对系统名册不一致：配偶（",
+                   MaskResidentId(spouse),
+                   "）在核对系统名册享受低保，民政救助数据未见在保记录"));
+  ASSERT_EQ(f->evidence_size(), 1);
+  EXPECT_EQ(f->evidence(0).person_id(), spouse);
+  EXPECT_EQ(f->evidence(0).department(), hedui::v1::DEPARTMENT_UNSPECIFIED);
+  EXPECT_EQ(f->evidence(0).record(),
+            "低保 在册（核对系统名册 320581 条目 E000000000007，户号 H7），"
+            "批准 2026-10-01");
+  EXPECT_EQ(report.verdict(), hedui::v1::NEEDS_REVIEW);
+}
+
+TEST(DuplicateEnrollmentTest, RollAndFeedAgreeingSayNothingMore) {
+  HouseholdBuilder h = Family(DIBAO);
+  const std::string spouse = Id(h, 1);
+  Enroll(h, spouse, DIBAO, "H7");
+  RollEnroll(h, spouse, DIBAO, OtherApplicant(), "H7");
+  const Report report = h.Evaluate();
+  const Finding* f = testing::FindingOf(report, Finding::DUPLICATE_ENROLLMENT);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(
+      f->explanation(),
+      absl::StrCat("配偶（", MaskResidentId(spouse),
+                   "）在户号 H7 享受低保，不是本户（户号 H1）；配偶（",
+                   MaskResidentId(spouse),
+                   "）在核对系统名册（320581 条目 E000000000007，户号 H7）享受"
+                   "低保，不是本户（户号 H1）：一人一保，需人工核实是转移还是"
+                   "重复享受"));
+}
+
+// The feed shows an enrolment the rolls, which know the member, do not: the
+// report says so, and the duplicate stands on the feed alone.
+TEST(DuplicateEnrollmentTest, FeedShowsWhatTheRollsDoNot) {
+  HouseholdBuilder h = Family(DIBAO);
+  const std::string child = Id(h, 2);
+  Enroll(h, child, TEKUN, "H7");
+  RollEnroll(h, child, hedui::v1::HOUSING, OtherApplicant(), "H7");
+  const Report report = h.Evaluate();
+  const Finding* f = testing::FindingOf(report, Finding::DUPLICATE_ENROLLMENT);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), REVIEW);
+  EXPECT_EQ(
+      f->explanation(),
+      absl::StrCat("子女（", MaskResidentId(child),
+                   "）在户号 H7 享受特困供养，与低保不能同时享受：一人一保，"
+                   "需人工核实是转移还是重复享受；民政救助数据与核对系统名册"
+                   "不一致：子女（",
+                   MaskResidentId(child),
+                   "）民政救助数据显示在保特困供养，核对系统名册未见在册条目"));
+}
+
+// The household's own entry and a missing feed: UNKNOWN, naming the feed.
+TEST(DuplicateEnrollmentTest, OwnRollEntryWithTheFeedMissingIsUnknown) {
+  HouseholdBuilder h = Family(DIBAO);
+  RollEnroll(h, Id(h, 0), DIBAO, Id(h, 0), "H1");
+  h.RemoveDepartment(hedui::v1::ASSISTANCE_ENROLLMENT);
+  const Report report = h.Evaluate();
+  const Finding* f = testing::FindingOf(report, Finding::DUPLICATE_ENROLLMENT);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), UNKNOWN);
+  EXPECT_EQ(f->explanation(),
+            "民政救助数据缺失，无法判断是否重复享受救助（缺失不视为零）");
+}
+
+// --- MEDICAL's ENROLLMENT accepts an active roll entry (§10.1). ---
+
+TEST(EnrollmentTest, MedicalPassesOnARollEntry) {
+  HouseholdBuilder h = Family(hedui::v1::MEDICAL);
+  const std::string spouse = Id(h, 1);
+  RollEnroll(h, spouse, MARGIN, OtherApplicant(), "H7");
+  // The feed is stale: a roll is Hedui's own and never stale.
+  h.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT, absl::CivilDay(2026, 10, 4));
+  const Report report = h.Evaluate();
+  const Finding* f = testing::FindingOf(report, Finding::ENROLLMENT);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), PASS);
+  EXPECT_EQ(f->explanation(),
+            absl::StrCat("家庭成员（", MaskResidentId(spouse),
+                         "）在核对系统名册在保低保边缘（320581 条目 "
+                         "E000000000007），凭救助身份直接符合医疗救助，收入和"
+                         "财产不再判断"));
+  ASSERT_EQ(f->evidence_size(), 1);
+  EXPECT_EQ(f->evidence(0).department(), hedui::v1::DEPARTMENT_UNSPECIFIED);
+  // Income and assets are not judged.
+  EXPECT_EQ(testing::FindingOf(report, Finding::INCOME), nullptr);
+}
+
+TEST(EnrollmentTest, MedicalIgnoresRollEntriesThatDoNotQualify) {
+  HouseholdBuilder h = Family(hedui::v1::MEDICAL);
+  RollEnroll(h, Id(h, 1), hedui::v1::HOUSING, OtherApplicant(), "H7");
+  h.SetAsOf(hedui::v1::ASSISTANCE_ENROLLMENT, absl::CivilDay(2026, 10, 4));
+  const Report report = h.Evaluate();
+  const Finding* f = testing::FindingOf(report, Finding::ENROLLMENT);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->result(), UNKNOWN);
+}
+
+TEST(EnrollmentTest, MedicalRollEntryOfADeceasedMemberDoesNotCount) {
+  HouseholdBuilder h = Family(hedui::v1::MEDICAL);
+  const std::string spouse = Id(h, 1);
+  store::DeathRecord* d = h.Person(spouse)->add_death();
+  d->set_person_id(spouse);
+  *d->mutable_date_of_death() = ToProto(absl::CivilDay(2026, 5, 1));
+  RollEnroll(h, spouse, DIBAO, OtherApplicant(), "H7");
+  const Report report = h.Evaluate();
+  // Fresh feed, nobody counted enrolled: no ENROLLMENT, income judged.
+  EXPECT_EQ(testing::FindingOf(report, Finding::ENROLLMENT), nullptr);
+  EXPECT_NE(testing::FindingOf(report, Finding::INCOME), nullptr);
 }
 
 // --- The classification alone, every combination (§10.1). ---
