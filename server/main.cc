@@ -295,7 +295,8 @@ int main(int argc, char** argv) {
       hedui::server::WatchedCertificates(config),
       config.cert_expiry_warning_days,
       &audit_check,
-      absl::Now()};
+      absl::Now(),
+      config.backup_dir};
   hedui::server::metrics::AddOpsCollectors(registry, ops_sources);
   std::unique_ptr<hedui::server::PeriodicTask> audit_checker;
   if (config.audit_verify_interval_minutes > 0) {

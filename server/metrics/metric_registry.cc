@@ -1,36 +1,34 @@
 #include "server/metrics/metric_registry.h"
 
-#include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "prometheus/client_metric.h"
+#include "prometheus/collectable.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 
 namespace hedui::server::metrics {
 namespace {
 
-std::string LabelText(const std::vector<std::string>& names,
-                      const std::vector<std::string>& values,
-                      const std::string& extra = "") {
-  std::string text;
+prometheus::Labels LabelMap(const std::vector<std::string>& names,
+                            const std::vector<std::string>& values) {
+  prometheus::Labels labels;
   for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-    absl::StrAppend(&text, text.empty() ? "" : ",", names[i], "=\"",
-                    EscapeLabelValue(values[i]), "\"");
+    labels.emplace(names[i], values[i]);
   }
-  if (!extra.empty()) absl::StrAppend(&text, text.empty() ? "" : ",", extra);
-  return text.empty() ? "" : absl::StrCat("{", text, "}");
+  return labels;
 }
 
-std::string Number(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  return absl::StrFormat("%.17g", value);
-}
-
-void Header(std::string& out, const std::string& name, const std::string& help,
-            const char* type) {
-  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ",
-                  type, "\n");
+std::string Serialize(const std::vector<prometheus::MetricFamily>& families) {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
 }
 
 }  // namespace
@@ -50,117 +48,183 @@ std::string EscapeLabelValue(const std::string& value) {
   return out;
 }
 
+Counter::Counter()
+    : owned_(std::make_unique<prometheus::Counter>()), counter_(owned_.get()) {}
+
+Counter::Counter(prometheus::Counter* counter) : counter_(counter) {}
+
+Counter::~Counter() = default;
+
+void Counter::Add(uint64_t n) { counter_->Increment(static_cast<double>(n)); }
+
+uint64_t Counter::value() const {
+  return static_cast<uint64_t>(counter_->Value());
+}
+
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)),
-      counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
-  for (size_t i = 0; i <= bounds_.size(); ++i) counts_[i] = 0;
-}
+      owned_(std::make_unique<prometheus::Histogram>(bounds_)),
+      histogram_(owned_.get()) {}
 
-void Histogram::Observe(double value) {
-  const size_t bucket =
-      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
-  counts_[bucket].fetch_add(1, std::memory_order_relaxed);
-  sum_micro_.fetch_add(static_cast<int64_t>(std::llround(value * 1e6)),
-                       std::memory_order_relaxed);
-}
+Histogram::Histogram(prometheus::Histogram* histogram,
+                     std::vector<double> bounds)
+    : bounds_(std::move(bounds)), histogram_(histogram) {}
+
+Histogram::~Histogram() = default;
+
+void Histogram::Observe(double value) { histogram_->Observe(value); }
 
 std::vector<uint64_t> Histogram::CumulativeCounts() const {
-  std::vector<uint64_t> cumulative(bounds_.size() + 1);
-  uint64_t running = 0;
-  for (size_t i = 0; i <= bounds_.size(); ++i) {
-    running += counts_[i].load(std::memory_order_relaxed);
-    cumulative[i] = running;
+  const prometheus::ClientMetric collected = histogram_->Collect();
+  std::vector<uint64_t> cumulative;
+  for (const auto& bucket : collected.histogram.bucket) {
+    cumulative.push_back(bucket.cumulative_count);
   }
   return cumulative;
 }
 
 double Histogram::sum() const {
-  return static_cast<double>(sum_micro_.load(std::memory_order_relaxed)) / 1e6;
+  return histogram_->Collect().histogram.sample_sum;
 }
 
+GaugeWriter::GaugeWriter() = default;
+GaugeWriter::~GaugeWriter() = default;
+
 void GaugeWriter::Declare(const std::string& name, const std::string& help) {
-  Header(text_, name, help, "gauge");
+  families_.push_back({name, help, prometheus::MetricType::Gauge, {}});
 }
 
 void GaugeWriter::DeclareCounter(const std::string& name,
                                  const std::string& help) {
-  Header(text_, name, help, "counter");
+  families_.push_back({name, help, prometheus::MetricType::Counter, {}});
 }
 
 void GaugeWriter::Sample(const std::string& name,
                          const std::vector<std::string>& labels,
                          const std::vector<std::string>& values, double value) {
-  absl::StrAppend(&text_, name, LabelText(labels, values), " ", Number(value),
-                  "\n");
+  // The family declared last, as collectors write them; a sample of an
+  // undeclared name still comes out, untyped.
+  prometheus::MetricFamily* family = nullptr;
+  for (auto it = families_.rbegin(); it != families_.rend(); ++it) {
+    if (it->name == name) {
+      family = &*it;
+      break;
+    }
+  }
+  if (family == nullptr) {
+    families_.push_back({name, name, prometheus::MetricType::Untyped, {}});
+    family = &families_.back();
+  }
+  prometheus::ClientMetric metric;
+  for (size_t i = 0; i < labels.size() && i < values.size(); ++i) {
+    metric.label.push_back({labels[i], values[i]});
+  }
+  switch (family->type) {
+    case prometheus::MetricType::Counter:
+      metric.counter.value = value;
+      break;
+    case prometheus::MetricType::Gauge:
+      metric.gauge.value = value;
+      break;
+    default:
+      metric.untyped.value = value;
+      break;
+  }
+  family->metric.push_back(std::move(metric));
 }
+
+std::string& GaugeWriter::text() {
+  text_ = Serialize(families_);
+  return text_;
+}
+
+std::vector<prometheus::MetricFamily> GaugeWriter::TakeFamilies() {
+  std::vector<prometheus::MetricFamily> taken;
+  for (prometheus::MetricFamily& family : families_) {
+    // A HELP and TYPE without a sample tell a scraper nothing.
+    if (!family.metric.empty()) taken.push_back(std::move(family));
+  }
+  families_.clear();
+  return taken;
+}
+
+// What one scrape collects: the registered families (prometheus-cpp's
+// registry) and then each collector's gauges.
+class Registry::Exposition : public prometheus::Collectable {
+ public:
+  explicit Exposition(std::shared_ptr<prometheus::Registry> registry)
+      : registry_(std::move(registry)) {}
+
+  void Add(std::function<void(GaugeWriter&)> collect) {
+    absl::MutexLock lock(&mu_);
+    collectors_.push_back(std::move(collect));
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::vector<prometheus::MetricFamily> families = registry_->Collect();
+    absl::MutexLock lock(&mu_);
+    for (const auto& collect : collectors_) {
+      GaugeWriter writer;
+      collect(writer);
+      for (prometheus::MetricFamily& family : writer.TakeFamilies()) {
+        families.push_back(std::move(family));
+      }
+    }
+    return families;
+  }
+
+ private:
+  const std::shared_ptr<prometheus::Registry> registry_;
+  mutable absl::Mutex mu_;
+  std::vector<std::function<void(GaugeWriter&)>> collectors_
+      ABSL_GUARDED_BY(mu_);
+};
+
+Registry::Registry()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      exposition_(std::make_shared<Exposition>(registry_)) {}
+
+Registry::~Registry() = default;
 
 Family<Counter>& Registry::AddCounter(const std::string& name,
                                       const std::string& help,
                                       std::vector<std::string> labels) {
+  prometheus::Family<prometheus::Counter>* family =
+      &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
   absl::MutexLock lock(&mu_);
-  counters_.push_back(
-      {name, help, std::make_unique<Family<Counter>>(std::move(labels), [] {
-         return std::make_unique<Counter>();
-       })});
-  return *counters_.back().family;
+  counters_.push_back(std::make_unique<Family<Counter>>(
+      labels, [family, labels](const std::vector<std::string>& values) {
+        return std::make_unique<Counter>(
+            &family->Add(LabelMap(labels, values)));
+      }));
+  return *counters_.back();
 }
 
 Family<Histogram>& Registry::AddHistogram(const std::string& name,
                                           const std::string& help,
                                           std::vector<std::string> labels,
                                           const std::vector<double>& bounds) {
+  prometheus::Family<prometheus::Histogram>* family =
+      &prometheus::BuildHistogram().Name(name).Help(help).Register(*registry_);
   absl::MutexLock lock(&mu_);
-  histograms_.push_back(
-      {name, help,
-       std::make_unique<Family<Histogram>>(std::move(labels), [bounds] {
-         return std::make_unique<Histogram>(bounds);
-       })});
-  return *histograms_.back().family;
+  histograms_.push_back(std::make_unique<Family<Histogram>>(
+      labels, [family, labels, bounds](const std::vector<std::string>& values) {
+        return std::make_unique<Histogram>(
+            &family->Add(LabelMap(labels, values), bounds), bounds);
+      }));
+  return *histograms_.back();
 }
 
 void Registry::AddCollector(std::function<void(GaugeWriter&)> collect) {
-  absl::MutexLock lock(&mu_);
-  collectors_.push_back(std::move(collect));
+  exposition_->Add(std::move(collect));
 }
 
 std::string Registry::Render() const {
-  absl::MutexLock lock(&mu_);
-  std::string out;
-  for (const CounterEntry& entry : counters_) {
-    Header(out, entry.name, entry.help, "counter");
-    const std::vector<std::string>& names = entry.family->label_names();
-    entry.family->ForEach(
-        [&](const std::vector<std::string>& values, const Counter& counter) {
-          absl::StrAppend(&out, entry.name, LabelText(names, values), " ",
-                          counter.value(), "\n");
-        });
-  }
-  for (const HistogramEntry& entry : histograms_) {
-    Header(out, entry.name, entry.help, "histogram");
-    const std::vector<std::string>& names = entry.family->label_names();
-    entry.family->ForEach([&](const std::vector<std::string>& values,
-                              const Histogram& histogram) {
-      const std::vector<uint64_t> counts = histogram.CumulativeCounts();
-      for (size_t i = 0; i < counts.size(); ++i) {
-        const std::string le = i < histogram.bounds().size()
-                                   ? Number(histogram.bounds()[i])
-                                   : "+Inf";
-        absl::StrAppend(
-            &out, entry.name, "_bucket",
-            LabelText(names, values, absl::StrCat("le=\"", le, "\"")), " ",
-            counts[i], "\n");
-      }
-      absl::StrAppend(&out, entry.name, "_sum", LabelText(names, values), " ",
-                      Number(histogram.sum()), "\n", entry.name, "_count",
-                      LabelText(names, values), " ", counts.back(), "\n");
-    });
-  }
-  for (const auto& collect : collectors_) {
-    GaugeWriter writer;
-    collect(writer);
-    out += writer.text();
-  }
-  return out;
+  return Serialize(exposition_->Collect());
+}
+
+std::shared_ptr<prometheus::Collectable> Registry::collectable() const {
+  return exposition_;
 }
 
 }  // namespace hedui::server::metrics

@@ -1,15 +1,40 @@
 #include "server/metrics/metric_registry.h"
 
-#include <string>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/metrics/ops_collectors.h"
 #include "server/metrics/service_metrics.h"
+#include "storage/backup.h"
+#include "storage/testing/service_log_fixture.h"
 
 namespace hedui::server::metrics {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The value of the one sample of `name` (no labels) in `text`; -1 if none.
+double SampleOf(const std::string& text, const std::string& name) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.size() > name.size() + 1 && line.substr(0, name.size()) == name &&
+        line[name.size()] == ' ') {
+      double value = 0;
+      if (absl::SimpleAtod(line.substr(name.size() + 1), &value)) return value;
+    }
+  }
+  return -1;
+}
 
 TEST(MetricRegistryTest, CountersRenderPerLabelSet) {
   Registry registry;
@@ -21,11 +46,13 @@ TEST(MetricRegistryTest, CountersRenderPerLabelSet) {
   const std::string text = registry.Render();
   EXPECT_THAT(text, HasSubstr("# HELP x_requests_total Requests\n"
                               "# TYPE x_requests_total counter\n"));
+  // prometheus-cpp writes labels by name.
   EXPECT_THAT(text,
-              HasSubstr("x_requests_total{method=\"/a.B/C\",code=\"OK\"} 3\n"));
+              HasSubstr("x_requests_total{code=\"OK\",method=\"/a.B/C\"} 3\n"));
   EXPECT_THAT(
       text,
-      HasSubstr("x_requests_total{method=\"/a.B/C\",code=\"INTERNAL\"} 1\n"));
+      HasSubstr("x_requests_total{code=\"INTERNAL\",method=\"/a.B/C\"} 1\n"));
+  EXPECT_EQ(requests.WithLabels({"/a.B/C", "OK"}).value(), 3u);
 }
 
 TEST(MetricRegistryTest, HistogramsAreCumulativeWithSumAndCount) {
@@ -38,16 +65,14 @@ TEST(MetricRegistryTest, HistogramsAreCumulativeWithSumAndCount) {
   h.Observe(0.5);
   h.Observe(3);
   const std::string text = registry.Render();
-  EXPECT_THAT(
-      text,
-      HasSubstr(
-          "x_seconds_bucket{method=\"m\",le=\"0.10000000000000001\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("x_seconds_bucket{method=\"m\",le=\"0.1\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("x_seconds_bucket{method=\"m\",le=\"1\"} 3\n"));
   EXPECT_THAT(text,
               HasSubstr("x_seconds_bucket{method=\"m\",le=\"+Inf\"} 4\n"));
-  EXPECT_THAT(text,
-              HasSubstr("x_seconds_sum{method=\"m\"} 3.6499999999999999\n"));
+  EXPECT_THAT(text, HasSubstr("x_seconds_sum{method=\"m\"} 3.65\n"));
   EXPECT_THAT(text, HasSubstr("x_seconds_count{method=\"m\"} 4\n"));
+  EXPECT_EQ(h.CumulativeCounts(), (std::vector<uint64_t>{2, 3, 4}));
+  EXPECT_DOUBLE_EQ(h.sum(), 3.65);
 }
 
 TEST(MetricRegistryTest, CollectorsRunAtEachRenderAndLabelsAreEscaped) {
@@ -77,15 +102,17 @@ TEST(MetricRegistryTest, CallSeriesCountByMethodAndCode) {
   verify->Record(42, 0.001);
   calls.For("/grpc.health.v1.Health/Check")->Record(0, 0.0001);
   const std::string text = registry.Render();
-  EXPECT_THAT(text, HasSubstr("hedui_grpc_requests_total{method=\"/hedui.v1."
-                              "VerificationService/Verify\",code=\"OK\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("code=\"PERMISSION_DENIED\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("code=\"OTHER\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("hedui_grpc_requests_total{code=\"OK\",method=\"/"
+                              "hedui.v1.VerificationService/Verify\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("{code=\"PERMISSION_DENIED\",method=\"/hedui.v1."
+                              "VerificationService/Verify\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("{code=\"OTHER\",method=\"/hedui.v1."
+                              "VerificationService/Verify\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("hedui_grpc_request_duration_seconds_count{"
                               "method=\"/hedui.v1.VerificationService/"
                               "Verify\"} 4\n"));
-  EXPECT_THAT(text, HasSubstr("method=\"/grpc.health.v1.Health/Check\","
-                              "code=\"OK\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("{code=\"OK\",method=\"/grpc.health.v1.Health/"
+                              "Check\"} 1\n"));
 }
 
 // Method names are the caller's to choose: ones the server does not serve
@@ -112,6 +139,102 @@ TEST(MetricRegistryTest, StatusCodesHaveTheirGrpcNames) {
   EXPECT_STREQ(StatusCodeName(8), "RESOURCE_EXHAUSTED");
   EXPECT_STREQ(StatusCodeName(16), "UNAUTHENTICATED");
   EXPECT_STREQ(StatusCodeName(99), "OTHER");
+}
+
+// A family declared by a collector but given no sample is left out: a HELP
+// and TYPE alone tell a scraper nothing.
+TEST(MetricRegistryTest, CollectorFamiliesWithoutSamplesAreLeftOut) {
+  Registry registry;
+  registry.AddCollector([](GaugeWriter& out) {
+    out.Declare("x_empty", "Nothing today");
+    out.DeclareCounter("x_things_total", "Things");
+    out.Sample("x_things_total", 5);
+  });
+  const std::string text = registry.Render();
+  EXPECT_THAT(text, Not(HasSubstr("x_empty")));
+  EXPECT_THAT(text, HasSubstr("# TYPE x_things_total counter\n"
+                              "x_things_total 5\n"));
+}
+
+TEST(MetricRegistryTest, BuildInfoIsOneWithTheVersions) {
+  Registry registry;
+  AddBuildInfo(registry);
+  const std::string text = registry.Render();
+  EXPECT_THAT(text, HasSubstr("# TYPE hedui_build_info gauge\n"));
+  EXPECT_THAT(text, HasSubstr("hedui_build_info{version=\""));
+  EXPECT_THAT(text, HasSubstr(",grpc_version=\"1."));
+  EXPECT_THAT(text, HasSubstr(",rocksdb_version=\"7."));
+  EXPECT_THAT(text, HasSubstr("\"} 1\n"));
+}
+
+// The process figures against what the kernel says by other means.
+TEST(MetricRegistryTest, ProcessMetricsComeFromProc) {
+  Registry registry;
+  AddProcessCollector(registry);
+  const std::string before = registry.Render();
+  for (const char* name :
+       {"process_cpu_seconds_total", "process_resident_memory_bytes",
+        "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+        "process_start_time_seconds"}) {
+    EXPECT_GE(SampleOf(before, name), 0) << name << " in\n" << before;
+  }
+  EXPECT_THAT(before, HasSubstr("# TYPE process_cpu_seconds_total counter\n"));
+  rlimit files{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &files), 0);
+  EXPECT_EQ(SampleOf(before, "process_max_fds"),
+            static_cast<double>(files.rlim_cur));
+  // Three more descriptors open: three more counted.
+  std::vector<int> fds;
+  for (int i = 0; i < 3; ++i) fds.push_back(open("/dev/null", O_RDONLY));
+  const std::string after = registry.Render();
+  for (int fd : fds) close(fd);
+  EXPECT_EQ(SampleOf(after, "process_open_fds"),
+            SampleOf(before, "process_open_fds") + 3);
+  // Started before this test, and not before the test binary was built.
+  const double start = SampleOf(before, "process_start_time_seconds");
+  const double now = absl::ToUnixMicros(absl::Now()) / 1e6;
+  EXPECT_LE(start, now + 1);
+  EXPECT_GT(start, now - 24 * 3600);
+  // Resident memory: at least the 8 MiB touched here.
+  std::vector<char> touched(8 << 20, 1);
+  const std::string grown = registry.Render();
+  EXPECT_GE(SampleOf(grown, "process_resident_memory_bytes"), 8 << 20);
+  EXPECT_GE(SampleOf(grown, "process_virtual_memory_bytes"),
+            SampleOf(grown, "process_resident_memory_bytes"));
+  EXPECT_EQ(touched[touched.size() / 2], 1);
+}
+
+class BackupMetricTest : public storage::testing::ServiceLogFixture {};
+
+TEST_F(BackupMetricTest, NewestIntactBackupTime) {
+  ASSERT_TRUE(Open().ok());
+  const std::string backup_dir = (dir_ / "backups").string();
+  Registry registry;
+  AddBackupCollector(registry, store_.get(), backup_dir);
+  const std::string name = "hedui_backup_last_success_timestamp_seconds";
+  EXPECT_EQ(SampleOf(registry.Render(), name), 0) << "no backup yet";
+
+  storage::BackupManager backups(store_->service_tables(), backup_dir);
+  Append(3);
+  const auto first = backups.Create("admin-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(SampleOf(registry.Render(), name),
+            static_cast<double>(first->metadata.created_unix_seconds));
+  // A second backup a second later is seen at the next scrape.
+  absl::SleepFor(absl::Milliseconds(1100));
+  Append(2);
+  const auto second = backups.Create("admin-1");
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_GT(second->metadata.created_unix_seconds,
+            first->metadata.created_unix_seconds);
+  EXPECT_EQ(SampleOf(registry.Render(), name),
+            static_cast<double>(second->metadata.created_unix_seconds));
+  // Pruned down to the first: its time again.
+  const auto pruned = backups.Prune(1);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(SampleOf(registry.Render(), name),
+            static_cast<double>(second->metadata.created_unix_seconds))
+      << "prune keeps the newest";
 }
 
 }  // namespace

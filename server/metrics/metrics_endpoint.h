@@ -3,22 +3,23 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "server/metrics/metric_registry.h"
 
-namespace httplib {
-class Server;
+namespace prometheus {
+class Exposer;
 }
 
 namespace hedui::server::metrics {
 
-// GET /metrics on its own port, plain HTTP as Prometheus scrapes it; the
-// figures are aggregates without personal data. Serves until destroyed.
+// GET /metrics on its own port, plain HTTP as Prometheus scrapes it
+// (prometheus-cpp's pull exposer); the figures are aggregates without
+// personal data. Serves until destroyed.
 class MetricsEndpoint {
  public:
-  // `listen` is HOST:PORT (port 0: any free port).
+  // `listen` is HOST:PORT (port 0: any free port). `registry` must outlive
+  // the endpoint.
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(
       const std::string& listen, const Registry* registry);
   ~MetricsEndpoint();
@@ -26,8 +27,7 @@ class MetricsEndpoint {
 
  private:
   MetricsEndpoint() = default;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 };
 

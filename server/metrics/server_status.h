@@ -35,6 +35,9 @@ struct OpsSources {
   int cert_expiry_warning_days = 30;
   const AuditCheckResult* audit_check = nullptr;
   absl::Time started = absl::Now();
+  // The configuration's backup-dir (empty: backups off), for the age of the
+  // newest backup.
+  std::string backup_dir;
 };
 
 // The health details (AdminService.GetServerStatus) and the source of the

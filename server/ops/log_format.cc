@@ -1,6 +1,7 @@
 #include "server/ops/log_format.h"
 
 #include "nlohmann/json.hpp"
+#include "server/ops/grpc_core_log.h"
 #include "spdlog/pattern_formatter.h"
 #include "spdlog/spdlog.h"
 
@@ -39,6 +40,9 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter(const std::string& format) {
 
 void ConfigureLogging(const std::string& format) {
   spdlog::default_logger()->set_formatter(MakeLogFormatter(format));
+  // gRPC core writes its own lines to stderr otherwise, plain and unmasked
+  // whatever the format.
+  RouteGrpcCoreLogs();
 }
 
 }  // namespace hedui::server

@@ -14,7 +14,8 @@ namespace hedui::server {
 // line. Masking happens where messages are written, whatever the format.
 std::unique_ptr<spdlog::formatter> MakeLogFormatter(const std::string& format);
 
-// Installs the formatter on the default logger.
+// Installs the formatter on the default logger, and routes gRPC core's own
+// lines through its sinks (grpc_core_log.h).
 void ConfigureLogging(const std::string& format);
 
 }  // namespace hedui::server

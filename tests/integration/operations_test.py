@@ -5,7 +5,12 @@ values refused naming the key), readiness and stopping told to systemd
 through a real NOTIFY_SOCKET, JSON log lines without personal data, and the
 metrics endpoint scraped by Debian's real Prometheus server, whose HTTP API
 must then return the figures the calls produced and the alerting rules of
-deploy/prometheus/ loaded."""
+deploy/prometheus/ loaded. Issue 18: a real scrape passes `promtool check
+metrics` (base units, build info, process_* figures), the rules pass
+`promtool check rules` and their unit tests (`promtool test rules`), the
+newest backup's time is exported, and gRPC core's own lines come out as
+JSON through heduid's logger and in the CLI's own form, IDs masked."""
+import re
 import json
 import os
 import shutil
@@ -18,7 +23,8 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (HEDUID, POLICY, SOURCE, TEST_TODAY, Server,  # noqa: E402
+from harness import (HEDUI, HEDUID, POLICY, SOURCE, TEST_TODAY,  # noqa: E402
+                     Server,
                      check, cli, dev_certificates, fail, generate_county,
                      ingest_county, workdir)
 
@@ -97,6 +103,7 @@ def start_configured(base, tls, metrics_port, notify_path):
             # Every certificate of the development CA "expires soon" now.
             'cert-expiry-warning-days = 100000',
             'audit-verify-interval-minutes = 1',
+            'backup-dir = "%s"' % os.path.join(work, "backups"),
         ]) + "\n")
     env = dict(os.environ, NOTIFY_SOCKET=notify_path)
     log = open(os.path.join(work, "heduid.log"), "wb")
@@ -178,6 +185,77 @@ def value(result):
     return sum(float(r["value"][1]) for r in result)
 
 
+def scrape(metrics_port):
+    url = "http://127.0.0.1:%d/metrics" % metrics_port
+    with urllib.request.urlopen(url, timeout=10) as reply:
+        check(reply.headers.get("Content-Type", "").startswith("text/plain"),
+              "the exposition is text: %s" % reply.headers)
+        return reply.read().decode("utf-8")
+
+
+def sample(text, name):
+    """The value of the unlabelled sample `name` in exposition `text`."""
+    for line in text.splitlines():
+        parts = line.split(" ")
+        if len(parts) == 2 and parts[0] == name:
+            return float(parts[1])
+    fail("no sample %s in the scrape:\n%s" % (name, text))
+
+
+def check_scrape(metrics_port, server_pid):
+    """What Prometheus' own linter says of a real scrape, and the figures
+    every exporter is expected to have."""
+    text = scrape(metrics_port)
+    lint = subprocess.run([PROMTOOL, "check", "metrics"], input=text,
+                          capture_output=True, text=True)
+    check(lint.returncode == 0 and not (lint.stdout + lint.stderr).strip(),
+          "promtool check metrics passes a real scrape: %d %s"
+          % (lint.returncode, lint.stdout + lint.stderr))
+    check("_days" not in text, "no metric in days (base unit: seconds)")
+    build = [l for l in text.splitlines() if l.startswith("hedui_build_info{")]
+    check(len(build) == 1 and 'version="' in build[0]
+          and build[0].endswith(" 1"), "hedui_build_info: %s" % build)
+    # The process figures against what /proc says from outside.
+    with open("/proc/%d/stat" % server_pid) as f:
+        stat = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        btime = next(int(l.split()[1]) for l in f if l.startswith("btime "))
+    start = btime + int(stat[19]) / ticks
+    check(abs(sample(text, "process_start_time_seconds") - start) < 0.05,
+          "process_start_time_seconds is heduid's start (%f)" % start)
+    fds = len(os.listdir("/proc/%d/fd" % server_pid))
+    check(abs(sample(text, "process_open_fds") - fds) <= 5,
+          "process_open_fds about %d" % fds)
+    with open("/proc/%d/limits" % server_pid) as f:
+        soft = next(l.split()[3] for l in f if l.startswith("Max open files"))
+    check(sample(text, "process_max_fds") == float(soft),
+          "process_max_fds is the soft limit %s" % soft)
+    rss = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+    check(0.5 * rss < sample(text, "process_resident_memory_bytes") < 2 * rss,
+          "process_resident_memory_bytes about %d" % rss)
+    check(sample(text, "process_virtual_memory_bytes") >= rss,
+          "process_virtual_memory_bytes")
+    cpu = (int(stat[11]) + int(stat[12])) / ticks
+    check(0 < sample(text, "process_cpu_seconds_total") <= cpu + 1,
+          "process_cpu_seconds_total about %f" % cpu)
+    return text
+
+
+def check_rules():
+    rules = os.path.join(SOURCE, "deploy", "prometheus", "rules.yml")
+    proc = subprocess.run([PROMTOOL, "check", "rules", rules],
+                          capture_output=True, text=True)
+    check(proc.returncode == 0, "promtool check rules: %s"
+          % (proc.stdout + proc.stderr))
+    tests = os.path.join(SOURCE, "deploy", "prometheus", "rules_test.yml")
+    proc = subprocess.run([PROMTOOL, "test", "rules", tests],
+                          capture_output=True, text=True)
+    check(proc.returncode == 0, "the rules' unit tests (HeduiErrorRate not on "
+          "callers' deadlines, HeduiBackupTooOld, data ages in seconds): %s"
+          % (proc.stdout + proc.stderr))
+
+
 def start_prometheus(base, metrics_port):
     prom_dir = os.path.join(base, "prometheus")
     os.makedirs(prom_dir)
@@ -219,6 +297,38 @@ def start_prometheus(base, metrics_port):
     fail("prometheus did not become ready")
 
 
+# gRPC's own line format: "E1207 10:00:00.123456789    1234 file.cc:12] ...".
+GRPC_RAW_LINE = re.compile(r"^[DIE]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ ")
+
+
+def provoke_grpc_core_logs(base, server):
+    """A failed TLS handshake makes gRPC core log on both sides: a client
+    speaking plain text to heduid's TLS port, and the CLI trusting another
+    CA than the one that signed heduid's certificate."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 4)
+        try:
+            s.recv(1024)
+        except OSError:
+            pass
+    other = dev_certificates(os.path.join(base, "other-ca"))
+    env = dict(os.environ, HEDUI_CA=os.path.join(other, "ca.crt"),
+               HEDUI_CERT=os.path.join(server.tls_dir, "staff-1.crt"),
+               HEDUI_KEY=os.path.join(server.tls_dir, "staff-1.key"),
+               GRPC_VERBOSITY="info")
+    env.pop("HEDUI_INSECURE", None)
+    proc = subprocess.run([HEDUI, "--server", "localhost:%d" % server.port,
+                           "health"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    lines = proc.stderr.splitlines()
+    check(proc.returncode != 0, "a server certificate of another CA is "
+          "refused: %s" % proc.stderr)
+    check(any(l.startswith("hedui: grpc ") for l in lines),
+          "the CLI writes gRPC core's lines in its own form: %s" % proc.stderr)
+    raw = [l for l in lines if GRPC_RAW_LINE.match(l)]
+    check(not raw, "no raw gRPC core line in the CLI's stderr: %s" % raw)
+
+
 def test_metrics_and_readiness(base, tls):
     county = os.path.join(base, "county")
     generate_county(county, RESIDENTS, applications=APPLICATIONS)
@@ -256,9 +366,25 @@ def test_metrics_and_readiness(base, tls):
         else:
             wait_for(prom_port, "sum(hedui_ingest_rows_total)",
                      lambda r: value(r) > 0, "ingested rows counted")
-        wait_for(prom_port, "count(hedui_department_data_age_days)",
+        wait_for(prom_port, "count(hedui_department_data_age_seconds)",
                  lambda r: value(r) == len(manifest["departments"]),
                  "each department's data age")
+        # Whole days, in seconds.
+        wait_for(prom_port, "hedui_department_data_age_seconds % 86400",
+                 lambda r: value(r) == 0, "data ages are whole days")
+        wait_for(prom_port, "hedui_backup_last_success_timestamp_seconds",
+                 lambda r: value(r) == 0, "no backup yet: 0")
+        before = int(time.time())
+        cli(server, "admin", "backup", check_exit=0)
+        after = int(time.time())
+        wait_for(prom_port, "hedui_backup_last_success_timestamp_seconds",
+                 lambda r: before <= value(r) <= after,
+                 "the new backup's time")
+        wait_for(prom_port, 'hedui_build_info{job="heduid"}',
+                 lambda r: value(r) == 1, "build info")
+        wait_for(prom_port, "process_resident_memory_bytes",
+                 lambda r: value(r) > 0, "process figures")
+        check_scrape(metrics_port, server.proc.pid)
         wait_for(prom_port, "hedui_audit_chain_length",
                  lambda r: value(r) > SAMPLE, "the audit chain's length")
         wait_for(prom_port, "hedui_audit_chain_intact",
@@ -288,7 +414,7 @@ def test_metrics_and_readiness(base, tls):
         names = {r["name"] for g in rules for r in g["rules"]}
         for alert in ("HeduiDepartmentDataStale", "HeduiAuditChainBroken",
                       "HeduiCertificateExpiringSoon", "HeduiErrorRate",
-                      "HeduiOverloaded"):
+                      "HeduiOverloaded", "HeduiBackupTooOld"):
             check(alert in names, "rule %s loaded: %s" % (alert, names))
         code, out, _ = cli(server, "health", "--details", identity="staff-1")
         check(code == 5 and "EXPIRING SOON" in out
@@ -299,8 +425,11 @@ def test_metrics_and_readiness(base, tls):
                              identity="dibao-system")
         check(code == 6, "a program system may not read the server's "
               "status: %d %s" % (code, out + err))
+        provoke_grpc_core_logs(base, server)
         print("Prometheus scraped heduid: verdicts, requests, latency, "
-              "ingest rows, data ages, audit chain, RocksDB, certificates")
+              "ingest rows, data ages, audit chain, RocksDB, certificates, "
+              "build info, process figures, the newest backup; promtool "
+              "check metrics passes the scrape")
     finally:
         prometheus.send_signal(signal.SIGTERM)
         prometheus.wait(timeout=30)
@@ -331,6 +460,11 @@ def test_metrics_and_readiness(base, tls):
             check(text not in line, "the log shows personal data: %s" % line)
     check(any("expires on" in json.loads(l)["message"] for l in lines),
           "certificate expiry is warned in the log")
+    grpc_lines = [json.loads(l) for l in lines
+                  if json.loads(l)["logger"] == "grpc"]
+    check(any("andshake" in e["message"] for e in grpc_lines),
+          "gRPC core's handshake failure is logged as JSON by heduid's "
+          "logger: %s" % grpc_lines)
     print("%d JSON log lines, no resident ID or name, expiry warned"
           % len(lines))
 
@@ -377,6 +511,7 @@ def main():
         check(os.path.exists(tool), "%s (Debian's prometheus package) is "
               "installed by deploy/install-deps.sh" % tool)
     base = workdir("operations")
+    check_rules()
     tls = dev_certificates(os.path.join(base, "tls"))
     test_configuration_file(base, tls)
     test_revocation(base, tls)
