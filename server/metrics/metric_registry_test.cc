@@ -1,7 +1,10 @@
 #include "server/metrics/metric_registry.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
@@ -13,6 +16,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/metrics/metrics_endpoint.h"
 #include "server/metrics/ops_collectors.h"
 #include "server/metrics/service_metrics.h"
 #include "storage/backup.h"
@@ -202,6 +206,56 @@ TEST(MetricRegistryTest, ProcessMetricsComeFromProc) {
   EXPECT_GE(SampleOf(grown, "process_virtual_memory_bytes"),
             SampleOf(grown, "process_resident_memory_bytes"));
   EXPECT_EQ(touched[touched.size() / 2], 1);
+}
+
+// A plain HTTP GET, as Prometheus scrapes; the whole reply.
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) ==
+      0) {
+    const std::string request = "GET " + path +
+                                " HTTP/1.1\r\nHost: localhost\r\n"
+                                "Connection: close\r\n\r\n";
+    if (write(fd, request.data(), request.size()) ==
+        static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      ssize_t n;
+      while ((n = read(fd, buffer, sizeof(buffer))) > 0)
+        reply.append(buffer, n);
+    }
+  }
+  close(fd);
+  return reply;
+}
+
+// The exposer serves the registry on the port it was given (0: any), a
+// host name resolved as the configuration has always allowed.
+TEST(MetricsEndpointTest, ServesTheRegistryOnAHostName) {
+  Registry registry;
+  registry.AddCounter("x_calls_total", "Calls", {"code"})
+      .WithLabels({"OK"})
+      .Add(7);
+  auto endpoint = MetricsEndpoint::Start("localhost:0", &registry);
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  ASSERT_GT((*endpoint)->port(), 0);
+  const std::string reply = HttpGet((*endpoint)->port(), "/metrics");
+  EXPECT_THAT(reply, HasSubstr("200 OK"));
+  EXPECT_THAT(reply, HasSubstr("Content-Type: text/plain"));
+  EXPECT_THAT(reply, HasSubstr("\r\n\r\n# HELP "));
+  EXPECT_THAT(reply, HasSubstr("\nx_calls_total{code=\"OK\"} 7\n"));
+  EXPECT_THAT(HttpGet((*endpoint)->port(), "/other"), Not(HasSubstr("200 OK")));
+
+  EXPECT_FALSE(
+      MetricsEndpoint::Start("no-such-host.invalid:0", &registry).ok());
+  EXPECT_FALSE(MetricsEndpoint::Start("127.0.0.1:99999", &registry).ok());
+  // The port taken: refused, not thrown.
+  const std::string taken = "127.0.0.1:" + std::to_string((*endpoint)->port());
+  EXPECT_FALSE(MetricsEndpoint::Start(taken, &registry).ok());
 }
 
 class BackupMetricTest : public storage::testing::ServiceLogFixture {};
