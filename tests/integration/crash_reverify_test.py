@@ -403,6 +403,29 @@ def compare(world, name, reference, got, ref_reports, reports):
              "run's: counted differently %s, missing %s" % (name, twice, lost))
 
 
+def roll_job(world, server, request_id):
+    """Reverify of the whole DIBAO roll (every county)."""
+    _, rolls, _ = world.stubs_of(server)
+    return rolls.Reverify(world.roll_pb.ReverifyRequest(
+        request_id=request_id, program=world.codes_pb.DIBAO), timeout=60)
+
+
+def follow_up(world, server, name, reference):
+    """After the pass, the whole roll re-verified the same day, on the same
+    data: no new event (domain.md §10: an event only where a result differs
+    from the entry's latest report), each entry re-verified once."""
+    Event = world.ch_pb.ChangeEvent
+    job = roll_job(world, server, "crash-follow")
+    check(job.entries == len(world.touched), "%s: a follow-up job over the "
+          "roll: %s" % (name, job))
+    events, reports = world.settle(server, Event.REQUEST, world.touched)
+    check(world.multiset(events) == reference,
+          "%s: the follow-up made events: %d, wanted %d"
+          % (name, len(events), sum(reference.values())))
+    check(all(n == 1 for n in reports.values()),
+          "%s: the follow-up re-verified each entry once" % name)
+
+
 def hook_line(point, done):
     return "test-hook: reverify %s %d\n" % (point, done)
 
@@ -454,6 +477,8 @@ def run(world, work, started):
         server = world.server(d)
         world.ingest(server)
         events, reports = world.settle(server, Event.FEED, applications)
+        if i == 1:
+            follow_up(world, server, "reference", world.multiset(events))
         server.stop()
         log = after_kill(server)
         check(hook_line("batch written", total) in log
@@ -496,8 +521,11 @@ def run(world, work, started):
     results = []
 
     def finish(name, server, landed, trigger=Event.FEED, wanted=None,
-               ref=None):
-        """Restarts (no kill hook), lets the pass finish and compares."""
+               ref=None, follow=False):
+        """Restarts (no kill hook), lets the pass finish and compares;
+        restarts again (nothing may run twice); with `follow`, re-verifies
+        the whole roll that same day: the entries' state after the crash
+        must make no event (each result as its latest report)."""
         t0 = time.time()
         d = server.workdir
         s = world.server(d, today=server.today)
@@ -507,6 +535,17 @@ def run(world, work, started):
             s, trigger, wanted if wanted is not None else applications)
         r = ref or (reference, ref_reports)
         compare(world, name, r[0], events, r[1], reports)
+        s.stop()
+        # Once more: a job left behind (not completed) would run again.
+        s = world.server(d, today=server.today)
+        time.sleep(1)
+        events, reports = world.settle(s, trigger, set())
+        check("batch written" not in after_kill(s),
+              "%s: nothing re-verified after another restart" % name)
+        compare(world, name + " (restarted again)", r[0], events, r[1],
+                reports)
+        if follow:
+            follow_up(world, s, name, r[0])
         s.stop()
         results.append((name, landed, len(events)))
         print("%-34s %-44s OK (%d events, recovery %.1f s)"
@@ -550,7 +589,8 @@ def run(world, work, started):
             kill_at(s, hook_line("batch written", done))
             landed = ("pass ended, job not completed" if done == total
                       else "%d of %d written" % (done, total))
-            finish("batch: after %d" % done, s, landed)
+            finish("batch: after %d" % done, s, landed,
+                   follow=done in (BATCH, total))
 
     if part("double"):
         # 5. Twice: after the first batch, then in the resumed pass after the
@@ -568,7 +608,7 @@ def run(world, work, started):
             kill_at(s, first)
             s = world.server(d, pause=PAUSE_MS)
             kill_at(s, second)
-            finish(name, s, "killed twice")
+            finish(name, s, "killed twice", follow=True)
 
     if part("single"):
         # 6. One entry per batch: between one event's write and the next
@@ -579,7 +619,7 @@ def run(world, work, started):
             world.ingest(s)
             kill_at(s, hook_line("batch written", done))
             finish("single: after entry %d" % done, s,
-                   "%d of %d written one by one" % (done, total))
+                   "%d of %d written one by one" % (done, total), follow=True)
 
     if part("watch"):
         # 7. No hook: killed as a watcher receives the n-th event, wherever the
@@ -612,19 +652,14 @@ def run(world, work, started):
                        if line.startswith("test-hook: reverify batch written")]
             finish("watch: at event %d" % n, s,
                    "%d of %d written at the kill"
-                   % (max(written or [0]), total))
+                   % (max(written or [0]), total), follow=True)
 
     if part("roll"):
         # 8. A whole-roll Reverify job on a later day, killed after its job is
         # recorded and after its second batch; the caller retries its request.
-        def roll_job(s, request_id):
-            _, rolls, _ = world.stubs_of(s)
-            return rolls.Reverify(world.roll_pb.ReverifyRequest(
-                request_id=request_id, program=world.codes_pb.DIBAO), timeout=60)
-
         d = world.fresh("roll-reference")
         s = world.server(d, today=LATER)
-        job = roll_job(s, "crash-roll")
+        job = roll_job(world, s, "crash-roll")
         check(job.job_id and job.entries == total,
               "a job over the roll: %s" % job)
         roll_events, roll_reports = world.settle(s, Event.REQUEST, applications)
@@ -654,7 +689,7 @@ def run(world, work, started):
 
             def call():
                 try:
-                    answer["first"] = roll_job(s, "crash-roll")
+                    answer["first"] = roll_job(world, s, "crash-roll")
                 except grpc.RpcError as e:
                     answer["error"] = e.code()
             caller = threading.Thread(target=call, daemon=True)
@@ -662,7 +697,7 @@ def run(world, work, started):
             kill_at(s, needle)
             caller.join(60)
             s2 = world.server(d, today=LATER)
-            again = roll_job(s2, "crash-roll")
+            again = roll_job(world, s2, "crash-roll")
             check(again.job_id == job_of_first(answer, again)
                   and again.entries == total,
                   "%s: the retry answers the first call: %s, %s"
