@@ -135,6 +135,17 @@ class SecondMonth {
   // households chosen are clean: declared figures equal the records.
   int64_t Income100Without(const Household& h, const std::string& left_out);
   int64_t FinancialFenWithout(const Household& h, const std::string& left_out);
+  // The same from the records, over the 12 months from `first`: per month a
+  // person's tax wages where any, else the social-insurance bases; tax
+  // property and business income, employee pensions and unemployment
+  // benefit by the month they are for (domain.md §4).
+  int64_t RecordedIncome100Without(const Household& h,
+                                   const std::string& left_out,
+                                   absl::CivilMonth first);
+  // A member other than the applicant holding and declaring nothing whose
+  // death lifts the others' income to the line for one member fewer in
+  // either window (November's and December's), savings within the cap.
+  std::string DeathOverTheLine(const Household& h);
   // A member other than the applicant who holds nothing, declares nothing,
   // and without whom the household still passes income and savings.
   std::string LeavableMember(const Household& h);
@@ -324,6 +335,80 @@ std::string SecondMonth::LeavableMember(const Household& h) {
   return "";
 }
 
+int64_t SecondMonth::RecordedIncome100Without(const Household& h,
+                                              const std::string& left_out,
+                                              absl::CivilMonth first) {
+  auto month_of = [](const std::string& period) {
+    int y = 0, m = 0;
+    (void)absl::SimpleAtoi(period.substr(0, 4), &y);
+    (void)absl::SimpleAtoi(period.substr(5, 2), &m);
+    return absl::CivilMonth(y, m);
+  };
+  const absl::CivilMonth last = first + (kLookBackMonths - 1);
+  int64_t total = 0;
+  for (const std::string& p : h.members) {
+    if (p == left_out) continue;
+    std::map<absl::CivilMonth, int64_t> tax_wages, bases;
+    for (const Row& r : RowsOf(hedui::v1::TAX, p)) {
+      const absl::CivilMonth m = month_of(r[1]);
+      if (m < first || m > last) continue;
+      if (r[2] == "WAGE") {
+        tax_wages[m] += YuanToFen(r[3]);
+      } else if (r[2] == "PROPERTY_INCOME" || r[2] == "BUSINESS_INCOME") {
+        total += YuanToFen(r[3]) * 100;
+      }
+    }
+    for (const Row& r : RowsOf(hedui::v1::SOCIAL_INSURANCE, p)) {
+      const absl::CivilMonth m = month_of(r[1]);
+      if (m >= first && m <= last) bases[m] += YuanToFen(r[2]);
+    }
+    for (const auto& [m, base] : bases) {
+      if (tax_wages.count(m) == 0) tax_wages[m] = base;
+    }
+    for (const auto& [m, wage] : tax_wages)
+      total += wage * (100 - kEmploymentCostPercent);
+    for (const Row& r : RowsOf(hedui::v1::BENEFITS, p)) {
+      const absl::CivilMonth m = month_of(r[1]);
+      if (m < first || m > last) continue;
+      if (r[2] == "EMPLOYEE_PENSION" || r[2] == "UNEMPLOYMENT_BENEFIT")
+        total += YuanToFen(r[3]) * 100;
+    }
+  }
+  return total;
+}
+
+std::string SecondMonth::DeathOverTheLine(const Household& h) {
+  const int64_t standard = StandardOf(h);
+  const int64_t rest = static_cast<int64_t>(h.members.size()) - 1;
+  const int64_t line100 = standard * kLookBackMonths * rest * 100;
+  for (size_t i = 1; i < h.members.size(); ++i) {
+    const std::string& p = h.members[i];
+    const Json& m = (*h.app)["members"][i];
+    bool declares = m["informal_work"].get<bool>();
+    for (const auto& [k, v] : m["declared_monthly_income_fen"].items())
+      declares |= v.get<int64_t>() != 0;
+    if (declares || !HoldsNothing(p) || hr_.count(p) == 0) continue;
+    if (FinancialFenWithout(h, p) > kFinancialAssetsMultiple * standard * rest)
+      continue;
+    // Informal wages are declared, not recorded: none in the household
+    // keeps the two sums comparable.
+    bool informal = false;
+    for (const Json& x : (*h.app)["members"])
+      informal |= x["informal_work"].get<bool>();
+    if (informal) continue;
+    // The declaration (= the records) agrees with the November window; the
+    // December window drops 2025-11 and has nothing for 2026-11 yet.
+    if (RecordedIncome100Without(h, p, absl::CivilMonth(2025, 11)) !=
+        Income100Without(h, p)) {
+      continue;
+    }
+    if (RecordedIncome100Without(h, p, absl::CivilMonth(2025, 12)) < line100)
+      continue;
+    return p;
+  }
+  return "";
+}
+
 std::string SecondMonth::NewSpouseId(const std::string& applicant) {
   const bool male = (applicant[16] - '0') % 2 == 1;
   for (int seq = male ? 998 : 999; seq > 0; seq -= 2) {
@@ -410,6 +495,36 @@ absl::Status SecondMonth::Plant() {
     p["on"] = "2026-11-15";
     e["persons"].push_back(p);
     Upsert(hedui::v1::DEATH, {dead, "2026-11-15"});
+    Row hr = hr_.at(dead);
+    hr[6] = "DECEASED";
+    Upsert(hedui::v1::HOUSEHOLD_REGISTRATION, hr);
+    planted_.push_back(e);
+  }
+
+  // DEATH_INCOME: the death of a member without income lifts the others'
+  // per-capita income to the line: INCOME fails beside COMPOSITION REVIEW,
+  // which does not block the gradual exit (§10.1 "Gradual exit": a death
+  // that raises the per-capita figure included).
+  h = pick([&](const Household& x) {
+    return x.members.size() >= 2 && !DeathOverTheLine(x).empty();
+  });
+  if (h == nullptr) return missing("DEATH_INCOME");
+  {
+    const std::string dead = DeathOverTheLine(*h);
+    Json e = Expect(*h, "DEATH_INCOME", dead);
+    e["verdict_after"] = "DOES_NOT_MEET";
+    e["criteria"].push_back(criterion("COMPOSITION", "PASS", "REVIEW"));
+    e["criteria"].push_back(criterion("INCOME", "PASS", "FAIL"));
+    e["departments"] = {"DEATH", "HOUSEHOLD_REGISTRATION"};
+    e["gradual_exit_date"] =
+        FormatCivilDay(LastDayOfSixthMonthAfter(kSecondMonthReverifyDay));
+    Json p;
+    p["person_id"] = dead;
+    p["kind"] = "DIED";
+    p["sources"] = {"DEATH", "HOUSEHOLD_REGISTRATION"};
+    p["on"] = "2026-11-14";
+    e["persons"].push_back(p);
+    Upsert(hedui::v1::DEATH, {dead, "2026-11-14"});
     Row hr = hr_.at(dead);
     hr[6] = "DECEASED";
     Upsert(hedui::v1::HOUSEHOLD_REGISTRATION, hr);
@@ -623,12 +738,28 @@ absl::Status SecondMonth::Plant() {
     unchanged_.push_back(e);
   }
 
-  // Every other enrolled household: no file touches it.
+  // Every other enrolled household: no file touches it. One where a declared
+  // minor turns 18 between the two months is set apart: the stored consent
+  // still covers them until it expires (§10.1 "Consent"), so no event.
   for (size_t i = 0; i < enrolled_.size(); ++i) {
     if (used_.count(i)) continue;
-    Json e = Expect(enrolled_[i], "UNTOUCHED", enrolled_[i].members[0]);
+    const Household& x = enrolled_[i];
+    const auto verified =
+        ParseCivilDay((*x.app)["verification_date"].get<std::string>());
+    std::string adult;
+    for (const std::string& p : x.members) {
+      if (verified.ok() && AgeOn(p, *verified) < 18 &&
+          AgeOn(p, kSecondMonthReverifyDay) >= 18) {
+        adult = p;
+      }
+    }
+    Json e = Expect(x, adult.empty() ? "UNTOUCHED" : "TURNS_18",
+                    adult.empty() ? x.members[0] : adult);
     e["event"] = false;
-    e["why"] = "no file touches it";
+    e["why"] = adult.empty()
+                   ? "no file touches it"
+                   : "no file touches it; a declared minor turned 18, whom "
+                     "the stored consent covers until it expires";
     unchanged_.push_back(e);
   }
   (void)day;

@@ -37,13 +37,19 @@ from grpc_python import channel, generate_stubs  # noqa: E402
 from service_test import to_request  # noqa: E402
 
 RESIDENTS = int(os.environ.get("HEDUI_COUNTY_EVENTS_RESIDENTS", "20000"))
-APPLICATIONS = int(os.environ.get("HEDUI_COUNTY_EVENTS_APPLICATIONS", "400"))
+APPLICATIONS = int(os.environ.get("HEDUI_COUNTY_EVENTS_APPLICATIONS", "600"))
 MONTH1_TODAY = "2026-11-10"
 IDENTITY = "staff-1"  # every program, both counties
 
 # (change, what) pairs the server is known to get wrong, each reported to
-# the lead; printed by the test, never silently passed. Empty: none known.
-KNOWN_FAILURES = {}
+# the lead; printed by the test, never silently passed.
+KNOWN_FAILURES = {
+    # domain.md §10.1 "Consent": "A minor who turns 18 is covered by the
+    # stored consent until it expires." heduid makes a CONSENT_EXPIRED event
+    # (CONSENT_CHECK) on the re-verification day instead, for a consent
+    # signed months before and valid for months more.
+    ("TURNS_18", "events"): "consent expired when a declared minor turns 18",
+}
 
 
 def wait_for(condition, what, timeout=120):
@@ -185,7 +191,8 @@ def main():
             p["change"], p["application_id"], p["program"], what, expected,
             found)
         if (p["change"], what) in KNOWN_FAILURES:
-            known.append(line)
+            known.append("%s [%s]" % (line,
+                                      KNOWN_FAILURES[(p["change"], what)]))
         else:
             failures.append(line)
 
