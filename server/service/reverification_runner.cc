@@ -12,6 +12,8 @@
 #include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "server/service/audit_entry.h"
+#include "server/service/duplicate_scan.h"
 #include "server/service/reviews_due.h"
 #include "spdlog/spdlog.h"
 #include "storage/rocks_status.h"
@@ -33,6 +35,15 @@ absl::Status WriteSynced(rocksdb::DB* db, rocksdb::WriteBatch* batch,
   rocksdb::WriteOptions sync;
   sync.sync = true;
   return storage::FromRocks(db->Write(sync, batch), what);
+}
+
+// A pass started by an assistance-enrollment file ends with the roll scan
+// for duplicate enrolment (domain.md §10: the rolls are scanned whenever
+// enrolments or that feed change), in the write that finishes the job.
+bool ScansForDuplicates(const ReverificationJob& job) {
+  if (job.trigger() != ChangeEvent::FEED) return false;
+  return std::find(job.departments().begin(), job.departments().end(),
+                   hedui::v1::ASSISTANCE_ENROLLMENT) != job.departments().end();
 }
 
 }  // namespace
@@ -268,6 +279,12 @@ absl::StatusOr<uint64_t> ReverificationRunner::RecordJob(
     } else {
       batch.Put(write.family, write.key, *write.value);
     }
+  }
+  if (job.entry_ids_size() == 0 && ScansForDuplicates(job)) {
+    // No entry to re-verify, but the scan still runs: the job carries it.
+    job.set_id(prepared->id);
+    batch.Put(tables_.meta, storage::ReverificationJobKey(prepared->id),
+              job.SerializeAsString());
   }
   for (const SwitchRecord& record : consumed) {
     batch.Delete(tables_.meta, storage::SwitchRecordKey(record.sequence()));
@@ -533,17 +550,70 @@ absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
     }
     Hook("batch written", cursor.done());
   }
-  rocksdb::WriteBatch finish;
-  finish.Delete(tables_.meta, storage::ReverificationJobKey(job.id()));
-  finish.Delete(tables_.meta, storage::ReverificationCursorKey(job.id()));
-  if (absl::Status s =
-          WriteSynced(tables_.db, &finish, "finishing a re-verification job");
-      !s.ok()) {
-    return s;
+  if (ScansForDuplicates(job)) {
+    if (absl::Status s = FinishWithDuplicateScan(job, *date); !s.ok()) {
+      return s;
+    }
+  } else {
+    rocksdb::WriteBatch finish;
+    finish.Delete(tables_.meta, storage::ReverificationJobKey(job.id()));
+    finish.Delete(tables_.meta, storage::ReverificationCursorKey(job.id()));
+    if (absl::Status s =
+            WriteSynced(tables_.db, &finish, "finishing a re-verification job");
+        !s.ok()) {
+      return s;
+    }
   }
   absl::MutexLock lock(&mu_);
   backlog_ = 0;
   oldest_unix_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status ReverificationRunner::FinishWithDuplicateScan(
+    const ReverificationJob& job, absl::CivilDay date) {
+  // Under the roll lock: no enrolment moves the pairs between the scan and
+  // its write.
+  absl::MutexLock roll_lock(&rolls_->mu());
+  auto scan = ScanWholeRoll(rolls_, date);
+  if (!scan.ok()) return scan.status();
+  std::vector<storage::StoreWrite> finish = std::move(scan->writes);
+  finish.push_back(
+      {tables_.meta, storage::ReverificationJobKey(job.id()), std::nullopt});
+  finish.push_back(
+      {tables_.meta, storage::ReverificationCursorKey(job.id()), std::nullopt});
+  const int new_pairs = scan->new_pairs;
+  if (scan->events.empty() && scan->forgotten_pairs == 0) {
+    rocksdb::WriteBatch batch;
+    for (const storage::StoreWrite& w : finish) {
+      batch.Delete(w.family, w.key);
+    }
+    absl::Status done =
+        WriteSynced(tables_.db, &batch, "finishing a re-verification job");
+    if (done.ok()) {
+      spdlog::info("duplicate scan: no new pair of roll entries (job {})",
+                   job.id());
+    }
+    return done;
+  }
+  // The scan's events, the pairs and the job's end in one synced write, with
+  // an audit entry of the server's own: after a kill -9 the job is either
+  // still there (and scans again) or done with its events.
+  AuditSubject subject;
+  subject.purpose = "duplicate enrolment scan (ASSISTANCE_ENROLLMENT switch)";
+  subject.detail =
+      absl::StrCat("job ", job.id(), ": ", scan->new_pairs, " new pair(s), ",
+                   scan->forgotten_pairs, " pair(s) no longer found");
+  storage::ServiceRecord record = BuildAuditRecord(
+      "(server)", kDuplicateScanMethod, absl::OkStatus(), subject, *log_);
+  record.writes = std::move(finish);
+  record.events = std::move(scan->events);
+  std::vector<storage::ServiceRecord> records;
+  records.push_back(std::move(record));
+  auto appended = log_->Append(std::move(records));
+  if (!appended.ok()) return appended.status();
+  spdlog::info("duplicate scan: {} new pair(s) of roll entries (job {})",
+               new_pairs, job.id());
   return absl::OkStatus();
 }
 

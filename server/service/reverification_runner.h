@@ -133,6 +133,11 @@ class ReverificationRunner {
       const std::vector<hedui::v1::Department>& departments, uint64_t job_id,
       const hedui::store::v1::ReverificationCursor* cursor,
       std::vector<PreparedReverification>* written);
+  // The end of a FEED job of an assistance-enrollment file: the whole-roll
+  // duplicate scan (server/service/duplicate_scan.h), its events and pairs
+  // written with the job's deletion.
+  absl::Status FinishWithDuplicateScan(
+      const hedui::store::v1::ReverificationJob& job, absl::CivilDay date);
   absl::StatusOr<uint64_t> RecordJob(
       hedui::store::v1::ReverificationJob job,
       const std::vector<hedui::store::v1::SwitchRecord>& consumed);

@@ -285,10 +285,11 @@ absl::StatusOr<bool> RollServiceImpl::Replay(
   return true;
 }
 
-absl::Status RollServiceImpl::Commit(Call& call, storage::RollChange change,
-                                     const google::protobuf::Message& response,
-                                     const std::string& fingerprint,
-                                     std::vector<storage::StoreWrite> extra) {
+absl::Status RollServiceImpl::Commit(
+    Call& call, storage::RollChange change,
+    const google::protobuf::Message& response, const std::string& fingerprint,
+    std::vector<storage::StoreWrite> extra,
+    std::vector<hedui::v1::ChangeEvent> events) {
   change.caller = call.caller().identity;
   change.result.set_method(call.info().method);
   change.result.set_fingerprint(fingerprint);
@@ -296,8 +297,31 @@ absl::Status RollServiceImpl::Commit(Call& call, storage::RollChange change,
   change.result.set_response(response.SerializeAsString());
   std::vector<storage::StoreWrite> writes = rolls_->Writes(change);
   for (storage::StoreWrite& write : extra) writes.push_back(std::move(write));
-  return call.AuditNow(absl::OkStatus(), std::nullopt, std::move(writes))
-      .status();
+  if (events.empty()) {
+    return call.AuditNow(absl::OkStatus(), std::nullopt, std::move(writes))
+        .status();
+  }
+  // The events (a duplicate pair found) go with the change and the call's
+  // audit entry: durable together, or none of them.
+  std::vector<storage::ServiceRecord> records;
+  records.push_back(call.ItemRecord(absl::OkStatus(), call.subject()));
+  records.back().writes = std::move(writes);
+  records.back().events = std::move(events);
+  absl::StatusOr<std::vector<storage::Appended>> appended =
+      call.AppendItems(std::move(records));
+  if (!appended.ok()) return appended.status();
+  call.MarkAudited();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DuplicateScan> RollServiceImpl::ScanForDuplicates(
+    Call& call, const storage::RollChange& change) {
+  absl::StatusOr<DuplicateScan> scan = ScanRollChange(rolls_, change, Today());
+  if (scan.ok() && scan->new_pairs > 0) {
+    absl::StrAppend(&call.subject().detail, "; ", scan->new_pairs,
+                    " duplicate enrolment pair(s) found");
+  }
+  return scan;
 }
 
 absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
@@ -499,8 +523,13 @@ absl::Status RollServiceImpl::Enroll(Call& call, const EnrollRequest& request,
       replaced_ids.empty()
           ? ""
           : absl::StrCat("; replaced ", absl::StrJoin(replaced_ids, ", ")));
+  // 一人一保: pairs this enrolment makes are found now, their events and
+  // the pairs remembered in the enrolment's own synced write.
+  absl::StatusOr<DuplicateScan> scan = ScanForDuplicates(call, change);
+  if (!scan.ok()) return scan.status();
   absl::Status committed =
-      Commit(call, std::move(change), *response, fingerprint);
+      Commit(call, std::move(change), *response, fingerprint,
+             std::move(scan->writes), std::move(scan->events));
   if (!committed.ok()) response->Clear();
   return committed;
 }
@@ -562,8 +591,12 @@ absl::Status RollServiceImpl::Withdraw(Call& call,
   call.subject().detail =
       absl::StrCat("entry ", entry.entry_id(),
                    " ended: ", RollEntry::EndReason_Name(request.reason()));
-  absl::Status committed =
-      Commit(call, std::move(change), *response, fingerprint);
+  // A withdrawn entry no longer counts: its pairs are forgotten, without an
+  // event (§10.1).
+  absl::StatusOr<DuplicateScan> scan = ScanForDuplicates(call, change);
+  if (!scan.ok()) return scan.status();
+  absl::Status committed = Commit(call, std::move(change), *response,
+                                  fingerprint, std::move(scan->writes));
   if (!committed.ok()) response->Clear();
   return committed;
 }

@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "hedui/v1/roll_service.pb.h"
 #include "server/service/call_door.h"
+#include "server/service/duplicate_scan.h"
 #include "server/service/policy_holder.h"
 #include "server/service/raw_service.h"
 #include "server/service/reverification_runner.h"
@@ -62,11 +63,18 @@ class RollServiceImpl final : public RawService {
                               const std::string& fingerprint,
                               google::protobuf::Message* response);
   // The change, its result and the call's audit entry, durably.
-  // `extra`: more writes of the same batch (a re-verification job).
+  // `extra`: more writes of the same batch (a re-verification job, the
+  // duplicate pairs remembered); `events`: change events of the same batch
+  // (duplicate pairs found).
   absl::Status Commit(Call& call, storage::RollChange change,
                       const google::protobuf::Message& response,
                       const std::string& fingerprint,
-                      std::vector<storage::StoreWrite> extra = {});
+                      std::vector<storage::StoreWrite> extra = {},
+                      std::vector<hedui::v1::ChangeEvent> events = {});
+  // The duplicate scan of a change about to be committed (the roll lock
+  // held), its new pairs named in the call's audit detail.
+  absl::StatusOr<DuplicateScan> ScanForDuplicates(
+      Call& call, const storage::RollChange& change);
   absl::CivilDay Today() const;
   // The entry `entry_id` when this caller may see it, the call's audit
   // subject set from it; NOT_FOUND naming entry_id otherwise.
