@@ -1,12 +1,21 @@
 #include "client/connection.h"
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <chrono>
+#include <ctime>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -29,6 +38,86 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
         absl::StrCat(flag, ": \"", path, "\" is not a PEM file"));
   }
   return pem;
+}
+
+using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+
+Bio MemoryBio(const std::string& pem) {
+  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+             &BIO_free);
+}
+
+// ASN1_TIME as seconds since the epoch; false when it cannot be read.
+bool TimeOf(const ASN1_TIME* time, absl::Time* out) {
+  struct tm parts {};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) return false;
+  *out = absl::FromTimeT(timegm(&parts));
+  return true;
+}
+
+std::string CommonName(X509* cert) {
+  char name[256] = {};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name,
+                            sizeof(name));
+  return name;
+}
+
+// What the server would refuse about the CLI's own certificate, said before
+// connecting: an expired certificate otherwise ends in a refused call or, on
+// an older server, a failed handshake that reads "is heduid running?".
+absl::Status CheckOwnCertificate(const std::string& cert_pem,
+                                 const std::string& key_pem,
+                                 const ConnectionOptions& options,
+                                 absl::Time now) {
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(MemoryBio(cert_pem).get(), nullptr, nullptr, nullptr),
+      &X509_free);
+  if (cert == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--cert: \"", options.cert_file, "\" holds no readable certificate"));
+  }
+  const std::string who =
+      absl::StrCat("your certificate \"", CommonName(cert.get()), "\" (",
+                   options.cert_file, ")");
+  absl::Time not_before, not_after;
+  if (!TimeOf(X509_get0_notBefore(cert.get()), &not_before) ||
+      !TimeOf(X509_get0_notAfter(cert.get()), &not_after)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--cert: ", who, " has an unreadable validity period"));
+  }
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  if (now > not_after) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--cert: ", who, " expired on ",
+                     absl::FormatTime("%Y-%m-%d %H:%M UTC", not_after, utc),
+                     "; ask your Hedui administrator for a new one"));
+  }
+  if (now < not_before) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--cert: ", who, " is not valid until ",
+                     absl::FormatTime("%Y-%m-%d %H:%M UTC", not_before, utc),
+                     " (is this computer's clock right?)"));
+  }
+  // No passphrase prompt: gRPC cannot use an encrypted key either.
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(
+          MemoryBio(key_pem).get(), nullptr,
+          [](char*, int, int, void*) { return 0; }, nullptr),
+      &EVP_PKEY_free);
+  if (key == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat("--key: \"", options.key_file,
+                     "\" holds no readable private key (an encrypted key "
+                     "is not supported)"));
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--key: \"", options.key_file, "\" is not the key of ", who));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -94,6 +183,10 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeCredentials(
     if (!cert.ok()) return cert.status();
     absl::StatusOr<std::string> key = ReadPem(options.key_file, "--key");
     if (!key.ok()) return key.status();
+    if (absl::Status s = CheckOwnCertificate(*cert, *key, options, absl::Now());
+        !s.ok()) {
+      return s;
+    }
     ssl.pem_cert_chain = *std::move(cert);
     ssl.pem_private_key = *std::move(key);
   }

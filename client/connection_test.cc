@@ -85,7 +85,14 @@ TEST_F(MakeCredentialsTest, FlagMistakesNameTheFlag) {
                 HasSubstr(c.expected));
   }
   EXPECT_TRUE(MakeCredentials(with("", "", "", true)).ok());
-  EXPECT_TRUE(MakeCredentials(with(pem, pem, pem, false)).ok());
+  // A certificate that looks like PEM but is not one is caught before
+  // connecting too.
+  const absl::Status unreadable =
+      MakeCredentials(with(pem, pem, pem, false)).status();
+  EXPECT_THAT(std::string(unreadable.message()),
+              HasSubstr("--cert: \"" + pem +
+                        "\" holds no readable "
+                        "certificate"));
   // Server-authenticated TLS only: heduid decides whether that is enough.
   EXPECT_TRUE(MakeCredentials(with(pem, "", "", false)).ok());
 }
@@ -152,7 +159,17 @@ class MutualTlsTest : public EnvironmentTest {
         "  echo 'subjectAltName=IP:127.0.0.1,DNS:localhost' > $n.ext\n"
         "  openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key "
         "-CAcreateserial -out $n.pem -days 2 -extfile $n.ext\n"
-        "done\n");
+        "done\n"
+        // Expired: `openssl x509 -req` takes no start date, `openssl ca`
+        // does.
+        "mkdir db && touch db/index.txt && echo 01 > db/serial\n"
+        "printf '[ca]\\ndefault_ca=c\\n[c]\\ndatabase=db/index.txt\\n"
+        "new_certs_dir=db\\nserial=db/serial\\ndefault_md=sha256\\n"
+        "policy=p\\n[p]\\ncommonName=supplied\\n' > ca.cnf\n"
+        "openssl req $K -keyout old.key -out old.csr -subj /CN=old-client\n"
+        "openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key "
+        "-startdate 20200101000000Z -enddate 20210102000000Z -in old.csr "
+        "-out old.pem\n");
     ASSERT_EQ(std::system(absl::StrCat("rm -rf ", dir_, " && mkdir -p ", dir_,
                                        " && cd ", dir_, " && sh ", script,
                                        " >/dev/null 2>&1")
@@ -227,6 +244,26 @@ TEST_F(MutualTlsTest, WrongTransportOrCaFails) {
   EXPECT_EQ(
       cli.Run({"--server", address_, "--ca", Path("ca.pem"), "departments"}),
       kExitUnavailable);
+  EXPECT_EQ(service_.list_calls(), 0);
+}
+
+// Said before connecting, naming the file and the date (issue 18): the
+// server is never called.
+TEST_F(MutualTlsTest, OwnCertificateProblemsAreSaidBeforeConnecting) {
+  CliRunner cli;
+  EXPECT_EQ(cli.Run({"--server", address_, "--ca", Path("ca.pem"), "--cert",
+                     Path("old.pem"), "--key", Path("old.key"), "departments"}),
+            kExitUsage);
+  EXPECT_THAT(cli.err(),
+              HasSubstr("your certificate \"old-client\" (" + Path("old.pem") +
+                        ") expired on 2021-01-02 00:00 UTC"));
+  EXPECT_EQ(
+      cli.Run({"--server", address_, "--ca", Path("ca.pem"), "--cert",
+               Path("client.pem"), "--key", Path("server.key"), "departments"}),
+      kExitUsage);
+  EXPECT_THAT(cli.err(), HasSubstr("--key: \"" + Path("server.key") +
+                                   "\" is not the key of your certificate "
+                                   "\"client\""));
   EXPECT_EQ(service_.list_calls(), 0);
 }
 
