@@ -10,7 +10,7 @@ PACKAGES=(
   libabsl-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
-  libgoogle-perftools-dev libsystemd-dev libcpp-httplib-dev
+  libgoogle-perftools-dev libsystemd-dev
   clang-format clang-tidy
   # tests/fuzz: clang with libFuzzer and the sanitizer runtimes
   # (libclang_rt.fuzzer-x86_64.a is in libclang-rt-14-dev, only recommended by
