@@ -1,18 +1,19 @@
 #!/usr/bin/python3
-"""kill -9 inside re-verification (issue 16 "How it must hold"): at every
-point of a pass, the events after the restart are exactly those of an
+"""kill -9 inside re-verification (issue 16 "How it must hold"): wherever
+a pass is killed, the events after the restart are exactly those of an
 uninterrupted run, their numbers and report ids aside.
 
-One small county, a DIBAO roll of a few hundred households of both
-counties enrolled once and copied (server stopped) as the starting state.
-One full TAX snapshot touches every entry of the roll: most applicants get a wage
-far over any line (INCOME PASS -> FAIL, DOES_NOT_MEET, a gradual exit),
-the others a token wage that changes no result (re-verified, no event).
-The pass writes the roll in batches of 64 entries (each one synced write
-of its reports, events, entries and the job's cursor).
+One small county, a DIBAO roll of 300 households of both counties
+enrolled once and copied (server stopped) as the starting state. One full
+TAX snapshot (the current rows and one new wage per applicant) touches
+every entry: three in four applicants get a wage far over any line
+(INCOME PASS -> FAIL, DOES_NOT_MEET, a gradual exit), the others a token
+wage that changes no result (re-verified, no event). The pass writes the
+roll in five batches of 64 entries (each one synced write of its reports,
+events, entries and the job's cursor).
 
 The reference is that file switched in a copy of the starting state with
-nobody killing anything; it is run twice, and must equal itself (the
+nobody killing anything; it is run twice and must equal itself (the
 normalisation keeps every field a restart may not change). Then, each from
 a fresh copy, heduid is killed -9 at one point, restarted, and the pass
 left to finish:
@@ -23,26 +24,32 @@ left to finish:
   before the job's completion is recorded;
 - twice: after a batch and again in the resumed pass; after the job is
   recorded and again after the resumed pass's first batch;
-- with one entry per batch, after the first event's write and in the
-  middle (resumed with batches of 64);
-- without any hook, as a watcher receives the first event and half of
+- with one entry per batch, after the first event's write and after the
+  twelfth (resumed with batches of 64);
+- without a pause, as a watcher receives the first event and half of
   them (wherever the pass then is);
-- in a whole-roll Reverify job on a later day (data gone stale), the
-  caller retrying its request after the restart.
+- in a whole-roll Reverify job on a later day (data gone stale), at its
+  recording (the call unanswered) and after its second batch, the caller
+  retrying its request after the restart.
 Each time: the events' multiset (entry, kind, trigger, verdicts, criteria
 with values, evidence and data, persons, departments, gradual exit,
 summary) equals the reference's, nothing missing and nothing twice, and
 every touched entry has exactly one re-verification report of the pass.
+The server is then restarted once more (nothing may run again), and after
+several of the points the whole roll is re-verified the same day: no
+event, as after an uninterrupted run.
 
 The exact points use heduid's test hooks (--test-pause-before-switch-ms,
 --test-pause-reverify-ms: a line on stderr and a pause at "job recorded"
-and each "batch written"). Expected outcomes come from the reference run,
-and the reference's own content (who gets an event) from the file by
-construction."""
+and each "batch written"), and batches of one entry through
+--reverify-batch-size. Expected outcomes come from the reference run, and
+the reference's own content (who gets an event) from the file by
+construction. HEDUI_CRASH_REVERIFY_ONLY=batch,roll,... runs some points
+only."""
 import calendar
 import collections
-import datetime
 import csv
+import datetime
 import importlib
 import json
 import os
@@ -615,7 +622,8 @@ def run(world, work, started):
         # (shorter pauses: the runner passes one at each entry).
         for done in (1, 12):
             d = world.fresh("single-%d" % done)
-            s = world.server(d, pause=300, extra=["--reverify-batch-size", "1"])
+            s = world.server(d, pause=300,
+                             extra=["--reverify-batch-size", "1"])
             world.ingest(s)
             kill_at(s, hook_line("batch written", done))
             finish("single: after entry %d" % done, s,
@@ -662,14 +670,20 @@ def run(world, work, started):
         job = roll_job(world, s, "crash-roll")
         check(job.job_id and job.entries == total,
               "a job over the roll: %s" % job)
-        roll_events, roll_reports = world.settle(s, Event.REQUEST, applications)
+        roll_events, roll_reports = world.settle(s, Event.REQUEST,
+                                                 applications)
         s.stop()
         roll_ref = (world.multiset(roll_events), roll_reports)
         check(set(roll_reports) == applications
               and all(n == 1 for n in roll_reports.values()),
               "the whole-roll job re-verified every entry once")
-        print("whole-roll reference on %s: %d events" % (LATER, len(roll_events)),
-              flush=True)
+        check(sorted(e.entry_id for e in roll_events) == sorted(applications)
+              and all(e.kind == Event.REVERIFICATION
+                      and e.trigger == Event.REQUEST for e in roll_events),
+              "one REQUEST event per entry, its 31-day data gone stale")
+        print("whole-roll reference on %s: %d events"
+              % (LATER, len(roll_events)), flush=True)
+
         def job_of_first(answer, again):
             """The job the first call recorded: its answer, or when the
             kill came before it, the one the retry names (a second job
