@@ -88,6 +88,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
 
   CommandAction selected;
   AddIngestCommand(app, &selected);
+  AddFeedsCommands(app, &selected);
   AddDepartmentsCommands(app, &selected);
   AddVerifyCommand(app, &selected);
   AddReportCommands(app, &selected);
@@ -130,7 +131,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out,
   ctx.output = *format;
   if (!selected) {
     err << "hedui: a command is required (ingest, departments, data status, "
-           "verify, report get, report list, stats, roll enroll, roll "
+           "feeds held, feeds confirm, feeds discard, verify, report get, "
+           "report list, stats, roll enroll, roll "
            "withdraw, roll attach-consent, roll get, roll list, roll reverify, "
            "reviews due, changes list, changes get, changes watch, changes "
            "resolve, changes stats, audit verify, audit list, health, admin "

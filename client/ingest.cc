@@ -7,13 +7,16 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "client/command_util.h"
 #include "client/exit_codes.h"
 #include "client/file_source.h"
 #include "client/printer.h"
 #include "client/progress.h"
 #include "client/rpc_error.h"
+#include "client/text_table.h"
 #include "grpcpp/client_context.h"
 #include "hedui/v1/admin.grpc.pb.h"
 #include "storage/types/civil_date.h"
@@ -47,7 +50,75 @@ int LocalError(const CommandContext& ctx, absl::string_view message) {
   return kExitError;
 }
 
+std::string PercentText(double share) {
+  return absl::StrFormat("%.4g%%", share * 100);
+}
+
+void PrintPreviewOrHold(const hedui::v1::IngestResponse& r, std::ostream& out) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"department", hedui::v1::Department_Name(r.department())},
+      {"batch id", r.batch_id()},
+      {"as-of", DateText(r.as_of())},
+      {"rows", absl::StrCat(r.rows())},
+  };
+  if (r.already_applied()) {
+    fields.push_back({"preview", "already applied: nothing to preview"});
+  } else if (r.held()) {
+    fields.push_back(
+        {"HELD",
+         "stored but NOT switched in: its effect passes the hold threshold. "
+         "`hedui feeds confirm` switches it, `hedui feeds discard` drops it"});
+  } else {
+    fields.push_back({"preview", "nothing was switched"});
+  }
+  WriteFields(fields, out);
+  if (r.has_impact()) {
+    out << '\n';
+    PrintFeedImpact(r.impact(), out);
+  }
+  out << std::flush;
+}
+
 }  // namespace
+
+void PrintFeedImpact(const hedui::v1::FeedImpact& impact, std::ostream& out) {
+  out << "effect on the rolls, evaluated on " << DateText(impact.evaluated_on())
+      << " (hold above " << PercentText(impact.hold_share())
+      << " of a roll's verdicts and at least " << impact.hold_min_entries()
+      << "):\n";
+  if (impact.rolls().empty()) {
+    out << "  no roll entry is touched\n" << std::flush;
+    return;
+  }
+  const std::vector<Column> columns = {
+      {"PROGRAM", false},
+      {"COUNTY", false},
+      {"ENTRIES", true},
+      {"TOUCHED", true},
+      {"VERDICTS CHANGED", true},
+      {"CONSENT EXPIRED", true},
+      {"HOLD", false},
+      {"CRITERIA CHANGED", false},
+  };
+  std::vector<std::vector<std::string>> rows;
+  for (const hedui::v1::RollImpact& roll : impact.rolls()) {
+    std::vector<std::string> criteria;
+    for (const auto& c : roll.criteria_changed()) {
+      criteria.push_back(absl::StrCat(
+          hedui::v1::Finding::Criterion_Name(c.criterion()), " ", c.entries()));
+    }
+    rows.push_back(
+        {hedui::v1::Program_Name(roll.program()), SafeText(roll.region_code()),
+         absl::StrCat(roll.entries()), absl::StrCat(roll.entries_touched()),
+         absl::StrCat(roll.verdicts_changed()),
+         absl::StrCat(roll.consent_expired()), roll.would_hold() ? "yes" : "no",
+         criteria.empty() ? "-" : absl::StrJoin(criteria, ", ")});
+  }
+  WriteTable(columns, rows, out, 2);
+  out << (impact.would_hold() ? "the switch would be HELD\n"
+                              : "the switch would not be held\n")
+      << std::flush;
+}
 
 absl::StatusOr<hedui::v1::IngestHeader> BuildIngestHeader(
     const IngestOptions& options) {
@@ -104,6 +175,7 @@ absl::StatusOr<hedui::v1::IngestHeader> BuildIngestHeader(
   }
   header.set_delta(options.delta);
   header.set_force(options.force);
+  header.set_preview(options.preview);
   return header;
 }
 
@@ -217,6 +289,11 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options) {
                       "check `hedui departments` before trusting this load");
   }
 
+  if ((response.preview() || response.held()) &&
+      ctx.output == OutputFormat::kTable) {
+    PrintPreviewOrHold(response, *ctx.out);
+    return kExitOk;
+  }
   IngestSummary summary;
   summary.response = std::move(response);
   summary.client_seconds = absl::ToDoubleSeconds(end - start);
@@ -233,7 +310,9 @@ void AddIngestCommand(CLI::App& app, CommandAction* selected) {
   CLI::App* cmd = app.add_subcommand(
       "ingest",
       "Load one department feed file (CSV, see deploy/feeds/README.md). The "
-      "file is applied whole or not at all.");
+      "file is applied whole or not at all. A file that would change more "
+      "than the server's share of a roll's verdicts is held until `hedui "
+      "feeds confirm`; --preview shows the effect without switching.");
   cmd->add_option("--department", options->department,
                   "Department code, e.g. TAX, HOUSEHOLD_REGISTRATION")
       ->required();
@@ -256,6 +335,10 @@ void AddIngestCommand(CLI::App& app, CommandAction* selected) {
   cmd->add_flag("--force", options->force,
                 "Accept a full snapshot with under half the rows of the "
                 "current one");
+  cmd->add_flag("--preview", options->preview,
+                "Parse and validate the file like an ingest and show how "
+                "many enrolled households it would change, by program, "
+                "county and criterion; switch nothing");
   cmd->add_option("FILE", options->file, "The feed file (a regular file)")
       ->required();
   cmd->callback([options, batch_id, batch_id_text, selected] {
@@ -264,6 +347,179 @@ void AddIngestCommand(CLI::App& app, CommandAction* selected) {
       return RunIngest(ctx, *options);
     };
   });
+}
+
+namespace {
+
+constexpr char kFeedsHeld[] = "feeds held";
+
+struct HeldFeedOptions {
+  std::string department;
+  std::string batch_id;
+};
+
+// The department as the server names it, or a usage error's message.
+absl::StatusOr<hedui::v1::Department> ParseDepartment(const std::string& text) {
+  hedui::v1::Department department;
+  if (text.empty() ||
+      !hedui::v1::Department_Parse(absl::AsciiStrToUpper(text), &department) ||
+      department == hedui::v1::DEPARTMENT_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--department: unknown department \"", text,
+                     "\" (expected one of ", DepartmentNames(), ")"));
+  }
+  return department;
+}
+
+std::unique_ptr<hedui::v1::AdminService::Stub> AdminStub(
+    const CommandContext& ctx, absl::string_view command) {
+  std::shared_ptr<grpc::Channel> channel = ConnectOrReport(ctx, command);
+  if (channel == nullptr) return nullptr;
+  return hedui::v1::AdminService::NewStub(channel);
+}
+
+int RpcFailed(const CommandContext& ctx, const std::string& command,
+              const grpc::Status& status, const grpc::ClientContext& call) {
+  const CallInfo call_info{
+      command, ctx.connection.server,
+      EffectiveTimeout(ctx.connection, kDefaultTimeoutSeconds)};
+  return ReportRpcError(call_info, status, call, *ctx.err);
+}
+
+int RunFeedsHeld(const CommandContext& ctx) {
+  auto stub = AdminStub(ctx, kFeedsHeld);
+  if (stub == nullptr) return kExitUsage;
+  grpc::ClientContext call;
+  SetDeadline(ctx.connection, kDefaultTimeoutSeconds, &call);
+  hedui::v1::ListHeldFeedsResponse response;
+  const grpc::Status status =
+      stub->ListHeldFeeds(&call, hedui::v1::ListHeldFeedsRequest(), &response);
+  if (!status.ok()) return RpcFailed(ctx, kFeedsHeld, status, call);
+  if (ctx.output != OutputFormat::kTable) {
+    return PrintMessageJson(ctx, kFeedsHeld, response);
+  }
+  std::ostream& out = *ctx.out;
+  if (response.feeds().empty()) {
+    out << "no department file is held\n" << std::flush;
+    return kExitOk;
+  }
+  bool first = true;
+  for (const hedui::v1::HeldFeed& feed : response.feeds()) {
+    if (!first) out << '\n';
+    first = false;
+    WriteFields(
+        {{"department", hedui::v1::Department_Name(feed.department())},
+         {"batch id", feed.batch_id()},
+         {"as-of", DateText(feed.as_of())},
+         {"kind", feed.delta() ? "delta" : "full snapshot"},
+         {"rows", absl::StrCat(feed.rows())},
+         {"held since",
+          absl::FormatTime("%Y-%m-%d %H:%M:%S (Asia/Shanghai)",
+                           absl::FromUnixSeconds(feed.held_unix_seconds()),
+                           ChinaTimeZone())},
+         {"held by", SafeText(feed.held_by())}},
+        out);
+    out << '\n';
+    PrintFeedImpact(feed.impact(), out);
+  }
+  out << std::flush;
+  return kExitOk;
+}
+
+int RunFeedsDecision(const CommandContext& ctx, const HeldFeedOptions& options,
+                     bool confirm) {
+  const std::string command = confirm ? "feeds confirm" : "feeds discard";
+  auto department = ParseDepartment(options.department);
+  if (!department.ok()) {
+    return UsageError(ctx, command, department.status().message());
+  }
+  if (absl::StripAsciiWhitespace(options.batch_id).empty()) {
+    return UsageError(ctx, command,
+                      "--batch-id: required (`hedui feeds held` lists it)");
+  }
+  auto stub = AdminStub(ctx, command);
+  if (stub == nullptr) return kExitUsage;
+  grpc::ClientContext call;
+  // A confirmation switches a whole file in, like an ingest.
+  SetDeadline(ctx.connection, kIngestDefaultTimeoutSeconds, &call);
+  if (confirm) {
+    hedui::v1::ConfirmHeldFeedRequest request;
+    request.set_department(*department);
+    request.set_batch_id(options.batch_id);
+    hedui::v1::IngestResponse response;
+    const grpc::Status status =
+        stub->ConfirmHeldFeed(&call, request, &response);
+    if (!status.ok()) return RpcFailed(ctx, command, status, call);
+    if (ctx.output != OutputFormat::kTable) {
+      return PrintMessageJson(ctx, command, response);
+    }
+    WriteFields(
+        {{"department", hedui::v1::Department_Name(response.department())},
+         {"batch id", response.batch_id()},
+         {"confirmed", response.already_applied()
+                           ? "it had been switched in already"
+                           : "switched in; the touched entries are "
+                             "being re-verified"},
+         {"rows", absl::StrCat(response.rows())},
+         {"generation", absl::StrCat(response.generation())},
+         {"rows now current", absl::StrCat(response.rows_now_current())},
+         {"as-of", DateText(response.as_of())}},
+        *ctx.out);
+    *ctx.out << std::flush;
+    return kExitOk;
+  }
+  hedui::v1::DiscardHeldFeedRequest request;
+  request.set_department(*department);
+  request.set_batch_id(options.batch_id);
+  hedui::v1::DiscardHeldFeedResponse response;
+  const grpc::Status status = stub->DiscardHeldFeed(&call, request, &response);
+  if (!status.ok()) return RpcFailed(ctx, command, status, call);
+  if (ctx.output != OutputFormat::kTable) {
+    return PrintMessageJson(ctx, command, response);
+  }
+  WriteFields({{"department",
+                hedui::v1::Department_Name(response.discarded().department())},
+               {"batch id", response.discarded().batch_id()},
+               {"discarded",
+                "nothing of it was switched in; the department takes "
+                "files again"}},
+              *ctx.out);
+  *ctx.out << std::flush;
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddFeedsCommands(CLI::App& app, CommandAction* selected) {
+  CLI::App* feeds = app.add_subcommand(
+      "feeds",
+      "Department files held before their switch (a file that would change "
+      "more than the server's share of a roll's verdicts)");
+  feeds->require_subcommand(1);
+  feeds
+      ->add_subcommand("held",
+                       "List the held files with their effect on the rolls")
+      ->callback([selected] { *selected = RunFeedsHeld; });
+  for (const bool confirm : {true, false}) {
+    auto options = std::make_shared<HeldFeedOptions>();
+    CLI::App* cmd = feeds->add_subcommand(
+        confirm ? "confirm" : "discard",
+        confirm ? "Switch a held file in as of today; the entries it touches "
+                  "are re-verified (administrators)"
+                : "Drop a held file: nothing of it is switched in "
+                  "(administrators)");
+    cmd->add_option("--department", options->department,
+                    "Department code of the held file, e.g. TAX")
+        ->required();
+    cmd->add_option("--batch-id", options->batch_id,
+                    "Batch id of the held file (`hedui feeds held`)")
+        ->required();
+    cmd->callback([options, selected, confirm] {
+      *selected = [options, confirm](const CommandContext& ctx) {
+        return RunFeedsDecision(ctx, *options, confirm);
+      };
+    });
+  }
 }
 
 }  // namespace hedui::cli

@@ -25,6 +25,7 @@ struct IngestOptions {
   absl::optional<std::string> batch_id;  // --batch-id; default SHA-256
   std::string encoding = "UTF8";         // --encoding UTF8|GB18030
   bool force = false;                    // --force
+  bool preview = false;                  // --preview: switch nothing
   std::string file;                      // FILE
 };
 
@@ -43,6 +44,14 @@ int RunIngest(const CommandContext& ctx, const IngestOptions& options);
 // Adds the `ingest` subcommand to `app`; when it is the one given,
 // *selected is set to run it.
 void AddIngestCommand(CLI::App& app, CommandAction* selected);
+
+// A file's effect on the rolls (a preview, a held file) as text: one line
+// per program and county.
+void PrintFeedImpact(const hedui::v1::FeedImpact& impact, std::ostream& out);
+
+// `hedui feeds held|confirm|discard`: the files held before their switch
+// (domain.md §10.1 "Preview and hold").
+void AddFeedsCommands(CLI::App& app, CommandAction* selected);
 
 }  // namespace hedui::cli
 

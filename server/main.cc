@@ -345,6 +345,16 @@ int main(int argc, char** argv) {
                                              rolls->get(), &reverifier,
                                              std::move(runner_options));
   roll_service.set_runner(&runner);
+  // Feed impact preview and hold (domain.md §10.1), on the rolls above.
+  hedui::server::FeedPreviewer previewer(
+      store->get(), rolls->get(), &policies,
+      {config.feed_hold_share, config.feed_hold_min_entries});
+  if (!config.test_today.empty()) {
+    previewer.set_today(
+        [today = *hedui::ParseCivilDay(config.test_today)] { return today; });
+  }
+  admin.set_previewer(&previewer);
+  admin.set_on_switch([&runner] { runner.Wake(); });
   runner.Start();
   if (metrics_on) {
     hedui::server::AddReverificationMetrics(registry, &runner, log->get());

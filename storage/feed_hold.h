@@ -1,6 +1,62 @@
 #ifndef HEDUI_STORAGE_FEED_HOLD_H_
 #define HEDUI_STORAGE_FEED_HOLD_H_
 
-// Placeholder registered in CMake by the lead; its owner fills it in.
+// Department files held before their switch (domain.md §10.1 "Preview and
+// hold"): a file whose effect on a roll passes the configured share is kept
+// whole, parsed, in the `meta` family until an operator confirms or
+// discards it, and survives a restart. At most one per department: while
+// one is held, later files of that department are refused.
+//
+// Keys (storage/FORMAT.md, "Held feeds"):
+//   held/NN              hedui.v1.HeldFeed (NN: department number, 2 digits)
+//   held/NN/force        "1" when the file was sent with force
+//   held/NN/rows/<BE64>  a chunk of the file's rows, in file order
+// The rows are written first, the header last in a synced write: a header
+// is never there without all its rows, and rows without a header (a crash
+// while holding) are dropped when the department's next file is held.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hedui/v1/admin.pb.h"
+#include "storage/record_batch.h"
+#include "storage/store.h"
+
+namespace hedui::storage {
+
+std::string HeldFeedKey(hedui::v1::Department department);
+
+struct HeldFile {
+  hedui::v1::HeldFeed feed;
+  bool force = false;
+};
+
+// Encodes and decodes one chunk of rows (exposed for tests).
+void AppendHeldRow(const RecordView& row, std::string* chunk);
+absl::Status DecodeHeldRows(absl::string_view chunk, RecordBatch* out);
+
+class FeedHoldStore {
+ public:
+  explicit FeedHoldStore(Store::ServiceTables tables) : tables_(tables) {}
+
+  // Durable when it returns. Replaces whatever the department had held.
+  absl::Status Hold(const HeldFile& held, const RecordBatch& records);
+  // Every held file, by department.
+  absl::StatusOr<std::vector<HeldFile>> List() const;
+  absl::StatusOr<std::optional<HeldFile>> Find(
+      hedui::v1::Department department) const;
+  // The rows as they were held (sorted, as the ingest left them).
+  absl::StatusOr<RecordBatch> LoadRecords(
+      hedui::v1::Department department) const;
+  // Drops the held file and its rows, synced.
+  absl::Status Drop(hedui::v1::Department department);
+
+ private:
+  Store::ServiceTables tables_;
+};
+
+}  // namespace hedui::storage
 
 #endif  // HEDUI_STORAGE_FEED_HOLD_H_

@@ -143,6 +143,16 @@ absl::Status CheckSettings(const ServerConfig& config) {
     return absl::InvalidArgumentError(
         "--purge-interval-hours: must not be negative (0: on demand only)");
   }
+  if (!(config.feed_hold_share >= 0 && config.feed_hold_share <= 1)) {
+    return absl::InvalidArgumentError(
+        "--feed-hold-share: a share between 0 and 1 (e.g. 0.05; 1 holds "
+        "nothing)");
+  }
+  if (config.feed_hold_min_entries < 1 ||
+      config.feed_hold_min_entries > 1000000) {
+    return absl::InvalidArgumentError(
+        "--feed-hold-min-entries: between 1 and 1000000");
+  }
   if (config.test_pause_before_switch_ms < 0) {
     return absl::InvalidArgumentError(
         "--test-pause-before-switch-ms: must not be negative");

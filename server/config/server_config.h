@@ -82,6 +82,13 @@ struct ServerConfig {
   int test_pause_reverify_ms = 0;
   // Entries a re-verification pass writes per synced write.
   int reverify_batch_size = 64;
+  // The feed hold (domain.md §10.1 "Preview and hold"): a department file
+  // that, in any one roll, changes the verdicts of more than this share of
+  // the entries, and of at least feed_hold_min_entries of them, is stored
+  // but not switched until an administrator confirms it. A share of 1
+  // holds nothing.
+  double feed_hold_share = 0.05;
+  int feed_hold_min_entries = 3;
   // Test only: the server's "today" (YYYY-MM-DD) instead of the date in
   // Asia/Shanghai, for the synthetic county, whose applications are dated
   // November 2026: verification dates and feed as-of dates are bounded by

@@ -132,6 +132,14 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
                  "write (1..1000)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  app.add_option("--feed-hold-share", config.feed_hold_share,
+                 "hold a department file that changes more than this share "
+                 "of a roll's verdicts (0..1; 1: hold nothing)")
+      ->capture_default_str();
+  app.add_option("--feed-hold-min-entries", config.feed_hold_min_entries,
+                 "and only when at least this many verdicts of that roll "
+                 "change")
+      ->capture_default_str();
   app.add_option("--test-today", config.test_today,
                  "TEST ONLY: the server's today (YYYY-MM-DD), for the "
                  "synthetic county")

@@ -206,29 +206,29 @@ absl::Status FeedIngestor::RejectFile(
       details);
 }
 
-absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
+absl::Status FeedIngestor::Validate() {
+  if (validated_) return absl::OkStatus();
   if (refused_.has_value()) return *refused_;
   if (batch_.batch_id.empty()) {
     return FieldViolation("batch_id",
                           "required: in the header or as the stream's last "
                           "message");
   }
+  bool found_applied = false;
   if (!already_applied_ && !checked_against_current_) {
     // The id came after the file: a batch applied before stays a no-op
     // (the store says so), whatever its date.
     auto existing = store_->FindBatch(batch_.department, batch_.batch_id);
     if (!existing.ok()) return existing.status();
-    if (!existing->has_value()) {
-      if (absl::Status s = CheckAgainstCurrent(); !s.ok()) return s;
+    if (existing->has_value()) {
+      found_applied = true;
+    } else if (absl::Status s = CheckAgainstCurrent(); !s.ok()) {
+      return s;
     }
   }
-  hedui::v1::IngestResponse response;
-  response.set_batch_id(batch_.batch_id);
-  response.set_department(batch_.department);
-  int64_t rows = 0;
   if (!already_applied_) {
     ParsedFeed parsed = parser_.Finish();
-    rows = parsed.rows;
+    rows_ = parsed.rows;
     if (parsed.error_count > 0) {
       return RejectFile(parsed.errors, parsed.error_count);
     }
@@ -240,10 +240,43 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
       return RejectFile(duplicates, static_cast<int64_t>(duplicates.size()));
     }
   }
+  // Parsed all the same: the parser's threads end with the file.
+  if (found_applied) already_applied_ = true;
+  validated_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status FeedIngestor::CheckShrink() {
+  if (delta_ || batch_.force || already_applied_) return absl::OkStatus();
+  auto departments = store_->ListDepartments();
+  if (!departments.ok()) return departments.status();
+  for (const hedui::store::v1::DepartmentState& state : *departments) {
+    if (state.department() != batch_.department || !state.has_current()) {
+      continue;
+    }
+    const int64_t rows = static_cast<int64_t>(records_.size());
+    if (rows * 2 < state.current().rows()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing the full snapshot of ",
+          hedui::v1::Department_Name(batch_.department), ": ", rows,
+          " rows is under half of the current ", state.current().rows(),
+          " (a truncated export would make people look poorer); re-send with "
+          "force if the shrink is real"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::ApplyRecords(
+    storage::Store* store, const storage::BatchHeader& batch, bool delta,
+    const storage::RecordBatch& records, int64_t rows) {
+  hedui::v1::IngestResponse response;
+  response.set_batch_id(batch.batch_id);
+  response.set_department(batch.department);
   response.set_rows(rows);
   absl::StatusOr<storage::ApplyResult> applied =
-      delta_ ? store_->ApplyDelta(batch_, records_)
-             : store_->ApplyFullSnapshot(batch_, records_);
+      delta ? store->ApplyDelta(batch, records)
+            : store->ApplyFullSnapshot(batch, records);
   if (!applied.ok()) return applied.status();
   response.set_already_applied(applied->already_applied);
   if (applied->already_applied) response.set_rows(applied->batch.rows());
@@ -252,19 +285,32 @@ absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
   response.set_generation(applied->current.generation());
   response.set_rows_now_current(applied->current.rows());
   *response.mutable_as_of() = applied->current.as_of();
+  return response;
+}
+
+absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Apply() {
+  if (absl::Status s = Validate(); !s.ok()) return s;
+  auto response = ApplyRecords(store_, batch_, delta_, records_,
+                               already_applied_ ? 0 : rows_);
+  if (!response.ok()) return response.status();
   const absl::Time stored = absl::Now();
-  response.set_server_seconds(absl::ToDoubleSeconds(stored - started_));
+  response->set_server_seconds(absl::ToDoubleSeconds(stored - started_));
   if (!already_applied_) {
     // Where an ingest's time goes, for operators sizing their loads.
     spdlog::info(
         "ingest {}: {} rows; receive+parse+sort {:.3f} s, duplicate check "
         "{:.3f} s, store {:.3f} s",
-        hedui::v1::Department_Name(batch_.department), rows,
+        hedui::v1::Department_Name(batch_.department), rows_,
         absl::ToDoubleSeconds(parsed_ - started_),
         absl::ToDoubleSeconds(sorted_ - parsed_),
         absl::ToDoubleSeconds(stored - sorted_));
   }
   return response;
+}
+
+absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::Finish() {
+  if (absl::Status s = Validate(); !s.ok()) return s;
+  return Apply();
 }
 
 }  // namespace hedui::server

@@ -60,7 +60,33 @@ class FeedIngestor {
 
   // Applies the file if it is valid; otherwise INVALID_ARGUMENT with the
   // first errors (ErrorDetails payload). Nothing is written on any error.
+  // Validate() then Apply().
   absl::StatusOr<hedui::v1::IngestResponse> Finish();
+
+  // The file parsed and checked whole (errors as Finish's), nothing
+  // written: a preview and the hold look at it before Apply().
+  absl::Status Validate();
+  // After Validate(): a full snapshot with under half the current rows is
+  // refused (FAILED_PRECONDITION, the store's words) unless forced; the
+  // store checks it again when applying.
+  absl::Status CheckShrink();
+  // After Validate(): writes the file (or finds it applied before).
+  absl::StatusOr<hedui::v1::IngestResponse> Apply();
+
+  // After Validate().
+  bool already_applied() const { return already_applied_; }
+  const storage::BatchHeader& batch() const { return batch_; }
+  bool delta() const { return delta_; }
+  const storage::RecordBatch& records() const { return records_; }
+  int64_t rows() const { return rows_; }
+  // Moves the parsed rows out (a held file keeps them).
+  storage::RecordBatch TakeRecords() { return std::move(records_); }
+
+  // Applies already parsed rows (a held file being confirmed) and answers
+  // like an ingest.
+  static absl::StatusOr<hedui::v1::IngestResponse> ApplyRecords(
+      storage::Store* store, const storage::BatchHeader& batch, bool delta,
+      const storage::RecordBatch& records, int64_t rows);
 
  private:
   FeedIngestor(storage::Store* store, storage::BatchHeader batch, bool delta,
@@ -83,6 +109,8 @@ class FeedIngestor {
   int64_t bytes_ = 0;
   bool already_applied_ = false;
   bool checked_against_current_ = false;
+  bool validated_ = false;
+  int64_t rows_ = 0;
   // Set once a line was refused while arriving.
   std::optional<absl::Status> refused_;
   absl::Time started_ = absl::Now();

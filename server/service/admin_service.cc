@@ -1,6 +1,9 @@
 #include "server/service/admin_service.h"
 
+#include <algorithm>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -9,6 +12,7 @@
 #include "server/service/request_bounds.h"
 #include "server/service/status_mapping.h"
 #include "spdlog/spdlog.h"
+#include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {
@@ -33,10 +37,12 @@ bool NextMessage(IngestReader& reader, hedui::v1::IngestRequest* request,
   return false;
 }
 
-absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
+// Reads the whole upload into an ingestor (parsed as it arrives); the
+// decision on it is the caller's.
+absl::StatusOr<std::unique_ptr<FeedIngestor>> ReadUpload(
     storage::Store* store, const IngestLimits& limits,
     grpc::ServerContextBase* context, IngestReader& reader,
-    hedui::v1::Department* department) {
+    hedui::v1::Department* department, bool* preview) {
   hedui::v1::IngestRequest request;
   absl::Status undecodable;
   if (!NextMessage(reader, &request, &undecodable)) {
@@ -47,6 +53,7 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
     return FieldViolation("header", "the first message must carry the header");
   }
   *department = request.header().department();
+  *preview = request.header().preview();
   auto ingestor = FeedIngestor::Start(store, request.header(), limits);
   if (!ingestor.ok()) return ingestor.status();
   bool batch_id_received = false;
@@ -77,7 +84,42 @@ absl::StatusOr<hedui::v1::IngestResponse> RunIngest(
   if (context->IsCancelled()) {
     return absl::CancelledError("the client cancelled the upload");
   }
-  return (*ingestor)->Finish();
+  return ingestor;
+}
+
+bool PrintableAscii(absl::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c > ' ' && c < 0x7F; });
+}
+
+// ConfirmHeldFeed and DiscardHeldFeed name the held file by department and
+// batch id, bounded like an ingest's header.
+absl::Status BoundHeldFeed(hedui::v1::Department department,
+                           const std::string& batch_id) {
+  std::vector<hedui::v1::ErrorDetails::FieldViolation> violations;
+  if (department == hedui::v1::DEPARTMENT_UNSPECIFIED ||
+      !hedui::v1::Department_IsValid(department)) {
+    auto& v = violations.emplace_back();
+    v.set_field("department");
+    v.set_description("required: one of the 13 department codes");
+  }
+  if (batch_id.empty() || batch_id.size() > 128 || !PrintableAscii(batch_id)) {
+    auto& v = violations.emplace_back();
+    v.set_field("batch_id");
+    v.set_description(
+        "required: the held file's batch id, 1 to 128 printable ASCII "
+        "characters without spaces (hedui feeds held lists them)");
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidArgumentWithViolations("invalid held feed request", violations);
+}
+
+std::string HeldDetail(hedui::v1::Department department,
+                       const std::string& batch_id) {
+  return absl::StrCat(hedui::v1::Department_IsValid(department)
+                          ? hedui::v1::Department_Name(department)
+                          : std::string("UNKNOWN"),
+                      " batch ", batch_id.substr(0, 64));
 }
 
 constexpr MethodSpec kIngest{"/hedui.v1.AdminService/Ingest",
@@ -94,6 +136,12 @@ constexpr MethodSpec kPruneBackups{"/hedui.v1.AdminService/PruneBackups",
                                    CallClass::kAdmin};
 constexpr MethodSpec kGetServerStatus{"/hedui.v1.AdminService/GetServerStatus",
                                       CallClass::kRead};
+constexpr MethodSpec kListHeldFeeds{"/hedui.v1.AdminService/ListHeldFeeds",
+                                    CallClass::kRead};
+constexpr MethodSpec kConfirmHeldFeed{"/hedui.v1.AdminService/ConfirmHeldFeed",
+                                      CallClass::kAdmin};
+constexpr MethodSpec kDiscardHeldFeed{"/hedui.v1.AdminService/DiscardHeldFeed",
+                                      CallClass::kAdmin};
 
 void ToProto(const storage::BackupSummary& backup, hedui::v1::BackupInfo* out) {
   out->set_backup_id(backup.backup_id);
@@ -122,7 +170,8 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
       backups_(backup.backup_dir.empty()
                    ? nullptr
                    : std::make_unique<storage::BackupManager>(
-                         store->service_tables(), backup.backup_dir)) {
+                         store->service_tables(), backup.backup_dir)),
+      holds_(store->service_tables()) {
   using hedui::v1::CreateBackupRequest;
   using hedui::v1::CreateBackupResponse;
   using hedui::v1::GetServerStatusRequest;
@@ -199,6 +248,59 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
           return GetServerStatus(response);
         });
   });
+  using hedui::v1::ConfirmHeldFeedRequest;
+  using hedui::v1::DiscardHeldFeedRequest;
+  using hedui::v1::DiscardHeldFeedResponse;
+  using hedui::v1::IngestResponse;
+  using hedui::v1::ListHeldFeedsRequest;
+  using hedui::v1::ListHeldFeedsResponse;
+  AddUnary(kListHeldFeeds.name,
+           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
+             return door_->Unary<ListHeldFeedsRequest, ListHeldFeedsResponse>(
+                 context, kListHeldFeeds, in, out, {},
+                 [this](Call&, const ListHeldFeedsRequest&,
+                        ListHeldFeedsResponse* response) {
+                   return ListHeldFeeds(response);
+                 });
+           });
+  RequestRules<ConfirmHeldFeedRequest> confirm_rules;
+  confirm_rules.bound = [](const ConfirmHeldFeedRequest& request) {
+    return BoundHeldFeed(request.department(), request.batch_id());
+  };
+  confirm_rules.subject = [](const ConfirmHeldFeedRequest& request) {
+    AuditSubject subject;
+    subject.detail = HeldDetail(request.department(), request.batch_id());
+    return subject;
+  };
+  AddUnary(kConfirmHeldFeed.name,
+           [this, confirm_rules](grpc::ServerContext* context, const Bytes* in,
+                                 Bytes* out) {
+             return door_->Unary<ConfirmHeldFeedRequest, IngestResponse>(
+                 context, kConfirmHeldFeed, in, out, confirm_rules,
+                 [this](Call& call, const ConfirmHeldFeedRequest& request,
+                        IngestResponse* response) {
+                   return ConfirmHeldFeed(call, request, response);
+                 });
+           });
+  RequestRules<DiscardHeldFeedRequest> discard_rules;
+  discard_rules.bound = [](const DiscardHeldFeedRequest& request) {
+    return BoundHeldFeed(request.department(), request.batch_id());
+  };
+  discard_rules.subject = [](const DiscardHeldFeedRequest& request) {
+    AuditSubject subject;
+    subject.detail = HeldDetail(request.department(), request.batch_id());
+    return subject;
+  };
+  AddUnary(kDiscardHeldFeed.name, [this, discard_rules](
+                                      grpc::ServerContext* context,
+                                      const Bytes* in, Bytes* out) {
+    return door_->Unary<DiscardHeldFeedRequest, DiscardHeldFeedResponse>(
+        context, kDiscardHeldFeed, in, out, discard_rules,
+        [this](Call& call, const DiscardHeldFeedRequest& request,
+               DiscardHeldFeedResponse* response) {
+          return DiscardHeldFeed(call, request, response);
+        });
+  });
 }
 
 absl::StatusOr<storage::BackupManager*> AdminServiceImpl::Backups() const {
@@ -212,15 +314,31 @@ absl::StatusOr<storage::BackupManager*> AdminServiceImpl::Backups() const {
 absl::Status AdminServiceImpl::Ingest(Call& call, IngestReader& messages,
                                       hedui::v1::IngestResponse* response) {
   hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
-  auto result =
-      RunIngest(store_, limits_, &call.context(), messages, &department);
+  bool preview = false;
+  absl::StatusOr<hedui::v1::IngestResponse> result;
+  {
+    auto ingestor = ReadUpload(store_, limits_, &call.context(), messages,
+                               &department, &preview);
+    if (!ingestor.ok()) {
+      result = ingestor.status();
+    } else {
+      result = Decide(call, **ingestor, preview);
+    }
+  }
+  if (preview) {
+    call.subject().detail = "preview";
+  } else if (result.ok() && result->held()) {
+    call.subject().detail = "held";
+  }
   if (metrics_ != nullptr) {
     const std::string label = hedui::v1::Department_IsValid(department)
                                   ? hedui::v1::Department_Name(department)
                                   : "UNKNOWN";
     if (result.ok()) {
       metrics_->ingest_rows.WithLabels({label}).Add(
-          result->already_applied() ? 0 : result->rows());
+          result->already_applied() || result->preview() || result->held()
+              ? 0
+              : result->rows());
     } else if (result.status().code() == absl::StatusCode::kInvalidArgument ||
                result.status().code() ==
                    absl::StatusCode::kFailedPrecondition) {
@@ -234,6 +352,17 @@ absl::Status AdminServiceImpl::Ingest(Call& call, IngestReader& messages,
     return result.status();
   }
   *response = *std::move(result);
+  if (response->preview() || response->held()) {
+    spdlog::info("ingest {} batch {}: {} rows {}; {} rolls touched{}",
+                 hedui::v1::Department_Name(response->department()),
+                 response->batch_id().substr(0, 16), response->rows(),
+                 response->preview()
+                     ? "previewed, nothing switched"
+                     : "HELD until an administrator confirms it",
+                 response->impact().rolls_size(),
+                 response->impact().would_hold() ? ", would hold" : "");
+    return absl::OkStatus();
+  }
   spdlog::info(
       "ingest {} batch {}: {} rows, generation {}, {} current rows{} ({:.2f} "
       "s)",
@@ -242,6 +371,173 @@ absl::Status AdminServiceImpl::Ingest(Call& call, IngestReader& messages,
       response->generation(), response->rows_now_current(),
       response->already_applied() ? ", already applied" : "",
       response->server_seconds());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
+    Call& call, FeedIngestor& ingestor, bool preview) {
+  const absl::Time start = absl::Now();
+  if (absl::Status s = ingestor.Validate(); !s.ok()) return s;
+  absl::MutexLock lock(&decide_mu_);
+  const storage::BatchHeader& batch = ingestor.batch();
+  hedui::v1::IngestResponse response;
+  response.set_batch_id(batch.batch_id);
+  response.set_department(batch.department);
+  response.set_preview(preview);
+  if (ingestor.already_applied()) {
+    if (preview) {
+      // Nothing to preview: the file is the current data or was before.
+      response.set_already_applied(true);
+      return response;
+    }
+    return ingestor.Apply();
+  }
+  auto held = holds_.Find(batch.department);
+  if (!held.ok()) return held.status();
+  if (held->has_value()) {
+    const hedui::v1::HeldFeed& feed = (*held)->feed;
+    if (feed.batch_id() == batch.batch_id) {
+      // The held file sent again (a retry): the answer it had.
+      response.set_rows(feed.rows());
+      *response.mutable_as_of() = feed.as_of();
+      response.set_held(true);
+      *response.mutable_impact() = feed.impact();
+      return response;
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        hedui::v1::Department_Name(batch.department),
+        " has a held file, batch ", feed.batch_id(), " (as of ",
+        FormatCivilDay(absl::CivilDay(feed.as_of().year(), feed.as_of().month(),
+                                      feed.as_of().day())),
+        "): no later file of the department is taken until an administrator "
+        "confirms or discards it (hedui feeds confirm|discard)"));
+  }
+  if (absl::Status s = ingestor.CheckShrink(); !s.ok()) return s;
+  response.set_rows(ingestor.rows());
+  *response.mutable_as_of() = hedui::ToProto(batch.as_of);
+  if (previewer_ == nullptr) {
+    if (preview) {
+      return absl::FailedPreconditionError(
+          "this server does not preview feeds (no rolls are kept)");
+    }
+  } else {
+    StagedFeed staged;
+    staged.department = batch.department;
+    staged.as_of = batch.as_of;
+    staged.delta = ingestor.delta();
+    staged.batch_id = batch.batch_id;
+    staged.records = &ingestor.records();
+    auto impact = previewer_->Evaluate(staged);
+    if (!impact.ok()) return impact.status();
+    if (preview) {
+      *response.mutable_impact() = *std::move(impact);
+      response.set_server_seconds(SecondsSince(start));
+      return response;
+    }
+    if (impact->would_hold()) {
+      storage::HeldFile held_file;
+      hedui::v1::HeldFeed& feed = held_file.feed;
+      feed.set_department(batch.department);
+      feed.set_batch_id(batch.batch_id);
+      *feed.mutable_as_of() = hedui::ToProto(batch.as_of);
+      feed.set_delta(ingestor.delta());
+      feed.set_rows(ingestor.rows());
+      feed.set_held_unix_seconds(absl::ToUnixSeconds(absl::Now()));
+      feed.set_held_by(call.caller().identity);
+      *feed.mutable_impact() = *impact;
+      held_file.force = batch.force;
+      if (absl::Status s = holds_.Hold(held_file, ingestor.records());
+          !s.ok()) {
+        return s;
+      }
+      response.set_held(true);
+      *response.mutable_impact() = *std::move(impact);
+      response.set_server_seconds(SecondsSince(start));
+      return response;
+    }
+  }
+  auto applied = ingestor.Apply();
+  if (applied.ok() && !applied->already_applied() && on_switch_) on_switch_();
+  return applied;
+}
+
+absl::StatusOr<storage::HeldFile> AdminServiceImpl::HeldNamed(
+    hedui::v1::Department department, const std::string& batch_id) {
+  auto held = holds_.Find(department);
+  if (!held.ok()) return held.status();
+  if (!held->has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no file of ", hedui::v1::Department_Name(department), " is held"));
+  }
+  if ((*held)->feed.batch_id() != batch_id) {
+    return absl::NotFoundError(absl::StrCat(
+        "no file of ", hedui::v1::Department_Name(department),
+        " with batch id ", batch_id.substr(0, 128),
+        " is held (the held one is ", (*held)->feed.batch_id(), ")"));
+  }
+  return **std::move(held);
+}
+
+absl::Status AdminServiceImpl::ListHeldFeeds(
+    hedui::v1::ListHeldFeedsResponse* response) {
+  auto held = holds_.List();
+  if (!held.ok()) return held.status();
+  for (storage::HeldFile& file : *held) {
+    *response->add_feeds() = std::move(file.feed);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::ConfirmHeldFeed(
+    Call& call, const hedui::v1::ConfirmHeldFeedRequest& request,
+    hedui::v1::IngestResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::MutexLock lock(&decide_mu_);
+  auto held = HeldNamed(request.department(), request.batch_id());
+  if (!held.ok()) return held.status();
+  auto records = holds_.LoadRecords(request.department());
+  if (!records.ok()) return records.status();
+  storage::BatchHeader batch;
+  batch.department = request.department();
+  auto as_of = FromProto(held->feed.as_of(), "as_of");
+  if (!as_of.ok()) return absl::DataLossError("a held feed's as-of is damaged");
+  batch.as_of = *as_of;
+  batch.batch_id = held->feed.batch_id();
+  batch.force = held->force;
+  if (static_cast<int64_t>(records->size()) != held->feed.rows()) {
+    return absl::DataLossError(absl::StrCat(
+        "the held file of ", hedui::v1::Department_Name(batch.department),
+        " has ", records->size(), " rows stored of ", held->feed.rows()));
+  }
+  auto applied = FeedIngestor::ApplyRecords(store_, batch, held->feed.delta(),
+                                            *records, held->feed.rows());
+  if (!applied.ok()) return applied.status();
+  // Applied and durable: the hold goes. Were the server to die in between,
+  // the file would still be listed as held, and confirming it again finds
+  // the batch applied (already_applied) and drops it then.
+  if (absl::Status s = holds_.Drop(batch.department); !s.ok()) return s;
+  if (!applied->already_applied() && on_switch_) on_switch_();
+  *response = *std::move(applied);
+  *response->mutable_impact() = held->feed.impact();
+  response->set_server_seconds(SecondsSince(start));
+  spdlog::info("held {} batch {} confirmed by {}: switched in, generation {}",
+               hedui::v1::Department_Name(batch.department),
+               batch.batch_id.substr(0, 16), call.caller().identity,
+               response->generation());
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DiscardHeldFeed(
+    Call& call, const hedui::v1::DiscardHeldFeedRequest& request,
+    hedui::v1::DiscardHeldFeedResponse* response) {
+  absl::MutexLock lock(&decide_mu_);
+  auto held = HeldNamed(request.department(), request.batch_id());
+  if (!held.ok()) return held.status();
+  if (absl::Status s = holds_.Drop(request.department()); !s.ok()) return s;
+  *response->mutable_discarded() = std::move(held->feed);
+  spdlog::info("held {} batch {} discarded by {}",
+               hedui::v1::Department_Name(request.department()),
+               request.batch_id().substr(0, 16), call.caller().identity);
   return absl::OkStatus();
 }
 

@@ -5,12 +5,15 @@
 #include <memory>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "hedui/v1/admin.pb.h"
 #include "server/ingest/feed_ingestor.h"
 #include "server/metrics/service_metrics.h"
 #include "server/service/call_door.h"
+#include "server/service/feed_preview.h"
 #include "server/service/raw_service.h"
 #include "storage/backup.h"
+#include "storage/feed_hold.h"
 #include "storage/store.h"
 
 namespace hedui::server {
@@ -40,6 +43,14 @@ class AdminServiceImpl final : public RawService {
   }
   // Counts ingested rows and refused files; null: not counted.
   void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }
+  // Feed impact preview and hold (domain.md §10.1). Without a previewer a
+  // preview is refused (FAILED_PRECONDITION) and nothing is held.
+  void set_previewer(const FeedPreviewer* previewer) { previewer_ = previewer; }
+  // Called after every switch (an ingest, a confirmed held file): the
+  // re-verification runner takes it up at once instead of at its next poll.
+  void set_on_switch(std::function<void()> on_switch) {
+    on_switch_ = std::move(on_switch);
+  }
 
  private:
   using IngestReader = CallDoor::MessageReader<hedui::v1::IngestRequest>;
@@ -56,6 +67,22 @@ class AdminServiceImpl final : public RawService {
                             const hedui::v1::PruneBackupsRequest& request,
                             hedui::v1::PruneBackupsResponse* response);
   absl::Status GetServerStatus(hedui::v1::ServerStatus* response);
+  absl::Status ListHeldFeeds(hedui::v1::ListHeldFeedsResponse* response);
+  absl::Status ConfirmHeldFeed(Call& call,
+                               const hedui::v1::ConfirmHeldFeedRequest& request,
+                               hedui::v1::IngestResponse* response);
+  absl::Status DiscardHeldFeed(Call& call,
+                               const hedui::v1::DiscardHeldFeedRequest& request,
+                               hedui::v1::DiscardHeldFeedResponse* response);
+  // After the file is parsed and validated: answers a preview, holds the
+  // file, or applies it.
+  absl::StatusOr<hedui::v1::IngestResponse> Decide(Call& call,
+                                                   FeedIngestor& ingestor,
+                                                   bool preview);
+  // The held file of the request's department if its batch id is the one
+  // named, else NOT_FOUND.
+  absl::StatusOr<storage::HeldFile> HeldNamed(hedui::v1::Department department,
+                                              const std::string& batch_id);
   // The manager, or FAILED_PRECONDITION naming backup_dir.
   absl::StatusOr<storage::BackupManager*> Backups() const;
 
@@ -65,6 +92,13 @@ class AdminServiceImpl final : public RawService {
   std::unique_ptr<storage::BackupManager> backups_;  // null: no backup_dir
   metrics::ServiceMetrics* metrics_ = nullptr;
   std::function<hedui::v1::ServerStatus()> status_source_;
+  const FeedPreviewer* previewer_ = nullptr;
+  std::function<void()> on_switch_;
+  storage::FeedHoldStore holds_;
+  // Files are decided one at a time (preview, hold or switch, and a
+  // confirmation or discard): what a decision checked about a department's
+  // held file and current data still holds when it acts.
+  absl::Mutex decide_mu_;
 };
 
 }  // namespace hedui::server

@@ -102,8 +102,8 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 28,
-          "28 methods (5 verification, 3 audit, 7 admin, 1 retention, "
+    check(len(names) == 31,
+          "31 methods (5 verification, 3 audit, 10 admin, 1 retention, "
           "7 roll, 5 change): %s" % names)
 
     vs = stubs["verification_service_pb2"]
@@ -138,6 +138,12 @@ def main():
         "CreateBackup": None,
         "ListBackups": None,
         "GetServerStatus": None,
+        # Held feeds (domain.md §10.1): ListHeldFeeds takes no input; a
+        # confirmation or discard names the department and the batch id.
+        "ListHeldFeeds": None,
+        "ConfirmHeldFeed": [ad.ConfirmHeldFeedRequest().SerializeToString()],
+        "DiscardHeldFeed": [ad.DiscardHeldFeedRequest(
+            department=6, batch_id="has space").SerializeToString()],
         # Rolls: every field bounded before any work, whoever calls.
         "Enroll": [ro.EnrollRequest(request_id="has space", program=4,
                                     region_code="32058",
@@ -175,7 +181,9 @@ def main():
                     "ExportAudit": "dibao-system", "Purge": "staff-1",
                     "CreateBackup": "staff-1", "ListBackups": "staff-1",
                     "VerifyBackup": "staff-1", "PruneBackups": "staff-1",
-                    "GetServerStatus": "dibao-system"}
+                    "GetServerStatus": "dibao-system",
+                    "ListHeldFeeds": "dibao-system",
+                    "ConfirmHeldFeed": "staff-1", "DiscardHeldFeed": "staff-1"}
     audit = stubs["audit_pb2_grpc"].AuditServiceStub(channel(server, "admin-1"))
 
     def entries():
