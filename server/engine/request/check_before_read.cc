@@ -29,7 +29,8 @@ std::string NoPolicy(const std::string& region, absl::CivilDay day,
 }  // namespace
 
 PreReadCheck CheckBeforeRead(const hedui::v1::VerificationRequest& request,
-                             absl::CivilDay today, const Policy& policy) {
+                             absl::CivilDay today, const Policy& policy,
+                             ConsentBasis consent_basis) {
   PreReadCheck check;
   check.violations = ValidateRequest(request);
   if (!check.violations.empty()) return check;
@@ -69,7 +70,7 @@ PreReadCheck CheckBeforeRead(const hedui::v1::VerificationRequest& request,
   }
   // 先授权、后核对: refused before any department data is read.
   const ConsentCheck consent =
-      CheckConsent(request, day, rules->consent_validity_months);
+      CheckConsent(request, day, rules->consent_validity_months, consent_basis);
   if (!consent.valid) {
     check.precondition_failure = absl::StrCat(
         "consent does not cover this verification: ", consent.problem);

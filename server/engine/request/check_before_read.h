@@ -9,6 +9,7 @@
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_values.h"
+#include "server/engine/rules/consent_basis.h"
 
 namespace hedui::engine {
 
@@ -43,8 +44,10 @@ struct PreReadCheck {
 // `request.verification_date` must be set (the service fills in today when
 // the caller left it out); `today` is the server's day in Asia/Shanghai.
 // Pure: no clock, no store.
-PreReadCheck CheckBeforeRead(const hedui::v1::VerificationRequest& request,
-                             absl::CivilDay today, const Policy& policy);
+PreReadCheck CheckBeforeRead(
+    const hedui::v1::VerificationRequest& request, absl::CivilDay today,
+    const Policy& policy,
+    ConsentBasis consent_basis = ConsentBasis::kAdultsOnVerificationDate);
 
 }  // namespace hedui::engine
 

@@ -114,16 +114,24 @@ struct Checked {
 };
 
 Checked Check(const VerificationRequest& request, absl::CivilDay day,
-              int validity_months) {
+              int validity_months, ConsentBasis basis) {
   Checked out;
   ConsentCheck& check = out.check;
   const hedui::v1::Consent& consent = request.consent();
   const Declared declared = DeclaredPersons(request);
   const absl::flat_hash_set<std::string> signers(consent.signer_ids().begin(),
                                                  consent.signer_ids().end());
+  const absl::StatusOr<absl::CivilDay> signed_on =
+      FromProto(consent.signed_on(), "consent.signed_on");
+  // Adults when signed: never later than the verification date, so a
+  // consent dated after it (refused below) cannot excuse anyone.
+  const absl::CivilDay adult_on = basis == ConsentBasis::kAdultsWhenSigned &&
+                                          signed_on.ok() && *signed_on < day
+                                      ? *signed_on
+                                      : day;
 
   for (const std::string& id : declared.must_sign) {
-    if (!IsAdult(id, day)) continue;
+    if (!IsAdult(id, adult_on)) continue;
     ++out.adults;
     if (!signers.contains(id)) check.missing_signers.push_back(id);
   }
@@ -137,8 +145,6 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
       std::find(consent.programs().begin(), consent.programs().end(),
                 request.program()) == consent.programs().end();
 
-  const absl::StatusOr<absl::CivilDay> signed_on =
-      FromProto(consent.signed_on(), "consent.signed_on");
   out.date_valid = signed_on.ok();
   if (out.date_valid) {
     out.signed_on = *signed_on;
@@ -190,14 +196,15 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
 }  // namespace
 
 ConsentCheck CheckConsent(const VerificationRequest& request,
-                          absl::CivilDay day, int validity_months) {
-  return Check(request, day, validity_months).check;
+                          absl::CivilDay day, int validity_months,
+                          ConsentBasis basis) {
+  return Check(request, day, validity_months, basis).check;
 }
 
 void EvaluateConsent(const EvaluationContext& ctx, hedui::v1::Report* report) {
   const VerificationRequest& request = *ctx.request;
-  const Checked checked =
-      Check(request, ctx.day, ctx.policy.consent_validity_months);
+  const Checked checked = Check(
+      request, ctx.day, ctx.policy.consent_validity_months, ctx.consent_basis);
   const ConsentCheck& check = checked.check;
   // Masked as in the refusal: a county may number consents by the
   // applicant's resident ID.

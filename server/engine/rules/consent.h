@@ -8,6 +8,7 @@
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/context/evaluation_context.h"
+#include "server/engine/rules/consent_basis.h"
 
 namespace hedui::engine {
 
@@ -15,7 +16,7 @@ namespace hedui::engine {
 // any department data is read.
 struct ConsentCheck {
   bool valid = false;
-  // Declared adults (18+ on the verification date) who did not sign.
+  // Declared adults (18+ on the day the basis names) who did not sign.
   std::vector<std::string> missing_signers;
   // Signers the request does not declare (the consent is void).
   std::vector<std::string> undeclared_signers;
@@ -29,8 +30,10 @@ struct ConsentCheck {
 
 // `validity_months`: the policy's consent_validity_months (signed on
 // 2025-11-01 with 12: valid up to and including 2026-10-31).
-ConsentCheck CheckConsent(const hedui::v1::VerificationRequest& request,
-                          absl::CivilDay day, int validity_months);
+ConsentCheck CheckConsent(
+    const hedui::v1::VerificationRequest& request, absl::CivilDay day,
+    int validity_months,
+    ConsentBasis basis = ConsentBasis::kAdultsOnVerificationDate);
 
 // The CONSENT finding of a report (PASS with the consent's id, date and
 // signers when valid).

@@ -503,5 +503,43 @@ TEST_F(EvaluateConsentTest, FailWhenExpiredByThePolicysValidity) {
   EXPECT_THAT(report.findings(0).explanation(), HasSubstr("2026-11-09 到期"));
 }
 
+// §10.1 Consent: "A minor who turns 18 is covered by the stored consent
+// until it expires." Signed 2026-10-20 by the applicant alone; the child
+// turns 18 on 2026-11-10 (kDay).
+TEST(ConsentBasisTest, StoredConsentCoversAMinorWhoTurned18SinceSigning) {
+  const VerificationRequest request =
+      Parse(Dibao(Member(kTurns18Today, "CHILD"), {kHead}));
+  // An application needs the new adult's signature (§1).
+  const ConsentCheck application = CheckConsent(request, kDay, 12);
+  EXPECT_FALSE(application.valid);
+  EXPECT_THAT(application.missing_signers,
+              ::testing::ElementsAre(kTurns18Today));
+  // The roll entry's stored consent does not, until it expires
+  // (2027-10-19).
+  EXPECT_TRUE(
+      CheckConsent(request, kDay, 12, ConsentBasis::kAdultsWhenSigned).valid);
+  EXPECT_TRUE(CheckConsent(request, D(2027, 10, 19), 12,
+                           ConsentBasis::kAdultsWhenSigned)
+                  .valid);
+  const ConsentCheck expired = CheckConsent(request, D(2027, 10, 20), 12,
+                                            ConsentBasis::kAdultsWhenSigned);
+  EXPECT_FALSE(expired.valid);
+  EXPECT_TRUE(expired.expired);
+  EXPECT_TRUE(expired.missing_signers.empty());
+}
+
+TEST(ConsentBasisTest, StoredConsentStillNeedsWhoWasAdultWhenSigned) {
+  // The spouse was an adult on 2026-10-20 and did not sign: void on either
+  // basis.
+  const VerificationRequest request =
+      Parse(Dibao(Member(kSpouse, "SPOUSE"), {kHead}));
+  for (ConsentBasis basis : {ConsentBasis::kAdultsOnVerificationDate,
+                             ConsentBasis::kAdultsWhenSigned}) {
+    const ConsentCheck check = CheckConsent(request, kDay, 12, basis);
+    EXPECT_FALSE(check.valid);
+    EXPECT_THAT(check.missing_signers, ::testing::ElementsAre(kSpouse));
+  }
+}
+
 }  // namespace
 }  // namespace hedui::engine
