@@ -54,10 +54,17 @@ class Server:
     the data directory."""
 
     def __init__(self, workdir, data_dir, extra_args=(), tls_dir=None,
-                 policy=None):
+                 policy=None, hold_feeds=False):
         self.workdir = workdir
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
+        # The feed hold (domain §10.1) is heduid's default; tests whose
+        # files change many enrolled households would see them held, so
+        # only the tests of the hold keep it (hold_feeds=True or their own
+        # --feed-hold-share).
+        if not hold_feeds and not any(a.startswith("--feed-hold-share")
+                                      for a in self.extra_args):
+            self.extra_args += ["--feed-hold-share", "1"]
         # The synthetic county's applications are dated November 2026 and
         # the server refuses dates after its today or over 30 days before.
         self.today = TEST_TODAY

@@ -71,7 +71,7 @@ def main():
     county = os.path.join(work, "county")
     manifest = generate_county(county, RESIDENTS, applications=APPLICATIONS)
     data = os.path.join(work, "data")
-    server = Server(work, data, tls_dir=tls)
+    server = Server(work, data, tls_dir=tls, hold_feeds=True)
     server.today = TODAY
     server.start()
     ingest_county(server, county, manifest)
@@ -272,7 +272,7 @@ def main():
 
     # Survives kill -9.
     server.kill9()
-    server = Server(work, data, tls_dir=tls)
+    server = Server(work, data, tls_dir=tls, hold_feeds=True)
     server.today = TODAY
     server.start()
     verify, rolls, changes, _ = stubs_of("dibao-system")
