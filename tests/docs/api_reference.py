@@ -34,7 +34,7 @@ GOOGLE_RPC_DIR = os.environ.get(
 PACKAGE_DIR = "hedui/v1"
 
 # Field numbers inside descriptor.proto, for SourceCodeInfo paths.
-FILE_MESSAGE, FILE_ENUM, FILE_SERVICE = 4, 5, 6
+FILE_MESSAGE, FILE_ENUM, FILE_SERVICE, FILE_SYNTAX = 4, 5, 6, 12
 MESSAGE_FIELD, MESSAGE_NESTED, MESSAGE_ENUM = 2, 3, 4
 ENUM_VALUE = 2
 SERVICE_METHOD = 2
@@ -99,6 +99,15 @@ class Comments:
 
     def get(self, path):
         return self.by_path.get(tuple(path), "")
+
+
+def file_header(file_proto):
+    """The comment that opens a file: the one detached above `syntax`."""
+    for loc in file_proto.source_code_info.location:
+        if list(loc.path) == [FILE_SYNTAX]:
+            return "\n\n".join(clean(c) for c in loc.leading_detached_comments
+                               if clean(c)) or clean(loc.leading_comments)
+    return ""
 
 
 def anchor(full_name):
@@ -181,8 +190,10 @@ class Reference:
         self.services = []  # (full name, file, comment, [methods])
         self.messages = []  # (full name, file, comment, message, [field comments])
         self.enums = []     # (full name, file, comment, enum, [value comments])
-        for f in files:
+        self.headers = []   # (file, its opening comment)
+        for f in sorted(files, key=lambda f: f.name):
             comments = Comments(f)
+            self.headers.append((f.name, file_header(f)))
             pkg = f.package
             for si, service in enumerate(f.service):
                 path = [FILE_SERVICE, si]
@@ -256,6 +267,16 @@ class Reference:
         w("Messages: " + ", ".join(link(m[0]) for m in self.messages))
         w("")
         w("Enums: " + ", ".join(link(e[0]) for e in self.enums))
+        w("")
+        w("## Files")
+        for file_name, text in self.headers:
+            w("")
+            w(f"### {file_name}")
+            w("")
+            if text:
+                w(text)
+                w("")
+            w(f"Source: [`proto/{file_name}`](../proto/{file_name}).")
         w("")
         w("## Services")
         for name, file_name, text, methods in self.services:
