@@ -13,6 +13,8 @@ JOBS=${HEDUI_JOBS:-2}
 
 deploy/install-deps.sh
 HEDUI_SKIP_TIDY=1 tests/lint.sh
+# Every proto element commented, docs/api-reference.md generated from them.
+tests/docs/api_reference.py --check
 
 now() { date +%s; }
 declare -A took
