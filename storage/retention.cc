@@ -29,7 +29,7 @@ absl::Status ValidateRetentionOptions(const RetentionOptions& options) {
 }
 
 std::string DescribePurge(const hedui::v1::PurgeResponse& r,
-                          int64_t events_purged, int64_t request_ids_purged) {
+                          const PurgeTally& tally) {
   std::string text = r.dry_run() ? "dry run, would purge " : "purged ";
   if (r.has_report_cutoff()) {
     absl::StrAppend(&text, r.reports_purged(), " reports verified before ",
@@ -38,12 +38,16 @@ std::string DescribePurge(const hedui::v1::PurgeResponse& r,
                                                   r.report_cutoff().day())),
                     ", ", r.person_index_keys_dropped(),
                     " audit person-index keys");
-    if (events_purged >= 0) {
-      absl::StrAppend(&text, ", ", events_purged,
+    if (tally.events >= 0) {
+      absl::StrAppend(&text, ", ", tally.events,
                       " change events that occurred before the same day");
     }
-    if (request_ids_purged >= 0) {
-      absl::StrAppend(&text, ", ", request_ids_purged, " request ids");
+    if (tally.request_ids >= 0) {
+      absl::StrAppend(&text, ", ", tally.request_ids, " request ids");
+    }
+    if (tally.roll_entries >= 0) {
+      absl::StrAppend(&text, ", ", tally.roll_entries,
+                      " roll entries that ended before the same day");
     }
   } else {
     absl::StrAppend(&text, "no reports (report retention off)");
@@ -66,8 +70,7 @@ Purger::Purger(Store* store, ServiceLog* log, RetentionOptions options)
 
 absl::Status Purger::Purge(bool dry_run, absl::Time now,
                            hedui::v1::PurgeResponse* response,
-                           int64_t* events_purged,
-                           int64_t* request_ids_purged) {
+                           PurgeTally* tally) {
   PurgeBatching batching;
   batching.batch_size = options_.batch_size;
   batching.dry_run = dry_run;
@@ -99,13 +102,22 @@ absl::Status Purger::Purge(bool dry_run, absl::Time now,
     absl::StatusOr<int64_t> events =
         PurgeEvents(tables, DateNumber(response->report_cutoff()), batching);
     if (!events.ok()) return events.status();
-    *events_purged = *events;
+    tally->events = *events;
     // Request ids are kept as long as the reports they answered (AIP-155,
     // issue 17): a retry after that is a new call.
     absl::StatusOr<int64_t> ids = PurgeRequestIds(
         tables, absl::FromCivil(cutoff, ChinaTimeZone()), batching);
     if (!ids.ok()) return ids.status();
-    *request_ids_purged = *ids;
+    tally->request_ids = *ids;
+    // Ended roll entries are kept for the same period (domain.md §10),
+    // measured by the day they ended. Their reports went above (or go at
+    // the next run) by their own verification dates: only active entries
+    // hold theirs. The request ids of the calls on an entry are no newer
+    // than its end, so the request ids above are already gone.
+    absl::StatusOr<int64_t> entries = PurgeRollEntries(
+        tables, DateNumber(response->report_cutoff()), batching);
+    if (!entries.ok()) return entries.status();
+    tally->roll_entries = *entries;
   }
   if (options_.retired_snapshot_retention_days > 0) {
     const absl::Time cutoff =
@@ -122,13 +134,19 @@ absl::Status Purger::Purge(bool dry_run, absl::Time now,
 absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
                                                      bool dry_run,
                                                      absl::Time now) {
+  PurgeTally tally;
+  return Run(caller, dry_run, now, &tally);
+}
+
+absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
+                                                     bool dry_run,
+                                                     absl::Time now,
+                                                     PurgeTally* tally) {
   absl::MutexLock lock(&mu_);
   hedui::v1::PurgeResponse response;
   response.set_dry_run(dry_run);
-  int64_t events_purged = -1;
-  int64_t request_ids_purged = -1;
-  const absl::Status purged =
-      Purge(dry_run, now, &response, &events_purged, &request_ids_purged);
+  *tally = PurgeTally();
+  const absl::Status purged = Purge(dry_run, now, &response, tally);
 
   std::vector<ServiceRecord> records(1);
   hedui::v1::AuditEntry& entry = records[0].audit;
@@ -139,11 +157,9 @@ absl::StatusOr<hedui::v1::PurgeResponse> Purger::Run(const PurgeCaller& caller,
   entry.set_code(static_cast<int>(purged.code()));
   // Counts and dates only: nothing personal to mask.
   entry.set_outcome(
-      purged.ok()
-          ? DescribePurge(response, events_purged, request_ids_purged)
-          : absl::StrCat(
-                absl::StatusCodeToString(purged.code()), " after: ",
-                DescribePurge(response, events_purged, request_ids_purged)));
+      purged.ok() ? DescribePurge(response, *tally)
+                  : absl::StrCat(absl::StatusCodeToString(purged.code()),
+                                 " after: ", DescribePurge(response, *tally)));
   absl::StatusOr<std::vector<Appended>> appended =
       log_->Append(std::move(records));
   if (!appended.ok()) return appended.status();

@@ -3,6 +3,8 @@
 
 // Retention (issue 9: personal data must not live forever). A purge deletes
 // the reports verified before the report cutoff, with their index entries,
+// the change events and request ids of that age, the roll entries that
+// ended before that cutoff (domain.md §10) with every key naming them,
 // drops the audit person-index keys of entries written before that cutoff
 // (the personal link of an old entry expires with the report), and deletes
 // retired department snapshots retired before the snapshot cutoff. Audit
@@ -45,6 +47,14 @@ struct PurgeCaller {
 inline constexpr char kScheduledPurgeCaller[] = "(scheduled)";
 inline constexpr char kScheduledPurgeMethod[] = "internal/purge";
 
+// What a run deleted that PurgeResponse has no field for (-1: not run,
+// report retention off).
+struct PurgeTally {
+  int64_t events = -1;
+  int64_t request_ids = -1;
+  int64_t roll_entries = -1;  // ended roll entries
+};
+
 // Thread-safe: runs are serialized.
 class Purger {
  public:
@@ -58,13 +68,17 @@ class Purger {
   absl::StatusOr<hedui::v1::PurgeResponse> Run(const PurgeCaller& caller,
                                                bool dry_run,
                                                absl::Time now = absl::Now());
+  // As above, also telling what the response cannot hold (for the log
+  // line), when the run succeeds.
+  absl::StatusOr<hedui::v1::PurgeResponse> Run(const PurgeCaller& caller,
+                                               bool dry_run, absl::Time now,
+                                               PurgeTally* tally);
 
   const RetentionOptions& options() const { return options_; }
 
  private:
   absl::Status Purge(bool dry_run, absl::Time now,
-                     hedui::v1::PurgeResponse* response, int64_t* events_purged,
-                     int64_t* request_ids_purged)
+                     hedui::v1::PurgeResponse* response, PurgeTally* tally)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Store* const store_;
@@ -75,13 +89,12 @@ class Purger {
 
 // The audit outcome of a run: "purged 12 reports verified before
 // 2025-11-01, 40 person-index keys, 3 change events, 1 retired snapshot
-// retired before 2026-10-02 08:00:00". Change events (which PurgeResponse
-// does not count) are named when `events_purged` is not negative, and the
-// request ids forgotten (kept as long as the reports they answered) when
-// `request_ids_purged` is not.
+// retired before 2026-10-02 08:00:00". What PurgeResponse does not count
+// is named when the tally's count is not negative: change events, the
+// request ids forgotten (kept as long as the reports they answered) and the
+// roll entries that ended before the cutoff.
 std::string DescribePurge(const hedui::v1::PurgeResponse& response,
-                          int64_t events_purged = -1,
-                          int64_t request_ids_purged = -1);
+                          const PurgeTally& tally = {});
 
 }  // namespace hedui::storage
 

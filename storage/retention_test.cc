@@ -9,10 +9,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "storage/audit_chain.h"
 #include "storage/audit_range.h"
 #include "storage/events/event_store.h"
+#include "storage/rolls/roll_keys.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log_keys.h"
 #include "storage/testing/audit_mac_vector.h"
@@ -252,7 +255,9 @@ TEST_F(RetentionTest, ChainStaysIntactAndThePurgeIsAudited) {
   EXPECT_EQ(entry.outcome(),
             "purged 10 reports verified before 2026-11-01, 20 audit "
             "person-index keys, 0 change events that occurred before the "
-            "same day, 0 request ids, no snapshots (snapshot retention off)");
+            "same day, 0 request ids, 0 roll entries that ended before the "
+            "same day, no "
+            "snapshots (snapshot retention off)");
   EXPECT_TRUE(entry.persons_hash().empty());
 }
 
@@ -494,6 +499,248 @@ TEST_F(RetentionTest, ChangeEventsArePurgedLikeReports) {
   auto appended = log_->Append(std::move(records));
   ASSERT_TRUE(appended.ok());
   EXPECT_EQ((*appended)[0].event_numbers, (std::vector<uint64_t>{5}));
+}
+
+// Ended roll entries (domain.md §10: "ended entries are kept for the
+// retention period"). Today 2026-12-01, 30 days: the cutoff is 2026-11-01,
+// so an entry that ended 2026-10-31 (31 days ago, one past the period) goes
+// and one that ended 2026-11-01 (30 days ago) stays, as a report verified
+// that day stays.
+class RollRetentionTest : public RetentionTest {
+ protected:
+  static constexpr char kWithdrawnOld[] = "E000000000001";   // 2026-10-31
+  static constexpr char kEndedInPeriod[] = "E000000000002";  // 2026-11-01
+  static constexpr char kActiveOld[] = "E000000000003";    // report 2026-10-01
+  static constexpr char kReplacedOld[] = "E000000000004";  // 2026-10-20
+  static constexpr char kReplacement[] = "E000000000005";  // active
+
+  void SetUp() override {
+    RetentionTest::SetUp();
+    ids_ = AddReports();
+    OpenRolls();
+  }
+
+  void OpenRolls() {
+    auto rolls = RollStore::Open(store_->service_tables());
+    ASSERT_TRUE(rolls.ok()) << rolls.status();
+    rolls_ = std::move(*rolls);
+  }
+
+  void Commit(std::vector<StoreWrite> writes) {
+    ServiceRecord record;
+    record.audit.set_caller("dibao-system");
+    record.audit.set_method("/hedui.v1.RollService/Enroll");
+    record.audit.set_outcome("OK");
+    record.writes = std::move(writes);
+    std::vector<ServiceRecord> records;
+    records.push_back(std::move(record));
+    ASSERT_TRUE(log_->Append(std::move(records)).ok());
+  }
+
+  static hedui::v1::RollEntry Entry(const char* id, int applicant,
+                                    const std::string& report_id) {
+    hedui::v1::RollEntry entry;
+    entry.set_entry_id(id);
+    entry.set_program(hedui::v1::DIBAO);
+    entry.set_region_code("320581");
+    entry.set_applicant_id(PersonId(applicant));
+    entry.set_state(hedui::v1::RollEntry::ACTIVE);
+    entry.set_report_id(report_id);
+    entry.mutable_request()->add_members()->set_person_id(PersonId(applicant));
+    entry.mutable_request()->add_members()->set_person_id(
+        PersonId(300 + applicant));
+    return entry;
+  }
+
+  void Enrol(const hedui::v1::RollEntry& entry) {
+    RollChange change;
+    change.entries = {entry};
+    Commit(rolls_->Writes(change));
+  }
+
+  void End(const hedui::v1::RollEntry& entry, absl::CivilDay day,
+           hedui::v1::RollEntry::EndReason reason,
+           const hedui::v1::RollEntry* replacement = nullptr) {
+    hedui::v1::RollEntry ended = entry;
+    ended.set_state(hedui::v1::RollEntry::ENDED);
+    ended.set_end_reason(reason);
+    *ended.mutable_ended_on() = ToProto(day);
+    RollChange change;
+    change.entries = {ended};
+    if (replacement != nullptr) {
+      ended.set_replaced_by_entry_id(replacement->entry_id());
+      change.entries = {ended, *replacement};
+    }
+    change.previous = {entry};
+    Commit(rolls_->Writes(change));
+  }
+
+  // Two withdrawn or replaced before the cutoff, one ended on it, two
+  // active (one resting on a report older than the period).
+  void AddEntries() {
+    const hedui::v1::RollEntry withdrawn = Entry(kWithdrawnOld, 1, ids_[1]);
+    const hedui::v1::RollEntry in_period = Entry(kEndedInPeriod, 2, ids_[10]);
+    const hedui::v1::RollEntry active = Entry(kActiveOld, 3, ids_[0]);
+    const hedui::v1::RollEntry replaced = Entry(kReplacedOld, 4, ids_[4]);
+    const hedui::v1::RollEntry replacement = Entry(kReplacement, 4, ids_[11]);
+    for (const auto* entry : {&withdrawn, &in_period, &active, &replaced}) {
+      Enrol(*entry);
+    }
+    // Duplicate pairs already reported, remembered past the ends (as a
+    // store written before the scan forgot them would hold): the purge
+    // must not leave a pair naming a deleted entry.
+    std::vector<StoreWrite> pairs =
+        rolls_->PairWrites(kWithdrawnOld, kActiveOld, true);
+    for (StoreWrite& w :
+         rolls_->PairWrites(kReplacedOld, kEndedInPeriod, true)) {
+      pairs.push_back(std::move(w));
+    }
+    Commit(std::move(pairs));
+    End(withdrawn, absl::CivilDay(2026, 10, 31), hedui::v1::RollEntry::INCOME);
+    End(in_period, absl::CivilDay(2026, 11, 1),
+        hedui::v1::RollEntry::VOLUNTARY);
+    End(replaced, absl::CivilDay(2026, 10, 20), hedui::v1::RollEntry::REPLACED,
+        &replacement);
+    // A person-index row left behind by an older store.
+    Commit({StoreWrite{store_->service_tables().roll_persons,
+                       RollPersonKey(PersonId(1), kWithdrawnOld), ""}});
+  }
+
+  bool Has(const char* entry_id) {
+    auto got = rolls_->Get(entry_id);
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() && got->has_value();
+  }
+
+  // Every key of the roll families that names the entry.
+  std::vector<std::string> KeysNaming(absl::string_view entry_id) {
+    std::vector<std::string> found;
+    const Store::ServiceTables tables = store_->service_tables();
+    for (rocksdb::ColumnFamilyHandle* family :
+         {tables.rolls, tables.roll_persons}) {
+      std::unique_ptr<rocksdb::Iterator> it(
+          tables.db->NewIterator(rocksdb::ReadOptions(), family));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (absl::StrContains(it->key().ToString(), entry_id) ||
+            it->value().ToString() == entry_id) {
+          found.push_back(absl::CEscape(it->key().ToString()));
+        }
+      }
+      EXPECT_TRUE(it->status().ok());
+    }
+    return found;
+  }
+
+  std::vector<std::string> Listed() {
+    RollListQuery query;
+    query.program = hedui::v1::DIBAO;
+    query.state = hedui::v1::ListRollRequest::ALL;
+    auto listed = rolls_->List(query);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    if (listed.ok()) {
+      for (const auto& e : listed->entries()) ids.push_back(e.entry_id());
+    }
+    return ids;
+  }
+
+  std::vector<std::string> ids_;
+  std::unique_ptr<RollStore> rolls_;
+};
+
+TEST_F(RollRetentionTest, EntriesEndedBeforeTheCutoffGoWithEveryKey) {
+  AddEntries();
+  ASSERT_EQ(Listed(),
+            (std::vector<std::string>{kWithdrawnOld, kEndedInPeriod, kActiveOld,
+                                      kReplacedOld, kReplacement}));
+  ASSERT_FALSE(KeysNaming(kWithdrawnOld).empty());
+
+  auto purged = MakePurger(30)->Run(kAdmin, /*dry_run=*/false, kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_NE(LastEntry().outcome().find(
+                ", 2 roll entries that ended before the same day, "),
+            std::string::npos)
+      << LastEntry().outcome();
+
+  // Withdrawn 31 days ago and replaced 42 days ago: gone, with every key.
+  EXPECT_FALSE(Has(kWithdrawnOld));
+  EXPECT_FALSE(Has(kReplacedOld));
+  EXPECT_TRUE(KeysNaming(kWithdrawnOld).empty())
+      << absl::StrJoin(KeysNaming(kWithdrawnOld), " ");
+  EXPECT_TRUE(KeysNaming(kReplacedOld).empty())
+      << absl::StrJoin(KeysNaming(kReplacedOld), " ");
+  // Ended 30 days ago: kept. Active whatever the age of its report: kept,
+  // with its report; the one that replaced a purged entry too.
+  EXPECT_TRUE(Has(kEndedInPeriod));
+  EXPECT_TRUE(Has(kActiveOld));
+  EXPECT_TRUE(Has(kReplacement));
+  EXPECT_EQ(Listed(), (std::vector<std::string>{kEndedInPeriod, kActiveOld,
+                                                kReplacement}));
+  EXPECT_TRUE(log_->GetReport(ids_[0])->has_value());
+  EXPECT_FALSE(log_->GetReport(ids_[1])->has_value())
+      << "the withdrawn entry's report goes by its own date";
+  auto active = rolls_->FindActive(hedui::v1::DIBAO, PersonId(3));
+  ASSERT_TRUE(active.ok() && active->has_value());
+  EXPECT_EQ((*active)->entry_id(), kActiveOld);
+  auto replacement = rolls_->FindActive(hedui::v1::DIBAO, PersonId(4));
+  ASSERT_TRUE(replacement.ok() && replacement->has_value());
+  EXPECT_EQ((*replacement)->entry_id(), kReplacement);
+  EXPECT_EQ(rolls_->ActiveEntriesOf(PersonId(3)).value(),
+            (std::vector<std::string>{kActiveOld}));
+  EXPECT_TRUE(rolls_->ActiveEntriesOf(PersonId(1)).value().empty());
+  EXPECT_TRUE(rolls_->KnownPairsOf(kActiveOld).value().empty());
+  EXPECT_TRUE(rolls_->KnownPairsOf(kEndedInPeriod).value().empty());
+
+  // A second run finds nothing more; numbering never goes back.
+  auto again = MakePurger(30)->Run(kAdmin, false, kNow);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_NE(LastEntry().outcome().find(", 0 roll entries that ended"),
+            std::string::npos);
+  OpenRolls();
+  absl::MutexLock lock(&rolls_->mu());
+  EXPECT_EQ(rolls_->AllocateEntryId().value(), "E000000000006");
+}
+
+TEST_F(RollRetentionTest, HighestPurgedEntryNumberIsNeverGivenAgain) {
+  // The newest entry ended long ago: after it goes, its number stays taken.
+  const hedui::v1::RollEntry entry = Entry(kWithdrawnOld, 1, ids_[1]);
+  Enrol(entry);
+  End(entry, absl::CivilDay(2026, 10, 5), hedui::v1::RollEntry::DEATH);
+  ASSERT_TRUE(MakePurger(30)->Run(kAdmin, false, kNow).ok());
+  ASSERT_FALSE(Has(kWithdrawnOld));
+  OpenRolls();
+  absl::MutexLock lock(&rolls_->mu());
+  EXPECT_EQ(rolls_->AllocateEntryId().value(), "E000000000002");
+}
+
+TEST_F(RollRetentionTest, DryRunCountsTheSameAndDeletesNothing) {
+  AddEntries();
+  const std::vector<std::string> keys = KeysNaming("E0000000000");
+  auto dry = MakePurger(30)->Run(kAdmin, /*dry_run=*/true, kNow);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  const std::string outcome = LastEntry().outcome();
+  EXPECT_TRUE(absl::StartsWith(outcome, "dry run, would purge ")) << outcome;
+  EXPECT_NE(outcome.find(", 2 roll entries that ended before the same day"),
+            std::string::npos)
+      << outcome;
+  EXPECT_EQ(KeysNaming("E0000000000"), keys);
+  EXPECT_TRUE(Has(kWithdrawnOld));
+  EXPECT_TRUE(Has(kReplacedOld));
+
+  storage::PurgeTally tally;
+  auto purged = MakePurger(30)->Run(kAdmin, false, kNow, &tally);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(tally.roll_entries, 2);
+  EXPECT_EQ(purged->reports_purged(), dry->reports_purged());
+}
+
+TEST_F(RollRetentionTest, RetentionOffKeepsEndedEntries) {
+  AddEntries();
+  storage::PurgeTally tally;
+  ASSERT_TRUE(MakePurger(0)->Run(kAdmin, false, kNow, &tally).ok());
+  EXPECT_EQ(tally.roll_entries, -1);
+  EXPECT_TRUE(Has(kWithdrawnOld));
+  EXPECT_TRUE(Has(kReplacedOld));
 }
 
 }  // namespace

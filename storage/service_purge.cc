@@ -12,6 +12,7 @@
 #include "rocksdb/write_batch.h"
 #include "storage/events/event_keys.h"
 #include "storage/rocks_status.h"
+#include "storage/rolls/roll_keys.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log_keys.h"
 
@@ -241,6 +242,130 @@ absl::StatusOr<int64_t> PurgeEvents(Store::ServiceTables tables,
         CompactRange(db, tables.events, std::string(1, '\0'),
                      std::string(1, '\xff'), "compacting purged events");
     if (!c.ok()) return c;
+  }
+  return purged;
+}
+
+absl::StatusOr<int64_t> PurgeRollEntries(Store::ServiceTables tables,
+                                         uint32_t before_yyyymmdd,
+                                         const PurgeBatching& batching) {
+  if (tables.rolls == nullptr || tables.roll_persons == nullptr) return 0;
+  rocksdb::DB* db = tables.db;
+  std::string stored;
+  uint64_t floor = 0;
+  rocksdb::Status got = db->Get(rocksdb::ReadOptions(), tables.rolls,
+                                RollNumberFloorKey(), &stored);
+  if (got.ok()) {
+    if (stored.size() != 8) {
+      return absl::DataLossError(
+          "the purged roll-entry number floor is malformed");
+    }
+    floor = ReadBigEndian64(stored);
+  } else if (!got.IsNotFound()) {
+    return FromRocks(got, "reading the rolls");
+  }
+
+  // No lock of the roll store is taken: an entry ended before the cutoff
+  // is final (withdrawing it again is refused, coming back is a new entry,
+  // it is never re-verified), and every key deleted here names its entry
+  // id, so no roll call running meanwhile writes or needs any of them.
+  const std::string lower_key = RollEndedPrefix(0);
+  const std::string upper_key = RollEndedPrefix(before_yyyymmdd);
+  const rocksdb::Slice lower(lower_key), upper(upper_key);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, tables.rolls));
+  int64_t purged = 0;
+  int in_batch = 0;
+  rocksdb::WriteBatch batch;
+  hedui::v1::RollEntry entry;
+  std::string bytes;
+  const size_t day_key_bytes = upper_key.size();
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const absl::string_view key = View(it->key());
+    const absl::string_view entry_id = key.substr(day_key_bytes);
+    const std::optional<uint64_t> number = ParseEntryId(entry_id);
+    if (key.size() != day_key_bytes + kEntryIdBytes || !number) {
+      return absl::DataLossError(
+          "a roll end-day index key is damaged; purge stopped");
+    }
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), tables.rolls,
+                                RollEntryKey(entry_id), &bytes);
+    if (s.IsNotFound()) {
+      // A key left without its entry names nothing: it goes, uncounted.
+      if (!batching.dry_run) batch.Delete(tables.rolls, it->key());
+      continue;
+    }
+    if (!s.ok()) return FromRocks(s, "reading a roll entry to purge");
+    if (!entry.ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat(
+          "roll entry ", entry_id, " is damaged; purge stopped before it"));
+    }
+    // The entry decides, not the index: an entry that is active, or whose
+    // own end day is within the period, stays.
+    if (entry.state() == hedui::v1::RollEntry::ACTIVE ||
+        !entry.has_ended_on() || DateNumber(entry.ended_on()) == 0 ||
+        DateNumber(entry.ended_on()) >= before_yyyymmdd) {
+      continue;
+    }
+    ++purged;
+    if (batching.dry_run) continue;
+    batch.Delete(tables.rolls, RollEntryKey(entry_id));
+    batch.Delete(tables.rolls, it->key());
+    batch.Delete(tables.rolls,
+                 RollListKey(entry.program(), entry.region_code(), entry_id));
+    // Ending an entry deletes these already (RollStore::Writes, the
+    // duplicate scan); deleting them again costs nothing and leaves no
+    // index naming a deleted entry should one have been left behind. The
+    // applicant and 户号 keys are not touched: they name the entry that
+    // holds them now, never an ended one.
+    batch.Delete(tables.rolls, RollReportKey(entry.report_id(), entry_id));
+    for (const std::string& person : RollEntryPersons(entry.request())) {
+      batch.Delete(tables.roll_persons, RollPersonKey(person, entry_id));
+    }
+    const std::string pair_prefix = RollPairPrefix(entry_id);
+    std::unique_ptr<rocksdb::Iterator> pairs(
+        db->NewIterator(rocksdb::ReadOptions(), tables.rolls));
+    for (pairs->Seek(pair_prefix);
+         pairs->Valid() && pairs->key().starts_with(pair_prefix);
+         pairs->Next()) {
+      const absl::string_view pair = View(pairs->key());
+      batch.Delete(tables.rolls, pairs->key());
+      if (pair.size() == pair_prefix.size() + kEntryIdBytes) {
+        batch.Delete(tables.rolls,
+                     RollPairKey(pair.substr(pair_prefix.size()), entry_id));
+      }
+    }
+    if (!pairs->status().ok()) {
+      return FromRocks(pairs->status(), "reading the duplicate pairs");
+    }
+    if (*number > floor) {
+      floor = *number;
+      std::string value;
+      AppendBigEndian64(floor, &value);
+      batch.Put(tables.rolls, RollNumberFloorKey(), value);
+    }
+    if (++in_batch == batching.batch_size) {
+      absl::Status w = WriteSynced(db, &batch, "purging roll entries");
+      if (!w.ok()) return w;
+      in_batch = 0;
+    }
+  }
+  if (!it->status().ok())
+    return FromRocks(it->status(), "purging roll entries");
+  absl::Status w = WriteSynced(db, &batch, "purging roll entries");
+  if (!w.ok()) return w;
+  if (!batching.dry_run && purged > 0) {
+    // An entry holds the household's declaration: it should leave the disk.
+    for (rocksdb::ColumnFamilyHandle* family :
+         {tables.rolls, tables.roll_persons}) {
+      absl::Status c =
+          CompactRange(db, family, std::string(1, '\0'), std::string(1, '\xff'),
+                       "compacting purged roll entries");
+      if (!c.ok()) return c;
+    }
   }
   return purged;
 }

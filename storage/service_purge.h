@@ -2,7 +2,8 @@
 #define HEDUI_STORAGE_SERVICE_PURGE_H_
 
 // Deleting expired service data (storage/FORMAT.md, "Retention"): reports
-// with every index entry that points at them, and the audit's person index.
+// with every index entry that points at them, change events, ended roll
+// entries with their indexes, and the audit's person index.
 // Audit entries are never deleted here: the chain must stay verifiable.
 
 #include <cstdint>
@@ -42,6 +43,20 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
 absl::StatusOr<int64_t> PurgeEvents(Store::ServiceTables tables,
                                     uint32_t before_yyyymmdd,
                                     const PurgeBatching& batching);
+
+// Deletes the roll entries that ended (withdrawn or replaced) before
+// `before_yyyymmdd` (domain.md §10: ended entries are kept for the
+// retention period), found by their end day ('x' keys,
+// storage/rolls/roll_keys.h). Each entry goes whole in one batch with every
+// key that names it: its roll-list and end-day keys, and, should any have
+// survived its end, its report key, its person-index rows and the
+// duplicate pairs it is in (both orders). Active entries are never touched,
+// and the reports they rest on stay (PurgeReports). Keeps the highest
+// deleted entry number (RollNumberFloorKey) in the same batches, so entry
+// ids are never reused. Returns how many entries there were.
+absl::StatusOr<int64_t> PurgeRollEntries(Store::ServiceTables tables,
+                                         uint32_t before_yyyymmdd,
+                                         const PurgeBatching& batching);
 
 // Drops the person-index keys of audit entries 1..through_sequence (the
 // entries themselves stay) and returns how many there were.

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 
 namespace hedui::server {
@@ -20,8 +21,12 @@ RetentionServiceImpl::RetentionServiceImpl(CallDoor* door,
         context, kPurge, in, out, {},
         [this](Call& call, const hedui::v1::PurgeRequest& request,
                hedui::v1::PurgeResponse* response) -> absl::Status {
-          absl::StatusOr<hedui::v1::PurgeResponse> purged = purger_->Run(
-              {call.caller().identity, kPurge.name}, request.dry_run());
+          // The tally: what PurgeResponse has no field for (roll entries,
+          // events, request ids) still reaches the log line.
+          storage::PurgeTally tally;
+          absl::StatusOr<hedui::v1::PurgeResponse> purged =
+              purger_->Run({call.caller().identity, kPurge.name},
+                           request.dry_run(), absl::Now(), &tally);
           if (!purged.ok()) {
             spdlog::error("purge by {} failed: {}", call.caller().identity,
                           std::string(purged.status().message()));
@@ -29,7 +34,7 @@ RetentionServiceImpl::RetentionServiceImpl(CallDoor* door,
           }
           call.MarkAudited();
           spdlog::info("purge by {}: {}", call.caller().identity,
-                       storage::DescribePurge(*purged));
+                       storage::DescribePurge(*purged, tally));
           *response = *std::move(purged);
           return absl::OkStatus();
         });
@@ -37,11 +42,12 @@ RetentionServiceImpl::RetentionServiceImpl(CallDoor* door,
 }
 
 void RunScheduledPurge(storage::Purger& purger) {
+  storage::PurgeTally tally;
   absl::StatusOr<hedui::v1::PurgeResponse> purged = purger.Run(
       {storage::kScheduledPurgeCaller, storage::kScheduledPurgeMethod},
-      /*dry_run=*/false);
+      /*dry_run=*/false, absl::Now(), &tally);
   if (purged.ok()) {
-    spdlog::info("scheduled purge: {}", storage::DescribePurge(*purged));
+    spdlog::info("scheduled purge: {}", storage::DescribePurge(*purged, tally));
   } else {
     spdlog::error("scheduled purge failed (tried again next period): {}",
                   std::string(purged.status().message()));
