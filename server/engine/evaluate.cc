@@ -75,13 +75,13 @@ std::vector<std::string> PersonsToRead(
 absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
                       const hedui::store::v1::RecordSet& records,
                       const Policy& policy, Report* report,
-                      ConsentBasis consent_basis) {
+                      Occasion occasion) {
   report->Clear();
   absl::StatusOr<EvaluationContext> built =
       BuildContext(request, records, policy);
   if (!built.ok()) return built.status();
   EvaluationContext& ctx = *built;
-  ctx.consent_basis = consent_basis;
+  ctx.occasion = occasion;
 
   *report->mutable_request() = request;
   report->set_program(request.program());

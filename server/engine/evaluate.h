@@ -9,7 +9,7 @@
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/policy/policy.h"
-#include "server/engine/rules/consent_basis.h"
+#include "server/engine/context/occasion.h"
 
 namespace hedui::engine {
 
@@ -28,13 +28,13 @@ std::vector<std::string> PersonsToRead(
 // household registers) and `policy`. Pure and deterministic: the same inputs
 // give the same bytes. `report` is cleared first; it may live on an arena.
 // FAILED_PRECONDITION when the policy has no values for the day and region.
-// `consent_basis`: kAdultsWhenSigned for a re-verification with a roll
-// entry's stored consent.
+// `occasion`: kReverification for a roll entry verified again with its
+// stored declaration and consent (occasion.h).
 absl::Status Evaluate(
     const hedui::v1::VerificationRequest& request,
     const hedui::store::v1::RecordSet& records, const Policy& policy,
     hedui::v1::Report* report,
-    ConsentBasis consent_basis = ConsentBasis::kAdultsOnVerificationDate);
+    Occasion occasion = Occasion::kApplication);
 
 }  // namespace hedui::engine
 

@@ -49,7 +49,8 @@ bool Reverifier::ConsentExpiryToReport(const RollEntry& entry,
   }
   hedui::v1::VerificationRequest request = entry.request();
   *request.mutable_verification_date() = ToProto(date);
-  const absl::Status checked = verifier_->Precheck(request);
+  const absl::Status checked =
+      verifier_->Precheck(request, engine::Occasion::kReverification);
   return absl::IsFailedPrecondition(checked) &&
          absl::StartsWith(checked.message(),
                           "consent does not cover this verification");
@@ -108,7 +109,8 @@ absl::StatusOr<PreparedReverification> Reverifier::Prepare(
   call.method = kReverifyMethod;
   call.regions = {entry.region_code()};
   Report report;
-  absl::Status evaluated = verifier_->Evaluate(call, request, &report);
+  absl::Status evaluated = verifier_->Evaluate(
+      call, request, &report, engine::Occasion::kReverification);
   if (absl::IsFailedPrecondition(evaluated) &&
       absl::StartsWith(evaluated.message(),
                        "consent does not cover this verification")) {

@@ -24,15 +24,15 @@ bool Allowed(const std::vector<std::string>& regions,
 
 }  // namespace
 
-absl::Status Verifier::Precheck(
-    const hedui::v1::VerificationRequest& request) const {
+absl::Status Verifier::Precheck(const hedui::v1::VerificationRequest& request,
+                                engine::Occasion occasion) const {
   const absl::CivilDay today = today_ ? today_() : TodayInChina();
   const std::shared_ptr<const engine::Policy> policy = policies_->Current();
   if (policy == nullptr) {
     return absl::FailedPreconditionError("no verification policy is loaded");
   }
   const engine::PreReadCheck check =
-      engine::CheckBeforeRead(request, today, *policy);
+      engine::CheckBeforeRead(request, today, *policy, occasion);
   if (!check.violations.empty()) {
     return InvalidArgumentWithViolations("invalid verification request",
                                          check.violations);
@@ -45,7 +45,8 @@ absl::Status Verifier::Precheck(
 
 absl::Status Verifier::Evaluate(const CallInfo& call,
                                 hedui::v1::VerificationRequest& request,
-                                hedui::v1::Report* report) const {
+                                hedui::v1::Report* report,
+                                engine::Occasion occasion) const {
   const absl::CivilDay today = today_ ? today_() : TodayInChina();
   if (!request.has_verification_date()) {
     *request.mutable_verification_date() = ToProto(today);
@@ -57,7 +58,7 @@ absl::Status Verifier::Evaluate(const CallInfo& call,
   // Validation, the date's bounds and 先授权、后核对: all before any
   // department data is read.
   const engine::PreReadCheck check =
-      engine::CheckBeforeRead(request, today, *policy);
+      engine::CheckBeforeRead(request, today, *policy, occasion);
   if (!check.violations.empty()) {
     return InvalidArgumentWithViolations("invalid verification request",
                                          check.violations);
@@ -85,7 +86,8 @@ absl::Status Verifier::Evaluate(const CallInfo& call,
       }
     }
   }
-  if (absl::Status s = engine::Evaluate(request, records, *policy, report);
+  if (absl::Status s =
+          engine::Evaluate(request, records, *policy, report, occasion);
       !s.ok()) {
     return s;
   }

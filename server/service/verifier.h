@@ -7,6 +7,7 @@
 #include "absl/time/civil_time.h"
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
+#include "server/engine/context/occasion.h"
 #include "server/service/call_info.h"
 #include "server/service/policy_holder.h"
 #include "storage/store.h"
@@ -32,12 +33,17 @@ class Verifier {
   // What Evaluate checks before reading anything (validation, the date's
   // bounds, the consent), for a request already dated: the scheduled
   // consent check reads nothing of a household to find its consent expired.
-  absl::Status Precheck(const hedui::v1::VerificationRequest& request) const;
+  // `occasion`: kReverification for a roll entry's stored declaration and
+  // consent (engine/context/occasion.h).
+  absl::Status Precheck(
+      const hedui::v1::VerificationRequest& request,
+      engine::Occasion occasion = engine::Occasion::kApplication) const;
 
   // Fills in verification_date (today) when absent.
-  absl::Status Evaluate(const CallInfo& call,
-                        hedui::v1::VerificationRequest& request,
-                        hedui::v1::Report* report) const;
+  absl::Status Evaluate(
+      const CallInfo& call, hedui::v1::VerificationRequest& request,
+      hedui::v1::Report* report,
+      engine::Occasion occasion = engine::Occasion::kApplication) const;
 
  private:
   storage::Store* store_;

@@ -43,13 +43,7 @@ IDENTITY = "staff-1"  # every program, both counties
 
 # (change, what) pairs the server is known to get wrong, each reported to
 # the lead; printed by the test, never silently passed.
-KNOWN_FAILURES = {
-    # domain.md §10.1 "Consent": "A minor who turns 18 is covered by the
-    # stored consent until it expires." heduid makes a CONSENT_EXPIRED event
-    # (CONSENT_CHECK) on the re-verification day instead, for a consent
-    # signed months before and valid for months more.
-    ("TURNS_18", "events"): "consent expired when a declared minor turns 18",
-}
+KNOWN_FAILURES = {}
 
 
 def wait_for(condition, what, timeout=120):

@@ -16,7 +16,7 @@
 #include "server/engine/context/data_freshness.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_values.h"
-#include "server/engine/rules/consent_basis.h"
+#include "server/engine/context/occasion.h"
 
 namespace hedui::engine {
 
@@ -59,9 +59,8 @@ struct EvaluationContext {
   const hedui::v1::VerificationRequest* request = nullptr;
   const hedui::store::v1::RecordSet* records = nullptr;
   absl::CivilDay day;
-  // Whose signature the consent needs (a roll entry's stored consent covers
-  // a minor who has turned 18 since it was signed).
-  ConsentBasis consent_basis = ConsentBasis::kAdultsOnVerificationDate;
+  // An application or a roll entry's re-verification (occasion.h).
+  Occasion occasion = Occasion::kApplication;
   // The values in force for the applicant's registered region and class; when
   // the applicant has no usable registration, the request's region with its
   // first class, for the rules that do not depend on the class, and

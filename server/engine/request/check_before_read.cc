@@ -30,7 +30,7 @@ std::string NoPolicy(const std::string& region, absl::CivilDay day,
 
 PreReadCheck CheckBeforeRead(const hedui::v1::VerificationRequest& request,
                              absl::CivilDay today, const Policy& policy,
-                             ConsentBasis consent_basis) {
+                             Occasion occasion) {
   PreReadCheck check;
   check.violations = ValidateRequest(request);
   if (!check.violations.empty()) return check;
@@ -70,7 +70,7 @@ PreReadCheck CheckBeforeRead(const hedui::v1::VerificationRequest& request,
   }
   // 先授权、后核对: refused before any department data is read.
   const ConsentCheck consent =
-      CheckConsent(request, day, rules->consent_validity_months, consent_basis);
+      CheckConsent(request, day, rules->consent_validity_months, occasion);
   if (!consent.valid) {
     check.precondition_failure = absl::StrCat(
         "consent does not cover this verification: ", consent.problem);

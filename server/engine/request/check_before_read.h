@@ -9,7 +9,7 @@
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_values.h"
-#include "server/engine/rules/consent_basis.h"
+#include "server/engine/context/occasion.h"
 
 namespace hedui::engine {
 
@@ -47,7 +47,7 @@ struct PreReadCheck {
 PreReadCheck CheckBeforeRead(
     const hedui::v1::VerificationRequest& request, absl::CivilDay today,
     const Policy& policy,
-    ConsentBasis consent_basis = ConsentBasis::kAdultsOnVerificationDate);
+    Occasion occasion = Occasion::kApplication);
 
 }  // namespace hedui::engine
 

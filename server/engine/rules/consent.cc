@@ -114,7 +114,7 @@ struct Checked {
 };
 
 Checked Check(const VerificationRequest& request, absl::CivilDay day,
-              int validity_months, ConsentBasis basis) {
+              int validity_months, Occasion occasion) {
   Checked out;
   ConsentCheck& check = out.check;
   const hedui::v1::Consent& consent = request.consent();
@@ -125,7 +125,7 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
       FromProto(consent.signed_on(), "consent.signed_on");
   // Adults when signed: never later than the verification date, so a
   // consent dated after it (refused below) cannot excuse anyone.
-  const absl::CivilDay adult_on = basis == ConsentBasis::kAdultsWhenSigned &&
+  const absl::CivilDay adult_on = occasion == Occasion::kReverification &&
                                           signed_on.ok() && *signed_on < day
                                       ? *signed_on
                                       : day;
@@ -197,14 +197,14 @@ Checked Check(const VerificationRequest& request, absl::CivilDay day,
 
 ConsentCheck CheckConsent(const VerificationRequest& request,
                           absl::CivilDay day, int validity_months,
-                          ConsentBasis basis) {
-  return Check(request, day, validity_months, basis).check;
+                          Occasion occasion) {
+  return Check(request, day, validity_months, occasion).check;
 }
 
 void EvaluateConsent(const EvaluationContext& ctx, hedui::v1::Report* report) {
   const VerificationRequest& request = *ctx.request;
   const Checked checked = Check(
-      request, ctx.day, ctx.policy.consent_validity_months, ctx.consent_basis);
+      request, ctx.day, ctx.policy.consent_validity_months, ctx.occasion);
   const ConsentCheck& check = checked.check;
   // Masked as in the refusal: a county may number consents by the
   // applicant's resident ID.

@@ -8,7 +8,7 @@
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/context/evaluation_context.h"
-#include "server/engine/rules/consent_basis.h"
+#include "server/engine/context/occasion.h"
 
 namespace hedui::engine {
 
@@ -16,7 +16,8 @@ namespace hedui::engine {
 // any department data is read.
 struct ConsentCheck {
   bool valid = false;
-  // Declared adults (18+ on the day the basis names) who did not sign.
+  // Declared adults (18+ on the verification date; for a re-verification,
+  // on the day the consent was signed) who did not sign.
   std::vector<std::string> missing_signers;
   // Signers the request does not declare (the consent is void).
   std::vector<std::string> undeclared_signers;
@@ -33,7 +34,7 @@ struct ConsentCheck {
 ConsentCheck CheckConsent(
     const hedui::v1::VerificationRequest& request, absl::CivilDay day,
     int validity_months,
-    ConsentBasis basis = ConsentBasis::kAdultsOnVerificationDate);
+    Occasion occasion = Occasion::kApplication);
 
 // The CONSENT finding of a report (PASS with the consent's id, date and
 // signers when valid).

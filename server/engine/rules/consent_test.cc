@@ -506,7 +506,7 @@ TEST_F(EvaluateConsentTest, FailWhenExpiredByThePolicysValidity) {
 // §10.1 Consent: "A minor who turns 18 is covered by the stored consent
 // until it expires." Signed 2026-10-20 by the applicant alone; the child
 // turns 18 on 2026-11-10 (kDay).
-TEST(ConsentBasisTest, StoredConsentCoversAMinorWhoTurned18SinceSigning) {
+TEST(OccasionTest, StoredConsentCoversAMinorWhoTurned18SinceSigning) {
   const VerificationRequest request =
       Parse(Dibao(Member(kTurns18Today, "CHILD"), {kHead}));
   // An application needs the new adult's signature (§1).
@@ -517,25 +517,25 @@ TEST(ConsentBasisTest, StoredConsentCoversAMinorWhoTurned18SinceSigning) {
   // The roll entry's stored consent does not, until it expires
   // (2027-10-19).
   EXPECT_TRUE(
-      CheckConsent(request, kDay, 12, ConsentBasis::kAdultsWhenSigned).valid);
+      CheckConsent(request, kDay, 12, Occasion::kReverification).valid);
   EXPECT_TRUE(CheckConsent(request, D(2027, 10, 19), 12,
-                           ConsentBasis::kAdultsWhenSigned)
+                           Occasion::kReverification)
                   .valid);
   const ConsentCheck expired = CheckConsent(request, D(2027, 10, 20), 12,
-                                            ConsentBasis::kAdultsWhenSigned);
+                                            Occasion::kReverification);
   EXPECT_FALSE(expired.valid);
   EXPECT_TRUE(expired.expired);
   EXPECT_TRUE(expired.missing_signers.empty());
 }
 
-TEST(ConsentBasisTest, StoredConsentStillNeedsWhoWasAdultWhenSigned) {
+TEST(OccasionTest, StoredConsentStillNeedsWhoWasAdultWhenSigned) {
   // The spouse was an adult on 2026-10-20 and did not sign: void on either
-  // basis.
+  // occasion.
   const VerificationRequest request =
       Parse(Dibao(Member(kSpouse, "SPOUSE"), {kHead}));
-  for (ConsentBasis basis : {ConsentBasis::kAdultsOnVerificationDate,
-                             ConsentBasis::kAdultsWhenSigned}) {
-    const ConsentCheck check = CheckConsent(request, kDay, 12, basis);
+  for (Occasion occasion : {Occasion::kApplication,
+                             Occasion::kReverification}) {
+    const ConsentCheck check = CheckConsent(request, kDay, 12, occasion);
     EXPECT_FALSE(check.valid);
     EXPECT_THAT(check.missing_signers, ::testing::ElementsAre(kSpouse));
   }

@@ -270,9 +270,12 @@ class PersonIncomeBuilder {
           DeclaredMonthly(person_.declared, category);
       // Only a declared figure for a category a department covers can
       // disagree with the records.
+      // A re-verification does not compare a covered figure again
+      // (domain.md §10.1): the department's own figures decide.
       const bool compared = declared_monthly.has_value() &&
                             !t.declared_source &&
-                            !Uncovered(person_.declared, category);
+                            !Uncovered(person_.declared, category) &&
+                            ctx_.occasion == Occasion::kApplication;
       FenSum declared_window;
       if (compared) declared_window.AddProduct(*declared_monthly, months);
       const int vs_records = compared ? declared_window.Compare(gross) : 0;

@@ -227,6 +227,33 @@ TEST(IncomeTest, DeclaringMoreThanTheRecordsThatWouldFailNeedsReview) {
   EXPECT_FALSE(report.discrepancies(0).changes_outcome());
 }
 
+// domain.md §10.1: "In a re-verification, declared figures that a
+// department covers (wages, pensions) are not compared again; uncovered ones
+// (informal wages, rigid spending) still count."
+TEST(IncomeTest, AReverificationComparesNoCoveredDeclaredFigureAgain) {
+  HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  const std::string id = h.AddMember(kAdultBirth);
+  h.MonthlyPension(id, absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 10),
+                   50'000);
+  // The application's REVIEW above: declared 120,000 against 50,000.
+  h.Member(id)->mutable_declared_monthly_income()->set_transfer_fen(120'000);
+  hedui::v1::Report report =
+      h.Evaluate(testing::ExamplePolicy(), Occasion::kReverification);
+  EXPECT_EQ(ResultOf(report, Finding::INCOME), Finding::PASS);
+  EXPECT_EQ(report.discrepancies_size(), 0);
+
+  // Informal wages have no department: still counted as declared.
+  HouseholdBuilder informal(hedui::v1::DIBAO, kDay);
+  const std::string worker = informal.AddMember(kAdultBirth);
+  informal.Member(worker)->mutable_declared_monthly_income()->set_wages_fen(
+      103'334);
+  informal.Member(worker)->set_informal_work(true);
+  EXPECT_EQ(ResultOf(informal.Evaluate(testing::ExamplePolicy(),
+                                       Occasion::kReverification),
+                     Finding::INCOME),
+            Finding::FAIL);
+}
+
 // domain.md §4: "A household that declares nothing for an item is not the
 // same as one declaring 0: only a declared figure can disagree with the
 // records." Records: tax wages 300,000 in each of the 12 months, counted

@@ -180,10 +180,11 @@ class HouseholdBuilder {
   hedui::v1::VerificationRequest& request() { return request_; }
   store::RecordSet& records() { return records_; }
 
-  hedui::v1::Report Evaluate(const Policy& policy = ExamplePolicy()) const {
+  hedui::v1::Report Evaluate(const Policy& policy = ExamplePolicy(),
+                             Occasion occasion = Occasion::kApplication) const {
     hedui::v1::Report report;
     const absl::Status status =
-        hedui::engine::Evaluate(request_, records_, policy, &report);
+        hedui::engine::Evaluate(request_, records_, policy, &report, occasion);
     EXPECT_TRUE(status.ok()) << status;
     return report;
   }
