@@ -247,9 +247,22 @@ absl::Status FeedIngestor::Validate() {
 }
 
 absl::Status FeedIngestor::CheckShrink() {
-  if (delta_ || batch_.force || already_applied_) return absl::OkStatus();
+  if (already_applied_) return absl::OkStatus();
   auto departments = store_->ListDepartments();
   if (!departments.ok()) return departments.status();
+  bool present = false;
+  for (const hedui::store::v1::DepartmentState& state : *departments) {
+    if (state.department() == batch_.department && state.has_current()) {
+      present = true;
+    }
+  }
+  if (delta_ && !present) {
+    // The store's refusal, so that a delta previewed cleanly ingests too.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no full snapshot of ", hedui::v1::Department_Name(batch_.department),
+        " is loaded yet; load a full snapshot before a delta"));
+  }
+  if (delta_ || batch_.force) return absl::OkStatus();
   for (const hedui::store::v1::DepartmentState& state : *departments) {
     if (state.department() != batch_.department || !state.has_current()) {
       continue;

@@ -66,9 +66,10 @@ class FeedIngestor {
   // The file parsed and checked whole (errors as Finish's), nothing
   // written: a preview and the hold look at it before Apply().
   absl::Status Validate();
-  // After Validate(): a full snapshot with under half the current rows is
-  // refused (FAILED_PRECONDITION, the store's words) unless forced; the
-  // store checks it again when applying.
+  // After Validate(): what the store would refuse, checked before a
+  // preview or a hold (FAILED_PRECONDITION, the store's words): a full
+  // snapshot with under half the current rows unless forced, a delta of a
+  // department with no data yet. The store checks them again when applying.
   absl::Status CheckShrink();
   // After Validate(): writes the file (or finds it applied before).
   absl::StatusOr<hedui::v1::IngestResponse> Apply();
