@@ -203,6 +203,7 @@ def main():
                         "tax-delta-ab", delta_ab)
     check(code == 0 and "nothing was switched" in text and "DIBAO" in text
           and "INCOME 2" in text, "the preview's table: %s" % text)
+    print(text)
     time.sleep(2)
     check(departments(server) == before_departments,
           "a preview switches nothing")
@@ -284,6 +285,7 @@ def main():
     code, text, _ = cli(server, "feeds", "held")
     check(code == 0 and "tax-full-cde" in text and "HOLD" in text,
           "feeds held as a table: %s" % text)
+    print(text)
 
     # A later TAX file is refused, naming the held batch.
     later = os.path.join(work, "tax-delta-later.csv")
