@@ -2,13 +2,25 @@
 // throughput and p50/p99 latency at several concurrencies next to a trivial
 // RPC (the standard health check) on the same server in the same run, then
 // VerifyBatch of every request on one stream, then the server's peak RSS.
-// tests/bench/service_load.py starts the server and loads the county.
+// tests/bench/service_load.py starts the servers and loads the county.
 //
 //   hedui_service_load --server localhost:PORT --ca CA --cert CRT --key KEY
 //       --requests requests.jsonl [--seconds 10] [--pid HEDUID_PID]
 //
+// Single figures for scripts that alternate servers (service_load.py,
+// metrics_cost.py), each printed as one line:
+//   --measure verify|health|bare-nowrite --concurrency N
+//       MEASURE <kind> <concurrency> <calls/s> <p50 ms> <p99 ms> <errors>
+//     (bare-nowrite: Verify with metadata hedui-bench-write: 0, which the
+//     bare baseline server answers without its synced write)
+//   --verify-only N      VERIFY <N> <calls/s> <p50 ms> <p99 ms> <errors>
+//   --probe N            PROBE <calls> <mean reply bytes> <errors>
+//     (the first N requests once each, one at a time)
+//   --batch-only 1       BATCH <households> <seconds> <households/s> <failed>
+//
 // Goals (issue 8): Verify >= 60% of the health check's throughput; p99 < 5 ms
 // at concurrency 16 and < 1 ms at 1; VerifyBatch >= 2x unary Verify at 16.
+// Issue 17's goals (against the bare baseline) are checked by service_load.py.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -35,6 +47,10 @@ struct Flags {
   double seconds = 10;
   int pid = 0;
   int verify_only = 0;  // > 0: only Verify at this concurrency
+  std::string measure;  // verify, health or bare-nowrite: one figure
+  int concurrency = 1;  // for --measure
+  int probe = 0;        // > 0: reply size of the first N requests
+  int batch_only = 0;   // > 0: only the VerifyBatch figure
 };
 
 std::string ReadFile(const std::string& path) {
@@ -128,6 +144,14 @@ int main(int argc, char** argv) {
       f.pid = std::stoi(v);
     else if (k == "--verify-only")
       f.verify_only = std::stoi(v);
+    else if (k == "--measure")
+      f.measure = v;
+    else if (k == "--concurrency")
+      f.concurrency = std::stoi(v);
+    else if (k == "--probe")
+      f.probe = std::stoi(v);
+    else if (k == "--batch-only")
+      f.batch_only = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
@@ -165,19 +189,24 @@ int main(int argc, char** argv) {
       requests.push_back(std::move(r));
     }
   }
-  std::printf("%zu requests, %d connections, %.0f s per measurement\n",
-              requests.size(), kChannels, f.seconds);
+  const bool one_figure = !f.measure.empty() || f.probe > 0 || f.batch_only > 0;
+  if (!one_figure) {
+    std::printf("%zu requests, %d connections, %.0f s per measurement\n",
+                requests.size(), kChannels, f.seconds);
+  }
 
   std::vector<std::unique_ptr<hedui::v1::VerificationService::Stub>> stubs;
   stubs.reserve(channels.size());
   for (const auto& channel : channels) {
     stubs.push_back(hedui::v1::VerificationService::NewStub(channel));
   }
+  const bool skip_write = f.measure == "bare-nowrite";
   auto verify = [&](int thread, long i) {
     auto& stub = stubs[static_cast<size_t>(thread) % stubs.size()];
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(30));
+    if (skip_write) ctx.AddMetadata("hedui-bench-write", "0");
     hedui::v1::VerifyResponse response;
     const auto& request =
         requests[static_cast<size_t>(static_cast<long>(thread) * 7919 + i) %
@@ -206,28 +235,63 @@ int main(int argc, char** argv) {
                 v.p50_ms, v.p99_ms, v.errors);
     return v.errors == 0 ? 0 : 1;
   }
+  if (f.probe > 0) {
+    long calls = 0, errors = 0;
+    double bytes = 0;
+    for (size_t i = 0;
+         i < std::min(requests.size(), static_cast<size_t>(f.probe)); ++i) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+      hedui::v1::VerifyResponse response;
+      if (stubs[0]->Verify(&ctx, requests[i], &response).ok()) {
+        ++calls;
+        bytes += static_cast<double>(response.ByteSizeLong());
+      } else {
+        ++errors;
+      }
+    }
+    std::printf("PROBE %ld %.0f %ld\n", calls,
+                calls > 0 ? bytes / static_cast<double>(calls) : 0.0, errors);
+    return errors == 0 ? 0 : 1;
+  }
+  if (!f.measure.empty()) {
+    if (f.measure != "verify" && f.measure != "health" &&
+        f.measure != "bare-nowrite") {
+      std::fprintf(stderr, "unknown --measure %s\n", f.measure.c_str());
+      return 2;
+    }
+    const Measure m = f.measure == "health"
+                          ? Run(f.concurrency, f.seconds, health)
+                          : Run(f.concurrency, f.seconds, verify);
+    std::printf("MEASURE %s %d %.1f %.3f %.3f %ld\n", f.measure.c_str(),
+                f.concurrency, m.rate, m.p50_ms, m.p99_ms, m.errors);
+    return m.errors == 0 ? 0 : 1;
+  }
   double verify_at_16 = 0;
-  for (int concurrency : {1, 16, 64}) {
-    const Measure v = Run(concurrency, f.seconds, verify);
-    const Measure h = Run(concurrency, f.seconds, health);
-    if (concurrency == 16) verify_at_16 = v.rate;
-    std::printf("concurrency %d\n", concurrency);
-    std::printf(
-        "  Verify        %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors "
-        "%ld\n",
-        v.rate, v.p50_ms, v.p99_ms, v.errors);
-    std::printf(
-        "  health check  %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors "
-        "%ld\n",
-        h.rate, h.p50_ms, h.p99_ms, h.errors);
-    std::printf("  ratio %.2f (goal >= 0.60 of the health check): %s\n",
-                v.rate / h.rate, v.rate >= 0.6 * h.rate ? "met" : "MISSED");
-    if (concurrency == 1) {
-      std::printf("  p99 %.2f ms (goal < 1 ms at 1): %s\n", v.p99_ms,
-                  v.p99_ms < 1 ? "met" : "MISSED");
-    } else if (concurrency == 16) {
-      std::printf("  p99 %.2f ms (goal < 5 ms at 16): %s\n", v.p99_ms,
-                  v.p99_ms < 5 ? "met" : "MISSED");
+  if (!f.batch_only) {
+    for (int concurrency : {1, 16, 64}) {
+      const Measure v = Run(concurrency, f.seconds, verify);
+      const Measure h = Run(concurrency, f.seconds, health);
+      if (concurrency == 16) verify_at_16 = v.rate;
+      std::printf("concurrency %d\n", concurrency);
+      std::printf(
+          "  Verify        %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors "
+          "%ld\n",
+          v.rate, v.p50_ms, v.p99_ms, v.errors);
+      std::printf(
+          "  health check  %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors "
+          "%ld\n",
+          h.rate, h.p50_ms, h.p99_ms, h.errors);
+      std::printf("  ratio %.2f (goal >= 0.60 of the health check): %s\n",
+                  v.rate / h.rate, v.rate >= 0.6 * h.rate ? "met" : "MISSED");
+      if (concurrency == 1) {
+        std::printf("  p99 %.2f ms (goal < 1 ms at 1): %s\n", v.p99_ms,
+                    v.p99_ms < 1 ? "met" : "MISSED");
+      } else if (concurrency == 16) {
+        std::printf("  p99 %.2f ms (goal < 5 ms at 16): %s\n", v.p99_ms,
+                    v.p99_ms < 5 ? "met" : "MISSED");
+      }
     }
   }
 
@@ -253,6 +317,11 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(Clock::now() - start).count();
   const double batch_rate = static_cast<double>(results) / seconds;
+  if (f.batch_only) {
+    std::printf("BATCH %ld %.3f %.1f %ld\n", results, seconds, batch_rate,
+                failed + (status.ok() ? 0 : 1));
+    return status.ok() ? 0 : 1;
+  }
   std::printf(
       "VerifyBatch  %ld households in %.2f s: %.0f households/s (%ld failed, "
       "%s)\n",
