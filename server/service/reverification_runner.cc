@@ -40,6 +40,16 @@ absl::Status WriteSynced(rocksdb::DB* db, rocksdb::WriteBatch* batch,
 // A pass started by an assistance-enrollment file ends with the roll scan
 // for duplicate enrolment (domain.md §10: the rolls are scanned whenever
 // enrolments or that feed change), in the write that finishes the job.
+// A FEED job's entries per department whose file touched them (domain.md
+// §10.1: an event names the departments that touched that household, not
+// every file of the pass): one key per department of the job, its value a
+// ReverificationJob holding only that department and its entries, sorted.
+// A job recorded without them (an older server) names every department.
+std::string TouchedKey(uint64_t job_id, int department) {
+  return absl::StrCat(storage::ReverificationJobKey(job_id), "/touched/",
+                      department);
+}
+
 bool ScansForDuplicates(const ReverificationJob& job) {
   if (job.trigger() != ChangeEvent::FEED) return false;
   return std::find(job.departments().begin(), job.departments().end(),
@@ -262,7 +272,8 @@ ReverificationRunner::PrepareJob(ChangeEvent::Trigger trigger,
 }
 
 absl::StatusOr<uint64_t> ReverificationRunner::RecordJob(
-    ReverificationJob job, const std::vector<SwitchRecord>& consumed) {
+    ReverificationJob job, const std::vector<SwitchRecord>& consumed,
+    const std::vector<std::pair<int, std::string>>& touched) {
   std::vector<std::string> ids(job.entry_ids().begin(), job.entry_ids().end());
   auto prepared = PrepareJob(static_cast<ChangeEvent::Trigger>(job.trigger()),
                              std::move(ids), job.caller());
@@ -286,6 +297,9 @@ absl::StatusOr<uint64_t> ReverificationRunner::RecordJob(
     batch.Put(tables_.meta, storage::ReverificationJobKey(prepared->id),
               job.SerializeAsString());
   }
+  for (const auto& [department, value] : touched) {
+    batch.Put(tables_.meta, TouchedKey(prepared->id, department), value);
+  }
   for (const SwitchRecord& record : consumed) {
     batch.Delete(tables_.meta, storage::SwitchRecordKey(record.sequence()));
   }
@@ -308,7 +322,7 @@ absl::StatusOr<uint64_t> ReverificationRunner::QueueJob(
   job.set_caller(caller);
   job.set_created_unix_seconds(absl::ToUnixSeconds(absl::Now()));
   for (std::string& id : entry_ids) job.add_entry_ids(std::move(id));
-  return RecordJob(std::move(job), {});
+  return RecordJob(std::move(job), {}, {});
 }
 
 absl::Status ReverificationRunner::ScheduleDue() {
@@ -373,8 +387,8 @@ absl::StatusOr<bool> ReverificationRunner::TakeUpSwitches() {
     }
   }
   if (pending->empty()) return false;
-  auto entries = EntriesTouchedBy(*pending);
-  if (!entries.ok()) return entries.status();
+  auto touched = EntriesTouchedBy(*pending);
+  if (!touched.ok()) return touched.status();
   ReverificationJob job;
   job.set_trigger(ChangeEvent::FEED);
   // The day the first file was acknowledged (§10.1), even when the server
@@ -392,15 +406,30 @@ absl::StatusOr<bool> ReverificationRunner::TakeUpSwitches() {
   for (int department : departments) {
     job.add_departments(static_cast<hedui::v1::Department>(department));
   }
-  for (std::string& id : *entries) job.add_entry_ids(std::move(id));
-  auto recorded = RecordJob(std::move(job), *pending);
+  std::map<int, ReverificationJob> by_department;
+  for (int department : departments) {
+    by_department[department].add_departments(
+        static_cast<hedui::v1::Department>(department));
+  }
+  for (const auto& [id, of_entry] : *touched) {
+    job.add_entry_ids(id);
+    for (int department : of_entry) {
+      by_department[department].add_entry_ids(id);
+    }
+  }
+  std::vector<std::pair<int, std::string>> touched_values;
+  for (const auto& [department, list] : by_department) {
+    touched_values.emplace_back(department, list.SerializeAsString());
+  }
+  auto recorded = RecordJob(std::move(job), *pending, touched_values);
   if (!recorded.ok()) return recorded.status();
   absl::MutexLock lock(&mu_);
   pending_switches_ = 0;
   return true;
 }
 
-absl::StatusOr<std::vector<std::string>> ReverificationRunner::EntriesTouchedBy(
+absl::StatusOr<ReverificationRunner::TouchedEntries>
+ReverificationRunner::EntriesTouchedBy(
     const std::vector<SwitchRecord>& switches) {
   // What the roll holds now: active entries, and those whose latest report
   // found a department missing or stale (a file of it re-verifies them).
@@ -416,14 +445,19 @@ absl::StatusOr<std::vector<std::string>> ReverificationRunner::EntriesTouchedBy(
       !s.ok()) {
     return s;
   }
-  if (active.empty()) return std::vector<std::string>{};
-  absl::flat_hash_set<std::string> touched;
+  TouchedEntries touched;
+  if (active.empty()) return touched;
+  // The file being looked at.
+  hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
+  auto touch = [&](const std::string& entry_id) {
+    touched[entry_id].insert(static_cast<int>(department));
+  };
   auto add_entries_of =
       [&](const std::vector<std::string>& persons) -> absl::Status {
     for (const std::string& person : persons) {
       auto ids = rolls_->ActiveEntriesOf(person);
       if (!ids.ok()) return ids.status();
-      touched.insert(ids->begin(), ids->end());
+      for (const std::string& id : *ids) touch(id);
     }
     return absl::OkStatus();
   };
@@ -433,15 +467,15 @@ absl::StatusOr<std::vector<std::string>> ReverificationRunner::EntriesTouchedBy(
     auto households = rolls_->ActiveHouseholds();
     if (!households.ok()) return households.status();
     for (const auto& [household, entry_id] : *households) {
-      if (changed.contains(household)) touched.insert(entry_id);
+      if (changed.contains(household)) touch(entry_id);
     }
     return absl::OkStatus();
   };
   std::optional<std::vector<std::string>> roll_persons;
   for (const SwitchRecord& record : switches) {
-    const auto department = record.department();
+    department = record.department();
     if (auto it = unusable.find(department); it != unusable.end()) {
-      touched.insert(it->second.begin(), it->second.end());
+      for (const std::string& id : it->second) touch(id);
     }
     if (record.delta()) {
       std::vector<std::string> persons(record.changed_persons().begin(),
@@ -465,7 +499,7 @@ absl::StatusOr<std::vector<std::string>> ReverificationRunner::EntriesTouchedBy(
           "re-verification: the snapshot before {} batch was retired before "
           "it could be compared; re-verifying every active entry",
           hedui::v1::Department_Name(department));
-      touched.insert(active.begin(), active.end());
+      for (const std::string& id : active) touch(id);
       continue;
     }
     if (!roll_persons.has_value()) {
@@ -493,9 +527,7 @@ absl::StatusOr<std::vector<std::string>> ReverificationRunner::EntriesTouchedBy(
       if (absl::Status s = add_entries_of_households(set); !s.ok()) return s;
     }
   }
-  std::vector<std::string> ids(touched.begin(), touched.end());
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  return touched;
 }
 
 absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
@@ -517,6 +549,37 @@ absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
   for (int department : job.departments()) {
     departments.push_back(static_cast<hedui::v1::Department>(department));
   }
+  // Which of them touched each entry (TouchedKey); a job recorded without
+  // these names all of them.
+  absl::flat_hash_map<std::string, std::vector<hedui::v1::Department>>
+      touched_by;
+  bool per_entry = false;
+  for (hedui::v1::Department department : departments) {
+    std::string value;
+    rocksdb::Status read =
+        tables_.db->Get(rocksdb::ReadOptions(), tables_.meta,
+                        TouchedKey(job.id(), department), &value);
+    if (read.IsNotFound()) continue;
+    if (!read.ok()) {
+      return storage::FromRocks(read, "reading a re-verification job");
+    }
+    ReverificationJob list;
+    if (!list.ParseFromString(value)) {
+      return absl::DataLossError(
+          "a re-verification job's touched entries do not parse");
+    }
+    per_entry = true;
+    for (const std::string& id : list.entry_ids()) {
+      touched_by[id].push_back(department);
+    }
+  }
+  const DepartmentsOf departments_of =
+      [&](const std::string& id) -> std::vector<hedui::v1::Department> {
+    if (!per_entry) return departments;
+    auto it = touched_by.find(id);
+    if (it == touched_by.end()) return {};
+    return it->second;
+  };
   auto first = std::upper_bound(job.entry_ids().begin(), job.entry_ids().end(),
                                 cursor.last_entry_id());
   {
@@ -538,8 +601,8 @@ absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
     next.set_last_entry_id(ids.back());
     next.set_done(cursor.done() + static_cast<int64_t>(ids.size()));
     std::vector<PreparedReverification> written;
-    auto appended =
-        WriteBatch(ids, *date, trigger, departments, job.id(), &next, &written);
+    auto appended = WriteBatch(ids, *date, trigger, departments_of, job.id(),
+                               &next, &written);
     if (!appended.ok()) return appended.status();
     cursor = next;
     first = last;
@@ -558,6 +621,9 @@ absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
     rocksdb::WriteBatch finish;
     finish.Delete(tables_.meta, storage::ReverificationJobKey(job.id()));
     finish.Delete(tables_.meta, storage::ReverificationCursorKey(job.id()));
+    for (int department : job.departments()) {
+      finish.Delete(tables_.meta, TouchedKey(job.id(), department));
+    }
     if (absl::Status s =
             WriteSynced(tables_.db, &finish, "finishing a re-verification job");
         !s.ok()) {
@@ -582,6 +648,10 @@ absl::Status ReverificationRunner::FinishWithDuplicateScan(
       {tables_.meta, storage::ReverificationJobKey(job.id()), std::nullopt});
   finish.push_back(
       {tables_.meta, storage::ReverificationCursorKey(job.id()), std::nullopt});
+  for (int department : job.departments()) {
+    finish.push_back(
+        {tables_.meta, TouchedKey(job.id(), department), std::nullopt});
+  }
   const int new_pairs = scan->new_pairs;
   if (scan->events.empty() && scan->forgotten_pairs == 0) {
     rocksdb::WriteBatch batch;
@@ -619,9 +689,8 @@ absl::Status ReverificationRunner::FinishWithDuplicateScan(
 
 absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     const std::vector<std::string>& entry_ids, absl::CivilDay date,
-    ChangeEvent::Trigger trigger,
-    const std::vector<hedui::v1::Department>& departments, uint64_t job_id,
-    const ReverificationCursor* cursor,
+    ChangeEvent::Trigger trigger, const DepartmentsOf& departments_of,
+    uint64_t job_id, const ReverificationCursor* cursor,
     std::vector<PreparedReverification>* written) {
   // Evaluated before taking the roll lock (the reads and the engine are
   // the work); each entry is checked again under it, and one that changed
@@ -645,8 +714,8 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
       if (!entry->has_value() || (*entry)->state() != RollEntry::ACTIVE) {
         continue;
       }
-      auto prepared =
-          reverifier_->Prepare(**entry, date, trigger, departments, job_id);
+      auto prepared = reverifier_->Prepare(**entry, date, trigger,
+                                           departments_of(id), job_id);
       if (!prepared.ok()) {
         if (absl::IsUnavailable(prepared.status()) ||
             absl::IsResourceExhausted(prepared.status()) ||
@@ -685,8 +754,9 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     if (!now.ok()) return now.status();
     if (!now->has_value() || (*now)->state() != RollEntry::ACTIVE) continue;
     if ((*now)->SerializeAsString() != item.base) {
-      auto again =
-          reverifier_->Prepare(**now, date, trigger, departments, job_id);
+      auto again = reverifier_->Prepare(
+          **now, date, trigger, departments_of(item.prepared.entry.entry_id()),
+          job_id);
       if (!again.ok()) continue;
       item.prepared = *std::move(again);
     }
@@ -702,6 +772,9 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     storage::StoreWrite cursor_write{tables_.meta,
                                      storage::ReverificationCursorKey(job_id),
                                      cursor->SerializeAsString()};
+    // The crash test's points around a job batch's synced write, numbered
+    // like the "batch written" that follows them.
+    Hook("batch evaluated", cursor->done());
     if (records.empty()) {
       rocksdb::WriteBatch batch;
       batch.Put(tables_.meta, cursor_write.key, *cursor_write.value);
@@ -718,6 +791,7 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
   auto done = log_->Append(std::move(records));
   if (!done.ok()) return done.status();
   appended = *std::move(done);
+  if (cursor != nullptr && job_id != 0) Hook("batch appended", cursor->done());
   // The ids the log assigned, kept with the entries for callers to read.
   // Not synced: a crash may lose it, and the runner finds an entry's latest
   // report by the reports' own index, never by this copy.
@@ -752,8 +826,11 @@ absl::StatusOr<SingleReverification> ReverificationRunner::ReverifyNow(
                      " has ended: an ended entry is never re-verified"));
   }
   std::vector<PreparedReverification> written;
-  auto appended =
-      WriteBatch({entry_id}, Today(), trigger, {}, 0, nullptr, &written);
+  const DepartmentsOf no_departments = [](const std::string&) {
+    return std::vector<hedui::v1::Department>{};
+  };
+  auto appended = WriteBatch({entry_id}, Today(), trigger, no_departments, 0,
+                             nullptr, &written);
   if (!appended.ok()) return appended.status();
   if (written.empty() || appended->empty()) {
     return absl::FailedPreconditionError(

@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,8 +49,11 @@ struct ReverificationRunnerOptions {
   absl::Duration poll = absl::Milliseconds(500);
   // The server's today (Asia/Shanghai when empty); tests fix it.
   std::function<absl::CivilDay()> today;
-  // TEST ONLY: called at the points a crash test kills the server
-  // ("job recorded", "batch written") with the entries done so far.
+  // TEST ONLY: called at the points a crash test kills the server, with
+  // the entries done so far: "job recorded" (0); per batch of a job,
+  // "batch evaluated" (before its synced write), "batch appended" (after
+  // it, before the entries' report ids are copied) and "batch written",
+  // each with the count including that batch.
   std::function<void(const char* point, int64_t done)> test_hook;
 };
 
@@ -122,15 +127,22 @@ class ReverificationRunner {
   // The switch records pending now, as one FEED job (one pass for a day's
   // files), written with their deletion. False when there were none.
   absl::StatusOr<bool> TakeUpSwitches();
-  absl::StatusOr<std::vector<std::string>> EntriesTouchedBy(
+  // Each touched entry, sorted, with the departments whose files touched
+  // it (its persons' changed rows, its 户号 register, marriage rows, or a
+  // department its latest report found missing or stale).
+  using TouchedEntries = std::map<std::string, std::set<int>>;
+  absl::StatusOr<TouchedEntries> EntriesTouchedBy(
       const std::vector<hedui::store::v1::SwitchRecord>& switches);
   absl::Status RunJob(const hedui::store::v1::ReverificationJob& job);
   // Prepares, then writes under the roll lock, the entries of one batch.
   // `cursor` (job id, last entry) goes in the same write when set.
+  // `departments_of`: the departments an entry's event names (FEED).
+  using DepartmentsOf =
+      std::function<std::vector<hedui::v1::Department>(const std::string&)>;
   absl::StatusOr<std::vector<storage::Appended>> WriteBatch(
       const std::vector<std::string>& entry_ids, absl::CivilDay date,
       hedui::v1::ChangeEvent::Trigger trigger,
-      const std::vector<hedui::v1::Department>& departments, uint64_t job_id,
+      const DepartmentsOf& departments_of, uint64_t job_id,
       const hedui::store::v1::ReverificationCursor* cursor,
       std::vector<PreparedReverification>* written);
   // The end of a FEED job of an assistance-enrollment file: the whole-roll
@@ -138,9 +150,11 @@ class ReverificationRunner {
   // written with the job's deletion.
   absl::Status FinishWithDuplicateScan(
       const hedui::store::v1::ReverificationJob& job, absl::CivilDay date);
+  // `touched`: per department, its entries (TouchedKey's values).
   absl::StatusOr<uint64_t> RecordJob(
       hedui::store::v1::ReverificationJob job,
-      const std::vector<hedui::store::v1::SwitchRecord>& consumed);
+      const std::vector<hedui::store::v1::SwitchRecord>& consumed,
+      const std::vector<std::pair<int, std::string>>& touched);
   absl::StatusOr<std::vector<hedui::store::v1::ReverificationJob>>
   UnfinishedJobs();
   // Once a day (and at start, catching up after downtime): jobs for the
