@@ -48,7 +48,10 @@ int RunPurge(const CommandContext& ctx, bool dry_run) {
     out << verb << " " << response.reports_purged()
         << " reports verified before " << DateText(response.report_cutoff())
         << " and " << response.person_index_keys_dropped()
-        << " audit person-index keys\n";
+        << " audit person-index keys\n"
+        << verb << " " << response.roll_entries_purged()
+        << " roll entries that ended before "
+        << DateText(response.report_cutoff()) << "\n";
   } else {
     out << "report retention is off: no reports purged\n";
   }

@@ -118,6 +118,7 @@ absl::Status Purger::Purge(bool dry_run, absl::Time now,
         tables, DateNumber(response->report_cutoff()), batching);
     if (!entries.ok()) return entries.status();
     tally->roll_entries = *entries;
+    response->set_roll_entries_purged(*entries);
   }
   if (options_.retired_snapshot_retention_days > 0) {
     const absl::Time cutoff =

@@ -216,6 +216,8 @@ def run(server, work, county, manifest):
     check(int(field(dry, "reports_purged")) == len(purged_ids),
           "the dry run counts %d old reports: %s" % (len(purged_ids), dry))
     check(reports(server) == before, "a dry run deletes nothing")
+    check(int(field(dry, "roll_entries_purged")) == 1,
+          "the dry run counts the one ended roll entry: %s" % dry)
     check(sorted(e for p in programs for e in roll(server, p)) == rolls_before,
           "a dry run deletes no roll entry")
 
@@ -227,6 +229,8 @@ def run(server, work, county, manifest):
           "today's entries keep their person index: %s" % purged)
     check(int(field(purged, "snapshots_purged")) == 0,
           "no snapshot retired 30 days ago: %s" % purged)
+    check(int(field(purged, "roll_entries_purged")) == 1,
+          "the purge counts the one ended roll entry: %s" % purged)
     print("purge: %s" % json.dumps(purged))
     for report_id in purged_ids:
         code, _, _ = cli(server, "report", "get", report_id, identity="staff-1")
