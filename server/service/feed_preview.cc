@@ -630,7 +630,10 @@ absl::StatusOr<hedui::v1::FeedImpact> FeedPreviewer::Evaluate(
       call.method = kReverifyMethod;
       call.regions = {e.region_code()};
       hedui::v1::VerificationRequest again = request;
-      absl::Status before = on_current.Evaluate(call, request, &out.current);
+      // As the switch's re-verification does: the stored consent and
+      // declaration (engine::Occasion).
+      absl::Status before = on_current.Evaluate(
+          call, request, &out.current, engine::Occasion::kReverification);
       if (ConsentExpired(before)) {
         out.counted = true;
         out.consent_expired = true;
@@ -644,7 +647,8 @@ absl::StatusOr<hedui::v1::FeedImpact> FeedPreviewer::Evaluate(
       // An entry the re-verification would refuse (no policy for its
       // county that day) changes nothing either way.
       if (!before.ok()) continue;
-      absl::Status after = on_staged.Evaluate(call, again, &out.staged);
+      absl::Status after = on_staged.Evaluate(
+          call, again, &out.staged, engine::Occasion::kReverification);
       if (!after.ok()) {
         failures[i] = after;
         continue;
