@@ -392,7 +392,7 @@ absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
     }
     return ingestor.Apply();
   }
-  auto held = holds_.Find(batch.department);
+  auto held = CurrentHold(batch.department);
   if (!held.ok()) return held.status();
   if (held->has_value()) {
     const hedui::v1::HeldFeed& feed = (*held)->feed;
@@ -420,7 +420,8 @@ absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
       return absl::FailedPreconditionError(
           "this server does not preview feeds (no rolls are kept)");
     }
-  } else {
+  } else if (preview || previewer_->settings().share < 1) {
+    // (A share of 1 holds nothing: an ingest then skips the evaluation.)
     StagedFeed staged;
     staged.department = batch.department;
     staged.as_of = batch.as_of;
@@ -461,9 +462,22 @@ absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
   return applied;
 }
 
+absl::StatusOr<std::optional<storage::HeldFile>> AdminServiceImpl::CurrentHold(
+    hedui::v1::Department department) {
+  auto held = holds_.Find(department);
+  if (!held.ok() || !held->has_value()) return held;
+  // A confirmation the server died in the middle of: switched in, the hold
+  // not yet dropped. It is not held any more.
+  auto applied = store_->FindBatch(department, (*held)->feed.batch_id());
+  if (!applied.ok()) return applied.status();
+  if (!applied->has_value()) return held;
+  if (absl::Status s = holds_.Drop(department); !s.ok()) return s;
+  return std::optional<storage::HeldFile>();
+}
+
 absl::StatusOr<storage::HeldFile> AdminServiceImpl::HeldNamed(
     hedui::v1::Department department, const std::string& batch_id) {
-  auto held = holds_.Find(department);
+  auto held = CurrentHold(department);
   if (!held.ok()) return held.status();
   if (!held->has_value()) {
     return absl::NotFoundError(absl::StrCat(
@@ -480,10 +494,13 @@ absl::StatusOr<storage::HeldFile> AdminServiceImpl::HeldNamed(
 
 absl::Status AdminServiceImpl::ListHeldFeeds(
     hedui::v1::ListHeldFeedsResponse* response) {
+  absl::MutexLock lock(&decide_mu_);
   auto held = holds_.List();
   if (!held.ok()) return held.status();
-  for (storage::HeldFile& file : *held) {
-    *response->add_feeds() = std::move(file.feed);
+  for (const storage::HeldFile& file : *held) {
+    auto current = CurrentHold(file.feed.department());
+    if (!current.ok()) return current.status();
+    if (current->has_value()) *response->add_feeds() = (*current)->feed;
   }
   return absl::OkStatus();
 }
@@ -493,7 +510,18 @@ absl::Status AdminServiceImpl::ConfirmHeldFeed(
     hedui::v1::IngestResponse* response) {
   const absl::Time start = absl::Now();
   absl::MutexLock lock(&decide_mu_);
-  auto held = HeldNamed(request.department(), request.batch_id());
+  // Read as stored, not through CurrentHold: a confirmation retried after
+  // the server died between the switch and dropping the hold answers as
+  // applied before (and drops the hold then).
+  absl::StatusOr<storage::HeldFile> held = absl::NotFoundError("no held file");
+  if (auto stored = holds_.Find(request.department()); !stored.ok()) {
+    return stored.status();
+  } else if (stored->has_value() &&
+             (*stored)->feed.batch_id() == request.batch_id()) {
+    held = **std::move(stored);
+  } else {
+    held = HeldNamed(request.department(), request.batch_id());
+  }
   if (!held.ok()) return held.status();
   auto records = holds_.LoadRecords(request.department());
   if (!records.ok()) return records.status();

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
@@ -79,6 +80,10 @@ class AdminServiceImpl final : public RawService {
   absl::StatusOr<hedui::v1::IngestResponse> Decide(Call& call,
                                                    FeedIngestor& ingestor,
                                                    bool preview);
+  // The department's held file, if any; one whose batch is already applied
+  // (a confirmation cut short) is dropped here. Under decide_mu_.
+  absl::StatusOr<std::optional<storage::HeldFile>> CurrentHold(
+      hedui::v1::Department department);
   // The held file of the request's department if its batch id is the one
   // named, else NOT_FOUND.
   absl::StatusOr<storage::HeldFile> HeldNamed(hedui::v1::Department department,
