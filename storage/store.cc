@@ -746,6 +746,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
       return s;
     }
   }
+  if (options_.before_switch_hook) options_.before_switch_hook();
   rocksdb::WriteOptions sync;
   sync.sync = true;
   if (absl::Status s =

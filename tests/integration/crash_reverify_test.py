@@ -17,11 +17,14 @@ nobody killing anything; it is run twice and must equal itself (the
 normalisation keeps every field a restart may not change). Then, each from
 a fresh copy, heduid is killed -9 at one point, restarted, and the pass
 left to finish:
-- inside the ingest, before the switch (the client retries the file);
+- inside the ingest, before the switch (the client retries the file),
+  and the same for the same wages sent as a delta (before its write);
 - as the acknowledgement arrives (before the job is recorded);
 - right after the job is recorded;
 - after each batch is written, the last one being the end of the pass
   before the job's completion is recorded;
+- around the second batch's synced write: evaluated, nothing written;
+  written, the entries' report ids not yet copied to them;
 - twice: after a batch and again in the resumed pass; after the job is
   recorded and again after the resumed pass's first batch;
 - with one entry per batch, after the first event's write and after the
@@ -41,7 +44,8 @@ event, as after an uninterrupted run.
 
 The exact points use heduid's test hooks (--test-pause-before-switch-ms,
 --test-pause-reverify-ms: a line on stderr and a pause at "job recorded"
-and each "batch written"), and batches of one entry through
+and each batch's "batch evaluated", "batch appended" and "batch written"),
+and batches of one entry through
 --reverify-batch-size. Expected outcomes come from the reference run, and
 the reference's own content (who gets an event) from the file by
 construction. HEDUI_CRASH_REVERIFY_ONLY=batch,roll,... runs some points
@@ -251,19 +255,27 @@ class World:
         a token one for the rest (no result changes)."""
         rows = list(csv.reader(open(os.path.join(county, "tax.csv"))))
         self.feed = os.path.join(self.work, "tax-full.csv")
+        # The same new wages as a delta: the same generation content after
+        # the switch, so the same events as the snapshot's.
+        self.delta = os.path.join(self.work, "tax-delta.csv")
         self.far_over = set()
-        with open(self.feed, "w", newline="") as f:
+        with open(self.feed, "w", newline="") as f, \
+                open(self.delta, "w", newline="") as g:
             w = csv.writer(f, lineterminator="\n")
+            d = csv.writer(g, lineterminator="\n")
             w.writerows(rows)
+            d.writerow(["op"] + rows[0])
             for i, (entry_id, app) in enumerate(sorted(self.entries.items())):
                 applicant = app["members"][0]["person_id"]
                 if i % 4 == 3:
-                    w.writerow([applicant, "2026-09", "WAGE", "1",
-                                WAGE_PAYER, "2026-09-25"])
+                    row = [applicant, "2026-09", "WAGE", "1", WAGE_PAYER,
+                           "2026-09-25"]
                 else:
                     self.far_over.add(entry_id)
-                    w.writerow([applicant, "2026-09", "WAGE", "100000",
-                                WAGE_PAYER, "2026-09-25"])
+                    row = [applicant, "2026-09", "WAGE", "100000", WAGE_PAYER,
+                           "2026-09-25"]
+                w.writerow(row)
+                d.writerow(["upsert"] + row)
         self.touched = set(self.entries)
 
     # --- one run from the starting state ---------------------------------
@@ -293,14 +305,16 @@ class World:
         self.started.append(s)
         return s
 
-    def ingest(self, server, check_exit=0):
+    def ingest(self, server, check_exit=0, delta=False):
         return cli(server, "ingest", "--department", "TAX", "--as-of",
-                   "2026-11-06", self.feed, check_exit=check_exit)
+                   "2026-11-06", *(["--delta", self.delta] if delta
+                                   else [self.feed]), check_exit=check_exit)
 
-    def ingest_in_background(self, server):
+    def ingest_in_background(self, server, delta=False):
         return subprocess.Popen(
             [HEDUI, "--server", server.address, "ingest", "--department",
-             "TAX", "--as-of", "2026-11-06", self.feed],
+             "TAX", "--as-of", "2026-11-06",
+             *(["--delta", self.delta] if delta else [self.feed])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env=cli_env(server))
 
@@ -537,7 +551,8 @@ def run(world, work, started):
         d = server.workdir
         s = world.server(d, today=server.today)
         if name.startswith("stream"):
-            world.ingest(s)  # the client retries a file never acknowledged
+            # The client retries a file never acknowledged.
+            world.ingest(s, delta="delta" in name)
         events, reports = world.settle(
             s, trigger, wanted if wanted is not None else applications)
         r = ref or (reference, ref_reports)
@@ -566,6 +581,14 @@ def run(world, work, started):
         kill_at(s, "test-hook: before switch")
         check(client.wait(60) != 0, "the client was not acknowledged")
         finish("stream: before the switch", s, "the file staged, not switched")
+        # The same for a delta: killed before its synced write.
+        d = world.fresh("stream-delta")
+        s = world.server(d, extra=["--test-pause-before-switch-ms", "20000"])
+        client = world.ingest_in_background(s, delta=True)
+        kill_at(s, "test-hook: before switch")
+        check(client.wait(60) != 0, "the client was not acknowledged")
+        finish("stream: delta before the switch", s,
+               "the delta read, not written")
 
     if part("ack"):
         # 2. As the acknowledgement arrives: before the job is recorded (the
@@ -598,6 +621,19 @@ def run(world, work, started):
                       else "%d of %d written" % (done, total))
             finish("batch: after %d" % done, s, landed,
                    follow=done in (BATCH, total))
+
+    if part("write"):
+        # 4b. Around one batch's synced write: its entries evaluated and
+        # nothing written; the write durable and the entries' report ids not
+        # yet copied to them.
+        for point in ("batch evaluated", "batch appended"):
+            d = world.fresh(point.replace(" ", "-"))
+            s = world.server(d, pause=PAUSE_MS)
+            world.ingest(s)
+            kill_at(s, hook_line(point, 2 * BATCH))
+            finish("write: %s %d" % (point.split()[1], 2 * BATCH), s,
+                   "%s %d of %d" % (point, 2 * BATCH, total),
+                   follow=point == "batch appended")
 
     if part("double"):
         # 5. Twice: after the first batch, then in the resumed pass after the
