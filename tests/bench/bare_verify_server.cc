@@ -18,8 +18,11 @@
 // group (one WAL write and one fdatasync for the group), as any plain RocksDB
 // client gets for free; what the baseline does not have is a writer of its own
 // that forms groups while the previous one syncs (the design issue 17 asks
-// Hedui for). A call whose metadata says `hedui-bench-write: 0` skips the
-// write: the same baseline without durability, from the same process.
+// Hedui for). 16 writers by default: with 4 the durable baseline lost ~20 % at
+// concurrency 16 and 64 (fewer writers to join a group), 64 gained nothing
+// over 16 (100,000 residents, 2026-12-07). A call whose metadata says
+// `hedui-bench-write: 0` skips the write: the same baseline without durability,
+// from the same process.
 //
 // Run on a COPY of heduid's store: this process writes into the reports
 // family (keys under "~bare-bench/", which no reader of Hedui's ever parses).
