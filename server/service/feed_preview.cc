@@ -602,6 +602,7 @@ absl::StatusOr<hedui::v1::FeedImpact> FeedPreviewer::Evaluate(
   struct Outcome {
     bool counted = false;  // active, and evaluated or its consent expired
     bool consent_expired = false;
+    bool refused = false;  // the staged evaluation was refused
     RollKey roll;
     hedui::v1::Report current;
     hedui::v1::Report staged;
@@ -649,11 +650,16 @@ absl::StatusOr<hedui::v1::FeedImpact> FeedPreviewer::Evaluate(
       if (!before.ok()) continue;
       absl::Status after = on_staged.Evaluate(
           call, again, &out.staged, engine::Occasion::kReverification);
-      if (!after.ok()) {
+      if (absl::IsUnavailable(after) || absl::IsResourceExhausted(after) ||
+          absl::IsDataLoss(after)) {
         failures[i] = after;
         continue;
       }
       out.counted = true;
+      // Refused on the file's data (registered outside the county now): the
+      // switch's re-verification is refused too, stores no report and makes
+      // no event, so no result changes.
+      out.refused = !after.ok();
     }
   };
   const size_t threads =
@@ -681,6 +687,7 @@ absl::StatusOr<hedui::v1::FeedImpact> FeedPreviewer::Evaluate(
       roll.set_consent_expired(roll.consent_expired() + 1);
       continue;
     }
+    if (out.refused) continue;
     CountEntryImpact(out.current, out.staged, &roll);
   }
   for (auto& [key, roll] : rolls) {

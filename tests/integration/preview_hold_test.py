@@ -212,6 +212,40 @@ def main():
           "a preview re-verifies nothing")
     print("preview: %s" % roll)
 
+    # The registration, previewed as a full snapshot: the county's own file
+    # again touches nobody; one with I's applicant registered in another
+    # county touches I's entry alone (its row and its 户号 register), whose
+    # re-verification would then be refused (outside the program's county).
+    reg = next(d for d in manifest["departments"]
+               if d["department"] == "HOUSEHOLD_REGISTRATION")
+    reg_path = os.path.join(county, reg["file"])
+    code, out, err = cli(server, "--output", "json", "ingest", "--preview",
+                         "--department", "HOUSEHOLD_REGISTRATION", "--as-of",
+                         reg["as_of"], "--batch-id", "reg-same", reg_path)
+    check(code == 0 and json.loads(out).get("impact", {}).get("rolls", [])
+          == [], "the same registration touches nobody: %d %s %s"
+          % (code, out, err))
+    moved = os.path.join(work, "registration-moved.csv")
+    with open(reg_path, newline="") as src, open(moved, "w",
+                                                 newline="") as dst:
+        rows = list(csv.reader(src))
+        w = csv.writer(dst, lineterminator="\n")
+        w.writerow(rows[0])
+        region = rows[0].index("region_code")
+        for row in rows[1:]:
+            if row[0] == applicant("I"):
+                row[region] = "320582"
+            w.writerow(row)
+    code, out, err = cli(server, "--output", "json", "ingest", "--preview",
+                         "--department", "HOUSEHOLD_REGISTRATION", "--as-of",
+                         reg["as_of"], "--batch-id", "reg-moved", moved)
+    check(code == 0, "the moved registration previews: %d %s" % (code, err))
+    _, _, reg_roll = impact_of(out)
+    check(int(reg_roll["entries_touched"]) == 1,
+          "one entry touched by the registration: %s" % reg_roll)
+    check(departments(server) == before_departments,
+          "the registration previews switch nothing")
+
     # 2. The same file ingested the same day: the switch does what the
     # preview said.
     cli(server, "ingest", "--department", "TAX", "--as-of", "2026-11-05",
