@@ -25,8 +25,9 @@ using ::testing::UnorderedElementsAreArray;
 
 // Every command of README "Commands", by where it is typed.
 const std::vector<std::string> kTopLevel = {
-    "ingest",  "departments", "data",  "verify", "report", "stats",     "roll",
-    "reviews", "changes",     "audit", "health", "admin",  "completion"};
+    "ingest", "feeds",  "departments", "data",      "verify",
+    "report", "stats",  "roll",        "reviews",   "changes",
+    "audit",  "health", "admin",       "completion"};
 const std::vector<std::string> kRoll = {"enroll", "withdraw", "attach-consent",
                                         "get",    "list",     "reverify"};
 const std::vector<std::string> kChanges = {"list", "get", "watch", "resolve",
@@ -52,7 +53,7 @@ TEST(CompletionTest, ScriptListsEveryCommand) {
         "\"completion\") echo \"bash\"",
         "\"roll\") echo \"enroll withdraw attach-consent get list "
         "reverify\"",
-        "\"reviews\") echo \"due\"",
+        "\"reviews\") echo \"due\"", "\"feeds\") echo \"held confirm discard\"",
         "\"changes\") echo \"list get watch resolve stats\"",
         "\"admin\") echo \"backup backups verify-backup prune-backups "
         "purge\""}) {
