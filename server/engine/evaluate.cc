@@ -74,8 +74,7 @@ std::vector<std::string> PersonsToRead(
 
 absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
                       const hedui::store::v1::RecordSet& records,
-                      const Policy& policy, Report* report,
-                      Occasion occasion) {
+                      const Policy& policy, Report* report, Occasion occasion) {
   report->Clear();
   absl::StatusOr<EvaluationContext> built =
       BuildContext(request, records, policy);

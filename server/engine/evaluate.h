@@ -8,8 +8,8 @@
 #include "hedui/store/v1/records.pb.h"
 #include "hedui/v1/report.pb.h"
 #include "hedui/v1/verification.pb.h"
-#include "server/engine/policy/policy.h"
 #include "server/engine/context/occasion.h"
+#include "server/engine/policy/policy.h"
 
 namespace hedui::engine {
 
@@ -30,11 +30,10 @@ std::vector<std::string> PersonsToRead(
 // FAILED_PRECONDITION when the policy has no values for the day and region.
 // `occasion`: kReverification for a roll entry verified again with its
 // stored declaration and consent (occasion.h).
-absl::Status Evaluate(
-    const hedui::v1::VerificationRequest& request,
-    const hedui::store::v1::RecordSet& records, const Policy& policy,
-    hedui::v1::Report* report,
-    Occasion occasion = Occasion::kApplication);
+absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
+                      const hedui::store::v1::RecordSet& records,
+                      const Policy& policy, hedui::v1::Report* report,
+                      Occasion occasion = Occasion::kApplication);
 
 }  // namespace hedui::engine
 

@@ -14,9 +14,9 @@
 #include "hedui/v1/verification.pb.h"
 #include "server/engine/arithmetic/look_back_window.h"
 #include "server/engine/context/data_freshness.h"
+#include "server/engine/context/occasion.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_values.h"
-#include "server/engine/context/occasion.h"
 
 namespace hedui::engine {
 

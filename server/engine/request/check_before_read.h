@@ -7,9 +7,9 @@
 #include "absl/time/civil_time.h"
 #include "hedui/v1/codes.pb.h"
 #include "hedui/v1/verification.pb.h"
+#include "server/engine/context/occasion.h"
 #include "server/engine/policy/policy.h"
 #include "server/engine/policy/policy_values.h"
-#include "server/engine/context/occasion.h"
 
 namespace hedui::engine {
 
@@ -44,10 +44,9 @@ struct PreReadCheck {
 // `request.verification_date` must be set (the service fills in today when
 // the caller left it out); `today` is the server's day in Asia/Shanghai.
 // Pure: no clock, no store.
-PreReadCheck CheckBeforeRead(
-    const hedui::v1::VerificationRequest& request, absl::CivilDay today,
-    const Policy& policy,
-    Occasion occasion = Occasion::kApplication);
+PreReadCheck CheckBeforeRead(const hedui::v1::VerificationRequest& request,
+                             absl::CivilDay today, const Policy& policy,
+                             Occasion occasion = Occasion::kApplication);
 
 }  // namespace hedui::engine
 

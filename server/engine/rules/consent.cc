@@ -203,8 +203,8 @@ ConsentCheck CheckConsent(const VerificationRequest& request,
 
 void EvaluateConsent(const EvaluationContext& ctx, hedui::v1::Report* report) {
   const VerificationRequest& request = *ctx.request;
-  const Checked checked = Check(
-      request, ctx.day, ctx.policy.consent_validity_months, ctx.occasion);
+  const Checked checked =
+      Check(request, ctx.day, ctx.policy.consent_validity_months, ctx.occasion);
   const ConsentCheck& check = checked.check;
   // Masked as in the refusal: a county may number consents by the
   // applicant's resident ID.

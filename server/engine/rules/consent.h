@@ -31,10 +31,9 @@ struct ConsentCheck {
 
 // `validity_months`: the policy's consent_validity_months (signed on
 // 2025-11-01 with 12: valid up to and including 2026-10-31).
-ConsentCheck CheckConsent(
-    const hedui::v1::VerificationRequest& request, absl::CivilDay day,
-    int validity_months,
-    Occasion occasion = Occasion::kApplication);
+ConsentCheck CheckConsent(const hedui::v1::VerificationRequest& request,
+                          absl::CivilDay day, int validity_months,
+                          Occasion occasion = Occasion::kApplication);
 
 // The CONSENT finding of a report (PASS with the consent's id, date and
 // signers when valid).

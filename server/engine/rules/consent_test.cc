@@ -516,13 +516,12 @@ TEST(OccasionTest, StoredConsentCoversAMinorWhoTurned18SinceSigning) {
               ::testing::ElementsAre(kTurns18Today));
   // The roll entry's stored consent does not, until it expires
   // (2027-10-19).
+  EXPECT_TRUE(CheckConsent(request, kDay, 12, Occasion::kReverification).valid);
   EXPECT_TRUE(
-      CheckConsent(request, kDay, 12, Occasion::kReverification).valid);
-  EXPECT_TRUE(CheckConsent(request, D(2027, 10, 19), 12,
-                           Occasion::kReverification)
-                  .valid);
-  const ConsentCheck expired = CheckConsent(request, D(2027, 10, 20), 12,
-                                            Occasion::kReverification);
+      CheckConsent(request, D(2027, 10, 19), 12, Occasion::kReverification)
+          .valid);
+  const ConsentCheck expired =
+      CheckConsent(request, D(2027, 10, 20), 12, Occasion::kReverification);
   EXPECT_FALSE(expired.valid);
   EXPECT_TRUE(expired.expired);
   EXPECT_TRUE(expired.missing_signers.empty());
@@ -533,8 +532,8 @@ TEST(OccasionTest, StoredConsentStillNeedsWhoWasAdultWhenSigned) {
   // occasion.
   const VerificationRequest request =
       Parse(Dibao(Member(kSpouse, "SPOUSE"), {kHead}));
-  for (Occasion occasion : {Occasion::kApplication,
-                             Occasion::kReverification}) {
+  for (Occasion occasion :
+       {Occasion::kApplication, Occasion::kReverification}) {
     const ConsentCheck check = CheckConsent(request, kDay, 12, occasion);
     EXPECT_FALSE(check.valid);
     EXPECT_THAT(check.missing_signers, ::testing::ElementsAre(kSpouse));
