@@ -588,21 +588,52 @@ absl::Status ReverificationRunner::RunJob(const ReverificationJob& job) {
     if (oldest_unix_ == 0) oldest_unix_ = job.created_unix_seconds();
   }
   const auto trigger = static_cast<ChangeEvent::Trigger>(job.trigger());
+  auto batch_after = [&](decltype(first) from) {
+    return std::vector<std::string>(
+        from, from + std::min<ptrdiff_t>(options_.batch_size,
+                                         job.entry_ids().end() - from));
+  };
+  // The next batch is evaluated while this one's synced write runs (the
+  // write is mostly waiting for the disk): its entries are others, and
+  // CommitBatch checks each again under the roll lock. Nothing of it is
+  // durable before its own write, so a kill loses only work.
+  std::optional<absl::StatusOr<std::vector<Pending>>> ahead;
+  std::thread ahead_thread;
+  auto join_ahead = [&] {
+    if (ahead_thread.joinable()) ahead_thread.join();
+  };
+  struct JoinAtExit {
+    std::function<void()> join;
+    ~JoinAtExit() { join(); }
+  } join_at_exit{join_ahead};
   while (first != job.entry_ids().end()) {
     {
       absl::MutexLock lock(&mu_);
       if (stop_) return absl::OkStatus();
     }
-    const auto last =
-        first +
-        std::min<ptrdiff_t>(options_.batch_size, job.entry_ids().end() - first);
-    std::vector<std::string> ids(first, last);
+    std::vector<std::string> ids = batch_after(first);
+    const auto last = first + static_cast<ptrdiff_t>(ids.size());
     ReverificationCursor next = cursor;
     next.set_last_entry_id(ids.back());
     next.set_done(cursor.done() + static_cast<int64_t>(ids.size()));
+    absl::StatusOr<std::vector<Pending>> pending;
+    join_ahead();
+    if (ahead.has_value()) {
+      pending = *std::move(ahead);
+      ahead.reset();
+    } else {
+      pending = EvaluateBatch(ids, *date, trigger, departments_of, job.id());
+    }
+    if (!pending.ok()) return pending.status();
+    if (options_.overlap && last != job.entry_ids().end()) {
+      ahead_thread = std::thread([&, following = batch_after(last)] {
+        ahead =
+            EvaluateBatch(following, *date, trigger, departments_of, job.id());
+      });
+    }
     std::vector<PreparedReverification> written;
-    auto appended = WriteBatch(ids, *date, trigger, departments_of, job.id(),
-                               &next, &written);
+    auto appended = CommitBatch(*std::move(pending), *date, trigger,
+                                departments_of, job.id(), &next, &written);
     if (!appended.ok()) return appended.status();
     cursor = next;
     first = last;
@@ -692,13 +723,22 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     ChangeEvent::Trigger trigger, const DepartmentsOf& departments_of,
     uint64_t job_id, const ReverificationCursor* cursor,
     std::vector<PreparedReverification>* written) {
+  auto pending =
+      EvaluateBatch(entry_ids, date, trigger, departments_of, job_id);
+  if (!pending.ok()) return pending.status();
+  return CommitBatch(*std::move(pending), date, trigger, departments_of, job_id,
+                     cursor, written);
+}
+
+absl::StatusOr<std::vector<ReverificationRunner::Pending>>
+ReverificationRunner::EvaluateBatch(const std::vector<std::string>& entry_ids,
+                                    absl::CivilDay date,
+                                    ChangeEvent::Trigger trigger,
+                                    const DepartmentsOf& departments_of,
+                                    uint64_t job_id) {
   // Evaluated before taking the roll lock (the reads and the engine are
   // the work); each entry is checked again under it, and one that changed
   // meanwhile (a consent attached, withdrawn) is evaluated again or left.
-  struct Pending {
-    std::string base;  // the entry as evaluated, serialized
-    PreparedReverification prepared;
-  };
   // Evaluated on as many threads as the options say, each entry in its
   // slot, so the batch keeps the order of the job.
   std::vector<std::optional<Pending>> slots(entry_ids.size());
@@ -745,7 +785,15 @@ absl::StatusOr<std::vector<storage::Appended>> ReverificationRunner::WriteBatch(
     if (!failures[i].ok()) return failures[i];
     if (slots[i].has_value()) pending.push_back(*std::move(slots[i]));
   }
+  return pending;
+}
 
+absl::StatusOr<std::vector<storage::Appended>>
+ReverificationRunner::CommitBatch(
+    std::vector<Pending> pending, absl::CivilDay date,
+    ChangeEvent::Trigger trigger, const DepartmentsOf& departments_of,
+    uint64_t job_id, const ReverificationCursor* cursor,
+    std::vector<PreparedReverification>* written) {
   absl::MutexLock roll_lock(&rolls_->mu());
   std::vector<storage::ServiceRecord> records;
   written->clear();

@@ -44,6 +44,8 @@ struct ReverificationRunnerOptions {
   int batch_size = 64;
   // Threads evaluating a batch's entries (the write is one).
   int threads = 2;
+  // A job's next batch is evaluated while the current one is written.
+  bool overlap = true;
   // How often pending switch records are looked for when nobody wakes the
   // runner.
   absl::Duration poll = absl::Milliseconds(500);
@@ -141,6 +143,22 @@ class ReverificationRunner {
       std::function<std::vector<hedui::v1::Department>(const std::string&)>;
   absl::StatusOr<std::vector<storage::Appended>> WriteBatch(
       const std::vector<std::string>& entry_ids, absl::CivilDay date,
+      hedui::v1::ChangeEvent::Trigger trigger,
+      const DepartmentsOf& departments_of, uint64_t job_id,
+      const hedui::store::v1::ReverificationCursor* cursor,
+      std::vector<PreparedReverification>* written);
+  // WriteBatch's two halves: the evaluation (no lock, nothing written) and
+  // the write under the roll lock, each entry checked again there.
+  struct Pending {
+    std::string base;  // the entry as evaluated, serialized
+    PreparedReverification prepared;
+  };
+  absl::StatusOr<std::vector<Pending>> EvaluateBatch(
+      const std::vector<std::string>& entry_ids, absl::CivilDay date,
+      hedui::v1::ChangeEvent::Trigger trigger,
+      const DepartmentsOf& departments_of, uint64_t job_id);
+  absl::StatusOr<std::vector<storage::Appended>> CommitBatch(
+      std::vector<Pending> pending, absl::CivilDay date,
       hedui::v1::ChangeEvent::Trigger trigger,
       const DepartmentsOf& departments_of, uint64_t job_id,
       const hedui::store::v1::ReverificationCursor* cursor,
