@@ -54,7 +54,8 @@ struct StoreOptions {
   // Test only: the Env the database runs on (e.g. one that counts syncs).
   rocksdb::Env* env = nullptr;
   // Test only: called after a new snapshot's files are ingested and before
-  // it is made current (the crash test pauses here).
+  // it is made current, and before a delta's synced write (the crash tests
+  // pause here).
   std::function<void()> before_switch_hook;
 };
 
