@@ -49,6 +49,13 @@ class SessionAbuse(i16.Test):
     def __init__(self):
         super().__init__()
         self.admin_pb = self.stubs["admin_pb2"]
+        # A 特困 system beside the standard callers, for the duplicate pairs.
+        subprocess.run([os.path.join(harness.SOURCE, "deploy", "dev-ca.sh"),
+                        self.tls, "tekun-system"], check=True,
+                       capture_output=True)
+        with open(os.path.join(self.tls, "callers.textproto"), "a") as f:
+            f.write('callers { identity: "tekun-system" role: PROGRAM_SYSTEM '
+                    'programs: [TEKUN] region_codes: "320581" }\n')
         self.tax_as_of = 2
         self.as_of = {}
 
@@ -463,6 +470,137 @@ class SessionAbuse(i16.Test):
         self.still_serving("bad certificates")
         print("certificates: every bad one refused, the expired one audited")
 
+    # --- 3. duplicate enrolment: both sides enrolled at once, cycles --------
+    def duplicates(self, cycles=3):
+        import copy
+        Event = self.ch_pb.ChangeEvent
+        tekun_app = next((a for a, lab in self.apps
+                          if a["program"] == "TEKUN"
+                          and a["region_code"] == "320581"
+                          and lab["verdict"] == "MEETS_CRITERIA"
+                          and len(a["members"]) == 1 and not a["obligors"]
+                          and a["verification_date"] <= i16.TODAY), None)
+        check(tekun_app is not None, "a 特困 household of one in 320581")
+        P = tekun_app["members"][0]["person_id"]
+        used = {m["person_id"] for a in self.own for m in a["members"]}
+        dibao_app = next((a for a in self.pick("DIBAO", "320581", 40, used)
+                          if not a["single_person_member_id"]
+                          and P not in [m["person_id"] for m in a["members"]]),
+                         None)
+        check(dibao_app is not None, "a 低保 household to declare P in")
+        dibao_app = copy.deepcopy(dibao_app)
+        dibao_app["members"].append({
+            "person_id": P, "name": tekun_app["members"][0]["name"],
+            "relation": "PARENT", "declared_monthly_income_fen": {},
+            "informal_work": False})
+        dibao_app["consent"]["signer_ids"].append(P)
+
+        def dup_events(who, program):
+            out, token = [], ""
+            while True:
+                page = self.changes(who).ListChanges(
+                    self.ch_pb.ListChangesRequest(
+                        program=program, page_token=token, page_size=500),
+                    timeout=30)
+                out += [e for e in page.events
+                        if e.kind == Event.DUPLICATE_ENROLLMENT]
+                token = page.next_page_token
+                if not token:
+                    return out
+
+        def report(who, app):
+            return self.verify(who).Verify(self.vs_pb.VerifyRequest(
+                request=i16.to_request(app, self.v_pb)), timeout=60).report
+
+        def enroll(who, rep, request_id, out):
+            request = self.roll_pb.EnrollRequest(
+                request_id=request_id, program=rep.program,
+                region_code="320581", report_id=rep.report_id)
+            request.approval_date.CopyFrom(rep.verification_date)
+            if self.r_pb.Verdict.Name(rep.verdict) == "NEEDS_REVIEW":
+                request.resolution.caseworker = "caseworker-7"
+                request.resolution.reason = "一人一保待核实，先行纳入"
+            try:
+                out[who] = self.rolls(who).Enroll(request, timeout=60).entry
+            except grpc.RpcError as e:
+                out[who] = e
+
+        entries_seen = set()
+        reports_seen = set()
+        for cycle in range(cycles):
+            t_rep = report("tekun-system", tekun_app)
+            d_rep = report("dibao-system", dibao_app)
+            reports_seen.update((t_rep.report_id, d_rep.report_id))
+            before = (len(dup_events("dibao-system", self.codes.DIBAO)),
+                      len(dup_events("tekun-system", self.codes.TEKUN)))
+            out = {}
+            threads = [threading.Thread(target=enroll, args=(
+                who, rep, "sa-dup-%s-%d" % (who, cycle), out))
+                for who, rep in (("tekun-system", t_rep),
+                                 ("dibao-system", d_rep))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            for who, entry in out.items():
+                check(not isinstance(entry, grpc.RpcError),
+                      "cycle %d: %s's enrolment: %s" % (cycle, who, entry))
+                entries_seen.add(entry.entry_id)
+            time.sleep(1)
+            d_ev = dup_events("dibao-system", self.codes.DIBAO)
+            t_ev = dup_events("tekun-system", self.codes.TEKUN)
+            new = (len(d_ev) - before[0], len(t_ev) - before[1])
+            print("  cycle %d: enrolled at once, new events %s" % (cycle, new))
+            check(new == (1, 1), "cycle %d: both enrolled at once: one new "
+                  "event per side, got %s (DIBAO side, TEKUN side)"
+                  % (cycle, new))
+            for e, own, other_program, own_report in (
+                    (d_ev[-1], out["dibao-system"], self.codes.TEKUN, d_rep),
+                    (t_ev[-1], out["tekun-system"], self.codes.DIBAO, t_rep)):
+                check(e.entry_id == own.entry_id
+                      and e.duplicate.other_program == other_program
+                      and e.duplicate.other_region_code == "320581",
+                      "the event is its own side's, naming the other's "
+                      "program and county: %s" % e)
+                text = str(e)
+                mine = (own.entry_id, own_report.report_id)
+                for other in entries_seen | reports_seen:
+                    check(other in mine or other not in text,
+                          "no other entry or report id (%s) in the event: %s"
+                          % (other, text))
+                check(P not in e.summary and e.summary,
+                      "the summary masks P: %s" % e.summary)
+            check(all(e.program == self.codes.DIBAO for e in
+                      dup_events("dibao-system",
+                                 self.codes.PROGRAM_UNSPECIFIED)),
+                  "the 低保 system sees no 特困 event")
+            # Both withdrawn at once: the pair ends without an event.
+            wd = {}
+
+            def withdraw(who, entry):
+                try:
+                    self.rolls(who).Withdraw(self.roll_pb.WithdrawRequest(
+                        request_id="sa-dup-wd-%s-%d" % (who, cycle),
+                        entry_id=entry.entry_id,
+                        reason=self.roll_pb.RollEntry.VOLUNTARY), timeout=60)
+                    wd[who] = "OK"
+                except grpc.RpcError as e:
+                    wd[who] = e
+            threads = [threading.Thread(target=withdraw, args=(w, out[w]))
+                       for w in out]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            check(all(v == "OK" for v in wd.values()), "withdrawn: %s" % wd)
+            time.sleep(0.5)
+            check((len(dup_events("dibao-system", self.codes.DIBAO)),
+                   len(dup_events("tekun-system", self.codes.TEKUN)))
+                  == (len(d_ev), len(t_ev)), "a withdrawal makes no event")
+        self.personal.update((P, tekun_app["members"][0]["name"]))
+        print("duplicates: %d enrol/withdraw cycles, one event per side each"
+              % cycles)
+
     # --- 4. purge -----------------------------------------------------------
     def purge(self):
         def roll_ids():
@@ -527,6 +665,7 @@ def main():
     check(len(confirms) >= len(KILL_DELAYS),
           "the confirmations are audited: %d" % len(confirms))
     t.certificates()
+    t.duplicates()
     t.purge()
     t.logs()
     print("session_abuse_test: OK (%.0f s)" % (time.time() - started))
