@@ -161,6 +161,38 @@ class SessionAbuse(i16.Test):
             check("as_of" in err or "as-of" in err,
                   "the refusal of %s names the as-of date: %s" % (as_of, err))
             self.clean("preview " + as_of, err)
+        # The same through the raw stream: the header's fields named.
+        ingest = self.channel("admin-1").stream_unary(
+            ADMIN + "Ingest", request_serializer=lambda b: b,
+            response_deserializer=lambda b: b)
+        body = field_bytes(2, b"op,person_id,period,income_type,amount_yuan,"
+                           b"payer,pay_date\n")
+
+        def day(y, m, d):
+            return field_varint(1, y) + field_varint(2, m) + field_varint(3, d)
+        for what, header, field in (
+                ("department 999", field_varint(1, 999)
+                 + field_bytes(2, day(2026, 11, 5)), "header.department"),
+                ("as_of year 99999", field_varint(1, self.codes.TAX)
+                 + field_bytes(2, day(99999, 11, 5)), "header.as_of"),
+                ("as_of month 13", field_varint(1, self.codes.TAX)
+                 + field_bytes(2, day(2026, 13, 5)), "header.as_of"),
+                ("batch_id with a control character",
+                 field_varint(1, self.codes.TAX)
+                 + field_bytes(2, day(2026, 11, 5))
+                 + field_bytes(4, b"a\x01b"), "header.batch_id")):
+            for preview in (True, False):
+                h = header + field_varint(3, 1) + (
+                    field_varint(5, 1) if preview else b"")
+                try:
+                    ingest(iter([field_bytes(1, h), body]), timeout=30)
+                    fail("an Ingest with %s accepted" % what)
+                except grpc.RpcError as e:
+                    check(e.code() == INVALID and field in (e.details() or ""),
+                          "Ingest%s with %s: INVALID_ARGUMENT naming %s: %s %s"
+                          % (" preview" if preview else "", what, field,
+                             e.code(), e.details()))
+        check(self.held() == [], "no refused file held")
         self.still_serving("absurd previews")
         print("held-feed bounds: every field named")
 
@@ -286,6 +318,41 @@ class SessionAbuse(i16.Test):
                 department=self.codes.TAX, batch_id="race-other"), timeout=60)
         self.still_serving("the race")
         print("race: one outcome, consistent")
+        # Two files that would each be held, sent at once: one is held, the
+        # other refused naming it (at most one held file per department).
+        before = departments(self.server)["TAX"]
+        # Each changes three verdicts: 3, 4 and 5 are untouched so far; 0, 1
+        # and 2 were raised only if the held file was confirmed.
+        paths = {n: self.write_tax([self.own[k]["members"][0]["person_id"]
+                                    for k in keys], n, op)
+                 for n, keys, op in (
+                     ("twin-a", (3, 4, 5), "upsert"),
+                     ("twin-b", (0, 1, 2), "delete" if ok_conf else "upsert"))}
+        res = {}
+
+        def go(n, as_of):
+            res[n] = cli(self.server, "--output", "json", "ingest",
+                         "--department", "TAX", "--as-of", as_of, "--delta",
+                         "--batch-id", n, paths[n])
+        threads = [threading.Thread(target=go, args=(
+            n, "2026-11-%02d" % (self.tax_as_of + i)))
+            for i, n in enumerate(paths)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.tax_as_of += 2
+        held = [h.batch_id for h in self.held()]
+        check(len(held) == 1, "one of two files sent at once is held: %s"
+              % held)
+        loser = "twin-b" if held == ["twin-a"] else "twin-a"
+        check(res[loser][0] == 4 and held[0] in res[loser][2],
+              "the other is refused naming the held one: %s" % (res[loser],))
+        check(departments(self.server)["TAX"] == before,
+              "neither file switched")
+        self.admin().DiscardHeldFeed(self.admin_pb.DiscardHeldFeedRequest(
+            department=self.codes.TAX, batch_id=held[0]), timeout=60)
+        print("two would-hold files at once: one held, one refused")
 
     # --- 1c. kill -9 during a confirmation ----------------------------------
     def kill_during_confirm(self, batch, delay):
@@ -445,6 +512,28 @@ class SessionAbuse(i16.Test):
                   for e in audited),
               "the expired certificate's refusal is audited: %s"
               % [str(e)[:200] for e in audited])
+        # The expired certificate on the streaming calls too.
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=ca,
+            private_key=open(os.path.join(d, "expired.key"), "rb").read(),
+            certificate_chain=open(os.path.join(d, "expired.crt"), "rb").read())
+        ch = grpc.secure_channel("localhost:%d" % self.server.port, creds)
+        for method, kind in (("/hedui.v1.ChangeService/WatchChanges", "out"),
+                             (ADMIN + "Ingest", "in")):
+            try:
+                if kind == "out":
+                    list(ch.unary_stream(method, lambda b: b, lambda b: b)(
+                        b"", timeout=10))
+                else:
+                    ch.stream_unary(method, lambda b: b, lambda b: b)(
+                        iter([b""]), timeout=10)
+                fail("%s with an expired certificate answered" % method)
+            except grpc.RpcError as e:
+                check(e.code() == grpc.StatusCode.UNAUTHENTICATED
+                      and "2021-06-15" in (e.details() or ""),
+                      "%s with an expired certificate: %s %s"
+                      % (method, e.code(), e.details()))
+        ch.close()
         # Garbage as a certificate: the client library refuses it or the
         # handshake fails; heduid keeps serving.
         for garbage in (b"not a certificate", os.urandom(2048)):
