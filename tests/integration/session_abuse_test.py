@@ -19,7 +19,13 @@ never from asking the server:
   one signed by a non-CA intermediate, one without clientAuth purpose are
   refused; an expired and a not-yet-valid one from the CA are refused
   (the expired one UNAUTHENTICATED naming its end date, audited);
-- purge: the dry run deletes nothing; the purge keeps every active entry;
+- purge (report retention 20 days): the dry run deletes nothing; the purge
+  deletes the ended entries and keeps every active entry and the report it
+  was enrolled on (its latest report is purged: a known defect, checked only
+  with HEDUI_PROBE_KNOWN_DEFECTS=1);
+- duplicate enrolment: both sides enrolled at once and withdrawn at once,
+  three times: one event per side each time, naming only the other side's
+  program and county, no other entry or report id, the member masked;
 - no resident ID or name in heduid's log or RocksDB's LOG files."""
 import os
 import subprocess
@@ -692,44 +698,73 @@ class SessionAbuse(i16.Test):
 
     # --- 4. purge -----------------------------------------------------------
     def purge(self):
-        def roll_ids():
-            out, token = [], ""
-            while True:
-                page = self.rolls("staff-1").ListRoll(self.roll_pb.ListRollRequest(
-                    program=self.codes.DIBAO, region_code="320581",
-                    page_token=token, page_size=500), timeout=30)
-                out += [e.entry_id for e in page.entries]
-                token = page.next_page_token
-                if not token:
-                    return set(out)
+        """With a report retention of 20 days the purge's cutoff (from the
+        real clock, 2026-12 or later) is after the test's today 2026-11-10:
+        every ended entry (the withdrawn one, the duplicate cycles') is past
+        it, and so is every active entry's report."""
+        def entry(entry_id):
+            try:
+                return self.rolls("staff-1").GetRollEntry(
+                    self.roll_pb.GetRollEntryRequest(entry_id=entry_id),
+                    timeout=30)
+            except grpc.RpcError as e:
+                check(e.code() == NOT_FOUND, "GetRollEntry %s: %s"
+                      % (entry_id, e))
+                return None
 
-        active = {e.entry_id for e in self.entries}
-        before = roll_ids()
-        cli(self.server, "admin", "purge", "--dry-run", check_exit=0)
-        check(roll_ids() == before, "the dry run deletes nothing")
-        # Six years on (past the 1825-day retention): the withdrawn entry
-        # is purged, no active one.
+        active = [e.entry_id for e in self.entries]
         self.server.stop()
         self.close_channels()
         self.server = Server(self.work, self.data, tls_dir=self.tls,
                              hold_feeds=True,
-                             extra_args=["--purge-interval-hours", "0"])
-        self.server.today = "2032-11-10"
+                             extra_args=["--report-retention-days", "20",
+                                         "--purge-interval-hours", "0"])
+        self.server.today = i16.TODAY
         self.server.start()
-        before = roll_ids()
+        check(entry(self.withdrawn.entry_id) is not None,
+              "the withdrawn entry is there before the purge")
         code, out, err = cli(self.server, "--output", "json", "admin", "purge",
                              "--dry-run", check_exit=0)
-        check(roll_ids() == before, "the dry run deletes nothing: %s" % out)
-        cli(self.server, "admin", "purge", check_exit=0)
-        after = roll_ids()
-        check(active <= after, "every active entry survives the purge: lost %s"
-              % (active - after))
+        check('"roll_entries_purged"' in out, "the dry run counts ended "
+              "entries: %s" % out)
+        check(entry(self.withdrawn.entry_id) is not None,
+              "the dry run deletes nothing: %s" % out)
+        code, out2, err = cli(self.server, "--output", "json", "admin",
+                              "purge", check_exit=0)
+        check(entry(self.withdrawn.entry_id) is None,
+              "the withdrawn entry is purged: %s" % out2)
         for entry_id in active:
-            self.rolls("staff-1").GetRollEntry(self.roll_pb.GetRollEntryRequest(
-                entry_id=entry_id), timeout=30)
-        print("purge: dry run deletes nothing, active entries kept (%s)"
-              % out.strip().replace("\n", " ")[:200])
-
+            check(entry(entry_id) is not None,
+                  "active entry %s survives the purge" % entry_id)
+        # The report each active entry was enrolled on is kept. Its latest
+        # report (latest_report_id, what its verdict and gradual exit rest
+        # on) is purged once past the cutoff while the entry still names it:
+        # a known defect, checked only with HEDUI_PROBE_KNOWN_DEFECTS=1.
+        dangling = []
+        for entry_id in active:
+            e = entry(entry_id)
+            for field, report_id in (("report_id", e.report_id),
+                                     ("latest_report_id", e.latest_report_id)):
+                if not report_id:
+                    continue
+                try:
+                    self.verify("staff-1").GetReport(
+                        self.vs_pb.GetReportRequest(report_id=report_id),
+                        timeout=30)
+                except grpc.RpcError as x:
+                    check(x.code() == NOT_FOUND, "GetReport: %s" % x)
+                    check(field == "latest_report_id",
+                          "active entry %s's enrolment report %s purged"
+                          % (entry_id, report_id))
+                    dangling.append((entry_id, report_id))
+        if dangling:
+            print("  KNOWN DEFECT: active entries name purged latest reports: "
+                  "%s" % dangling)
+        check(not (KNOWN and dangling), "active entries name purged latest "
+              "reports: %s" % dangling)
+        print("purge: dry run deletes nothing; ended entries purged, active "
+              "ones and their enrolment reports kept (%s)"
+              % out2.strip().replace("\n", " ")[:200])
 
 def main():
     t = SessionAbuse()
