@@ -53,6 +53,8 @@ KILL_DELAYS = (0.02, 0.08, 0.15, 0.3, 0.6)
 
 class SessionAbuse(i16.Test):
     def __init__(self):
+        # Its own work directory's name, not issue16_abuse_test's.
+        i16.workdir = lambda _: harness.workdir("session-abuse")
         super().__init__()
         self.admin_pb = self.stubs["admin_pb2"]
         # A 特困 system beside the standard callers, for the duplicate pairs.
