@@ -701,6 +701,28 @@ TEST_F(RollRetentionTest, EntriesEndedBeforeTheCutoffGoWithEveryKey) {
   EXPECT_EQ(rolls_->AllocateEntryId().value(), "E000000000006");
 }
 
+// domain.md §10.1: "Reports that active entries rest on are kept by the
+// purge": the enrolment's report and the latest re-verification's, which
+// the entry shows and its next re-verification compares with. An ended
+// entry's latest report goes by its date.
+TEST_F(RollRetentionTest, AnActiveEntrysLatestReportIsKept) {
+  hedui::v1::RollEntry active = Entry(kActiveOld, 3, ids_[0]);
+  active.set_latest_report_id(ids_[2]);  // verified 2026-10-03
+  Enrol(active);
+  hedui::v1::RollEntry ended = Entry(kWithdrawnOld, 1, ids_[1]);
+  ended.set_latest_report_id(ids_[5]);
+  Enrol(ended);
+  End(ended, absl::CivilDay(2026, 11, 20), hedui::v1::RollEntry::VOLUNTARY);
+
+  ASSERT_TRUE(MakePurger(30)->Run(kAdmin, /*dry_run=*/false, kNow).ok());
+  EXPECT_TRUE(log_->GetReport(ids_[0])->has_value());
+  EXPECT_TRUE(log_->GetReport(ids_[2])->has_value())
+      << "the active entry's latest report was purged";
+  EXPECT_FALSE(log_->GetReport(ids_[3])->has_value()) << "an unused old one";
+  EXPECT_FALSE(log_->GetReport(ids_[5])->has_value())
+      << "an ended entry's latest report goes by its date";
+}
+
 TEST_F(RollRetentionTest, HighestPurgedEntryNumberIsNeverGivenAgain) {
   // The newest entry ended long ago: after it goes, its number stays taken.
   const hedui::v1::RollEntry entry = Entry(kWithdrawnOld, 1, ids_[1]);

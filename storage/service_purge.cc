@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "hedui/v1/report.pb.h"
+#include "hedui/v1/roll_service.pb.h"
 #include "hedui/v1/verification_service.pb.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -59,6 +61,47 @@ absl::StatusOr<uint64_t> ReadReportNumberFloor(Store::ServiceTables tables) {
   return ReadBigEndian64(stored);
 }
 
+namespace {
+
+// The latest reports of the active roll entries: an entry shows its
+// latest verdict, gradual exit and review from it, and its next
+// re-verification compares with it (domain.md §10.1 "Reports that active
+// entries rest on are kept by the purge"). The enrolment's own report is
+// kept by its `r` key; a later re-verification's report has none, so the
+// entries are read once per purge run. A report that becomes an entry's
+// latest while this runs is today's, never below the cutoff.
+absl::StatusOr<absl::flat_hash_set<std::string>> LatestReportsOfActiveEntries(
+    Store::ServiceTables tables) {
+  absl::flat_hash_set<std::string> out;
+  if (tables.rolls == nullptr) return out;
+  const std::string lower_key(1, kRollEntryTag);
+  const std::string upper_key(1, static_cast<char>(kRollEntryTag + 1));
+  const rocksdb::Slice lower(lower_key), upper(upper_key);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      tables.db->NewIterator(read, tables.rolls));
+  hedui::v1::RollEntry entry;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    if (!entry.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a roll entry is damaged; purge stopped");
+    }
+    if (entry.state() == hedui::v1::RollEntry::ACTIVE &&
+        !entry.latest_report_id().empty()) {
+      out.insert(entry.latest_report_id());
+    }
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "reading the roll entries");
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
                                      uint32_t before_yyyymmdd,
                                      const PurgeBatching& batching) {
@@ -75,6 +118,9 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
   absl::StatusOr<uint64_t> stored_floor = ReadReportNumberFloor(tables);
   if (!stored_floor.ok()) return stored_floor.status();
   uint64_t floor = *stored_floor;
+  absl::StatusOr<absl::flat_hash_set<std::string>> latest =
+      LatestReportsOfActiveEntries(tables);
+  if (!latest.ok()) return latest.status();
 
   int64_t purged = 0;
   int in_batch = 0;
@@ -95,6 +141,7 @@ absl::StatusOr<int64_t> PurgeReports(Store::ServiceTables tables,
     }
     // A report an active roll entry rests on stays: the entry's baseline
     // and the declaration its re-verifications use.
+    if (latest->contains(report_id)) continue;
     absl::StatusOr<bool> in_use = ReportInUse(tables, report_id);
     if (!in_use.ok()) return in_use.status();
     if (*in_use) continue;
