@@ -20,9 +20,9 @@ never from asking the server:
   refused; an expired and a not-yet-valid one from the CA are refused
   (the expired one UNAUTHENTICATED naming its end date, audited);
 - purge (a retention putting the cutoff after the test's today): the dry run deletes nothing; the purge
-  deletes the ended entries and keeps every active entry and the report it
-  was enrolled on (its latest report is purged: a known defect, checked only
-  with HEDUI_PROBE_KNOWN_DEFECTS=1);
+  deletes the ended entries and keeps every active entry, the report it
+  was enrolled on and its latest report (this probe found the latest one
+  purged; fixed);
 - duplicate enrolment: both sides enrolled at once and withdrawn at once,
   three times: one event per side each time, naming only the other side's
   program and county, no other entry or report id, the member masked;
@@ -46,7 +46,6 @@ import issue16_abuse_test as i16  # noqa: E402
 from issue16_abuse_test import (DENIED, INVALID, NOT_FOUND,  # noqa: E402
                                 field_bytes, field_varint, wait_for)
 
-KNOWN = os.environ.get("HEDUI_PROBE_KNOWN_DEFECTS") == "1"
 ADMIN = "/hedui.v1.AdminService/"
 KILL_DELAYS = (0.02, 0.08, 0.15, 0.3, 0.6)
 
@@ -748,10 +747,9 @@ class SessionAbuse(i16.Test):
         for entry_id in active:
             check(entry(entry_id) is not None,
                   "active entry %s survives the purge" % entry_id)
-        # The report each active entry was enrolled on is kept. Its latest
-        # report (latest_report_id, what its verdict and gradual exit rest
-        # on) is purged once past the cutoff while the entry still names it:
-        # a known defect, checked only with HEDUI_PROBE_KNOWN_DEFECTS=1.
+        # The report each active entry was enrolled on is kept, and so is
+        # its latest report (latest_report_id, what its verdict and gradual
+        # exit rest on).
         dangling = []
         for entry_id in active:
             e = entry(entry_id)
@@ -769,13 +767,10 @@ class SessionAbuse(i16.Test):
                           "active entry %s's enrolment report %s purged"
                           % (entry_id, report_id))
                     dangling.append((entry_id, report_id))
-        if dangling:
-            print("  KNOWN DEFECT: active entries name purged latest reports: "
-                  "%s" % dangling)
-        check(not (KNOWN and dangling), "active entries name purged latest "
-              "reports: %s" % dangling)
+        check(not dangling, "active entries name purged latest reports: %s"
+              % dangling)
         print("purge: dry run deletes nothing; ended entries purged, active "
-              "ones and their enrolment reports kept (%s)"
+              "ones and their enrolment and latest reports kept (%s)"
               % out2.strip().replace("\n", " ")[:200])
 
 def main():
