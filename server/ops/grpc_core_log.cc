@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/support/log.h"
@@ -16,6 +18,17 @@ namespace {
 // Never freed: gRPC's threads may log until the process exits, after
 // static destructors have run.
 std::atomic<spdlog::logger*> grpc_logger{nullptr};
+
+// A logger replaced by a later RouteGrpcCoreLogs() stays alive (a gRPC
+// thread may still be using it) and reachable from here, so that a leak
+// checker sees it kept, not lost.
+void KeepReplaced(spdlog::logger* replaced) {
+  if (replaced == nullptr) return;
+  static std::mutex mu;
+  static auto* kept = new std::vector<spdlog::logger*>();
+  std::lock_guard<std::mutex> lock(mu);
+  kept->push_back(replaced);
+}
 
 spdlog::level::level_enum Level(gpr_log_severity severity) {
   switch (severity) {
@@ -52,7 +65,7 @@ void RouteGrpcCoreLogs() {
   // GRPC_VERBOSITY already chose what reaches here.
   logger->set_level(spdlog::level::trace);
   logger->flush_on(main->flush_level());
-  grpc_logger.exchange(logger, std::memory_order_acq_rel);  // old one leaked
+  KeepReplaced(grpc_logger.exchange(logger, std::memory_order_acq_rel));
   gpr_set_log_function(&LogGrpcCoreLine);
 }
 
