@@ -28,7 +28,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, check, cli, dev_certificates, fail,  # noqa: E402
+from harness import (wait_for, Server, check, cli, dev_certificates, fail,  # noqa: E402
                      generate_county, ingest_county, workdir)
 import grpc  # noqa: E402
 from grpc_python import (channel, check_standard_details,  # noqa: E402
@@ -101,16 +101,6 @@ APPLICATIONS = int(os.environ.get("HEDUI_CHANGES_APPLICATIONS", "400"))
 # not touch re-verifies to the same results (as in reverify_test.py).
 EVENTS_TODAY = "2026-11-10"
 WAGE_PAYER = "91320581000009DLL7"
-
-
-def wait_for(condition, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    fail("timed out waiting for %s" % what)
 
 
 def with_events(server, work, stubs, ch_pb, ch_grpc):

@@ -31,6 +31,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
 from harness import (DATAGEN, Server, check, cli, dev_certificates,  # noqa: E402
                      fail, ingest_county, workdir)
 from grpc_python import channel, generate_stubs  # noqa: E402
@@ -47,13 +48,7 @@ KNOWN_FAILURES = {}
 
 
 def wait_for(condition, what, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.3)
-    fail("timed out waiting for %s" % what)
+    return harness.wait_for(condition, what, timeout, interval=0.3)
 
 
 def main():

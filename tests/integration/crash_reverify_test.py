@@ -67,6 +67,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
 from harness import (HEDUI, Server, check, cli, cli_env, fail,  # noqa: E402
                      generate_county, ingest_county, workdir)
 from grpc_python import channel, generate_stubs  # noqa: E402
@@ -95,13 +96,7 @@ WAGE_PAYER = "91320581000009DLL7"
 
 
 def wait_for(condition, what, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    fail("timed out waiting for %s" % what)
+    return harness.wait_for(condition, what, timeout, interval=0.1)
 
 
 def consent_last_day(app):

@@ -31,7 +31,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (SOURCE, Server, check, cli, fail,  # noqa: E402
+from harness import (wait_for, SOURCE, Server, check, cli, fail,  # noqa: E402
                      generate_county, ingest_county, workdir)
 from grpc_python import channel, generate_stubs  # noqa: E402
 from service_test import to_request  # noqa: E402
@@ -58,16 +58,6 @@ def certificates(directory):
     subprocess.run([os.path.join(SOURCE, "deploy", "dev-ca.sh"), directory,
                     "tekun-system"], check=True, capture_output=True)
     return directory
-
-
-def wait_for(condition, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    fail("timed out waiting for %s" % what)
 
 
 def main():

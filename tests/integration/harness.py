@@ -33,6 +33,18 @@ def check(condition, message):
 POLICY = os.path.join(SOURCE, "deploy", "policy", "example.textproto")
 
 
+def wait_for(condition, what, timeout=60, interval=0.2):
+    """The first truthy value of condition(), polled every `interval`
+    seconds; fails naming `what` after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    fail("timed out waiting for %s" % what)
+
+
 def dev_certificates(directory):
     """Development CA, server and client certificates (deploy/dev-ca.sh)."""
     if not os.path.exists(os.path.join(directory, "ca.crt")):

@@ -38,6 +38,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
 from harness import (Server, check, cli, dev_certificates, fail,  # noqa: E402
                      generate_county, ingest_county, workdir)
 import grpc  # noqa: E402
@@ -87,13 +88,7 @@ def rss_kib(pid):
 
 
 def wait_for(condition, what, timeout=90):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    fail("timed out waiting for %s" % what)
+    return harness.wait_for(condition, what, timeout, interval=0.2)
 
 
 class Test:

@@ -30,7 +30,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, check, cli, departments,  # noqa: E402
+from harness import (wait_for, Server, check, cli, departments,  # noqa: E402
                      dev_certificates, fail, generate_county, ingest_county,
                      workdir)
 from grpc_python import (channel, check_standard_details,  # noqa: E402
@@ -42,16 +42,6 @@ APPLICATIONS = int(os.environ.get("HEDUI_PREVIEW_APPLICATIONS", "400"))
 TODAY = "2026-11-10"
 ROLL = 12
 WAGE_PAYER = "91320581000009DLL7"
-
-
-def wait_for(condition, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    fail("timed out waiting for %s" % what)
 
 
 def main():

@@ -33,7 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, check, cli, dev_certificates, fail,  # noqa: E402
+from harness import (wait_for, Server, check, cli, dev_certificates, fail,  # noqa: E402
                      generate_county, ingest_county, workdir)
 from grpc_python import channel, generate_stubs  # noqa: E402
 from service_test import to_request  # noqa: E402
@@ -41,16 +41,6 @@ from service_test import to_request  # noqa: E402
 RESIDENTS = int(os.environ.get("HEDUI_REVERIFY_RESIDENTS", "20000"))
 APPLICATIONS = int(os.environ.get("HEDUI_REVERIFY_APPLICATIONS", "400"))
 TODAY = "2026-11-10"
-
-
-def wait_for(condition, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    fail("timed out waiting for %s" % what)
 
 
 def main():
