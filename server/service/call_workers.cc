@@ -1,0 +1,1 @@
+#include "server/service/call_workers.h"
