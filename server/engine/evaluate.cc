@@ -9,6 +9,7 @@
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/report/finding_builder.h"
 #include "server/engine/report/what_would_change.h"
+#include "server/engine/reviews/review_schedule.h"
 #include "server/engine/rules/assets.h"
 #include "server/engine/rules/composition.h"
 #include "server/engine/rules/consent.h"
@@ -92,7 +93,11 @@ absl::Status Evaluate(const hedui::v1::VerificationRequest& request,
   AddDepartments(ctx, report);
 
   EvaluateConsent(ctx, report);
-  if (!EvaluateComposition(&ctx, report)) {
+  const bool anyone_alive = EvaluateComposition(&ctx, report);
+  // From the members as counted, in every program: the review period does
+  // not wait for a CANNOT_WORK finding (domain.md §10.1 "Reviews").
+  report->set_review_period_months(JudgeReviewPeriodMonths(ctx));
+  if (!anyone_alive) {
     // No living declared member: the other criteria are absent and the
     // household does not meet them (domain.md §10.1). The consent, judged
     // before any record was read, stays.

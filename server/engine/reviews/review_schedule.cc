@@ -7,6 +7,7 @@
 #include "google/protobuf/descriptor.h"
 #include "hedui/store/v1/records.pb.h"
 #include "server/engine/report/record_text.h"
+#include "server/engine/rules/tekun.h"
 
 namespace hedui::engine {
 namespace {
@@ -14,27 +15,8 @@ namespace {
 namespace store = hedui::store::v1;
 using hedui::v1::Report;
 
-constexpr int kWorkingAgeFrom = 16;
-constexpr int kWorkingAgeUntil = 60;  // 60 and over cannot work
 constexpr int kLowestGrade = 1;
 constexpr int kHighestGrade = 4;
-
-// domain.md §5 "cannot work", as the 特困 rule reads it (rules/tekun.cc): a
-// multiple disability of grade 1–2 counts like a physical one.
-bool DisablesWork(store::DisabilityCategory category, int grade) {
-  switch (category) {
-    case store::INTELLECTUAL:
-    case store::MENTAL:
-      return grade >= 1 && grade <= 3;
-    case store::PHYSICAL:
-    case store::MULTIPLE:
-      return grade >= 1 && grade <= 2;
-    case store::VISUAL:
-      return grade == 1;
-    default:
-      return false;
-  }
-}
 
 // The report keeps a disability record only as its evidence line: matched
 // against the engine's own wording of every category and grade, so the
@@ -50,7 +32,7 @@ bool EvidenceDisablesWork(const std::string& record) {
       store::DisabilityRecord r;
       r.set_category(category);
       r.set_grade(grade);
-      if (DescribeRecord(r) == record) return DisablesWork(category, grade);
+      if (DescribeRecord(r) == record) return DisablesWork(r);
     }
   }
   return false;
@@ -89,7 +71,26 @@ bool DeclaredStudent(const Report& report, const std::string& person_id) {
 
 }  // namespace
 
+int JudgeReviewPeriodMonths(const EvaluationContext& ctx) {
+  const bool disability_fresh = ctx.freshness.Usable(hedui::v1::DISABILITY);
+  for (const MemberView* m : ctx.counted) {
+    if (m->age < kWorkingAgeFrom || m->age >= kWorkingAgeUntil) continue;
+    if (m->declared->full_time_student()) continue;
+    if (!disability_fresh) return kShortReviewMonths;
+    const auto& held = m->records->disability();
+    if (std::none_of(
+            held.begin(), held.end(),
+            [](const store::DisabilityRecord& r) { return DisablesWork(r); })) {
+      return kShortReviewMonths;
+    }
+  }
+  return kLongReviewMonths;
+}
+
 int ReviewPeriodMonths(const Report& latest_report) {
+  if (latest_report.review_period_months() > 0) {
+    return latest_report.review_period_months();
+  }
   const hedui::v1::Household& household = latest_report.household();
   const std::string& covered =
       latest_report.request().single_person_member_id();

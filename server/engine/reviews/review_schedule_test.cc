@@ -264,8 +264,9 @@ TEST(ReviewPeriodMonthsTest, SixWhenACountedMemberCanWork) {
   }
 }
 
-// Through the engine: a 特困 household's CANNOT_WORK evidence as the engine
-// words it is read back.
+// Through the engine: a 特困 report stored before review_period_months
+// existed (0) has its CANNOT_WORK evidence, as the engine words it, read
+// back.
 TEST(ReviewPeriodMonthsTest, ReadsTheEnginesTekunReport) {
   namespace t = testing;
   const CivilDay day(2026, 11, 5);
@@ -277,10 +278,221 @@ TEST(ReviewPeriodMonthsTest, ReadsTheEnginesTekunReport) {
     d->set_person_id(id);
     d->set_category(t::store::PHYSICAL);
     d->set_grade(grade);
-    const hedui::v1::Report report = h.Evaluate();
+    hedui::v1::Report report = h.Evaluate();
     ASSERT_NE(t::FindingOf(report, hedui::v1::Finding::CANNOT_WORK), nullptr);
+    EXPECT_EQ(report.review_period_months(), expected) << "grade " << grade;
+    report.clear_review_period_months();
     EXPECT_EQ(ReviewPeriodMonths(report), expected) << "grade " << grade;
   }
+}
+
+// A report that carries its period: the field, whatever the report shows.
+TEST(ReviewPeriodMonthsTest, TheStoredPeriodWins) {
+  // A working-age member with no disability shown: 6 when derived.
+  const std::string shown = Member("A", 40) + Disability("FRESH");
+  EXPECT_EQ(ReviewPeriodMonths(ReportOf(shown)), 6);
+  EXPECT_EQ(ReviewPeriodMonths(ReportOf(shown + "review_period_months: 12")),
+            12);
+  // An old-age household: 12 when derived.
+  const std::string old_age = Member("A", 75) + Disability("FRESH");
+  EXPECT_EQ(ReviewPeriodMonths(ReportOf(old_age)), 12);
+  EXPECT_EQ(ReviewPeriodMonths(ReportOf(old_age + "review_period_months: 6")),
+            6);
+}
+
+// The period judged at evaluation time (Report.review_period_months), from
+// the records, in every program. Expected values by hand from domain.md
+// §10.1 "Reviews" and §5 "cannot work"; verification on 2026-11-05, every
+// department as of 2026-11-01 unless a test moves DISABILITY (maximum age
+// 92 days in the example policy, deploy/policy/example.textproto).
+class JudgedPeriodTest : public ::testing::Test {
+ protected:
+  static constexpr CivilDay kDay = CivilDay(2026, 11, 5);
+
+  static void Disable(testing::HouseholdBuilder& h, const std::string& id,
+                      testing::store::DisabilityCategory category, int grade) {
+    testing::store::DisabilityRecord* d = h.Person(id)->add_disability();
+    d->set_person_id(id);
+    d->set_category(category);
+    d->set_grade(grade);
+  }
+};
+
+constexpr CivilDay JudgedPeriodTest::kDay;
+
+constexpr hedui::v1::Program kEveryProgram[] = {
+    hedui::v1::DIBAO,         hedui::v1::TEKUN,   hedui::v1::LOW_INCOME_MARGIN,
+    hedui::v1::TEMPORARY,     hedui::v1::MEDICAL, hedui::v1::HOUSING,
+    hedui::v1::UNION_HARDSHIP};
+
+// The case: a program without CANNOT_WORK (低保 and the others but
+// 特困) whose only working-age member has a "cannot work" disability on
+// fresh data calls for 12 months, like 特困; without the disability, 6.
+TEST_F(JudgedPeriodTest, FreshCannotWorkDisabilityInEveryProgram) {
+  for (hedui::v1::Program program : kEveryProgram) {
+    const std::string name = hedui::v1::Program_Name(program);
+    testing::HouseholdBuilder h(program, kDay);
+    const std::string head = h.AddMember(CivilDay(1986, 4, 4));  // 40
+    h.AddMember(CivilDay(1950, 3, 3), hedui::v1::PARENT);        // 76
+    const hedui::v1::Report able = h.Evaluate();
+    EXPECT_EQ(able.review_period_months(), 6) << name;
+    EXPECT_EQ(ReviewPeriodMonths(able), 6) << name;
+
+    Disable(h, head, testing::store::PHYSICAL, 1);
+    const hedui::v1::Report disabled = h.Evaluate();
+    EXPECT_EQ(disabled.review_period_months(), 12) << name;
+    EXPECT_EQ(ReviewPeriodMonths(disabled), 12) << name;
+    EXPECT_EQ(testing::FindingOf(disabled, hedui::v1::Finding::CANNOT_WORK) !=
+                  nullptr,
+              program == hedui::v1::TEKUN)
+        << name;
+  }
+}
+
+// A DIBAO report stored before the field (0) is derived the old way, from
+// what it shows: no disability records, so the disabled member counts as
+// able to work. The stored field is what fixes that.
+TEST_F(JudgedPeriodTest, OldDibaoReportFallsBackToItsFindings) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  const std::string head = h.AddMember(CivilDay(1986, 4, 4));
+  Disable(h, head, testing::store::MENTAL, 2);
+  hedui::v1::Report report = h.Evaluate();
+  EXPECT_EQ(ReviewPeriodMonths(report), 12);
+  report.set_review_period_months(0);
+  EXPECT_EQ(ReviewPeriodMonths(report), 6);
+}
+
+// §5 "cannot work" disabilities, each on the household's only working-age
+// member, in 低保.
+TEST_F(JudgedPeriodTest, WhichDisabilitiesStopWork) {
+  namespace s = testing::store;
+  struct Case {
+    s::DisabilityCategory category;
+    int grade;
+    int expected;
+  };
+  const std::vector<Case> cases = {
+      {s::INTELLECTUAL, 3, 12}, {s::INTELLECTUAL, 4, 6}, {s::MENTAL, 1, 12},
+      {s::MENTAL, 3, 12},       {s::MENTAL, 4, 6},       {s::PHYSICAL, 2, 12},
+      {s::PHYSICAL, 3, 6},      {s::VISUAL, 1, 12},      {s::VISUAL, 2, 6},
+      {s::HEARING, 1, 6},       {s::SPEECH, 1, 6},       {s::MULTIPLE, 2, 12},
+      {s::MULTIPLE, 3, 6},
+  };
+  for (const Case& c : cases) {
+    testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+    const std::string head = h.AddMember(CivilDay(1986, 4, 4));
+    Disable(h, head, c.category, c.grade);
+    EXPECT_EQ(h.Evaluate().review_period_months(), c.expected)
+        << s::DisabilityCategory_Name(c.category) << " " << c.grade;
+  }
+}
+
+// Stale or missing disability data: 6 (domain.md §10.1), in a program
+// without CANNOT_WORK as in 特困. Stale when older than 92 days: as of
+// 2026-08-05 is 92 days before 2026-11-05 (fresh), 08-04 is 93 (stale).
+TEST_F(JudgedPeriodTest, StaleDisabilityDataGivesSix) {
+  for (hedui::v1::Program program : {hedui::v1::DIBAO, hedui::v1::TEKUN}) {
+    const std::string name = hedui::v1::Program_Name(program);
+    testing::HouseholdBuilder h(program, kDay);
+    const std::string head = h.AddMember(CivilDay(1986, 4, 4));
+    Disable(h, head, testing::store::INTELLECTUAL, 1);
+    h.SetAsOf(hedui::v1::DISABILITY, CivilDay(2026, 8, 5));
+    EXPECT_EQ(h.Evaluate().review_period_months(), 12) << name;
+    h.SetAsOf(hedui::v1::DISABILITY, CivilDay(2026, 8, 4));
+    EXPECT_EQ(h.Evaluate().review_period_months(), 6) << name;
+    h.RemoveDepartment(hedui::v1::DISABILITY);
+    EXPECT_EQ(h.Evaluate().review_period_months(), 6) << name;
+  }
+}
+
+// Members whom age or study excuse need no disability data: stale data
+// leaves such a household at 12.
+TEST_F(JudgedPeriodTest, StaleDataDoesNotMatterWithoutAWorkingAgeMember) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  h.AddMember(CivilDay(1950, 3, 3));                    // 76
+  h.AddMember(CivilDay(2015, 6, 1), hedui::v1::CHILD);  // 11
+  h.SetAsOf(hedui::v1::DISABILITY, CivilDay(2026, 1, 1));
+  EXPECT_EQ(h.Evaluate().review_period_months(), 12);
+}
+
+// Working age is 16–59 on the verification date (domain.md §5): born
+// 2010-11-05 is 16 on 2026-11-05, born 2010-11-06 still 15; born 1966-11-05
+// is 60, born 1966-11-06 still 59. Each alone with a 76-year-old head.
+TEST_F(JudgedPeriodTest, WorkingAgeOnTheVerificationDate) {
+  const std::vector<std::pair<CivilDay, int>> cases = {
+      {CivilDay(2010, 11, 5), 6},
+      {CivilDay(2010, 11, 6), 12},
+      {CivilDay(1966, 11, 5), 12},
+      {CivilDay(1966, 11, 6), 6},
+  };
+  for (const auto& [birth, expected] : cases) {
+    testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+    h.AddMember(CivilDay(1950, 3, 3));
+    h.AddMember(birth, hedui::v1::CHILD);
+    EXPECT_EQ(h.Evaluate().review_period_months(), expected) << birth;
+  }
+}
+
+// A declared full-time student of working age is not counted as able to
+// work (domain.md §10.1), whatever the state of the disability data.
+TEST_F(JudgedPeriodTest, DeclaredFullTimeStudentCannotWork) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  h.AddMember(CivilDay(1950, 3, 3));                           // 76
+  const std::string child = h.AddMember(CivilDay(2006, 9, 1),  // 20
+                                        hedui::v1::CHILD);
+  EXPECT_EQ(h.Evaluate().review_period_months(), 6);
+  h.Member(child)->set_full_time_student(true);
+  EXPECT_EQ(h.Evaluate().review_period_months(), 12);
+  h.SetAsOf(hedui::v1::DISABILITY, CivilDay(2026, 1, 1));
+  EXPECT_EQ(h.Evaluate().review_period_months(), 12);
+}
+
+// Single-person coverage: only the covered member counts. A parent of 56
+// without income or disability and a child of 26 with a qualifying
+// disability; nobody has income, so the household is below the margin line
+// and coverage applies (domain.md §2).
+TEST_F(JudgedPeriodTest, SinglePersonCoverageCountsTheCoveredMemberOnly) {
+  struct Case {
+    std::string name;
+    testing::store::DisabilityCategory category;
+    int grade;
+    bool ask_coverage;
+    int expected;
+  };
+  const std::vector<Case> cases = {
+      {"covered, mental 2: cannot work", testing::store::MENTAL, 2, true, 12},
+      {"not asked: the parent can work", testing::store::MENTAL, 2, false, 6},
+      {"covered, hearing 1: qualifies, can work", testing::store::HEARING, 1,
+       true, 6},
+  };
+  for (const Case& c : cases) {
+    testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+    h.AddMember(CivilDay(1970, 1, 1));
+    const std::string child =
+        h.AddMember(CivilDay(2000, 1, 1), hedui::v1::CHILD);
+    Disable(h, child, c.category, c.grade);
+    if (c.ask_coverage) h.request().set_single_person_member_id(child);
+    const hedui::v1::Report report = h.Evaluate();
+    ASSERT_EQ(report.household().single_person_coverage(), c.ask_coverage)
+        << c.name << ": " << report.household().single_person_note();
+    EXPECT_EQ(report.review_period_months(), c.expected) << c.name;
+    EXPECT_EQ(ReviewPeriodMonths(report), c.expected) << c.name;
+  }
+}
+
+// A member not counted (deceased) does not count: the household of a
+// working-age member who died and a 76-year-old keeps 12.
+TEST_F(JudgedPeriodTest, MembersNotCountedDoNotCount) {
+  testing::HouseholdBuilder h(hedui::v1::DIBAO, kDay);
+  h.AddMember(CivilDay(1950, 3, 3));
+  const std::string son = h.AddMember(CivilDay(1980, 2, 2), hedui::v1::CHILD);
+  EXPECT_EQ(h.Evaluate().review_period_months(), 6);
+  testing::store::DeathRecord* death = h.Person(son)->add_death();
+  death->set_person_id(son);
+  *death->mutable_date_of_death() = hedui::ToProto(CivilDay(2026, 9, 1));
+  const hedui::v1::Report report = h.Evaluate();
+  ASSERT_EQ(report.household().counted_members(), 1);
+  EXPECT_EQ(report.review_period_months(), 12);
 }
 
 }  // namespace

@@ -25,9 +25,7 @@ using hedui::v1::Department;
 using hedui::v1::Finding;
 using hedui::v1::Obligor;
 
-constexpr int kWorkingAgeFrom = 16;
 constexpr int kAdultAge = 18;
-constexpr int kWorkingAgeUntil = 60;  // 60 and over cannot work
 constexpr int kObligorOldAge = 70;
 constexpr int kDibaoObligorAge = 60;
 
@@ -35,25 +33,6 @@ constexpr int kDibaoObligorAge = 60;
 // identify the person by the evidence's resident ID anyway.
 std::string Who(hedui::v1::Relation relation, absl::string_view name) {
   return absl::StrCat(RelationName(relation), " ", MaskName(name));
-}
-
-// domain.md §5 "cannot work". MULTIPLE is not listed there: a multiple
-// disability of grade 1–2 is at least as severe as a physical one of that
-// grade, so it is treated like one; grade 3–4 multiple is not enough, as
-// for physical.
-bool DisablesWork(const store::DisabilityRecord& r) {
-  switch (r.category()) {
-    case store::INTELLECTUAL:
-    case store::MENTAL:
-      return r.grade() >= 1 && r.grade() <= 3;
-    case store::PHYSICAL:
-    case store::MULTIPLE:
-      return r.grade() >= 1 && r.grade() <= 2;
-    case store::VISUAL:
-      return r.grade() == 1;
-    default:  // hearing or speech alone do not stop work
-      return false;
-  }
 }
 
 // An obligor's severe disability (domain.md §5): any category grade 1–2, or
@@ -425,6 +404,21 @@ class ObligorJudge {
 };
 
 }  // namespace
+
+bool DisablesWork(const store::DisabilityRecord& r) {
+  switch (r.category()) {
+    case store::INTELLECTUAL:
+    case store::MENTAL:
+      return r.grade() >= 1 && r.grade() <= 3;
+    case store::PHYSICAL:
+    case store::MULTIPLE:
+      return r.grade() >= 1 && r.grade() <= 2;
+    case store::VISUAL:
+      return r.grade() == 1;
+    default:  // hearing or speech alone do not stop work
+      return false;
+  }
+}
 
 void EvaluateCannotWork(const EvaluationContext& ctx,
                         hedui::v1::Report* report) {
