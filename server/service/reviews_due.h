@@ -52,11 +52,14 @@ absl::StatusOr<hedui::v1::ListReviewsDueResponse> ListReviewsDue(
 // At enrolment, with the report the entry rests on (the entry's approval_date
 // already set): the entry's latest report is that report
 // (latest_report_id, latest_verdict, latest_verification_date), its review
-// period is read from it, and its next review is the first date of the grid
-// from its approval date strictly after `today`, the day of enrolment. A
-// moved-in entry keeps its original approval's grid, and enrolment never
-// makes an entry overdue: grid dates before the day of enrolment are skipped
-// (the enrolment's fresh report stands for them). Nothing else is touched.
+// period is read from it (engine::ReviewPeriodMonths: the period the engine
+// judged from the records, or for a report stored before it kept one, the
+// period derived from what the report shows), and its next review is the
+// first date of the grid from its approval date strictly after `today`, the
+// day of enrolment. A moved-in entry keeps its original approval's grid, and
+// enrolment never makes an entry overdue: grid dates before the day of
+// enrolment are skipped (the enrolment's fresh report stands for them).
+// Nothing else is touched.
 void InitReviewState(const hedui::v1::Report& report,
                      hedui::v1::RollEntry* entry, absl::CivilDay today);
 

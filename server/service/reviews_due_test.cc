@@ -139,6 +139,25 @@ TEST(InitReviewStateTest, TheGridFromTheApprovalAfterTheEnrolmentDay) {
   EXPECT_EQ(*FromProto(entry.next_review_date(), ""), CivilDay(2027, 11, 5));
 }
 
+// The period the engine judged at evaluation (Report.review_period_months,
+// from the records in every program) is the entry's: a 低保 report shows no
+// disability records, so a working-age member's §5 "cannot work" disability
+// is only in the field. A report stored before the field (0) keeps the
+// period derived from what it shows.
+TEST(InitReviewStateTest, ThePeriodTheReportCarries) {
+  RollEntry entry = Entry(Id(1), "320581", std::nullopt);
+  *entry.mutable_approval_date() = ToProto(CivilDay(2026, 11, 3));
+  hedui::v1::Report judged = WorkingAgeReport();
+  judged.set_review_period_months(12);
+  InitReviewState(judged, &entry, kToday);
+  EXPECT_EQ(entry.review_period_months(), 12);
+  EXPECT_EQ(*FromProto(entry.next_review_date(), ""), CivilDay(2027, 11, 3));
+
+  // Stored before the field: derived, 6 for the working-age member.
+  InitReviewState(WorkingAgeReport(), &entry, kToday);
+  EXPECT_EQ(entry.review_period_months(), 6);
+}
+
 class ListReviewsDueTest : public storage::testing::ServiceLogFixture {
  protected:
   void SetUp() override {
