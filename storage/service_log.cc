@@ -109,6 +109,98 @@ absl::StatusOr<uint32_t> OptionalDate(bool present, const hedui::v1::Date& d,
   return DateNumber(d);
 }
 
+// Page tokens (AIP-158): opaque, bound to the listing and its filters, and
+// not forgeable without the audit key. Before base64url the bytes are
+//   kind (1) | sealed position (8) | filter tag (8) | check (12)
+// tag = HMAC(key, filters), check = HMAC(key, kind, tag, position), and the
+// position is XORed with HMAC(key, check): a deterministic SIV, so a token
+// shows neither where it stands nor which filters made it (a person_id among
+// them), and a changed byte fails the check instead of moving the listing.
+// The audit key rather than a key of its own: tokens then need no new secret,
+// and one made before the key changed is refused (start again), never
+// misread.
+// The kind leads, so a token starts with 'c' (reports) or 'Y' (audit), never
+// with the '-' a command line would take for an option.
+constexpr char kReportsTokenKind = 'r';
+constexpr char kAuditTokenKind = 'a';
+constexpr size_t kTokenTagBytes = 8;
+constexpr size_t kTokenCheckBytes = 12;
+constexpr size_t kTokenBytes = 1 + 8 + kTokenTagBytes + kTokenCheckBytes;
+// Domain separation: HMAC inputs here never equal the audit's own (an entry
+// MACs its predecessor's 32-byte MAC first, a person index an 18-char ID).
+constexpr absl::string_view kTokenFilters = "hedui/page-token/filters\n";
+constexpr absl::string_view kTokenCheck = "hedui/page-token/check\n";
+constexpr absl::string_view kTokenPad = "hedui/page-token/pad\n";
+
+// One filter value, length-prefixed so that no two filter sets concatenate
+// to the same bytes (a caller identity may hold any character).
+void AppendFilter(std::string* filters, absl::string_view value) {
+  absl::StrAppend(filters, value.size(), ":", value, ";");
+}
+
+std::string TokenTag(const HmacSha256& hmac, char kind,
+                     absl::string_view filters) {
+  return hmac.Mac({kTokenFilters, absl::string_view(&kind, 1), filters})
+      .substr(0, kTokenTagBytes);
+}
+
+std::string TokenCheck(const HmacSha256& hmac, char kind, absl::string_view tag,
+                       absl::string_view position) {
+  return hmac.Mac({kTokenCheck, absl::string_view(&kind, 1), tag, position})
+      .substr(0, kTokenCheckBytes);
+}
+
+std::string SealPosition(const HmacSha256& hmac, absl::string_view check,
+                         absl::string_view position) {
+  const std::string pad = hmac.Mac({kTokenPad, check});
+  std::string sealed(position);
+  for (size_t i = 0; i < sealed.size(); ++i) sealed[i] ^= pad[i];
+  return sealed;
+}
+
+std::string MakePageToken(const HmacSha256& hmac, char kind,
+                          absl::string_view tag, uint64_t position) {
+  std::string plain;
+  AppendBigEndian64(position, &plain);
+  const std::string check = TokenCheck(hmac, kind, tag, plain);
+  std::string bytes(1, kind);
+  absl::StrAppend(&bytes, SealPosition(hmac, check, plain), tag, check);
+  return absl::WebSafeBase64Escape(bytes);
+}
+
+// The position a token of `kind` names, refused unless one of this store made
+// it for a listing of `kind` with the filters whose tag is `tag`.
+// `other_filters` names them for the caller. The messages lead with the
+// field, which the server maps to a BadRequest violation of page_token.
+absl::StatusOr<uint64_t> ReadPageToken(const HmacSha256& hmac, char kind,
+                                       absl::string_view tag,
+                                       absl::string_view token,
+                                       absl::string_view other_filters) {
+  const absl::Status made_up = absl::InvalidArgumentError(
+      "page_token: not a next_page_token of this listing; start again "
+      "without a token");
+  std::string bytes;
+  if (!absl::WebSafeBase64Unescape(token, &bytes) ||
+      bytes.size() != kTokenBytes || bytes[0] != kind ||
+      absl::WebSafeBase64Escape(bytes) != token) {
+    return made_up;
+  }
+  const absl::string_view view(bytes);
+  const absl::string_view sealed = view.substr(1, 8);
+  const absl::string_view token_tag = view.substr(9, kTokenTagBytes);
+  const absl::string_view check = view.substr(9 + kTokenTagBytes);
+  const std::string plain = SealPosition(hmac, check, sealed);
+  if (TokenCheck(hmac, kind, token_tag, plain) != check) return made_up;
+  if (token_tag != tag) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_token: made by a listing with other filters (",
+                     other_filters, "); start again without a token"));
+  }
+  const uint64_t position = ReadBigEndian64(plain);
+  if (position == 0) return made_up;
+  return position;
+}
+
 std::vector<rocksdb::ColumnFamilyHandle*> OtherFamilies(
     const Store::ServiceTables& tables) {
   std::vector<rocksdb::ColumnFamilyHandle*> families;
@@ -782,13 +874,32 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
   if (*from != 0 && *to != 0 && *from > *to) {
     return absl::InvalidArgumentError("from is after to");
   }
-  // Newest first: the scan starts before the token's id (or at the end).
+  // The counties too: a token is the caller's place in what it may see.
+  std::string filters;
+  AppendFilter(&filters, request.person_id());
+  AppendFilter(&filters, absl::StrCat(request.program()));
+  AppendFilter(&filters, absl::StrCat(request.verdict()));
+  AppendFilter(&filters, absl::StrCat(*from));
+  AppendFilter(&filters, absl::StrCat(*to));
+  std::vector<std::string> counties(regions.begin(), regions.end());
+  std::sort(counties.begin(), counties.end());
+  counties.erase(std::unique(counties.begin(), counties.end()), counties.end());
+  for (const std::string& county : counties) AppendFilter(&filters, county);
+  const std::string tag = TokenTag(*hmac_, kReportsTokenKind, filters);
+  // Newest first: the scan starts before the token's report (or at the end).
+  // The token holds the last report examined, not a count: reports stored
+  // since have higher numbers, above it, and shift nothing.
   std::string start = prefix;
   if (!request.page_token().empty()) {
-    if (!ParseReportId(request.page_token())) {
-      return absl::InvalidArgumentError("page_token is not valid");
+    absl::StatusOr<uint64_t> after = ReadPageToken(
+        *hmac_, kReportsTokenKind, tag, request.page_token(),
+        "person_id, program, verdict, from, to or the counties the caller "
+        "may see");
+    if (!after.ok()) return after.status();
+    if (*after > kMaxReportNumber) {
+      return absl::InternalError("a page token names no report number");
     }
-    start += request.page_token();
+    start += FormatReportId(*after);
   } else {
     start += FormatReportId(kMaxReportNumber);
     start.push_back('\xff');
@@ -807,7 +918,13 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
   ReportSummary summary;
   for (; it->Valid() && HasPrefix(it->key(), prefix); it->Prev()) {
     if (response.reports_size() == page_size || examined == kScanBudget) {
-      response.set_next_page_token(last_examined);
+      std::optional<uint64_t> number = ParseReportId(last_examined);
+      if (!number) {
+        return absl::DataLossError(
+            "a report index key does not end in a report id");
+      }
+      response.set_next_page_token(
+          MakePageToken(*hmac_, kReportsTokenKind, tag, *number));
       break;
     }
     ++examined;
@@ -947,17 +1064,29 @@ absl::StatusOr<hedui::v1::ListAuditResponse> ServiceLogImpl::ListAudit(
     return absl::InvalidArgumentError(
         "from_unix_micros must be before to_unix_micros");
   }
-  uint64_t after = 0;
-  if (!request.page_token().empty() &&
-      (!absl::SimpleAtoi(request.page_token(), &after) || after == 0)) {
-    return absl::InvalidArgumentError("page_token is not valid");
-  }
   // With a person the person index drives the scan, else the entries do.
   std::string prefix(1, kAuditEntryTag);
   if (!request.person_id().empty()) {
     absl::Status s = ValidateResidentId(request.person_id(), "person_id");
     if (!s.ok()) return s;
     prefix = AuditPersonPrefix(hmac_->Mac({request.person_id()}));
+  }
+  std::string filters;
+  AppendFilter(&filters, absl::StrCat(request.from_unix_micros()));
+  AppendFilter(&filters, absl::StrCat(request.to_unix_micros()));
+  AppendFilter(&filters, request.caller());
+  AppendFilter(&filters, absl::StrCat(request.program()));
+  AppendFilter(&filters, request.person_id());
+  const std::string tag = TokenTag(*hmac_, kAuditTokenKind, filters);
+  // The token holds the last sequence examined: entries appended since come
+  // after it and shift nothing.
+  uint64_t after = 0;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<uint64_t> position = ReadPageToken(
+        *hmac_, kAuditTokenKind, tag, request.page_token(),
+        "from_unix_micros, to_unix_micros, caller, program or person_id");
+    if (!position.ok()) return position.status();
+    after = *position;
   }
   std::string start = prefix;
   AppendBigEndian64(after + 1, &start);
@@ -981,7 +1110,8 @@ absl::StatusOr<hedui::v1::ListAuditResponse> ServiceLogImpl::ListAudit(
   for (it->Seek(start); it->Valid() && HasPrefix(it->key(), prefix);
        it->Next()) {
     if (response.entries_size() == page_size || examined == kScanBudget) {
-      response.set_next_page_token(absl::StrCat(last_examined));
+      response.set_next_page_token(
+          MakePageToken(*hmac_, kAuditTokenKind, tag, last_examined));
       break;
     }
     ++examined;

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -611,6 +612,259 @@ TEST_F(ServiceLogTest, ListAuditFiltersAndPagesWithoutStoringIds) {
     }
   }
   EXPECT_GT(keys, 10);
+}
+
+// A report for the token tests: DIBAO or TEKUN, dated 2026-11-<day>, one
+// member, in `region`.
+ServiceRecord Dated(hedui::v1::Program program, int day,
+                    const std::string& region,
+                    hedui::v1::Verdict verdict = hedui::v1::MEETS_CRITERIA) {
+  return Record("c", day, program,
+                MakeReport(program, absl::CivilDay(2026, 11, day), verdict,
+                           region, {PersonId(day)}));
+}
+
+std::vector<std::string> IdsOf(const hedui::v1::ListReportsResponse& page) {
+  std::vector<std::string> ids;
+  for (const auto& summary : page.reports()) ids.push_back(summary.report_id());
+  return ids;
+}
+
+std::vector<uint64_t> SequencesOf(const hedui::v1::ListAuditResponse& page) {
+  std::vector<uint64_t> sequences;
+  for (const auto& entry : page.entries()) {
+    sequences.push_back(entry.sequence());
+  }
+  return sequences;
+}
+
+void ExpectTokenRefused(const absl::Status& status, absl::string_view because) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_TRUE(absl::StartsWith(status.message(), "page_token: ")) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), because)) << status;
+}
+
+TEST_F(ServiceLogTest, ReportPagesContinueExactlyWhenReportsAreAdded) {
+  Open();
+  // R1..R12, all listed by an unfiltered request, newest first.
+  for (int day = 1; day <= 12; ++day) {
+    AppendOne(Dated(hedui::v1::DIBAO, day, "320581"));
+  }
+  ListReportsRequest request;
+  request.set_page_size(5);
+  auto first = log_->ListReports(request, {});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(IdsOf(*first),
+            (std::vector<std::string>{"R000000000012", "R000000000011",
+                                      "R000000000010", "R000000000009",
+                                      "R000000000008"}));
+  ASSERT_FALSE(first->next_page_token().empty());
+  // The token names neither the last report nor anything readable.
+  EXPECT_FALSE(absl::StrContains(first->next_page_token(), "R0"));
+  std::string decoded;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(first->next_page_token(), &decoded));
+  std::string last_number;
+  AppendBigEndian64(8, &last_number);
+  EXPECT_FALSE(absl::StrContains(decoded, last_number));
+  EXPECT_FALSE(absl::StrContains(decoded, "R000000000008"));
+
+  // Three newer reports (R13..R15) come in between: they are above the
+  // listing's place and shift nothing.
+  for (int day = 13; day <= 15; ++day) {
+    AppendOne(Dated(hedui::v1::DIBAO, day, "320581"));
+  }
+  request.set_page_token(first->next_page_token());
+  auto second = log_->ListReports(request, {});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(IdsOf(*second),
+            (std::vector<std::string>{"R000000000007", "R000000000006",
+                                      "R000000000005", "R000000000004",
+                                      "R000000000003"}));
+  // The same token again gives the same page (a retried call).
+  auto again = log_->ListReports(request, {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(IdsOf(*again), IdsOf(*second));
+
+  // page_size may change between pages (AIP-158).
+  request.set_page_size(50);
+  request.set_page_token(second->next_page_token());
+  auto last = log_->ListReports(request, {});
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(IdsOf(*last),
+            (std::vector<std::string>{"R000000000002", "R000000000001"}));
+  EXPECT_TRUE(last->next_page_token().empty());
+
+  // An empty token starts again from the newest.
+  request.clear_page_token();
+  request.set_page_size(1);
+  auto restart = log_->ListReports(request, {});
+  ASSERT_TRUE(restart.ok());
+  EXPECT_EQ(IdsOf(*restart), (std::vector<std::string>{"R000000000015"}));
+}
+
+TEST_F(ServiceLogTest, ReportTokenIsRefusedUnderOtherFilters) {
+  Open();
+  for (int day = 1; day <= 6; ++day) {
+    AppendOne(Dated(hedui::v1::DIBAO, day, "320581"));
+  }
+  ListReportsRequest base;
+  base.set_program(hedui::v1::DIBAO);
+  base.set_verdict(hedui::v1::MEETS_CRITERIA);
+  base.mutable_from()->set_year(2026);
+  base.mutable_from()->set_month(11);
+  base.mutable_from()->set_day(1);
+  base.mutable_to()->set_year(2026);
+  base.mutable_to()->set_month(11);
+  base.mutable_to()->set_day(30);
+  base.set_page_size(2);
+  const std::vector<std::string> counties = {"320581", "320582"};
+  auto first = log_->ListReports(base, counties);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->next_page_token().empty());
+  base.set_page_token(first->next_page_token());
+  auto next = log_->ListReports(base, counties);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(IdsOf(*next),
+            (std::vector<std::string>{"R000000000004", "R000000000003"}));
+  // The counties are a set: their order does not matter.
+  const std::vector<std::string> reordered = {"320582", "320581"};
+  EXPECT_TRUE(log_->ListReports(base, reordered).ok());
+
+  std::vector<ListReportsRequest> others(6, base);
+  others[0].set_program(hedui::v1::TEKUN);
+  others[1].set_verdict(hedui::v1::DOES_NOT_MEET);
+  others[2].mutable_from()->set_day(2);
+  others[3].clear_to();
+  others[4].set_person_id(PersonId(3));
+  others[5].clear_program();
+  for (const ListReportsRequest& other : others) {
+    ExpectTokenRefused(log_->ListReports(other, counties).status(),
+                       "other filters");
+  }
+  // Other visible counties, or none (every county), are other filters too.
+  const std::vector<std::string> one = {"320581"};
+  ExpectTokenRefused(log_->ListReports(base, one).status(), "other filters");
+  ExpectTokenRefused(log_->ListReports(base, {}).status(), "other filters");
+}
+
+TEST_F(ServiceLogTest, MadeUpOrGarbledReportTokensAreRefused) {
+  Open();
+  for (int day = 1; day <= 6; ++day) {
+    AppendOne(Dated(hedui::v1::DIBAO, day, "320581"));
+  }
+  ListReportsRequest request;
+  request.set_page_size(2);
+  auto first = log_->ListReports(request, {});
+  ASSERT_TRUE(first.ok());
+  const std::string token = first->next_page_token();
+  ASSERT_FALSE(token.empty());
+
+  std::vector<std::string> bad = {
+      "R000000000004",  // the transparent tokens of before
+      "x",
+      token.substr(0, token.size() - 1),
+      token + "A",
+      token + "=",
+  };
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string changed = token;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    bad.push_back(changed);
+  }
+  // A token of the audit listing, at a real position.
+  ListAuditRequest audit;
+  audit.set_page_size(1);
+  auto audit_page = log_->ListAudit(audit);
+  ASSERT_TRUE(audit_page.ok());
+  ASSERT_FALSE(audit_page->next_page_token().empty());
+  bad.push_back(audit_page->next_page_token());
+  for (const std::string& garbled : bad) {
+    request.set_page_token(garbled);
+    ExpectTokenRefused(log_->ListReports(request, {}).status(),
+                       "not a next_page_token");
+  }
+}
+
+TEST_F(ServiceLogTest, AuditPagesContinueExactlyWhenEntriesAreAppended) {
+  Open();
+  AppendN(7);  // sequences 1..7, caller-a, DIBAO, times 1000..1006
+  ListAuditRequest request;
+  request.set_caller("caller-a");
+  request.set_page_size(3);
+  auto first = log_->ListAudit(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(SequencesOf(*first), (std::vector<uint64_t>{1, 2, 3}));
+  ASSERT_FALSE(first->next_page_token().empty());
+
+  AppendN(2);  // 8, 9: after the listing's place
+  request.set_page_token(first->next_page_token());
+  auto second = log_->ListAudit(request);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(SequencesOf(*second), (std::vector<uint64_t>{4, 5, 6}));
+
+  request.set_page_size(10);
+  request.set_page_token(second->next_page_token());
+  auto last = log_->ListAudit(request);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(SequencesOf(*last), (std::vector<uint64_t>{7, 8, 9}));
+  EXPECT_TRUE(last->next_page_token().empty());
+}
+
+TEST_F(ServiceLogTest, AuditTokenIsRefusedUnderOtherFiltersOrGarbled) {
+  Open();
+  AppendN(6);
+  ListAuditRequest base;
+  base.set_caller("caller-a");
+  base.set_program(hedui::v1::DIBAO);
+  base.set_from_unix_micros(1000);
+  base.set_to_unix_micros(2000);
+  base.set_person_id(PersonId(1));
+  base.set_page_size(1);
+  // Simple(i) names PersonId(i % 50): only sequence 2 has PersonId(1), so the
+  // first page holds it and the token stands after it.
+  auto first = log_->ListAudit(base);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(SequencesOf(*first), (std::vector<uint64_t>{2}));
+
+  ListAuditRequest unfiltered;
+  unfiltered.set_page_size(2);
+  auto plain = log_->ListAudit(unfiltered);
+  ASSERT_TRUE(plain.ok());
+  const std::string token = plain->next_page_token();
+  ASSERT_FALSE(token.empty());
+  unfiltered.set_page_token(token);
+  auto next = log_->ListAudit(unfiltered);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(SequencesOf(*next), (std::vector<uint64_t>{3, 4}));
+
+  std::vector<ListAuditRequest> others(5, unfiltered);
+  others[0].set_caller("caller-a");
+  others[1].set_program(hedui::v1::DIBAO);
+  others[2].set_from_unix_micros(1);
+  others[3].set_to_unix_micros(5000);
+  others[4].set_person_id(PersonId(1));
+  for (const ListAuditRequest& other : others) {
+    ExpectTokenRefused(log_->ListAudit(other).status(), "other filters");
+  }
+
+  std::vector<std::string> bad = {"3", "0", "x", token.substr(1)};
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string changed = token;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    bad.push_back(changed);
+  }
+  // A ListReports token at a real position.
+  ListReportsRequest reports;
+  reports.set_page_size(1);
+  auto report_page = log_->ListReports(reports, {});
+  ASSERT_TRUE(report_page.ok());
+  ASSERT_FALSE(report_page->next_page_token().empty());
+  bad.push_back(report_page->next_page_token());
+  for (const std::string& garbled : bad) {
+    unfiltered.set_page_token(garbled);
+    ExpectTokenRefused(log_->ListAudit(unfiltered).status(),
+                       "not a next_page_token");
+  }
 }
 
 TEST_F(ServiceLogTest, PersonsHashIgnoresOrderAndDuplicates) {
