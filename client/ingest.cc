@@ -66,8 +66,12 @@ void PrintPreviewOrHold(const hedui::v1::IngestResponse& r, std::ostream& out) {
   } else if (r.held()) {
     fields.push_back(
         {"HELD",
-         "stored but NOT switched in: its effect passes the hold threshold. "
-         "`hedui feeds confirm` switches it, `hedui feeds discard` drops it"});
+         absl::StrCat(
+             "stored but NOT switched in: ",
+             r.impact().would_hold() ? "its effect passes the hold threshold"
+                                     : "held as asked (--hold)",
+             ". `hedui feeds confirm` switches it (with other departments' "
+             "held files as one), `hedui feeds discard` drops it")});
   } else {
     fields.push_back({"preview", "nothing was switched"});
   }
@@ -175,7 +179,12 @@ absl::StatusOr<hedui::v1::IngestHeader> BuildIngestHeader(
   }
   header.set_delta(options.delta);
   header.set_force(options.force);
+  if (options.hold && options.preview) {
+    return absl::InvalidArgumentError(
+        "--hold: not together with --preview (a preview keeps nothing)");
+  }
   header.set_preview(options.preview);
+  header.set_hold(options.hold);
   return header;
 }
 
@@ -339,6 +348,10 @@ void AddIngestCommand(CLI::App& app, CommandAction* selected) {
                 "Parse and validate the file like an ingest and show how "
                 "many enrolled households it would change, by program, "
                 "county and criterion; switch nothing");
+  cmd->add_flag("--hold", options->hold,
+                "Store the file and hold it without switching, whatever its "
+                "effect, to switch it later with other departments' files "
+                "as one (`hedui feeds confirm`)");
   cmd->add_option("FILE", options->file, "The feed file (a regular file)")
       ->required();
   cmd->callback([options, batch_id, batch_id_text, selected] {
@@ -354,8 +367,8 @@ namespace {
 constexpr char kFeedsHeld[] = "feeds held";
 
 struct HeldFeedOptions {
-  std::string department;
-  std::string batch_id;
+  std::vector<std::string> departments;  // confirm: repeatable
+  std::vector<std::string> batch_ids;    // paired with departments in order
 };
 
 // The department as the server names it, or a usage error's message.
@@ -426,51 +439,85 @@ int RunFeedsHeld(const CommandContext& ctx) {
   return kExitOk;
 }
 
-int RunFeedsDecision(const CommandContext& ctx, const HeldFeedOptions& options,
-                     bool confirm) {
-  const std::string command = confirm ? "feeds confirm" : "feeds discard";
-  auto department = ParseDepartment(options.department);
+void PrintConfirmed(const hedui::v1::IngestResponse& response,
+                    std::ostream& out) {
+  WriteFields(
+      {{"department", hedui::v1::Department_Name(response.department())},
+       {"batch id", response.batch_id()},
+       {"confirmed", response.already_applied()
+                         ? "it had been switched in already"
+                         : "switched in; the touched entries are "
+                           "being re-verified"},
+       {"rows", absl::StrCat(response.rows())},
+       {"generation", absl::StrCat(response.generation())},
+       {"rows now current", absl::StrCat(response.rows_now_current())},
+       {"as-of", DateText(response.as_of())}},
+      out);
+}
+
+int RunFeedsConfirm(const CommandContext& ctx, const HeldFeedOptions& options) {
+  const std::string command = "feeds confirm";
+  auto request = BuildConfirmHeldFeeds(options.departments, options.batch_ids);
+  if (!request.ok())
+    return UsageError(ctx, command, request.status().message());
+  auto stub = AdminStub(ctx, command);
+  if (stub == nullptr) return kExitUsage;
+  grpc::ClientContext call;
+  // A confirmation switches whole files in, like an ingest.
+  SetDeadline(ctx.connection, kIngestDefaultTimeoutSeconds, &call);
+  if (request->feeds_size() == 1) {
+    hedui::v1::IngestResponse response;
+    const grpc::Status status =
+        stub->ConfirmHeldFeed(&call, request->feeds(0), &response);
+    if (!status.ok()) return RpcFailed(ctx, command, status, call);
+    if (ctx.output != OutputFormat::kTable) {
+      return PrintMessageJson(ctx, command, response);
+    }
+    PrintConfirmed(response, *ctx.out);
+    *ctx.out << std::flush;
+    return kExitOk;
+  }
+  // Several departments' files as one switch and one re-verification pass.
+  hedui::v1::ConfirmHeldFeedsResponse response;
+  const grpc::Status status =
+      stub->ConfirmHeldFeeds(&call, *request, &response);
+  if (!status.ok()) return RpcFailed(ctx, command, status, call);
+  if (ctx.output != OutputFormat::kTable) {
+    return PrintMessageJson(ctx, command, response);
+  }
+  bool first = true;
+  for (const hedui::v1::IngestResponse& result : response.results()) {
+    if (!first) *ctx.out << '\n';
+    first = false;
+    PrintConfirmed(result, *ctx.out);
+  }
+  *ctx.out << "\n"
+           << response.results_size()
+           << " files switched in as one: the entries they touch are "
+              "re-verified once, against all of them\n"
+           << std::flush;
+  return kExitOk;
+}
+
+int RunFeedsDiscard(const CommandContext& ctx,
+                    const std::string& department_text,
+                    const std::string& batch_id) {
+  const std::string command = "feeds discard";
+  auto department = ParseDepartment(department_text);
   if (!department.ok()) {
     return UsageError(ctx, command, department.status().message());
   }
-  if (absl::StripAsciiWhitespace(options.batch_id).empty()) {
+  if (absl::StripAsciiWhitespace(batch_id).empty()) {
     return UsageError(ctx, command,
                       "--batch-id: required (`hedui feeds held` lists it)");
   }
   auto stub = AdminStub(ctx, command);
   if (stub == nullptr) return kExitUsage;
   grpc::ClientContext call;
-  // A confirmation switches a whole file in, like an ingest.
   SetDeadline(ctx.connection, kIngestDefaultTimeoutSeconds, &call);
-  if (confirm) {
-    hedui::v1::ConfirmHeldFeedRequest request;
-    request.set_department(*department);
-    request.set_batch_id(options.batch_id);
-    hedui::v1::IngestResponse response;
-    const grpc::Status status =
-        stub->ConfirmHeldFeed(&call, request, &response);
-    if (!status.ok()) return RpcFailed(ctx, command, status, call);
-    if (ctx.output != OutputFormat::kTable) {
-      return PrintMessageJson(ctx, command, response);
-    }
-    WriteFields(
-        {{"department", hedui::v1::Department_Name(response.department())},
-         {"batch id", response.batch_id()},
-         {"confirmed", response.already_applied()
-                           ? "it had been switched in already"
-                           : "switched in; the touched entries are "
-                             "being re-verified"},
-         {"rows", absl::StrCat(response.rows())},
-         {"generation", absl::StrCat(response.generation())},
-         {"rows now current", absl::StrCat(response.rows_now_current())},
-         {"as-of", DateText(response.as_of())}},
-        *ctx.out);
-    *ctx.out << std::flush;
-    return kExitOk;
-  }
   hedui::v1::DiscardHeldFeedRequest request;
   request.set_department(*department);
-  request.set_batch_id(options.batch_id);
+  request.set_batch_id(batch_id);
   hedui::v1::DiscardHeldFeedResponse response;
   const grpc::Status status = stub->DiscardHeldFeed(&call, request, &response);
   if (!status.ok()) return RpcFailed(ctx, command, status, call);
@@ -500,26 +547,86 @@ void AddFeedsCommands(CLI::App& app, CommandAction* selected) {
       ->add_subcommand("held",
                        "List the held files with their effect on the rolls")
       ->callback([selected] { *selected = RunFeedsHeld; });
-  for (const bool confirm : {true, false}) {
+  {
     auto options = std::make_shared<HeldFeedOptions>();
     CLI::App* cmd = feeds->add_subcommand(
-        confirm ? "confirm" : "discard",
-        confirm ? "Switch a held file in as of today; the entries it touches "
-                  "are re-verified (administrators)"
-                : "Drop a held file: nothing of it is switched in "
-                  "(administrators)");
-    cmd->add_option("--department", options->department,
-                    "Department code of the held file, e.g. TAX")
-        ->required();
-    cmd->add_option("--batch-id", options->batch_id,
-                    "Batch id of the held file (`hedui feeds held`)")
-        ->required();
-    cmd->callback([options, selected, confirm] {
-      *selected = [options, confirm](const CommandContext& ctx) {
-        return RunFeedsDecision(ctx, *options, confirm);
+        "confirm",
+        "Switch held files in as of today; the entries they touch are "
+        "re-verified (administrators). Several departments' files, each "
+        "--department with its --batch-id in order, are switched as one: "
+        "all or none, and one re-verification pass over all of them");
+    cmd->add_option("--department", options->departments,
+                    "Department code of a held file, e.g. TAX (repeat it, "
+                    "with --batch-id, for several departments)")
+        ->required()
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option("--batch-id", options->batch_ids,
+                    "Batch id of the held file (`hedui feeds held`), one "
+                    "per --department, in the same order")
+        ->required()
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->callback([options, selected] {
+      *selected = [options](const CommandContext& ctx) {
+        return RunFeedsConfirm(ctx, *options);
       };
     });
   }
+  {
+    auto department = std::make_shared<std::string>();
+    auto batch_id = std::make_shared<std::string>();
+    CLI::App* cmd = feeds->add_subcommand(
+        "discard",
+        "Drop a held file: nothing of it is switched in (administrators)");
+    cmd->add_option("--department", *department,
+                    "Department code of the held file, e.g. TAX")
+        ->required();
+    cmd->add_option("--batch-id", *batch_id,
+                    "Batch id of the held file (`hedui feeds held`)")
+        ->required();
+    cmd->callback([department, batch_id, selected] {
+      *selected = [department, batch_id](const CommandContext& ctx) {
+        return RunFeedsDiscard(ctx, *department, *batch_id);
+      };
+    });
+  }
+}
+
+absl::StatusOr<hedui::v1::ConfirmHeldFeedsRequest> BuildConfirmHeldFeeds(
+    const std::vector<std::string>& departments,
+    const std::vector<std::string>& batch_ids) {
+  if (departments.empty()) {
+    return absl::InvalidArgumentError(
+        "--department: required (`hedui feeds held` lists the held files)");
+  }
+  if (departments.size() != batch_ids.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--batch-id: one per --department, in the same order (",
+                     departments.size(), " --department, ", batch_ids.size(),
+                     " --batch-id)"));
+  }
+  hedui::v1::ConfirmHeldFeedsRequest request;
+  for (size_t i = 0; i < departments.size(); ++i) {
+    auto department = ParseDepartment(departments[i]);
+    if (!department.ok()) return department.status();
+    for (const auto& earlier : request.feeds()) {
+      if (earlier.department() == *department) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--department: ", hedui::v1::Department_Name(*department),
+            " is given twice (a confirmation takes one file per "
+            "department)"));
+      }
+    }
+    if (absl::StripAsciiWhitespace(batch_ids[i]).empty()) {
+      return absl::InvalidArgumentError(
+          "--batch-id: must not be empty (`hedui feeds held` lists it)");
+    }
+    auto* feed = request.add_feeds();
+    feed->set_department(*department);
+    feed->set_batch_id(batch_ids[i]);
+  }
+  return request;
 }
 
 }  // namespace hedui::cli

@@ -26,6 +26,7 @@ struct IngestOptions {
   std::string encoding = "UTF8";         // --encoding UTF8|GB18030
   bool force = false;                    // --force
   bool preview = false;                  // --preview: switch nothing
+  bool hold = false;                     // --hold: held whatever its effect
   std::string file;                      // FILE
 };
 
@@ -52,6 +53,14 @@ void PrintFeedImpact(const hedui::v1::FeedImpact& impact, std::ostream& out);
 // `hedui feeds held|confirm|discard`: the files held before their switch
 // (domain.md §10.1 "Preview and hold").
 void AddFeedsCommands(CLI::App& app, CommandAction* selected);
+
+// `hedui feeds confirm`'s files: the i-th --department with the i-th
+// --batch-id (as many of each, at most one file per department; errors name
+// the flag). One file is confirmed by ConfirmHeldFeed, several as one by
+// ConfirmHeldFeeds.
+absl::StatusOr<hedui::v1::ConfirmHeldFeedsRequest> BuildConfirmHeldFeeds(
+    const std::vector<std::string>& departments,
+    const std::vector<std::string>& batch_ids);
 
 }  // namespace hedui::cli
 

@@ -117,7 +117,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlagCase{"EmptyBatchId", [](IngestOptions* o) { o->batch_id = " "; },
                     "--batch-id"},
         BadFlagCase{"MissingFile", [](IngestOptions* o) { o->file = ""; },
-                    "FILE"}),
+                    "FILE"},
+        BadFlagCase{"HoldWithPreview",
+                    [](IngestOptions* o) {
+                      o->hold = true;
+                      o->preview = true;
+                    },
+                    "--hold"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(BuildIngestHeaderTest, UnknownDepartmentListsTheCodes) {
@@ -128,6 +134,53 @@ TEST(BuildIngestHeaderTest, UnknownDepartmentListsTheCodes) {
   EXPECT_THAT(message, HasSubstr("HOUSEHOLD_REGISTRATION"));
   EXPECT_THAT(message, HasSubstr("ASSISTANCE_ENROLLMENT"));
   EXPECT_THAT(message, Not(HasSubstr("DEPARTMENT_UNSPECIFIED")));
+}
+
+TEST(BuildIngestHeaderTest, HoldIsSent) {
+  IngestOptions options = ValidOptions();
+  options.hold = true;
+  absl::StatusOr<hedui::v1::IngestHeader> header = BuildIngestHeader(options);
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_TRUE(header->hold());
+  EXPECT_FALSE(header->preview());
+  EXPECT_FALSE(BuildIngestHeader(ValidOptions())->hold());
+}
+
+// ---- `hedui feeds confirm`: each --department with its --batch-id ----
+
+TEST(BuildConfirmHeldFeedsTest, PairsTheFlagsInOrder) {
+  auto request =
+      BuildConfirmHeldFeeds({"social_insurance", "TAX"}, {"si-1", "tax-1"});
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_EQ(request->feeds_size(), 2);
+  EXPECT_EQ(request->feeds(0).department(), hedui::v1::SOCIAL_INSURANCE);
+  EXPECT_EQ(request->feeds(0).batch_id(), "si-1");
+  EXPECT_EQ(request->feeds(1).department(), hedui::v1::TAX);
+  EXPECT_EQ(request->feeds(1).batch_id(), "tax-1");
+  auto one = BuildConfirmHeldFeeds({"TAX"}, {"tax-1"});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->feeds_size(), 1);
+}
+
+TEST(BuildConfirmHeldFeedsTest, MistakesNameTheFlag) {
+  struct Case {
+    std::vector<std::string> departments;
+    std::vector<std::string> batch_ids;
+    std::string flag;
+  };
+  for (const Case& c :
+       std::vector<Case>{{{}, {}, "--department"},
+                         {{"TAX", "SOCIAL_INSURANCE"}, {"tax-1"}, "--batch-id"},
+                         {{"TAX"}, {"a", "b"}, "--batch-id"},
+                         {{"TAX", "tax"}, {"a", "b"}, "--department"},
+                         {{"POLICE"}, {"a"}, "--department"},
+                         {{"TAX"}, {" "}, "--batch-id"}}) {
+    auto request = BuildConfirmHeldFeeds(c.departments, c.batch_ids);
+    ASSERT_FALSE(request.ok());
+    EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(request.status().message()),
+                ::testing::StartsWith(c.flag + ":"));
+  }
 }
 
 // ---- RunIngest against an in-process AdminService double ----

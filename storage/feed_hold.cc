@@ -15,6 +15,7 @@ namespace hedui::storage {
 namespace {
 
 constexpr char kPrefix[] = "held/";
+constexpr char kJointKey[] = "held/joint";
 // Rows per chunk value and bytes per unsynced write: a held file of a
 // million rows is neither one huge value nor one huge batch.
 constexpr size_t kChunkBytes = 1 << 20;
@@ -63,6 +64,13 @@ absl::Status WriteSynced(rocksdb::DB* db, rocksdb::WriteBatch* batch, bool sync,
 
 std::string HeldFeedKey(hedui::v1::Department department) {
   return DepartmentPart(department);
+}
+
+std::string JointSwitchKey() { return kJointKey; }
+
+absl::Mutex& JointSwitchMutex() {
+  static absl::Mutex* const mu = new absl::Mutex();
+  return *mu;
 }
 
 void AppendHeldRow(const RecordView& row, std::string* chunk) {
@@ -194,6 +202,41 @@ absl::Status FeedHoldStore::Drop(hedui::v1::Department department) {
   batch.DeleteRange(tables_.meta, DepartmentPart(department) + "/",
                     DepartmentPart(department) + "0");
   return WriteSynced(tables_.db, &batch, true, "dropping a held feed");
+}
+
+absl::Status FeedHoldStore::BeginJoint(
+    const hedui::v1::ConfirmHeldFeedsRequest& files) {
+  rocksdb::WriteBatch batch;
+  batch.Put(tables_.meta, JointSwitchKey(), files.SerializeAsString());
+  return WriteSynced(tables_.db, &batch, true, "starting a joint switch");
+}
+
+absl::StatusOr<std::optional<hedui::v1::ConfirmHeldFeedsRequest>>
+FeedHoldStore::FindJoint() const {
+  std::string value;
+  rocksdb::Status got = tables_.db->Get(rocksdb::ReadOptions(), tables_.meta,
+                                        JointSwitchKey(), &value);
+  if (got.IsNotFound()) {
+    return std::optional<hedui::v1::ConfirmHeldFeedsRequest>();
+  }
+  if (!got.ok()) return FromRocks(got, "reading a joint switch");
+  hedui::v1::ConfirmHeldFeedsRequest files;
+  if (!files.ParseFromString(value)) {
+    return absl::DataLossError("a joint switch's marker does not parse");
+  }
+  return std::optional<hedui::v1::ConfirmHeldFeedsRequest>(std::move(files));
+}
+
+absl::Status FeedHoldStore::FinishJoint(
+    const std::vector<hedui::v1::Department>& departments) {
+  rocksdb::WriteBatch batch;
+  for (hedui::v1::Department department : departments) {
+    batch.Delete(tables_.meta, HeldFeedKey(department));
+    batch.DeleteRange(tables_.meta, DepartmentPart(department) + "/",
+                      DepartmentPart(department) + "0");
+  }
+  batch.Delete(tables_.meta, JointSwitchKey());
+  return WriteSynced(tables_.db, &batch, true, "finishing a joint switch");
 }
 
 }  // namespace hedui::storage

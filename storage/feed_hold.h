@@ -11,6 +11,8 @@
 //   held/NN              hedui.v1.HeldFeed (NN: department number, 2 digits)
 //   held/NN/force        "1" when the file was sent with force
 //   held/NN/rows/<BE64>  a chunk of the file's rows, in file order
+//   held/joint           hedui.v1.ConfirmHeldFeedsRequest: a joint switch of
+//                        these files is under way (ConfirmHeldFeeds)
 // The rows are written first, the header last in a synced write: a header
 // is never there without all its rows, and rows without a header (a crash
 // while holding) are dropped when the department's next file is held.
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "hedui/v1/admin.pb.h"
 #include "storage/record_batch.h"
 #include "storage/store.h"
@@ -27,6 +30,19 @@
 namespace hedui::storage {
 
 std::string HeldFeedKey(hedui::v1::Department department);
+std::string JointSwitchKey();
+
+// Several held files switched as one (ConfirmHeldFeeds, domain.md §10.1:
+// one re-verification pass for a day's deliveries). Each file's switch
+// leaves its own switch record (storage/switch_log.h); the re-verification
+// runner must take them up together, never some of them alone. So a joint
+// switch holds this lock exclusively from writing the joint marker until it
+// is deleted with the holds, and the runner holds it shared while it reads
+// the marker and the pending switch records: it sees all of a joint
+// switch's records or none, and while a marker is left by a server killed
+// in the middle, it takes up nothing until the switch is finished.
+// Process-wide because the store has one writer process.
+absl::Mutex& JointSwitchMutex();
 
 struct HeldFile {
   hedui::v1::HeldFeed feed;
@@ -52,6 +68,16 @@ class FeedHoldStore {
       hedui::v1::Department department) const;
   // Drops the held file and its rows, synced.
   absl::Status Drop(hedui::v1::Department department);
+
+  // The joint switch under way (written synced before its first file is
+  // switched), or none.
+  absl::Status BeginJoint(const hedui::v1::ConfirmHeldFeedsRequest& files);
+  absl::StatusOr<std::optional<hedui::v1::ConfirmHeldFeedsRequest>> FindJoint()
+      const;
+  // Drops these departments' held files and the joint marker in one synced
+  // write: the joint switch is over.
+  absl::Status FinishJoint(
+      const std::vector<hedui::v1::Department>& departments);
 
  private:
   Store::ServiceTables tables_;

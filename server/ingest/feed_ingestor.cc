@@ -30,6 +30,13 @@ absl::Status ValidateBatchId(const std::string& id, absl::string_view field) {
 absl::StatusOr<std::unique_ptr<FeedIngestor>> FeedIngestor::Start(
     storage::Store* store, const hedui::v1::IngestHeader& header,
     const IngestLimits& limits) {
+  if (header.hold() && header.preview()) {
+    // A preview switches and keeps nothing; a hold keeps the file: asking
+    // for both leaves the file's fate unclear.
+    return FieldViolation("header.hold",
+                          "not together with preview: preview the file first, "
+                          "then send it with hold");
+  }
   const hedui::v1::Department department = header.department();
   if (department == hedui::v1::DEPARTMENT_UNSPECIFIED ||
       !hedui::v1::Department_IsValid(department)) {

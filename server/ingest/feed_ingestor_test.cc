@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "server/service/error_details.h"
+#include "server/service/request_bounds.h"
 #include "storage/testing/sync_counting_env.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
@@ -48,6 +49,14 @@ hedui::v1::IngestHeader Header(const std::string& batch, bool delta = false,
   header.set_batch_id(batch);
   header.set_delta(delta);
   header.set_encoding(hedui::v1::UTF8);
+  return header;
+}
+
+// IngestHeader.hold keeps the file, a preview keeps nothing: not both.
+hedui::v1::IngestHeader HoldAndPreview() {
+  hedui::v1::IngestHeader header = Header("x");
+  header.set_hold(true);
+  header.set_preview(true);
   return header;
 }
 
@@ -179,7 +188,8 @@ TEST_F(FeedIngestorTest, HeaderErrorsNameTheField) {
        std::vector<std::pair<hedui::v1::IngestHeader, std::string>>{
            {no_department, "header.department"},
            {bad_date, "header.as_of"},
-           {spaced_batch, "header.batch_id"}}) {
+           {spaced_batch, "header.batch_id"},
+           {HoldAndPreview(), "header.hold"}}) {
     auto started = FeedIngestor::Start(store_.get(), header, Limits());
     ASSERT_FALSE(started.ok());
     EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
@@ -424,6 +434,73 @@ TEST_F(FeedIngestorTest, AResentBatchIsANoOpWhateverItsDate) {
   ASSERT_TRUE(late_again.ok()) << late_again.status();
   EXPECT_TRUE(late_again->already_applied());
   EXPECT_EQ(CurrentAsOf(hedui::v1::TAX), absl::CivilDay(2026, 11, 5));
+}
+
+// The bounds of a joint confirmation (request_bounds.h): checked before any
+// work, every field out of bounds named.
+std::vector<std::string> JointViolations(
+    const hedui::v1::ConfirmHeldFeedsRequest& request) {
+  std::vector<std::string> fields;
+  const absl::Status status = BoundConfirmHeldFeeds(request);
+  if (status.ok()) return fields;
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  auto details = GetErrorDetails(status);
+  EXPECT_TRUE(details.has_value());
+  if (!details.has_value()) return fields;
+  for (const auto& v : details->field_violations()) fields.push_back(v.field());
+  return fields;
+}
+
+hedui::v1::ConfirmHeldFeedRequest Held(hedui::v1::Department department,
+                                       const std::string& batch_id) {
+  hedui::v1::ConfirmHeldFeedRequest feed;
+  feed.set_department(department);
+  feed.set_batch_id(batch_id);
+  return feed;
+}
+
+TEST(BoundConfirmHeldFeedsTest, OneToThirteenFilesOnePerDepartment) {
+  hedui::v1::ConfirmHeldFeedsRequest request;
+  EXPECT_EQ(JointViolations(request), std::vector<std::string>{"feeds"});
+  *request.add_feeds() = Held(hedui::v1::TAX, "tax-1");
+  EXPECT_TRUE(JointViolations(request).empty());
+  *request.add_feeds() = Held(hedui::v1::SOCIAL_INSURANCE, "si-1");
+  EXPECT_TRUE(JointViolations(request).empty());
+  // Every department once: 13 files.
+  hedui::v1::ConfirmHeldFeedsRequest all;
+  for (int d = 1; d <= 13; ++d) {
+    *all.add_feeds() =
+        Held(static_cast<hedui::v1::Department>(d), absl::StrCat("b", d));
+  }
+  EXPECT_TRUE(JointViolations(all).empty());
+  // A fourteenth necessarily repeats one.
+  *all.add_feeds() = Held(hedui::v1::TAX, "again");
+  EXPECT_EQ(JointViolations(all),
+            (std::vector<std::string>{"feeds", "feeds[13].department"}));
+}
+
+TEST(BoundConfirmHeldFeedsTest, EachFileIsNamedByItsField) {
+  hedui::v1::ConfirmHeldFeedsRequest request;
+  *request.add_feeds() = Held(hedui::v1::TAX, "tax-1");
+  *request.add_feeds() = Held(hedui::v1::TAX, "tax-2");
+  *request.add_feeds() = Held(hedui::v1::DEPARTMENT_UNSPECIFIED, "x");
+  *request.add_feeds() = Held(static_cast<hedui::v1::Department>(99), "x");
+  *request.add_feeds() = Held(hedui::v1::VEHICLES, "has space");
+  *request.add_feeds() = Held(hedui::v1::DEATH, "");
+  *request.add_feeds() = Held(hedui::v1::MARRIAGE, std::string(129, 'a'));
+  *request.add_feeds() = Held(hedui::v1::BUSINESS, std::string(128, 'a'));
+  EXPECT_EQ(
+      JointViolations(request),
+      (std::vector<std::string>{"feeds[1].department", "feeds[2].department",
+                                "feeds[3].department", "feeds[4].batch_id",
+                                "feeds[5].batch_id", "feeds[6].batch_id"}));
+  const absl::Status status = BoundConfirmHeldFeeds(request);
+  EXPECT_NE(status.message().find("joint"), absl::string_view::npos) << status;
+  auto details = GetErrorDetails(status);
+  ASSERT_TRUE(details.has_value());
+  EXPECT_NE(details->field_violations(0).description().find("feeds[0]"),
+            std::string::npos)
+      << details->field_violations(0).description();
 }
 
 }  // namespace

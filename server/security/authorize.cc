@@ -54,6 +54,7 @@ const PolicyTable& Table() {
         {"/hedui.v1.AdminService/GetServerStatus", staff},
         {"/hedui.v1.AdminService/ListHeldFeeds", staff},
         {"/hedui.v1.AdminService/ConfirmHeldFeed", admin},
+        {"/hedui.v1.AdminService/ConfirmHeldFeeds", admin},
         {"/hedui.v1.AdminService/DiscardHeldFeed", admin},
         {"/hedui.v1.AuditService/*", staff},
         {"/hedui.v1.RetentionService/Purge", admin},

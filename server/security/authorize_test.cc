@@ -85,6 +85,7 @@ constexpr Expected kTable[] = {
     {"/hedui.v1.AdminService/GetServerStatus", false, true, true},
     {"/hedui.v1.AdminService/ListHeldFeeds", false, true, true},
     {"/hedui.v1.AdminService/ConfirmHeldFeed", false, false, true},
+    {"/hedui.v1.AdminService/ConfirmHeldFeeds", false, false, true},
     {"/hedui.v1.AdminService/DiscardHeldFeed", false, false, true},
     {"/hedui.v1.AuditService/ListAudit", false, true, true},
     {"/hedui.v1.AuditService/VerifyAudit", false, true, true},

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/service/error_details.h"
@@ -42,7 +43,7 @@ bool NextMessage(IngestReader& reader, hedui::v1::IngestRequest* request,
 absl::StatusOr<std::unique_ptr<FeedIngestor>> ReadUpload(
     storage::Store* store, const IngestLimits& limits,
     grpc::ServerContextBase* context, IngestReader& reader,
-    hedui::v1::Department* department, bool* preview) {
+    hedui::v1::Department* department, bool* preview, bool* hold) {
   hedui::v1::IngestRequest request;
   absl::Status undecodable;
   if (!NextMessage(reader, &request, &undecodable)) {
@@ -54,6 +55,7 @@ absl::StatusOr<std::unique_ptr<FeedIngestor>> ReadUpload(
   }
   *department = request.header().department();
   *preview = request.header().preview();
+  *hold = request.header().hold() && !*preview;
   auto ingestor = FeedIngestor::Start(store, request.header(), limits);
   if (!ingestor.ok()) return ingestor.status();
   bool batch_id_received = false;
@@ -140,6 +142,8 @@ constexpr MethodSpec kListHeldFeeds{"/hedui.v1.AdminService/ListHeldFeeds",
                                     CallClass::kRead};
 constexpr MethodSpec kConfirmHeldFeed{"/hedui.v1.AdminService/ConfirmHeldFeed",
                                       CallClass::kAdmin};
+constexpr MethodSpec kConfirmHeldFeeds{
+    "/hedui.v1.AdminService/ConfirmHeldFeeds", CallClass::kAdmin};
 constexpr MethodSpec kDiscardHeldFeed{"/hedui.v1.AdminService/DiscardHeldFeed",
                                       CallClass::kAdmin};
 
@@ -172,6 +176,12 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
                    : std::make_unique<storage::BackupManager>(
                          store->service_tables(), backup.backup_dir)),
       holds_(store->service_tables()) {
+  // A joint switch the server died in the middle of is finished before any
+  // call is served: its switched files wait for the rest (feed_hold.h).
+  if (absl::Status s = FinishInterruptedJoint(); !s.ok()) {
+    spdlog::error("cannot finish an interrupted joint switch: {}",
+                  MaskResidentIdsInText(s.ToString()));
+  }
   using hedui::v1::CreateBackupRequest;
   using hedui::v1::CreateBackupResponse;
   using hedui::v1::GetServerStatusRequest;
@@ -282,6 +292,30 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
                    return ConfirmHeldFeed(call, request, response);
                  });
            });
+  using hedui::v1::ConfirmHeldFeedsRequest;
+  using hedui::v1::ConfirmHeldFeedsResponse;
+  RequestRules<ConfirmHeldFeedsRequest> joint_rules;
+  joint_rules.bound = &BoundConfirmHeldFeeds;
+  joint_rules.subject = [](const ConfirmHeldFeedsRequest& request) {
+    AuditSubject subject;
+    std::vector<std::string> files;
+    for (int i = 0; i < request.feeds_size() && i < kMaxJointFeeds; ++i) {
+      files.push_back(HeldDetail(request.feeds(i).department(),
+                                 request.feeds(i).batch_id()));
+    }
+    subject.detail = absl::StrCat("joint: ", absl::StrJoin(files, "; "));
+    return subject;
+  };
+  AddUnary(
+      kConfirmHeldFeeds.name, [this, joint_rules](grpc::ServerContext* context,
+                                                  const Bytes* in, Bytes* out) {
+        return door_->Unary<ConfirmHeldFeedsRequest, ConfirmHeldFeedsResponse>(
+            context, kConfirmHeldFeeds, in, out, joint_rules,
+            [this](Call& call, const ConfirmHeldFeedsRequest& request,
+                   ConfirmHeldFeedsResponse* response) {
+              return ConfirmHeldFeeds(call, request, response);
+            });
+      });
   RequestRules<DiscardHeldFeedRequest> discard_rules;
   discard_rules.bound = [](const DiscardHeldFeedRequest& request) {
     return BoundHeldFeed(request.department(), request.batch_id());
@@ -315,14 +349,15 @@ absl::Status AdminServiceImpl::Ingest(Call& call, IngestReader& messages,
                                       hedui::v1::IngestResponse* response) {
   hedui::v1::Department department = hedui::v1::DEPARTMENT_UNSPECIFIED;
   bool preview = false;
+  bool hold = false;
   absl::StatusOr<hedui::v1::IngestResponse> result;
   {
     auto ingestor = ReadUpload(store_, limits_, &call.context(), messages,
-                               &department, &preview);
+                               &department, &preview, &hold);
     if (!ingestor.ok()) {
       result = ingestor.status();
     } else {
-      result = Decide(call, **ingestor, preview);
+      result = Decide(call, **ingestor, preview, hold);
     }
   }
   if (preview) {
@@ -375,7 +410,7 @@ absl::Status AdminServiceImpl::Ingest(Call& call, IngestReader& messages,
 }
 
 absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
-    Call& call, FeedIngestor& ingestor, bool preview) {
+    Call& call, FeedIngestor& ingestor, bool preview, bool hold) {
   const absl::Time start = absl::Now();
   if (absl::Status s = ingestor.Validate(); !s.ok()) return s;
   absl::MutexLock lock(&decide_mu_);
@@ -420,7 +455,8 @@ absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
       return absl::FailedPreconditionError(
           "this server does not preview feeds (no rolls are kept)");
     }
-  } else if (preview || previewer_->settings().share < 1) {
+    if (hold) return HoldFile(call, ingestor, hedui::v1::FeedImpact(), start);
+  } else if (preview || hold || previewer_->settings().share < 1) {
     // (A share of 1 holds nothing: an ingest then skips the evaluation.)
     StagedFeed staged;
     staged.department = batch.department;
@@ -435,31 +471,44 @@ absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::Decide(
       response.set_server_seconds(SecondsSince(start));
       return response;
     }
-    if (impact->would_hold()) {
-      storage::HeldFile held_file;
-      hedui::v1::HeldFeed& feed = held_file.feed;
-      feed.set_department(batch.department);
-      feed.set_batch_id(batch.batch_id);
-      *feed.mutable_as_of() = hedui::ToProto(batch.as_of);
-      feed.set_delta(ingestor.delta());
-      feed.set_rows(ingestor.rows());
-      feed.set_held_unix_seconds(absl::ToUnixSeconds(absl::Now()));
-      feed.set_held_by(call.caller().identity);
-      *feed.mutable_impact() = *impact;
-      held_file.force = batch.force;
-      if (absl::Status s = holds_.Hold(held_file, ingestor.records());
-          !s.ok()) {
-        return s;
-      }
-      response.set_held(true);
-      *response.mutable_impact() = *std::move(impact);
-      response.set_server_seconds(SecondsSince(start));
-      return response;
+    // Held on request (header.hold) whatever the impact, which is kept
+    // with it all the same for the operator who confirms it.
+    if (hold || impact->would_hold()) {
+      return HoldFile(call, ingestor, *std::move(impact), start);
     }
   }
   auto applied = ingestor.Apply();
   if (applied.ok() && !applied->already_applied() && on_switch_) on_switch_();
   return applied;
+}
+
+absl::StatusOr<hedui::v1::IngestResponse> AdminServiceImpl::HoldFile(
+    Call& call, FeedIngestor& ingestor, hedui::v1::FeedImpact impact,
+    absl::Time start) {
+  const storage::BatchHeader& batch = ingestor.batch();
+  storage::HeldFile held_file;
+  hedui::v1::HeldFeed& feed = held_file.feed;
+  feed.set_department(batch.department);
+  feed.set_batch_id(batch.batch_id);
+  *feed.mutable_as_of() = hedui::ToProto(batch.as_of);
+  feed.set_delta(ingestor.delta());
+  feed.set_rows(ingestor.rows());
+  feed.set_held_unix_seconds(absl::ToUnixSeconds(absl::Now()));
+  feed.set_held_by(call.caller().identity);
+  *feed.mutable_impact() = impact;
+  held_file.force = batch.force;
+  if (absl::Status s = holds_.Hold(held_file, ingestor.records()); !s.ok()) {
+    return s;
+  }
+  hedui::v1::IngestResponse response;
+  response.set_batch_id(batch.batch_id);
+  response.set_department(batch.department);
+  response.set_rows(ingestor.rows());
+  *response.mutable_as_of() = hedui::ToProto(batch.as_of);
+  response.set_held(true);
+  *response.mutable_impact() = std::move(impact);
+  response.set_server_seconds(SecondsSince(start));
+  return response;
 }
 
 absl::StatusOr<std::optional<storage::HeldFile>> AdminServiceImpl::CurrentHold(
@@ -510,6 +559,7 @@ absl::Status AdminServiceImpl::ConfirmHeldFeed(
     hedui::v1::IngestResponse* response) {
   const absl::Time start = absl::Now();
   absl::MutexLock lock(&decide_mu_);
+  if (absl::Status s = FinishInterruptedJoint(); !s.ok()) return s;
   // Read as stored, not through CurrentHold: a confirmation retried after
   // the server died between the switch and dropping the hold answers as
   // applied before (and drops the hold then).
@@ -523,22 +573,11 @@ absl::Status AdminServiceImpl::ConfirmHeldFeed(
     held = HeldNamed(request.department(), request.batch_id());
   }
   if (!held.ok()) return held.status();
-  auto records = holds_.LoadRecords(request.department());
-  if (!records.ok()) return records.status();
-  storage::BatchHeader batch;
-  batch.department = request.department();
-  auto as_of = FromProto(held->feed.as_of(), "as_of");
-  if (!as_of.ok()) return absl::DataLossError("a held feed's as-of is damaged");
-  batch.as_of = *as_of;
-  batch.batch_id = held->feed.batch_id();
-  batch.force = held->force;
-  if (static_cast<int64_t>(records->size()) != held->feed.rows()) {
-    return absl::DataLossError(absl::StrCat(
-        "the held file of ", hedui::v1::Department_Name(batch.department),
-        " has ", records->size(), " rows stored of ", held->feed.rows()));
-  }
+  auto loaded = LoadHeld(*held);
+  if (!loaded.ok()) return loaded.status();
+  const storage::BatchHeader& batch = loaded->batch;
   auto applied = FeedIngestor::ApplyRecords(store_, batch, held->feed.delta(),
-                                            *records, held->feed.rows());
+                                            loaded->records, held->feed.rows());
   if (!applied.ok()) return applied.status();
   // Applied and durable: the hold goes. Were the server to die in between,
   // the file would still be listed as held, and confirming it again finds
@@ -552,6 +591,154 @@ absl::Status AdminServiceImpl::ConfirmHeldFeed(
                hedui::v1::Department_Name(batch.department),
                batch.batch_id.substr(0, 16), call.caller().identity,
                response->generation());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AdminServiceImpl::LoadedHold> AdminServiceImpl::LoadHeld(
+    const storage::HeldFile& held) {
+  LoadedHold loaded;
+  storage::BatchHeader& batch = loaded.batch;
+  batch.department = held.feed.department();
+  auto as_of = FromProto(held.feed.as_of(), "as_of");
+  if (!as_of.ok()) return absl::DataLossError("a held feed's as-of is damaged");
+  batch.as_of = *as_of;
+  batch.batch_id = held.feed.batch_id();
+  batch.force = held.force;
+  auto records = holds_.LoadRecords(batch.department);
+  if (!records.ok()) return records.status();
+  if (static_cast<int64_t>(records->size()) != held.feed.rows()) {
+    return absl::DataLossError(absl::StrCat(
+        "the held file of ", hedui::v1::Department_Name(batch.department),
+        " has ", records->size(), " rows stored of ", held.feed.rows()));
+  }
+  loaded.records = *std::move(records);
+  return loaded;
+}
+
+absl::Status AdminServiceImpl::ConfirmHeldFeeds(
+    Call& call, const hedui::v1::ConfirmHeldFeedsRequest& request,
+    hedui::v1::ConfirmHeldFeedsResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::MutexLock lock(&decide_mu_);
+  if (absl::Status s = FinishInterruptedJoint(); !s.ok()) return s;
+  // Every file found and loaded before the first switch: a file not held
+  // (or held under another batch id) refuses the whole request, nothing
+  // switched. Files already switched are no longer held: NOT_FOUND too.
+  std::vector<storage::HeldFile> held;
+  std::vector<LoadedHold> loaded;
+  for (const hedui::v1::ConfirmHeldFeedRequest& feed : request.feeds()) {
+    auto named = HeldNamed(feed.department(), feed.batch_id());
+    if (!named.ok()) {
+      return absl::Status(
+          named.status().code(),
+          absl::StrCat(named.status().message(),
+                       "; nothing was switched (a joint confirmation switches "
+                       "all its files or none)"));
+    }
+    auto file = LoadHeld(*named);
+    if (!file.ok()) return file.status();
+    held.push_back(*std::move(named));
+    loaded.push_back(*std::move(file));
+  }
+  std::vector<hedui::v1::Department> departments;
+  for (const storage::HeldFile& file : held) {
+    departments.push_back(file.feed.department());
+  }
+  {
+    absl::MutexLock joint(&storage::JointSwitchMutex());
+    if (absl::Status s = holds_.BeginJoint(request); !s.ok()) return s;
+    for (size_t i = 0; i < held.size(); ++i) {
+      auto applied = FeedIngestor::ApplyRecords(
+          store_, loaded[i].batch, held[i].feed.delta(), loaded[i].records,
+          held[i].feed.rows());
+      if (!applied.ok() && i == 0) {
+        // Nothing switched: the joint switch did not begin.
+        if (absl::Status s = holds_.FinishJoint({}); !s.ok()) return s;
+        return applied.status();
+      }
+      if (!applied.ok()) {
+        // The files before it are switched; the marker stays, so the
+        // runner takes none of them up alone, and the rest are switched
+        // by the next confirmation or at the next start.
+        spdlog::error("joint switch cut short at {} batch {}: {}",
+                      hedui::v1::Department_Name(loaded[i].batch.department),
+                      loaded[i].batch.batch_id.substr(0, 16),
+                      MaskResidentIdsInText(applied.status().ToString()));
+        return absl::Status(
+            applied.status().code(),
+            absl::StrCat(
+                "the joint switch stopped at ",
+                hedui::v1::Department_Name(loaded[i].batch.department), " (", i,
+                " of ", held.size(),
+                " files switched): ", applied.status().message(),
+                "; the remaining files are switched at the next "
+                "confirmation or restart, and re-verified in one pass"));
+      }
+      hedui::v1::IngestResponse* result = response->add_results();
+      *result = *std::move(applied);
+      *result->mutable_impact() = held[i].feed.impact();
+    }
+    if (absl::Status s = holds_.FinishJoint(departments); !s.ok()) return s;
+  }
+  if (on_switch_) on_switch_();
+  const double seconds = SecondsSince(start);
+  for (hedui::v1::IngestResponse& result : *response->mutable_results()) {
+    result.set_server_seconds(seconds);
+  }
+  std::vector<std::string> names;
+  for (hedui::v1::Department department : departments) {
+    names.push_back(hedui::v1::Department_Name(department));
+  }
+  spdlog::info("held {} confirmed together by {}: switched in as one",
+               absl::StrJoin(names, ", "), call.caller().identity);
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::FinishInterruptedJoint() {
+  auto joint = holds_.FindJoint();
+  if (!joint.ok()) return joint.status();
+  if (!joint->has_value()) return absl::OkStatus();
+  absl::MutexLock lock(&storage::JointSwitchMutex());
+  std::vector<hedui::v1::Department> departments;
+  for (const hedui::v1::ConfirmHeldFeedRequest& feed : (*joint)->feeds()) {
+    auto applied = store_->FindBatch(feed.department(), feed.batch_id());
+    if (!applied.ok()) return applied.status();
+    if (applied->has_value()) {
+      // Switched before the server died: its hold goes with the marker.
+      departments.push_back(feed.department());
+      continue;
+    }
+    auto stored = holds_.Find(feed.department());
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value() || (*stored)->feed.batch_id() != feed.batch_id()) {
+      continue;
+    }
+    departments.push_back(feed.department());
+    auto loaded = LoadHeld(**stored);
+    if (!loaded.ok()) return loaded.status();
+    auto switched = FeedIngestor::ApplyRecords(
+        store_, loaded->batch, (*stored)->feed.delta(), loaded->records,
+        (*stored)->feed.rows());
+    if (switched.status().code() == absl::StatusCode::kFailedPrecondition ||
+        switched.status().code() == absl::StatusCode::kInvalidArgument) {
+      // Refused by the store, now and at every retry: it stays held for an
+      // operator, and the files switched are re-verified without it.
+      departments.pop_back();
+      spdlog::error("joint switch: {} batch {} refused, left held: {}",
+                    hedui::v1::Department_Name(feed.department()),
+                    feed.batch_id().substr(0, 16),
+                    MaskResidentIdsInText(switched.status().ToString()));
+      continue;
+    }
+    if (!switched.ok()) return switched.status();
+    spdlog::warn("joint switch interrupted before {} batch {}: switched now",
+                 hedui::v1::Department_Name(feed.department()),
+                 feed.batch_id().substr(0, 16));
+  }
+  if (absl::Status s = holds_.FinishJoint(departments); !s.ok()) return s;
+  spdlog::warn("an interrupted joint switch of {} files is finished",
+               departments.size());
+  if (on_switch_) on_switch_();
   return absl::OkStatus();
 }
 

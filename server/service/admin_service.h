@@ -77,9 +77,30 @@ class AdminServiceImpl final : public RawService {
                                hedui::v1::DiscardHeldFeedResponse* response);
   // After the file is parsed and validated: answers a preview, holds the
   // file, or applies it.
+  // `hold`: held whatever its impact (IngestHeader.hold).
   absl::StatusOr<hedui::v1::IngestResponse> Decide(Call& call,
                                                    FeedIngestor& ingestor,
-                                                   bool preview);
+                                                   bool preview, bool hold);
+  // Stores the validated file as held, with its impact as evaluated.
+  absl::StatusOr<hedui::v1::IngestResponse> HoldFile(
+      Call& call, FeedIngestor& ingestor, hedui::v1::FeedImpact impact,
+      absl::Time start);
+  // Several held files switched as one: all found before the first switch,
+  // then switched under the joint marker (storage/feed_hold.h), so the
+  // re-verification runner makes one job of them.
+  absl::Status ConfirmHeldFeeds(
+      Call& call, const hedui::v1::ConfirmHeldFeedsRequest& request,
+      hedui::v1::ConfirmHeldFeedsResponse* response);
+  // A joint switch left unfinished (the server died, or a switch failed):
+  // switches its files not yet switched and drops the marker. Under
+  // decide_mu_, or before calls are served.
+  absl::Status FinishInterruptedJoint();
+  // A held file's rows and batch header as stored.
+  struct LoadedHold {
+    storage::BatchHeader batch;
+    storage::RecordBatch records;
+  };
+  absl::StatusOr<LoadedHold> LoadHeld(const storage::HeldFile& held);
   // The department's held file, if any; one whose batch is already applied
   // (a confirmation cut short) is dropped here. Under decide_mu_.
   absl::StatusOr<std::optional<storage::HeldFile>> CurrentHold(

@@ -466,6 +466,47 @@ absl::Status BoundPruneBackups(const hedui::v1::PruneBackupsRequest& request) {
   return absl::OkStatus();
 }
 
+absl::Status BoundConfirmHeldFeeds(
+    const hedui::v1::ConfirmHeldFeedsRequest& request) {
+  Violations v;
+  if (request.feeds().empty()) {
+    v.Add("feeds",
+          "required: 1 to 13 held files, one per department (hedui feeds "
+          "held lists them)");
+  } else if (request.feeds_size() > kMaxJointFeeds) {
+    v.Add("feeds", absl::StrCat("at most ", kMaxJointFeeds,
+                                " held files, one per department; ",
+                                request.feeds_size(), " given"));
+  }
+  std::vector<int> first_of(hedui::v1::Department_ARRAYSIZE, -1);
+  for (int i = 0; i < request.feeds_size() && i <= kMaxJointFeeds; ++i) {
+    const hedui::v1::ConfirmHeldFeedRequest& feed = request.feeds(i);
+    const std::string field = absl::StrCat("feeds[", i, "]");
+    const hedui::v1::Department department = feed.department();
+    if (department == hedui::v1::DEPARTMENT_UNSPECIFIED ||
+        !hedui::v1::Department_IsValid(department)) {
+      v.Add(field + ".department", "required: one of the 13 department codes");
+    } else if (first_of[department] >= 0) {
+      v.Add(
+          field + ".department",
+          absl::StrCat(hedui::v1::Department_Name(department),
+                       " is named again (first in feeds[", first_of[department],
+                       "]): a joint switch takes one file per department"));
+    } else {
+      first_of[department] = i;
+    }
+    const std::string& batch_id = feed.batch_id();
+    if (batch_id.empty() || batch_id.size() > 128 ||
+        !std::all_of(batch_id.begin(), batch_id.end(),
+                     [](char c) { return c > ' ' && c < 0x7F; })) {
+      v.Add(field + ".batch_id",
+            "required: the held file's batch id, 1 to 128 printable ASCII "
+            "characters without spaces (hedui feeds held lists them)");
+    }
+  }
+  return v.Result("invalid joint confirmation of held feeds");
+}
+
 absl::Status BoundListChanges(const hedui::v1::ListChangesRequest& request) {
   Violations v;
   ChangeScope(v, request.program(), request.region_code());

@@ -32,6 +32,12 @@ absl::Status BoundListAudit(const hedui::v1::ListAuditRequest& request);
 absl::Status BoundExportAudit(const hedui::v1::ExportAuditRequest& request);
 absl::Status BoundVerifyBackup(const hedui::v1::VerifyBackupRequest& request);
 absl::Status BoundPruneBackups(const hedui::v1::PruneBackupsRequest& request);
+// 1 to 13 held files (feeds), each with a department and a batch id as
+// ConfirmHeldFeed takes them, no department twice: a joint switch names one
+// file per department.
+inline constexpr int kMaxJointFeeds = 13;
+absl::Status BoundConfirmHeldFeeds(
+    const hedui::v1::ConfirmHeldFeedsRequest& request);
 
 // RollService. Every changing call's request_id is 1..64 characters of
 // A-Z a-z 0-9 . _ : - (it is stored and audited); texts are valid UTF-8

@@ -16,6 +16,7 @@
 #include "server/service/duplicate_scan.h"
 #include "server/service/reviews_due.h"
 #include "spdlog/spdlog.h"
+#include "storage/feed_hold.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
 #include "storage/switch_log.h"
@@ -377,7 +378,16 @@ absl::Status ReverificationRunner::ScheduleDue() {
 }
 
 absl::StatusOr<bool> ReverificationRunner::TakeUpSwitches() {
-  auto pending = storage::PendingSwitches(tables_);
+  absl::StatusOr<std::vector<SwitchRecord>> pending;
+  {
+    // A joint switch's files are taken up together or not at all
+    // (storage/feed_hold.h): one pass, so no event a later file reverses.
+    absl::ReaderMutexLock joint(&storage::JointSwitchMutex());
+    auto under_way = storage::FeedHoldStore(tables_).FindJoint();
+    if (!under_way.ok()) return under_way.status();
+    if (under_way->has_value()) return false;
+    pending = storage::PendingSwitches(tables_);
+  }
   if (!pending.ok()) return pending.status();
   {
     absl::MutexLock lock(&mu_);

@@ -127,7 +127,9 @@ class ReverificationRunner {
   void Loop();
   absl::CivilDay Today() const;
   // The switch records pending now, as one FEED job (one pass for a day's
-  // files), written with their deletion. False when there were none.
+  // files), written with their deletion. False when there were none, or
+  // while a joint switch (ConfirmHeldFeeds) is unfinished: its files make
+  // one job once all of them are switched.
   absl::StatusOr<bool> TakeUpSwitches();
   // Each touched entry, sorted, with the departments whose files touched
   // it (its persons' changed rows, its 户号 register, marriage rows, or a
