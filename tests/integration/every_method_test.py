@@ -102,8 +102,8 @@ def main():
     methods = served_methods(server, refl)
     names = sorted(m[0] for m in methods)
     print("reflection lists %d Hedui methods: %s" % (len(names), names))
-    check(len(names) == 31,
-          "31 methods (5 verification, 3 audit, 10 admin, 1 retention, "
+    check(len(names) == 32,
+          "32 methods (5 verification, 3 audit, 11 admin, 1 retention, "
           "7 roll, 5 change): %s" % names)
 
     vs = stubs["verification_service_pb2"]
@@ -142,6 +142,11 @@ def main():
         # confirmation or discard names the department and the batch id.
         "ListHeldFeeds": None,
         "ConfirmHeldFeed": [ad.ConfirmHeldFeedRequest().SerializeToString()],
+        # Several held files as one: 1 to 13, one per department.
+        "ConfirmHeldFeeds": [ad.ConfirmHeldFeedsRequest(feeds=[
+            ad.ConfirmHeldFeedRequest(department=6, batch_id="a"),
+            ad.ConfirmHeldFeedRequest(department=6, batch_id="b")])
+            .SerializeToString()],
         "DiscardHeldFeed": [ad.DiscardHeldFeedRequest(
             department=6, batch_id="has space").SerializeToString()],
         # Rolls: every field bounded before any work, whoever calls.
@@ -183,7 +188,8 @@ def main():
                     "VerifyBackup": "staff-1", "PruneBackups": "staff-1",
                     "GetServerStatus": "dibao-system",
                     "ListHeldFeeds": "dibao-system",
-                    "ConfirmHeldFeed": "staff-1", "DiscardHeldFeed": "staff-1"}
+                    "ConfirmHeldFeed": "staff-1", "ConfirmHeldFeeds": "staff-1",
+                    "DiscardHeldFeed": "staff-1"}
     audit = stubs["audit_pb2_grpc"].AuditServiceStub(channel(server, "admin-1"))
 
     def entries():
