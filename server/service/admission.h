@@ -53,6 +53,10 @@ class Admission {
   Ticket Enter(CallClass call_class, const std::string& caller,
                absl::Status* refusal);
 
+  // A call refused for overload past the door's admission (no worker free
+  // to run it), counted with the caps' refusals.
+  void CountRefusal() { refused_.fetch_add(1, std::memory_order_relaxed); }
+
   // Calls holding a slot now (every class).
   int in_flight() const;
   uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }

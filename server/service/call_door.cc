@@ -1,5 +1,6 @@
 #include "server/service/call_door.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <utility>
@@ -175,7 +176,15 @@ CallDoor::CallDoor(CallerSource callers, storage::ServiceLog* log,
       admission_(options.limits),
       idle_watch_(options.stream_idle_timeout > absl::ZeroDuration()
                       ? std::make_unique<IdleWatch>(options.stream_idle_timeout)
-                      : nullptr) {}
+                      : nullptr),
+      workers_(std::make_unique<CallWorkers>(
+          options.workers > 0 ? options.workers
+                              : std::clamp(options.limits.max_in_flight, 8, 64),
+          options.worker_queue > 0
+              ? options.worker_queue
+              : std::max<size_t>(4 * static_cast<size_t>(std::max(
+                                         options.limits.max_in_flight, 0)),
+                                 1024))) {}
 
 CallDoor::~CallDoor() = default;
 

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/sync_stream.h"
 #include "hedui/v1/report.pb.h"
 #include "server/security/authorize.h"
@@ -21,6 +22,7 @@
 #include "server/service/admission.h"
 #include "server/service/audit_entry.h"
 #include "server/service/call_class.h"
+#include "server/service/call_workers.h"
 #include "server/service/message_codec.h"
 #include "server/service/status_mapping.h"
 #include "server/service/verifier.h"
@@ -145,12 +147,21 @@ class CallDoor {
     // A stream (kStream) with no message read or written for this long is
     // cancelled; 0: never.
     absl::Duration stream_idle_timeout = absl::Seconds(60);
+    // Threads that run the work of callback-API calls; 0: max_in_flight
+    // within [8, 64] (a synced write shares its sync with the calls waiting
+    // beside it, so more threads make bigger groups; past 64 they only wait).
+    int workers = 0;
+    // Calls that may wait for one of them; 0: 4 x max_in_flight, at least
+    // 1,024. Admitted calls never exceed max_in_flight; the rest are
+    // refusals waiting for their audit entry.
+    size_t worker_queue = 0;
   };
   CallDoor(CallerSource callers, storage::ServiceLog* log, Options options);
   ~CallDoor();
 
   storage::ServiceLog* log() const { return log_; }
   const Admission& admission() const { return admission_; }
+  const CallWorkers& workers() const { return *workers_; }
 
   template <typename Request, typename Response>
   using UnaryWork =
@@ -170,6 +181,50 @@ class CallDoor {
     grpc::Status answer = call.Finish(outcome);
     if (answer.ok()) EncodeMessage(response, out);
     return answer;
+  }
+
+  // The same door on the callback API. What needs no disk (decoding,
+  // bounds, authentication, roles, program and county, admission) runs here
+  // on gRPC's callback thread, so that admission and its refusals are the
+  // synchronous path's; the work and the synced audit entry run on one of
+  // the door's workers, which finishes the reactor once the answer is
+  // durable. When every worker is busy and the queue is full the call is
+  // refused with RESOURCE_EXHAUSTED at once, without an audit entry (there
+  // is no thread to write one without blocking gRPC's).
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
+                                  const MethodSpec& method,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out,
+                                  const RequestRules<Request>& rules,
+                                  UnaryWork<Request, Response> work) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    auto state = std::make_unique<Queued<Request>>(this, context, method);
+    absl::Status outcome =
+        DecodeAndBound(state->call, rules, *in, &state->request);
+    if (outcome.ok()) outcome = AdmitWith(state->call, rules, state->request);
+    absl::Status queued = workers_->Submit(
+        [state = std::move(state), outcome = std::move(outcome),
+         work = std::move(work), out, reactor]() mutable {
+          Response response;
+          // The wait for a worker may have outlived the deadline.
+          if (outcome.ok()) outcome = state->call.DeadlineCheck();
+          if (outcome.ok())
+            outcome = work(state->call, state->request, &response);
+          grpc::Status answer = state->call.Finish(outcome);
+          if (answer.ok()) EncodeMessage(response, out);
+          // The slot is free before the answer leaves, as on the
+          // synchronous path.
+          state.reset();
+          reactor->Finish(std::move(answer));
+        });
+    if (!queued.ok()) {
+      if (queued.code() == absl::StatusCode::kResourceExhausted) {
+        admission_.CountRefusal();
+      }
+      reactor->Finish(ToGrpcStatus(queued, context, method.name));
+    }
+    return reactor;
   }
 
   // A request, then messages written with `write` (which returns false once
@@ -278,6 +333,16 @@ class CallDoor {
   friend class Call;
   class IdleWatch;
 
+  // A callback call between its admission and its worker.
+  template <typename Request>
+  struct Queued {
+    Queued(CallDoor* door, grpc::ServerContextBase* context,
+           const MethodSpec& method)
+        : call(door, context, method) {}
+    Call call;
+    Request request;
+  };
+
   // A request that does not decode is refused whoever sends it. One that
   // decodes is bounded before any work, but a caller learns only that it is
   // unknown, or that its role may not call the method, before its fields
@@ -327,6 +392,9 @@ class CallDoor {
   storage::ServiceLog* log_;
   Admission admission_;
   std::unique_ptr<IdleWatch> idle_watch_;
+  // Last: destroyed first, its queued calls answered while the rest of the
+  // door is still there.
+  std::unique_ptr<CallWorkers> workers_;
 };
 
 template <typename Request>

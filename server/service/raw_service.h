@@ -2,12 +2,15 @@
 #define HEDUI_SERVER_SERVICE_RAW_SERVICE_H_
 
 #include <functional>
+#include <utility>
 
+#include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/impl/service_type.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/method_handler.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/sync_stream.h"
 
 namespace hedui::server {
@@ -17,6 +20,9 @@ namespace hedui::server {
 // proto's method names, so clients, the metrics and server reflection see the
 // service as declared in its .proto (reflection reads the descriptors of the
 // generated messages, which the handlers link).
+// A unary method is on the synchronous API or on the callback API according
+// to its handler's context (grpc::ServerContext or
+// grpc::CallbackServerContext); streams are synchronous.
 class RawService : public grpc::Service {
  protected:
   using Bytes = grpc::ByteBuffer;
@@ -32,6 +38,23 @@ class RawService : public grpc::Service {
                       const Bytes* in,
                       Bytes* out) { return handler(context, in, out); },
             this)));
+  }
+
+  // The callback API: `handler` runs on one of gRPC's callback threads and
+  // must not block; it returns the reactor that it, or a worker it hands the
+  // call to, finishes (CallDoor::Unary with a CallbackServerContext). A
+  // service may mix these with synchronous methods.
+  void AddUnary(const char* method,
+                std::function<grpc::ServerUnaryReactor*(
+                    grpc::CallbackServerContext*, const Bytes*, Bytes*)>
+                    handler) {
+    auto* registered = new grpc::internal::RpcServiceMethod(
+        method, grpc::internal::RpcMethod::NORMAL_RPC,
+        new grpc::internal::CallbackUnaryHandler<Bytes, Bytes>(
+            std::move(handler)));
+    registered->SetServerApiType(
+        grpc::internal::RpcServiceMethod::ApiType::CALL_BACK);
+    AddMethod(registered);
   }
 
   void AddServerStream(

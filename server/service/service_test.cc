@@ -8,9 +8,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -19,8 +22,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
@@ -37,6 +44,7 @@
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
 #include "server/service/call_door.h"
+#include "server/service/call_workers.h"
 #include "server/service/error_details.h"
 #include "server/service/policy_holder.h"
 #include "server/service/retention_service.h"
@@ -267,6 +275,28 @@ pb::ErrorDetails DetailsOf(const grpc::ClientContext& context) {
 
 uint64_t AuditLength() { return env->log_->AuditLength(); }
 
+// The entry numbered `sequence`, among the recent ones; page tokens are
+// opaque, so the pages are walked.
+pb::AuditEntry AuditEntryAt(uint64_t sequence) {
+  auto stub = pb::AuditService::NewStub(env->channel_);
+  pb::ListAuditRequest recent;
+  recent.set_from_unix_micros(
+      absl::ToUnixMicros(absl::Now() - absl::Minutes(30)));
+  recent.set_page_size(1000);
+  for (;;) {
+    pb::ListAuditResponse listed;
+    auto context = As("staff");
+    grpc::Status s = stub->ListAudit(context.get(), recent, &listed);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (!s.ok()) return pb::AuditEntry();
+    for (const pb::AuditEntry& entry : listed.entries()) {
+      if (entry.sequence() == sequence) return entry;
+    }
+    if (listed.next_page_token().empty()) return pb::AuditEntry();
+    recent.set_page_token(listed.next_page_token());
+  }
+}
+
 void ExpectChainIntact() {
   auto stub = pb::AuditService::NewStub(env->channel_);
   pb::VerifyAuditResponse checked;
@@ -456,16 +486,7 @@ TEST(ServiceTest, OversizedFieldsOfAnUnauthenticatedCallAreAuditedBounded) {
   grpc::Status s = stub->Verify(context.get(), request, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_EQ(AuditLength(), before + 1);
-  pb::ListAuditResponse listed;
-  pb::ListAuditRequest last;
-  last.set_page_size(1);
-  last.set_page_token(absl::StrCat(before));  // entries after it
-  auto list_context = As("staff");
-  ASSERT_TRUE(pb::AuditService::NewStub(env->channel_)
-                  ->ListAudit(list_context.get(), last, &listed)
-                  .ok());
-  ASSERT_EQ(listed.entries_size(), 1);
-  const pb::AuditEntry& entry = listed.entries(0);
+  const pb::AuditEntry entry = AuditEntryAt(before + 1);
   EXPECT_EQ(entry.sequence(), before + 1);
   EXPECT_LT(entry.ByteSizeLong(), 2000u);
   EXPECT_EQ(entry.caller(), kUnauthenticatedCaller);
@@ -773,6 +794,214 @@ std::string FieldOf(const pb::ErrorDetails& details) {
   return details.field_violations_size() > 0
              ? details.field_violations(0).field()
              : "";
+}
+
+// The callback path (issue 17): the unary methods run on the door's fixed
+// workers, not on a thread per call.
+
+int ThreadsOfProcess() {
+  int threads = 0;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    (void)task;
+    ++threads;
+  }
+  return threads;
+}
+
+// Applications the engine answers with a verdict (no refusal).
+const std::vector<size_t>& Labelled() {
+  static const auto* const labelled = [] {
+    auto* out = new std::vector<size_t>;
+    for (size_t i = 0; i < env->requests_.size(); ++i) {
+      if (env->labels_[i].verdict != pb::VERDICT_UNSPECIFIED) out->push_back(i);
+    }
+    return out;
+  }();
+  return *labelled;
+}
+
+// `count` Verify calls of `caller`, at most `window` outstanding at once,
+// from this one client thread; `on_done` after each answer.
+std::vector<grpc::Status> VerifyMany(
+    const std::string& caller, int count, int window,
+    std::chrono::microseconds deadline = std::chrono::seconds(60),
+    const std::function<void()>& on_done = {}) {
+  auto stub = pb::VerificationService::NewStub(env->channel_);
+  grpc::CompletionQueue queue;
+  struct Pending {
+    grpc::ClientContext context;
+    pb::VerifyResponse response;
+    grpc::Status status;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<pb::VerifyResponse>> reader;
+  };
+  std::vector<std::unique_ptr<Pending>> calls(count);
+  const std::vector<size_t>& labelled = Labelled();
+  int started = 0;
+  const auto start = [&] {
+    auto& call = calls[started];
+    call = std::make_unique<Pending>();
+    call->context.AddMetadata(kCallerHeader, caller);
+    call->context.set_deadline(std::chrono::system_clock::now() + deadline);
+    pb::VerifyRequest request;
+    *request.mutable_request() =
+        env->requests_[labelled[started % labelled.size()]];
+    call->reader = stub->AsyncVerify(&call->context, request, &queue);
+    call->reader->Finish(
+        &call->response, &call->status,
+        reinterpret_cast<void*>(static_cast<intptr_t>(started)));
+    ++started;
+  };
+  while (started < std::min(window, count)) start();
+  void* tag = nullptr;
+  bool ok = false;
+  for (int done = 0; done < count && queue.Next(&tag, &ok); ++done) {
+    if (on_done) on_done();
+    if (started < count) start();
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  std::vector<grpc::Status> statuses;
+  for (const auto& call : calls) statuses.push_back(call->status);
+  return statuses;
+}
+
+void WaitForNoCallInFlight() {
+  for (int i = 0; i < 200 && env->door_->admission().in_flight() > 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(env->door_->admission().in_flight(), 0);
+}
+
+TEST(CallbackTest, ManyConcurrentVerifyCallsCompleteEachAudited) {
+  ASSERT_FALSE(Labelled().empty());
+  WaitForNoCallInFlight();
+  const uint64_t before = AuditLength();
+  const std::vector<grpc::Status> statuses =
+      VerifyMany("county-system", 400, 24);
+  for (const grpc::Status& s : statuses) {
+    ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  }
+  // Each answer was given once its entry was durable.
+  EXPECT_EQ(AuditLength(), before + 400);
+  WaitForNoCallInFlight();
+  ExpectChainIntact();
+}
+
+TEST(CallbackTest, ThreadsDoNotGrowWithTheNumberOfCalls) {
+  // Warm: gRPC's own threads (pollers, callback executor) are started.
+  for (const grpc::Status& s : VerifyMany("county-system", 200, 24)) {
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const int before = ThreadsOfProcess();
+  int peak = before;
+  int done = 0;
+  const std::vector<grpc::Status> statuses =
+      VerifyMany("county-system", 2000, 24, std::chrono::seconds(60), [&] {
+        if (++done % 25 == 0) peak = std::max(peak, ThreadsOfProcess());
+      });
+  for (const grpc::Status& s : statuses) {
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const int after = ThreadsOfProcess();
+  // 24 calls at a time on a thread each would add ~24; gRPC may wake a
+  // poller or two.
+  EXPECT_LE(peak, before + 4) << "before " << before << ", after " << after;
+  EXPECT_LE(after, before + 4);
+  EXPECT_GE(env->door_->workers().threads(), 8);
+}
+
+TEST(CallbackTest, OverloadIsRefusedAtOnceWithQuotaFailureAndAudited) {
+  WaitForNoCallInFlight();
+  const uint64_t before = AuditLength();
+  // Far more at once than the caller's cap of 32.
+  const std::vector<grpc::Status> statuses =
+      VerifyMany("other-system", 300, 300);
+  int served = 0;
+  int refused = 0;
+  for (const grpc::Status& s : statuses) {
+    if (s.ok()) {
+      ++served;
+      continue;
+    }
+    ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << s.error_message();
+    EXPECT_THAT(s.error_message(), HasSubstr("for one caller"));
+    google::rpc::Status rpc;
+    ASSERT_TRUE(rpc.ParseFromString(s.error_details()));
+    bool quota = false;
+    for (const auto& detail : rpc.details()) {
+      quota = quota || detail.Is<google::rpc::QuotaFailure>();
+    }
+    EXPECT_TRUE(quota) << rpc.DebugString();
+    ++refused;
+  }
+  EXPECT_GE(served, 32);
+  EXPECT_GE(refused, 1);
+  // Refusals are audited as on the synchronous path.
+  EXPECT_EQ(AuditLength(), before + 300);
+  WaitForNoCallInFlight();
+}
+
+TEST(CallbackTest, DeadlinesEndCallsAndFreeTheirSlots) {
+  WaitForNoCallInFlight();
+  const std::vector<grpc::Status> statuses =
+      VerifyMany("county-system", 200, 32, std::chrono::microseconds(1500));
+  int expired = 0;
+  for (const grpc::Status& s : statuses) {
+    EXPECT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+        << s.error_code() << " " << s.error_message();
+    if (!s.ok()) ++expired;
+  }
+  EXPECT_GE(expired, 1);
+  // No call keeps its slot, and the server answers the next call.
+  WaitForNoCallInFlight();
+  for (const grpc::Status& s : VerifyMany("county-system", 10, 5)) {
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  ExpectChainIntact();
+}
+
+TEST(CallWorkersTest, RunsEveryQueuedTaskBeforeStopping) {
+  std::atomic<int> ran{0};
+  {
+    CallWorkers workers(2, 1000);
+    for (int i = 0; i < 500; ++i) {
+      ASSERT_TRUE(workers
+                      .Submit([&ran] {
+                        absl::SleepFor(absl::Microseconds(50));
+                        ran.fetch_add(1);
+                      })
+                      .ok());
+    }
+  }
+  EXPECT_EQ(ran.load(), 500);
+}
+
+TEST(CallWorkersTest, AFullQueueRefusesNamingItsLimit) {
+  absl::Notification release;
+  std::atomic<int> ran{0};
+  {
+    CallWorkers workers(1, 2);
+    absl::Notification started;
+    ASSERT_TRUE(workers
+                    .Submit([&] {
+                      started.Notify();
+                      release.WaitForNotification();
+                      ran.fetch_add(1);
+                    })
+                    .ok());
+    started.WaitForNotification();
+    ASSERT_TRUE(workers.Submit([&ran] { ran.fetch_add(1); }).ok());
+    ASSERT_TRUE(workers.Submit([&ran] { ran.fetch_add(1); }).ok());
+    const absl::Status full = workers.Submit([&ran] { ran.fetch_add(1); });
+    EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_THAT(std::string(full.message()), HasSubstr("limit of 2"));
+    EXPECT_EQ(workers.threads(), 1);
+    release.Notify();
+  }
+  EXPECT_EQ(ran.load(), 3);
 }
 
 TEST(RollServiceTest, EnrolRetryAndWithdrawTwice) {
@@ -1275,17 +1504,7 @@ int64_t HouseholdsCounted(const pb::VerificationRequest& application) {
 }
 
 // The last audit entry.
-pb::AuditEntry LastAuditEntry() {
-  pb::ListAuditRequest all;
-  all.set_page_token(absl::StrCat(AuditLength() - 1));
-  pb::ListAuditResponse listed;
-  auto context = As("staff");
-  grpc::Status s = pb::AuditService::NewStub(env->channel_)
-                       ->ListAudit(context.get(), all, &listed);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return listed.entries_size() > 0 ? listed.entries(listed.entries_size() - 1)
-                                   : pb::AuditEntry();
-}
+pb::AuditEntry LastAuditEntry() { return AuditEntryAt(AuditLength()); }
 
 TEST(RequestIdTest, ARetryReturnsTheFirstReportAndStoresNoOther) {
   const std::vector<size_t> apps = LastApplications(2, 0);

@@ -222,15 +222,15 @@ VerificationServiceImpl::VerificationServiceImpl(
       log_(log),
       requests_(requests),
       in_flight_(std::make_unique<InFlight>()) {
-  AddUnary(kVerify.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<VerifyRequest, hedui::v1::VerifyResponse>(
-                 context, kVerify, in, out, VerifyRules(),
-                 [this](Call& call, const VerifyRequest& request,
-                        hedui::v1::VerifyResponse* response) {
-                   return Verify(call, request, response);
-                 });
-           });
+  AddUnary(kVerify.name, [this](grpc::CallbackServerContext* context,
+                                const Bytes* in, Bytes* out) {
+    return door_->Unary<VerifyRequest, hedui::v1::VerifyResponse>(
+        context, kVerify, in, out, VerifyRules(),
+        [this](Call& call, const VerifyRequest& request,
+               hedui::v1::VerifyResponse* response) {
+          return Verify(call, request, response);
+        });
+  });
   AddBidiStream(
       kVerifyBatch.name,
       [this](grpc::ServerContext* context,
@@ -242,7 +242,7 @@ VerificationServiceImpl::VerificationServiceImpl(
               return VerifyBatch(call, requests, write);
             });
       });
-  AddUnary(kGetReport.name, [this](grpc::ServerContext* context,
+  AddUnary(kGetReport.name, [this](grpc::CallbackServerContext* context,
                                    const Bytes* in, Bytes* out) {
     return door_->Unary<hedui::v1::GetReportRequest, hedui::v1::Report>(
         context, kGetReport, in, out, {&BoundGetReport, nullptr, nullptr},
@@ -251,7 +251,7 @@ VerificationServiceImpl::VerificationServiceImpl(
           return GetReport(call, request, response);
         });
   });
-  AddUnary(kListReports.name, [this](grpc::ServerContext* context,
+  AddUnary(kListReports.name, [this](grpc::CallbackServerContext* context,
                                      const Bytes* in, Bytes* out) {
     return door_
         ->Unary<hedui::v1::ListReportsRequest, hedui::v1::ListReportsResponse>(
@@ -262,8 +262,8 @@ VerificationServiceImpl::VerificationServiceImpl(
               return ListReports(call, request, response);
             });
   });
-  AddUnary(kGetStats.name, [this](grpc::ServerContext* context, const Bytes* in,
-                                  Bytes* out) {
+  AddUnary(kGetStats.name, [this](grpc::CallbackServerContext* context,
+                                  const Bytes* in, Bytes* out) {
     return door_
         ->Unary<hedui::v1::GetStatsRequest, hedui::v1::GetStatsResponse>(
             context, kGetStats, in, out, {&BoundGetStats, nullptr, nullptr},

@@ -18,8 +18,11 @@
 namespace hedui::server {
 
 // hedui.v1.VerificationService, every method through the call door. The
-// synchronous API: a verification blocks its thread until the report and the
-// audit entry are durable (the log batches the syncs of concurrent calls).
+// unary methods are on the callback API: the door admits them on gRPC's
+// thread and their work runs on the door's workers, which block until the
+// report and the audit entry are durable (the log batches the syncs of
+// concurrent calls) and then finish the call. VerifyBatch is a synchronous
+// stream.
 //
 // Request ids (AIP-155, storage/request_ids.h): a Verify or VerifyBatch item
 // with a request_id holds the caller's id in an in-memory table while it
