@@ -541,7 +541,8 @@ void AddFeedsCommands(CLI::App& app, CommandAction* selected) {
   CLI::App* feeds = app.add_subcommand(
       "feeds",
       "Department files held before their switch (a file that would change "
-      "more than the server's share of a roll's verdicts)");
+      "more than the server's share of a roll's verdicts, or one sent with "
+      "`hedui ingest --hold`)");
   feeds->require_subcommand(1);
   feeds
       ->add_subcommand("held",
