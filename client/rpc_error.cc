@@ -90,6 +90,7 @@ struct StandardDetails {
   google::rpc::BadRequest bad_request;
   google::rpc::PreconditionFailure precondition;
   google::rpc::QuotaFailure quota;
+  google::rpc::RetryInfo retry;
   google::rpc::ErrorInfo info;
 };
 
@@ -106,6 +107,8 @@ StandardDetails Unpack(const std::string& bytes) {
       any.UnpackTo(&out.precondition);
     } else if (any.Is<google::rpc::QuotaFailure>()) {
       any.UnpackTo(&out.quota);
+    } else if (any.Is<google::rpc::RetryInfo>()) {
+      any.UnpackTo(&out.retry);
     } else if (any.Is<google::rpc::ErrorInfo>()) {
       any.UnpackTo(&out.info);
     }
@@ -223,6 +226,11 @@ RpcErrorReport DescribeRpcError(
       absl::StrAppend(&m, " (", Printable(v.subject()), ")");
     }
     m += '\n';
+  }
+  if (standard.retry.has_retry_delay()) {
+    const int64_t millis = standard.retry.retry_delay().seconds() * 1000 +
+                           standard.retry.retry_delay().nanos() / 1'000'000;
+    absl::StrAppend(&m, "  retry after ", millis, " ms\n");
   }
   if (!standard.info.reason().empty()) {
     absl::StrAppend(&m, "  reason: ", Printable(standard.info.reason()));

@@ -252,16 +252,19 @@ TEST(DescribeRpcErrorTest, QuotaFailureAndReason) {
   v->set_subject("caller");
   v->set_description("the server is at its limit of 64 calls for one caller");
   google::rpc::ErrorInfo info = Info("OVERLOADED");
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_nanos(200'000'000);
   const RpcErrorReport report = DescribeRpcError(
       kVerifyCall,
       grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "at its limit",
                    Standard(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            "at its limit", {&quota, &info})),
+                            "at its limit", {&quota, &retry, &info})),
       absl::nullopt);
   EXPECT_EQ(report.exit_code, kExitUnavailable);
   EXPECT_EQ(report.message,
             "hedui verify: RESOURCE_EXHAUSTED: at its limit\n"
             "  quota reached (caller)\n"
+            "  retry after 200 ms\n"
             "  reason: OVERLOADED\n");
 }
 

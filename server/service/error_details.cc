@@ -17,6 +17,9 @@
 namespace hedui::server {
 namespace {
 
+// RetryInfo.retry_delay of an overload refusal.
+constexpr int kOverloadRetryDelayMillis = 200;
+
 constexpr char kReasonPayloadUrl[] = "type.googleapis.com/google.rpc.ErrorInfo";
 
 // The canonical name of a code ("NOT_FOUND"): absl's own spelling.
@@ -291,6 +294,13 @@ google::rpc::Status RpcStatusOf(const absl::Status& status,
             absl::StrContains(what, "for one caller") ? "caller" : "server");
         metadata["limit"] = limit;
         metadata["in_flight"] = what;
+        // A slot frees when a call in flight ends, which under load takes
+        // about as long as one verification with its synced write; asking
+        // for a pause keeps standard client retry policies from hammering.
+        google::rpc::RetryInfo retry;
+        retry.mutable_retry_delay()->set_nanos(kOverloadRetryDelayMillis *
+                                               1'000'000);
+        rpc.add_details()->PackFrom(retry);
       } else if (info.reason() == "STORE_FULL") {
         violation->set_subject("store");
       }

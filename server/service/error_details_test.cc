@@ -26,6 +26,7 @@ struct Unpacked {
   std::vector<google::rpc::BadRequest> bad_requests;
   std::vector<google::rpc::PreconditionFailure> preconditions;
   std::vector<google::rpc::QuotaFailure> quotas;
+  std::vector<google::rpc::RetryInfo> retries;
   std::vector<google::rpc::ErrorInfo> infos;
 };
 
@@ -39,6 +40,8 @@ Unpacked Unpack(const google::rpc::Status& status) {
       any.UnpackTo(&out.preconditions.emplace_back());
     } else if (any.Is<google::rpc::QuotaFailure>()) {
       any.UnpackTo(&out.quotas.emplace_back());
+    } else if (any.Is<google::rpc::RetryInfo>()) {
+      any.UnpackTo(&out.retries.emplace_back());
     } else if (any.Is<google::rpc::ErrorInfo>()) {
       any.UnpackTo(&out.infos.emplace_back());
     } else {
@@ -165,6 +168,9 @@ TEST(RpcStatusOfTest, OverloadAndAFullStoreAreQuotaFailures) {
   EXPECT_EQ(caller.quotas[0].violations(0).subject(), "caller");
   EXPECT_EQ(caller.infos[0].reason(), "OVERLOADED");
   EXPECT_EQ(caller.infos[0].metadata().at("limit"), "64");
+  ASSERT_EQ(caller.retries.size(), 1u);
+  EXPECT_EQ(caller.retries[0].retry_delay().seconds(), 0);
+  EXPECT_EQ(caller.retries[0].retry_delay().nanos(), 200'000'000);
   const Unpacked server = Sent(absl::ResourceExhaustedError(
       "the server is at its limit of 256 calls in flight; retry with backoff"));
   EXPECT_EQ(server.quotas[0].violations(0).subject(), "server");
@@ -172,6 +178,8 @@ TEST(RpcStatusOfTest, OverloadAndAFullStoreAreQuotaFailures) {
       "append: IO error: No space left on device: 000012.log"));
   EXPECT_EQ(full.quotas[0].violations(0).subject(), "store");
   EXPECT_EQ(full.infos[0].reason(), "STORE_FULL");
+  // A full disk does not free itself in a moment: no retry delay offered.
+  EXPECT_TRUE(full.retries.empty());
 }
 
 TEST(RpcStatusOfTest, ReasonsOfTheOtherRefusals) {

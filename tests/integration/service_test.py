@@ -366,6 +366,9 @@ def main():
               and quota[0].description, "QuotaFailure names the cap: %s" % quota)
         check(d["ErrorInfo"].metadata.get("limit") == "1",
               "ErrorInfo names the limit: %s" % dict(d["ErrorInfo"].metadata))
+        retry = d.get("RetryInfo")
+        check(retry is not None and retry.retry_delay.ToMilliseconds() > 0,
+              "an overload refusal offers a RetryInfo delay: %s" % retry)
     audit = stub("audit", "admin-1")
     logged, token = 0, ""
     while True:
