@@ -26,6 +26,28 @@ never from asking the server:
 - duplicate enrolment: both sides enrolled at once and withdrawn at once,
   three times: one event per side each time, naming only the other side's
   program and county, no other entry or report id, the member masked;
+- the callback methods (Verify, GetReport, ListReports, GetStats) past a
+  cap of 6 in flight: only OK or RESOURCE_EXHAUSTED, every slot given back,
+  heduid's thread count flat; deadlines and cancellations at every point of
+  a Verify: its retry (same request id) gives one report, and every
+  person's stored reports are exactly the ones audited as made (one synced
+  write); garbage, 9 MB, no or an unknown certificate refused;
+  review_period_months 6 or 12 in every report, kept when stored;
+- SIGHUP with a broken policy refused (logged, serving, verifying), SIGHUP
+  during a flood harms no call; SIGTERM twice under load with a watch and a
+  stalled Ingest open: exit 0 within the grace; kill -9 under load: every
+  acknowledged report readable after the restart, the chain intact;
+- heduid's start with a missing or empty key, a data dir under a file, the
+  port in use, the store locked, a broken or missing policy: a message and
+  a non-zero exit; SIGTERM while starting: no crash or hang, store whole;
+- ConfirmHeldFeeds: 14 or 100,000 files, a bad department or batch id at
+  an index, garbage; joint confirmations racing a discard and a single
+  confirmation of their files; kill -9 during one: both files switched or
+  both held; a held file cannot be made stale by a later one;
+- page tokens: under another person, program, verdict, counties or
+  listing, garbled, cut, 100,000 characters or 1 MB, NUL, newline, invalid
+  UTF-8: INVALID_ARGUMENT naming page_token; other base64 spellings of a
+  token refused or paging the same;
 - no resident ID or name in heduid's log or RocksDB's LOG files."""
 import base64
 import json
@@ -873,7 +895,7 @@ class SessionAbuse(i16.Test):
         self.server = Server(self.work, self.data, tls_dir=self.tls,
                              hold_feeds=True, policy=self.policy_copy,
                              extra_args=["--max-in-flight", "6",
-                                         "--shutdown-grace-seconds", "20"]
+                                         "--shutdown-grace-seconds", "5"]
                              + list(extra))
         self.server.today = i16.TODAY
         self.server.start()
@@ -1194,7 +1216,7 @@ class SessionAbuse(i16.Test):
 
     def sigterm_under_load(self, apps):
         """SIGTERM twice while Verify calls stream in: heduid finishes within
-        its grace (20 s) and exits 0; the calls it acknowledged are stored."""
+        its grace (5 s) and exits 0; the calls it acknowledged are stored."""
         stopped = {}
 
         def stop():
@@ -1202,14 +1224,51 @@ class SessionAbuse(i16.Test):
             self.server.proc.send_signal(signal.SIGTERM)
             time.sleep(0.05)
             self.server.proc.send_signal(signal.SIGTERM)
+        # Streams that never end by themselves: a watch, and an Ingest whose
+        # client sent its header and then nothing. Neither may hold the stop
+        # past its grace.
+        watch = self.changes("dibao-system").WatchChanges(
+            self.ch_pb.WatchChangesRequest(program=self.codes.DIBAO,
+                                           region_code="320581"),
+            timeout=300)
+        idle = threading.Event()
+
+        def stalled():
+            yield self.admin_pb.IngestRequest(
+                header=self.admin_pb.IngestHeader(
+                    department=self.codes.VEHICLES, delta=True,
+                    as_of=self.codes.Date(year=2026, month=11, day=10)))
+            idle.wait(300)
+        ingest = self.admin().Ingest.future(stalled(), timeout=300)
+        streams = {}
+
+        def drain():
+            try:
+                for _ in watch:
+                    pass
+                streams["watch"] = "ended"
+            except grpc.RpcError as e:
+                streams["watch"] = e.code().name
+        drainer = threading.Thread(target=drain)
+        drainer.start()
+        time.sleep(0.5)
         acked, other = self.load(apps, 20, stop)
         try:
             self.server.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.server.proc.kill()
             fail("heduid did not stop within 60 s of SIGTERM under load "
-                 "(grace 20 s)")
+                 "(grace 5 s)")
         took = time.time() - stopped["at"]
+        idle.set()
+        drainer.join(timeout=60)
+        try:
+            ingest.result(timeout=60)
+            streams["ingest"] = "OK"
+        except grpc.RpcError as e:
+            streams["ingest"] = e.code().name
+        check(took < 5 + 10, "heduid took %.1f s to stop with a grace of "
+              "5 s (a watch and a stalled Ingest open)" % took)
         self.server.log.close()
         check(self.server.proc.returncode == 0,
               "heduid exited %d after SIGTERM twice under load"
@@ -1220,9 +1279,11 @@ class SessionAbuse(i16.Test):
               % bad[:5])
         self.start_loaded()
         self.check_acked(acked, "after SIGTERM under load")
-        print("  SIGTERM twice under load: exit 0 in %.1f s; %d acknowledged "
-              "reports stored, %d calls refused" % (took, len(acked),
-                                                    len(other)))
+        print("  SIGTERM twice under load, a watch and a stalled Ingest open: "
+              "exit 0 in %.1f s; %d acknowledged reports stored, %d calls "
+              "refused (%s); streams %s" % (
+                  took, len(acked), len(other),
+                  sorted(set(o[0] for o in other)), streams))
 
     def kill9_under_load(self, apps):
         acked, other = self.load(apps, 20, self.server.kill9)
@@ -1300,6 +1361,38 @@ class SessionAbuse(i16.Test):
                 what, p.returncode, err.strip().splitlines()[-1][:120]
                 if err.strip() else ""))
         busy.close()
+        # SIGTERM while starting (the store opening, before serving): an
+        # orderly end or the signal's default action, never a crash or a
+        # hang; the store opens afterwards.
+        crashes = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS,
+                   -signal.SIGILL, -signal.SIGFPE)
+        for delay in (0.0, 0.05, 0.2, 0.5):
+            p = subprocess.Popen(base + ["--audit-key-file", key,
+                                         "--data-dir", fresh, "--listen",
+                                         "127.0.0.1:0"] + policy,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            time.sleep(delay)
+            p.send_signal(signal.SIGTERM)
+            try:
+                out, err = p.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                fail("heduid given SIGTERM %.2f s into its start did not "
+                     "exit within 60 s" % delay)
+            text = (out + err).decode("utf-8", "replace")
+            check(p.returncode not in crashes and "Sanitizer" not in text
+                  and "terminate called" not in text,
+                  "heduid given SIGTERM %.2f s into its start crashed: %d %s"
+                  % (delay, p.returncode, text[-800:]))
+            print("  SIGTERM %.2f s into a start: exit %d" % (delay,
+                                                              p.returncode))
+        p = subprocess.run(base + ["--audit-key-file", key, "--data-dir",
+                                   fresh, "--check"] + policy,
+                           capture_output=True, timeout=120)
+        check(p.returncode == 0, "the store interrupted while starting "
+              "checks whole: %d %s" % (p.returncode, (p.stdout + p.stderr)
+                                       .decode("utf-8", "replace")[-500:]))
         self.still_serving("failed starts beside it")
         print("startup failures: each a message and a non-zero exit")
 
@@ -1478,8 +1571,84 @@ class SessionAbuse(i16.Test):
                       "the retried joint confirmation switched both")
             print("  kill -9 %.2f s into a joint confirmation: %s" % (
                 delay, "both held" if state["s"][2] else "both switched"))
+        self.stale_joint()
         self.still_serving("the joint attacks")
-        print("joint confirmation: bounds, a race, kill -9: all or none")
+        print("joint confirmation: bounds, a race, kill -9, a stale file: "
+              "all or none")
+
+    def stale_joint(self):
+        """A held VEHICLES file made stale by a later VEHICLES delta (not
+        held) ingested meanwhile, confirmed as one with a held SI file after
+        it: the store refuses a delta dated before its department's data, so
+        the joint confirmation must be refused before the first switch, not
+        switch SI alone (domain §10.1: switched as one)."""
+        rows = open(os.path.join(self.county, "vehicles.csv"),
+                    encoding="utf-8").read().splitlines()
+        header, body = rows[0], rows[1:3]
+        self.applied["sa-stale-si"] = self.deltas_applied()[
+            "SOCIAL_INSURANCE"]
+        self.hold_file("SOCIAL_INSURANCE", "sa-stale-si", [
+            a["members"][0]["person_id"] for a in self.verifiable()[43:45]])
+        files = {}
+        for name, row in (("sa-stale-veh", body[0]), ("sa-newer-veh",
+                                                      body[1])):
+            files[name] = os.path.join(self.work, name + ".csv")
+            with open(files[name], "w", encoding="utf-8") as f:
+                f.write("op," + header + "\nupsert," + row + "\n")
+        self.applied["sa-stale-veh"] = self.deltas_applied()["VEHICLES"]
+        code, out, err = cli(self.server, "--output", "json", "ingest",
+                             "--hold", "--department", "VEHICLES", "--as-of",
+                             "2026-11-01", "--delta", "--batch-id",
+                             "sa-stale-veh", files["sa-stale-veh"])
+        check(code == 0 and '"held":true' in out.replace(" ", ""),
+              "the VEHICLES file held: %d %s %s" % (code, out, err))
+        code, out, err = cli(self.server, "--output", "json", "ingest",
+                             "--department", "VEHICLES", "--as-of",
+                             "2026-11-05", "--delta", "--batch-id",
+                             "sa-newer-veh", files["sa-newer-veh"])
+        if code != 0 or '"held":true' in out.replace(" ", ""):
+            # A later file of a department with one held is refused or held:
+            # the held one cannot go stale this way.
+            print("  a later VEHICLES file beside a held one: %d %s"
+                  % (code, (out + err).strip()[:160]))
+            for d, b in (("VEHICLES", "sa-stale-veh"),
+                         ("SOCIAL_INSURANCE", "sa-stale-si")):
+                self.admin().DiscardHeldFeed(
+                    self.admin_pb.DiscardHeldFeedRequest(
+                        department=self.codes.Department.Value(d),
+                        batch_id=b), timeout=60)
+            return
+        self.applied["sa-stale-veh"] = self.deltas_applied()["VEHICLES"]
+        outcome = "OK"
+        try:
+            self.admin().ConfirmHeldFeeds(self.joint_request(
+                ("SOCIAL_INSURANCE", "sa-stale-si"),
+                ("VEHICLES", "sa-stale-veh")), timeout=120)
+        except grpc.RpcError as e:
+            outcome = "%s %s" % (e.code().name, e.details())
+        d = self.deltas_applied()
+        held = {self.codes.Department.Name(h.department) for h in self.held()}
+        si_now = d["SOCIAL_INSURANCE"] > self.applied["sa-stale-si"]
+        veh_now = d["VEHICLES"] > self.applied["sa-stale-veh"]
+        print("  a stale held file confirmed with another: %s; SI switched "
+              "%s, VEHICLES switched %s, held %s" % (outcome[:200], si_now,
+                                                    veh_now, sorted(held)))
+        check(si_now == veh_now, "a joint confirmation switched SI but "
+              "not VEHICLES (%s): not all or none" % outcome[:300])
+        check(outcome == "OK" or held == {"SOCIAL_INSURANCE", "VEHICLES"},
+              "a refused joint confirmation leaves both held: %s" % held)
+        for dep, b in (("VEHICLES", "sa-stale-veh"),
+                       ("SOCIAL_INSURANCE", "sa-stale-si")):
+            if dep in {self.codes.Department.Name(h.department)
+                       for h in self.held()}:
+                self.admin().DiscardHeldFeed(
+                    self.admin_pb.DiscardHeldFeedRequest(
+                        department=self.codes.Department.Value(dep),
+                        batch_id=b), timeout=60)
+        check(self.held() == [], "nothing held after the stale attack")
+        # The runner is not left blocked by a joint marker: a later single
+        # confirmation works.
+        self.still_serving("a stale joint confirmation")
 
     # --- 8. page tokens bound to their filters ------------------------------
     def page_tokens(self):
