@@ -70,7 +70,8 @@ from harness import (Server, check, cli, departments, fail,  # noqa: E402
                      ingest_county)
 import issue16_abuse_test as i16  # noqa: E402
 from grpc_python import check_standard_details  # noqa: E402
-from issue16_abuse_test import (DENIED, INVALID, NOT_FOUND,  # noqa: E402
+from issue16_abuse_test import (DENIED, EXISTS, INVALID,  # noqa: E402
+                                NOT_FOUND,
                                 field_bytes, field_varint, wait_for)
 
 ADMIN = "/hedui.v1.AdminService/"
@@ -823,12 +824,27 @@ class SessionAbuse(i16.Test):
         return self.vs_pb.VerifyRequest(
             request=i16.to_request(app, self.v_pb), request_id=request_id)
 
+    def patient(self, call, request):
+        """`call(request)`, retried while the server is at its cap of 6 (cut
+        off calls' work may still be running); a cap still full after 60 s
+        means slots were not given back."""
+        deadline = time.time() + 60
+        while True:
+            try:
+                return call(request, timeout=60)
+            except grpc.RpcError as e:
+                if (e.code() != grpc.StatusCode.RESOURCE_EXHAUSTED
+                        or time.time() > deadline):
+                    raise
+                time.sleep(0.2)
+
     def reports_of(self, person):
         out, token = set(), ""
         while True:
-            page = self.verify("staff-1").ListReports(
+            page = self.patient(
+                self.verify("staff-1").ListReports,
                 self.vs_pb.ListReportsRequest(person_id=person, page_size=500,
-                                              page_token=token), timeout=60)
+                                              page_token=token))
             out.update(r.report_id for r in page.reports)
             token = page.next_page_token
             if not token:
@@ -838,9 +854,10 @@ class SessionAbuse(i16.Test):
         """Report ids of the successful Verify entries about `person`."""
         out, token = set(), ""
         while True:
-            page = self.audit().ListAudit(self.au.ListAuditRequest(
-                person_id=person, page_size=1000, page_token=token),
-                timeout=60)
+            page = self.patient(self.audit().ListAudit,
+                                self.au.ListAuditRequest(
+                                    person_id=person, page_size=1000,
+                                    page_token=token))
             out.update(e.report_id for e in page.entries
                        if e.method.endswith("/Verify") and e.code == 0
                        and e.report_id)
@@ -949,7 +966,7 @@ class SessionAbuse(i16.Test):
         # are all admitted.
         for app in apps[:3]:
             try:
-                r = stub.Verify(self.verify_request(app), timeout=60).report
+                r = self.patient(stub.Verify, self.verify_request(app)).report
             except grpc.RpcError as e:
                 fail("a Verify alone after a flood of %d: %s %s (%s)"
                      % (calls, e.code(), e.details(),
@@ -1060,6 +1077,57 @@ class SessionAbuse(i16.Test):
                 pass
         self.stored_as_audited([a["members"][0]["person_id"] for a in cut],
                                "after cut-off calls without request ids")
+        # The same request id from 4 clients at once, two of them
+        # cancelled: the others wait for the first and get its report; one
+        # report stored. Another household under that id: ALREADY_EXISTS.
+        person = cut[0]["members"][0]["person_id"]
+        before = self.reports_of(person)
+        same = [stub.Verify.future(self.verify_request(cut[0], "sa-same-rid"),
+                                   timeout=60) for _ in range(4)]
+        same[1].cancel()
+        same[3].cancel()
+        answered = set()
+        for f in same:
+            try:
+                answered.add(f.result().report.report_id)
+            except grpc.FutureCancelledError:
+                pass
+            except grpc.RpcError as e:
+                check(e.code() in (grpc.StatusCode.CANCELLED,
+                                   grpc.StatusCode.RESOURCE_EXHAUSTED),
+                      "the same request id at once: %s %s"
+                      % (e.code(), e.details()))
+        again = stub.Verify(self.verify_request(cut[0], "sa-same-rid"),
+                            timeout=60).report
+        check(answered <= {again.report_id}
+              and self.reports_of(person) - before == {again.report_id},
+              "the same request id 4 times at once: answered %s, retried %s, "
+              "stored %s" % (sorted(answered), again.report_id,
+                             sorted(self.reports_of(person) - before)))
+        self.refused("Verify of another household under a used request id",
+                     EXISTS, stub.Verify,
+                     self.verify_request(cut[1], "sa-same-rid"),
+                     field="request_id")
+        # A storm of cancellations at every point: every admission slot is
+        # given back (a cap of 6: a leak of 6 refuses every later call).
+        storm = []
+        for i in range(60):
+            storm.append(stub.Verify.future(self.verify_request(
+                cut[i % len(cut)]), timeout=60))
+            if i % 3 == 0:
+                time.sleep(0.001 * (i % 7))
+            storm[-1 - (i % 2)].cancel()
+        for f in storm:
+            try:
+                f.result()
+            except (grpc.RpcError, grpc.FutureCancelledError):
+                pass
+        for app in cut[:7]:
+            try:
+                self.patient(stub.Verify, self.verify_request(app))
+            except grpc.RpcError as e:
+                fail("a Verify alone after 60 cancelled calls: %s %s"
+                     % (e.code(), e.details()))
         self.still_serving("cut-off calls")
         self.garbage_to_callbacks()
         self.broken_policy_reload(apps[:4])
