@@ -1212,6 +1212,24 @@ class SessionAbuse(i16.Test):
         self.still_serving("SIGHUP with a broken policy")
         r = stub.Verify(self.verify_request(apps[0]), timeout=60).report
         self.check_report(r, "after a broken policy's SIGHUP")
+        # The policy file gone, and the callers file broken: each refused,
+        # the ones in force stay (every caller still known).
+        os.remove(self.policy_copy)
+        callers = os.path.join(self.tls, "callers.textproto")
+        good_callers = open(callers, "rb").read()
+        with open(callers, "wb") as f:
+            f.write(good_callers + b"\ncallers { identity: ")
+        for _ in range(20):
+            self.server.proc.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        with open(callers, "wb") as f:
+            f.write(good_callers)
+        self.still_serving("SIGHUP without a policy file and with a broken "
+                           "callers file")
+        r = stub.Verify(self.verify_request(apps[1]), timeout=60).report
+        self.check_report(r, "after SIGHUPs with the policy file gone")
+        self.verify("staff-1").GetReport(self.vs_pb.GetReportRequest(
+            report_id=r.report_id), timeout=30)
         with open(self.policy_copy, "wb") as f:
             f.write(good)
         # A SIGHUP during floods: nothing but OK and RESOURCE_EXHAUSTED.
