@@ -52,16 +52,16 @@ absl::StatusOr<hedui::v1::ListReportsRequest> BuildListReportsRequest(
     absl::StatusOr<hedui::v1::Date> from =
         ParseDateFlag("--from", options.from);
     if (!from.ok()) return from.status();
-    *request.mutable_from() = *from;
+    *request.mutable_from_date() = *from;
   }
   if (!options.to.empty()) {
     absl::StatusOr<hedui::v1::Date> to = ParseDateFlag("--to", options.to);
     if (!to.ok()) return to.status();
-    *request.mutable_to() = *to;
+    *request.mutable_to_date() = *to;
   }
-  if (request.has_from() && request.has_to()) {
-    if (absl::Status s =
-            CheckDateRange("--from", request.from(), "--to", request.to());
+  if (request.has_from_date() && request.has_to_date()) {
+    if (absl::Status s = CheckDateRange("--from", request.from_date(), "--to",
+                                        request.to_date());
         !s.ok()) {
       return s;
     }
@@ -100,8 +100,8 @@ absl::StatusOr<hedui::v1::GetStatsRequest> BuildStatsRequest(
   if (absl::Status s = CheckDateRange("--from", *from, "--to", *to); !s.ok()) {
     return s;
   }
-  *request.mutable_from() = *from;
-  *request.mutable_to() = *to;
+  *request.mutable_from_date() = *from;
+  *request.mutable_to_date() = *to;
   if (!options.region.empty()) {
     if (absl::Status s = ValidateRegionFlag("--region", options.region);
         !s.ok()) {

@@ -139,8 +139,8 @@ TEST_F(ReportsTest, ListOnePageAndAnnouncesTheNext) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].person_id(), ApplicantId());
   EXPECT_EQ(requests[0].program(), hedui::v1::DIBAO);
-  EXPECT_EQ(requests[0].from().day(), 1);
-  EXPECT_EQ(requests[0].to().day(), 30);
+  EXPECT_EQ(requests[0].from_date().day(), 1);
+  EXPECT_EQ(requests[0].to_date().day(), 30);
   EXPECT_EQ(requests[0].verdict(), hedui::v1::NEEDS_REVIEW);
 }
 
@@ -241,8 +241,8 @@ TEST_F(ReportsTest, StatsTableProgramByVerdict) {
   const auto requests = server_.verification().stats_requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].region_code(), "320581");
-  EXPECT_EQ(requests[0].from().month(), 7);
-  EXPECT_EQ(requests[0].to().month(), 12);
+  EXPECT_EQ(requests[0].from_date().month(), 7);
+  EXPECT_EQ(requests[0].to_date().month(), 12);
 
   ASSERT_EQ(Run({"stats", "--from", "2026-07-01", "--to", "2026-12-31",
                  "--output", "json"}),

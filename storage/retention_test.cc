@@ -180,8 +180,8 @@ TEST_F(RetentionTest, PurgesReportsBeforeTheCutoffWithTheirIndexes) {
   EXPECT_EQ(CountReports(PersonId(5)), 1);  // the November one stays
   EXPECT_EQ(CountReports(PersonId(100)), 0);
   hedui::v1::GetStatsRequest stats;
-  *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
-  *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  *stats.mutable_from_date() = ToProto(absl::CivilDay(2026, 1, 1));
+  *stats.mutable_to_date() = ToProto(absl::CivilDay(2026, 12, 31));
   EXPECT_EQ(log_->Stats(stats, {})->households(), 5);
 }
 
@@ -455,8 +455,8 @@ TEST_F(RetentionTest, ChangeEventsArePurgedLikeReports) {
   records.push_back(std::move(refused));
   ASSERT_TRUE(log_->Append(std::move(records)).ok());
   hedui::v1::GetStatsRequest stats;
-  *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
-  *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  *stats.mutable_from_date() = ToProto(absl::CivilDay(2026, 1, 1));
+  *stats.mutable_to_date() = ToProto(absl::CivilDay(2026, 12, 31));
   auto before = log_->Stats(stats, {});
   ASSERT_TRUE(before.ok());
   ASSERT_EQ(before->reverifications_by_trigger_size(), 2);

@@ -100,7 +100,7 @@ absl::Status ValidatePersons(std::vector<std::string>& ids) {
   return absl::OkStatus();
 }
 
-// "from"/"to" of a request: 0 when unset, else YYYYMMDD of a valid day.
+// from_date/to_date of a request: 0 when unset, else YYYYMMDD of a valid day.
 absl::StatusOr<uint32_t> OptionalDate(bool present, const hedui::v1::Date& d,
                                       absl::string_view field) {
   if (!present) return 0u;
@@ -866,10 +866,10 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
     prefix = ReportSummaryPrefix();
   }
   absl::StatusOr<uint32_t> from =
-      OptionalDate(request.has_from(), request.from(), "from");
+      OptionalDate(request.has_from_date(), request.from_date(), "from_date");
   if (!from.ok()) return from.status();
   absl::StatusOr<uint32_t> to =
-      OptionalDate(request.has_to(), request.to(), "to");
+      OptionalDate(request.has_to_date(), request.to_date(), "to_date");
   if (!to.ok()) return to.status();
   if (*from != 0 && *to != 0 && *from > *to) {
     return absl::InvalidArgumentError("from is after to");
@@ -952,12 +952,14 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
 absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
     const hedui::v1::GetStatsRequest& request,
     absl::Span<const std::string> regions) {
-  if (!request.has_from() || !request.has_to()) {
+  if (!request.has_from_date() || !request.has_to_date()) {
     return absl::InvalidArgumentError("from and to are required");
   }
-  absl::StatusOr<uint32_t> from = OptionalDate(true, request.from(), "from");
+  absl::StatusOr<uint32_t> from =
+      OptionalDate(true, request.from_date(), "from_date");
   if (!from.ok()) return from.status();
-  absl::StatusOr<uint32_t> to = OptionalDate(true, request.to(), "to");
+  absl::StatusOr<uint32_t> to =
+      OptionalDate(true, request.to_date(), "to_date");
   if (!to.ok()) return to.status();
   if (*from > *to) return absl::InvalidArgumentError("from is after to");
   hedui::v1::GetStatsResponse response;

@@ -474,12 +474,12 @@ TEST_F(ServiceLogTest, ListReportsFiltersNewestFirstAndPages) {
                                                         id(5), id(3), id(1)}));
 
   ListReportsRequest dates;
-  dates.mutable_from()->set_year(2026);
-  dates.mutable_from()->set_month(11);
-  dates.mutable_from()->set_day(3);  // i = 2
-  dates.mutable_to()->set_year(2026);
-  dates.mutable_to()->set_month(11);
-  dates.mutable_to()->set_day(5);  // i = 4
+  dates.mutable_from_date()->set_year(2026);
+  dates.mutable_from_date()->set_month(11);
+  dates.mutable_from_date()->set_day(3);  // i = 2
+  dates.mutable_to_date()->set_year(2026);
+  dates.mutable_to_date()->set_month(11);
+  dates.mutable_to_date()->set_day(5);  // i = 4
   dates.set_verdict(hedui::v1::DOES_NOT_MEET);
   EXPECT_EQ(ListIds(dates), (std::vector<std::string>{id(4), id(2)}));
 
@@ -519,12 +519,12 @@ TEST_F(ServiceLogTest, StatsCountHouseholdsAndPersons) {
   add(hedui::v1::DIBAO, 31, hedui::v1::MEETS_CRITERIA, "320581", 4);  // out
 
   hedui::v1::GetStatsRequest request;
-  request.mutable_from()->set_year(2026);
-  request.mutable_from()->set_month(7);
-  request.mutable_from()->set_day(1);
-  request.mutable_to()->set_year(2026);
-  request.mutable_to()->set_month(7);
-  request.mutable_to()->set_day(30);
+  request.mutable_from_date()->set_year(2026);
+  request.mutable_from_date()->set_month(7);
+  request.mutable_from_date()->set_day(1);
+  request.mutable_to_date()->set_year(2026);
+  request.mutable_to_date()->set_month(7);
+  request.mutable_to_date()->set_day(30);
   auto stats = log_->Stats(request, {});
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->households(), 4);
@@ -547,7 +547,7 @@ TEST_F(ServiceLogTest, StatsCountHouseholdsAndPersons) {
   EXPECT_EQ(other->households(), 0);
   EXPECT_EQ(log_->Stats(request, {})->households(), 3);
 
-  request.clear_from();
+  request.clear_from_date();
   EXPECT_EQ(log_->Stats(request, {}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -710,12 +710,12 @@ TEST_F(ServiceLogTest, ReportTokenIsRefusedUnderOtherFilters) {
   ListReportsRequest base;
   base.set_program(hedui::v1::DIBAO);
   base.set_verdict(hedui::v1::MEETS_CRITERIA);
-  base.mutable_from()->set_year(2026);
-  base.mutable_from()->set_month(11);
-  base.mutable_from()->set_day(1);
-  base.mutable_to()->set_year(2026);
-  base.mutable_to()->set_month(11);
-  base.mutable_to()->set_day(30);
+  base.mutable_from_date()->set_year(2026);
+  base.mutable_from_date()->set_month(11);
+  base.mutable_from_date()->set_day(1);
+  base.mutable_to_date()->set_year(2026);
+  base.mutable_to_date()->set_month(11);
+  base.mutable_to_date()->set_day(30);
   base.set_page_size(2);
   const std::vector<std::string> counties = {"320581", "320582"};
   auto first = log_->ListReports(base, counties);
@@ -733,8 +733,8 @@ TEST_F(ServiceLogTest, ReportTokenIsRefusedUnderOtherFilters) {
   std::vector<ListReportsRequest> others(6, base);
   others[0].set_program(hedui::v1::TEKUN);
   others[1].set_verdict(hedui::v1::DOES_NOT_MEET);
-  others[2].mutable_from()->set_day(2);
-  others[3].clear_to();
+  others[2].mutable_from_date()->set_day(2);
+  others[3].clear_to_date();
   others[4].set_person_id(PersonId(3));
   others[5].clear_program();
   for (const ListReportsRequest& other : others) {

@@ -408,8 +408,8 @@ absl::Status BoundListReports(const hedui::v1::ListReportsRequest& request) {
   v.OptionalPerson(request.person_id(), "person_id");
   v.OptionalEnum(request.program(), &hedui::v1::Program_IsValid, "program");
   v.OptionalEnum(request.verdict(), &hedui::v1::Verdict_IsValid, "verdict");
-  v.OptionalDate(request.has_from(), request.from(), "from");
-  v.OptionalDate(request.has_to(), request.to(), "to");
+  v.OptionalDate(request.has_from_date(), request.from_date(), "from_date");
+  v.OptionalDate(request.has_to_date(), request.to_date(), "to_date");
   v.PageSize(request.page_size());
   v.Token(request.page_token());
   return v.Result("invalid ListReports request");
@@ -417,8 +417,8 @@ absl::Status BoundListReports(const hedui::v1::ListReportsRequest& request) {
 
 absl::Status BoundGetStats(const hedui::v1::GetStatsRequest& request) {
   Violations v;
-  v.RequiredDate(request.has_from(), request.from(), "from");
-  v.RequiredDate(request.has_to(), request.to(), "to");
+  v.RequiredDate(request.has_from_date(), request.from_date(), "from_date");
+  v.RequiredDate(request.has_to_date(), request.to_date(), "to_date");
   if (!request.region_code().empty() &&
       !security::IsRegionCode(request.region_code())) {
     v.Add("region_code", "must be empty or a 6-digit county code");

@@ -567,8 +567,8 @@ TEST(ServiceTest, ListAndStatsFieldsAreBounded) {
   EXPECT_THAT(s.error_message(), HasSubstr("verdict"));
 
   pb::GetStatsRequest stats;
-  *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
-  *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  *stats.mutable_from_date() = ToProto(absl::CivilDay(2026, 1, 1));
+  *stats.mutable_to_date() = ToProto(absl::CivilDay(2026, 12, 31));
   stats.set_region_code(std::string(100 << 10, '1'));
   pb::GetStatsResponse answered;
   auto stats_context = As("staff");
@@ -610,8 +610,8 @@ TEST(ServiceTest, EveryMethodRefusesTheUnauthenticatedAndAuditsIt) {
     get.set_report_id("R000000000001");
     bodies[methods[1]] = get.SerializeAsString();
     pb::GetStatsRequest stats;
-    *stats.mutable_from() = ToProto(absl::CivilDay(2026, 1, 1));
-    *stats.mutable_to() = ToProto(absl::CivilDay(2026, 12, 31));
+    *stats.mutable_from_date() = ToProto(absl::CivilDay(2026, 1, 1));
+    *stats.mutable_to_date() = ToProto(absl::CivilDay(2026, 12, 31));
     bodies[methods[3]] = stats.SerializeAsString();
     pb::VerifyBackupRequest verify_backup;
     verify_backup.set_backup_id(1);
@@ -1492,8 +1492,8 @@ int ReportsOf(const pb::VerificationRequest& application) {
 // Households GetStats counts on the application's date in its county.
 int64_t HouseholdsCounted(const pb::VerificationRequest& application) {
   pb::GetStatsRequest stats;
-  *stats.mutable_from() = application.verification_date();
-  *stats.mutable_to() = application.verification_date();
+  *stats.mutable_from_date() = application.verification_date();
+  *stats.mutable_to_date() = application.verification_date();
   stats.set_region_code(application.region_code());
   pb::GetStatsResponse answered;
   auto context = As("staff");

@@ -511,8 +511,8 @@ TEST_F(EventStoreTest, GetStatsCountsReverificationsApartByTrigger) {
   Append(std::move(elsewhere));
 
   hedui::v1::GetStatsRequest request;
-  *request.mutable_from() = ToProto(absl::CivilDay(2026, 11, 1));
-  *request.mutable_to() = ToProto(absl::CivilDay(2026, 11, 30));
+  *request.mutable_from_date() = ToProto(absl::CivilDay(2026, 11, 1));
+  *request.mutable_to_date() = ToProto(absl::CivilDay(2026, 11, 30));
   auto stats = log_->Stats(request, {"320581"});
   ASSERT_TRUE(stats.ok()) << stats.status();
   ASSERT_EQ(stats->rows_size(), 1);
@@ -542,7 +542,7 @@ TEST_F(EventStoreTest, GetStatsCountsReverificationsApartByTrigger) {
             ChangeEvent::TRIGGER_UNSPECIFIED);
 
   // A day outside the range counts nothing.
-  *request.mutable_from() = ToProto(absl::CivilDay(2026, 11, 21));
+  *request.mutable_from_date() = ToProto(absl::CivilDay(2026, 11, 21));
   stats = log_->Stats(request, {});
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->reverifications_by_trigger_size(), 0);

@@ -593,8 +593,8 @@ def filters(p):
     p.names(e, "verdict", "ListReports verdict 99")
     start = now_us()
     stats = vs.GetStatsRequest(region_code="3" * 100000)
-    set_date(getattr(stats, "from"), (2026, 11, 1))
-    set_date(stats.to, (2026, 11, 30))
+    set_date(stats.from_date, (2026, 11, 1))
+    set_date(stats.to_date, (2026, 11, 30))
     e = p.expect(grpc.StatusCode.INVALID_ARGUMENT, "GetStats with a 100 KB "
                  "region_code", staff.GetStats, stats)
     p.names(e, "region_code", "GetStats with a 100 KB region_code")

@@ -172,8 +172,8 @@ def main():
 
     def feed_reverifications():
         stats = state["staff_verify"].GetStats(vs_pb.GetStatsRequest(
-            **{"from": codes_pb.Date(year=2026, month=11, day=1)},
-            to=codes_pb.Date(year=2026, month=11, day=30)), timeout=30)
+            from_date=codes_pb.Date(year=2026, month=11, day=1),
+            to_date=codes_pb.Date(year=2026, month=11, day=30)), timeout=30)
         return sum(t.reverifications for t in stats.reverifications_by_trigger
                    if t.trigger == Event.FEED)
 

@@ -151,8 +151,8 @@ def main():
     filtered = vs_pb.ListReportsRequest(
         program=requests[0].program, verdict=results[0].report.verdict,
         page_size=1)
-    set_date(getattr(filtered, "from"), "2026-11-01")
-    set_date(filtered.to, "2026-11-30")
+    set_date(filtered.from_date, "2026-11-01")
+    set_date(filtered.to_date, "2026-11-30")
     # Enough reports match for a second page: the first application's, and
     # the same application verified again now (the same verdict).
     again = staff.Verify(vs_pb.VerifyRequest(request=requests[0]), timeout=60)
@@ -178,12 +178,12 @@ def main():
     others.append(("verdict", other))
     other = vs_pb.ListReportsRequest()
     other.CopyFrom(filtered)
-    set_date(getattr(other, "from"), "2026-11-02")
-    others.append(("from", other))
+    set_date(other.from_date, "2026-11-02")
+    others.append(("from_date", other))
     other = vs_pb.ListReportsRequest()
     other.CopyFrom(filtered)
-    other.ClearField("to")
-    others.append(("to", other))
+    other.ClearField("to_date")
+    others.append(("to_date", other))
     other = vs_pb.ListReportsRequest()
     other.CopyFrom(filtered)
     other.person_id = requests[0].members[0].person_id

@@ -280,8 +280,8 @@ def main():
     check(any(r.report_id == response.report.report_id for r in by_person.reports),
           "listed by member")
     stats = staff.GetStats(vs_pb.GetStatsRequest(
-        **{"from": stubs["codes_pb2"].Date(year=2026, month=11, day=1)},
-        to=stubs["codes_pb2"].Date(year=2026, month=11, day=30)), timeout=30)
+        from_date=stubs["codes_pb2"].Date(year=2026, month=11, day=1),
+        to_date=stubs["codes_pb2"].Date(year=2026, month=11, day=30)), timeout=30)
     check(stats.households >= len(requests), "stats count the households: %d"
           % stats.households)
 

@@ -84,8 +84,8 @@ def main():
 
     def households_grpc(stub):
         request = vs_pb.GetStatsRequest()
-        set_date(getattr(request, "from"), FROM)
-        set_date(request.to, TO)
+        set_date(request.from_date, FROM)
+        set_date(request.to_date, TO)
         return stub.GetStats(request, timeout=60).households
 
     verify = staff()
