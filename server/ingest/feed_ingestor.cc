@@ -4,7 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "spdlog/spdlog.h"
 #include "storage/types/civil_date.h"
 

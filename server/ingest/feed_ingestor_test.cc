@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "server/service/request_bounds.h"
 #include "storage/testing/sync_counting_env.h"
 #include "storage/types/civil_date.h"

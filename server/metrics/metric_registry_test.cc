@@ -17,8 +17,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/metrics/metrics_endpoint.h"
-#include "server/metrics/ops_collectors.h"
 #include "server/metrics/service_metrics.h"
+#include "server/ops/ops_collectors.h"
 #include "storage/backup.h"
 #include "storage/testing/service_log_fixture.h"
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "server/service/request_bounds.h"
 #include "server/service/status_mapping.h"
 #include "spdlog/spdlog.h"

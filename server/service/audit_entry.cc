@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "server/service/utf8_text.h"
+#include "server/errors/utf8_text.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {

@@ -6,7 +6,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 
 namespace hedui::server {
 

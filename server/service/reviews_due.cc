@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/engine/reviews/review_schedule.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "storage/rolls/roll_keys.h"
 #include "storage/types/civil_date.h"
 

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "storage/rolls/roll_keys.h"
 #include "storage/testing/service_log_fixture.h"
 #include "storage/types/civil_date.h"

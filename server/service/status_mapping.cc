@@ -1,6 +1,6 @@
 #include "server/service/status_mapping.h"
 
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {

@@ -13,10 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "server/errors/error_details.h"
+#include "server/errors/utf8_text.h"
 #include "server/security/authorize.h"
-#include "server/service/error_details.h"
 #include "server/service/request_bounds.h"
-#include "server/service/utf8_text.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {

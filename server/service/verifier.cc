@@ -9,7 +9,7 @@
 #include "server/engine/context/evaluation_context.h"
 #include "server/engine/evaluate.h"
 #include "server/engine/request/check_before_read.h"
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/types/civil_date.h"
 

@@ -1,4 +1,4 @@
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 
 #include <string>
 #include <vector>

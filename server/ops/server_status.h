@@ -1,5 +1,5 @@
-#ifndef HEDUI_SERVER_METRICS_SERVER_STATUS_H_
-#define HEDUI_SERVER_METRICS_SERVER_STATUS_H_
+#ifndef HEDUI_SERVER_OPS_SERVER_STATUS_H_
+#define HEDUI_SERVER_OPS_SERVER_STATUS_H_
 
 #include <atomic>
 #include <cstdint>
@@ -49,4 +49,4 @@ hedui::v1::ServerStatus ReadServerStatus(const OpsSources& sources,
 
 }  // namespace hedui::server::metrics
 
-#endif  // HEDUI_SERVER_METRICS_SERVER_STATUS_H_
+#endif  // HEDUI_SERVER_OPS_SERVER_STATUS_H_

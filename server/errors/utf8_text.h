@@ -1,5 +1,5 @@
-#ifndef HEDUI_SERVER_SERVICE_UTF8_TEXT_H_
-#define HEDUI_SERVER_SERVICE_UTF8_TEXT_H_
+#ifndef HEDUI_SERVER_ERRORS_UTF8_TEXT_H_
+#define HEDUI_SERVER_ERRORS_UTF8_TEXT_H_
 
 #include <cstddef>
 #include <string>
@@ -22,4 +22,4 @@ size_t Utf8Length(absl::string_view text);
 
 }  // namespace hedui::server
 
-#endif  // HEDUI_SERVER_SERVICE_UTF8_TEXT_H_
+#endif  // HEDUI_SERVER_ERRORS_UTF8_TEXT_H_

@@ -1,5 +1,5 @@
-#ifndef HEDUI_SERVER_SERVICE_ERROR_DETAILS_H_
-#define HEDUI_SERVER_SERVICE_ERROR_DETAILS_H_
+#ifndef HEDUI_SERVER_ERRORS_ERROR_DETAILS_H_
+#define HEDUI_SERVER_ERRORS_ERROR_DETAILS_H_
 
 // Field-level error details travel inside absl::Status (as a payload) from
 // the layer that finds them to the one gRPC mapping (status_mapping.h),
@@ -87,4 +87,4 @@ google::rpc::Status RpcStatusOf(const absl::Status& status,
 
 }  // namespace hedui::server
 
-#endif  // HEDUI_SERVER_SERVICE_ERROR_DETAILS_H_
+#endif  // HEDUI_SERVER_ERRORS_ERROR_DETAILS_H_

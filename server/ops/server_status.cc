@@ -1,4 +1,4 @@
-#include "server/metrics/server_status.h"
+#include "server/ops/server_status.h"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "server/service/error_details.h"
+#include "server/errors/error_details.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/rpc/error_details.pb.h"
-#include "server/service/utf8_text.h"
+#include "server/errors/utf8_text.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::server {

@@ -1,4 +1,4 @@
-#include "server/metrics/ops_collectors.h"
+#include "server/ops/ops_collectors.h"
 
 #include <errno.h>
 #include <sys/stat.h>

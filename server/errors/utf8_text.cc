@@ -1,4 +1,4 @@
-#include "server/service/utf8_text.h"
+#include "server/errors/utf8_text.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,10 +1,10 @@
-#ifndef HEDUI_SERVER_METRICS_OPS_COLLECTORS_H_
-#define HEDUI_SERVER_METRICS_OPS_COLLECTORS_H_
+#ifndef HEDUI_SERVER_OPS_OPS_COLLECTORS_H_
+#define HEDUI_SERVER_OPS_OPS_COLLECTORS_H_
 
 #include <string>
 
 #include "server/metrics/metric_registry.h"
-#include "server/metrics/server_status.h"
+#include "server/ops/server_status.h"
 #include "storage/store.h"
 
 namespace hedui::server::metrics {
@@ -34,4 +34,4 @@ void AddBackupCollector(Registry& registry, storage::Store* store,
 
 }  // namespace hedui::server::metrics
 
-#endif  // HEDUI_SERVER_METRICS_OPS_COLLECTORS_H_
+#endif  // HEDUI_SERVER_OPS_OPS_COLLECTORS_H_
