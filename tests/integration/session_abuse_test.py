@@ -933,8 +933,8 @@ class SessionAbuse(i16.Test):
             try:
                 if i % 4 == 3:
                     staff.GetStats(self.vs_pb.GetStatsRequest(
-                        **{"from": self.codes.Date(year=2026, month=11, day=1),
-                           "to": self.codes.Date(year=2026, month=11, day=10)}),
+                        from_date=self.codes.Date(year=2026, month=11, day=1),
+                        to_date=self.codes.Date(year=2026, month=11, day=10)),
                         timeout=120)
                     r = None
                 elif i % 4 == 2:
