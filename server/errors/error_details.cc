@@ -180,6 +180,15 @@ absl::Status FieldViolation(absl::string_view field,
                                     details);
 }
 
+absl::Status NamePageTokenField(const absl::Status& status) {
+  constexpr absl::string_view kPrefix = "page_token: ";
+  if (status.code() != absl::StatusCode::kInvalidArgument ||
+      !absl::StartsWith(status.message(), kPrefix)) {
+    return status;
+  }
+  return FieldViolation("page_token", status.message().substr(kPrefix.size()));
+}
+
 std::optional<hedui::v1::ErrorDetails> GetErrorDetails(
     const absl::Status& status) {
   absl::optional<absl::Cord> payload =

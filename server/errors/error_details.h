@@ -48,6 +48,12 @@ absl::Status InvalidArgumentWithViolations(
 absl::Status FieldViolation(absl::string_view field,
                             absl::string_view description);
 
+// The storage layer refuses a page token it did not make (or made for other
+// filters) as INVALID_ARGUMENT "page_token: ..." without details: the same
+// status with page_token named as a violation, so every channel (the message,
+// hedui-error-bin, BadRequest) names it. Any other status is returned as is.
+absl::Status NamePageTokenField(const absl::Status& status);
+
 // A refusal about one field with a code other than INVALID_ARGUMENT (the
 // store's state refuses it: NOT_FOUND, FAILED_PRECONDITION, ALREADY_EXISTS):
 // "field: description", the field named in the details as a violation, as

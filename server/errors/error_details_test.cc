@@ -246,3 +246,26 @@ TEST(InvalidArgumentWithViolationsTest, ListedTextIsBounded) {
 
 }  // namespace
 }  // namespace hedui::server
+
+namespace hedui::server {
+namespace {
+
+TEST(NamePageTokenFieldTest, AStoreRefusalOfATokenNamesTheField) {
+  const absl::Status named = NamePageTokenField(absl::InvalidArgumentError(
+      "page_token: made by a listing with other filters; start again"));
+  EXPECT_EQ(named.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(named.message(),
+            "page_token: made by a listing with other filters; start again");
+  const std::optional<hedui::v1::ErrorDetails> details = GetErrorDetails(named);
+  ASSERT_TRUE(details.has_value());
+  ASSERT_EQ(details->field_violations_size(), 1);
+  EXPECT_EQ(details->field_violations(0).field(), "page_token");
+  // Other refusals pass unchanged.
+  const absl::Status other = absl::InvalidArgumentError("from_date: bad");
+  EXPECT_EQ(NamePageTokenField(other), other);
+  const absl::Status unavailable = absl::UnavailableError("page_token: x");
+  EXPECT_EQ(NamePageTokenField(unavailable), unavailable);
+}
+
+}  // namespace
+}  // namespace hedui::server

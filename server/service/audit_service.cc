@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/errors/error_details.h"
 #include "server/service/request_bounds.h"
 
 namespace hedui::server {
@@ -31,19 +32,19 @@ constexpr size_t kExportChunkBytes = 512 << 10;
 
 AuditServiceImpl::AuditServiceImpl(CallDoor* door, storage::ServiceLog* log)
     : door_(door), log_(log) {
-  AddUnary(kListAudit.name, [this](grpc::ServerContext* context,
+  AddUnary(kListAudit.name, [this](grpc::CallbackServerContext* context,
                                    const Bytes* in, Bytes* out) {
     return door_->Unary<ListAuditRequest, ListAuditResponse>(
         context, kListAudit, in, out, {&BoundListAudit, nullptr, nullptr},
         [this](Call&, const ListAuditRequest& request,
                ListAuditResponse* response) -> absl::Status {
           absl::StatusOr<ListAuditResponse> listed = log_->ListAudit(request);
-          if (!listed.ok()) return listed.status();
+          if (!listed.ok()) return NamePageTokenField(listed.status());
           *response = *std::move(listed);
           return absl::OkStatus();
         });
   });
-  AddUnary(kVerifyAudit.name, [this](grpc::ServerContext* context,
+  AddUnary(kVerifyAudit.name, [this](grpc::CallbackServerContext* context,
                                      const Bytes* in, Bytes* out) {
     return door_->Unary<VerifyAuditRequest, VerifyAuditResponse>(
         context, kVerifyAudit, in, out, {},

@@ -676,7 +676,7 @@ absl::Status VerificationServiceImpl::ListReports(
     hedui::v1::ListReportsResponse* response) {
   absl::StatusOr<hedui::v1::ListReportsResponse> listed =
       log_->ListReports(request, call.info().regions);
-  if (!listed.ok()) return listed.status();
+  if (!listed.ok()) return NamePageTokenField(listed.status());
   for (const auto& summary : listed->reports()) {
     if (security::MaySee(call.caller(), summary.program(),
                          summary.region_code())) {
