@@ -204,7 +204,7 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
                   return Ingest(call, messages, response);
                 });
       });
-  AddUnary(kListDepartments.name, [this](grpc::ServerContext* context,
+  AddUnary(kListDepartments.name, [this](grpc::CallbackServerContext* context,
                                          const Bytes* in, Bytes* out) {
     return door_->Unary<ListDepartmentsRequest, ListDepartmentsResponse>(
         context, kListDepartments, in, out, {},
@@ -213,25 +213,25 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
           return ListDepartments(response);
         });
   });
-  AddUnary(kCreateBackup.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<CreateBackupRequest, CreateBackupResponse>(
-                 context, kCreateBackup, in, out, {},
-                 [this](Call& call, const CreateBackupRequest&,
-                        CreateBackupResponse* response) {
-                   return CreateBackup(call, response);
-                 });
-           });
-  AddUnary(kListBackups.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<ListBackupsRequest, ListBackupsResponse>(
-                 context, kListBackups, in, out, {},
-                 [this](Call&, const ListBackupsRequest&,
-                        ListBackupsResponse* response) {
-                   return ListBackups(response);
-                 });
-           });
-  AddUnary(kVerifyBackup.name, [this](grpc::ServerContext* context,
+  AddUnary(kCreateBackup.name, [this](grpc::CallbackServerContext* context,
+                                      const Bytes* in, Bytes* out) {
+    return door_->Unary<CreateBackupRequest, CreateBackupResponse>(
+        context, kCreateBackup, in, out, {},
+        [this](Call& call, const CreateBackupRequest&,
+               CreateBackupResponse* response) {
+          return CreateBackup(call, response);
+        });
+  });
+  AddUnary(kListBackups.name, [this](grpc::CallbackServerContext* context,
+                                     const Bytes* in, Bytes* out) {
+    return door_->Unary<ListBackupsRequest, ListBackupsResponse>(
+        context, kListBackups, in, out, {},
+        [this](Call&, const ListBackupsRequest&,
+               ListBackupsResponse* response) {
+          return ListBackups(response);
+        });
+  });
+  AddUnary(kVerifyBackup.name, [this](grpc::CallbackServerContext* context,
                                       const Bytes* in, Bytes* out) {
     return door_->Unary<VerifyBackupRequest, VerifyBackupResponse>(
         context, kVerifyBackup, in, out, {&BoundVerifyBackup, nullptr, nullptr},
@@ -240,7 +240,7 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
           return VerifyBackup(request, response);
         });
   });
-  AddUnary(kPruneBackups.name, [this](grpc::ServerContext* context,
+  AddUnary(kPruneBackups.name, [this](grpc::CallbackServerContext* context,
                                       const Bytes* in, Bytes* out) {
     return door_->Unary<PruneBackupsRequest, PruneBackupsResponse>(
         context, kPruneBackups, in, out, {&BoundPruneBackups, nullptr, nullptr},
@@ -249,7 +249,7 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
           return PruneBackups(call, request, response);
         });
   });
-  AddUnary(kGetServerStatus.name, [this](grpc::ServerContext* context,
+  AddUnary(kGetServerStatus.name, [this](grpc::CallbackServerContext* context,
                                          const Bytes* in, Bytes* out) {
     return door_->Unary<GetServerStatusRequest, hedui::v1::ServerStatus>(
         context, kGetServerStatus, in, out, {},
@@ -264,15 +264,15 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
   using hedui::v1::IngestResponse;
   using hedui::v1::ListHeldFeedsRequest;
   using hedui::v1::ListHeldFeedsResponse;
-  AddUnary(kListHeldFeeds.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<ListHeldFeedsRequest, ListHeldFeedsResponse>(
-                 context, kListHeldFeeds, in, out, {},
-                 [this](Call&, const ListHeldFeedsRequest&,
-                        ListHeldFeedsResponse* response) {
-                   return ListHeldFeeds(response);
-                 });
-           });
+  AddUnary(kListHeldFeeds.name, [this](grpc::CallbackServerContext* context,
+                                       const Bytes* in, Bytes* out) {
+    return door_->Unary<ListHeldFeedsRequest, ListHeldFeedsResponse>(
+        context, kListHeldFeeds, in, out, {},
+        [this](Call&, const ListHeldFeedsRequest&,
+               ListHeldFeedsResponse* response) {
+          return ListHeldFeeds(response);
+        });
+  });
   RequestRules<ConfirmHeldFeedRequest> confirm_rules;
   confirm_rules.bound = [](const ConfirmHeldFeedRequest& request) {
     return BoundHeldFeed(request.department(), request.batch_id());
@@ -283,8 +283,8 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
     return subject;
   };
   AddUnary(kConfirmHeldFeed.name,
-           [this, confirm_rules](grpc::ServerContext* context, const Bytes* in,
-                                 Bytes* out) {
+           [this, confirm_rules](grpc::CallbackServerContext* context,
+                                 const Bytes* in, Bytes* out) {
              return door_->Unary<ConfirmHeldFeedRequest, IngestResponse>(
                  context, kConfirmHeldFeed, in, out, confirm_rules,
                  [this](Call& call, const ConfirmHeldFeedRequest& request,
@@ -306,16 +306,16 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
     subject.detail = absl::StrCat("joint: ", absl::StrJoin(files, "; "));
     return subject;
   };
-  AddUnary(
-      kConfirmHeldFeeds.name, [this, joint_rules](grpc::ServerContext* context,
-                                                  const Bytes* in, Bytes* out) {
-        return door_->Unary<ConfirmHeldFeedsRequest, ConfirmHeldFeedsResponse>(
-            context, kConfirmHeldFeeds, in, out, joint_rules,
-            [this](Call& call, const ConfirmHeldFeedsRequest& request,
-                   ConfirmHeldFeedsResponse* response) {
-              return ConfirmHeldFeeds(call, request, response);
-            });
-      });
+  AddUnary(kConfirmHeldFeeds.name, [this, joint_rules](
+                                       grpc::CallbackServerContext* context,
+                                       const Bytes* in, Bytes* out) {
+    return door_->Unary<ConfirmHeldFeedsRequest, ConfirmHeldFeedsResponse>(
+        context, kConfirmHeldFeeds, in, out, joint_rules,
+        [this](Call& call, const ConfirmHeldFeedsRequest& request,
+               ConfirmHeldFeedsResponse* response) {
+          return ConfirmHeldFeeds(call, request, response);
+        });
+  });
   RequestRules<DiscardHeldFeedRequest> discard_rules;
   discard_rules.bound = [](const DiscardHeldFeedRequest& request) {
     return BoundHeldFeed(request.department(), request.batch_id());
@@ -326,7 +326,7 @@ AdminServiceImpl::AdminServiceImpl(CallDoor* door, storage::Store* store,
     return subject;
   };
   AddUnary(kDiscardHeldFeed.name, [this, discard_rules](
-                                      grpc::ServerContext* context,
+                                      grpc::CallbackServerContext* context,
                                       const Bytes* in, Bytes* out) {
     return door_->Unary<DiscardHeldFeedRequest, DiscardHeldFeedResponse>(
         context, kDiscardHeldFeed, in, out, discard_rules,

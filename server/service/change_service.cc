@@ -147,15 +147,15 @@ ChangeServiceImpl::ChangeServiceImpl(CallDoor* door,
                                      storage::RollStore* rolls,
                                      storage::ServiceLog* log)
     : door_(door), events_(events), rolls_(rolls), log_(log) {
-  AddUnary(kListChanges.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<ListChangesRequest, ListChangesResponse>(
-                 context, kListChanges, in, out, ListChangesRules(),
-                 [this](Call& call, const ListChangesRequest& request,
-                        ListChangesResponse* response) {
-                   return ListChanges(call, request, response);
-                 });
-           });
+  AddUnary(kListChanges.name, [this](grpc::CallbackServerContext* context,
+                                     const Bytes* in, Bytes* out) {
+    return door_->Unary<ListChangesRequest, ListChangesResponse>(
+        context, kListChanges, in, out, ListChangesRules(),
+        [this](Call& call, const ListChangesRequest& request,
+               ListChangesResponse* response) {
+          return ListChanges(call, request, response);
+        });
+  });
   AddServerStream(
       kWatchChanges.name, [this](grpc::ServerContext* context, const Bytes* in,
                                  grpc::ServerWriter<Bytes>* writer) {
@@ -166,33 +166,33 @@ ChangeServiceImpl::ChangeServiceImpl(CallDoor* door,
               return WatchChanges(call, request, write);
             });
       });
-  AddUnary(kGetChange.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<GetChangeRequest, ChangeEvent>(
-                 context, kGetChange, in, out, GetChangeRules(),
-                 [this](Call& call, const GetChangeRequest& request,
-                        ChangeEvent* response) {
-                   return GetChange(call, request, response);
-                 });
-           });
-  AddUnary(kResolveChange.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<ResolveChangeRequest, ResolveChangeResponse>(
-                 context, kResolveChange, in, out, ResolveChangeRules(),
-                 [this](Call& call, const ResolveChangeRequest& request,
-                        ResolveChangeResponse* response) {
-                   return ResolveChange(call, request, response);
-                 });
-           });
-  AddUnary(kGetChangeStats.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<GetChangeStatsRequest, GetChangeStatsResponse>(
-                 context, kGetChangeStats, in, out, GetChangeStatsRules(),
-                 [this](Call& call, const GetChangeStatsRequest& request,
-                        GetChangeStatsResponse* response) {
-                   return GetChangeStats(call, request, response);
-                 });
-           });
+  AddUnary(kGetChange.name, [this](grpc::CallbackServerContext* context,
+                                   const Bytes* in, Bytes* out) {
+    return door_->Unary<GetChangeRequest, ChangeEvent>(
+        context, kGetChange, in, out, GetChangeRules(),
+        [this](Call& call, const GetChangeRequest& request,
+               ChangeEvent* response) {
+          return GetChange(call, request, response);
+        });
+  });
+  AddUnary(kResolveChange.name, [this](grpc::CallbackServerContext* context,
+                                       const Bytes* in, Bytes* out) {
+    return door_->Unary<ResolveChangeRequest, ResolveChangeResponse>(
+        context, kResolveChange, in, out, ResolveChangeRules(),
+        [this](Call& call, const ResolveChangeRequest& request,
+               ResolveChangeResponse* response) {
+          return ResolveChange(call, request, response);
+        });
+  });
+  AddUnary(kGetChangeStats.name, [this](grpc::CallbackServerContext* context,
+                                        const Bytes* in, Bytes* out) {
+    return door_->Unary<GetChangeStatsRequest, GetChangeStatsResponse>(
+        context, kGetChangeStats, in, out, GetChangeStatsRules(),
+        [this](Call& call, const GetChangeStatsRequest& request,
+               GetChangeStatsResponse* response) {
+          return GetChangeStats(call, request, response);
+        });
+  });
 }
 
 absl::CivilDay ChangeServiceImpl::Today() const {

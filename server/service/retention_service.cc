@@ -15,8 +15,8 @@ constexpr MethodSpec kPurge{"/hedui.v1.RetentionService/Purge",
 RetentionServiceImpl::RetentionServiceImpl(CallDoor* door,
                                            storage::Purger* purger)
     : door_(door), purger_(purger) {
-  AddUnary(kPurge.name, [this](grpc::ServerContext* context, const Bytes* in,
-                               Bytes* out) {
+  AddUnary(kPurge.name, [this](grpc::CallbackServerContext* context,
+                               const Bytes* in, Bytes* out) {
     return door_->Unary<hedui::v1::PurgeRequest, hedui::v1::PurgeResponse>(
         context, kPurge, in, out, {},
         [this](Call& call, const hedui::v1::PurgeRequest& request,

@@ -189,25 +189,25 @@ RollServiceImpl::RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
                                  storage::ServiceLog* log,
                                  const PolicyHolder* policies)
     : door_(door), rolls_(rolls), log_(log), policies_(policies) {
-  AddUnary(kEnroll.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<EnrollRequest, EnrollResponse>(
-                 context, kEnroll, in, out, EnrollRules(),
-                 [this](Call& call, const EnrollRequest& request,
-                        EnrollResponse* response) {
-                   return Enroll(call, request, response);
-                 });
-           });
-  AddUnary(kWithdraw.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<WithdrawRequest, WithdrawResponse>(
-                 context, kWithdraw, in, out, WithdrawRules(),
-                 [this](Call& call, const WithdrawRequest& request,
-                        WithdrawResponse* response) {
-                   return Withdraw(call, request, response);
-                 });
-           });
-  AddUnary(kAttachConsent.name, [this](grpc::ServerContext* context,
+  AddUnary(kEnroll.name, [this](grpc::CallbackServerContext* context,
+                                const Bytes* in, Bytes* out) {
+    return door_->Unary<EnrollRequest, EnrollResponse>(
+        context, kEnroll, in, out, EnrollRules(),
+        [this](Call& call, const EnrollRequest& request,
+               EnrollResponse* response) {
+          return Enroll(call, request, response);
+        });
+  });
+  AddUnary(kWithdraw.name, [this](grpc::CallbackServerContext* context,
+                                  const Bytes* in, Bytes* out) {
+    return door_->Unary<WithdrawRequest, WithdrawResponse>(
+        context, kWithdraw, in, out, WithdrawRules(),
+        [this](Call& call, const WithdrawRequest& request,
+               WithdrawResponse* response) {
+          return Withdraw(call, request, response);
+        });
+  });
+  AddUnary(kAttachConsent.name, [this](grpc::CallbackServerContext* context,
                                        const Bytes* in, Bytes* out) {
     return door_->Unary<hedui::v1::AttachConsentRequest,
                         hedui::v1::AttachConsentResponse>(
@@ -217,26 +217,26 @@ RollServiceImpl::RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
           return AttachConsent(call, request, response);
         });
   });
-  AddUnary(kGetRollEntry.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<GetRollEntryRequest, RollEntry>(
-                 context, kGetRollEntry, in, out, GetRollEntryRules(),
-                 [this](Call& call, const GetRollEntryRequest& request,
-                        RollEntry* response) {
-                   return GetRollEntry(call, request, response);
-                 });
-           });
-  AddUnary(kListRoll.name,
-           [this](grpc::ServerContext* context, const Bytes* in, Bytes* out) {
-             return door_->Unary<ListRollRequest, ListRollResponse>(
-                 context, kListRoll, in, out, ListRollRules(),
-                 [this](Call& call, const ListRollRequest& request,
-                        ListRollResponse* response) {
-                   return ListRoll(call, request, response);
-                 });
-           });
-  AddUnary(kReverify.name, [this](grpc::ServerContext* context, const Bytes* in,
-                                  Bytes* out) {
+  AddUnary(kGetRollEntry.name, [this](grpc::CallbackServerContext* context,
+                                      const Bytes* in, Bytes* out) {
+    return door_->Unary<GetRollEntryRequest, RollEntry>(
+        context, kGetRollEntry, in, out, GetRollEntryRules(),
+        [this](Call& call, const GetRollEntryRequest& request,
+               RollEntry* response) {
+          return GetRollEntry(call, request, response);
+        });
+  });
+  AddUnary(kListRoll.name, [this](grpc::CallbackServerContext* context,
+                                  const Bytes* in, Bytes* out) {
+    return door_->Unary<ListRollRequest, ListRollResponse>(
+        context, kListRoll, in, out, ListRollRules(),
+        [this](Call& call, const ListRollRequest& request,
+               ListRollResponse* response) {
+          return ListRoll(call, request, response);
+        });
+  });
+  AddUnary(kReverify.name, [this](grpc::CallbackServerContext* context,
+                                  const Bytes* in, Bytes* out) {
     return door_
         ->Unary<hedui::v1::ReverifyRequest, hedui::v1::ReverifyResponse>(
             context, kReverify, in, out, ReverifyRules(),
@@ -245,7 +245,7 @@ RollServiceImpl::RollServiceImpl(CallDoor* door, storage::RollStore* rolls,
               return Reverify(call, request, response);
             });
   });
-  AddUnary(kListReviewsDue.name, [this](grpc::ServerContext* context,
+  AddUnary(kListReviewsDue.name, [this](grpc::CallbackServerContext* context,
                                         const Bytes* in, Bytes* out) {
     return door_->Unary<hedui::v1::ListReviewsDueRequest,
                         hedui::v1::ListReviewsDueResponse>(
