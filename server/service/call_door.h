@@ -167,26 +167,10 @@ class CallDoor {
   using UnaryWork =
       std::function<absl::Status(Call&, const Request&, Response*)>;
 
-  template <typename Request, typename Response>
-  grpc::Status Unary(grpc::ServerContext* context, const MethodSpec& method,
-                     const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                     const RequestRules<Request>& rules,
-                     const UnaryWork<Request, Response>& work) {
-    Call call(this, context, method);
-    Request request;
-    absl::Status outcome = DecodeAndBound(call, rules, *in, &request);
-    if (outcome.ok()) outcome = AdmitWith(call, rules, request);
-    Response response;
-    if (outcome.ok()) outcome = work(call, request, &response);
-    grpc::Status answer = call.Finish(outcome);
-    if (answer.ok()) EncodeMessage(response, out);
-    return answer;
-  }
-
-  // The same door on the callback API. What needs no disk (decoding,
+  // A unary call on the callback API. What needs no disk (decoding,
   // bounds, authentication, roles, program and county, admission) runs here
   // on gRPC's callback thread, so that admission and its refusals are the
-  // synchronous path's; the work and the synced audit entry run on one of
+  // streams'; the work and the synced audit entry run on one of
   // the door's workers, which finishes the reactor once the answer is
   // durable. When every worker is busy and the queue is full the call is
   // refused with RESOURCE_EXHAUSTED at once, without an audit entry (there
@@ -213,8 +197,8 @@ class CallDoor {
             outcome = work(state->call, state->request, &response);
           grpc::Status answer = state->call.Finish(outcome);
           if (answer.ok()) EncodeMessage(response, out);
-          // The slot is free before the answer leaves, as on the
-          // synchronous path.
+          // The slot is free before the answer leaves: a client that
+          // calls again once answered finds it free.
           state.reset();
           reactor->Finish(std::move(answer));
         });

@@ -20,25 +20,10 @@ namespace hedui::server {
 // proto's method names, so clients, the metrics and server reflection see the
 // service as declared in its .proto (reflection reads the descriptors of the
 // generated messages, which the handlers link).
-// A unary method is on the synchronous API or on the callback API according
-// to its handler's context (grpc::ServerContext or
-// grpc::CallbackServerContext); streams are synchronous.
+// Unary methods are on the callback API; streams are synchronous.
 class RawService : public grpc::Service {
  protected:
   using Bytes = grpc::ByteBuffer;
-
-  void AddUnary(
-      const char* method,
-      std::function<grpc::Status(grpc::ServerContext*, const Bytes*, Bytes*)>
-          handler) {
-    AddMethod(new grpc::internal::RpcServiceMethod(
-        method, grpc::internal::RpcMethod::NORMAL_RPC,
-        new grpc::internal::RpcMethodHandler<RawService, Bytes, Bytes>(
-            [handler](RawService*, grpc::ServerContext* context,
-                      const Bytes* in,
-                      Bytes* out) { return handler(context, in, out); },
-            this)));
-  }
 
   // The callback API: `handler` runs on one of gRPC's callback threads and
   // must not block; it returns the reactor that it, or a worker it hands the
