@@ -41,12 +41,8 @@ int WaitForSignal() {
 
 // `heduid --check`: reads the whole store without serving.
 int RunStoreCheck(const ServerConfig& config) {
-  hedui::storage::StoreOptions store_options;
-  store_options.path = config.data_dir;
-  store_options.retained_snapshots = config.retained_snapshots;
-  store_options.block_cache_bytes = static_cast<size_t>(config.block_cache_mb)
-                                    << 20;
-  auto store = hedui::storage::Store::Open(store_options);
+  auto store =
+      hedui::storage::Store::Open(hedui::server::StoreOptionsFor(config));
   if (!store.ok()) {
     spdlog::error("cannot open the store: {}",
                   std::string(store.status().message()));

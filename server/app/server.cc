@@ -147,12 +147,17 @@ struct Server::Parts {
   absl::Status Listen();
 };
 
-absl::Status Server::Parts::OpenStoreAndPolicy() {
+storage::StoreOptions StoreOptionsFor(const ServerConfig& config) {
   storage::StoreOptions store_options;
   store_options.path = config.data_dir;
   store_options.retained_snapshots = config.retained_snapshots;
   store_options.block_cache_bytes = static_cast<size_t>(config.block_cache_mb)
                                     << 20;
+  return store_options;
+}
+
+absl::Status Server::Parts::OpenStoreAndPolicy() {
+  storage::StoreOptions store_options = StoreOptionsFor(config);
   if (config.test_pause_before_switch_ms > 0) {
     spdlog::warn("TEST HOOK: pausing {} ms before every snapshot switch",
                  config.test_pause_before_switch_ms);

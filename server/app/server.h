@@ -14,8 +14,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/config/server_config.h"
+#include "storage/store.h"
 
 namespace hedui::server {
+
+// The store as the configuration opens it (without test hooks): for the
+// server and for `heduid --check`, which reads the same store.
+storage::StoreOptions StoreOptionsFor(const ServerConfig& config);
 
 class Server {
  public:
