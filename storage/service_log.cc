@@ -872,7 +872,7 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
       OptionalDate(request.has_to_date(), request.to_date(), "to_date");
   if (!to.ok()) return to.status();
   if (*from != 0 && *to != 0 && *from > *to) {
-    return absl::InvalidArgumentError("from is after to");
+    return absl::InvalidArgumentError("from_date is after to_date");
   }
   // The counties too: a token is the caller's place in what it may see.
   std::string filters;
@@ -891,10 +891,11 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
   // since have higher numbers, above it, and shift nothing.
   std::string start = prefix;
   if (!request.page_token().empty()) {
-    absl::StatusOr<uint64_t> after = ReadPageToken(
-        *hmac_, kReportsTokenKind, tag, request.page_token(),
-        "person_id, program, verdict, from, to or the counties the caller "
-        "may see");
+    absl::StatusOr<uint64_t> after =
+        ReadPageToken(*hmac_, kReportsTokenKind, tag, request.page_token(),
+                      "person_id, program, verdict, from_date, to_date or the "
+                      "counties the caller "
+                      "may see");
     if (!after.ok()) return after.status();
     if (*after > kMaxReportNumber) {
       return absl::InternalError("a page token names no report number");
@@ -953,7 +954,7 @@ absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
     const hedui::v1::GetStatsRequest& request,
     absl::Span<const std::string> regions) {
   if (!request.has_from_date() || !request.has_to_date()) {
-    return absl::InvalidArgumentError("from and to are required");
+    return absl::InvalidArgumentError("from_date and to_date are required");
   }
   absl::StatusOr<uint32_t> from =
       OptionalDate(true, request.from_date(), "from_date");
@@ -961,7 +962,8 @@ absl::StatusOr<hedui::v1::GetStatsResponse> ServiceLogImpl::Stats(
   absl::StatusOr<uint32_t> to =
       OptionalDate(true, request.to_date(), "to_date");
   if (!to.ok()) return to.status();
-  if (*from > *to) return absl::InvalidArgumentError("from is after to");
+  if (*from > *to)
+    return absl::InvalidArgumentError("from_date is after to_date");
   hedui::v1::GetStatsResponse response;
   std::vector<std::string> allowed(regions.begin(), regions.end());
   if (!request.region_code().empty()) {
