@@ -1,0 +1,1 @@
+#include "server/service/stream_reactor.h"

@@ -1,0 +1,1 @@
+#include "storage/joint_switch.h"

@@ -1,0 +1,1 @@
+#include "storage/page_token.h"

@@ -1,0 +1,3 @@
+#include "storage/page_token.h"
+
+#include "gtest/gtest.h"
