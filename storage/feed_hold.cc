@@ -196,19 +196,56 @@ absl::StatusOr<RecordBatch> FeedHoldStore::LoadRecords(
   return records;
 }
 
+RowSource FeedHoldStore::Rows(hedui::v1::Department department) const {
+  return [tables = tables_, department](const RowSink& sink) -> absl::Status {
+    const std::string prefix = RowsPrefix(department);
+    rocksdb::ReadOptions read;
+    read.total_order_seek = true;
+    read.fill_cache = false;  // read once, then dropped
+    std::unique_ptr<rocksdb::Iterator> it(
+        tables.db->NewIterator(read, tables.meta));
+    std::string last;  // person ID and natural key of the previous chunk's end
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      RecordBatch rows;
+      if (absl::Status s = DecodeHeldRows(
+              absl::string_view(it->value().data(), it->value().size()), &rows);
+          !s.ok()) {
+        return s;
+      }
+      if (rows.empty()) continue;
+      const RecordView first = rows[0];
+      std::string first_key(first.person_id);
+      first_key.append(first.natural_key.data(), first.natural_key.size());
+      if (!rows.IsSortedAndUnique() || (!last.empty() && first_key <= last)) {
+        return absl::DataLossError("a held feed's rows are out of order");
+      }
+      const RecordView end = rows[rows.size() - 1];
+      last.assign(end.person_id.data(), end.person_id.size());
+      last.append(end.natural_key.data(), end.natural_key.size());
+      if (absl::Status s = sink(rows); !s.ok()) return s;
+    }
+    return FromRocks(it->status(), "reading a held feed");
+  };
+}
+
+void FeedHoldStore::AddDrop(
+    const std::vector<hedui::v1::Department>& departments,
+    rocksdb::WriteBatch* batch) const {
+  for (hedui::v1::Department department : departments) {
+    batch->Delete(tables_.meta, HeldFeedKey(department));
+    batch->DeleteRange(tables_.meta, DepartmentPart(department) + "/",
+                       DepartmentPart(department) + "0");
+  }
+  batch->Delete(tables_.meta, JointSwitchKey());
+}
+
 absl::Status FeedHoldStore::Drop(hedui::v1::Department department) {
   rocksdb::WriteBatch batch;
   batch.Delete(tables_.meta, HeldFeedKey(department));
   batch.DeleteRange(tables_.meta, DepartmentPart(department) + "/",
                     DepartmentPart(department) + "0");
   return WriteSynced(tables_.db, &batch, true, "dropping a held feed");
-}
-
-absl::Status FeedHoldStore::BeginJoint(
-    const hedui::v1::ConfirmHeldFeedsRequest& files) {
-  rocksdb::WriteBatch batch;
-  batch.Put(tables_.meta, JointSwitchKey(), files.SerializeAsString());
-  return WriteSynced(tables_.db, &batch, true, "starting a joint switch");
 }
 
 absl::StatusOr<std::optional<hedui::v1::ConfirmHeldFeedsRequest>>

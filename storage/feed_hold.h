@@ -12,7 +12,8 @@
 //   held/NN/force        "1" when the file was sent with force
 //   held/NN/rows/<BE64>  a chunk of the file's rows, in file order
 //   held/joint           hedui.v1.ConfirmHeldFeedsRequest: a joint switch of
-//                        these files is under way (ConfirmHeldFeeds)
+//                        these files was under way when an older heduid
+//                        stopped (it switched them one at a time)
 // The rows are written first, the header last in a synced write: a header
 // is never there without all its rows, and rows without a header (a crash
 // while holding) are dropped when the department's next file is held.
@@ -27,21 +28,23 @@
 #include "storage/record_batch.h"
 #include "storage/store.h"
 
+namespace rocksdb {
+class WriteBatch;
+}  // namespace rocksdb
+
 namespace hedui::storage {
 
 std::string HeldFeedKey(hedui::v1::Department department);
 std::string JointSwitchKey();
 
 // Several held files switched as one (ConfirmHeldFeeds, domain.md §10.1:
-// one re-verification pass for a day's deliveries). Each file's switch
-// leaves its own switch record (storage/switch_log.h); the re-verification
-// runner must take them up together, never some of them alone. So a joint
-// switch holds this lock exclusively from writing the joint marker until it
-// is deleted with the holds, and the runner holds it shared while it reads
-// the marker and the pending switch records: it sees all of a joint
-// switch's records or none, and while a marker is left by a server killed
-// in the middle, it takes up nothing until the switch is finished.
-// Process-wide because the store has one writer process.
+// one re-verification pass for a day's deliveries) are one synced write
+// (Store::ApplyJoint): their switch records appear together or not at all.
+// Only a joint switch left unfinished by an older heduid (the `held/joint`
+// marker) is finished file by file; it holds this lock exclusively while it
+// does, and the re-verification runner holds it shared while it reads the
+// marker and the pending switch records, so it takes up none of those
+// files alone. Process-wide because the store has one writer process.
 absl::Mutex& JointSwitchMutex();
 
 struct HeldFile {
@@ -66,12 +69,21 @@ class FeedHoldStore {
   // The rows as they were held (sorted, as the ingest left them).
   absl::StatusOr<RecordBatch> LoadRecords(
       hedui::v1::Department department) const;
+  // The held rows piece by piece, one stored chunk (about 1 MiB) at a time,
+  // in order, from one consistent view: a confirmation streams them into the
+  // store instead of reading the file into memory whole. DATA_LOSS when a
+  // chunk is damaged or out of order.
+  RowSource Rows(hedui::v1::Department department) const;
   // Drops the held file and its rows, synced.
   absl::Status Drop(hedui::v1::Department department);
+  // Adds the drop of these departments' held files, and of a joint marker,
+  // to `batch`: a confirmation drops them in the write that switches them.
+  void AddDrop(const std::vector<hedui::v1::Department>& departments,
+               rocksdb::WriteBatch* batch) const;
 
-  // The joint switch under way (written synced before its first file is
-  // switched), or none.
-  absl::Status BeginJoint(const hedui::v1::ConfirmHeldFeedsRequest& files);
+  // A joint switch under way, or none. Only a store written by an older
+  // heduid has one (it switched the files one by one under this marker); a
+  // joint switch is now one write and leaves no marker.
   absl::StatusOr<std::optional<hedui::v1::ConfirmHeldFeedsRequest>> FindJoint()
       const;
   // Drops these departments' held files and the joint marker in one synced

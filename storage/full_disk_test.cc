@@ -3,15 +3,23 @@
 // recovers by itself once space returns, numbering on from what the store
 // holds.
 
+#include <filesystem>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 #include "storage/service_log_keys.h"
+#include "storage/store.h"
+#include "storage/switch_log.h"
 #include "storage/testing/no_space_file_system.h"
 #include "storage/testing/service_log_fixture.h"
+#include "storage/types/resident_id.h"
 
 namespace hedui::storage {
 namespace {
@@ -143,6 +151,248 @@ TEST_F(FullDiskTest, AFailedBatchNeverComesBackUnderNumbersGivenAgain) {
   ExpectHolds("crash", acknowledged);
   ExpectHolds("db", acknowledged);
 }
+
+// A joint switch whose one write fails on a full disk (issue 16): no file is
+// switched, in the running store and after a reopen, and the same files
+// switch once space returns. Two departments: TAX as a full snapshot, the
+// registration as a delta.
+class JointSwitchFullDiskTest : public ::testing::TestWithParam<Fail> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat("joint_full_disk_", getpid(), "_",
+                        static_cast<int>(GetParam()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void OpenStore(rocksdb::Env* env) {
+    store_.reset();
+    StoreOptions options;
+    options.path = dir_.string();
+    options.block_cache_bytes = 8 << 20;
+    options.env = env;
+    options.before_switch_hook = [this] {
+      if (++prepared_ == fail_at_) disk_.fs->set_fail(GetParam());
+    };
+    auto opened = Store::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = *std::move(opened);
+  }
+
+  static std::string Person(int n) {
+    const std::string first17 = absl::StrFormat("32058119800101%03d", n);
+    return first17 + ResidentIdCheckCharacter(first17);
+  }
+  static RecordBatch Tax(int64_t amount) {
+    RecordBatch rows;
+    for (int p = 0; p < 4; ++p) {
+      hedui::store::v1::TaxRecord tax;
+      tax.set_person_id(Person(p));
+      tax.mutable_period()->set_year(2026);
+      tax.mutable_period()->set_month(9);
+      tax.set_amount_fen(amount);
+      rows.Add(Person(p), "202609", tax.SerializeAsString());
+    }
+    rows.Sort();
+    return rows;
+  }
+  static RecordBatch Register(const std::string& household, int persons) {
+    RecordBatch rows;
+    for (int p = 0; p < persons; ++p) {
+      hedui::store::v1::HouseholdRegistrationRecord r;
+      r.set_person_id(Person(p));
+      r.set_household_number(household);
+      rows.Add(Person(p), "", r.SerializeAsString());
+    }
+    rows.Sort();
+    return rows;
+  }
+  static BatchHeader Header(hedui::v1::Department d, const std::string& id) {
+    BatchHeader h;
+    h.department = d;
+    h.batch_id = id;
+    h.as_of = absl::CivilDay(2026, 10, 31);
+    return h;
+  }
+  static JointFile File(const BatchHeader& header, const RecordBatch& rows,
+                        bool delta) {
+    JointFile file;
+    file.header = header;
+    file.delta = delta;
+    file.rows = static_cast<int64_t>(rows.size());
+    file.source = [&rows](const RowSink& sink) { return sink(rows); };
+    return file;
+  }
+
+  absl::StatusOr<std::vector<ApplyResult>> SwitchBoth() {
+    rocksdb::ColumnFamilyHandle* meta = store_->service_tables().meta;
+    return store_->ApplyJoint(
+        {File(Header(hedui::v1::TAX, "t2"), tax_, false),
+         File(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta_, true)},
+        [meta](rocksdb::WriteBatch* batch) {
+          batch->Put(meta, "held/test", "dropped with the switch");
+        });
+  }
+
+  // TAX as first loaded, the register without the delta, the marker there.
+  void ExpectNothingSwitched() {
+    auto read = store_->ReadPersonsWithHouseholds({Person(0)}, &set_);
+    ASSERT_TRUE(read.ok()) << read;
+    ASSERT_EQ(set_.persons(0).tax_size(), 1);
+    EXPECT_EQ(set_.persons(0).tax(0).amount_fen(), 100);
+    ASSERT_EQ(set_.persons(0).household_registration_size(), 1);
+    EXPECT_EQ(set_.persons(0).household_registration(0).household_number(),
+              "H1");
+    EXPECT_FALSE(store_->FindBatch(hedui::v1::TAX, "t2")->has_value());
+    EXPECT_FALSE(store_->FindBatch(hedui::v1::HOUSEHOLD_REGISTRATION, "rd")
+                     ->has_value());
+    const std::vector<hedui::store::v1::DepartmentState> states =
+        store_->ListDepartments().value();
+    for (const auto& state : states) {
+      EXPECT_EQ(state.current().generation(), 1u) << state.department();
+    }
+    std::string value;
+    EXPECT_TRUE(store_->service_tables()
+                    .db
+                    ->Get(rocksdb::ReadOptions(), store_->service_tables().meta,
+                          "held/test", &value)
+                    .IsNotFound());
+    auto pending = PendingSwitches(store_->service_tables());
+    ASSERT_TRUE(pending.ok()) << pending.status();
+    EXPECT_EQ(pending->size(), 2u);  // the two first loads only
+  }
+
+  std::filesystem::path dir_;
+  testing::NoSpaceEnv disk_;
+  std::unique_ptr<Store> store_;
+  int prepared_ = 0;
+  int fail_at_ = 0;
+  const RecordBatch tax_ = Tax(200);
+  const RecordBatch delta_ = Register("H7", 1);
+  hedui::store::v1::RecordSet set_;
+};
+
+TEST_P(JointSwitchFullDiskTest, AFailedWriteSwitchesNoFile) {
+  OpenStore(disk_.env.get());
+  ASSERT_TRUE(
+      store_->ApplyFullSnapshot(Header(hedui::v1::TAX, "t1"), Tax(100)).ok());
+  ASSERT_TRUE(
+      store_
+          ->ApplyFullSnapshot(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"),
+                              Register("H1", 4))
+          .ok());
+  {
+    rocksdb::WriteBatch held;
+    held.Put(store_->service_tables().meta, "held/test", "a hold");
+    // Stands for the holds the confirmation drops: the write's own effect.
+    ASSERT_TRUE(store_->service_tables()
+                    .db->Write(rocksdb::WriteOptions(), &held)
+                    .ok());
+  }
+  // The disk fills once both files are prepared: only the switch's write
+  // meets it.
+  prepared_ = 0;
+  fail_at_ = 2;
+  auto failed = SwitchBoth();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kResourceExhausted)
+      << failed.status();
+  EXPECT_GT(disk_.fs->failures(), 0);
+  {
+    // The hold is still there (the write that drops it failed).
+    std::string value;
+    EXPECT_TRUE(store_->service_tables()
+                    .db
+                    ->Get(rocksdb::ReadOptions(), store_->service_tables().meta,
+                          "held/test", &value)
+                    .ok());
+    EXPECT_EQ(value, "a hold");
+  }
+  // Reads still work and show the old data.
+  auto read = store_->ReadPersons({Person(0)});
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->persons(0).tax(0).amount_fen(), 100);
+  EXPECT_FALSE(store_->FindBatch(hedui::v1::TAX, "t2")->has_value());
+
+  // Space returns; the store is closed (as a server stopped) and reopened:
+  // the failed write does not come back.
+  disk_.fs->set_fail(Fail::kNothing);
+  OpenStore(disk_.env.get());
+  {
+    std::string value;
+    EXPECT_TRUE(store_->service_tables()
+                    .db
+                    ->Get(rocksdb::ReadOptions(), store_->service_tables().meta,
+                          "held/test", &value)
+                    .ok());
+  }
+  rocksdb::WriteBatch drop;
+  drop.Delete(store_->service_tables().meta, "held/test");
+  ASSERT_TRUE(
+      store_->service_tables().db->Write(rocksdb::WriteOptions(), &drop).ok());
+  ExpectNothingSwitched();
+
+  // The same files switch now, both.
+  fail_at_ = 0;
+  auto switched = SwitchBoth();
+  ASSERT_TRUE(switched.ok()) << switched.status();
+  OpenStore(nullptr);
+  auto after = store_->ReadPersonsWithHouseholds({Person(0)}, &set_);
+  ASSERT_TRUE(after.ok()) << after;
+  EXPECT_EQ(set_.persons(0).tax(0).amount_fen(), 200);
+  EXPECT_EQ(set_.persons(0).household_registration(0).household_number(), "H7");
+  EXPECT_TRUE(store_->FindBatch(hedui::v1::TAX, "t2")->has_value());
+  EXPECT_EQ(PendingSwitches(store_->service_tables())->size(), 4u);
+}
+
+// RocksDB 7.8 aborts an ingestion after resuming from a failed log write:
+// the store takes no file until it is reopened, and says so.
+TEST_P(JointSwitchFullDiskTest, NoFileUntilReopenedAfterAFailedWrite) {
+  OpenStore(disk_.env.get());
+  ASSERT_TRUE(
+      store_->ApplyFullSnapshot(Header(hedui::v1::TAX, "t1"), Tax(100)).ok());
+  ASSERT_TRUE(
+      store_
+          ->ApplyFullSnapshot(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"),
+                              Register("H1", 4))
+          .ok());
+  prepared_ = 0;
+  fail_at_ = 2;
+  ASSERT_FALSE(SwitchBoth().ok());
+  disk_.fs->set_fail(Fail::kNothing);
+  fail_at_ = 0;
+  auto refused = SwitchBoth();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable)
+      << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "restarted"))
+      << refused.status();
+  auto single =
+      store_->ApplyFullSnapshot(Header(hedui::v1::TAX, "t3"), Tax(300));
+  EXPECT_EQ(single.status().code(), absl::StatusCode::kUnavailable);
+  ExpectNothingSwitched();
+  OpenStore(disk_.env.get());
+  auto switched = SwitchBoth();
+  ASSERT_TRUE(switched.ok()) << switched.status();
+  EXPECT_EQ((*switched)[0].current.rows(), 4);
+  EXPECT_EQ((*switched)[1].current.rows(), 4);
+  OpenStore(nullptr);
+  auto read = store_->ReadPersons({Person(0)});
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->persons(0).tax(0).amount_fen(), 200);
+  auto pending = PendingSwitches(store_->service_tables());
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_EQ(pending->size(), 4u);
+  EXPECT_EQ(pending->at(2).batch_id(), "t2");
+  EXPECT_EQ(pending->at(3).batch_id(), "rd");
+}
+
+INSTANTIATE_TEST_SUITE_P(WhatFails, JointSwitchFullDiskTest,
+                         ::testing::Values(Fail::kWalWrites, Fail::kWalSyncs,
+                                           Fail::kAllWrites));
 
 }  // namespace
 }  // namespace hedui::storage

@@ -17,8 +17,10 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
 #include "storage/column_families.h"
 #include "storage/generation_filter.h"
+#include "storage/joint_switch.h"
 #include "storage/keys.h"
 #include "storage/record_codec.h"
 #include "storage/rocks_status.h"
@@ -89,6 +91,9 @@ class RocksStore final : public Store {
       const BatchHeader& header, const RecordBatch& records) override;
   absl::StatusOr<ApplyResult> ApplyDelta(const BatchHeader& header,
                                          const RecordBatch& records) override;
+  absl::StatusOr<std::vector<ApplyResult>> ApplyJoint(
+      const std::vector<JointFile>& files,
+      const std::function<void(rocksdb::WriteBatch*)>& also) override;
   absl::StatusOr<RecordSet> ReadPersons(
       absl::Span<const std::string> person_ids) override;
   absl::Status ReadPersonsInto(absl::Span<const std::string> person_ids,
@@ -120,6 +125,59 @@ class RocksStore final : public Store {
   absl::Status CheckFormat();
   absl::Status LoadLiveGenerations();
   absl::Status ValidateHeader(const BatchHeader& header) const;
+  // The refusals of a full snapshot (shrinking, older) and of a delta (no
+  // snapshot yet, older), unless forced.
+  absl::Status CheckFull(const BatchHeader& header, int64_t rows,
+                         const DepartmentState& state) const;
+  absl::Status CheckDelta(const BatchHeader& header,
+                          const absl::StatusOr<DepartmentState>& state) const;
+  // Step 1 of a full snapshot: the generation number, reserved durably.
+  absl::StatusOr<uint64_t> ReserveGeneration(const BatchHeader& header,
+                                             DepartmentState* state);
+  // Adds a loaded generation's switch to `flip` (state, batch record, the
+  // pending marker's deletion) and to `view` and `switches`; returns the
+  // new current snapshot. Generations leaving the retained ones go to
+  // `retired`.
+  SnapshotInfo AddFullSwitch(
+      const BatchHeader& header, const DepartmentState& state,
+      uint64_t generation, int64_t rows, int64_t now, CurrentView* view,
+      rocksdb::WriteBatch* flip,
+      std::vector<hedui::store::v1::SwitchRecord>* switches,
+      std::vector<uint32_t>* retired);
+  // A delta being prepared: its writes go to a WriteBatch piece by piece.
+  struct DeltaWork {
+    uint32_t generation = 0;
+    int64_t rows = 0;  // the department's row count after the rows so far
+    int64_t upserts = 0;
+    int64_t deletions = 0;
+    absl::flat_hash_set<std::string> changed_persons;
+    absl::flat_hash_set<std::string> changed_households;
+  };
+  absl::Status AddDeltaRows(const BatchHeader& header,
+                            const RecordBatch& records, DeltaWork* work,
+                            rocksdb::WriteBatch* batch_write);
+  ApplyResult AddDeltaSwitch(
+      const BatchHeader& header, DepartmentState state, DeltaWork work,
+      int64_t file_rows, int64_t now, CurrentView* view,
+      rocksdb::WriteBatch* batch_write,
+      std::vector<hedui::store::v1::SwitchRecord>* switches);
+  // Generations reserved and loaded for a switch that did not happen.
+  void AbandonGenerations(
+      const std::vector<std::pair<Department, uint32_t>>& reserved);
+  // A switch's synced write failed. RocksDB 7.8 can resume writing after a
+  // failed log write (DB::Resume), but an ingestion after that aborts on its
+  // assertion (`number > 0` in TableFileName): so the store refuses every
+  // later file until it is reopened (ReadyToWrite), and tries at once, and
+  // again when closed, to make sure a restart cannot replay the failed
+  // batch (ForgetFailedWrite).
+  void SwitchWriteFailed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // Makes the failed batch's log obsolete (false: the store does not take
+  // writes yet; tried again at close).
+  bool ForgetFailedWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // Before a synced write that may fail: see the definition.
+  void KeepAMemtableEntry();
+  // Before a write: UNAVAILABLE after a switch's failed write.
+  absl::Status ReadyToWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   // Reads a metadata value at `snapshot` (nullptr: latest) into `message`.
   // NotFound when absent.
@@ -148,6 +206,8 @@ class RocksStore final : public Store {
   rocksdb::Options sst_options_;  // what SstFileWriter must match
   rocksdb::Options households_sst_options_;
   absl::Mutex writer_mu_;
+  bool failed_write_ ABSL_GUARDED_BY(writer_mu_) = false;
+  bool writes_refused_ ABSL_GUARDED_BY(writer_mu_) = false;
   std::atomic<bool> closing_{false};
   std::thread compactor_;
   absl::Mutex compact_mu_;
@@ -155,6 +215,11 @@ class RocksStore final : public Store {
 };
 
 RocksStore::~RocksStore() {
+  {
+    // A failed write not yet forgotten must not come back at the next open.
+    absl::MutexLock writer(&writer_mu_);
+    if (failed_write_ && db_) ForgetFailedWrite();
+  }
   closing_ = true;
   {
     absl::MutexLock lock(&compact_mu_);
@@ -432,6 +497,137 @@ absl::Status RocksStore::WriteSstFiles(Department department,
   return absl::OkStatus();
 }
 
+absl::Status RocksStore::CheckFull(const BatchHeader& header, int64_t rows,
+                                   const DepartmentState& state) const {
+  if (!state.has_current() || header.force) return absl::OkStatus();
+  const std::string dept_name = hedui::v1::Department_Name(header.department);
+  if (rows * 2 < state.current().rows()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing the full snapshot of ", dept_name, ": ", rows,
+        " rows is under half of the current ", state.current().rows(),
+        " (a truncated export would make people look poorer); re-send with "
+        "force if the shrink is real"));
+  }
+  auto current_as_of = FromProto(state.current().as_of(), "as_of");
+  if (current_as_of.ok() && header.as_of < *current_as_of) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing the full snapshot of ", dept_name, ": as-of ",
+        FormatCivilDay(header.as_of), " is before the current snapshot's ",
+        FormatCivilDay(*current_as_of), "; re-send with force if intended"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::CheckDelta(
+    const BatchHeader& header,
+    const absl::StatusOr<DepartmentState>& state) const {
+  const std::string dept_name = hedui::v1::Department_Name(header.department);
+  if (absl::IsNotFound(state.status()) ||
+      (state.ok() && !state->has_current())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no full snapshot of ", dept_name,
+                     " is loaded yet; load a full snapshot before a delta"));
+  }
+  if (!state.ok()) return state.status();
+  auto current_as_of = FromProto(state->current().as_of(), "as_of");
+  if (current_as_of.ok() && header.as_of < *current_as_of && !header.force) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing the delta of ", dept_name, ": as-of ",
+        FormatCivilDay(header.as_of), " is before the current data's ",
+        FormatCivilDay(*current_as_of)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> RocksStore::ReserveGeneration(
+    const BatchHeader& header, DepartmentState* state) {
+  // Durable, so that a crash before the switch never leads to the number
+  // being reused for different data.
+  uint64_t generation = std::max<uint64_t>(state->next_generation(), 1);
+  if (generation > UINT32_MAX) {
+    return absl::ResourceExhaustedError("generation numbers exhausted");
+  }
+  state->set_department(header.department);
+  state->set_next_generation(generation + 1);
+  PendingGeneration pending;
+  pending.set_department(header.department);
+  pending.set_generation(generation);
+  rocksdb::WriteBatch reserve;
+  reserve.Put(cfs_.meta, DepartmentStateKey(header.department),
+              state->SerializeAsString());
+  reserve.Put(cfs_.meta, PendingGenerationKey(header.department),
+              pending.SerializeAsString());
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status s =
+          FromRocks(db_->Write(sync, &reserve), "reserving a generation");
+      !s.ok()) {
+    return s;
+  }
+  live_->Add(header.department, static_cast<uint32_t>(generation));
+  return generation;
+}
+
+SnapshotInfo RocksStore::AddFullSwitch(
+    const BatchHeader& header, const DepartmentState& state,
+    uint64_t generation, int64_t rows, int64_t now, CurrentView* view,
+    rocksdb::WriteBatch* flip,
+    std::vector<hedui::store::v1::SwitchRecord>* switches,
+    std::vector<uint32_t>* retired) {
+  SnapshotInfo info;
+  info.set_department(header.department);
+  info.set_generation(generation);
+  *info.mutable_as_of() = ToProto(header.as_of);
+  info.set_batch_id(header.batch_id);
+  info.set_rows(rows);
+  info.set_ingested_unix_seconds(now);
+  info.set_last_batch_id(header.batch_id);
+
+  DepartmentState next = state;
+  next.clear_retained();
+  if (state.has_current()) *next.add_retained() = state.current();
+  for (const SnapshotInfo& kept : state.retained()) *next.add_retained() = kept;
+  while (next.retained_size() > options_.retained_snapshots) {
+    retired->push_back(static_cast<uint32_t>(
+        next.retained(next.retained_size() - 1).generation()));
+    next.mutable_retained()->RemoveLast();
+  }
+  *next.mutable_current() = info;
+  SetCurrent(*view, info);
+
+  flip->Put(cfs_.meta, DepartmentStateKey(header.department),
+            next.SerializeAsString());
+  flip->Put(cfs_.meta, BatchKey(header.department, header.batch_id),
+            MakeBatchRecord(header, /*delta=*/false, generation, rows, now)
+                .SerializeAsString());
+  flip->Delete(cfs_.meta, PendingGenerationKey(header.department));
+  hedui::store::v1::SwitchRecord& switched = switches->emplace_back();
+  switched.set_department(header.department);
+  switched.set_previous_generation(
+      state.has_current() ? static_cast<uint32_t>(state.current().generation())
+                          : 0);
+  switched.set_generation(static_cast<uint32_t>(generation));
+  switched.set_acknowledged_unix_seconds(now);
+  switched.set_batch_id(header.batch_id);
+  return info;
+}
+
+void RocksStore::AbandonGenerations(
+    const std::vector<std::pair<Department, uint32_t>>& reserved) {
+  if (reserved.empty()) return;
+  // Live for nobody: compacted away. The pending markers go too if the
+  // store still takes writes (else at the next open).
+  rocksdb::WriteBatch clear;
+  for (const auto& [department, generation] : reserved) {
+    live_->Remove(department, generation);
+    clear.Delete(cfs_.meta, PendingGenerationKey(department));
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  db_->Write(sync, &clear).PermitUncheckedError();
+  ScheduleCompaction();
+}
+
 absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
     const BatchHeader& header, const RecordBatch& records) {
   if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
@@ -440,6 +636,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
         "records handed to the store are not sorted and unique");
   }
   absl::MutexLock writer(&writer_mu_);
+  if (absl::Status s = ReadyToWrite(); !s.ok()) return s;
   ApplyResult result;
   auto existing = FindBatch(header.department, header.batch_id);
   if (!existing.ok()) return existing.status();
@@ -454,56 +651,17 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
     result.current = state.current();
     return result;
   }
-  const std::string dept_name = hedui::v1::Department_Name(header.department);
   const int64_t rows = static_cast<int64_t>(records.size());
-  if (state.has_current() && !header.force) {
-    if (rows * 2 < state.current().rows()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing the full snapshot of ", dept_name, ": ", rows,
-          " rows is under half of the current ", state.current().rows(),
-          " (a truncated export would make people look poorer); re-send with "
-          "force if the shrink is real"));
-    }
-    auto current_as_of = FromProto(state.current().as_of(), "as_of");
-    if (current_as_of.ok() && header.as_of < *current_as_of) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing the full snapshot of ", dept_name, ": as-of ",
-          FormatCivilDay(header.as_of), " is before the current snapshot's ",
-          FormatCivilDay(*current_as_of), "; re-send with force if intended"));
-    }
-  }
+  if (absl::Status s = CheckFull(header, rows, state); !s.ok()) return s;
 
-  // 1. Reserve the generation durably, so that a crash before the switch
-  //    never leads to the number being reused for different data.
-  uint64_t generation = std::max<uint64_t>(state.next_generation(), 1);
-  if (generation > UINT32_MAX) {
-    return absl::ResourceExhaustedError("generation numbers exhausted");
-  }
-  state.set_department(header.department);
-  state.set_next_generation(generation + 1);
-  PendingGeneration pending;
-  pending.set_department(header.department);
-  pending.set_generation(generation);
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  {
-    rocksdb::WriteBatch reserve;
-    reserve.Put(cfs_.meta, DepartmentStateKey(header.department),
-                state.SerializeAsString());
-    reserve.Put(cfs_.meta, PendingGenerationKey(header.department),
-                pending.SerializeAsString());
-    if (absl::Status s =
-            FromRocks(db_->Write(sync, &reserve), "reserving a generation");
-        !s.ok()) {
-      return s;
-    }
-  }
-  live_->Add(header.department, static_cast<uint32_t>(generation));
+  // 1. Reserve the generation.
+  auto generation = ReserveGeneration(header, &state);
+  if (!generation.ok()) return generation.status();
 
   // 2. Bulk-load the new generation; invisible until the switch.
   std::vector<std::string> files;
   absl::Status loaded = WriteSstFiles(
-      header.department, static_cast<uint32_t>(generation), records, &files);
+      header.department, static_cast<uint32_t>(*generation), records, &files);
   if (loaded.ok() && !files.empty()) {
     rocksdb::IngestExternalFileOptions ingest;
     ingest.move_files = true;
@@ -511,7 +669,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
                        "ingesting SST files");
     if (loaded.ok() && header.department == hedui::v1::HOUSEHOLD_REGISTRATION) {
       std::string index_file;
-      loaded = WriteHouseholdIndex(static_cast<uint32_t>(generation), records,
+      loaded = WriteHouseholdIndex(static_cast<uint32_t>(*generation), records,
                                    &index_file);
       if (loaded.ok()) {
         loaded = FromRocks(
@@ -523,7 +681,7 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   std::error_code ec;
   std::filesystem::remove_all(absl::StrCat(options_.path, "/ingest-tmp"), ec);
   if (!loaded.ok()) {
-    live_->Remove(header.department, static_cast<uint32_t>(generation));
+    live_->Remove(header.department, static_cast<uint32_t>(*generation));
     ScheduleCompaction();
     return loaded;
   }
@@ -531,110 +689,49 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
 
   // 3. The switch: one synced batch makes the generation current.
   const int64_t now = absl::ToUnixSeconds(absl::Now());
-  SnapshotInfo info;
-  info.set_department(header.department);
-  info.set_generation(generation);
-  *info.mutable_as_of() = ToProto(header.as_of);
-  info.set_batch_id(header.batch_id);
-  info.set_rows(rows);
-  info.set_ingested_unix_seconds(now);
-  info.set_last_batch_id(header.batch_id);
-
-  std::vector<uint32_t> retired;
-  DepartmentState next = state;
-  next.clear_retained();
-  if (state.has_current()) *next.add_retained() = state.current();
-  for (const SnapshotInfo& kept : state.retained()) *next.add_retained() = kept;
-  while (next.retained_size() > options_.retained_snapshots) {
-    retired.push_back(static_cast<uint32_t>(
-        next.retained(next.retained_size() - 1).generation()));
-    next.mutable_retained()->RemoveLast();
-  }
-  *next.mutable_current() = info;
-
-  const BatchRecord batch =
-      MakeBatchRecord(header, /*delta=*/false, generation, rows, now);
-
   auto view = LoadCurrentView(nullptr);
   if (!view.ok()) return view.status();
-  SetCurrent(*view, info);
-
   rocksdb::WriteBatch flip;
-  flip.Put(cfs_.meta, DepartmentStateKey(header.department),
-           next.SerializeAsString());
+  std::vector<hedui::store::v1::SwitchRecord> switches;
+  std::vector<uint32_t> retired;
+  const SnapshotInfo info = AddFullSwitch(header, state, *generation, rows, now,
+                                          &*view, &flip, &switches, &retired);
   flip.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
-  flip.Put(cfs_.meta, BatchKey(header.department, header.batch_id),
-           batch.SerializeAsString());
-  flip.Delete(cfs_.meta, PendingGenerationKey(header.department));
-  {
-    hedui::store::v1::SwitchRecord switched;
-    switched.set_department(header.department);
-    switched.set_previous_generation(
-        state.has_current()
-            ? static_cast<uint32_t>(state.current().generation())
-            : 0);
-    switched.set_generation(static_cast<uint32_t>(generation));
-    switched.set_acknowledged_unix_seconds(now);
-    switched.set_batch_id(header.batch_id);
-    if (absl::Status s =
-            AddSwitchRecord(db_.get(), cfs_.meta, std::move(switched), &flip);
-        !s.ok()) {
-      return s;
-    }
+  if (absl::Status s =
+          AddSwitchRecords(db_.get(), cfs_.meta, std::move(switches), &flip);
+      !s.ok()) {
+    return s;
   }
+  KeepAMemtableEntry();
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
   if (absl::Status s = FromRocks(db_->Write(sync, &flip), "switching snapshot");
       !s.ok()) {
+    SwitchWriteFailed();
     return s;
   }
   for (uint32_t gen : retired) live_->Remove(header.department, gen);
   if (!retired.empty()) ScheduleCompaction();
 
-  result.batch = batch;
+  result.batch =
+      MakeBatchRecord(header, /*delta=*/false, *generation, rows, now);
   result.current = info;
   result.upserts = rows;
   return result;
 }
 
-absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
-                                                   const RecordBatch& records) {
-  if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
-  absl::MutexLock writer(&writer_mu_);
-  ApplyResult result;
-  auto existing = FindBatch(header.department, header.batch_id);
-  if (!existing.ok()) return existing.status();
-  const std::string dept_name = hedui::v1::Department_Name(header.department);
-  auto state_or = LoadState(header.department);
-  if (absl::IsNotFound(state_or.status()) ||
-      (state_or.ok() && !state_or->has_current())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no full snapshot of ", dept_name,
-                     " is loaded yet; load a full snapshot before a delta"));
-  }
-  if (!state_or.ok()) return state_or.status();
-  DepartmentState state = *state_or;
-  if (existing->has_value()) {
-    result.already_applied = true;
-    result.batch = **existing;
-    result.current = state.current();
-    return result;
-  }
-  auto current_as_of = FromProto(state.current().as_of(), "as_of");
-  if (current_as_of.ok() && header.as_of < *current_as_of && !header.force) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "refusing the delta of ", dept_name, ": as-of ",
-        FormatCivilDay(header.as_of), " is before the current data's ",
-        FormatCivilDay(*current_as_of)));
-  }
-  const auto generation = static_cast<uint32_t>(state.current().generation());
-
+absl::Status RocksStore::AddDeltaRows(const BatchHeader& header,
+                                      const RecordBatch& records,
+                                      DeltaWork* work,
+                                      rocksdb::WriteBatch* batch_write) {
   // Existence decides whether an upsert adds a row and a delete removes one,
   // so the row count stays exact.
   std::vector<std::string> keys;
   keys.reserve(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
     const RecordView r = records[i];
-    keys.push_back(EncodeRecordKey(r.person_id, header.department, generation,
-                                   r.natural_key));
+    keys.push_back(EncodeRecordKey(r.person_id, header.department,
+                                   work->generation, r.natural_key));
   }
   std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
@@ -642,26 +739,23 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
   db_->MultiGet(rocksdb::ReadOptions(), cfs_.records, keys.size(),
                 key_slices.data(), values.data(), statuses.data());
 
-  rocksdb::WriteBatch batch_write;
-  // What really changes, for the re-verification of roll entries: an upsert
-  // equal to the stored row is no change (domain.md §10.1).
-  absl::flat_hash_set<std::string> changed_persons;
-  absl::flat_hash_set<std::string> changed_households;
-  int64_t rows = state.current().rows();
   const bool registration =
       header.department == hedui::v1::HOUSEHOLD_REGISTRATION;
+  const uint32_t generation = work->generation;
   for (size_t i = 0; i < records.size(); ++i) {
     const bool exists = statuses[i].ok();
     if (!exists && !statuses[i].IsNotFound()) {
       return FromRocks(statuses[i], "reading a record for a delta");
     }
     const RecordView record = records[i];
+    // What really changes, for the re-verification of roll entries: an
+    // upsert equal to the stored row is no change (domain.md §10.1).
     const bool same_row =
         exists && !record.erase &&
         absl::string_view(values[i].data(), values[i].size()) ==
             absl::string_view(record.value.data(), record.value.size());
     if (!same_row && (exists || !record.erase)) {
-      changed_persons.insert(std::string(record.person_id));
+      work->changed_persons.insert(std::string(record.person_id));
     }
     if (registration) {
       // The household index follows the registration: out of the old
@@ -669,39 +763,52 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
       hedui::store::v1::HouseholdRegistrationRecord old_record;
       if (exists && old_record.ParseFromArray(
                         values[i].data(), static_cast<int>(values[i].size()))) {
-        batch_write.Delete(cfs_.households,
-                           EncodeHouseholdKey(old_record.household_number(),
-                                              generation, record.person_id));
-        if (!same_row) changed_households.insert(old_record.household_number());
+        batch_write->Delete(cfs_.households,
+                            EncodeHouseholdKey(old_record.household_number(),
+                                               generation, record.person_id));
+        if (!same_row) {
+          work->changed_households.insert(old_record.household_number());
+        }
       }
       hedui::store::v1::HouseholdRegistrationRecord new_record;
       if (!record.erase &&
           new_record.ParseFromArray(record.value.data(),
                                     static_cast<int>(record.value.size()))) {
-        batch_write.Put(
+        batch_write->Put(
             cfs_.households,
             EncodeHouseholdKey(new_record.household_number(), generation,
                                record.person_id),
             rocksdb::Slice(record.value.data(), record.value.size()));
-        if (!same_row) changed_households.insert(new_record.household_number());
+        if (!same_row) {
+          work->changed_households.insert(new_record.household_number());
+        }
       }
     }
     if (record.erase) {
-      ++result.deletions;
+      ++work->deletions;
       if (exists) {
-        --rows;
-        batch_write.Delete(cfs_.records, keys[i]);
+        --work->rows;
+        batch_write->Delete(cfs_.records, keys[i]);
       }
     } else {
-      ++result.upserts;
-      if (!exists) ++rows;
-      batch_write.Put(cfs_.records, keys[i],
-                      rocksdb::Slice(record.value.data(), record.value.size()));
+      ++work->upserts;
+      if (!exists) ++work->rows;
+      batch_write->Put(
+          cfs_.records, keys[i],
+          rocksdb::Slice(record.value.data(), record.value.size()));
     }
   }
-  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  return absl::OkStatus();
+}
+
+ApplyResult RocksStore::AddDeltaSwitch(
+    const BatchHeader& header, DepartmentState state, DeltaWork work,
+    int64_t file_rows, int64_t now, CurrentView* view,
+    rocksdb::WriteBatch* batch_write,
+    std::vector<hedui::store::v1::SwitchRecord>* switches) {
   SnapshotInfo* current = state.mutable_current();
-  current->set_rows(rows);
+  current->set_rows(work.rows);
+  auto current_as_of = FromProto(current->as_of(), "as_of");
   if (current_as_of.ok() && header.as_of > *current_as_of) {
     *current->mutable_as_of() = ToProto(header.as_of);
   }
@@ -709,54 +816,308 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
   current->set_last_batch_id(header.batch_id);
 
   const BatchRecord batch =
-      MakeBatchRecord(header, /*delta=*/true, generation,
-                      static_cast<int64_t>(records.size()), now);
+      MakeBatchRecord(header, /*delta=*/true, work.generation, file_rows, now);
+  SetCurrent(*view, *current);
+  batch_write->Put(cfs_.meta, DepartmentStateKey(header.department),
+                   state.SerializeAsString());
+  batch_write->Put(cfs_.meta, BatchKey(header.department, header.batch_id),
+                   batch.SerializeAsString());
+  hedui::store::v1::SwitchRecord& switched = switches->emplace_back();
+  switched.set_department(header.department);
+  switched.set_delta(true);
+  switched.set_previous_generation(work.generation);
+  switched.set_generation(work.generation);
+  switched.set_acknowledged_unix_seconds(now);
+  switched.set_batch_id(header.batch_id);
+  std::vector<std::string> persons(work.changed_persons.begin(),
+                                   work.changed_persons.end());
+  std::sort(persons.begin(), persons.end());
+  for (std::string& person : persons) {
+    switched.add_changed_persons(std::move(person));
+  }
+  std::vector<std::string> households(work.changed_households.begin(),
+                                      work.changed_households.end());
+  std::sort(households.begin(), households.end());
+  for (std::string& household : households) {
+    switched.add_changed_households(std::move(household));
+  }
+  ApplyResult result;
+  result.batch = batch;
+  result.current = *current;
+  result.upserts = work.upserts;
+  result.deletions = work.deletions;
+  return result;
+}
 
+absl::StatusOr<ApplyResult> RocksStore::ApplyDelta(const BatchHeader& header,
+                                                   const RecordBatch& records) {
+  if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
+  absl::MutexLock writer(&writer_mu_);
+  if (absl::Status s = ReadyToWrite(); !s.ok()) return s;
+  auto existing = FindBatch(header.department, header.batch_id);
+  if (!existing.ok()) return existing.status();
+  auto state_or = LoadState(header.department);
+  if (!state_or.ok() || !state_or->has_current()) {
+    return CheckDelta(header, state_or);  // no snapshot yet: refused
+  }
+  if (existing->has_value()) {
+    ApplyResult result;
+    result.already_applied = true;
+    result.batch = **existing;
+    result.current = state_or->current();
+    return result;
+  }
+  if (absl::Status s = CheckDelta(header, state_or); !s.ok()) return s;
+  DeltaWork work;
+  work.generation = static_cast<uint32_t>(state_or->current().generation());
+  work.rows = state_or->current().rows();
+  rocksdb::WriteBatch batch_write;
+  if (absl::Status s = AddDeltaRows(header, records, &work, &batch_write);
+      !s.ok()) {
+    return s;
+  }
   auto view = LoadCurrentView(nullptr);
   if (!view.ok()) return view.status();
-  SetCurrent(*view, *current);
-  batch_write.Put(cfs_.meta, DepartmentStateKey(header.department),
-                  state.SerializeAsString());
+  std::vector<hedui::store::v1::SwitchRecord> switches;
+  ApplyResult result = AddDeltaSwitch(
+      header, *state_or, std::move(work), static_cast<int64_t>(records.size()),
+      absl::ToUnixSeconds(absl::Now()), &*view, &batch_write, &switches);
   batch_write.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
-  batch_write.Put(cfs_.meta, BatchKey(header.department, header.batch_id),
-                  batch.SerializeAsString());
-  {
-    hedui::store::v1::SwitchRecord switched;
-    switched.set_department(header.department);
-    switched.set_delta(true);
-    switched.set_previous_generation(generation);
-    switched.set_generation(generation);
-    switched.set_acknowledged_unix_seconds(now);
-    switched.set_batch_id(header.batch_id);
-    std::vector<std::string> persons(changed_persons.begin(),
-                                     changed_persons.end());
-    std::sort(persons.begin(), persons.end());
-    for (std::string& person : persons) {
-      switched.add_changed_persons(std::move(person));
-    }
-    std::vector<std::string> households(changed_households.begin(),
-                                        changed_households.end());
-    std::sort(households.begin(), households.end());
-    for (std::string& household : households) {
-      switched.add_changed_households(std::move(household));
-    }
-    if (absl::Status s = AddSwitchRecord(db_.get(), cfs_.meta,
-                                         std::move(switched), &batch_write);
-        !s.ok()) {
-      return s;
-    }
+  if (absl::Status s = AddSwitchRecords(db_.get(), cfs_.meta,
+                                        std::move(switches), &batch_write);
+      !s.ok()) {
+    return s;
   }
   if (options_.before_switch_hook) options_.before_switch_hook();
+  KeepAMemtableEntry();
   rocksdb::WriteOptions sync;
   sync.sync = true;
   if (absl::Status s =
           FromRocks(db_->Write(sync, &batch_write), "applying a delta");
       !s.ok()) {
+    SwitchWriteFailed();
     return s;
   }
-  result.batch = batch;
-  result.current = *current;
   return result;
+}
+
+absl::StatusOr<std::vector<ApplyResult>> RocksStore::ApplyJoint(
+    const std::vector<JointFile>& files,
+    const std::function<void(rocksdb::WriteBatch*)>& also) {
+  if (files.empty()) {
+    return absl::InvalidArgumentError("feeds: name at least one file");
+  }
+  absl::MutexLock writer(&writer_mu_);
+  if (absl::Status s = ReadyToWrite(); !s.ok()) return s;
+  // Every check before anything is loaded: a refusal loads nothing.
+  std::vector<DepartmentState> states(files.size());
+  absl::flat_hash_set<int> departments;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const BatchHeader& header = files[i].header;
+    if (absl::Status s = ValidateHeader(header); !s.ok()) return s;
+    if (!departments.insert(header.department).second) {
+      return absl::InvalidArgumentError(
+          "feeds: a department may be named once");
+    }
+    const std::string dept_name = hedui::v1::Department_Name(header.department);
+    auto existing = FindBatch(header.department, header.batch_id);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(dept_name, " batch ", header.batch_id,
+                       " is already applied; nothing was switched"));
+    }
+    auto state = LoadState(header.department);
+    if (files[i].delta) {
+      if (absl::Status s = CheckDelta(header, state); !s.ok()) return s;
+    } else {
+      if (!state.ok() && !absl::IsNotFound(state.status())) {
+        return state.status();
+      }
+      if (state.ok()) {
+        if (absl::Status s = CheckFull(header, files[i].rows, *state);
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+    if (state.ok()) states[i] = *std::move(state);
+  }
+
+  // Every full snapshot loaded (invisible), every delta's writes prepared:
+  // nothing is current yet, so any failure here leaves every department as
+  // it was.
+  std::vector<std::pair<Department, uint32_t>> reserved;
+  std::vector<uint64_t> generations(files.size(), 0);
+  std::vector<DeltaWork> deltas(files.size());
+  rocksdb::WriteBatch flip;
+  const std::string dir = absl::StrCat(options_.path, "/ingest-tmp");
+  auto prepare = [&]() -> absl::Status {
+    for (size_t i = 0; i < files.size(); ++i) {
+      const JointFile& file = files[i];
+      int64_t given = 0;
+      if (file.delta) {
+        DeltaWork& work = deltas[i];
+        work.generation =
+            static_cast<uint32_t>(states[i].current().generation());
+        work.rows = states[i].current().rows();
+        if (absl::Status s = file.source([&](const RecordBatch& rows) {
+              given += static_cast<int64_t>(rows.size());
+              return AddDeltaRows(file.header, rows, &work, &flip);
+            });
+            !s.ok()) {
+          return s;
+        }
+      } else {
+        auto generation = ReserveGeneration(file.header, &states[i]);
+        if (!generation.ok()) return generation.status();
+        generations[i] = *generation;
+        reserved.emplace_back(file.header.department,
+                              static_cast<uint32_t>(*generation));
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        std::filesystem::create_directories(dir, ec);
+        if (ec) {
+          return absl::InternalError(
+              absl::StrCat("cannot create ", dir, ": ", ec.message()));
+        }
+        GenerationTarget target;
+        target.db = db_.get();
+        target.records = cfs_.records;
+        target.households = cfs_.households;
+        target.records_sst = sst_options_;
+        target.households_sst = households_sst_options_;
+        target.dir = dir;
+        target.max_records_per_sst = options_.max_records_per_sst;
+        target.household_run_bytes = options_.household_run_bytes;
+        StreamedGeneration loading(target, file.header.department,
+                                   static_cast<uint32_t>(*generation));
+        absl::Status s = file.source([&](const RecordBatch& rows) {
+          given += static_cast<int64_t>(rows.size());
+          return loading.Add(rows);
+        });
+        if (s.ok() && given == file.rows) s = loading.Ingest();
+        std::filesystem::remove_all(dir, ec);
+        if (!s.ok()) return s;
+      }
+      if (given != file.rows) {
+        return absl::DataLossError(absl::StrCat(
+            hedui::v1::Department_Name(file.header.department), " batch ",
+            file.header.batch_id, " gave ", given, " rows of ", file.rows));
+      }
+      if (options_.before_switch_hook) options_.before_switch_hook();
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status s = prepare(); !s.ok()) {
+    AbandonGenerations(reserved);
+    return s;
+  }
+
+  // The switch: one synced batch for every file.
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  auto view = LoadCurrentView(nullptr);
+  if (!view.ok()) {
+    AbandonGenerations(reserved);
+    return view.status();
+  }
+  std::vector<ApplyResult> results(files.size());
+  std::vector<hedui::store::v1::SwitchRecord> switches;
+  std::vector<std::pair<Department, uint32_t>> retired;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const BatchHeader& header = files[i].header;
+    if (files[i].delta) {
+      results[i] = AddDeltaSwitch(header, states[i], std::move(deltas[i]),
+                                  files[i].rows, now, &*view, &flip, &switches);
+      continue;
+    }
+    std::vector<uint32_t> gone;
+    results[i].current =
+        AddFullSwitch(header, states[i], generations[i], files[i].rows, now,
+                      &*view, &flip, &switches, &gone);
+    results[i].batch = MakeBatchRecord(header, /*delta=*/false, generations[i],
+                                       files[i].rows, now);
+    results[i].upserts = files[i].rows;
+    for (uint32_t generation : gone) {
+      retired.emplace_back(header.department, generation);
+    }
+  }
+  flip.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
+  if (absl::Status s =
+          AddSwitchRecords(db_.get(), cfs_.meta, std::move(switches), &flip);
+      !s.ok()) {
+    AbandonGenerations(reserved);
+    return s;
+  }
+  if (also) also(&flip);
+  KeepAMemtableEntry();
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status s =
+          FromRocks(db_->Write(sync, &flip), "switching files as one");
+      !s.ok()) {
+    SwitchWriteFailed();
+    AbandonGenerations(reserved);
+    return s;
+  }
+  for (const auto& [department, generation] : retired) {
+    live_->Remove(department, generation);
+  }
+  if (!retired.empty()) ScheduleCompaction();
+  return results;
+}
+
+void RocksStore::KeepAMemtableEntry() {
+  // RocksDB 7.8 replaces a log writer that failed only by switching a
+  // memtable that holds something (storage/column_families.cc): a deletion
+  // of a key no reader uses, kept out of the log, makes sure `meta`'s does.
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  db_->Delete(memtable_only, cfs_.meta,
+              rocksdb::Slice("\xff"
+                             "recovered"))
+      .PermitUncheckedError();  // if it fails, so does the write after it
+}
+
+void RocksStore::SwitchWriteFailed() {
+  writes_refused_ = true;
+  ForgetFailedWrite();
+}
+
+absl::Status RocksStore::ReadyToWrite() {
+  if (!writes_refused_) return absl::OkStatus();
+  return absl::UnavailableError(
+      "a switch's write failed earlier (a full disk?), and this store takes "
+      "no department file until heduid is restarted; nothing was changed");
+}
+
+bool RocksStore::ForgetFailedWrite() {
+  failed_write_ = true;
+  // The failed batch may be whole in the write-ahead log (its sync failed,
+  // not its write): were the server to stop now, a restart would replay it.
+  // Once the store takes writes again, flushing the families it wrote moves
+  // them past that log, so nothing of it ever comes back. Best effort: if
+  // the disk is still full, the batch stays whole or absent (all files or
+  // none) either way.
+  if (!db_->Resume().ok()) return false;
+  std::vector<rocksdb::ColumnFamilyHandle*> families = {cfs_.meta, cfs_.records,
+                                                        cfs_.households};
+  rocksdb::WriteBatch marker;
+  for (rocksdb::ColumnFamilyHandle* family : families) {
+    // Not a key any reader uses; it only gives the memtable something, so
+    // the flush switches away from the log.
+    marker.Delete(family, rocksdb::Slice("\xff"
+                                         "recovered"));
+  }
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  if (!db_->Write(memtable_only, &marker).ok()) return false;
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  if (!db_->Flush(flush, families).ok()) return false;
+  failed_write_ = false;
+  return true;
 }
 
 absl::StatusOr<RecordSet> RocksStore::ReadPersons(

@@ -29,6 +29,7 @@ namespace rocksdb {
 class Env;
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace hedui::storage {
@@ -51,6 +52,9 @@ struct StoreOptions {
   size_t max_records_per_sst = 4'000'000;
   // Threads writing a bulk load's SST files (each a disjoint key range).
   int sst_writer_threads = 2;
+  // A registration file streamed into the store (ApplyJoint) sorts its
+  // household index in runs of at most this many bytes of memory.
+  size_t household_run_bytes = 32u << 20;
   // Test only: the Env the database runs on (e.g. one that counts syncs).
   rocksdb::Env* env = nullptr;
   // Test only: called after a new snapshot's files are ingested and before
@@ -72,6 +76,23 @@ struct ApplyResult {
   hedui::store::v1::SnapshotInfo current;  // the department's current state
   int64_t upserts = 0;
   int64_t deletions = 0;
+};
+
+// The rows of one file handed out in pieces, so that a file need not be in
+// memory whole (a held file is read back chunk by chunk): calls `sink` with
+// each piece in order, every piece sorted and unique and after the rows of
+// the pieces before it; stops at the first error and returns it.
+using RowSink = std::function<absl::Status(const RecordBatch&)>;
+using RowSource = std::function<absl::Status(const RowSink& sink)>;
+
+// One file of a joint switch (Store::ApplyJoint).
+struct JointFile {
+  BatchHeader header;
+  bool delta = false;
+  // The file's row count, known before its rows are read (the shrink check
+  // of a full snapshot needs it); DATA_LOSS when the source gives another.
+  int64_t rows = 0;
+  RowSource source;
 };
 
 class Store {
@@ -98,6 +119,24 @@ class Store {
   // current one.
   virtual absl::StatusOr<ApplyResult> ApplyDelta(
       const BatchHeader& header, const RecordBatch& records) = 0;
+
+  // Several files (at most one per department, none applied before)
+  // switched as one: each full snapshot's generation is loaded (invisible),
+  // each delta's writes prepared, then a single synced WriteBatch makes every
+  // department current at once, with every batch and switch record and what
+  // `also` adds (the caller's own bookkeeping, e.g. dropping the holds).
+  // Either every file is current when it returns OK, or none is: a refusal
+  // (the checks of ApplyFullSnapshot and ApplyDelta, or a batch already
+  // applied: FAILED_PRECONDITION) or a failed write leaves every department
+  // as it was. Durable when it returns. The results follow `files`.
+  // A store that writes nothing (a preview's) keeps this refusal.
+  virtual absl::StatusOr<std::vector<ApplyResult>> ApplyJoint(
+      const std::vector<JointFile>& files,
+      const std::function<void(rocksdb::WriteBatch*)>& also) {
+    (void)files;
+    (void)also;
+    return absl::UnimplementedError("this store switches no files");
+  }
 
   // Every current record of these persons (validated 18-character IDs), and
   // each department's as-of date, from one consistent snapshot.

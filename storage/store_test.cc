@@ -2,12 +2,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 #include "storage/column_families.h"
 #include "storage/keys.h"
 #include "storage/testing/sync_counting_env.h"
@@ -685,6 +687,261 @@ TEST_F(StoreTest, RejectsRetentionBelowOne) {
   options.retained_snapshots = 0;
   EXPECT_EQ(Store::Open(options).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Joint switches (Store::ApplyJoint): several files made current by one
+// synced write, their rows streamed in pieces.
+
+// Hands out `rows` in pieces of `piece` rows (the last may be shorter).
+RowSource Pieces(const RecordBatch& rows, size_t piece) {
+  return [&rows, piece](const RowSink& sink) -> absl::Status {
+    for (size_t begin = 0; begin < rows.size(); begin += piece) {
+      RecordBatch part;
+      for (size_t i = begin; i < std::min(rows.size(), begin + piece); ++i) {
+        const RecordView r = rows[i];
+        part.Add(r.person_id, r.natural_key, r.value, 0, r.erase);
+      }
+      if (absl::Status s = sink(part); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+}
+
+JointFile Joint(const BatchHeader& header, const RecordBatch& rows,
+                size_t piece, bool delta = false) {
+  JointFile file;
+  file.header = header;
+  file.delta = delta;
+  file.rows = static_cast<int64_t>(rows.size());
+  file.source = Pieces(rows, piece);
+  return file;
+}
+
+RecordBatch Registrations(const std::vector<std::string>& households) {
+  RecordBatch rows;
+  for (size_t i = 0; i < households.size(); ++i) {
+    AddRegistration(rows, PersonId(static_cast<int>(i)), households[i]);
+  }
+  rows.Sort();
+  return rows;
+}
+
+class JointSwitchTest : public StoreTest {
+ protected:
+  std::unique_ptr<Store> Open(rocksdb::Env* env = nullptr,
+                              std::function<void()> hook = nullptr) {
+    StoreOptions options;
+    options.path = path_.string();
+    options.block_cache_bytes = 8 << 20;
+    options.env = env;
+    options.max_records_per_sst = 2;  // several SST files per generation
+    options.household_run_bytes = 1;  // one household run per row
+    options.before_switch_hook = std::move(hook);
+    auto store = Store::Open(options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // TAX (3 persons x 2 months of 100) and a register of four persons, each
+  // as generation 1.
+  void LoadFirst(Store* store) {
+    ASSERT_TRUE(store
+                    ->ApplyFullSnapshot(Header(hedui::v1::TAX, "t1"),
+                                        TaxSnapshot(3, 2, 100))
+                    .ok());
+    ASSERT_TRUE(
+        store
+            ->ApplyFullSnapshot(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"),
+                                Registrations({"H1", "H1", "H2", "H10"}))
+            .ok());
+  }
+
+  static int64_t TaxOf(Store* store, int person) {
+    auto read = store->ReadPersons({PersonId(person)});
+    EXPECT_TRUE(read.ok()) << read.status();
+    if (!read.ok() || read->persons(0).tax_size() == 0) return -1;
+    return read->persons(0).tax(0).amount_fen();
+  }
+
+  static std::map<int, int64_t> Generations(Store* store) {
+    std::map<int, int64_t> out;
+    const std::vector<hedui::store::v1::DepartmentState> states =
+        store->ListDepartments().value();
+    for (const auto& state : states) {
+      out[state.department()] = state.current().generation();
+    }
+    return out;
+  }
+
+  static bool HasKey(Store* store, const std::string& key) {
+    std::string value;
+    return store->service_tables()
+        .db
+        ->Get(rocksdb::ReadOptions(), store->service_tables().meta, key, &value)
+        .ok();
+  }
+};
+
+TEST_F(JointSwitchTest, EveryFileCurrentAfterOneSyncedWrite) {
+  testing::SyncCountingEnv counting;
+  int64_t syncs_at_last_file = -1;
+  auto store = Open(counting.env.get(),
+                    [&] { syncs_at_last_file = counting.fs->wal_syncs(); });
+  LoadFirst(store.get());
+  const RecordBatch tax = TaxSnapshot(3, 2, 200);
+  const RecordBatch registrations = Registrations({"H3", "H3", "H3", "H3"});
+  std::vector<JointFile> files = {
+      Joint(Header(hedui::v1::TAX, "t2"), tax, 1),
+      Joint(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r2"), registrations, 3)};
+  rocksdb::ColumnFamilyHandle* meta = store->service_tables().meta;
+  auto applied = store->ApplyJoint(files, [&](rocksdb::WriteBatch* batch) {
+    batch->Put(meta, "test/also", "1");
+  });
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  // The acknowledging write is synced after the last file was prepared.
+  EXPECT_GT(counting.fs->wal_syncs(), syncs_at_last_file);
+  ASSERT_EQ(applied->size(), 2u);
+  EXPECT_EQ((*applied)[0].current.generation(), 2u);
+  EXPECT_EQ((*applied)[0].current.rows(), 6);
+  EXPECT_EQ((*applied)[1].current.generation(), 2u);
+  EXPECT_EQ((*applied)[1].current.rows(), 4);
+  EXPECT_TRUE(HasKey(store.get(), "test/also"));
+
+  auto check = [&](Store* s) {
+    EXPECT_EQ(TaxOf(s, 0), 200);
+    EXPECT_EQ(TaxOf(s, 2), 200);
+    hedui::store::v1::RecordSet set;
+    ASSERT_TRUE(s->ReadPersonsWithHouseholds({PersonId(0)}, &set).ok());
+    EXPECT_EQ(Members(set, "H3"),
+              (std::vector<std::string>{PersonId(0), PersonId(1), PersonId(2),
+                                        PersonId(3)}));
+    EXPECT_EQ(Generations(s),
+              (std::map<int, int64_t>{{hedui::v1::HOUSEHOLD_REGISTRATION, 2},
+                                      {hedui::v1::TAX, 2}}));
+    EXPECT_TRUE(s->FindBatch(hedui::v1::TAX, "t2")->has_value());
+    EXPECT_TRUE(
+        s->FindBatch(hedui::v1::HOUSEHOLD_REGISTRATION, "r2")->has_value());
+  };
+  check(store.get());
+  store.reset();
+  store = Open();
+  check(store.get());
+  EXPECT_EQ(store->CountRecords(hedui::v1::TAX, 2).value(), 6);
+}
+
+TEST_F(JointSwitchTest, ADeltaAndASnapshotTogether) {
+  auto store = Open();
+  LoadFirst(store.get());
+  // Person 0 moves to H2, person 2 leaves the register, person 3's row is
+  // sent again unchanged.
+  RecordBatch delta;
+  AddRegistration(delta, PersonId(0), "H2");
+  AddRegistration(delta, PersonId(2), "H2", /*erase=*/true);
+  AddRegistration(delta, PersonId(3), "H10");
+  delta.Sort();
+  const RecordBatch tax = TaxSnapshot(3, 2, 300);
+  auto applied = store->ApplyJoint(
+      {Joint(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta, 1,
+             /*delta=*/true),
+       Joint(Header(hedui::v1::TAX, "t2"), tax, 4)},
+      nullptr);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ((*applied)[0].current.rows(), 3);
+  EXPECT_EQ((*applied)[0].upserts, 2);
+  EXPECT_EQ((*applied)[0].deletions, 1);
+  EXPECT_EQ((*applied)[0].current.generation(), 1u);
+  EXPECT_EQ(TaxOf(store.get(), 1), 300);
+  hedui::store::v1::RecordSet set;
+  ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(1)}, &set).ok());
+  EXPECT_EQ(Members(set, "H1"), (std::vector<std::string>{PersonId(1)}));
+  ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(0)}, &set).ok());
+  EXPECT_EQ(Members(set, "H2"), (std::vector<std::string>{PersonId(0)}));
+}
+
+TEST_F(JointSwitchTest, ARefusalOrABrokenFileSwitchesNothing) {
+  auto store = Open();
+  LoadFirst(store.get());
+  const std::map<int, int64_t> before = Generations(store.get());
+  rocksdb::ColumnFamilyHandle* meta = store->service_tables().meta;
+  auto marker = [&](rocksdb::WriteBatch* batch) {
+    batch->Put(meta, "test/also", "1");
+  };
+  RecordBatch delta;
+  AddRegistration(delta, PersonId(1), "H9");
+  delta.Sort();
+  auto nothing_switched = [&](const char* why) {
+    SCOPED_TRACE(why);
+    EXPECT_EQ(Generations(store.get()), before);
+    EXPECT_EQ(TaxOf(store.get(), 0), 100);
+    hedui::store::v1::RecordSet set;
+    ASSERT_TRUE(store->ReadPersonsWithHouseholds({PersonId(1)}, &set).ok());
+    EXPECT_EQ(Members(set, "H1"),
+              (std::vector<std::string>{PersonId(0), PersonId(1)}));
+    EXPECT_FALSE(HasKey(store.get(), "test/also"));
+    EXPECT_FALSE(
+        store->FindBatch(hedui::v1::HOUSEHOLD_REGISTRATION, "rd")->has_value());
+  };
+
+  // A full snapshot under half the current rows, without force, beside a
+  // good delta.
+  const RecordBatch shrunk = TaxSnapshot(1, 2, 200);
+  auto refused = store->ApplyJoint(
+      {Joint(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta, 1, true),
+       Joint(Header(hedui::v1::TAX, "t2"), shrunk, 1)},
+      marker);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  nothing_switched("shrinking snapshot");
+
+  // A batch already applied.
+  const RecordBatch tax = TaxSnapshot(3, 2, 200);
+  refused = store->ApplyJoint(
+      {Joint(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta, 1, true),
+       Joint(Header(hedui::v1::TAX, "t1"), tax, 1)},
+      marker);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  nothing_switched("already applied");
+
+  // A source that gives fewer rows than the file has (a damaged hold): the
+  // generation it loaded is abandoned and compacted away.
+  JointFile short_file = Joint(Header(hedui::v1::TAX, "t2"), tax, 2);
+  short_file.rows = 7;
+  refused = store->ApplyJoint(
+      {Joint(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta, 1, true),
+       short_file},
+      marker);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss)
+      << refused.status();
+  nothing_switched("rows missing");
+  ASSERT_TRUE(store->CompactRetired().ok());
+  EXPECT_EQ(store->CountRecords(hedui::v1::TAX, 2).value(), 0);
+
+  // Pieces out of order.
+  JointFile backwards = Joint(Header(hedui::v1::TAX, "t2"), tax, 3);
+  backwards.source = [&tax](const RowSink& sink) -> absl::Status {
+    RecordBatch second;
+    RecordBatch first;
+    for (size_t i = 0; i < tax.size(); ++i) {
+      const RecordView r = tax[i];
+      (i < 3 ? first : second).Add(r.person_id, r.natural_key, r.value);
+    }
+    if (absl::Status s = sink(second); !s.ok()) return s;
+    return sink(first);
+  };
+  refused = store->ApplyJoint({backwards}, marker);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInternal)
+      << refused.status();
+  nothing_switched("out of order");
+
+  // The same files, whole and in order, then switch.
+  auto applied = store->ApplyJoint(
+      {Joint(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta, 1, true),
+       Joint(Header(hedui::v1::TAX, "t2"), tax, 2)},
+      marker);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(TaxOf(store.get(), 0), 200);
+  EXPECT_TRUE(HasKey(store.get(), "test/also"));
 }
 
 }  // namespace

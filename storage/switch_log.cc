@@ -56,6 +56,15 @@ std::string NextReverificationJobKey() { return "reverify_next"; }
 
 absl::Status AddSwitchRecord(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
                              SwitchRecord record, rocksdb::WriteBatch* batch) {
+  std::vector<SwitchRecord> records;
+  records.push_back(std::move(record));
+  return AddSwitchRecords(db, meta, std::move(records), batch);
+}
+
+absl::Status AddSwitchRecords(rocksdb::DB* db,
+                              rocksdb::ColumnFamilyHandle* meta,
+                              std::vector<SwitchRecord> records,
+                              rocksdb::WriteBatch* batch) {
   std::string next;
   uint64_t sequence = 1;
   rocksdb::Status s =
@@ -65,11 +74,14 @@ absl::Status AddSwitchRecord(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
   } else if (!s.ok() && !s.IsNotFound()) {
     return FromRocks(s, "reading the switch sequence");
   }
-  record.set_sequence(sequence);
+  for (SwitchRecord& record : records) {
+    record.set_sequence(sequence);
+    batch->Put(meta, SwitchRecordKey(sequence), record.SerializeAsString());
+    ++sequence;
+  }
   std::string raised;
-  AppendBigEndian64(sequence + 1, &raised);
+  AppendBigEndian64(sequence, &raised);
   batch->Put(meta, NextSwitchSequenceKey(), raised);
-  batch->Put(meta, SwitchRecordKey(sequence), record.SerializeAsString());
   return absl::OkStatus();
 }
 

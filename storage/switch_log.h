@@ -43,6 +43,12 @@ std::string NextReverificationJobKey();
 absl::Status AddSwitchRecord(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
                              hedui::store::v1::SwitchRecord record,
                              rocksdb::WriteBatch* batch);
+// Several records in one batch (a joint switch), numbered one after another
+// in their order.
+absl::Status AddSwitchRecords(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
+    std::vector<hedui::store::v1::SwitchRecord> records,
+    rocksdb::WriteBatch* batch);
 
 // Switch records not yet taken up, oldest first.
 absl::StatusOr<std::vector<hedui::store::v1::SwitchRecord>> PendingSwitches(

@@ -290,21 +290,27 @@ absl::Status FeedIngestor::CheckShrink() {
 absl::StatusOr<hedui::v1::IngestResponse> FeedIngestor::ApplyRecords(
     storage::Store* store, const storage::BatchHeader& batch, bool delta,
     const storage::RecordBatch& records, int64_t rows) {
-  hedui::v1::IngestResponse response;
-  response.set_batch_id(batch.batch_id);
-  response.set_department(batch.department);
-  response.set_rows(rows);
   absl::StatusOr<storage::ApplyResult> applied =
       delta ? store->ApplyDelta(batch, records)
             : store->ApplyFullSnapshot(batch, records);
   if (!applied.ok()) return applied.status();
-  response.set_already_applied(applied->already_applied);
-  if (applied->already_applied) response.set_rows(applied->batch.rows());
-  response.set_upserts(applied->upserts);
-  response.set_deletions(applied->deletions);
-  response.set_generation(applied->current.generation());
-  response.set_rows_now_current(applied->current.rows());
-  *response.mutable_as_of() = applied->current.as_of();
+  return ResponseFor(batch, rows, *applied);
+}
+
+hedui::v1::IngestResponse FeedIngestor::ResponseFor(
+    const storage::BatchHeader& batch, int64_t rows,
+    const storage::ApplyResult& applied) {
+  hedui::v1::IngestResponse response;
+  response.set_batch_id(batch.batch_id);
+  response.set_department(batch.department);
+  response.set_rows(rows);
+  response.set_already_applied(applied.already_applied);
+  if (applied.already_applied) response.set_rows(applied.batch.rows());
+  response.set_upserts(applied.upserts);
+  response.set_deletions(applied.deletions);
+  response.set_generation(applied.current.generation());
+  response.set_rows_now_current(applied.current.rows());
+  *response.mutable_as_of() = applied.current.as_of();
   return response;
 }
 

@@ -88,6 +88,10 @@ class FeedIngestor {
   static absl::StatusOr<hedui::v1::IngestResponse> ApplyRecords(
       storage::Store* store, const storage::BatchHeader& batch, bool delta,
       const storage::RecordBatch& records, int64_t rows);
+  // The answer of an ingest that `applied` a file of `rows` rows.
+  static hedui::v1::IngestResponse ResponseFor(
+      const storage::BatchHeader& batch, int64_t rows,
+      const storage::ApplyResult& applied);
 
  private:
   FeedIngestor(storage::Store* store, storage::BatchHeader batch, bool delta,

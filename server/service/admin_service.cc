@@ -561,8 +561,8 @@ absl::Status AdminServiceImpl::ConfirmHeldFeed(
   absl::MutexLock lock(&decide_mu_);
   if (absl::Status s = FinishInterruptedJoint(); !s.ok()) return s;
   // Read as stored, not through CurrentHold: a confirmation retried after
-  // the server died between the switch and dropping the hold answers as
-  // applied before (and drops the hold then).
+  // an older heduid died between the switch and dropping the hold answers
+  // as applied before (and drops the hold then).
   absl::StatusOr<storage::HeldFile> held = absl::NotFoundError("no held file");
   if (auto stored = holds_.Find(request.department()); !stored.ok()) {
     return stored.status();
@@ -573,46 +573,55 @@ absl::Status AdminServiceImpl::ConfirmHeldFeed(
     held = HeldNamed(request.department(), request.batch_id());
   }
   if (!held.ok()) return held.status();
-  auto loaded = LoadHeld(*held);
-  if (!loaded.ok()) return loaded.status();
-  const storage::BatchHeader& batch = loaded->batch;
-  auto applied = FeedIngestor::ApplyRecords(store_, batch, held->feed.delta(),
-                                            loaded->records, held->feed.rows());
-  if (!applied.ok()) return applied.status();
-  // Applied and durable: the hold goes. Were the server to die in between,
-  // the file would still be listed as held, and confirming it again finds
-  // the batch applied (already_applied) and drops it then.
-  if (absl::Status s = holds_.Drop(batch.department); !s.ok()) return s;
-  if (!applied->already_applied() && on_switch_) on_switch_();
-  *response = *std::move(applied);
+  auto file = JointFileOf(*held);
+  if (!file.ok()) return file.status();
+  auto applied_before =
+      store_->FindBatch(file->header.department, file->header.batch_id);
+  if (!applied_before.ok()) return applied_before.status();
+  if (applied_before->has_value()) {
+    auto applied = FeedIngestor::ApplyRecords(
+        store_, file->header, file->delta, storage::RecordBatch(), file->rows);
+    if (!applied.ok()) return applied.status();
+    if (absl::Status s = holds_.Drop(file->header.department); !s.ok()) {
+      return s;
+    }
+    *response = *std::move(applied);
+  } else {
+    // The switch and the hold's drop in one write, the rows streamed from
+    // the hold.
+    const std::vector<hedui::v1::Department> department = {
+        file->header.department};
+    auto applied = store_->ApplyJoint({*file}, [&](rocksdb::WriteBatch* batch) {
+      holds_.AddDrop(department, batch);
+    });
+    if (!applied.ok()) return applied.status();
+    *response =
+        FeedIngestor::ResponseFor(file->header, file->rows, applied->front());
+    if (on_switch_) on_switch_();
+  }
   *response->mutable_impact() = held->feed.impact();
   response->set_server_seconds(SecondsSince(start));
   spdlog::info("held {} batch {} confirmed by {}: switched in, generation {}",
-               hedui::v1::Department_Name(batch.department),
-               batch.batch_id.substr(0, 16), call.caller().identity,
+               hedui::v1::Department_Name(file->header.department),
+               file->header.batch_id.substr(0, 16), call.caller().identity,
                response->generation());
   return absl::OkStatus();
 }
 
-absl::StatusOr<AdminServiceImpl::LoadedHold> AdminServiceImpl::LoadHeld(
-    const storage::HeldFile& held) {
-  LoadedHold loaded;
-  storage::BatchHeader& batch = loaded.batch;
+absl::StatusOr<storage::JointFile> AdminServiceImpl::JointFileOf(
+    const storage::HeldFile& held) const {
+  storage::JointFile file;
+  storage::BatchHeader& batch = file.header;
   batch.department = held.feed.department();
   auto as_of = FromProto(held.feed.as_of(), "as_of");
   if (!as_of.ok()) return absl::DataLossError("a held feed's as-of is damaged");
   batch.as_of = *as_of;
   batch.batch_id = held.feed.batch_id();
   batch.force = held.force;
-  auto records = holds_.LoadRecords(batch.department);
-  if (!records.ok()) return records.status();
-  if (static_cast<int64_t>(records->size()) != held.feed.rows()) {
-    return absl::DataLossError(absl::StrCat(
-        "the held file of ", hedui::v1::Department_Name(batch.department),
-        " has ", records->size(), " rows stored of ", held.feed.rows()));
-  }
-  loaded.records = *std::move(records);
-  return loaded;
+  file.delta = held.feed.delta();
+  file.rows = held.feed.rows();
+  file.source = holds_.Rows(batch.department);
+  return file;
 }
 
 absl::Status AdminServiceImpl::ConfirmHeldFeeds(
@@ -621,11 +630,12 @@ absl::Status AdminServiceImpl::ConfirmHeldFeeds(
   const absl::Time start = absl::Now();
   absl::MutexLock lock(&decide_mu_);
   if (absl::Status s = FinishInterruptedJoint(); !s.ok()) return s;
-  // Every file found and loaded before the first switch: a file not held
-  // (or held under another batch id) refuses the whole request, nothing
-  // switched. Files already switched are no longer held: NOT_FOUND too.
+  // Every file found before anything is switched: a file not held (or held
+  // under another batch id) refuses the whole request. Files already
+  // switched are no longer held: NOT_FOUND too. Only the headers are read
+  // here; the rows stream from the hold into the store.
   std::vector<storage::HeldFile> held;
-  std::vector<LoadedHold> loaded;
+  std::vector<storage::JointFile> files;
   for (const hedui::v1::ConfirmHeldFeedRequest& feed : request.feeds()) {
     auto named = HeldNamed(feed.department(), feed.batch_id());
     if (!named.ok()) {
@@ -635,50 +645,35 @@ absl::Status AdminServiceImpl::ConfirmHeldFeeds(
                        "; nothing was switched (a joint confirmation switches "
                        "all its files or none)"));
     }
-    auto file = LoadHeld(*named);
+    auto file = JointFileOf(*named);
     if (!file.ok()) return file.status();
     held.push_back(*std::move(named));
-    loaded.push_back(*std::move(file));
+    files.push_back(*std::move(file));
   }
   std::vector<hedui::v1::Department> departments;
   for (const storage::HeldFile& file : held) {
     departments.push_back(file.feed.department());
   }
-  {
-    absl::MutexLock joint(&storage::JointSwitchMutex());
-    if (absl::Status s = holds_.BeginJoint(request); !s.ok()) return s;
-    for (size_t i = 0; i < held.size(); ++i) {
-      auto applied = FeedIngestor::ApplyRecords(
-          store_, loaded[i].batch, held[i].feed.delta(), loaded[i].records,
-          held[i].feed.rows());
-      if (!applied.ok() && i == 0) {
-        // Nothing switched: the joint switch did not begin.
-        if (absl::Status s = holds_.FinishJoint({}); !s.ok()) return s;
-        return applied.status();
-      }
-      if (!applied.ok()) {
-        // The files before it are switched; the marker stays, so the
-        // runner takes none of them up alone, and the rest are switched
-        // by the next confirmation or at the next start.
-        spdlog::error("joint switch cut short at {} batch {}: {}",
-                      hedui::v1::Department_Name(loaded[i].batch.department),
-                      loaded[i].batch.batch_id.substr(0, 16),
-                      MaskResidentIdsInText(applied.status().ToString()));
-        return absl::Status(
-            applied.status().code(),
-            absl::StrCat(
-                "the joint switch stopped at ",
-                hedui::v1::Department_Name(loaded[i].batch.department), " (", i,
-                " of ", held.size(),
-                " files switched): ", applied.status().message(),
-                "; the remaining files are switched at the next "
-                "confirmation or restart, and re-verified in one pass"));
-      }
-      hedui::v1::IngestResponse* result = response->add_results();
-      *result = *std::move(applied);
-      *result->mutable_impact() = held[i].feed.impact();
-    }
-    if (absl::Status s = holds_.FinishJoint(departments); !s.ok()) return s;
+  // One synced write switches every file and drops every hold: all files
+  // are current, or none is and all stay held.
+  auto applied = store_->ApplyJoint(files, [&](rocksdb::WriteBatch* batch) {
+    holds_.AddDrop(departments, batch);
+  });
+  if (!applied.ok()) {
+    spdlog::error("joint switch of {} files refused or failed: {}",
+                  files.size(),
+                  MaskResidentIdsInText(applied.status().ToString()));
+    return absl::Status(
+        applied.status().code(),
+        absl::StrCat(applied.status().message(), "; none of the ", files.size(),
+                     " files was switched (a joint confirmation switches all "
+                     "its files or none): they stay held"));
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    hedui::v1::IngestResponse* result = response->add_results();
+    *result = FeedIngestor::ResponseFor(files[i].header, files[i].rows,
+                                        (*applied)[i]);
+    *result->mutable_impact() = held[i].feed.impact();
   }
   if (on_switch_) on_switch_();
   const double seconds = SecondsSince(start);
@@ -695,17 +690,21 @@ absl::Status AdminServiceImpl::ConfirmHeldFeeds(
 }
 
 absl::Status AdminServiceImpl::FinishInterruptedJoint() {
+  // Only an older heduid left a marker: it switched a joint confirmation's
+  // files one at a time. The files it switched lose their holds; the rest
+  // are switched now, in one write with the marker's deletion.
   auto joint = holds_.FindJoint();
   if (!joint.ok()) return joint.status();
   if (!joint->has_value()) return absl::OkStatus();
   absl::MutexLock lock(&storage::JointSwitchMutex());
-  std::vector<hedui::v1::Department> departments;
+  std::vector<hedui::v1::Department> switched;
+  std::vector<hedui::v1::Department> remaining;
+  std::vector<storage::JointFile> files;
   for (const hedui::v1::ConfirmHeldFeedRequest& feed : (*joint)->feeds()) {
     auto applied = store_->FindBatch(feed.department(), feed.batch_id());
     if (!applied.ok()) return applied.status();
     if (applied->has_value()) {
-      // Switched before the server died: its hold goes with the marker.
-      departments.push_back(feed.department());
+      switched.push_back(feed.department());
       continue;
     }
     auto stored = holds_.Find(feed.department());
@@ -713,31 +712,36 @@ absl::Status AdminServiceImpl::FinishInterruptedJoint() {
     if (!stored->has_value() || (*stored)->feed.batch_id() != feed.batch_id()) {
       continue;
     }
-    departments.push_back(feed.department());
-    auto loaded = LoadHeld(**stored);
-    if (!loaded.ok()) return loaded.status();
-    auto switched = FeedIngestor::ApplyRecords(
-        store_, loaded->batch, (*stored)->feed.delta(), loaded->records,
-        (*stored)->feed.rows());
-    if (switched.status().code() == absl::StatusCode::kFailedPrecondition ||
-        switched.status().code() == absl::StatusCode::kInvalidArgument) {
-      // Refused by the store, now and at every retry: it stays held for an
-      // operator, and the files switched are re-verified without it.
-      departments.pop_back();
-      spdlog::error("joint switch: {} batch {} refused, left held: {}",
-                    hedui::v1::Department_Name(feed.department()),
-                    feed.batch_id().substr(0, 16),
-                    MaskResidentIdsInText(switched.status().ToString()));
-      continue;
-    }
-    if (!switched.ok()) return switched.status();
-    spdlog::warn("joint switch interrupted before {} batch {}: switched now",
-                 hedui::v1::Department_Name(feed.department()),
-                 feed.batch_id().substr(0, 16));
+    auto file = JointFileOf(**stored);
+    if (!file.ok()) return file.status();
+    remaining.push_back(feed.department());
+    files.push_back(*std::move(file));
   }
-  if (absl::Status s = holds_.FinishJoint(departments); !s.ok()) return s;
+  if (!files.empty()) {
+    std::vector<hedui::v1::Department> all = switched;
+    all.insert(all.end(), remaining.begin(), remaining.end());
+    auto applied = store_->ApplyJoint(
+        files, [&](rocksdb::WriteBatch* batch) { holds_.AddDrop(all, batch); });
+    if (applied.ok()) {
+      spdlog::warn("an interrupted joint switch: {} files switched now",
+                   files.size());
+      files.clear();
+    } else if (!absl::IsFailedPrecondition(applied.status()) &&
+               !absl::IsInvalidArgument(applied.status())) {
+      return applied.status();  // retried at the next confirmation
+    } else {
+      // Refused by the store, now and at every retry: they stay held for an
+      // operator, and the files switched are re-verified without them.
+      spdlog::error("joint switch: {} files refused, left held: {}",
+                    files.size(),
+                    MaskResidentIdsInText(applied.status().ToString()));
+    }
+  }
+  if (!files.empty() || remaining.empty()) {
+    if (absl::Status s = holds_.FinishJoint(switched); !s.ok()) return s;
+  }
   spdlog::warn("an interrupted joint switch of {} files is finished",
-               departments.size());
+               switched.size() + remaining.size());
   if (on_switch_) on_switch_();
   return absl::OkStatus();
 }

@@ -85,22 +85,20 @@ class AdminServiceImpl final : public RawService {
   absl::StatusOr<hedui::v1::IngestResponse> HoldFile(
       Call& call, FeedIngestor& ingestor, hedui::v1::FeedImpact impact,
       absl::Time start);
-  // Several held files switched as one: all found before the first switch,
-  // then switched under the joint marker (storage/feed_hold.h), so the
-  // re-verification runner makes one job of them.
+  // Several held files switched as one: all found, then switched in one
+  // synced write of the store that also drops their holds (all or none),
+  // the rows streamed from the hold, never the whole file in memory.
   absl::Status ConfirmHeldFeeds(
       Call& call, const hedui::v1::ConfirmHeldFeedsRequest& request,
       hedui::v1::ConfirmHeldFeedsResponse* response);
-  // A joint switch left unfinished (the server died, or a switch failed):
-  // switches its files not yet switched and drops the marker. Under
-  // decide_mu_, or before calls are served.
+  // A joint switch an older heduid left unfinished (its `held/joint`
+  // marker): switches its files not yet switched and drops the marker.
+  // Under decide_mu_, or before calls are served.
   absl::Status FinishInterruptedJoint();
-  // A held file's rows and batch header as stored.
-  struct LoadedHold {
-    storage::BatchHeader batch;
-    storage::RecordBatch records;
-  };
-  absl::StatusOr<LoadedHold> LoadHeld(const storage::HeldFile& held);
+  // A held file as one file of a store switch: its header, and its rows
+  // streamed from the hold.
+  absl::StatusOr<storage::JointFile> JointFileOf(
+      const storage::HeldFile& held) const;
   // The department's held file, if any; one whose batch is already applied
   // (a confirmation cut short) is dropped here. Under decide_mu_.
   absl::StatusOr<std::optional<storage::HeldFile>> CurrentHold(

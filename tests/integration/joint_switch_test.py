@@ -28,9 +28,10 @@ staff caller) switch nothing and leave the held files as they were; `hold`
 with `preview` is INVALID_ARGUMENT naming header.hold; confirming files
 already switched is NOT_FOUND; with each switch paused 3 s (the runner
 polling meanwhile) U's two files still make one pass and no event; a
-server killed between the two switches of a joint confirmation finishes it
-at restart, as one pass; one killed after the acknowledgement (the job
-recorded) finishes the pass, each entry once.
+server killed while a joint confirmation prepares its files (before the one
+write that switches them all) switches none: both stay held and switch, as
+one pass, when confirmed again; one killed after the acknowledgement (the
+job recorded) finishes the pass, each entry once.
 """
 import csv
 import importlib
@@ -429,9 +430,11 @@ def main():
           "between the switches: %s" % slow)
     print("slow switches: still one pass")
 
-    # 4. Killed between the two switches of a joint confirmation: finished
-    # at restart, as one pass. T's SI row (fails) and Z's TAX 0.01 (Z passes
-    # again).
+    # 4. Killed while a joint confirmation prepares its files (the second
+    # file's pause, before the one write that switches both): nothing is
+    # switched, both files are still held after the restart, and confirming
+    # them again switches both as one pass. T's SI row (fails) and Z's TAX
+    # 0.01 (Z passes again).
     hold("SOCIAL_INSURANCE", "2026-11-08", "si-crash", si_file("si-crash", "T"))
     hold("TAX", "2026-11-08", "tax-crash",
          tax_file("tax-crash", [("Z", "0.01")]))
@@ -447,19 +450,32 @@ def main():
             f.seek(server.log_start)
             return f.read().count(b"test-hook: before switch")
     # Two pauses were the slow confirmation's; the fourth is TAX's here.
-    wait_for(lambda: switches_paused() >= 4, "the second switch's pause",
+    wait_for(lambda: switches_paused() >= 4, "the second file's pause",
              timeout=60, interval=0.01)
     server.kill9()
     confirm.wait(timeout=60)
     server = start()
     connect()
     now = departments(server)
+    check(now["SOCIAL_INSURANCE"][1] == "2026-11-07"
+          and now["TAX"][1] == "2026-11-07",
+          "neither file switched by the killed confirmation: %s" % now)
+    check(held_list() == [("SOCIAL_INSURANCE", "si-crash"),
+                          ("TAX", "tax-crash")],
+          "both files still held after the restart: %s" % held_list())
+    time.sleep(2)
+    check(len(feed_reports("T")) == 0 and len(feed_reports("Z")) == 1,
+          "no re-verification without a switch")
+    cli(server, "feeds", "confirm", "--department", "SOCIAL_INSURANCE",
+        "--batch-id", "si-crash", "--department", "TAX", "--batch-id",
+        "tax-crash", check_exit=0)
+    now = departments(server)
     check(now["SOCIAL_INSURANCE"][1] == "2026-11-08"
           and now["TAX"][1] == "2026-11-08",
-          "both files switched after the restart: %s" % now)
-    check(held_list() == [], "nothing held after the restart")
+          "both files switched by the second confirmation: %s" % now)
+    check(held_list() == [], "nothing held after the confirmation")
     crash = settle({"Y": 2, "X": 1, "Z": 2, "V": 1, "W": 1, "U": 1, "T": 1},
-                   last, "the interrupted joint pass")
+                   last, "the joint pass after the restart")
     check(sorted(by_entry.get(e.entry_id, "?") for e in crash) == ["T", "Z"],
           "events for T and Z: %s" % [by_entry.get(e.entry_id) for e in crash])
     for e in crash:
@@ -468,7 +484,8 @@ def main():
         else:
             income_passes(e, ["TAX"])
     last = max(e.number for e in crash)
-    print("killed between the switches: finished at restart, one pass")
+    print("killed before the switch: nothing switched, both held, then "
+          "confirmed as one pass")
 
     # 5. Killed after the acknowledgement, once the job is recorded: the
     # restarted server finishes the pass, each entry once: W gets a SI row
