@@ -100,6 +100,10 @@ struct Server::Parts {
   std::atomic<bool> stopping{false};
   HealthServiceImpl health;
   std::unique_ptr<storage::ServiceLog> log;
+  // The audit key, which seals the page tokens of the rolls, the change
+  // events and the reviews due as the log's own listings' (one key, so a
+  // token outlives a restart and none needs a secret of its own).
+  std::string page_token_key;
 
   std::unique_ptr<metrics::Registry> registry;
   std::unique_ptr<metrics::ServiceMetrics> service_metrics;
@@ -205,6 +209,7 @@ absl::Status Server::Parts::MakeCredentials() {
 absl::Status Server::Parts::OpenLog() {
   absl::StatusOr<std::string> audit_key = ReadAuditKey(config.audit_key_file);
   if (!audit_key.ok()) return audit_key.status();
+  page_token_key = *audit_key;
   storage::ServiceLogOptions log_options;
   log_options.audit_key = *std::move(audit_key);
   log_options.head_file = config.audit_head_file;
@@ -274,7 +279,8 @@ absl::Status Server::Parts::BuildServices() {
   if (metrics_on()) verification->set_metrics(service_metrics.get());
   audit = std::make_unique<AuditServiceImpl>(door.get(), log.get());
 
-  auto opened_rolls = storage::RollStore::Open(store->service_tables());
+  auto opened_rolls =
+      storage::RollStore::Open(store->service_tables(), page_token_key);
   if (!opened_rolls.ok()) {
     return Failed("cannot open the rolls: ", opened_rolls.status());
   }
@@ -314,7 +320,8 @@ absl::Status Server::Parts::BuildServices() {
   if (metrics_on())
     AddReverificationMetrics(*registry, runner.get(), log.get());
 
-  auto opened_events = storage::EventStore::Open(store->service_tables());
+  auto opened_events =
+      storage::EventStore::Open(store->service_tables(), page_token_key);
   if (!opened_events.ok()) {
     return Failed("cannot open the change events: ", opened_events.status());
   }

@@ -5,12 +5,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/engine/reviews/review_schedule.h"
 #include "server/errors/error_details.h"
+#include "storage/page_token.h"
 #include "storage/rolls/roll_keys.h"
 #include "storage/types/civil_date.h"
 
@@ -53,18 +53,20 @@ std::string DayDigits(absl::CivilDay day) {
   return absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
 }
 
-// The filters a token was made under (AIP-158): program, counties listed and
-// the window, as 16 hex digits of their digest. Today is left out on purpose
-// (see the header).
-std::string FilterTag(hedui::v1::Program program,
-                      const std::vector<std::string>& regions,
-                      int within_days) {
-  std::string filters =
-      absl::StrCat("reviews-due|", static_cast<int>(program), "|", within_days);
+// The filters a token is sealed under (AIP-158, storage/page_token.h):
+// program, counties listed (as a set) and the window. Today is left out on
+// purpose (see the header).
+std::string TokenFilters(hedui::v1::Program program,
+                         std::vector<std::string> regions, int within_days) {
+  std::string filters;
+  storage::AppendTokenFilter(&filters, absl::StrCat(static_cast<int>(program)));
+  storage::AppendTokenFilter(&filters, absl::StrCat(within_days));
+  std::sort(regions.begin(), regions.end());
+  regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
   for (const std::string& region : regions) {
-    absl::StrAppend(&filters, "|", region);
+    storage::AppendTokenFilter(&filters, region);
   }
-  return absl::BytesToHexString(storage::Sha256(filters).substr(0, 8));
+  return filters;
 }
 
 struct Position {
@@ -72,16 +74,20 @@ struct Position {
   std::string entry_id;
 };
 
-// "<YYYYMMDD><entry id>.<tag>": the last line listed, and the filters.
-absl::StatusOr<Position> ParseToken(absl::string_view token,
-                                    absl::string_view tag) {
-  const size_t key_bytes = kDayDigits + storage::kEntryIdBytes;
-  absl::Status made_up =
-      FieldViolation("page_token", "not a next_page_token of this list");
-  if (token.size() != key_bytes + 1 + tag.size() || token[key_bytes] != '.') {
-    return made_up;
-  }
-  const absl::string_view digits = token.substr(0, kDayDigits);
+// The last line listed, "<YYYYMMDD><entry id>", sealed in the token.
+absl::StatusOr<Position> OpenToken(const storage::PageTokenCodec& codec,
+                                   absl::string_view token,
+                                   absl::string_view filters) {
+  absl::StatusOr<std::string> opened =
+      codec.Open(storage::PageTokenKind::kReviewsDue, token, filters,
+                 "program, counties or within_days");
+  if (!opened.ok()) return NamePageTokenField(opened.status());
+  // Sealed by this listing, so only a fault of its own makes it malformed.
+  const absl::Status made_up =
+      NamePageTokenField(storage::PageTokenCodec::NotAToken());
+  const absl::string_view position = *opened;
+  if (position.size() != kDayDigits + storage::kEntryIdBytes) return made_up;
+  const absl::string_view digits = position.substr(0, kDayDigits);
   int value = 0;
   if (!std::all_of(digits.begin(), digits.end(),
                    [](char c) { return c >= '0' && c <= '9'; }) ||
@@ -92,17 +98,10 @@ absl::StatusOr<Position> ParseToken(absl::string_view token,
   const int month = value / 100 % 100;
   const int day = value % 100;
   const absl::CivilDay due(year, month, day);
-  const absl::string_view entry_id =
-      token.substr(kDayDigits, storage::kEntryIdBytes);
+  const absl::string_view entry_id = position.substr(kDayDigits);
   if (due.year() != year || due.month() != month || due.day() != day ||
       !storage::ParseEntryId(entry_id).has_value()) {
     return made_up;
-  }
-  if (token.substr(key_bytes + 1) != tag) {
-    return FieldViolation("page_token",
-                          "made by a listing with other filters (program, "
-                          "counties or within_days); start again without a "
-                          "token");
   }
   return Position{due, std::string(entry_id)};
 }
@@ -153,11 +152,13 @@ absl::StatusOr<ListReviewsDueResponse> ListReviewsDue(
   } else {
     query.regions.assign(regions.begin(), regions.end());
   }
-  const std::string tag =
-      FilterTag(request.program(), query.regions, request.within_days());
+  const storage::PageTokenCodec& codec = rolls->page_tokens();
+  const std::string filters =
+      TokenFilters(request.program(), query.regions, request.within_days());
   std::optional<Position> after;
   if (!request.page_token().empty()) {
-    absl::StatusOr<Position> parsed = ParseToken(request.page_token(), tag);
+    absl::StatusOr<Position> parsed =
+        OpenToken(codec, request.page_token(), filters);
     if (!parsed.ok()) return parsed.status();
     after = *std::move(parsed);
   }
@@ -203,7 +204,8 @@ absl::StatusOr<ListReviewsDueResponse> ListReviewsDue(
   if (lines.size() > shown) {
     const Line& last = lines[shown - 1];
     response.set_next_page_token(
-        absl::StrCat(DayDigits(last.due), last.entry_id, ".", tag));
+        codec.Seal(storage::PageTokenKind::kReviewsDue,
+                   absl::StrCat(DayDigits(last.due), last.entry_id), filters));
   }
   return response;
 }

@@ -38,8 +38,9 @@ std::optional<ReviewDueOn> EarliestReview(const hedui::v1::RollEntry& entry);
 // and including today + within_days, one line per entry with its earliest date
 // and reason, by due date then entry id, paged (default 50). `regions`: the
 // counties the caller may see (empty: all); request.region_code narrows to
-// one of them. The page token carries the last line listed and a digest of
-// the filters (program, counties, within_days), so a token brought to other
+// one of them. The page token seals the last line listed under the filters
+// (program, counties, within_days) with the roll's page token codec
+// (RollStore::page_tokens, storage/page_token.h), so a token brought to other
 // filters or made up is refused with INVALID_ARGUMENT naming page_token (as
 // ListRoll's); today is not among the filters, so a listing continued the next
 // day goes on from where it was. The request must be within its bounds

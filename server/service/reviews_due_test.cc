@@ -163,7 +163,12 @@ class ListReviewsDueTest : public storage::testing::ServiceLogFixture {
   void SetUp() override {
     ServiceLogFixture::SetUp();
     ASSERT_TRUE(Open("db").ok());
-    auto rolls = storage::RollStore::Open(store_->service_tables());
+    ReopenRolls(options_.audit_key);
+  }
+  void ReopenRolls(const std::string& page_token_key) {
+    rolls_.reset();
+    auto rolls =
+        storage::RollStore::Open(store_->service_tables(), page_token_key);
     ASSERT_TRUE(rolls.ok()) << rolls.status();
     rolls_ = std::move(*rolls);
   }
@@ -315,6 +320,58 @@ TEST_F(ListReviewsDueTest, PagesAndTheirTokens) {
     ASSERT_TRUE(details.has_value());
     EXPECT_EQ(details->field_violations(0).field(), "page_token");
   }
+}
+
+// Sealed with the roll's codec (storage/page_token.h) as a listing of its
+// own: no day or entry shows, a roll restarted under the same key goes on,
+// another key, a ListRoll token and the messages are as the other listings'.
+TEST_F(ListReviewsDueTest, TokensAreOpaqueKeyedAndOfThisListingOnly) {
+  PutRoll();
+  auto first = List(30, {"320582", "320581"}, "", 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string token = first->next_page_token();
+  ASSERT_FALSE(token.empty());
+  for (const char* shown : {".", "20261101", "E000000000008", "320581"}) {
+    EXPECT_EQ(token.find(shown), std::string::npos) << token;
+  }
+  EXPECT_NE(token[0], '-');
+
+  ReopenRolls(options_.audit_key);
+  // The counties in another order are the same filters.
+  auto second = List(30, {"320581", "320582"}, "", 2, token);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(Lines(*second), (std::vector<std::string>{
+                                "4 2026-11-05 DEATH_RECHECK",
+                                "5 2026-11-05 PERIODIC",
+                            }));
+  auto other_filters = List(31, {"320581", "320582"}, "", 2, token);
+  EXPECT_EQ(other_filters.status().message(),
+            "page_token: made by a listing with other filters (program, "
+            "counties or within_days); start again without a token");
+
+  // A ListRoll token of the same program and counties is not this
+  // listing's.
+  storage::RollListQuery roll;
+  roll.program = hedui::v1::DIBAO;
+  roll.page_size = 1;
+  auto roll_page = rolls_->List(roll);
+  ASSERT_TRUE(roll_page.ok());
+  ASSERT_FALSE(roll_page->next_page_token().empty());
+  const std::string not_a_token =
+      "page_token: not a next_page_token of this listing; start again "
+      "without a token";
+  EXPECT_EQ(
+      List(30, {}, "", 2, roll_page->next_page_token()).status().message(),
+      not_a_token);
+
+  ReopenRolls(std::string(32, 'z'));
+  auto other_key = List(30, {"320581", "320582"}, "", 2, token);
+  ASSERT_EQ(other_key.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(other_key.status().message(), not_a_token);
+  std::optional<hedui::v1::ErrorDetails> details =
+      GetErrorDetails(other_key.status());
+  ASSERT_TRUE(details.has_value());
+  EXPECT_EQ(details->field_violations(0).field(), "page_token");
 }
 
 // More entries than one store page (500): every line found once, in order.

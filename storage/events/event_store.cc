@@ -5,8 +5,6 @@
 #include <set>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -57,18 +55,21 @@ class Snapshot {
   rocksdb::ReadOptions options_;
 };
 
-// A page token names the last event examined and the filters that listed it
-// (AIP-158): "<number>.<tag>", the tag 16 hex digits of a digest of program,
-// counties, entry and unresolved_only, so a token brought to another query
-// is refused instead of silently listing from the wrong place.
-std::string FilterTag(const EventQuery& query) {
-  std::string filters =
-      absl::StrCat(static_cast<int>(query.program), "|", query.entry_id, "|",
-                   query.unresolved_only ? 1 : 0);
-  for (const std::string& region : query.regions) {
-    absl::StrAppend(&filters, "|", region);
-  }
-  return absl::BytesToHexString(Sha256(filters).substr(0, 8));
+// A page token (storage/page_token.h) seals the last event examined under
+// the filters that listed it (program, counties as a set, entry and
+// unresolved_only), so a token brought to another query is refused instead
+// of silently listing from the wrong place. `after` is not among them: the
+// listing goes on from the later of the two.
+std::string TokenFilters(const EventQuery& query) {
+  std::string filters;
+  AppendTokenFilter(&filters, absl::StrCat(static_cast<int>(query.program)));
+  AppendTokenFilter(&filters, query.entry_id);
+  AppendTokenFilter(&filters, query.unresolved_only ? "1" : "0");
+  std::vector<std::string> regions = query.regions;
+  std::sort(regions.begin(), regions.end());
+  regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
+  for (const std::string& region : regions) AppendTokenFilter(&filters, region);
+  return filters;
 }
 
 bool Wanted(const EventQuery& query, const ChangeEvent& event) {
@@ -99,10 +100,26 @@ std::string RequestFingerprint(absl::string_view method,
 
 absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
     Store::ServiceTables tables) {
+  absl::StatusOr<PageTokenCodec> page_tokens = PageTokenCodec::WithRandomKey();
+  if (!page_tokens.ok()) return page_tokens.status();
+  return OpenWith(tables, *std::move(page_tokens));
+}
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
+    Store::ServiceTables tables, absl::string_view page_token_key) {
+  absl::StatusOr<PageTokenCodec> page_tokens =
+      PageTokenCodec::Create(page_token_key);
+  if (!page_tokens.ok()) return page_tokens.status();
+  return OpenWith(tables, *std::move(page_tokens));
+}
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStore::OpenWith(
+    Store::ServiceTables tables, PageTokenCodec page_tokens) {
   if (tables.db == nullptr || tables.events == nullptr) {
     return absl::FailedPreconditionError("the store has no events family");
   }
-  return std::unique_ptr<EventStore>(new EventStore(tables));
+  return std::unique_ptr<EventStore>(
+      new EventStore(tables, std::move(page_tokens)));
 }
 
 absl::StatusOr<std::optional<ChangeEvent>> EventStore::Get(uint64_t number,
@@ -122,23 +139,18 @@ absl::StatusOr<std::optional<ChangeEvent>> EventStore::Get(uint64_t number,
 }
 
 absl::StatusOr<EventPage> EventStore::List(const EventQuery& query) {
-  const std::string tag = FilterTag(query);
+  const std::string filters = TokenFilters(query);
   uint64_t start = query.after;
   if (!query.page_token.empty()) {
-    const absl::string_view token = query.page_token;
-    const size_t dot = token.find('.');
-    uint64_t last = 0;
-    if (dot == absl::string_view::npos ||
-        !absl::SimpleAtoi(token.substr(0, dot), &last) || last == 0) {
-      return absl::InvalidArgumentError(
-          "page_token: not a next_page_token of this listing");
+    absl::StatusOr<std::string> last =
+        page_tokens_.Open(PageTokenKind::kEvents, query.page_token, filters,
+                          "program, counties, entry or unresolved_only");
+    if (!last.ok()) return last.status();
+    // Sealed here, so only a fault of this store's makes it malformed.
+    if (last->size() != 8 || ReadBigEndian64(*last) == 0) {
+      return PageTokenCodec::NotAToken();
     }
-    if (token.substr(dot + 1) != tag) {
-      return absl::InvalidArgumentError(
-          "page_token: made by a listing with other filters (program, "
-          "counties, entry or unresolved_only); start again without a token");
-    }
-    start = std::max(start, last);
+    start = std::max(start, ReadBigEndian64(*last));
   }
   const int page_size = query.page_size <= 0
                             ? kDefaultPageSize
@@ -183,7 +195,10 @@ absl::StatusOr<EventPage> EventStore::List(const EventQuery& query) {
     if (*number > query.through) break;
     if (static_cast<int>(page.events.size()) == page_size ||
         examined == kScanBudget) {
-      page.next_page_token = absl::StrCat(last, ".", tag);
+      std::string position;
+      AppendBigEndian64(last, &position);
+      page.next_page_token =
+          page_tokens_.Seal(PageTokenKind::kEvents, position, filters);
       page.examined_through = last;
       break;
     }

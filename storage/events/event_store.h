@@ -16,12 +16,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "hedui/v1/change_service.pb.h"
+#include "storage/page_token.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
 
@@ -72,7 +74,14 @@ std::string RequestFingerprint(absl::string_view method,
 // Thread-safe: reads only; a resolution's writes go through the service log.
 class EventStore {
  public:
-  // Over the store's events family (the store must outlive it).
+  // Over the store's events family (the store must outlive it). Page tokens
+  // are sealed under `page_token_key`: heduid passes the audit key, as
+  // ListReports' tokens use, so a token outlives a restart and one made
+  // under another key is refused.
+  static absl::StatusOr<std::unique_ptr<EventStore>> Open(
+      Store::ServiceTables tables, absl::string_view page_token_key);
+  // With a page token key drawn at random: its tokens are good only while it
+  // lives (tests and tools that never page across a reopen).
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(
       Store::ServiceTables tables);
 
@@ -105,9 +114,13 @@ class EventStore {
       const EventStatsQuery& query);
 
  private:
-  explicit EventStore(Store::ServiceTables tables) : tables_(tables) {}
+  static absl::StatusOr<std::unique_ptr<EventStore>> OpenWith(
+      Store::ServiceTables tables, PageTokenCodec page_tokens);
+  EventStore(Store::ServiceTables tables, PageTokenCodec page_tokens)
+      : tables_(tables), page_tokens_(std::move(page_tokens)) {}
 
   const Store::ServiceTables tables_;
+  const PageTokenCodec page_tokens_;
 };
 
 }  // namespace hedui::storage

@@ -115,7 +115,9 @@ class EventStoreTest : public ::testing::Test {
     auto log = ServiceLog::Open(store_->service_tables(), options_);
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = std::move(*log);
-    auto events = EventStore::Open(store_->service_tables());
+    auto events = EventStore::Open(
+        store_->service_tables(),
+        page_token_key_.empty() ? options_.audit_key : page_token_key_);
     ASSERT_TRUE(events.ok()) << events.status();
     events_ = std::move(*events);
   }
@@ -143,6 +145,7 @@ class EventStoreTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   ServiceLogOptions options_;
+  std::string page_token_key_;  // empty: the audit key, as heduid's
   std::unique_ptr<Store> store_;
   std::unique_ptr<ServiceLog> log_;
   std::unique_ptr<EventStore> events_;
@@ -411,6 +414,50 @@ TEST_F(EventListTest, PagesContinueAndTokensAreTiedToTheirFilters) {
           << forged;
     }
   }
+}
+
+// Tokens are sealed (storage/page_token.h): no event number or filter shows,
+// a reopened store under the same key continues them, another key refuses
+// them, and the counties are a set.
+TEST_F(EventListTest, PageTokensAreOpaqueAndKeyed) {
+  EventQuery query;
+  query.regions = {"320582", "320581"};
+  query.entry_id = "E000000000001";
+  query.page_size = 1;
+  EventPage first = List(query);
+  ASSERT_EQ(Numbers(first), (std::vector<uint64_t>{1}));
+  const std::string token = first.next_page_token;
+  ASSERT_FALSE(token.empty());
+  for (const char* shown : {".", "E000000000001", "320581", "0000000001"}) {
+    EXPECT_FALSE(absl::StrContains(token, shown)) << token;
+  }
+  EXPECT_NE(token[0], '-');
+  EXPECT_EQ(List(query).next_page_token, token) << "deterministic";
+
+  Open();  // the same key
+  EventQuery reordered = query;
+  reordered.regions = {"320581", "320582"};
+  reordered.page_token = token;
+  EXPECT_EQ(Numbers(List(reordered)), (std::vector<uint64_t>{4}));
+
+  page_token_key_ = std::string(32, 'z');
+  Open();
+  query.page_token = token;
+  query.through = log_->HighestDurableEvent();
+  const absl::Status refused = events_->List(query).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message(),
+            "page_token: not a next_page_token of this listing; start again "
+            "without a token");
+
+  // Under other filters, the message names them.
+  page_token_key_.clear();
+  Open();
+  query.unresolved_only = true;
+  EXPECT_EQ(events_->List(query).status().message(),
+            "page_token: made by a listing with other filters (program, "
+            "counties, entry or unresolved_only); start again without a "
+            "token");
 }
 
 TEST_F(EventListTest, AResolutionIsKeptWithTheEventAndCounted) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "storage/rocks_status.h"
@@ -151,11 +150,27 @@ ActiveRollEnrollments(Store::ServiceTables tables,
 
 absl::StatusOr<std::unique_ptr<RollStore>> RollStore::Open(
     Store::ServiceTables tables) {
+  absl::StatusOr<PageTokenCodec> page_tokens = PageTokenCodec::WithRandomKey();
+  if (!page_tokens.ok()) return page_tokens.status();
+  return OpenWith(tables, *std::move(page_tokens));
+}
+
+absl::StatusOr<std::unique_ptr<RollStore>> RollStore::Open(
+    Store::ServiceTables tables, absl::string_view page_token_key) {
+  absl::StatusOr<PageTokenCodec> page_tokens =
+      PageTokenCodec::Create(page_token_key);
+  if (!page_tokens.ok()) return page_tokens.status();
+  return OpenWith(tables, *std::move(page_tokens));
+}
+
+absl::StatusOr<std::unique_ptr<RollStore>> RollStore::OpenWith(
+    Store::ServiceTables tables, PageTokenCodec page_tokens) {
   if (tables.rolls == nullptr || tables.roll_requests == nullptr ||
       tables.roll_persons == nullptr) {
     return absl::FailedPreconditionError("the store has no roll families");
   }
-  std::unique_ptr<RollStore> store(new RollStore(tables));
+  std::unique_ptr<RollStore> store(
+      new RollStore(tables, std::move(page_tokens)));
   uint64_t highest = 0;
   std::string floor;
   rocksdb::Status s = tables.db->Get(rocksdb::ReadOptions(), tables.rolls,
@@ -310,17 +325,19 @@ RollStore::FindRequest(absl::string_view caller, absl::string_view request_id) {
 
 namespace {
 
-// A page token names the last key listed and the filters that listed it
-// (AIP-158): "<region><entry id>.<tag>", the tag 16 hex digits of a digest of
-// program, counties and state, so a token brought to another query is
-// refused instead of silently listing from the wrong place.
-std::string FilterTag(const RollListQuery& query) {
-  std::string filters = absl::StrCat(static_cast<int>(query.program), "|",
-                                     static_cast<int>(query.state));
-  for (const std::string& region : query.regions) {
-    absl::StrAppend(&filters, "|", region);
-  }
-  return absl::BytesToHexString(Sha256(filters).substr(0, 8));
+// A page token (storage/page_token.h) seals the last key listed (county and
+// entry id) under the filters that listed it, so a token brought to another
+// query is refused instead of silently listing from the wrong place. The
+// counties as a set: their order changes nothing listed.
+std::string TokenFilters(const RollListQuery& query) {
+  std::string filters;
+  AppendTokenFilter(&filters, absl::StrCat(static_cast<int>(query.program)));
+  AppendTokenFilter(&filters, absl::StrCat(static_cast<int>(query.state)));
+  std::vector<std::string> regions = query.regions;
+  std::sort(regions.begin(), regions.end());
+  regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
+  for (const std::string& region : regions) AppendTokenFilter(&filters, region);
+  return filters;
 }
 
 bool AllDigits(absl::string_view text) {
@@ -340,25 +357,21 @@ absl::StatusOr<hedui::v1::ListRollResponse> RollStore::List(
           ? prefix + query.regions[0]
           : prefix;
   std::string start = scanned;
-  const std::string tag = FilterTag(query);
+  const std::string filters = TokenFilters(query);
   if (!query.page_token.empty()) {
-    const absl::string_view token = query.page_token;
-    const absl::string_view last_key = token.substr(0, suffix_bytes);
-    if (token.size() != suffix_bytes + 1 + tag.size() ||
-        token[suffix_bytes] != '.' ||
-        !AllDigits(last_key.substr(0, kRegionBytes)) ||
-        !ParseEntryId(last_key.substr(kRegionBytes))) {
-      return absl::InvalidArgumentError(
-          "page_token: not a next_page_token of this roll");
-    }
-    if (token.substr(suffix_bytes + 1) != tag) {
-      return absl::InvalidArgumentError(
-          "page_token: made by a listing with other filters (program, "
-          "counties or state); start again without a token");
+    absl::StatusOr<std::string> last_key =
+        page_tokens_.Open(PageTokenKind::kRoll, query.page_token, filters,
+                          "program, counties or state");
+    if (!last_key.ok()) return last_key.status();
+    // Sealed by this store, so only a fault of its own makes it malformed.
+    if (last_key->size() != suffix_bytes ||
+        !AllDigits(absl::string_view(*last_key).substr(0, kRegionBytes)) ||
+        !ParseEntryId(absl::string_view(*last_key).substr(kRegionBytes))) {
+      return PageTokenCodec::NotAToken();
     }
     // Just past the token's key.
     start = std::max(
-        scanned, absl::StrCat(prefix, last_key, absl::string_view("\0", 1)));
+        scanned, absl::StrCat(prefix, *last_key, absl::string_view("\0", 1)));
   }
   const int page_size = query.page_size <= 0
                             ? kDefaultPageSize
@@ -383,7 +396,8 @@ absl::StatusOr<hedui::v1::ListRollResponse> RollStore::List(
     if (key.size() != prefix.size() + suffix_bytes) continue;
     const absl::string_view suffix = key.substr(prefix.size());
     if (response.entries_size() == page_size || examined == kScanBudget) {
-      response.set_next_page_token(absl::StrCat(last, ".", tag));
+      response.set_next_page_token(
+          page_tokens_.Seal(PageTokenKind::kRoll, last, filters));
       break;
     }
     ++examined;

@@ -25,6 +25,7 @@
 #include "hedui/store/v1/records.pb.h"
 #include "hedui/store/v1/rolls.pb.h"
 #include "hedui/v1/roll_service.pb.h"
+#include "storage/page_token.h"
 #include "storage/service_log.h"
 #include "storage/store.h"
 
@@ -87,7 +88,15 @@ absl::StatusOr<bool> ReportInUse(Store::ServiceTables tables,
 class RollStore {
  public:
   // Over the store's roll families (the store must outlive it): resumes the
-  // entry numbering after the highest entry stored or purged.
+  // entry numbering after the highest entry stored or purged. Page tokens
+  // (ListRoll's, and ListReviewsDue's through page_tokens()) are sealed under
+  // `page_token_key`: heduid passes the audit key, as ListReports' tokens
+  // use, so a token outlives a restart and one made under another key is
+  // refused.
+  static absl::StatusOr<std::unique_ptr<RollStore>> Open(
+      Store::ServiceTables tables, absl::string_view page_token_key);
+  // With a page token key drawn at random: its tokens are good only while it
+  // lives (tests and tools that never page across a reopen).
   static absl::StatusOr<std::unique_ptr<RollStore>> Open(
       Store::ServiceTables tables);
 
@@ -110,8 +119,12 @@ class RollStore {
   FindRequest(absl::string_view caller, absl::string_view request_id);
   // Entries without their stored request, in key order (county, entry id).
   // A page stops after 10,000 index entries examined, with a token.
-  // INVALID_ARGUMENT for a page token that is not one this returned.
+  // INVALID_ARGUMENT ("page_token: ...") for a page token that is not one
+  // this returned, or returned for other filters (program, counties, state).
   absl::StatusOr<hedui::v1::ListRollResponse> List(const RollListQuery& query);
+  // The codec of this roll's page tokens, for the listings derived from it
+  // (ListReviewsDue), each under its own PageTokenKind.
+  const PageTokenCodec& page_tokens() const { return page_tokens_; }
   // Ids of the active entries whose declaration names the person.
   absl::StatusOr<std::vector<std::string>> ActiveEntriesOf(
       absl::string_view person_id);
@@ -140,11 +153,15 @@ class RollStore {
   StoreWrite EntryStateWrite(const hedui::v1::RollEntry& entry) const;
 
  private:
-  explicit RollStore(Store::ServiceTables tables) : tables_(tables) {}
+  static absl::StatusOr<std::unique_ptr<RollStore>> OpenWith(
+      Store::ServiceTables tables, PageTokenCodec page_tokens);
+  RollStore(Store::ServiceTables tables, PageTokenCodec page_tokens)
+      : tables_(tables), page_tokens_(std::move(page_tokens)) {}
   absl::StatusOr<std::optional<hedui::v1::RollEntry>> GetByIndex(
       const std::string& index_key);
 
   const Store::ServiceTables tables_;
+  const PageTokenCodec page_tokens_;
   absl::Mutex mu_;
   uint64_t next_number_ ABSL_GUARDED_BY(mu_) = 1;
 };

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
@@ -18,7 +19,6 @@ namespace {
 
 using hedui::v1::ListRollRequest;
 using hedui::v1::RollEntry;
-using ::testing::HasSubstr;
 
 std::string Person(int n) {
   const std::string first17 = absl::StrFormat("32058219800101%03d", n);
@@ -56,7 +56,12 @@ class RollStoreTest : public testing::ServiceLogFixture {
   void OpenRolls(rocksdb::Env* env = nullptr) {
     rolls_.reset();
     ASSERT_TRUE(Open("db", env).ok());
-    auto rolls = RollStore::Open(store_->service_tables());
+    ReopenRolls(options_.audit_key);
+  }
+  // The same store, the roll opened again with another page token key.
+  void ReopenRolls(const std::string& page_token_key) {
+    rolls_.reset();
+    auto rolls = RollStore::Open(store_->service_tables(), page_token_key);
     ASSERT_TRUE(rolls.ok()) << rolls.status();
     rolls_ = std::move(*rolls);
   }
@@ -254,7 +259,9 @@ TEST_F(RollStoreTest, ListsByCountyInPagesThatResume) {
   other_county.page_token = first->next_page_token();
   const absl::Status moved = rolls_->List(other_county).status();
   EXPECT_EQ(moved.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(moved.message()), HasSubstr("other filters"));
+  EXPECT_EQ(moved.message(),
+            "page_token: made by a listing with other filters (program, "
+            "counties or state); start again without a token");
   RollListQuery other_state = one_county;
   other_state.state = hedui::v1::ListRollRequest::ALL;
   other_state.page_token = first->next_page_token();
@@ -275,6 +282,58 @@ TEST_F(RollStoreTest, ListsByCountyInPagesThatResume) {
   ASSERT_TRUE(second.ok()) << second.status();
   ASSERT_EQ(second->entries_size(), 1);
   EXPECT_EQ(second->entries(0).entry_id(), "E000000000003");
+}
+
+// Tokens are sealed (storage/page_token.h): they show no county or entry,
+// a reopened roll under the same key continues them, another key refuses
+// them, and a listing given its counties in another order takes them.
+TEST_F(RollStoreTest, PageTokensAreOpaqueAndKeyed) {
+  OpenRolls();
+  std::vector<RollEntry> entries;
+  for (int i = 1; i <= 5; ++i) {
+    entries.push_back(
+        Entry(FormatEntryId(i), 10 * i, i % 2 == 0 ? "320582" : "320581"));
+  }
+  ASSERT_TRUE(Commit(Change(entries)).ok());
+  RollListQuery query;
+  query.program = hedui::v1::DIBAO;
+  query.regions = {"320582", "320581"};
+  query.page_size = 2;
+  auto first = rolls_->List(query);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->entries_size(), 2);
+  const std::string token = first->next_page_token();
+  ASSERT_FALSE(token.empty());
+  for (const char* shown :
+       {"320581", "E000000000003", "000000000003", ".", "E0000"}) {
+    EXPECT_FALSE(absl::StrContains(token, shown)) << token;
+  }
+  EXPECT_NE(token[0], '-');
+  // Deterministic: the same place under the same filters.
+  auto again = rolls_->List(query);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->next_page_token(), token);
+
+  ReopenRolls(options_.audit_key);
+  RollListQuery reordered = query;
+  reordered.regions = {"320581", "320582"};
+  reordered.page_token = token;
+  auto second = rolls_->List(reordered);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->entries_size(), 2);
+  // County 320581 first (1, 3, 5), then 320582 (2, 4): the first page was
+  // 1 and 3.
+  EXPECT_EQ(second->entries(0).entry_id(), "E000000000005");
+  EXPECT_EQ(second->entries(1).entry_id(), "E000000000002");
+
+  ReopenRolls(std::string(32, 'z'));
+  query.page_token = token;
+  const absl::Status refused = rolls_->List(query).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message(),
+            "page_token: not a next_page_token of this listing; start again "
+            "without a token");
+  EXPECT_FALSE(RollStore::Open(store_->service_tables(), "").ok());
 }
 
 // The members an entry enrols for the duplicate checks: declared members
