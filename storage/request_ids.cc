@@ -67,6 +67,22 @@ StoreWrite RequestResultWrite(Store::ServiceTables tables,
   return write;
 }
 
+StoreWrite RequestResultNamingReport(Store::ServiceTables tables,
+                                     absl::string_view caller,
+                                     absl::string_view request_id,
+                                     RequestResult result) {
+  StoreWrite write;
+  write.family = tables.roll_requests;
+  write.key = RollRequestKey(caller, request_id);
+  write.value_naming_report =
+      [result = std::move(result)](absl::string_view report_id) {
+        RequestResult named = result;
+        named.set_report_id(std::string(report_id));
+        return named.SerializeAsString();
+      };
+  return write;
+}
+
 absl::Status LinkRequestReport(Store::ServiceTables tables,
                                absl::string_view caller,
                                absl::string_view request_id,

@@ -9,13 +9,12 @@
 // Layout in storage/FORMAT.md.
 //
 // A Verify's result names its report by id, and the id is given by the
-// service log only as it writes (ServiceLog::Append). So the result goes
-// into the synced batch of the report and its audit entry without the id
-// (the request id is then used, durably, together with the report), and is
-// linked to the report's id right after (LinkRequestReport, not synced). A
-// result found unlinked (a power cut between the two) is linked from the
-// audit entry of the first call, which names both the request id (in its
-// outcome) and the report (FindAuditedReport).
+// service log only as it writes: the result goes into the synced batch of
+// the report and its audit entry as a write the log completes with that id
+// (RequestResultNamingReport). Stores written before that linked the id
+// right after, unsynced: a result found unlinked (a power cut between the
+// two) is linked from the audit entry of the first call, which names both
+// the request id (in its outcome) and the report (FindAuditedReport).
 
 #include <cstdint>
 #include <functional>
@@ -54,9 +53,17 @@ StoreWrite RequestResultWrite(Store::ServiceTables tables,
                               absl::string_view request_id,
                               const RequestResult& result);
 
-// Names the report in a result already durable without it. Not synced: a
-// power cut may lose it, and the result is linked again from the audit on
-// the next retry (a process killed keeps it: RocksDB has written it).
+// The result of a call that stores a report, as a write for that record's
+// ServiceRecord::writes: the log sets its report_id to the report's id, in
+// the same synced batch.
+StoreWrite RequestResultNamingReport(Store::ServiceTables tables,
+                                     absl::string_view caller,
+                                     absl::string_view request_id,
+                                     RequestResult result);
+
+// Names the report in a result found durable without it (stored by an
+// older version, see above). Not synced: a power cut may lose it again, and
+// the result is then linked again from the audit on the next retry.
 absl::Status LinkRequestReport(Store::ServiceTables tables,
                                absl::string_view caller,
                                absl::string_view request_id,

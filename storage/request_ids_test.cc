@@ -11,6 +11,7 @@
 #include "storage/rolls/roll_keys.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/testing/service_log_fixture.h"
+#include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
 
 namespace hedui::storage {
@@ -42,9 +43,10 @@ class RequestIdsTest : public testing::ServiceLogFixture {
   Store::ServiceTables Tables() { return store_->service_tables(); }
 
   // One verification as the service writes it: the report, its audit entry
-  // (naming the request id) and the unlinked result, in one synced batch.
+  // (naming the request id) and the result naming the report, in one synced
+  // batch; `as_before` writes the result unlinked, as older versions did.
   Appended Verify(const std::string& caller, const std::string& request_id,
-                  int person, int64_t unix_micros) {
+                  int person, int64_t unix_micros, bool as_before = false) {
     ServiceRecord record;
     record.audit.set_time_unix_micros(unix_micros);
     record.audit.set_caller(caller);
@@ -63,7 +65,9 @@ class RequestIdsTest : public testing::ServiceLogFixture {
     result.set_fingerprint(RequestFingerprint(Request(person, request_id)));
     result.set_first_unix_seconds(unix_micros / 1'000'000);
     record.writes.push_back(
-        RequestResultWrite(Tables(), caller, request_id, result));
+        as_before
+            ? RequestResultWrite(Tables(), caller, request_id, result)
+            : RequestResultNamingReport(Tables(), caller, request_id, result));
     std::vector<ServiceRecord> records;
     records.push_back(std::move(record));
     auto appended = log_->Append(std::move(records));
@@ -109,7 +113,7 @@ TEST(RequestFingerprintTest, TheSameRequestAsSentGivesTheSameFingerprint) {
   EXPECT_NE(RequestFingerprint(dated), first);
 }
 
-TEST_F(RequestIdsTest, AResultIsDurableWithItsReportAndLinkedAfter) {
+TEST_F(RequestIdsTest, AResultNamesItsReportInTheReportsOwnWrite) {
   const int64_t now = absl::ToUnixMicros(absl::Now());
   const Appended appended = Verify("dibao-system", "app-1:try", 1, now);
   ASSERT_FALSE(appended.report_id.empty());
@@ -118,15 +122,8 @@ TEST_F(RequestIdsTest, AResultIsDurableWithItsReportAndLinkedAfter) {
   EXPECT_EQ(found->method(), kVerify);
   EXPECT_EQ(found->fingerprint(), RequestFingerprint(Request(1, "app-1:try")));
   EXPECT_EQ(found->first_unix_seconds(), now / 1'000'000);
-  EXPECT_TRUE(found->report_id().empty()) << "the log names the report later";
-
-  ASSERT_TRUE(LinkRequestReport(Tables(), "dibao-system", "app-1:try", *found,
-                                appended.report_id)
-                  .ok());
-  found = Find("dibao-system", "app-1:try");
-  ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->report_id(), appended.report_id);
-  EXPECT_EQ(found->fingerprint(), RequestFingerprint(Request(1, "app-1:try")));
+  EXPECT_EQ(found->report_id(), appended.report_id)
+      << "named in the same synced write, not after it";
 
   // Ids are the caller's own, and shared with the roll calls' (one key).
   EXPECT_FALSE(Find("other-system", "app-1:try").has_value());
@@ -139,12 +136,72 @@ TEST_F(RequestIdsTest, AResultIsDurableWithItsReportAndLinkedAfter) {
   EXPECT_EQ((*as_roll)->method(), kVerify);
 }
 
+TEST_F(RequestIdsTest, ResultsCommittedTogetherEachNameTheirOwnReport) {
+  std::vector<ServiceRecord> records;
+  for (int i = 0; i < 3; ++i) {
+    ServiceRecord record;
+    record.audit.set_caller("dibao-system");
+    record.audit.set_method(kVerify);
+    record.audit.set_outcome("OK");
+    hedui::v1::Report report;
+    report.set_program(hedui::v1::DIBAO);
+    *report.mutable_verification_date() = ToProto(absl::CivilDay(2026, 11, 1));
+    *report.mutable_request() = Request(i + 1, "x").request();
+    record.report = std::move(report);
+    RequestResult result;
+    result.set_method(kVerify);
+    record.writes.push_back(RequestResultNamingReport(
+        Tables(), "dibao-system", absl::StrCat("batch-", i), result));
+    records.push_back(std::move(record));
+  }
+  auto appended = log_->Append(std::move(records));
+  ASSERT_TRUE(appended.ok()) << appended.status();
+  ASSERT_EQ(appended->size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    std::optional<RequestResult> found =
+        Find("dibao-system", absl::StrCat("batch-", i));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->report_id(), (*appended)[i].report_id);
+  }
+}
+
+TEST_F(RequestIdsTest, AWriteNamingAReportNeedsARecordWithOne) {
+  ServiceRecord record;
+  record.audit.set_caller("dibao-system");
+  record.audit.set_method(kVerify);
+  record.audit.set_outcome("OK");
+  record.writes.push_back(RequestResultNamingReport(
+      Tables(), "dibao-system", "no-report", RequestResult()));
+  std::vector<ServiceRecord> records;
+  records.push_back(std::move(record));
+  auto appended = log_->Append(std::move(records));
+  EXPECT_EQ(appended.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->AuditLength(), 0u) << "nothing of the call was written";
+  EXPECT_FALSE(Find("dibao-system", "no-report").has_value());
+}
+
+TEST_F(RequestIdsTest, AnOlderVersionsUnlinkedResultIsLinkedAfter) {
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  const Appended appended =
+      Verify("dibao-system", "old", 1, now, /*as_before=*/true);
+  std::optional<RequestResult> found = Find("dibao-system", "old");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(found->report_id().empty());
+  ASSERT_TRUE(LinkRequestReport(Tables(), "dibao-system", "old", *found,
+                                appended.report_id)
+                  .ok());
+  found = Find("dibao-system", "old");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->report_id(), appended.report_id);
+  EXPECT_EQ(found->fingerprint(), RequestFingerprint(Request(1, "old")));
+}
+
 TEST_F(RequestIdsTest, AnUnlinkedResultIsLinkedFromTheAuditEntryOfTheCall) {
   const int64_t now = absl::ToUnixMicros(absl::Now());
-  Verify("dibao-system", "a", 1, now - 3'000'000);
-  const Appended wanted = Verify("dibao-system", "b", 2, now);
-  Verify("other-system", "b", 3, now + 10);
-  Verify("dibao-system", "c", 4, now + 20);
+  Verify("dibao-system", "a", 1, now - 3'000'000, true);
+  const Appended wanted = Verify("dibao-system", "b", 2, now, true);
+  Verify("other-system", "b", 3, now + 10, true);
+  Verify("dibao-system", "c", 4, now + 20, true);
   const absl::Time at = absl::FromUnixMicros(now);
   auto matches = [](const std::string& caller, const std::string& outcome) {
     return [caller, outcome](const hedui::v1::AuditEntry& entry) {

@@ -476,6 +476,12 @@ absl::Status ServiceLogImpl::Resume() {
 absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
   Prepared p;
   p.audit = std::move(record.audit);
+  for (const StoreWrite& write : record.writes) {
+    if (write.value_naming_report && !record.report.has_value()) {
+      return absl::InvalidArgumentError(
+          "a write naming its record's report needs a record with a report");
+    }
+  }
   p.writes = std::move(record.writes);
   if (!record.events.empty() && events_ == nullptr) {
     return absl::FailedPreconditionError("the store has no events family");
@@ -650,7 +656,10 @@ void ServiceLogImpl::Commit(std::vector<std::unique_ptr<Pending>>& work) {
         batch.Put(audit_, AuditPersonKey(token, sequence), rocksdb::Slice());
       }
       for (const StoreWrite& write : p.writes) {
-        if (write.value.has_value()) {
+        if (write.value_naming_report) {
+          batch.Put(write.family, write.key,
+                    write.value_naming_report(appended.report_id));
+        } else if (write.value.has_value()) {
           batch.Put(write.family, write.key, *write.value);
         } else {
           batch.Delete(write.family, write.key);

@@ -32,6 +32,12 @@ struct StoreWrite {
   rocksdb::ColumnFamilyHandle* family = nullptr;
   std::string key;
   std::optional<std::string> value;  // nullopt: delete the key
+  // Set instead of `value` when the value names the report its record
+  // stores (a request id's result, storage/request_ids.h): the log calls it
+  // with the report id it assigns, so the value and the report are durable
+  // in the same synced batch. Only on a record with a report.
+  std::function<std::string(absl::string_view report_id)> value_naming_report =
+      nullptr;
 };
 
 // What one call appends: its audit entry and, for a verification that

@@ -370,17 +370,17 @@ storage::ServiceRecord VerificationServiceImpl::ReplayRecord(
 
 storage::ServiceRecord VerificationServiceImpl::FirstRecord(
     const Call& call, AuditSubject subject, const std::string& request_id,
-    const std::string& fingerprint, hedui::v1::Report report,
-    storage::RequestResult* result) const {
+    const std::string& fingerprint, hedui::v1::Report report) const {
   subject.detail = FirstDetail(request_id);
   storage::ServiceRecord record =
       call.ItemRecord(absl::OkStatus(), subject, std::move(report));
-  result->set_method(kVerify.name);
-  result->set_fingerprint(fingerprint);
-  // The audit entry's own second: where a lost link is searched for.
-  result->set_first_unix_seconds(record.audit.time_unix_micros() / 1000000);
-  record.writes.push_back(storage::RequestResultWrite(
-      requests_, call.caller().identity, request_id, *result));
+  storage::RequestResult result;
+  result.set_method(kVerify.name);
+  result.set_fingerprint(fingerprint);
+  result.set_first_unix_seconds(record.audit.time_unix_micros() / 1000000);
+  // Named by the log as it writes the report, in the same synced batch.
+  record.writes.push_back(storage::RequestResultNamingReport(
+      requests_, call.caller().identity, request_id, std::move(result)));
   return record;
 }
 
@@ -388,8 +388,7 @@ void VerificationServiceImpl::LinkReport(const Call& call,
                                          const std::string& request_id,
                                          const storage::RequestResult& result,
                                          const std::string& report_id) const {
-  // Not fatal: the answer is durable already, and a retry links the result
-  // again from the audit.
+  // Not fatal: the report is found from the audit again at the next retry.
   absl::Status linked = storage::LinkRequestReport(
       requests_, call.caller().identity, request_id, result, report_id);
   (void)linked;
@@ -445,13 +444,12 @@ absl::Status VerificationServiceImpl::Verify(
   // Handed back as stored, with its id: a copy before the log takes it.
   *response->mutable_report() = report;
   std::vector<storage::ServiceRecord> records;
-  storage::RequestResult result;
   if (request_id.empty()) {
     records.push_back(
         call.ItemRecord(absl::OkStatus(), call.subject(), std::move(report)));
   } else {
     records.push_back(FirstRecord(call, call.subject(), request_id, fingerprint,
-                                  std::move(report), &result));
+                                  std::move(report)));
   }
   absl::StatusOr<std::vector<storage::Appended>> appended =
       call.AppendItems(std::move(records));
@@ -462,7 +460,6 @@ absl::Status VerificationServiceImpl::Verify(
   call.MarkAudited();
   const std::string& report_id = appended->front().report_id;
   response->mutable_report()->set_report_id(report_id);
-  if (!request_id.empty()) LinkReport(call, request_id, result, report_id);
   CountVerdict(response->report());
   return absl::OkStatus();
 }
@@ -477,10 +474,8 @@ struct PendingItem {
   // report as stored.
   hedui::v1::Report report;
   bool fresh = false;
-  // A fresh item's request id, held until its result is written.
-  std::string request_id;
+  // A fresh item's request id, held in flight until its result is written.
   std::string key;
-  storage::RequestResult result;
 };
 
 }  // namespace
@@ -515,10 +510,6 @@ absl::Status VerificationServiceImpl::VerifyBatch(Call& call,
       PendingItem& item = pending[i];
       if (appended.ok() && item.fresh && item.status.ok()) {
         item.report.set_report_id((*appended)[i].report_id);
-        if (!item.request_id.empty()) {
-          LinkReport(call, item.request_id, item.result,
-                     item.report.report_id());
-        }
       }
       if (!item.key.empty()) in_flight_->Release(item.key);
     }
@@ -601,7 +592,6 @@ absl::Status VerificationServiceImpl::VerifyBatch(Call& call,
             }
             if (s.ok() && !first.has_value()) {
               item.key = key;  // held until the group's write
-              item.request_id = request_id;
             } else {
               in_flight_->Release(key);
             }
@@ -623,8 +613,7 @@ absl::Status VerificationServiceImpl::VerifyBatch(Call& call,
                 s, subject, std::optional<hedui::v1::Report>(item.report)));
           } else {
             records.push_back(FirstRecord(call, subject, request_id,
-                                          fingerprint, item.report,
-                                          &item.result));
+                                          fingerprint, item.report));
           }
         }
       }
