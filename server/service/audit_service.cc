@@ -1,5 +1,7 @@
 #include "server/service/audit_service.h"
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "server/errors/error_details.h"
 #include "server/service/request_bounds.h"
+#include "storage/audit_range.h"
 
 namespace hedui::server {
 namespace {
@@ -58,61 +61,119 @@ AuditServiceImpl::AuditServiceImpl(CallDoor* door, storage::ServiceLog* log)
         });
   });
   AddServerStream(
-      kExportAudit.name, [this](grpc::ServerContext* context, const Bytes* in,
-                                grpc::ServerWriter<Bytes>* writer) {
-        return door_->ServerStream<ExportAuditRequest, ExportAuditChunk>(
-            context, kExportAudit, in, writer,
-            {&BoundExportAudit, nullptr, nullptr},
-            [this](Call& call, const ExportAuditRequest& request,
-                   const ChunkWriter& write) {
-              return ExportAudit(call, request, write);
-            });
+      kExportAudit.name,
+      [this](grpc::CallbackServerContext* context, const Bytes* in) {
+        return StartExport(context, *in);
       });
 }
 
-absl::Status AuditServiceImpl::ExportAudit(Call& call,
-                                           const ExportAuditRequest& request,
-                                           const ChunkWriter& write) {
-  // The range and its entries come from one snapshot, taken before this
-  // call's own entry is appended.
-  std::unique_ptr<storage::AuditReader> reader = log_->NewAuditReader();
-  absl::StatusOr<storage::AuditRange> range =
-      reader->Range(request.from_unix_micros(), request.to_unix_micros());
-  if (!range.ok()) return range.status();
-  // Entries leave only once their export is durably audited: a stream cannot
-  // be taken back the way a unary answer is withheld.
-  call.subject().detail =
-      range->first == 0
-          ? std::string("exported no entries")
-          : absl::StrCat("exported entries ", range->first, "..", range->last);
-  if (absl::Status s = call.AuditNow(absl::OkStatus()).status(); !s.ok()) {
-    return s;
+// The range and its entries come from one snapshot, taken before this
+// call's own entry is appended. Entries leave only once their export is
+// durably audited: a stream cannot be taken back the way a unary answer is
+// withheld. Each step reads a span of sequence numbers of about one chunk's
+// bytes and sends it; the next span is read once the client took it.
+class AuditServiceImpl::ExportReactor final : public ServerStreamReactor {
+ public:
+  ExportReactor(AuditServiceImpl* service, grpc::CallbackServerContext* context)
+      : ServerStreamReactor(service->door_, context, kExportAudit),
+        service_(service) {}
+
+  // On gRPC's thread.
+  void Open(const grpc::ByteBuffer& in) {
+    Start(service_->door_->OpenStream(
+        call(),
+        RequestRules<ExportAuditRequest>{&BoundExportAudit, nullptr, nullptr},
+        in, &request_));
   }
 
-  ExportAuditChunk chunk;
-  hedui::v1::ExportAuditHeader* header = chunk.mutable_header();
-  header->set_first_sequence(range->first);
-  header->set_last_sequence(range->last);
-  header->set_anchor_mac(range->anchor_mac);
-  header->set_chain_length(range->chain_length);
-  header->set_from_unix_micros(request.from_unix_micros());
-  header->set_to_unix_micros(request.to_unix_micros());
-  header->set_exported_unix_micros(absl::ToUnixMicros(absl::Now()));
-  bool open = true;
-  absl::Status read =
-      reader->Read(range->first, range->last, kExportChunkBytes,
-                   [&](std::vector<std::string>& entries) {
-                     for (std::string& e : entries)
-                       chunk.add_entries(std::move(e));
-                     open = write(chunk);
-                     chunk.Clear();
-                     return open && !call.context().IsCancelled();
-                   });
-  if (!read.ok()) return read;
-  if (open && chunk.has_header() && !write(chunk)) {
-    return absl::CancelledError("the client went away");
+ private:
+  void Step() override {
+    if (Sending()) return;
+    if (!opened().ok()) return End(opened());
+    if (reader_ == nullptr) {
+      if (absl::Status s = Begin(); !s.ok()) return End(s);
+    }
+    // The door audits the export as cancelled when the client went away;
+    // its entry already names the whole range.
+    if (Cancelled() || Broken()) return End(absl::OkStatus());
+    if (next_ == 0 || next_ > last_) {
+      // No entry at all: the header alone.
+      if (chunk_.has_header()) {
+        Send(chunk_);
+        chunk_.Clear();
+        return;
+      }
+      return End(absl::OkStatus());
+    }
+    const uint64_t to = last_ - next_ + 1 > span_ ? next_ + span_ - 1 : last_;
+    size_t bytes = 0;
+    absl::Status read = reader_->Read(next_, to, kExportChunkBytes,
+                                      [&](std::vector<std::string>& entries) {
+                                        for (std::string& e : entries) {
+                                          bytes += e.size();
+                                          chunk_.add_entries(std::move(e));
+                                        }
+                                        Send(chunk_);
+                                        chunk_.Clear();
+                                        return true;
+                                      });
+    if (!read.ok()) return End(read);
+    // The next span of about one chunk's bytes, growing at most twofold,
+    // so that what one step queues stays near a chunk.
+    const uint64_t spanned = to - next_ + 1;
+    const uint64_t most = std::min<uint64_t>(2 * span_, kMaxSpan);
+    span_ = bytes == 0 ? most
+                       : std::clamp<uint64_t>(
+                             spanned * kExportChunkBytes / bytes, 1, most);
+    next_ = to + 1;
+    // A span with no entry (missing ones) sends nothing: no write calls the
+    // next step.
+    if (!Sending()) Poke();
   }
-  return absl::OkStatus();
+
+  absl::Status Begin() {
+    reader_ = service_->log_->NewAuditReader();
+    absl::StatusOr<storage::AuditRange> range =
+        reader_->Range(request_.from_unix_micros(), request_.to_unix_micros());
+    if (!range.ok()) return range.status();
+    call().subject().detail =
+        range->first == 0 ? std::string("exported no entries")
+                          : absl::StrCat("exported entries ", range->first,
+                                         "..", range->last);
+    if (absl::Status s = call().AuditNow(absl::OkStatus()).status(); !s.ok()) {
+      return s;
+    }
+    hedui::v1::ExportAuditHeader* header = chunk_.mutable_header();
+    header->set_first_sequence(range->first);
+    header->set_last_sequence(range->last);
+    header->set_anchor_mac(range->anchor_mac);
+    header->set_chain_length(range->chain_length);
+    header->set_from_unix_micros(request_.from_unix_micros());
+    header->set_to_unix_micros(request_.to_unix_micros());
+    header->set_exported_unix_micros(absl::ToUnixMicros(absl::Now()));
+    next_ = range->first;
+    last_ = range->last;
+    return absl::OkStatus();
+  }
+
+  // Entries read per step at most, whatever their size.
+  static constexpr uint64_t kMaxSpan = 4096;
+
+  AuditServiceImpl* const service_;
+  ExportAuditRequest request_;
+  std::unique_ptr<storage::AuditReader> reader_;
+  // The next message: the header until the first entries go with it.
+  ExportAuditChunk chunk_;
+  uint64_t next_ = 0;  // the next sequence to read; 0: the range is empty
+  uint64_t last_ = 0;
+  uint64_t span_ = 256;
+};
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* AuditServiceImpl::StartExport(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer& in) {
+  auto* reactor = new ExportReactor(this, context);
+  reactor->Open(in);
+  return reactor;
 }
 
 }  // namespace hedui::server

@@ -4,6 +4,7 @@
 #include "hedui/v1/audit.pb.h"
 #include "server/service/call_door.h"
 #include "server/service/raw_service.h"
+#include "server/service/stream_reactor.h"
 #include "storage/service_log.h"
 
 namespace hedui::server {
@@ -16,11 +17,11 @@ class AuditServiceImpl final : public RawService {
   AuditServiceImpl(CallDoor* door, storage::ServiceLog* log);
 
  private:
-  using ChunkWriter = std::function<bool(const hedui::v1::ExportAuditChunk&)>;
-
-  absl::Status ExportAudit(Call& call,
-                           const hedui::v1::ExportAuditRequest& request,
-                           const ChunkWriter& write);
+  // One ExportAudit stream on the callback API (audit_service.cc).
+  class ExportReactor;
+  // On gRPC's thread: a new export, opened through the door.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StartExport(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer& in);
 
   CallDoor* door_;
   storage::ServiceLog* log_;

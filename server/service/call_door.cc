@@ -188,6 +188,18 @@ CallDoor::CallDoor(CallerSource callers, storage::ServiceLog* log,
 
 CallDoor::~CallDoor() = default;
 
+absl::Status CallDoor::SubmitFirstStep(CallWorkers::Task step) {
+  absl::Status queued = workers_->Submit(std::move(step));
+  if (queued.code() == absl::StatusCode::kResourceExhausted) {
+    admission_.CountRefusal();
+  }
+  return queued;
+}
+
+absl::Status CallDoor::SubmitNextStep(CallWorkers::Task step) {
+  return workers_->Resume(std::move(step));
+}
+
 absl::Status CallDoor::AuthorizeMethodOf(const Call& call) const {
   return security::AuthorizeMethod(*call.caller_, call.method_.name);
 }

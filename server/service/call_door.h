@@ -59,6 +59,8 @@ struct RequestRules {
 };
 
 class CallDoor;
+template <typename Base>
+class StreamReactor;
 
 // One call going through the door, as its handler's work sees it.
 class Call {
@@ -114,6 +116,8 @@ class Call {
 
  private:
   friend class CallDoor;
+  template <typename Base>
+  friend class StreamReactor;
   void Identify();
   // Identifies an admitted caller again; on a refusal the call keeps the
   // identity it was admitted with, for its audit entries.
@@ -211,31 +215,24 @@ class CallDoor {
     return reactor;
   }
 
-  // A request, then messages written with `write` (which returns false once
-  // the client is gone).
-  template <typename Request, typename Response>
-  using ServerStreamWork = std::function<absl::Status(
-      Call&, const Request&,
-      const std::function<bool(const Response&)>& write)>;
-
-  template <typename Request, typename Response>
-  grpc::Status ServerStream(grpc::ServerContext* context,
-                            const MethodSpec& method,
-                            const grpc::ByteBuffer* in,
-                            grpc::ServerWriter<grpc::ByteBuffer>* writer,
-                            const RequestRules<Request>& rules,
-                            const ServerStreamWork<Request, Response>& work) {
-    Call call(this, context, method);
-    Request request;
-    absl::Status outcome = DecodeAndBound(call, rules, *in, &request);
-    if (outcome.ok()) outcome = AdmitWith(call, rules, request);
-    if (outcome.ok()) {
-      outcome = work(call, request, [&](const Response& message) {
-        return WriteMessage(call, writer, message);
-      });
-    }
-    return call.Finish(outcome);
+  // Streams on the callback API (stream_reactor.h). Their opening, on
+  // gRPC's callback thread: a server stream's request is checked as a unary
+  // call's is (decoded, bounded, caller identified, authorised, admitted),
+  // none of it on the disk.
+  template <typename Request>
+  absl::Status OpenStream(Call& call, const RequestRules<Request>& rules,
+                          const grpc::ByteBuffer& in, Request* request) {
+    absl::Status outcome = DecodeAndBound(call, rules, in, request);
+    if (outcome.ok()) outcome = AdmitWith(call, rules, *request);
+    return outcome;
   }
+  // A stream whose messages are checked as they arrive.
+  absl::Status OpenStream(Call& call) { return Admit(call); }
+  // A stream's first step: refused as a unary call's work is when the
+  // workers' queue is full (RESOURCE_EXHAUSTED, counted).
+  absl::Status SubmitFirstStep(CallWorkers::Task step);
+  // Its later steps are always queued (CallWorkers::Resume).
+  absl::Status SubmitNextStep(CallWorkers::Task step);
 
   // Reads the stream's messages one at a time, decoded.
   template <typename Request>

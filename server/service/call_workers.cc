@@ -37,6 +37,15 @@ absl::Status CallWorkers::Submit(Task task) {
   return absl::OkStatus();
 }
 
+absl::Status CallWorkers::Resume(Task task) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) {
+    return absl::UnavailableError("the server is stopping");
+  }
+  queue_.push_back(std::move(task));
+  return absl::OkStatus();
+}
+
 size_t CallWorkers::queued() const {
   absl::MutexLock lock(&mu_);
   return queue_.size();

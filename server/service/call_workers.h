@@ -32,6 +32,11 @@ class CallWorkers {
   // OK once queued. RESOURCE_EXHAUSTED when `capacity` tasks wait already,
   // UNAVAILABLE once stopping; the task is then dropped without running.
   absl::Status Submit(Task task);
+  // The next step of a call already taken in (a stream's, after it waited
+  // on its client): queued past `capacity`, since a stream has at most one
+  // step queued and the admission caps bound the streams, and a stream
+  // refused half-way would lose its answer. UNAVAILABLE once stopping.
+  absl::Status Resume(Task task);
 
   int threads() const { return static_cast<int>(threads_.size()); }
   size_t capacity() const { return capacity_; }

@@ -44,8 +44,8 @@ constexpr MethodSpec kGetChangeStats{"/hedui.v1.ChangeService/GetChangeStats",
 // by one, waiting on the client (flow control), so this bounds what one
 // watcher holds.
 constexpr int kWatchPage = 32;
-// How long a watch waits for a new event before it looks again whether the
-// client is gone, its grants still hold or the server is stopping.
+// How often a watch waiting for a new event looks again whether its grants
+// still hold (a client gone, or the server stopping, wake it at once).
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(500);
 
 // A listing, a watch or statistics narrowed to a program or a county the
@@ -146,7 +146,11 @@ ChangeServiceImpl::ChangeServiceImpl(CallDoor* door,
                                      storage::EventStore* events,
                                      storage::RollStore* rolls,
                                      storage::ServiceLog* log)
-    : door_(door), events_(events), rolls_(rolls), log_(log) {
+    : door_(door),
+      events_(events),
+      rolls_(rolls),
+      log_(log),
+      bell_(std::make_unique<EventBell>(log, kWatchPoll)) {
   AddUnary(kListChanges.name, [this](grpc::CallbackServerContext* context,
                                      const Bytes* in, Bytes* out) {
     return door_->Unary<ListChangesRequest, ListChangesResponse>(
@@ -156,16 +160,9 @@ ChangeServiceImpl::ChangeServiceImpl(CallDoor* door,
           return ListChanges(call, request, response);
         });
   });
-  AddServerStream(
-      kWatchChanges.name, [this](grpc::ServerContext* context, const Bytes* in,
-                                 grpc::ServerWriter<Bytes>* writer) {
-        return door_->ServerStream<WatchChangesRequest, ChangeEvent>(
-            context, kWatchChanges, in, writer, WatchChangesRules(),
-            [this](Call& call, const WatchChangesRequest& request,
-                   const EventWriter& write) {
-              return WatchChanges(call, request, write);
-            });
-      });
+  AddServerStream(kWatchChanges.name,
+                  [this](grpc::CallbackServerContext* context,
+                         const Bytes* in) { return StartWatch(context, *in); });
   AddUnary(kGetChange.name, [this](grpc::CallbackServerContext* context,
                                    const Bytes* in, Bytes* out) {
     return door_->Unary<GetChangeRequest, ChangeEvent>(
@@ -193,6 +190,14 @@ ChangeServiceImpl::ChangeServiceImpl(CallDoor* door,
           return GetChangeStats(call, request, response);
         });
   });
+}
+
+// The server's calls ended before: no watch is left with the bell.
+ChangeServiceImpl::~ChangeServiceImpl() = default;
+
+void ChangeServiceImpl::StopWatches() {
+  stopping_ = true;
+  bell_->RingAll();
 }
 
 absl::CivilDay ChangeServiceImpl::Today() const {
@@ -245,9 +250,7 @@ absl::Status ChangeServiceImpl::ListChanges(Call& call,
   return absl::OkStatus();
 }
 
-absl::Status ChangeServiceImpl::WatchChanges(Call& call,
-                                             const WatchChangesRequest& request,
-                                             const EventWriter& write) {
+absl::Status ChangeServiceImpl::BeginWatch(const WatchChangesRequest& request) {
   if (stopping_) return absl::UnavailableError("the server is stopping");
   const uint64_t highest = log_->HighestDurableEvent();
   if (request.after() > highest) {
@@ -270,55 +273,92 @@ absl::Status ChangeServiceImpl::WatchChanges(Call& call,
                      " can no longer be sent; watch from 0 (the first event "
                      "kept) and list what is kept"));
   }
+  return absl::OkStatus();
+}
 
-  storage::EventQuery query;
-  query.program = request.program();
-  query.page_size = kWatchPage;
-  query.visible = VisibleTo(call);
-  uint64_t last = request.after();
-  uint64_t first_sent = 0, last_sent = 0;
-  int64_t sent = 0;
-  absl::Status outcome;
-  while (!stopping_ && !call.context().IsCancelled()) {
+// Each step reads at most a page of events and sends it; the next page is
+// read once the client took them all. Waiting for new events, the watch is
+// with the bell, holding no thread.
+class ChangeServiceImpl::WatchReactor final : public ServerStreamReactor {
+ public:
+  WatchReactor(ChangeServiceImpl* service, grpc::CallbackServerContext* context)
+      : ServerStreamReactor(service->door_, context, kWatchChanges),
+        service_(service) {}
+
+  // On gRPC's thread.
+  void Open(const grpc::ByteBuffer& in) {
+    Start(service_->door_->OpenStream(call(), WatchChangesRules(), in,
+                                      &request_));
+  }
+
+ private:
+  void Step() override {
+    // Off the bell while a step runs: it is rung again only from a step.
+    service_->bell_->Forget(this);
+    if (Sending()) return;
+    if (!opened().ok()) return End(opened());
+    if (!begun_) {
+      begun_ = true;
+      if (absl::Status s = service_->BeginWatch(request_); !s.ok()) {
+        return End(s);
+      }
+      query_.program = request_.program();
+      query_.page_size = kWatchPage;
+      query_.visible = VisibleTo(call());
+      last_ = request_.after();
+    }
+    // A client gone, or one that stopped reading, ends the watch: the door
+    // audits it as cancelled.
+    if (service_->stopping_ || Cancelled() || Broken()) {
+      return EndWatch(absl::OkStatus());
+    }
     // Grants change (a callers file reloaded, a certificate revoked): they
     // take effect here as at the next unary call.
-    if (absl::Status s = call.CheckItem(WatchChangesRules(), request);
+    if (absl::Status s = call().CheckItem(WatchChangesRules(), request_);
         !s.ok()) {
-      outcome = s;
-      break;
+      return EndWatch(s);
     }
-    query.regions = Regions(call, request.region_code());
-    query.through = log_->HighestDurableEvent();
-    if (query.through <= last) {
-      log_->AwaitEventAbove(last, absl::Now() + kWatchPoll);
-      continue;
+    query_.regions = Regions(call(), request_.region_code());
+    query_.through = service_->log_->HighestDurableEvent();
+    if (query_.through <= last_) {
+      // Rung when an event above `last_` is durable, or at the bell's
+      // tick, to look again at the grants and the server.
+      if (!service_->bell_->Wait(this, last_, [this] { Poke(); })) Poke();
+      return;
     }
-    query.after = last;
-    absl::StatusOr<storage::EventPage> page = events_->List(query);
-    if (!page.ok()) {
-      outcome = page.status();
-      break;
-    }
-    bool open = true;
-    for (const ChangeEvent& event : page->events) {
-      // One at a time: a client that does not read holds this write, and
-      // nothing more is read for it (flow control, not a queue).
-      if (!write(event)) {
-        open = false;
-        break;
-      }
-      if (first_sent == 0) first_sent = event.number();
-      last_sent = event.number();
-      ++sent;
-    }
-    if (!open) break;
-    last = page->examined_through;
+    query_.after = last_;
+    absl::StatusOr<storage::EventPage> page = service_->events_->List(query_);
+    if (!page.ok()) return EndWatch(page.status());
+    last_ = page->examined_through;
+    // One at a time: a client that does not read holds these, and nothing
+    // more is read for it (flow control, not a queue).
+    for (const ChangeEvent& event : page->events) Send(event, event.number());
+    // Nothing this caller may see: no write will call the next step.
+    if (page->events.empty()) Poke();
   }
-  call.subject().detail =
-      sent == 0 ? absl::StrCat("after ", request.after(), ": no event sent")
-                : absl::StrCat("after ", request.after(), ": sent ", sent,
-                               " events, ", first_sent, "..", last_sent);
-  return outcome;
+
+  void EndWatch(absl::Status outcome) {
+    const Written sent = written();
+    call().subject().detail =
+        sent.count == 0
+            ? absl::StrCat("after ", request_.after(), ": no event sent")
+            : absl::StrCat("after ", request_.after(), ": sent ", sent.count,
+                           " events, ", sent.first_tag, "..", sent.last_tag);
+    End(std::move(outcome));
+  }
+
+  ChangeServiceImpl* const service_;
+  WatchChangesRequest request_;
+  bool begun_ = false;
+  storage::EventQuery query_;
+  uint64_t last_ = 0;
+};
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* ChangeServiceImpl::StartWatch(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer& in) {
+  auto* reactor = new WatchReactor(this, context);
+  reactor->Open(in);
+  return reactor;
 }
 
 absl::Status ChangeServiceImpl::GetChange(Call& call,

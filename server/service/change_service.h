@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -11,6 +12,7 @@
 #include "hedui/v1/change_service.pb.h"
 #include "server/service/call_door.h"
 #include "server/service/raw_service.h"
+#include "server/service/stream_reactor.h"
 #include "storage/events/event_store.h"
 #include "storage/rolls/roll_store.h"
 #include "storage/service_log.h"
@@ -31,6 +33,7 @@ class ChangeServiceImpl final : public RawService {
   // calls.
   ChangeServiceImpl(CallDoor* door, storage::EventStore* events,
                     storage::RollStore* rolls, storage::ServiceLog* log);
+  ~ChangeServiceImpl() override;
 
   // The server's today (Asia/Shanghai), for a resolution's date; the test
   // hook and tests fix it.
@@ -41,17 +44,24 @@ class ChangeServiceImpl final : public RawService {
   // Ends every watch stream (OK) within a moment, and refuses new ones: at
   // shutdown, so that open watches do not hold the server for its grace
   // period.
-  void StopWatches() { stopping_ = true; }
+  void StopWatches();
+
+  // Watches waiting for an event now (each holds no thread meanwhile).
+  size_t waiting_watches() const { return bell_->waiting(); }
 
  private:
-  using EventWriter = std::function<bool(const hedui::v1::ChangeEvent&)>;
+  // One WatchChanges stream on the callback API (change_service.cc).
+  class WatchReactor;
+  // On gRPC's thread: a new watch, opened through the door.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StartWatch(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer& in);
 
   absl::Status ListChanges(Call& call,
                            const hedui::v1::ListChangesRequest& request,
                            hedui::v1::ListChangesResponse* response);
-  absl::Status WatchChanges(Call& call,
-                            const hedui::v1::WatchChangesRequest& request,
-                            const EventWriter& write);
+  // A watch's checks before its first event: the server not stopping,
+  // `after` given by this server and not purged.
+  absl::Status BeginWatch(const hedui::v1::WatchChangesRequest& request);
   absl::Status GetChange(Call& call, const hedui::v1::GetChangeRequest& request,
                          hedui::v1::ChangeEvent* response);
   absl::Status ResolveChange(Call& call,
@@ -73,6 +83,8 @@ class ChangeServiceImpl final : public RawService {
   storage::ServiceLog* log_;
   std::function<absl::CivilDay()> today_;
   std::atomic<bool> stopping_{false};
+  // Wakes the watches waiting for events.
+  std::unique_ptr<EventBell> bell_;
 };
 
 }  // namespace hedui::server

@@ -20,7 +20,8 @@ namespace hedui::server {
 // proto's method names, so clients, the metrics and server reflection see the
 // service as declared in its .proto (reflection reads the descriptors of the
 // generated messages, which the handlers link).
-// Unary methods are on the callback API; streams are synchronous.
+// Unary methods and server streams are on the callback API; client and
+// bidirectional streams are synchronous.
 class RawService : public grpc::Service {
  protected:
   using Bytes = grpc::ByteBuffer;
@@ -42,19 +43,20 @@ class RawService : public grpc::Service {
     AddMethod(registered);
   }
 
-  void AddServerStream(
-      const char* method,
-      std::function<grpc::Status(grpc::ServerContext*, const Bytes*,
-                                 grpc::ServerWriter<Bytes>*)>
-          handler) {
-    AddMethod(new grpc::internal::RpcServiceMethod(
+  // A server stream on the callback API: `handler` runs on gRPC's callback
+  // thread, must not block, and returns the reactor it started
+  // (stream_reactor.h), whose steps run on the door's workers.
+  void AddServerStream(const char* method,
+                       std::function<grpc::ServerWriteReactor<Bytes>*(
+                           grpc::CallbackServerContext*, const Bytes*)>
+                           handler) {
+    auto* registered = new grpc::internal::RpcServiceMethod(
         method, grpc::internal::RpcMethod::SERVER_STREAMING,
-        new grpc::internal::ServerStreamingHandler<RawService, Bytes, Bytes>(
-            [handler](RawService*, grpc::ServerContext* context,
-                      const Bytes* in, grpc::ServerWriter<Bytes>* writer) {
-              return handler(context, in, writer);
-            },
-            this)));
+        new grpc::internal::CallbackServerStreamingHandler<Bytes, Bytes>(
+            std::move(handler)));
+    registered->SetServerApiType(
+        grpc::internal::RpcServiceMethod::ApiType::CALL_BACK);
+    AddMethod(registered);
   }
 
   void AddClientStream(

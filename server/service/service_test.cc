@@ -37,6 +37,7 @@
 #include "gtest/gtest.h"
 #include "hedui/v1/admin.grpc.pb.h"
 #include "hedui/v1/audit.grpc.pb.h"
+#include "hedui/v1/change_service.grpc.pb.h"
 #include "hedui/v1/retention.grpc.pb.h"
 #include "hedui/v1/roll_service.grpc.pb.h"
 #include "hedui/v1/verification_service.grpc.pb.h"
@@ -46,11 +47,13 @@
 #include "server/service/audit_service.h"
 #include "server/service/call_door.h"
 #include "server/service/call_workers.h"
+#include "server/service/change_service.h"
 #include "server/service/policy_holder.h"
 #include "server/service/retention_service.h"
 #include "server/service/roll_service.h"
 #include "server/service/verification_service.h"
 #include "server/service/verifier.h"
+#include "storage/events/event_store.h"
 #include "storage/request_ids.h"
 #include "storage/retention.h"
 #include "storage/rolls/roll_keys.h"
@@ -1787,6 +1790,326 @@ TEST(RequestIdTest, AnUnlinkedResultIsLinkedAgainFromTheAudit) {
   EXPECT_NE(renewed.report().report_id(), first.report().report_id());
   EXPECT_EQ(ReportsOf(application), reports + 2);
   ExpectChainIntact();
+}
+
+// ---- Streams on the callback API (issue 17 item 1) ----
+// WatchChanges, ExportAudit and VerifyBatch hold no thread while they wait
+// on their client or for events. Their own server and door on the suite's
+// store, with caps high enough for hundreds of open streams.
+
+class StreamTest : public ::testing::Test {
+ protected:
+  static constexpr int kStreams = 200;
+
+  static void SetUpTestSuite() {
+    auto events = storage::EventStore::Open(env->store_->service_tables());
+    ASSERT_TRUE(events.ok()) << events.status();
+    events_ = std::move(*events).release();
+    CallDoor::Options options;
+    options.limits.max_in_flight = 4 * kStreams;
+    options.limits.max_in_flight_per_caller = 4 * kStreams;
+    options.limits.max_streams = 2 * kStreams;
+    options.limits.max_streams_per_caller = 2 * kStreams;
+    options.limits.max_watches = 2 * kStreams;
+    options.limits.max_watches_per_caller = 2 * kStreams;
+    options.stream_idle_timeout = absl::Seconds(30);
+    door_ = new CallDoor(&TestCaller, env->log_.get(), options);
+    changes_ = new ChangeServiceImpl(door_, events_, env->rolls_.get(),
+                                     env->log_.get());
+    audit_ = new AuditServiceImpl(door_, env->log_.get());
+    verification_ = new VerificationServiceImpl(door_, env->verifier_.get(),
+                                                env->log_.get(),
+                                                env->store_->service_tables());
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port_);
+    builder.RegisterService(changes_);
+    builder.RegisterService(audit_);
+    builder.RegisterService(verification_);
+    server_ = builder.BuildAndStart().release();
+    ASSERT_NE(server_, nullptr);
+    channel_ = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials()));
+  }
+
+  static void TearDownTestSuite() {
+    changes_->StopWatches();
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::seconds(5));
+    delete server_;
+    delete channel_;
+    delete verification_;
+    delete audit_;
+    delete changes_;
+    delete door_;
+    delete events_;
+  }
+
+  static void WaitForInFlight(int n) {
+    for (int i = 0; i < 600 && door_->admission().in_flight() != n; ++i) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_EQ(door_->admission().in_flight(), n);
+  }
+
+  static storage::EventStore* events_;
+  static CallDoor* door_;
+  static ChangeServiceImpl* changes_;
+  static AuditServiceImpl* audit_;
+  static VerificationServiceImpl* verification_;
+  static grpc::Server* server_;
+  static std::shared_ptr<grpc::Channel>* channel_;
+  static int port_;
+};
+
+storage::EventStore* StreamTest::events_ = nullptr;
+CallDoor* StreamTest::door_ = nullptr;
+ChangeServiceImpl* StreamTest::changes_ = nullptr;
+AuditServiceImpl* StreamTest::audit_ = nullptr;
+VerificationServiceImpl* StreamTest::verification_ = nullptr;
+grpc::Server* StreamTest::server_ = nullptr;
+std::shared_ptr<grpc::Channel>* StreamTest::channel_ = nullptr;
+int StreamTest::port_ = 0;
+
+// A change event of the county's, published through the log as the
+// re-verification runner publishes them.
+uint64_t PublishEvent() {
+  pb::ChangeEvent event;
+  event.set_program(pb::DIBAO);
+  event.set_region_code("320581");
+  event.set_entry_id("E-stream-test");
+  *event.mutable_occurred_on() = ToProto(absl::CivilDay(2026, 11, 20));
+  event.set_summary("test event");
+  storage::ServiceRecord record;
+  record.audit.set_time_unix_micros(absl::ToUnixMicros(absl::Now()));
+  record.audit.set_caller("(server)");
+  record.audit.set_method("internal/reverify");
+  record.audit.set_program(pb::DIBAO);
+  record.audit.set_region_code("320581");
+  record.audit.set_outcome("OK");
+  record.audit.set_batch_index(-1);
+  record.events.push_back(std::move(event));
+  std::vector<storage::ServiceRecord> records;
+  records.push_back(std::move(record));
+  auto appended = env->log_->Append(std::move(records));
+  EXPECT_TRUE(appended.ok()) << appended.status();
+  return env->log_->HighestDurableEvent();
+}
+
+// `kStreams` watches of one caller, all waiting for an event at once: the
+// server's threads do not grow with them (the synchronous server held one
+// per watch), one event published reaches every one of them at once (not
+// at the bell's tick), and each watch cancelled is audited as such.
+TEST_F(StreamTest, OpenWatchesHoldNoThreadAndAreWokenByAnEvent) {
+  auto stub = pb::ChangeService::NewStub(*channel_);
+  // Warm: gRPC's own threads (pollers, callback executor) are started.
+  {
+    auto context = As("county-system");
+    pb::WatchChangesRequest request;
+    request.set_after(env->log_->HighestDurableEvent());
+    auto reader = stub->WatchChanges(context.get(), request);
+    WaitForInFlight(1);
+    context->TryCancel();
+    pb::ChangeEvent ignored;
+    while (reader->Read(&ignored)) {
+    }
+    reader->Finish();
+    WaitForInFlight(0);
+  }
+  const int before = ThreadsOfProcess();
+  const uint64_t audited = AuditLength();
+
+  grpc::CompletionQueue queue;
+  struct Watch {
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<grpc::ClientAsyncReader<pb::ChangeEvent>> reader;
+    pb::ChangeEvent event;
+    grpc::Status status;
+  };
+  std::vector<Watch> watches(kStreams);
+  pb::WatchChangesRequest request;
+  request.set_after(env->log_->HighestDurableEvent());
+  // Tags: 2i started, 2i+1 read (or finished).
+  for (int i = 0; i < kStreams; ++i) {
+    watches[i].context = As("county-system");
+    watches[i].reader = stub->AsyncWatchChanges(
+        watches[i].context.get(), request, &queue,
+        reinterpret_cast<void*>(static_cast<intptr_t>(2 * i)));
+  }
+  void* tag = nullptr;
+  bool ok = false;
+  for (int started = 0; started < kStreams; ++started) {
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    ASSERT_TRUE(ok);
+    const intptr_t i = reinterpret_cast<intptr_t>(tag) / 2;
+    watches[i].reader->Read(&watches[i].event,
+                            reinterpret_cast<void*>(2 * i + 1));
+  }
+  WaitForInFlight(kStreams);
+  for (int i = 0; i < 200 && changes_->waiting_watches() < kStreams; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const int open = ThreadsOfProcess();
+  // Each watch on a thread of its own would add 200; gRPC may wake a poller
+  // or two.
+  EXPECT_LE(open, before + 8) << "before " << before;
+
+  const absl::Time published = absl::Now();
+  const uint64_t number = PublishEvent();
+  int received = 0;
+  while (received < kStreams && queue.Next(&tag, &ok)) {
+    ASSERT_TRUE(ok);
+    const intptr_t i = reinterpret_cast<intptr_t>(tag) / 2;
+    EXPECT_EQ(watches[i].event.number(), number);
+    ++received;
+  }
+  EXPECT_LT(absl::Now() - published, absl::Seconds(10));
+  EXPECT_LE(ThreadsOfProcess(), before + 8);
+
+  for (Watch& watch : watches) watch.context->TryCancel();
+  for (int i = 0; i < kStreams; ++i) {
+    watches[i].reader->Finish(&watches[i].status,
+                              reinterpret_cast<void*>(2 * i + 1));
+  }
+  for (int finished = 0; finished < kStreams && queue.Next(&tag, &ok);) {
+    ++finished;
+  }
+  for (const Watch& watch : watches) {
+    EXPECT_EQ(watch.status.error_code(), grpc::StatusCode::CANCELLED);
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  WaitForInFlight(0);
+  // The event's record, and one entry per watch.
+  EXPECT_EQ(AuditLength(), audited + 1 + kStreams);
+  EXPECT_EQ(changes_->waiting_watches(), 0u);
+  ExpectChainIntact();
+}
+
+// A waiting watch is woken by the event's publication, not found by the
+// bell's tick (500 ms): ten events each arrive well before a tick would
+// have come (by chance: one in a thousand).
+TEST_F(StreamTest, AWaitingWatchIsWokenByThePublication) {
+  auto stub = pb::ChangeService::NewStub(*channel_);
+  auto context = As("county-system");
+  pb::WatchChangesRequest request;
+  request.set_after(env->log_->HighestDurableEvent());
+  auto reader = stub->WatchChanges(context.get(), request);
+  WaitForInFlight(1);
+  for (int i = 0; i < 10; ++i) {
+    for (int k = 0; k < 200 && changes_->waiting_watches() < 1; ++k) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    ASSERT_EQ(changes_->waiting_watches(), 1u);
+    const absl::Time published = absl::Now();
+    const uint64_t number = PublishEvent();
+    pb::ChangeEvent event;
+    ASSERT_TRUE(reader->Read(&event));
+    EXPECT_EQ(event.number(), number);
+    EXPECT_LT(absl::Now() - published, absl::Milliseconds(250)) << i;
+  }
+  context->TryCancel();
+  reader->Finish();
+  WaitForInFlight(0);
+}
+
+// A watch whose caller is revoked while it waits ends at the bell's next
+// tick, as its next unary call would be refused.
+TEST_F(StreamTest, AWaitingWatchEndsWhenItsCallerIsRevoked) {
+  auto stub = pb::ChangeService::NewStub(*channel_);
+  auto context = As("revocable");
+  pb::WatchChangesRequest request;
+  request.set_after(env->log_->HighestDurableEvent());
+  auto reader = stub->WatchChanges(context.get(), request);
+  WaitForInFlight(1);
+  revoked = true;
+  const absl::Time start = absl::Now();
+  pb::ChangeEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  grpc::Status s = reader->Finish();
+  revoked = false;
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << s.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  WaitForInFlight(0);
+}
+
+// A watch resumed after a number sends every later event this caller may
+// see, one at a time, with its audit entry naming them.
+TEST_F(StreamTest, AWatchSendsEveryEventAfterItsNumberInOrder) {
+  const uint64_t after = env->log_->HighestDurableEvent();
+  std::vector<uint64_t> published;
+  for (int i = 0; i < 70; ++i) published.push_back(PublishEvent());
+  auto stub = pb::ChangeService::NewStub(*channel_);
+  auto context = As("county-system");
+  pb::WatchChangesRequest request;
+  request.set_after(after);
+  auto reader = stub->WatchChanges(context.get(), request);
+  std::vector<uint64_t> got;
+  pb::ChangeEvent event;
+  while (got.size() < published.size() && reader->Read(&event)) {
+    got.push_back(event.number());
+  }
+  EXPECT_EQ(got, published);
+  context->TryCancel();
+  reader->Finish();
+  WaitForInFlight(0);
+}
+
+// An export read slowly, a chunk at a time: the header first, then every
+// entry of the range in order, exactly as stored.
+TEST_F(StreamTest, AnExportReadSlowlyHasEveryEntryInOrder) {
+  // Enough entries for several chunks.
+  for (const grpc::Status& s : VerifyMany("county-system", 300, 16)) {
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  auto stub = pb::AuditService::NewStub(*channel_);
+  auto context = As("staff");
+  auto reader = stub->ExportAudit(context.get(), pb::ExportAuditRequest());
+  pb::ExportAuditChunk chunk;
+  ASSERT_TRUE(reader->Read(&chunk));
+  ASSERT_TRUE(chunk.has_header());
+  const pb::ExportAuditHeader header = chunk.header();
+  EXPECT_EQ(header.first_sequence(), 1u);
+  uint64_t expected = header.first_sequence();
+  int chunks = 0;
+  do {
+    ++chunks;
+    EXPECT_EQ(chunk.has_header(), chunks == 1);
+    EXPECT_LE(chunk.ByteSizeLong(), size_t{1} << 20);
+    for (const std::string& bytes : chunk.entries()) {
+      pb::AuditEntry entry;
+      ASSERT_TRUE(entry.ParseFromString(bytes));
+      EXPECT_EQ(entry.sequence(), expected);
+      ++expected;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  } while (reader->Read(&chunk));
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(expected, header.last_sequence() + 1);
+  EXPECT_GT(chunks, 1);
+  WaitForInFlight(0);
+}
+
+// At shutdown every waiting watch ends at once, OK.
+TEST_F(StreamTest, StopWatchesEndsWaitingWatchesAtOnce) {
+  auto stub = pb::ChangeService::NewStub(*channel_);
+  auto context = As("county-system");
+  pb::WatchChangesRequest request;
+  request.set_after(env->log_->HighestDurableEvent());
+  auto reader = stub->WatchChanges(context.get(), request);
+  WaitForInFlight(1);
+  for (int i = 0; i < 200 && changes_->waiting_watches() < 1; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const absl::Time start = absl::Now();
+  changes_->StopWatches();
+  pb::ChangeEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(400));
+  WaitForInFlight(0);
 }
 
 }  // namespace
