@@ -242,16 +242,11 @@ class CallDoor {
     MessageReader(Call* call,
                   grpc::ServerReaderInterface<grpc::ByteBuffer>* reader)
         : call_(call), reader_(reader) {}
-    MessageReader(Call* call,
-                  grpc::ServerReaderWriterInterface<grpc::ByteBuffer,
-                                                    grpc::ByteBuffer>* stream)
-        : call_(call), stream_(stream) {}
     // kUndecodable: `error` says why; the stream goes on.
     Next Read(Request* message, absl::Status* error) {
       grpc::ByteBuffer bytes;
       call_->BeginWait();
-      const bool read =
-          reader_ != nullptr ? reader_->Read(&bytes) : stream_->Read(&bytes);
+      const bool read = reader_->Read(&bytes);
       call_->EndWait();
       if (!read) return Next::kEnd;
       *error = DecodeMessage(bytes, message);
@@ -260,9 +255,7 @@ class CallDoor {
 
    private:
     Call* call_;
-    grpc::ServerReaderInterface<grpc::ByteBuffer>* reader_ = nullptr;
-    grpc::ServerReaderWriterInterface<grpc::ByteBuffer, grpc::ByteBuffer>*
-        stream_ = nullptr;
+    grpc::ServerReaderInterface<grpc::ByteBuffer>* reader_;
   };
 
   template <typename Request, typename Response>
@@ -289,27 +282,6 @@ class CallDoor {
     return answer;
   }
 
-  template <typename Request, typename Response>
-  using BidiWork = std::function<absl::Status(
-      Call&, MessageReader<Request>&,
-      const std::function<bool(const Response&)>& write)>;
-
-  template <typename Request, typename Response>
-  grpc::Status Bidi(
-      grpc::ServerContext* context, const MethodSpec& method,
-      grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream,
-      const BidiWork<Request, Response>& work) {
-    Call call(this, context, method);
-    absl::Status outcome = Admit(call);
-    if (outcome.ok()) {
-      MessageReader<Request> messages(&call, stream);
-      outcome = work(call, messages, [&](const Response& message) {
-        return WriteMessage(call, stream, message);
-      });
-    }
-    return call.Finish(outcome);
-  }
-
  private:
   friend class Call;
   class IdleWatch;
@@ -328,18 +300,6 @@ class CallDoor {
   // decodes is bounded before any work, but a caller learns only that it is
   // unknown, or that its role may not call the method, before its fields
   // are judged.
-  // One message out; a write the client does not take is a wait on it.
-  template <typename Writer>
-  static bool WriteMessage(Call& call, Writer* writer,
-                           const google::protobuf::Message& message) {
-    grpc::ByteBuffer bytes;
-    EncodeMessage(message, &bytes);
-    call.BeginWait();
-    const bool written = writer->Write(bytes);
-    call.EndWait();
-    return written;
-  }
-
   template <typename Request>
   absl::Status DecodeAndBound(Call& call, const RequestRules<Request>& rules,
                               const grpc::ByteBuffer& in, Request* request) {

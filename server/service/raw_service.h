@@ -20,8 +20,8 @@ namespace hedui::server {
 // proto's method names, so clients, the metrics and server reflection see the
 // service as declared in its .proto (reflection reads the descriptors of the
 // generated messages, which the handlers link).
-// Unary methods and server streams are on the callback API; client and
-// bidirectional streams are synchronous.
+// Every method is on the callback API but client streams (Ingest), which are
+// synchronous.
 class RawService : public grpc::Service {
  protected:
   using Bytes = grpc::ByteBuffer;
@@ -73,19 +73,18 @@ class RawService : public grpc::Service {
             this)));
   }
 
-  void AddBidiStream(
-      const char* method,
-      std::function<grpc::Status(grpc::ServerContext*,
-                                 grpc::ServerReaderWriter<Bytes, Bytes>*)>
-          handler) {
-    AddMethod(new grpc::internal::RpcServiceMethod(
+  // A bidirectional stream on the callback API, as AddServerStream.
+  void AddBidiStream(const char* method,
+                     std::function<grpc::ServerBidiReactor<Bytes, Bytes>*(
+                         grpc::CallbackServerContext*)>
+                         handler) {
+    auto* registered = new grpc::internal::RpcServiceMethod(
         method, grpc::internal::RpcMethod::BIDI_STREAMING,
-        new grpc::internal::BidiStreamingHandler<RawService, Bytes, Bytes>(
-            [handler](RawService*, grpc::ServerContext* context,
-                      grpc::ServerReaderWriter<Bytes, Bytes>* stream) {
-              return handler(context, stream);
-            },
-            this)));
+        new grpc::internal::CallbackBidiHandler<Bytes, Bytes>(
+            std::move(handler)));
+    registered->SetServerApiType(
+        grpc::internal::RpcServiceMethod::ApiType::CALL_BACK);
+    AddMethod(registered);
   }
 };
 

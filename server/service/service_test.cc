@@ -2057,6 +2057,55 @@ TEST_F(StreamTest, AWatchSendsEveryEventAfterItsNumberInOrder) {
   WaitForInFlight(0);
 }
 
+// Idle VerifyBatch streams (a client that sends nothing yet) hold no
+// thread either: the synchronous server held two per stream.
+TEST_F(StreamTest, IdleBatchStreamsHoldNoThread) {
+  auto stub = pb::VerificationService::NewStub(*channel_);
+  {
+    auto context = As("county-system");
+    auto stream = stub->VerifyBatch(context.get());
+    stream->WritesDone();
+    ASSERT_TRUE(stream->Finish().ok());
+    WaitForInFlight(0);
+  }
+  const int before = ThreadsOfProcess();
+  grpc::CompletionQueue queue;
+  struct Batch {
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<
+        grpc::ClientAsyncReaderWriter<pb::VerifyRequest, pb::VerifyBatchResult>>
+        stream;
+    grpc::Status status;
+  };
+  std::vector<Batch> batches(kStreams);
+  for (int i = 0; i < kStreams; ++i) {
+    batches[i].context = As("county-system");
+    batches[i].stream = stub->AsyncVerifyBatch(
+        batches[i].context.get(), &queue,
+        reinterpret_cast<void*>(static_cast<intptr_t>(i)));
+  }
+  void* tag = nullptr;
+  bool ok = false;
+  for (int started = 0; started < kStreams; ++started) {
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    ASSERT_TRUE(ok);
+  }
+  WaitForInFlight(kStreams);
+  EXPECT_LE(ThreadsOfProcess(), before + 8) << "before " << before;
+  for (Batch& batch : batches) batch.context->TryCancel();
+  for (int i = 0; i < kStreams; ++i) {
+    batches[i].stream->Finish(
+        &batches[i].status, reinterpret_cast<void*>(static_cast<intptr_t>(i)));
+  }
+  for (int finished = 0; finished < kStreams && queue.Next(&tag, &ok);) {
+    ++finished;
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  WaitForInFlight(0);
+}
+
 // An export read slowly, a chunk at a time: the header first, then every
 // entry of the range in order, exactly as stored.
 TEST_F(StreamTest, AnExportReadSlowlyHasEveryEntryInOrder) {

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -53,55 +51,6 @@ const RequestRules<VerifyRequest>& VerifyRules() {
 constexpr size_t kBatchReadAhead = 64;
 // Verified together, in one durable write.
 constexpr size_t kBatchGroup = 32;
-
-// A batch item as read: a request, or why its bytes did not decode.
-struct BatchItem {
-  VerifyRequest request;
-  absl::Status undecodable;
-};
-
-class ReadAhead {
- public:
-  bool Push(BatchItem item) {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(this, &ReadAhead::HasRoomOrStopped));
-    if (stopped_) return false;
-    queue_.push_back(std::move(item));
-    return true;
-  }
-  void CloseInput() {
-    absl::MutexLock lock(&mu_);
-    input_done_ = true;
-  }
-  void Stop() {
-    absl::MutexLock lock(&mu_);
-    stopped_ = true;
-  }
-  // Blocks until an item is there or the input ended; empty at the end.
-  std::vector<BatchItem> PopUpTo(size_t n) {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(this, &ReadAhead::HasItemOrDone));
-    std::vector<BatchItem> out;
-    while (!queue_.empty() && out.size() < n) {
-      out.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    return out;
-  }
-
- private:
-  bool HasRoomOrStopped() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopped_ || queue_.size() < kBatchReadAhead;
-  }
-  bool HasItemOrDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return !queue_.empty() || input_done_;
-  }
-
-  absl::Mutex mu_;
-  std::deque<BatchItem> queue_ ABSL_GUARDED_BY(mu_);
-  bool input_done_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 hedui::v1::VerifyBatchResult ErrorResult(int64_t index,
                                          const absl::Status& status) {
@@ -231,17 +180,10 @@ VerificationServiceImpl::VerificationServiceImpl(
           return Verify(call, request, response);
         });
   });
-  AddBidiStream(
-      kVerifyBatch.name,
-      [this](grpc::ServerContext* context,
-             grpc::ServerReaderWriter<Bytes, Bytes>* stream) {
-        return door_->Bidi<VerifyRequest, hedui::v1::VerifyBatchResult>(
-            context, kVerifyBatch, stream,
-            [this](Call& call, BatchReader& requests,
-                   const BatchWriter& write) {
-              return VerifyBatch(call, requests, write);
-            });
-      });
+  AddBidiStream(kVerifyBatch.name,
+                [this](grpc::CallbackServerContext* context) {
+                  return StartBatch(context);
+                });
   AddUnary(kGetReport.name, [this](grpc::CallbackServerContext* context,
                                    const Bytes* in, Bytes* out) {
     return door_->Unary<hedui::v1::GetReportRequest, hedui::v1::Report>(
@@ -480,163 +422,178 @@ struct PendingItem {
 
 }  // namespace
 
-absl::Status VerificationServiceImpl::VerifyBatch(Call& call,
-                                                  BatchReader& requests,
-                                                  const BatchWriter& write) {
-  ReadAhead ahead;
-  std::thread reader([&] {
-    BatchItem item;
-    absl::Status undecodable;
-    while (true) {
-      const BatchReader::Next next = requests.Read(&item.request, &undecodable);
-      if (next == BatchReader::Next::kEnd) break;
-      item.undecodable = undecodable;
-      if (!ahead.Push(std::move(item))) break;
-      item = BatchItem();
-    }
-    ahead.CloseInput();
-  });
+// A VerifyBatch stream: each step takes up to a group of the requests read
+// ahead, checks and verifies each as a unary Verify (on the worker: store
+// reads, the engine), writes the group's reports and entries in one synced
+// write, then sends the results one at a time; the next group is taken once
+// the client took them all. Reads go on meanwhile, up to kBatchReadAhead.
+class VerificationServiceImpl::BatchReactor final : public BidiStreamReactor {
+ public:
+  BatchReactor(VerificationServiceImpl* service,
+               grpc::CallbackServerContext* context)
+      : BidiStreamReactor(service->door_, context, kVerifyBatch),
+        service_(service) {}
 
-  std::vector<PendingItem> pending;
-  std::vector<storage::ServiceRecord> records;
+  // On gRPC's thread.
+  void Open() { Start(service_->door_->OpenStream(call())); }
+
+ private:
+  void Step() override {
+    if (!opened().ok()) return End(opened());
+    if (!started_reading_) {
+      started_reading_ = true;
+      ReadAhead(kBatchReadAhead);
+    }
+    if (Sending()) return;
+    if (Broken()) {
+      return End(absl::CancelledError("the client stopped reading results"));
+    }
+    // The door audits the stream as cancelled.
+    if (Cancelled()) return End(absl::OkStatus());
+    std::vector<grpc::ByteBuffer> group = Take(kBatchGroup);
+    if (group.empty()) {
+      // Else the next message read calls the next step.
+      if (InputEnded()) End(absl::OkStatus());
+      return;
+    }
+    VerifyGroup(group);
+  }
+
+  void VerifyGroup(std::vector<grpc::ByteBuffer>& group);
   // The pending items' entries and reports in one synced write, then their
-  // results in order. False once the client stopped reading.
-  auto flush = [&]() -> bool {
-    absl::StatusOr<std::vector<storage::Appended>> appended =
-        records.empty() ? std::vector<storage::Appended>()
-                        : call.AppendItems(std::move(records));
-    records.clear();
-    for (size_t i = 0; i < pending.size(); ++i) {
-      PendingItem& item = pending[i];
-      if (appended.ok() && item.fresh && item.status.ok()) {
-        item.report.set_report_id((*appended)[i].report_id);
-      }
-      if (!item.key.empty()) in_flight_->Release(item.key);
-    }
-    bool written = true;
-    for (size_t i = 0; i < pending.size() && written; ++i) {
-      PendingItem& item = pending[i];
-      hedui::v1::VerifyBatchResult result;
-      if (!appended.ok()) {
-        // Not durable, so not answered: every item fails alike.
-        result = ErrorResult(item.index, appended.status());
-      } else if (!item.status.ok()) {
-        result = ErrorResult(item.index, item.status);
-      } else {
-        result.set_index(item.index);
-        if (item.fresh) CountVerdict(item.report);
-        *result.mutable_report() = std::move(item.report);
-      }
-      written = write(result);
-    }
-    pending.clear();
-    return written;
-  };
+  // results queued in order.
+  void Flush();
 
-  int64_t next_index = 0;
-  absl::Status outcome = absl::OkStatus();
-  bool reading = true;
-  while (reading) {
-    std::vector<BatchItem> group = ahead.PopUpTo(kBatchGroup);
-    if (group.empty()) break;
-    // Each item as a unary Verify: checked, evaluated, audited; the group's
-    // entries and reports in one synced write.
-    for (BatchItem& batch_item : group) {
-      PendingItem item;
-      item.index = next_index++;
-      const VerifyRequest& request = batch_item.request;
-      AuditSubject subject;
-      absl::Status s = batch_item.undecodable;
-      if (s.ok()) {
-        subject = VerifySubject(request);
-        s = call.CheckItem(VerifyRules(), request);
-        if (!s.ok() && s.code() == absl::StatusCode::kInvalidArgument) {
-          subject.person_ids.clear();
-        }
+  VerificationServiceImpl* const service_;
+  bool started_reading_ = false;
+  int64_t next_index_ = 0;
+  std::vector<PendingItem> pending_;
+  std::vector<storage::ServiceRecord> records_;
+};
+
+void VerificationServiceImpl::BatchReactor::Flush() {
+  Call& call = this->call();
+  absl::StatusOr<std::vector<storage::Appended>> appended =
+      records_.empty() ? std::vector<storage::Appended>()
+                       : call.AppendItems(std::move(records_));
+  records_.clear();
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    PendingItem& item = pending_[i];
+    if (appended.ok() && item.fresh && item.status.ok()) {
+      item.report.set_report_id((*appended)[i].report_id);
+    }
+    if (!item.key.empty()) service_->in_flight_->Release(item.key);
+  }
+  for (PendingItem& item : pending_) {
+    hedui::v1::VerifyBatchResult result;
+    if (!appended.ok()) {
+      // Not durable, so not answered: every item fails alike.
+      result = ErrorResult(item.index, appended.status());
+    } else if (!item.status.ok()) {
+      result = ErrorResult(item.index, item.status);
+    } else {
+      result.set_index(item.index);
+      if (item.fresh) service_->CountVerdict(item.report);
+      *result.mutable_report() = std::move(item.report);
+    }
+    Send(result);
+  }
+  pending_.clear();
+}
+
+void VerificationServiceImpl::BatchReactor::VerifyGroup(
+    std::vector<grpc::ByteBuffer>& group) {
+  Call& call = this->call();
+  InFlight& in_flight = *service_->in_flight_;
+  // Each item as a unary Verify: checked, evaluated, audited; the group's
+  // entries and reports in one synced write.
+  for (grpc::ByteBuffer& bytes : group) {
+    PendingItem item;
+    item.index = next_index_++;
+    VerifyRequest request;
+    AuditSubject subject;
+    absl::Status s = DecodeMessage(bytes, &request);
+    if (s.ok()) {
+      subject = VerifySubject(request);
+      s = call.CheckItem(VerifyRules(), request);
+      if (!s.ok() && s.code() == absl::StatusCode::kInvalidArgument) {
+        subject.person_ids.clear();
       }
-      subject.batch_index = item.index;
-      const std::string& request_id = request.request_id();
-      std::string fingerprint;
-      std::optional<hedui::v1::Report> first;
-      if (s.ok() && !request_id.empty()) {
-        if (requests_.roll_requests == nullptr) {
-          s = FieldError(absl::StatusCode::kUnimplemented, "request_id",
-                         "this server keeps no request ids");
-        } else {
-          const std::string key = InFlightKey(call, request_id);
-          switch (in_flight_->TryHold(key)) {
-            case InFlight::Try::kHeld:
-              break;
-            case InFlight::Try::kFull:
-              s = InFlight::Full();
-              break;
-            case InFlight::Try::kBusy:
-              // Held by an item of this group or by another call: the group
-              // so far is written first, so that no call waits holding ids.
-              if (!flush()) {
-                reading = false;
-                s = absl::CancelledError("the client stopped reading results");
-                break;
-              }
-              s = in_flight_->Hold(key, call);
-              break;
-          }
-          if (s.ok()) {
-            fingerprint = storage::RequestFingerprint(request);
-            absl::StatusOr<std::optional<hedui::v1::Report>> found =
-                FirstReport(call, request_id, fingerprint);
-            if (!found.ok()) {
-              s = found.status();
-            } else {
-              first = std::move(*found);
-            }
-            if (s.ok() && !first.has_value()) {
-              item.key = key;  // held until the group's write
-            } else {
-              in_flight_->Release(key);
-            }
-          }
+    }
+    subject.batch_index = item.index;
+    const std::string& request_id = request.request_id();
+    std::string fingerprint;
+    std::optional<hedui::v1::Report> first;
+    if (s.ok() && !request_id.empty()) {
+      if (service_->requests_.roll_requests == nullptr) {
+        s = FieldError(absl::StatusCode::kUnimplemented, "request_id",
+                       "this server keeps no request ids");
+      } else {
+        const std::string key = InFlightKey(call, request_id);
+        switch (in_flight.TryHold(key)) {
+          case InFlight::Try::kHeld:
+            break;
+          case InFlight::Try::kFull:
+            s = InFlight::Full();
+            break;
+          case InFlight::Try::kBusy:
+            // Held by an item of this group or by another call: the group
+            // so far is written first, so that no call waits holding ids.
+            Flush();
+            s = in_flight.Hold(key, call);
+            break;
         }
-      }
-      if (!reading) break;
-      if (s.ok() && first.has_value()) {
-        records.push_back(
-            ReplayRecord(call, subject, request_id, first->report_id()));
-        item.report = std::move(*first);
-      } else if (s.ok()) {
-        hedui::v1::VerificationRequest verification = request.request();
-        s = verifier_->Evaluate(call.info(), verification, &item.report);
         if (s.ok()) {
-          item.fresh = true;
-          if (request_id.empty()) {
-            records.push_back(call.ItemRecord(
-                s, subject, std::optional<hedui::v1::Report>(item.report)));
+          fingerprint = storage::RequestFingerprint(request);
+          absl::StatusOr<std::optional<hedui::v1::Report>> found =
+              service_->FirstReport(call, request_id, fingerprint);
+          if (!found.ok()) {
+            s = found.status();
           } else {
-            records.push_back(FirstRecord(call, subject, request_id,
-                                          fingerprint, item.report));
+            first = std::move(*found);
+          }
+          if (s.ok() && !first.has_value()) {
+            item.key = key;  // held until the group's write
+          } else {
+            in_flight.Release(key);
           }
         }
       }
-      if (!s.ok()) {
-        item.report.Clear();
-        records.push_back(call.ItemRecord(s, subject));
+    }
+    if (s.ok() && first.has_value()) {
+      records_.push_back(service_->ReplayRecord(call, subject, request_id,
+                                                first->report_id()));
+      item.report = std::move(*first);
+    } else if (s.ok()) {
+      hedui::v1::VerificationRequest verification = request.request();
+      s = service_->verifier_->Evaluate(call.info(), verification,
+                                        &item.report);
+      if (s.ok()) {
+        item.fresh = true;
+        if (request_id.empty()) {
+          records_.push_back(call.ItemRecord(
+              s, subject, std::optional<hedui::v1::Report>(item.report)));
+        } else {
+          records_.push_back(service_->FirstRecord(call, subject, request_id,
+                                                   fingerprint, item.report));
+        }
       }
-      item.status = s;
-      pending.push_back(std::move(item));
     }
-    if (reading && !flush()) reading = false;
-    if (!reading) {
-      outcome = absl::CancelledError("the client stopped reading results");
+    if (!s.ok()) {
+      item.report.Clear();
+      records_.push_back(call.ItemRecord(s, subject));
     }
+    item.status = s;
+    pending_.push_back(std::move(item));
   }
-  // Ids still held by items never written (the client went away).
-  for (const PendingItem& item : pending) {
-    if (!item.key.empty()) in_flight_->Release(item.key);
-  }
-  ahead.Stop();
-  if (!outcome.ok()) call.context().TryCancel();
-  reader.join();
-  return outcome;
+  Flush();
+}
+
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
+VerificationServiceImpl::StartBatch(grpc::CallbackServerContext* context) {
+  auto* reactor = new BatchReactor(this, context);
+  reactor->Open();
+  return reactor;
 }
 
 absl::Status VerificationServiceImpl::GetReport(

@@ -10,6 +10,7 @@
 #include "server/metrics/service_metrics.h"
 #include "server/service/call_door.h"
 #include "server/service/raw_service.h"
+#include "server/service/stream_reactor.h"
 #include "server/service/verifier.h"
 #include "storage/request_ids.h"
 #include "storage/service_log.h"
@@ -21,8 +22,9 @@ namespace hedui::server {
 // unary methods are on the callback API: the door admits them on gRPC's
 // thread and their work runs on the door's workers, which block until the
 // report and the audit entry are durable (the log batches the syncs of
-// concurrent calls) and then finish the call. VerifyBatch is a synchronous
-// stream.
+// concurrent calls) and then finish the call. So does VerifyBatch, a
+// stream on the callback API whose groups of items are verified and written
+// in steps on the workers, holding no thread while it waits on its client.
 //
 // Request ids (AIP-155, storage/request_ids.h): a Verify or VerifyBatch item
 // with a request_id holds the caller's id in an in-memory table while it
@@ -48,13 +50,14 @@ class VerificationServiceImpl final : public RawService {
   void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }
 
  private:
-  using BatchReader = CallDoor::MessageReader<hedui::v1::VerifyRequest>;
-  using BatchWriter = std::function<bool(const hedui::v1::VerifyBatchResult&)>;
+  // One VerifyBatch stream on the callback API (verification_service.cc).
+  class BatchReactor;
+  // On gRPC's thread: a new batch stream, opened through the door.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StartBatch(
+      grpc::CallbackServerContext* context);
 
   absl::Status Verify(Call& call, const hedui::v1::VerifyRequest& request,
                       hedui::v1::VerifyResponse* response);
-  absl::Status VerifyBatch(Call& call, BatchReader& requests,
-                           const BatchWriter& write);
   absl::Status GetReport(Call& call, const hedui::v1::GetReportRequest& request,
                          hedui::v1::Report* response);
   absl::Status ListReports(Call& call,

@@ -2,7 +2,13 @@
 """VerifyBatch is flow-controlled: a client streams HEDUI_FLOW_REQUESTS
 (default 100,000) requests and reads no reply for a while; the server reads
 ahead a bounded number, stops reading while its replies are not taken, and
-its memory stays under a stated bound. Then every result is read, in order."""
+its memory stays under a stated bound. Then every result is read, in order.
+
+Open streams hold no thread of heduid (the streams are on gRPC's callback
+API): every watch and idle VerifyBatch stream the three callers' caps allow
+(16 + 8 each, admitted: one more of each is refused) leaves heduid's thread
+count where it was (the synchronous server held one thread per watch and two
+per batch stream, 96 here); cancelled, they give back every slot."""
 import os
 import sys
 import threading
@@ -10,10 +16,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (Server, check, dev_certificates,  # noqa: E402
-                     generate_county, workdir)
+                     generate_county, wait_for, workdir)
 from grpc_python import channel, generate_stubs  # noqa: E402
 from service_test import to_request  # noqa: E402
 
+import grpc  # noqa: E402
+import importlib  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
 
@@ -28,6 +36,89 @@ def rss_mb(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0
+
+
+def threads_of(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def open_streams_hold_no_thread(server, stubs):
+    ch_pb = importlib.import_module("hedui.v1.change_service_pb2")
+    ch_grpc = importlib.import_module("hedui.v1.change_service_pb2_grpc")
+    vs_grpc = stubs["verification_service_pb2_grpc"]
+    pid = server.proc.pid
+    # Warm: a watch and a batch make gRPC start its own threads.
+    staff = channel(server, "staff-1")
+    warm = ch_grpc.ChangeServiceStub(staff).WatchChanges(
+        ch_pb.WatchChangesRequest(), timeout=2)
+    try:
+        list(warm)
+    except grpc.RpcError:
+        pass
+    list(vs_grpc.VerificationServiceStub(staff).VerifyBatch(iter([]),
+                                                            timeout=30))
+    time.sleep(1)
+    before = threads_of(pid)
+    release = threading.Event()
+
+    def idle():
+        release.wait()
+        return
+        yield
+
+    def refused(call):
+        try:
+            list(call())
+        except grpc.RpcError as e:
+            return e.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        return False
+
+    calls = []
+    callers = ("staff-1", "dibao-system", "admin-1")
+    stubs_of = {}
+    for who in callers:
+        ch = channel(server, who)
+        watch = ch_grpc.ChangeServiceStub(ch)
+        verify = vs_grpc.VerificationServiceStub(ch)
+        stubs_of[who] = (watch, verify)
+        for _ in range(16):
+            calls.append(watch.WatchChanges(ch_pb.WatchChangesRequest(),
+                                            timeout=120))
+        for _ in range(8):
+            calls.append(verify.VerifyBatch(idle(), timeout=120))
+    # The calls reach the server in their own time; a probe sent before
+    # they all did could take a slot from one of them.
+    time.sleep(2)
+    for who, (watch, verify) in stubs_of.items():
+        # Admitted, every one: the caller's next of each is refused.
+        check(refused(lambda: watch.WatchChanges(
+            ch_pb.WatchChangesRequest(), timeout=5)),
+            "%s's 16 watches admitted: a 17th refused" % who)
+        check(refused(lambda: verify.VerifyBatch(iter([]), timeout=5)),
+              "%s's 8 batch streams admitted: a 9th refused" % who)
+    check(not any(call.done() for call in calls), "every stream still open")
+    time.sleep(1)
+    during = threads_of(pid)
+    print("%d open streams (%d watches, %d idle batches): heduid threads "
+          "%d before, %d with them open"
+          % (len(calls), 16 * len(callers), 8 * len(callers), before, during))
+    check(during <= before + 8, "heduid's threads grew from %d to %d with "
+          "%d open streams" % (before, during, len(calls)))
+    for call in calls:
+        call.cancel()
+    release.set()
+    # Every slot given back: a new batch of each caller is served.
+    for who in callers:
+        verify = vs_grpc.VerificationServiceStub(channel(server, who))
+
+        def served():
+            try:
+                list(verify.VerifyBatch(iter([]), timeout=10))
+                return True
+            except grpc.RpcError:
+                return False
+        wait_for(served, "%s's slots given back" % who, timeout=30)
+    print("open streams hold no thread: passed")
 
 
 def main():
@@ -88,6 +179,7 @@ def main():
           % (received, elapsed, peak, BOUND_MB))
     check(peak < BOUND_MB, "heduid RSS %.0f MB over the bound %d MB"
           % (peak, BOUND_MB))
+    open_streams_hold_no_thread(server, stubs)
     server.stop()
     shutil.rmtree(work)
     print("flow control test passed")
