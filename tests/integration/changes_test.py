@@ -262,6 +262,10 @@ def with_events(server, work, stubs, ch_pb, ch_grpc):
             break
         first_token = token
     check(seen == mine, "listed page by page: %s, wanted %s" % (seen, mine))
+    check(all(c.isalnum() or c in "-_" for c in first_token)
+          and not first_token.startswith("-"),
+          "a ListChanges token is base64url, its number and filters sealed: "
+          "%s" % first_token)
     refused_naming(grpc.StatusCode.INVALID_ARGUMENT, "page_token", stubs,
                    dibao.ListChanges, ch_pb.ListChangesRequest(
                        page_size=1, page_token=first_token,

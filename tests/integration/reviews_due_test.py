@@ -333,6 +333,13 @@ def main():
     first = staff_rolls.ListReviewsDue(roll_pb.ListReviewsDueRequest(
         program=dibao, within_days=366, page_size=1), timeout=30)
     check(first.next_page_token, "a page of one has a token")
+    shown = [x.entry_id for x in first.reviews] + [
+        "%04d%02d%02d" % (x.due_on.year, x.due_on.month, x.due_on.day)
+        for x in first.reviews] + [".", "320581"]
+    check(not any(x in first.next_page_token for x in shown)
+          and not first.next_page_token.startswith("-"),
+          "a ListReviewsDue token shows neither its line nor its filters: %s"
+          % first.next_page_token)
     for changed in (dict(within_days=365), dict(within_days=366,
                                                 region_code="320581")):
         e = refused(grpc.StatusCode.INVALID_ARGUMENT,

@@ -6,9 +6,10 @@ ingested, reports made by Verify, then through hedui.v1.RollService from
 Python: an enrolment and its retry with the same request id (the first
 answer, byte for byte), a withdrawal twice under one id (answered alike) and
 once more under another (refused), the roll listed in pages, a caller of the
-other county refused, and a kill -9 right after an acknowledged enrolment:
-after the restart the entry and its request result are there and the audit
-chain verifies. Expected outcomes come from domain.md §10.1 and the county's
+other county refused, a page token that shows nothing, and a kill -9 right
+after an acknowledged enrolment: after the restart the entry and its request
+result are there, the token made before it continues the roll alike, and the
+audit chain verifies. Expected outcomes come from domain.md §10.1 and the county's
 labels, never from the server."""
 import importlib
 import json
@@ -217,9 +218,29 @@ def main():
     # kill -9 right after an acknowledged enrolment.
     last = enrol_request(verified(verify, own[5]), "roll-test-kill")
     acknowledged = rolls.Enroll(last, timeout=30)
+    # A page token is opaque (no county, entry id or separator shows) and
+    # sealed with the audit key: the same token continues the listing after
+    # the restart, as it did before.
+    by_one = roll_pb.ListRollRequest(program=codes_pb.DIBAO,
+                                     region_code="320581", page_size=1)
+    first_page = rolls.ListRoll(by_one, timeout=30)
+    roll_token = first_page.next_page_token
+    check(roll_token, "a page of one of several entries has a token")
+    check(not any(x in roll_token for x in ["320581", "."] + listed)
+          and not roll_token.startswith("-"),
+          "a ListRoll token shows nothing: %s" % roll_token)
+    by_one.page_token = roll_token
+    before_restart = [e.entry_id for e in
+                      rolls.ListRoll(by_one, timeout=30).entries]
+    check(before_restart, "the second page of one lists an entry")
     server.kill9()
     server.start()
     verify, rolls = stubs_of("dibao-system")
+    after_restart = [e.entry_id for e in
+                     rolls.ListRoll(by_one, timeout=30).entries]
+    check(after_restart == before_restart,
+          "a token made before the restart continues after it: %s, %s"
+          % (before_restart, after_restart))
     got = rolls.GetRollEntry(roll_pb.GetRollEntryRequest(
         entry_id=acknowledged.entry.entry_id), timeout=30)
     check(got.state == Entry.ACTIVE
