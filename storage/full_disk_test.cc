@@ -233,8 +233,10 @@ class JointSwitchFullDiskTest : public ::testing::TestWithParam<Fail> {
     return store_->ApplyJoint(
         {File(Header(hedui::v1::TAX, "t2"), tax_, false),
          File(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "rd"), delta_, true)},
-        [meta](rocksdb::WriteBatch* batch) {
+        [this, meta](rocksdb::WriteBatch* batch) {
           batch->Put(meta, "held/test", "dropped with the switch");
+          // The disk fills now: only the switch's own write meets it.
+          if (fail_switch_) disk_.fs->set_fail(GetParam());
         });
   }
 
@@ -271,6 +273,7 @@ class JointSwitchFullDiskTest : public ::testing::TestWithParam<Fail> {
   std::unique_ptr<Store> store_;
   int prepared_ = 0;
   int fail_at_ = 0;
+  bool fail_switch_ = false;
   const RecordBatch tax_ = Tax(200);
   const RecordBatch delta_ = Register("H7", 1);
   hedui::store::v1::RecordSet set_;
@@ -293,11 +296,9 @@ TEST_P(JointSwitchFullDiskTest, AFailedWriteSwitchesNoFile) {
                     .db->Write(rocksdb::WriteOptions(), &held)
                     .ok());
   }
-  // The disk fills once both files are prepared: only the switch's write
-  // meets it.
-  prepared_ = 0;
-  fail_at_ = 2;
+  fail_switch_ = true;
   auto failed = SwitchBoth();
+  fail_switch_ = false;
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kResourceExhausted)
       << failed.status();
@@ -360,11 +361,10 @@ TEST_P(JointSwitchFullDiskTest, NoFileUntilReopenedAfterAFailedWrite) {
           ->ApplyFullSnapshot(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"),
                               Register("H1", 4))
           .ok());
-  prepared_ = 0;
-  fail_at_ = 2;
+  fail_switch_ = true;
   ASSERT_FALSE(SwitchBoth().ok());
+  fail_switch_ = false;
   disk_.fs->set_fail(Fail::kNothing);
-  fail_at_ = 0;
   auto refused = SwitchBoth();
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable)
       << refused.status();
@@ -388,6 +388,30 @@ TEST_P(JointSwitchFullDiskTest, NoFileUntilReopenedAfterAFailedWrite) {
   ASSERT_EQ(pending->size(), 4u);
   EXPECT_EQ(pending->at(2).batch_id(), "t2");
   EXPECT_EQ(pending->at(3).batch_id(), "rd");
+}
+
+// The disk fills while the files are prepared (after the first file's
+// generation is loaded, before the second file's rows): nothing switched
+// either, and the store says it must be restarted.
+TEST_P(JointSwitchFullDiskTest, FullWhilePreparingSwitchesNoFile) {
+  OpenStore(disk_.env.get());
+  ASSERT_TRUE(
+      store_->ApplyFullSnapshot(Header(hedui::v1::TAX, "t1"), Tax(100)).ok());
+  ASSERT_TRUE(
+      store_
+          ->ApplyFullSnapshot(Header(hedui::v1::HOUSEHOLD_REGISTRATION, "r1"),
+                              Register("H1", 4))
+          .ok());
+  prepared_ = 0;
+  fail_at_ = 1;
+  auto failed = SwitchBoth();
+  ASSERT_FALSE(failed.ok());
+  disk_.fs->set_fail(Fail::kNothing);
+  fail_at_ = 0;
+  ExpectNothingSwitched();
+  OpenStore(disk_.env.get());
+  ExpectNothingSwitched();
+  ASSERT_TRUE(SwitchBoth().ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(WhatFails, JointSwitchFullDiskTest,

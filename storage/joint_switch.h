@@ -12,10 +12,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "hedui/v1/codes.pb.h"
 #include "rocksdb/options.h"
 #include "storage/record_batch.h"
@@ -24,6 +28,8 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class SstFileWriter;
+class Iterator;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace hedui::storage {
@@ -68,6 +74,77 @@ class StreamedGeneration {
   size_t run_bytes_ = 0;
   std::vector<std::string> household_files_;
 };
+
+// The changed persons of a full snapshot, found while it loads (issue 16):
+// each generation keeps a digest per person of its rows of the department
+// (`meta` "digests/NN/<gen BE32>/<chunk BE32>": person ID (18) and an 8-byte
+// FNV-1a of the person's natural keys and values, in person order). Fed the
+// new rows in order, the recorder merges them with the previous generation's
+// digests, one sequential read, and writes the persons whose rows differ
+// (added, removed or changed) to "changed/NN/<gen BE32>/<chunk BE32>".
+// Chunks are written unsynced as they fill (their generation is invisible
+// until the switch); `Finish` adds the headers to the switch's synced batch:
+// "digests/NN/<gen>" (the list is whole) and, when the previous
+// generation's digests were there (or there was none), "changed/NN/<gen>" =
+// the previous generation (BE32): the switch record's changed persons are
+// then read back by PersonsChangedBetween instead of comparing generations.
+class ChangeRecorder {
+ public:
+  ChangeRecorder(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
+                 hedui::v1::Department department, uint32_t previous_generation,
+                 uint32_t generation);
+  ~ChangeRecorder();
+  // Reads whether the previous generation's digests exist.
+  absl::Status Begin();
+  // The next rows, in (person, natural key) order.
+  absl::Status Add(const RecordBatch& rows);
+  absl::Status Finish(rocksdb::WriteBatch* switch_batch);
+  int64_t persons() const { return persons_; }
+  int64_t changed() const { return changed_count_; }
+  // Whether the changed persons were recorded (the previous generation's
+  // digests were there, or there was no previous generation).
+  bool recorded() const { return compare_; }
+
+ private:
+  absl::Status EndPerson();
+  absl::Status NextOld();
+  absl::Status Changed(absl::string_view person);
+  absl::Status FlushChunks(bool all);
+
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* meta_;
+  hedui::v1::Department department_;
+  uint32_t previous_;
+  uint32_t generation_;
+  bool compare_ = false;  // the previous digests are there (or none needed)
+  std::unique_ptr<rocksdb::Iterator> old_;
+  std::string old_chunk_;
+  size_t old_pos_ = 0;
+  bool old_done_ = true;
+  std::string old_person_;
+  uint64_t old_digest_ = 0;
+  std::string person_;
+  uint64_t digest_ = 0;
+  std::string digests_;
+  std::string changed_;
+  uint32_t digest_chunks_ = 0;
+  uint32_t changed_chunks_ = 0;
+  int64_t persons_ = 0;
+  int64_t changed_count_ = 0;
+};
+
+// Key ranges of one generation's digests and changed persons (dropped when
+// the generation is retired or abandoned).
+std::pair<std::string, std::string> DigestRange(
+    hedui::v1::Department department, uint32_t generation);
+std::pair<std::string, std::string> ChangedRange(
+    hedui::v1::Department department, uint32_t generation);
+// The changed persons recorded for `generation` against
+// `previous_generation`, sorted; nullopt when none were recorded.
+absl::StatusOr<std::optional<std::vector<std::string>>> RecordedChanges(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
+    hedui::v1::Department department, uint32_t previous_generation,
+    uint32_t generation);
 
 }  // namespace hedui::storage
 

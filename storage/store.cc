@@ -171,6 +171,9 @@ class RocksStore final : public Store {
   // again when closed, to make sure a restart cannot replay the failed
   // batch (ForgetFailedWrite).
   void SwitchWriteFailed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // After a failure on the way to a switch: SwitchWriteFailed if the store
+  // stopped taking writes.
+  void AfterFailure() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
   // Makes the failed batch's log obsolete (false: the store does not take
   // writes yet; tried again at close).
   bool ForgetFailedWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
@@ -309,7 +312,9 @@ absl::Status RocksStore::CheckFormat() {
   if (!s.ok()) return s;
   if (format.version() >= 1 && format.version() < kFormatVersion) {
     // Versions 2, 3 and 4 only added column families, which the open
-    // created empty: nothing else to convert. A family the marked version
+    // created empty, and 5 only keys in `meta` that a generation loaded
+    // before it lacks (its next file is compared the old way): nothing else
+    // to convert. A family the marked version
     // did not have and that holds data was not written by a heduid of that
     // version (it refuses unknown families): refused rather than adopted.
     // The marker is raised once, synced, so a store that an older heduid can
@@ -381,9 +386,15 @@ absl::Status RocksStore::LoadLiveGenerations() {
       abandoned = true;
       rocksdb::WriteOptions sync;
       sync.sync = true;
-      if (absl::Status del = FromRocks(
-              db_->Delete(sync, cfs_.meta, PendingGenerationKey(dept)),
-              "clearing an abandoned generation");
+      rocksdb::WriteBatch clear;
+      clear.Delete(cfs_.meta, PendingGenerationKey(dept));
+      const auto gone = static_cast<uint32_t>(pending.generation());
+      for (const auto& [from, to] :
+           {DigestRange(dept, gone), ChangedRange(dept, gone)}) {
+        clear.DeleteRange(cfs_.meta, from, to);
+      }
+      if (absl::Status del = FromRocks(db_->Write(sync, &clear),
+                                       "clearing an abandoned generation");
           !del.ok()) {
         return del;
       }
@@ -588,9 +599,14 @@ SnapshotInfo RocksStore::AddFullSwitch(
   if (state.has_current()) *next.add_retained() = state.current();
   for (const SnapshotInfo& kept : state.retained()) *next.add_retained() = kept;
   while (next.retained_size() > options_.retained_snapshots) {
-    retired->push_back(static_cast<uint32_t>(
-        next.retained(next.retained_size() - 1).generation()));
+    const auto gone = static_cast<uint32_t>(
+        next.retained(next.retained_size() - 1).generation());
+    retired->push_back(gone);
     next.mutable_retained()->RemoveLast();
+    for (const auto& [from, to] : {DigestRange(header.department, gone),
+                                   ChangedRange(header.department, gone)}) {
+      flip->DeleteRange(cfs_.meta, from, to);
+    }
   }
   *next.mutable_current() = info;
   SetCurrent(*view, info);
@@ -621,6 +637,10 @@ void RocksStore::AbandonGenerations(
   for (const auto& [department, generation] : reserved) {
     live_->Remove(department, generation);
     clear.Delete(cfs_.meta, PendingGenerationKey(department));
+    for (const auto& [from, to] : {DigestRange(department, generation),
+                                   ChangedRange(department, generation)}) {
+      clear.DeleteRange(cfs_.meta, from, to);
+    }
   }
   rocksdb::WriteOptions sync;
   sync.sync = true;
@@ -658,10 +678,23 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   auto generation = ReserveGeneration(header, &state);
   if (!generation.ok()) return generation.status();
 
-  // 2. Bulk-load the new generation; invisible until the switch.
+  // 2. Bulk-load the new generation; invisible until the switch. The
+  //    changed persons are found on the way (ChangeRecorder).
+  const absl::Time recording = absl::Now();
+  ChangeRecorder recorder(
+      db_.get(), cfs_.meta, header.department,
+      state.has_current() ? static_cast<uint32_t>(state.current().generation())
+                          : 0,
+      static_cast<uint32_t>(*generation));
+  absl::Status loaded = recorder.Begin();
+  if (loaded.ok()) loaded = recorder.Add(records);
+  const double recording_seconds =
+      absl::ToDoubleSeconds(absl::Now() - recording);
   std::vector<std::string> files;
-  absl::Status loaded = WriteSstFiles(
-      header.department, static_cast<uint32_t>(*generation), records, &files);
+  if (loaded.ok()) {
+    loaded = WriteSstFiles(header.department,
+                           static_cast<uint32_t>(*generation), records, &files);
+  }
   if (loaded.ok() && !files.empty()) {
     rocksdb::IngestExternalFileOptions ingest;
     ingest.move_files = true;
@@ -681,8 +714,9 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   std::error_code ec;
   std::filesystem::remove_all(absl::StrCat(options_.path, "/ingest-tmp"), ec);
   if (!loaded.ok()) {
-    live_->Remove(header.department, static_cast<uint32_t>(*generation));
-    ScheduleCompaction();
+    AfterFailure();
+    AbandonGenerations(
+        {{header.department, static_cast<uint32_t>(*generation)}});
     return loaded;
   }
   if (options_.before_switch_hook) options_.before_switch_hook();
@@ -696,6 +730,12 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
   std::vector<uint32_t> retired;
   const SnapshotInfo info = AddFullSwitch(header, state, *generation, rows, now,
                                           &*view, &flip, &switches, &retired);
+  if (absl::Status s = recorder.Finish(&flip); !s.ok()) {
+    AfterFailure();
+    AbandonGenerations(
+        {{header.department, static_cast<uint32_t>(*generation)}});
+    return s;
+  }
   flip.Put(cfs_.meta, CurrentViewKey(), view->SerializeAsString());
   if (absl::Status s =
           AddSwitchRecords(db_.get(), cfs_.meta, std::move(switches), &flip);
@@ -717,6 +757,8 @@ absl::StatusOr<ApplyResult> RocksStore::ApplyFullSnapshot(
       MakeBatchRecord(header, /*delta=*/false, *generation, rows, now);
   result.current = info;
   result.upserts = rows;
+  result.changed_persons = recorder.recorded() ? recorder.changed() : -1;
+  result.recording_seconds = recording_seconds;
   return result;
 }
 
@@ -950,6 +992,7 @@ absl::StatusOr<std::vector<ApplyResult>> RocksStore::ApplyJoint(
   std::vector<std::pair<Department, uint32_t>> reserved;
   std::vector<uint64_t> generations(files.size(), 0);
   std::vector<DeltaWork> deltas(files.size());
+  std::vector<std::unique_ptr<ChangeRecorder>> recorders(files.size());
   rocksdb::WriteBatch flip;
   const std::string dir = absl::StrCat(options_.path, "/ingest-tmp");
   auto prepare = [&]() -> absl::Status {
@@ -992,10 +1035,22 @@ absl::StatusOr<std::vector<ApplyResult>> RocksStore::ApplyJoint(
         target.household_run_bytes = options_.household_run_bytes;
         StreamedGeneration loading(target, file.header.department,
                                    static_cast<uint32_t>(*generation));
-        absl::Status s = file.source([&](const RecordBatch& rows) {
-          given += static_cast<int64_t>(rows.size());
-          return loading.Add(rows);
-        });
+        recorders[i] = std::make_unique<ChangeRecorder>(
+            db_.get(), cfs_.meta, file.header.department,
+            states[i].has_current()
+                ? static_cast<uint32_t>(states[i].current().generation())
+                : 0,
+            static_cast<uint32_t>(*generation));
+        absl::Status s = recorders[i]->Begin();
+        if (s.ok()) {
+          s = file.source([&](const RecordBatch& rows) {
+            given += static_cast<int64_t>(rows.size());
+            if (absl::Status added = recorders[i]->Add(rows); !added.ok()) {
+              return added;
+            }
+            return loading.Add(rows);
+          });
+        }
         if (s.ok() && given == file.rows) s = loading.Ingest();
         std::filesystem::remove_all(dir, ec);
         if (!s.ok()) return s;
@@ -1010,6 +1065,7 @@ absl::StatusOr<std::vector<ApplyResult>> RocksStore::ApplyJoint(
     return absl::OkStatus();
   };
   if (absl::Status s = prepare(); !s.ok()) {
+    AfterFailure();
     AbandonGenerations(reserved);
     return s;
   }
@@ -1038,6 +1094,13 @@ absl::StatusOr<std::vector<ApplyResult>> RocksStore::ApplyJoint(
     results[i].batch = MakeBatchRecord(header, /*delta=*/false, generations[i],
                                        files[i].rows, now);
     results[i].upserts = files[i].rows;
+    if (absl::Status s = recorders[i]->Finish(&flip); !s.ok()) {
+      AfterFailure();
+      AbandonGenerations(reserved);
+      return s;
+    }
+    results[i].changed_persons =
+        recorders[i]->recorded() ? recorders[i]->changed() : -1;
     for (uint32_t generation : gone) {
       retired.emplace_back(header.department, generation);
     }
@@ -1077,6 +1140,20 @@ void RocksStore::KeepAMemtableEntry() {
               rocksdb::Slice("\xff"
                              "recovered"))
       .PermitUncheckedError();  // if it fails, so does the write after it
+}
+
+void RocksStore::AfterFailure() {
+  // A write before the switch's (a reservation, an ingestion, recorded
+  // digests) may have failed: RocksDB then takes no write at all, not even
+  // one kept out of the log, until it is resumed.
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  if (!db_->Delete(memtable_only, cfs_.meta,
+                   rocksdb::Slice("\xff"
+                                  "recovered"))
+           .ok()) {
+    SwitchWriteFailed();
+  }
 }
 
 void RocksStore::SwitchWriteFailed() {

@@ -39,7 +39,7 @@ namespace hedui::storage {
 // `roll_requests` and `roll_persons`; 4: adds `events`. An older store is
 // upgraded in place at open (its missing families are created empty, then
 // the marker is raised).
-inline constexpr uint32_t kFormatVersion = 4;
+inline constexpr uint32_t kFormatVersion = 5;
 
 struct StoreOptions {
   std::string path;  // directory of the RocksDB instance; created if missing
@@ -76,6 +76,11 @@ struct ApplyResult {
   hedui::store::v1::SnapshotInfo current;  // the department's current state
   int64_t upserts = 0;
   int64_t deletions = 0;
+  // A full snapshot: the persons whose rows differ from the previous
+  // generation's, found while it loaded (-1: not recorded, the previous
+  // generation predates the digests), and the time that took.
+  int64_t changed_persons = -1;
+  double recording_seconds = 0;
 };
 
 // The rows of one file handed out in pieces, so that a file need not be in

@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -11,7 +12,9 @@
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "storage/column_families.h"
+#include "storage/joint_switch.h"
 #include "storage/keys.h"
+#include "storage/switch_log.h"
 #include "storage/testing/sync_counting_env.h"
 #include "storage/types/civil_date.h"
 #include "storage/types/resident_id.h"
@@ -382,7 +385,7 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreInPlace) {
 // neither, is upgraded explicitly at open; its records, reports and audit
 // stay.
 TEST_F(StoreTest, UpgradesAVersionTwoStoreToFourInPlace) {
-  ASSERT_EQ(kFormatVersion, 4u);
+  ASSERT_EQ(kFormatVersion, 5u);
   OpenStore().reset();
   {
     ColumnFamilies cfs;
@@ -425,7 +428,7 @@ TEST_F(StoreTest, UpgradesAVersionTwoStoreToFourInPlace) {
       (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
   hedui::store::v1::StoreFormat format;
   ASSERT_TRUE(format.ParseFromString(value));
-  EXPECT_EQ(format.version(), 4u);
+  EXPECT_EQ(format.version(), kFormatVersion);
   cfs.Close(db->get());
 }
 
@@ -471,7 +474,7 @@ TEST_F(StoreTest, UpgradesAVersionThreeStoreToFourInPlace) {
       (*db)->Get(rocksdb::ReadOptions(), cfs.meta, FormatKey(), &value).ok());
   hedui::store::v1::StoreFormat format;
   ASSERT_TRUE(format.ParseFromString(value));
-  EXPECT_EQ(format.version(), 4u);
+  EXPECT_EQ(format.version(), kFormatVersion);
   cfs.Close(db->get());
 }
 
@@ -942,6 +945,96 @@ TEST_F(JointSwitchTest, ARefusalOrABrokenFileSwitchesNothing) {
   ASSERT_TRUE(applied.ok()) << applied.status();
   EXPECT_EQ(TaxOf(store.get(), 0), 200);
   EXPECT_TRUE(HasKey(store.get(), "test/also"));
+}
+
+// Changed persons recorded while a full snapshot loads (issue 16): added,
+// removed and changed persons found, unchanged ones not, and read back by
+// PersonsChangedBetween without comparing the generations.
+TEST_F(StoreTest, RecordsTheChangedPersonsOfAFullSnapshotWhileLoading) {
+  auto store = OpenStore(2);
+  // Generation 1: persons 0..5, two months each, amount 100.
+  auto first = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "g1"),
+                                        TaxSnapshot(6, 2, 100));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->changed_persons, 6);  // all new
+  // Generation 2: person 0 removed, person 2 a new amount in month 2,
+  // person 4 a third month, person 7 new; 1, 3 and 5 as before.
+  RecordBatch next;
+  for (int p : {1, 2, 3, 4, 5, 7}) {
+    AddTax(next, PersonId(p), 1, 100);
+    AddTax(next, PersonId(p), 2, p == 2 ? 150 : 100);
+    if (p == 4) AddTax(next, PersonId(p), 3, 100);
+  }
+  next.Sort();
+  auto second = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "g2"), next);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->changed_persons, 4);
+  std::vector<std::string> asked;
+  for (int p = 0; p < 9; ++p) asked.push_back(PersonId(p));
+  auto changed = PersonsChangedBetween(store->service_tables(), hedui::v1::TAX,
+                                       1, 2, asked);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  std::vector<std::string> expected = {PersonId(0), PersonId(2), PersonId(4),
+                                       PersonId(7)};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(*changed, expected);
+  // Only the persons asked.
+  changed = PersonsChangedBetween(store->service_tables(), hedui::v1::TAX, 1, 2,
+                                  {PersonId(1), PersonId(2)});
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(*changed, std::vector<std::string>{PersonId(2)});
+  // The same rows again: nobody changed, through a joint switch too.
+  auto same = store->ApplyJoint({Joint(Header(hedui::v1::TAX, "g3"), next, 5)},
+                                nullptr);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ((*same)[0].changed_persons, 0);
+  changed = PersonsChangedBetween(store->service_tables(), hedui::v1::TAX, 2, 3,
+                                  asked);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_TRUE(changed->empty());
+}
+
+// A generation loaded before format 5 has no digests: the next file is not
+// recorded and its changes are found by comparing the generations; the one
+// after is recorded again. Generations retired take their digests along.
+TEST_F(StoreTest, GenerationsWithoutDigestsAreComparedTheOldWay) {
+  auto store = OpenStore(1);
+  ASSERT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::TAX, "g1"),
+                                      TaxSnapshot(3, 1, 100))
+                  .ok());
+  Store::ServiceTables tables = store->service_tables();
+  const auto [from, to] = DigestRange(hedui::v1::TAX, 1);
+  ASSERT_TRUE(
+      tables.db->DeleteRange(rocksdb::WriteOptions(), tables.meta, from, to)
+          .ok());
+  RecordBatch next = TaxSnapshot(3, 1, 100);
+  AddTax(next, PersonId(5), 1, 1);
+  next.Sort();
+  auto second = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "g2"), next);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->changed_persons, -1);
+  EXPECT_FALSE(RecordedChanges(tables.db, tables.meta, hedui::v1::TAX, 1, 2)
+                   ->has_value());
+  std::vector<std::string> asked = {PersonId(0), PersonId(5)};
+  std::sort(asked.begin(), asked.end());
+  auto changed = PersonsChangedBetween(tables, hedui::v1::TAX, 1, 2, asked);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(*changed, std::vector<std::string>{PersonId(5)});
+  auto third = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "g3"),
+                                        TaxSnapshot(3, 1, 100));
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->changed_persons, 1);  // person 5 removed
+  // Generation 1 left the retained ones: its keys are gone.
+  std::string value;
+  EXPECT_TRUE(tables.db
+                  ->Get(rocksdb::ReadOptions(), tables.meta,
+                        ChangedRange(hedui::v1::TAX, 1).first, &value)
+                  .IsNotFound());
+  EXPECT_TRUE(tables.db
+                  ->Get(rocksdb::ReadOptions(), tables.meta,
+                        ChangedRange(hedui::v1::TAX, 3).first, &value)
+                  .ok());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "storage/joint_switch.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
@@ -114,6 +115,22 @@ absl::StatusOr<std::vector<std::string>> PersonsChangedBetween(
     uint32_t previous_generation, uint32_t generation,
     absl::Span<const std::string> persons) {
   std::vector<std::string> changed;
+  // Recorded while the snapshot loaded (storage/joint_switch.h): no second
+  // look at the records.
+  auto recorded = RecordedChanges(tables.db, tables.meta, department,
+                                  previous_generation, generation);
+  if (!recorded.ok()) return recorded.status();
+  if (recorded->has_value()) {
+    const std::vector<std::string>& all = **recorded;  // sorted
+    for (const std::string& person : persons) {
+      if (std::binary_search(all.begin(), all.end(), person)) {
+        changed.push_back(person);
+      }
+    }
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    return changed;
+  }
   const rocksdb::Snapshot* snapshot = tables.db->GetSnapshot();
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;

@@ -7,9 +7,11 @@
 // leaves one behind, even if the server dies the next instant; the
 // re-verification runner turns the pending records into a durable job and
 // deletes them in the same batch. Changed persons of a full snapshot are
-// found by comparing the two generations person by person, only for the
-// persons a roll names (the roll person index): records of undeclared
-// persons are never read, and the cost follows the roll, not the county.
+// recorded by the store while it loads the snapshot (it compares per-person
+// digests of the two generations, never the records of a person twice);
+// when the previous generation predates the digests they are found by
+// comparing the two generations person by person, only for the persons a
+// roll names (the roll person index).
 
 #include <cstdint>
 #include <string>
@@ -56,7 +58,10 @@ absl::StatusOr<std::vector<hedui::store::v1::SwitchRecord>> PendingSwitches(
 
 // Of `persons` (validated IDs), those whose rows of `department` differ
 // between the two generations: a row added, removed, or with another value
-// (row order or a new as-of date alone is no change). Sorted.
+// (row order or a new as-of date alone is no change). Sorted. Read from
+// what the store recorded while it loaded `generation` when it could
+// (storage/joint_switch.h, ChangeRecorder), else by comparing the two
+// generations person by person.
 absl::StatusOr<std::vector<std::string>> PersonsChangedBetween(
     Store::ServiceTables tables, hedui::v1::Department department,
     uint32_t previous_generation, uint32_t generation,

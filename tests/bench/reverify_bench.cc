@@ -7,8 +7,9 @@
 //       write) of the same households; and the seconds from the snapshot's
 //       acknowledgement to the last durable event;
 //   (b) finding the changed persons of the snapshot among the roll's persons
-//       (storage::PersonsChangedBetween) next to a bare merge scan of the
-//       same persons.
+//       (storage::PersonsChangedBetween, which reads what the store recorded
+//       while it loaded the snapshot; the recording's own time is reported
+//       and counted too) next to a bare merge scan of the same persons.
 //
 //   hedui_reverify_bench [--residents 100000] [--applications 6586]
 //                        [--changed-percent 10] [--batch-size 64]
@@ -705,6 +706,26 @@ int main(int argc, char** argv) {
       "slices compared)\n",
       bare_s, static_cast<double>(roll_persons->size()) / bare_s,
       by_bare.size());
+  size_t snapshot_persons = 0;
+  for (size_t i = 0; i < snapshot.batch.size(); ++i) {
+    if (i == 0 ||
+        snapshot.batch[i].person_id != snapshot.batch[i - 1].person_id) {
+      ++snapshot_persons;
+    }
+  }
+  std::printf(
+      "  recorded while loading: %lld changed of the snapshot's %zu persons "
+      "(-1: not recorded), %.3f s inside the %.2f s load (%.0f persons/s)\n",
+      static_cast<long long>(applied->changed_persons), snapshot_persons,
+      applied->recording_seconds, Seconds(apply_start, ack),
+      static_cast<double>(snapshot_persons) /
+          std::max(1e-9, applied->recording_seconds));
+  std::printf(
+      "  recording + PersonsChangedBetween: %.3f s for the roll's persons: "
+      "%.0f persons/s\n",
+      applied->recording_seconds + library_s,
+      static_cast<double>(roll_persons->size()) /
+          (applied->recording_seconds + library_s));
   if (by_library != by_bare) {
     std::printf("  WARNING: the two found different persons\n");
   }
@@ -812,12 +833,16 @@ int main(int argc, char** argv) {
       pass_rate / rate_1 >= 0.8 ? "met" : "MISSED");
   std::printf("ack to last durable event: %.2f s (goal < 10 s): %s\n", to_last,
               to_last < 10 ? "met" : "MISSED");
+  const double with_recording = applied->recording_seconds + library_s;
   std::printf(
-      "changed persons: %.0f persons/s; bare merge scan: %.0f persons/s; "
-      "ratio %.2f (goal >= 0.5): %s\n",
+      "changed persons: %.0f persons/s after the acknowledgement (%.0f "
+      "counting the recording during the load); bare merge scan: %.0f "
+      "persons/s; ratio %.2f (%.2f with the recording) (goal >= 0.5): %s\n",
       static_cast<double>(roll_persons->size()) / library_s,
+      static_cast<double>(roll_persons->size()) / with_recording,
       static_cast<double>(roll_persons->size()) / bare_s, bare_s / library_s,
-      bare_s / library_s >= 0.5 ? "met" : "MISSED");
+      bare_s / with_recording,
+      bare_s / with_recording >= 0.5 ? "met" : "MISSED");
 
   runner.Stop();
   rolls.reset();
