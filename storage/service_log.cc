@@ -476,8 +476,17 @@ absl::Status ServiceLogImpl::Resume() {
 absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
   Prepared p;
   p.audit = std::move(record.audit);
+  if (record.borrowed_report != nullptr &&
+      (record.report.has_value() ||
+       !record.borrowed_report->report_id().empty())) {
+    return absl::InvalidArgumentError(
+        "a borrowed report comes alone and without its report_id");
+  }
+  if (record.report.has_value()) record.report->clear_report_id();
+  const hedui::v1::Report* stored =
+      record.report.has_value() ? &*record.report : record.borrowed_report;
   for (const StoreWrite& write : record.writes) {
-    if (write.value_naming_report && !record.report.has_value()) {
+    if (write.value_naming_report && stored == nullptr) {
       return absl::InvalidArgumentError(
           "a write naming its record's report needs a record with a report");
     }
@@ -506,9 +515,8 @@ absl::StatusOr<Prepared> ServiceLogImpl::Prepare(ServiceRecord record) const {
   p.audit.clear_previous_mac();
   p.audit.clear_mac();
   std::vector<std::string> persons = std::move(record.person_ids);
-  if (record.report.has_value()) {
-    hedui::v1::Report& report = *record.report;
-    report.clear_report_id();
+  if (stored != nullptr) {
+    const hedui::v1::Report& report = *stored;
     p.has_report = true;
     for (const auto& member : report.request().members()) {
       p.member_ids.push_back(member.person_id());

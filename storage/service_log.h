@@ -47,6 +47,10 @@ struct ServiceRecord {
   // when `report` is set.
   hedui::v1::AuditEntry audit;
   std::optional<hedui::v1::Report> report;
+  // Instead of `report`: a report the caller keeps (the one it answers
+  // with), without a report_id, read and left unchanged until Append
+  // returns. Spares a copy of a report of hundreds of messages per call.
+  const hedui::v1::Report* borrowed_report = nullptr;
   // The persons the call concerned (validated IDs), for ListAudit's person
   // filter: only their HMACs reach the audit family. Empty: the report's
   // declared members, if any. audit.persons_hash, when empty, is filled in

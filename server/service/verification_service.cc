@@ -312,7 +312,8 @@ storage::ServiceRecord VerificationServiceImpl::ReplayRecord(
 
 storage::ServiceRecord VerificationServiceImpl::FirstRecord(
     const Call& call, AuditSubject subject, const std::string& request_id,
-    const std::string& fingerprint, hedui::v1::Report report) const {
+    const std::string& fingerprint,
+    std::optional<hedui::v1::Report> report) const {
   subject.detail = FirstDetail(request_id);
   storage::ServiceRecord record =
       call.ItemRecord(absl::OkStatus(), subject, std::move(report));
@@ -378,21 +379,22 @@ absl::Status VerificationServiceImpl::Verify(
   }
 
   hedui::v1::VerificationRequest verification = request.request();
-  hedui::v1::Report report;
-  if (absl::Status s = verifier_->Evaluate(call.info(), verification, &report);
+  // Evaluated into the answer itself, which the log reads as it stores it:
+  // the report is built once and never copied.
+  hedui::v1::Report* report = response->mutable_report();
+  if (absl::Status s = verifier_->Evaluate(call.info(), verification, report);
       !s.ok()) {
+    response->Clear();
     return s;
   }
-  // Handed back as stored, with its id: a copy before the log takes it.
-  *response->mutable_report() = report;
   std::vector<storage::ServiceRecord> records;
   if (request_id.empty()) {
-    records.push_back(
-        call.ItemRecord(absl::OkStatus(), call.subject(), std::move(report)));
+    records.push_back(call.ItemRecord(absl::OkStatus(), call.subject()));
   } else {
     records.push_back(FirstRecord(call, call.subject(), request_id, fingerprint,
-                                  std::move(report)));
+                                  std::nullopt));
   }
+  records.back().borrowed_report = report;
   absl::StatusOr<std::vector<storage::Appended>> appended =
       call.AppendItems(std::move(records));
   if (!appended.ok()) {

@@ -83,12 +83,13 @@ class VerificationServiceImpl final : public RawService {
   storage::ServiceRecord ReplayRecord(const Call& call, AuditSubject subject,
                                       const std::string& request_id,
                                       const std::string& report_id) const;
-  // A new call's record, with its report and the id's result, which the log
-  // completes with the report's id in the same synced write.
-  storage::ServiceRecord FirstRecord(const Call& call, AuditSubject subject,
-                                     const std::string& request_id,
-                                     const std::string& fingerprint,
-                                     hedui::v1::Report report) const;
+  // A new call's record, with its report (or one the caller lends it) and
+  // the id's result, which the log completes with the report's id in the
+  // same synced write.
+  storage::ServiceRecord FirstRecord(
+      const Call& call, AuditSubject subject, const std::string& request_id,
+      const std::string& fingerprint,
+      std::optional<hedui::v1::Report> report) const;
   // A result found without its report's id (stored by an older version):
   // the result names it now.
   void LinkReport(const Call& call, const std::string& request_id,
