@@ -195,8 +195,11 @@ class StreamReactor : public Base {
   }
 
   // Bidi streams: reads ahead while there are fewer than `limit` messages
-  // read and not taken (a client sending faster than the steps take is
-  // held back by HTTP/2 flow control, not by the server's memory).
+  // read and not taken, and fewer than kReadAheadBytes of them (a client
+  // sending faster than the steps take is held back by HTTP/2 flow control,
+  // not by the server's memory: 64 messages of the size limit held for a
+  // client that reads no result would be half a gigabyte a stream).
+  static constexpr size_t kReadAheadBytes = size_t{4} << 20;
   void ReadAhead(size_t limit) {
     {
       absl::MutexLock lock(&mu_);
@@ -211,6 +214,7 @@ class StreamReactor : public Base {
       absl::MutexLock lock(&mu_);
       reading_ = false;
       if (ok) {
+        received_bytes_ += incoming_.Length();
         received_.emplace_back();
         received_.back().Swap(&incoming_);
       } else {
@@ -229,6 +233,7 @@ class StreamReactor : public Base {
         taken.emplace_back();
         taken.back().Swap(&received_.front());
         received_.pop_front();
+        received_bytes_ -= taken.back().Length();
       }
     }
     ReadNext();
@@ -299,7 +304,8 @@ class StreamReactor : public Base {
     {
       absl::MutexLock lock(&mu_);
       if (reading_ || input_ended_ || ending_ ||
-          received_.size() >= read_ahead_) {
+          received_.size() >= read_ahead_ ||
+          received_bytes_ >= kReadAheadBytes) {
         return;
       }
       reading_ = true;
@@ -330,6 +336,7 @@ class StreamReactor : public Base {
   grpc::ByteBuffer incoming_;  // being read: touched only with reading_
   std::deque<grpc::ByteBuffer> received_ ABSL_GUARDED_BY(mu_);
   size_t read_ahead_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t received_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool input_ended_ ABSL_GUARDED_BY(mu_) = false;
 };
