@@ -275,7 +275,9 @@ class Probe:
               and results[1].report.report_id in seen[ids[0]],
               "another request under a used id: %s; the same one: %s"
               % (results[0].code, results[1].report.report_id))
-        self.acknowledged = {k: next(iter(v)) for k, v in seen.items()}
+        # request id -> (caller, request, report id)
+        self.acknowledged = {k: ("staff-1", int(k.split("-")[1]),
+                                 next(iter(v))) for k, v in seen.items()}
         print("repeated request ids: one report per id over 4 concurrent "
               "streams; another request under an id ALREADY_EXISTS")
 
@@ -450,6 +452,23 @@ class Probe:
                     t[:-1], t + "A", t[::-1], t[:4], "-" + t[1:]]
 
         tried = 0
+        # A token is bound to its listing's filters.
+        for changed in (dict(region_code=""), dict(program=codes.TEKUN),
+                        dict(state=roll_pb.ListRollRequest.ALL)):
+            r = roll_pb.ListRollRequest(program=codes.DIBAO,
+                                        region_code="320581", page_size=1,
+                                        page_token=roll_token)
+            for k, v in changed.items():
+                setattr(r, k, v)
+            try:
+                rolls.ListRoll(r, timeout=30)
+                check(False, "ListRoll's token accepted with %s" % changed)
+            except grpc.RpcError as e:
+                check(e.code() == grpc.StatusCode.INVALID_ARGUMENT
+                      and "page_token" in (e.details() or ""),
+                      "ListRoll's token with %s: %s %s"
+                      % (changed, e.code(), e.details()))
+            tried += 1
         for name, (call, request, own) in listings.items():
             bad = ["x", "=", "%00", "\u00e9\u00e9", "A" * 5000,
                    "R000000000005", "-1", "A" * 22]
@@ -511,9 +530,9 @@ class Probe:
             response = self.audit_verifies()
             check(response.intact, "the audit chain verifies after the "
                   "restart: %s" % response)
-            for request_id, report_id in self.acknowledged.items():
-                i = int(request_id.split("-")[1])
-                again = self.verify("staff-1").Verify(
+            for request_id, (who, i, report_id) in \
+                    self.acknowledged.items():
+                again = self.verify(who).Verify(
                     self.vs_pb.VerifyRequest(request=self.requests[i],
                                              request_id=request_id),
                     timeout=60)
@@ -523,11 +542,69 @@ class Probe:
 
         if kill:
             calls = open_streams(batches=True)
+            # Unary Verifys with request ids and batch items with them run
+            # up to the kill: each acknowledged one must answer its first
+            # report after the restart (the link is in the report's own
+            # synced write).
+            stop = threading.Event()
+            acked = {}
+
+            def verifier(n):
+                stub = self.vs_grpc.VerificationServiceStub(
+                    channel(self.server, "staff-1"))
+                k = 0
+                while not stop.is_set():
+                    request_id = "kill-%d-%d" % (n, k)
+                    try:
+                        answer = stub.Verify(self.vs_pb.VerifyRequest(
+                            request=self.requests[k % len(self.requests)],
+                            request_id=request_id), timeout=10)
+                    except grpc.RpcError:
+                        return
+                    acked[request_id] = ("staff-1", k % len(self.requests),
+                                         answer.report.report_id)
+                    k += 1
+
+            # dibao-system: staff-1's stream slots are taken by now.
+            own = [i for i, a in enumerate(self.apps)
+                   if a["program"] in ("DIBAO", "MEDICAL")
+                   and a["region_code"] == "320581"]
+
+            def batcher():
+                stub = self.vs_grpc.VerificationServiceStub(
+                    channel(self.server, "dibao-system"))
+                items = (self.vs_pb.VerifyRequest(
+                    request=self.requests[own[k % len(own)]],
+                    request_id="killb-%d" % k) for k in range(100000))
+                try:
+                    for r in stub.VerifyBatch(items, timeout=60):
+                        if r.code == 0:
+                            acked["killb-%d" % r.index] = (
+                                "dibao-system", own[r.index % len(own)],
+                                r.report.report_id)
+                except grpc.RpcError:
+                    return
+
+            workers = [threading.Thread(target=verifier, args=(n,))
+                       for n in range(3)] + [threading.Thread(target=batcher)]
+            for w in workers:
+                w.start()
+            time.sleep(1.5)
             self.server.kill9()
+            stop.set()
+            for w in workers:
+                w.join()
+            batched = sum(1 for k in acked if k.startswith("killb-"))
+            check(len(acked) - batched > 10 and batched > 10,
+                  "Verifys and batch items acknowledged before the kill: "
+                  "%d, %d" % (len(acked) - batched, batched))
+            self.acknowledged.update(acked)
+            print("kill -9 with %d streams open, %d Verifys and %d batch "
+                  "items with request ids acknowledged"
+                  % (len(calls), len(acked) - batched, batched))
             release.set()
             for call in calls:
                 call.cancel()
-            print("kill -9 with %d streams open" % len(calls))
             after_restart()
             return
         calls = open_streams(batches=False)
