@@ -455,6 +455,7 @@ void Server::Stop(absl::Duration grace) {
     p.UpdateHealth();
     // Open watches would hold the server for its whole grace period.
     p.change_service->StopWatches();
+    if (p.verification != nullptr) p.verification->StopBatches();
     p.health.Shutdown();
     if (p.grpc_server != nullptr) {
       p.grpc_server->Shutdown(std::chrono::system_clock::now() +

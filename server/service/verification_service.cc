@@ -434,7 +434,17 @@ class VerificationServiceImpl::BatchReactor final : public BidiStreamReactor {
   BatchReactor(VerificationServiceImpl* service,
                grpc::CallbackServerContext* context)
       : BidiStreamReactor(service->door_, context, kVerifyBatch),
-        service_(service) {}
+        service_(service) {
+    absl::MutexLock lock(&service_->batches_mu_);
+    service_->batches_.insert(this);
+  }
+  ~BatchReactor() override {
+    absl::MutexLock lock(&service_->batches_mu_);
+    service_->batches_.erase(this);
+  }
+
+  // From StopBatches (never blocks).
+  void Wake() { Poke(); }
 
   // On gRPC's thread.
   void Open() { Start(service_->door_->OpenStream(call())); }
@@ -452,6 +462,12 @@ class VerificationServiceImpl::BatchReactor final : public BidiStreamReactor {
     }
     // The door audits the stream as cancelled.
     if (Cancelled()) return End(absl::OkStatus());
+    // Every result so far was taken; a retry with the items' request ids
+    // finds those not answered yet.
+    if (service_->stopping_.load()) {
+      return End(absl::UnavailableError(
+          "the server is stopping; send the items not answered again"));
+    }
     std::vector<grpc::ByteBuffer> group = Take(kBatchGroup);
     if (group.empty()) {
       // Else the next message read calls the next step.
@@ -589,6 +605,13 @@ void VerificationServiceImpl::BatchReactor::VerifyGroup(
     pending_.push_back(std::move(item));
   }
   Flush();
+}
+
+void VerificationServiceImpl::StopBatches() {
+  stopping_.store(true);
+  absl::MutexLock lock(&batches_mu_);
+  // A reactor being deleted has ended: its Poke does nothing.
+  for (BatchReactor* batch : batches_) batch->Wake();
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*

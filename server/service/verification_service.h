@@ -1,11 +1,15 @@
 #ifndef HEDUI_SERVER_SERVICE_VERIFICATION_SERVICE_H_
 #define HEDUI_SERVER_SERVICE_VERIFICATION_SERVICE_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "hedui/v1/verification_service.pb.h"
 #include "server/metrics/service_metrics.h"
 #include "server/service/call_door.h"
@@ -48,6 +52,11 @@ class VerificationServiceImpl final : public RawService {
 
   // Counts verdicts by program once reports are durable; null: not counted.
   void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }
+
+  // The server stops: each open batch stream takes no more items, sends the
+  // results it has and ends UNAVAILABLE. An open stream waiting for its
+  // client would otherwise hold the server for its whole grace period.
+  void StopBatches();
 
  private:
   // One VerifyBatch stream on the callback API (verification_service.cc).
@@ -102,6 +111,9 @@ class VerificationServiceImpl final : public RawService {
   const storage::Store::ServiceTables requests_;
   const std::unique_ptr<InFlight> in_flight_;
   metrics::ServiceMetrics* metrics_ = nullptr;
+  std::atomic<bool> stopping_{false};
+  absl::Mutex batches_mu_;
+  absl::flat_hash_set<BatchReactor*> batches_ ABSL_GUARDED_BY(batches_mu_);
 };
 
 }  // namespace hedui::server
