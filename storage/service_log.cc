@@ -20,6 +20,7 @@
 #include "rocksdb/write_batch.h"
 #include "storage/audit_chain.h"
 #include "storage/events/event_keys.h"
+#include "storage/page_token.h"
 #include "storage/rocks_status.h"
 #include "storage/service_log_keys.h"
 #include "storage/service_purge.h"
@@ -109,96 +110,32 @@ absl::StatusOr<uint32_t> OptionalDate(bool present, const hedui::v1::Date& d,
   return DateNumber(d);
 }
 
-// Page tokens (AIP-158): opaque, bound to the listing and its filters, and
-// not forgeable without the audit key. Before base64url the bytes are
-//   kind (1) | sealed position (8) | filter tag (8) | check (12)
-// tag = HMAC(key, filters), check = HMAC(key, kind, tag, position), and the
-// position is XORed with HMAC(key, check): a deterministic SIV, so a token
-// shows neither where it stands nor which filters made it (a person_id among
-// them), and a changed byte fails the check instead of moving the listing.
-// The audit key rather than a key of its own: tokens then need no new secret,
-// and one made before the key changed is refused (start again), never
-// misread.
-// The kind leads, so a token starts with 'c' (reports) or 'Y' (audit), never
-// with the '-' a command line would take for an option.
-constexpr char kReportsTokenKind = 'r';
-constexpr char kAuditTokenKind = 'a';
-constexpr size_t kTokenTagBytes = 8;
-constexpr size_t kTokenCheckBytes = 12;
-constexpr size_t kTokenBytes = 1 + 8 + kTokenTagBytes + kTokenCheckBytes;
-// Domain separation: HMAC inputs here never equal the audit's own (an entry
-// MACs its predecessor's 32-byte MAC first, a person index an 18-char ID).
-constexpr absl::string_view kTokenFilters = "hedui/page-token/filters\n";
-constexpr absl::string_view kTokenCheck = "hedui/page-token/check\n";
-constexpr absl::string_view kTokenPad = "hedui/page-token/pad\n";
-
-// One filter value, length-prefixed so that no two filter sets concatenate
-// to the same bytes (a caller identity may hold any character).
-void AppendFilter(std::string* filters, absl::string_view value) {
-  absl::StrAppend(filters, value.size(), ":", value, ";");
-}
-
-std::string TokenTag(const HmacSha256& hmac, char kind,
-                     absl::string_view filters) {
-  return hmac.Mac({kTokenFilters, absl::string_view(&kind, 1), filters})
-      .substr(0, kTokenTagBytes);
-}
-
-std::string TokenCheck(const HmacSha256& hmac, char kind, absl::string_view tag,
-                       absl::string_view position) {
-  return hmac.Mac({kTokenCheck, absl::string_view(&kind, 1), tag, position})
-      .substr(0, kTokenCheckBytes);
-}
-
-std::string SealPosition(const HmacSha256& hmac, absl::string_view check,
-                         absl::string_view position) {
-  const std::string pad = hmac.Mac({kTokenPad, check});
-  std::string sealed(position);
-  for (size_t i = 0; i < sealed.size(); ++i) sealed[i] ^= pad[i];
-  return sealed;
-}
-
-std::string MakePageToken(const HmacSha256& hmac, char kind,
-                          absl::string_view tag, uint64_t position) {
-  std::string plain;
-  AppendBigEndian64(position, &plain);
-  const std::string check = TokenCheck(hmac, kind, tag, plain);
-  std::string bytes(1, kind);
-  absl::StrAppend(&bytes, SealPosition(hmac, check, plain), tag, check);
-  return absl::WebSafeBase64Escape(bytes);
-}
-
-// The position a token of `kind` names, refused unless one of this store made
-// it for a listing of `kind` with the filters whose tag is `tag`.
-// `other_filters` names them for the caller. The messages lead with the
-// field, which the server maps to a BadRequest violation of page_token.
-absl::StatusOr<uint64_t> ReadPageToken(const HmacSha256& hmac, char kind,
-                                       absl::string_view tag,
-                                       absl::string_view token,
-                                       absl::string_view other_filters) {
-  const absl::Status made_up = absl::InvalidArgumentError(
-      "page_token: not a next_page_token of this listing; start again "
-      "without a token");
-  std::string bytes;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) ||
-      bytes.size() != kTokenBytes || bytes[0] != kind ||
-      absl::WebSafeBase64Escape(bytes) != token) {
-    return made_up;
-  }
-  const absl::string_view view(bytes);
-  const absl::string_view sealed = view.substr(1, 8);
-  const absl::string_view token_tag = view.substr(9, kTokenTagBytes);
-  const absl::string_view check = view.substr(9 + kTokenTagBytes);
-  const std::string plain = SealPosition(hmac, check, sealed);
-  if (TokenCheck(hmac, kind, token_tag, plain) != check) return made_up;
-  if (token_tag != tag) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_token: made by a listing with other filters (",
-                     other_filters, "); start again without a token"));
-  }
-  const uint64_t position = ReadBigEndian64(plain);
-  if (position == 0) return made_up;
+// Page tokens (AIP-158) in the one format of every listing
+// (storage/page_token.h): the position is the last report number or audit
+// sequence examined, 8 bytes big-endian, sealed under the audit key (no new
+// secret; a token made before the key changed is refused, never misread).
+std::string PagePosition(uint64_t number) {
+  std::string position;
+  AppendBigEndian64(number, &position);
   return position;
+}
+
+// The number a token of `kind` names, refused unless this store made it for
+// a listing of `kind` under `filters`; `filter_names` names them for the
+// caller. The messages lead with the field, which the server maps to a
+// BadRequest violation of page_token.
+absl::StatusOr<uint64_t> ReadPageToken(const PageTokenCodec& tokens,
+                                       PageTokenKind kind,
+                                       absl::string_view token,
+                                       absl::string_view filters,
+                                       absl::string_view filter_names) {
+  absl::StatusOr<std::string> position =
+      tokens.Open(kind, token, filters, filter_names);
+  if (!position.ok()) return position.status();
+  if (position->size() != 8) return PageTokenCodec::NotAToken();
+  const uint64_t number = ReadBigEndian64(*position);
+  if (number == 0) return PageTokenCodec::NotAToken();
+  return number;
 }
 
 std::vector<rocksdb::ColumnFamilyHandle*> OtherFamilies(
@@ -215,14 +152,15 @@ std::vector<rocksdb::ColumnFamilyHandle*> OtherFamilies(
 class ServiceLogImpl : public ServiceLog {
  public:
   ServiceLogImpl(Store::ServiceTables tables, ServiceLogOptions options,
-                 std::unique_ptr<HmacSha256> hmac)
+                 std::unique_ptr<HmacSha256> hmac, PageTokenCodec tokens)
       : db_(tables.db),
         reports_(tables.reports),
         audit_(tables.audit),
         events_(tables.events),
         others_(OtherFamilies(tables)),
         options_(std::move(options)),
-        hmac_(std::move(hmac)) {}
+        hmac_(std::move(hmac)),
+        tokens_(std::move(tokens)) {}
 
   ~ServiceLogImpl() override {
     {
@@ -312,6 +250,7 @@ class ServiceLogImpl : public ServiceLog {
   const std::vector<rocksdb::ColumnFamilyHandle*> others_;
   const ServiceLogOptions options_;
   const std::unique_ptr<HmacSha256> hmac_;
+  const PageTokenCodec tokens_;
   std::atomic<uint64_t> length_{0};
 
   absl::Mutex mu_;
@@ -893,26 +832,27 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
   }
   // The counties too: a token is the caller's place in what it may see.
   std::string filters;
-  AppendFilter(&filters, request.person_id());
-  AppendFilter(&filters, absl::StrCat(request.program()));
-  AppendFilter(&filters, absl::StrCat(request.verdict()));
-  AppendFilter(&filters, absl::StrCat(*from));
-  AppendFilter(&filters, absl::StrCat(*to));
+  AppendTokenFilter(&filters, request.person_id());
+  AppendTokenFilter(&filters, absl::StrCat(request.program()));
+  AppendTokenFilter(&filters, absl::StrCat(request.verdict()));
+  AppendTokenFilter(&filters, absl::StrCat(*from));
+  AppendTokenFilter(&filters, absl::StrCat(*to));
   std::vector<std::string> counties(regions.begin(), regions.end());
   std::sort(counties.begin(), counties.end());
   counties.erase(std::unique(counties.begin(), counties.end()), counties.end());
-  for (const std::string& county : counties) AppendFilter(&filters, county);
-  const std::string tag = TokenTag(*hmac_, kReportsTokenKind, filters);
+  for (const std::string& county : counties) {
+    AppendTokenFilter(&filters, county);
+  }
   // Newest first: the scan starts before the token's report (or at the end).
   // The token holds the last report examined, not a count: reports stored
   // since have higher numbers, above it, and shift nothing.
   std::string start = prefix;
   if (!request.page_token().empty()) {
-    absl::StatusOr<uint64_t> after =
-        ReadPageToken(*hmac_, kReportsTokenKind, tag, request.page_token(),
-                      "person_id, program, verdict, from_date, to_date or the "
-                      "counties the caller "
-                      "may see");
+    absl::StatusOr<uint64_t> after = ReadPageToken(
+        tokens_, PageTokenKind::kReports, request.page_token(), filters,
+        "person_id, program, verdict, from_date, to_date or the "
+        "counties the caller "
+        "may see");
     if (!after.ok()) return after.status();
     if (*after > kMaxReportNumber) {
       return absl::InternalError("a page token names no report number");
@@ -941,8 +881,8 @@ absl::StatusOr<hedui::v1::ListReportsResponse> ServiceLogImpl::ListReports(
         return absl::DataLossError(
             "a report index key does not end in a report id");
       }
-      response.set_next_page_token(
-          MakePageToken(*hmac_, kReportsTokenKind, tag, *number));
+      response.set_next_page_token(tokens_.Seal(
+          PageTokenKind::kReports, PagePosition(*number), filters));
       break;
     }
     ++examined;
@@ -1093,18 +1033,17 @@ absl::StatusOr<hedui::v1::ListAuditResponse> ServiceLogImpl::ListAudit(
     prefix = AuditPersonPrefix(hmac_->Mac({request.person_id()}));
   }
   std::string filters;
-  AppendFilter(&filters, absl::StrCat(request.from_unix_micros()));
-  AppendFilter(&filters, absl::StrCat(request.to_unix_micros()));
-  AppendFilter(&filters, request.caller());
-  AppendFilter(&filters, absl::StrCat(request.program()));
-  AppendFilter(&filters, request.person_id());
-  const std::string tag = TokenTag(*hmac_, kAuditTokenKind, filters);
+  AppendTokenFilter(&filters, absl::StrCat(request.from_unix_micros()));
+  AppendTokenFilter(&filters, absl::StrCat(request.to_unix_micros()));
+  AppendTokenFilter(&filters, request.caller());
+  AppendTokenFilter(&filters, absl::StrCat(request.program()));
+  AppendTokenFilter(&filters, request.person_id());
   // The token holds the last sequence examined: entries appended since come
   // after it and shift nothing.
   uint64_t after = 0;
   if (!request.page_token().empty()) {
     absl::StatusOr<uint64_t> position = ReadPageToken(
-        *hmac_, kAuditTokenKind, tag, request.page_token(),
+        tokens_, PageTokenKind::kAudit, request.page_token(), filters,
         "from_unix_micros, to_unix_micros, caller, program or person_id");
     if (!position.ok()) return position.status();
     after = *position;
@@ -1131,8 +1070,8 @@ absl::StatusOr<hedui::v1::ListAuditResponse> ServiceLogImpl::ListAudit(
   for (it->Seek(start); it->Valid() && HasPrefix(it->key(), prefix);
        it->Next()) {
     if (response.entries_size() == page_size || examined == kScanBudget) {
-      response.set_next_page_token(
-          MakePageToken(*hmac_, kAuditTokenKind, tag, last_examined));
+      response.set_next_page_token(tokens_.Seal(
+          PageTokenKind::kAudit, PagePosition(last_examined), filters));
       break;
     }
     ++examined;
@@ -1298,8 +1237,11 @@ absl::StatusOr<std::unique_ptr<ServiceLog>> ServiceLog::Open(
   absl::StatusOr<std::unique_ptr<HmacSha256>> hmac =
       HmacSha256::Create(options.audit_key);
   if (!hmac.ok()) return hmac.status();
-  auto log = std::make_unique<ServiceLogImpl>(tables, std::move(options),
-                                              std::move(*hmac));
+  absl::StatusOr<PageTokenCodec> tokens =
+      PageTokenCodec::Create(options.audit_key);
+  if (!tokens.ok()) return tokens.status();
+  auto log = std::make_unique<ServiceLogImpl>(
+      tables, std::move(options), std::move(*hmac), std::move(*tokens));
   absl::Status s = log->Resume();
   if (!s.ok()) return s;
   return std::unique_ptr<ServiceLog>(std::move(log));
