@@ -74,6 +74,11 @@ BatchRecord MakeBatchRecord(const BatchHeader& header, bool delta,
 
 class RocksStore final : public Store {
  public:
+  void TakeNoFilesUntilRestart() override {
+    absl::MutexLock lock(&writer_mu_);
+    writes_refused_ = true;
+  }
+
   ServiceTables service_tables() override {
     ServiceTables tables{db_.get(),  cfs_.reports,       cfs_.audit,
                          cfs_.rolls, cfs_.roll_requests, cfs_.roll_persons};
@@ -1164,8 +1169,9 @@ void RocksStore::SwitchWriteFailed() {
 absl::Status RocksStore::ReadyToWrite() {
   if (!writes_refused_) return absl::OkStatus();
   return absl::UnavailableError(
-      "a switch's write failed earlier (a full disk?), and this store takes "
-      "no department file until heduid is restarted; nothing was changed");
+      "a write to the store failed earlier (a full disk?), and this store "
+      "takes no department file until heduid is restarted; nothing was "
+      "changed");
 }
 
 bool RocksStore::ForgetFailedWrite() {

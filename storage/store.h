@@ -214,6 +214,13 @@ class Store {
   };
   virtual ServiceTables service_tables() = 0;
 
+  // Called once another writer of the same database (the service log) has
+  // recovered it from a failed write with DB::Resume: RocksDB 7.8 aborts an
+  // ingestion after that, so the store takes no department file until
+  // heduid is restarted (ReadyToWrite refuses with UNAVAILABLE), as after
+  // its own failed switch write.
+  virtual void TakeNoFilesUntilRestart() = 0;
+
   // One full scan: records physically present per (department number,
   // generation). For the offline consistency check (`heduid --check`).
   virtual absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>>

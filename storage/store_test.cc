@@ -126,6 +126,33 @@ TEST_F(StoreTest, FullSnapshotIsReadBackWithItsAsOfAndSurvivesReopen) {
   EXPECT_EQ((*states)[0].current().rows(), 6);
 }
 
+TEST_F(StoreTest, AfterAnotherWritersRecoveryNoFileIsTakenUntilRestart) {
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store
+                    ->ApplyFullSnapshot(Header(hedui::v1::TAX, "b1"),
+                                        TaxSnapshot(3, 2, 500))
+                    .ok());
+    // The service log recovered the database with DB::Resume.
+    store->TakeNoFilesUntilRestart();
+    auto refused = store->ApplyFullSnapshot(Header(hedui::v1::TAX, "b2"),
+                                            TaxSnapshot(3, 1, 700));
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_NE(refused.status().message().find("until heduid is restarted"),
+              std::string::npos)
+        << refused.status();
+    auto read = store->ReadPersons({PersonId(1)});
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->persons(0).tax_size(), 2) << "the first snapshot stays";
+  }
+  auto store = OpenStore();
+  EXPECT_TRUE(store
+                  ->ApplyFullSnapshot(Header(hedui::v1::TAX, "b2"),
+                                      TaxSnapshot(3, 1, 700))
+                  .ok())
+      << "a restart takes files again";
+}
+
 TEST_F(StoreTest, ReadRejectsMalformedIdsWithoutEchoingThem) {
   auto store = OpenStore();
   auto read = store->ReadPersons({"12345"});

@@ -216,7 +216,12 @@ absl::Status Server::Parts::OpenLog() {
   log_options.on_durability_change = [this](bool durable,
                                             const absl::Status& why) {
     if (durable) {
-      spdlog::info("writes are durable again: serving");
+      // Recovered with DB::Resume, after which RocksDB 7.8 aborts an
+      // ingestion: feeds wait for a restart instead of killing the server.
+      store->TakeNoFilesUntilRestart();
+      spdlog::info(
+          "writes are durable again: serving; department files are refused "
+          "until heduid is restarted");
     } else {
       spdlog::error("writes cannot be made durable, refusing them: {}",
                     std::string(why.message()));

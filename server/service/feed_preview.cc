@@ -437,6 +437,7 @@ class StagedStore final : public storage::Store {
     return inner_->CountRecords(department, generation);
   }
   ServiceTables service_tables() override { return inner_->service_tables(); }
+  void TakeNoFilesUntilRestart() override { inner_->TakeNoFilesUntilRestart(); }
   absl::StatusOr<std::map<std::pair<int, uint32_t>, int64_t>> CountAllRecords()
       override {
     return inner_->CountAllRecords();
