@@ -223,6 +223,50 @@ class Probe:
         print("garbage in VerifyBatch: refused item by item; oversized "
               "message ends its stream only")
 
+    def odd_stream_requests(self):
+        """Server-stream requests that are garbage or out of range are
+        INVALID_ARGUMENT, a watch after a number never given too (naming
+        after)."""
+        def raw(method, who):
+            return self.channel(who).unary_stream(
+                method, request_serializer=lambda b: b,
+                response_deserializer=lambda b: b)
+
+        cases = [
+            ("WatchChanges garbage", raw(
+                "/hedui.v1.ChangeService/WatchChanges", "staff-1"),
+             b"\xff\xff\xff\xff"),
+            ("ExportAudit garbage", raw(
+                "/hedui.v1.AuditService/ExportAudit", "admin-1"),
+             b"\x08\xff"),
+            ("ExportAudit from after to", self.audit().ExportAudit,
+             self.au_pb.ExportAuditRequest(from_unix_micros=10,
+                                           to_unix_micros=5)),
+            ("ExportAudit negative from", self.audit().ExportAudit,
+             self.au_pb.ExportAuditRequest(from_unix_micros=-1)),
+            ("WatchChanges bad region", self.watch().WatchChanges,
+             self.ch_pb.WatchChangesRequest(region_code="12x")),
+        ]
+        for what, call, request in cases:
+            try:
+                list(call(request, timeout=30))
+                check(False, "%s: accepted" % what)
+            except grpc.RpcError as e:
+                check(e.code() == grpc.StatusCode.INVALID_ARGUMENT,
+                      "%s: %s %s" % (what, e.code(), e.details()))
+        far = self.watch().WatchChanges(
+            self.ch_pb.WatchChangesRequest(after=(1 << 64) - 1), timeout=30)
+        try:
+            got = list(far)
+            check(False, "a watch after a number never given: %s" % got)
+        except grpc.RpcError as e:
+            check(e.code() == grpc.StatusCode.INVALID_ARGUMENT
+                  and (e.details() or "").startswith("after"),
+                  "a watch after a number never given: %s %s"
+                  % (e.code(), e.details()))
+        check(self.served("staff-1"), "served after the odd requests")
+        print("odd server-stream requests: INVALID_ARGUMENT")
+
     def repeated_request_ids(self):
         """The same request ids in one stream and in four concurrent streams:
         every answer for an id names one report; a different request under a
@@ -764,6 +808,7 @@ def main():
     ingest_county(probe.server, probe.county, probe.manifest)
     started = time.time()
     probe.garbage_in_batch()
+    probe.odd_stream_requests()
     probe.repeated_request_ids()
     probe.wrong_callers()
     probe.page_tokens()
