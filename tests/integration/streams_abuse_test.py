@@ -644,13 +644,18 @@ class Probe:
                        for n in range(3)] + [threading.Thread(target=batcher)]
             for w in workers:
                 w.start()
-            time.sleep(1.5)
+            # Killed once both kinds are being acknowledged.
+            wait_for(lambda: sum(1 for k in list(acked)
+                                 if k.startswith("killb-")) >= 5
+                     and sum(1 for k in list(acked)
+                             if k.startswith("kill-")) >= 5,
+                     "Verifys and batch items acknowledged", timeout=60)
             self.server.kill9()
             stop.set()
             for w in workers:
                 w.join()
             batched = sum(1 for k in acked if k.startswith("killb-"))
-            check(len(acked) - batched > 10 and batched > 10,
+            check(len(acked) - batched >= 5 and batched >= 5,
                   "Verifys and batch items acknowledged before the kill: "
                   "%d, %d" % (len(acked) - batched, batched))
             self.acknowledged.update(acked)
